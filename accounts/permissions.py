@@ -1,0 +1,184 @@
+"""Every permission of the portal is decided here, and only here. Views,
+templates (through the `can` template tag) and tests all call these."""
+
+from functools import cache
+
+from django.utils import timezone
+
+
+class Role:
+    ADMINISTRATOR = "administrator"
+    CITY_OFFICER = "city_officer"
+    GROUP_MANAGER = "group_manager"
+    CONTACT_PERSON = "contact_person"
+    IMPLEMENTER = "implementer"
+    GROUP_MEMBER = "group_member"
+
+
+def _authenticated(user):
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def is_administrator(user):
+    return _authenticated(user) and user.is_superuser
+
+
+def is_city_officer(user):
+    """City officers, and administrators, who can do everything officers can."""
+    return _authenticated(user) and (user.is_city_officer or user.is_superuser)
+
+
+def _person_id(user):
+    return getattr(user, "person_id", None) if _authenticated(user) else None
+
+
+def _group_ids(user, attribute):
+    """Cached per user object: one query per request, not one per check."""
+    cache_name = f"_perm_{attribute}"
+    if not hasattr(user, cache_name):
+        person_id = _person_id(user)
+        ids = frozenset()
+        if person_id:
+            ids = _GROUP_LOOKUPS[attribute](person_id)
+        setattr(user, cache_name, ids)
+    return getattr(user, cache_name)
+
+
+def _managed(person_id):
+    from planning.models import WorkingGroup
+
+    return frozenset(WorkingGroup.objects.filter(manager_id=person_id).values_list("id", flat=True))
+
+
+def _contact(person_id):
+    from planning.models import WorkingGroup
+
+    return frozenset(
+        WorkingGroup.objects.filter(contact_person_id=person_id).values_list("id", flat=True)
+    )
+
+
+def _member(person_id):
+    from django.db.models import Q
+
+    from planning.models import Membership
+
+    return frozenset(
+        Membership.objects.current(on=timezone.localdate())
+        .filter(Q(member_id=person_id) | Q(substitute_id=person_id))
+        .values_list("body_id", flat=True)
+    )
+
+
+_GROUP_LOOKUPS = {"managed": _managed, "contact": _contact, "member": _member}
+
+
+def managed_group_ids(user):
+    return _group_ids(user, "managed")
+
+
+def contact_group_ids(user):
+    return _group_ids(user, "contact")
+
+
+def member_group_ids(user):
+    return _group_ids(user, "member")
+
+
+def roles_of(user):
+    """The roles a user holds, for display and for the role matrix."""
+    if not _authenticated(user):
+        return []
+    held = [
+        (Role.ADMINISTRATOR, user.is_superuser),
+        (Role.CITY_OFFICER, user.is_city_officer),
+        (Role.GROUP_MANAGER, bool(managed_group_ids(user))),
+        (Role.CONTACT_PERSON, bool(contact_group_ids(user))),
+        (Role.IMPLEMENTER, bool(user.implementer_organisation_id)),
+        (Role.GROUP_MEMBER, bool(member_group_ids(user))),
+    ]
+    return [role for role, holds in held if holds]
+
+
+# --- Organisations and people ----------------------------------------------
+
+def can_view_people(user):
+    """People's contact data is personal: officers and administrators only."""
+    return is_city_officer(user)
+
+
+def can_edit_person(user, person=None):
+    return is_city_officer(user)
+
+
+def can_edit_organisation(user, organisation=None):
+    return is_city_officer(user)
+
+
+# --- Working groups ----------------------------------------------------------
+
+def can_create_working_group(user):
+    return is_city_officer(user)
+
+
+def can_edit_working_group(user, group):
+    """Officers edit every field; the group's own manager edits the description
+    of the target group and its needs (see `editable_working_group_fields`)."""
+    return is_city_officer(user) or group.pk in managed_group_ids(user)
+
+
+def editable_working_group_fields(user, group):
+    if is_city_officer(user):
+        return WORKING_GROUP_OFFICER_FIELDS
+    if group.pk in managed_group_ids(user):
+        return WORKING_GROUP_MANAGER_FIELDS
+    return ()
+
+
+WORKING_GROUP_MANAGER_FIELDS = ("target_group_description", "needs_text")
+WORKING_GROUP_OFFICER_FIELDS = (
+    "kind",
+    "name",
+    "code",
+    "support_areas",
+    "manager",
+    "contact_person",
+    "status",
+    *WORKING_GROUP_MANAGER_FIELDS,
+)
+
+
+def can_manage_membership(user, group):
+    return is_city_officer(user) or group.pk in managed_group_ids(user)
+
+
+def can_view_group_internals(user, group):
+    """Member names with contact data and the membership history."""
+    return (
+        is_city_officer(user)
+        or group.pk in managed_group_ids(user)
+        or group.pk in contact_group_ids(user)
+        or group.pk in member_group_ids(user)
+    )
+
+
+# --- Registry for templates ---------------------------------------------------
+
+@cache
+def registry():
+    return {
+        "view_people": can_view_people,
+        "edit_person": can_edit_person,
+        "edit_organisation": can_edit_organisation,
+        "create_working_group": can_create_working_group,
+        "edit_working_group": can_edit_working_group,
+        "manage_membership": can_manage_membership,
+        "view_group_internals": can_view_group_internals,
+        "is_city_officer": is_city_officer,
+        "is_administrator": is_administrator,
+    }
+
+
+def check(name, user, obj=None):
+    rule = registry()[name]
+    return rule(user) if obj is None else rule(user, obj)

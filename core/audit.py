@@ -1,0 +1,66 @@
+"""The audit trail. Services call `audit_record` inside their own atomic block,
+so a mutation and its trail entry are committed together or not at all."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from .models import AuditAction, AuditEntry
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(instance, fields):
+    """Field values of `instance` in a JSON-friendly form, for diffing."""
+    data = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        if field.many_to_many:
+            data[name] = sorted(str(o) for o in getattr(instance, name).all()) if instance.pk else []
+        else:
+            data[name] = _plain(getattr(instance, name))
+    return data
+
+
+def diff(before, after):
+    return {
+        name: [before.get(name), after.get(name)]
+        for name in after
+        if before.get(name) != after.get(name)
+    }
+
+
+def audit_record(*, actor, action, instance, changes=None, message=""):
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must run inside the mutation's transaction")
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:300],
+        changes=changes or {},
+        message=message,
+    )
+
+
+def audit_entries_for(instance):
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(instance),
+        object_id=str(instance.pk),
+    ).select_related("actor")
+
+
+__all__ = ["AuditAction", "audit_record", "audit_entries_for", "diff", "snapshot"]

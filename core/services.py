@@ -1,0 +1,83 @@
+"""Building blocks for services: audited create and update with optimistic
+locking, so that two officers saving the same record never overwrite each
+other silently."""
+
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from .audit import AuditAction, audit_entries_for, audit_record, diff, snapshot
+
+
+class StaleEditError(Exception):
+    """The record changed since the editor loaded it; nothing was saved."""
+
+    def __init__(self, instance, entries):
+        self.instance = instance
+        self.entries = list(entries)
+        latest = self.entries[0] if self.entries else None
+        who = (str(latest.actor) if latest and latest.actor else _("another user"))
+        super().__init__(
+            _("%(who)s saved this record while you were editing it. Your changes were not "
+              "saved; review their changes below and edit again.") % {"who": who}
+        )
+
+
+def _audited_fields(instance, data, m2m):
+    return [*data.keys(), *m2m.keys()]
+
+
+def model_create(*, actor, model, data, m2m=None, message=""):
+    m2m = m2m or {}
+    with transaction.atomic():
+        instance = model(**data)
+        instance.full_clean()
+        instance.save()
+        for name, values in m2m.items():
+            getattr(instance, name).set(values)
+        after = snapshot(instance, _audited_fields(instance, data, m2m))
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=instance,
+            changes={k: [None, v] for k, v in after.items() if v not in (None, "", [])},
+            message=message,
+        )
+    return instance
+
+
+def model_update(
+    *, actor, instance, data, m2m=None, expected_version=None, extra_changes=None, message=""
+):
+    """Apply `data` (plain fields) and `m2m` to `instance`. With
+    `expected_version`, refuse when someone else saved in between.
+    `extra_changes` records changes the caller makes to related rows, so they
+    count as an edit of this record too (audited, version moves on)."""
+    m2m = m2m or {}
+    model = type(instance)
+    with transaction.atomic():
+        current = model.objects.select_for_update().get(pk=instance.pk)
+        if expected_version is not None and current.version != expected_version:
+            newer = audit_entries_for(current)[: max(current.version - expected_version, 1)]
+            raise StaleEditError(current, newer)
+        fields = _audited_fields(current, data, m2m)
+        before = snapshot(current, fields)
+        for name, value in data.items():
+            setattr(current, name, value)
+        current.full_clean()
+        for name, values in m2m.items():
+            getattr(current, name).set(values)
+        changes = diff(before, snapshot(current, fields))
+        changes.update(extra_changes or {})
+        if changes:
+            if hasattr(current, "version"):
+                current.version = models.F("version") + 1
+            current.save()
+            current.refresh_from_db()
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                instance=current,
+                changes=changes,
+                message=message,
+            )
+    return current

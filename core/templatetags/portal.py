@@ -1,0 +1,48 @@
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from accounts import permissions
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def can(context, name, obj=None):
+    """{% can "edit_working_group" group as allowed %}: asks accounts.permissions."""
+    return permissions.check(name, context["request"].user, obj)
+
+
+@register.filter
+def czk(value, decimals=2):
+    """178730828.51 -> "178 730 828,51 Kč" (locale-aware separators)."""
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+    return f"{number_format(amount, decimal_pos=int(decimals), force_grouping=True)}\xa0Kč"
+
+
+@register.filter
+def num(value, decimals=None):
+    """Grouped number in the active locale: 1190 -> "1 190", 3.01 -> "3,01"."""
+    if value in (None, ""):
+        return ""
+    pos = None if decimals is None else int(decimals)
+    return number_format(value, decimal_pos=pos, force_grouping=True)
+
+
+@register.filter
+def percent(value, decimals=2):
+    if value in (None, ""):
+        return ""
+    return f"{number_format(value, decimal_pos=int(decimals))}\xa0%"
+
+
+@register.filter
+def yesno_cs(value):
+    return _("yes") if value else _("no")

@@ -1,0 +1,197 @@
+import json
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import Http404, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from . import opendata
+from .exports import EXPORT_FORMATS, csv_response, table_response
+
+
+class RuleRequiredMixin:
+    """Gate a view with a rule from accounts.permissions. A rule without an
+    object takes (user); with `rule_on_object`, (user, object). Anonymous
+    visitors who fail go to the login page; signed-in users get 403."""
+
+    rule = None
+    rule_on_object = False
+
+    def dispatch(self, request, *args, **kwargs):
+        rule = type(self).rule
+        if rule is not None:
+            if self.rule_on_object:
+                allowed = rule(request.user, self.get_permission_object())
+            else:
+                allowed = rule(request.user)
+            if not allowed:
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_object(self):
+        if not hasattr(self, "_permission_object"):
+            self._permission_object = super().get_object()
+        return self._permission_object
+
+    def get_object(self, queryset=None):
+        if self.rule_on_object and queryset is None:
+            return self.get_permission_object()
+        return super().get_object(queryset)
+
+
+class TableListView(RuleRequiredMixin, SingleTableMixin, FilterView):
+    """A filtered, sortable, paginated list with CSV and XLSX export of every
+    matching row (`?export=csv`)."""
+
+    template_name = "components/list_page.html"
+    paginate_by = settings.LIST_PAGE_SIZE
+    export_basename = "export"
+    title = ""
+    create_url = None
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in EXPORT_FORMATS:
+            filterset = self.get_filterset(self.get_filterset_class())
+            valid = not filterset.is_bound or filterset.is_valid()
+            table = self.get_table_class()(filterset.qs if valid else filterset.queryset.none())
+            if request.GET.get("sort"):
+                table.order_by = request.GET["sort"]
+            return table_response(table, fmt, self.export_basename)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("export", None)
+        context.update(
+            title=self.title,
+            create_url=self.get_create_url(),
+            export_query=query.urlencode(),
+        )
+        return context
+
+    def get_create_url(self):
+        return None
+
+
+class HomeView(TemplateView):
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        from planning.models import Organisation, WorkingGroup
+
+        context = super().get_context_data(**kwargs)
+        context["group_count"] = WorkingGroup.objects.active().count()
+        context["organisation_count"] = Organisation.objects.count()
+        context["datasets"] = opendata.datasets()
+        return context
+
+
+class DataCatalogueView(TemplateView):
+    template_name = "core/data_catalogue.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["datasets"] = opendata.datasets()
+        return context
+
+
+def _dataset_or_404(slug):
+    dataset = opendata.get(slug)
+    if dataset is None:
+        raise Http404("unknown dataset")
+    return dataset
+
+
+def dataset_csv(request, slug):
+    dataset = _dataset_or_404(slug)
+    names = dataset.column_names()
+    rows = ([row.get(n) for n in names] for row in dataset.rows())
+    response = csv_response(f"{slug}.csv", names, rows)
+    response["Content-Disposition"] = f'inline; filename="{slug}.csv"'
+    return response
+
+
+def dataset_json(request, slug):
+    dataset = _dataset_or_404(slug)
+    payload = {
+        "dataset": dataset.slug,
+        "title": str(dataset.title),
+        "description": str(dataset.description),
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "columns": [
+            {"name": c.name, "type": c.type, "description": str(c.description)}
+            for c in dataset.columns
+        ],
+        "rows": list(dataset.rows()),
+    }
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
+
+
+def healthz(request):
+    """For the load balancer: database, cache and broker reachability. JSON,
+    no secrets, no versions."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001 - any failure means "not ready"
+        checks["database"] = "error"
+    try:
+        cache.set("healthz", "1", 5)
+        checks["cache"] = "ok" if cache.get("healthz") == "1" else "error"
+    except Exception:  # noqa: BLE001
+        checks["cache"] = "error"
+    healthy = all(v == "ok" for v in checks.values())
+    return HttpResponse(
+        json.dumps({"status": "ok" if healthy else "error", "checks": checks}),
+        content_type="application/json",
+        status=200 if healthy else 503,
+    )
+
+
+class ServiceFormMixin:
+    """A form view whose save goes through a service. Validation errors from
+    the service land on the form; a stale edit re-renders the form with what
+    the other person changed, and nothing is saved."""
+
+    success_message = None
+
+    def perform(self, form):  # pragma: no cover - every subclass implements it
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        from django.contrib import messages
+        from django.core.exceptions import ValidationError
+        from django.http import HttpResponseRedirect
+
+        from .services import StaleEditError
+
+        try:
+            self.object = self.perform(form)
+        except StaleEditError as stale:
+            form.add_error(None, str(stale))
+            return self.render_to_response(
+                self.get_context_data(form=form, stale_entries=stale.entries), status=409
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())

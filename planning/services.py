@@ -1,0 +1,162 @@
+"""Every change to organisations, people, working groups and memberships goes
+through these functions: validated, atomic, audited with the acting user."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.audit import AuditAction, audit_record
+from core.services import model_create, model_update
+
+from .models import GroupNeed, Membership, MembershipPosition, Organisation, Person, WorkingGroup
+
+
+def organisation_create(*, actor, **data) -> Organisation:
+    return model_create(actor=actor, model=Organisation, data=data)
+
+
+def organisation_update(*, actor, organisation, expected_version=None, **data) -> Organisation:
+    return model_update(
+        actor=actor, instance=organisation, data=data, expected_version=expected_version
+    )
+
+
+def person_create(*, actor, **data) -> Person:
+    return model_create(actor=actor, model=Person, data=data)
+
+
+def person_update(*, actor, person, expected_version=None, **data) -> Person:
+    return model_update(actor=actor, instance=person, data=data, expected_version=expected_version)
+
+
+def _replace_needs(*, group, needs):
+    group.needs.all().delete()
+    GroupNeed.objects.bulk_create(
+        GroupNeed(group=group, position=i, text=text) for i, text in enumerate(needs, start=1)
+    )
+
+
+def working_group_create(*, actor, support_areas=(), needs=(), **data) -> WorkingGroup:
+    with transaction.atomic():
+        group = model_create(
+            actor=actor, model=WorkingGroup, data=data, m2m={"support_areas": list(support_areas)}
+        )
+        _replace_needs(group=group, needs=needs)
+    return group
+
+
+def working_group_update(
+    *, actor, group, expected_version=None, support_areas=None, needs=None, **data
+) -> WorkingGroup:
+    """Only the keys given change: a manager's form passes just the fields a
+    manager may edit, so nothing else can be set by crafting the POST."""
+    m2m = {} if support_areas is None else {"support_areas": list(support_areas)}
+    with transaction.atomic():
+        old_needs = list(group.needs.values_list("text", flat=True))
+        needs_changed = needs is not None and list(needs) != old_needs
+        group = model_update(
+            actor=actor,
+            instance=group,
+            data=data,
+            m2m=m2m,
+            expected_version=expected_version,
+            extra_changes={"needs": [old_needs, list(needs)]} if needs_changed else None,
+        )
+        if needs_changed:
+            _replace_needs(group=group, needs=needs)
+    return group
+
+
+def _membership_for_audit(membership):
+    return {
+        "organisation": str(membership.organisation or ""),
+        "member": str(membership.member or ""),
+        "substitute": str(membership.substitute or ""),
+        "position": membership.position,
+        "valid_from": membership.valid_from.isoformat() if membership.valid_from else None,
+        "valid_to": membership.valid_to.isoformat() if membership.valid_to else None,
+    }
+
+
+def membership_start(
+    *,
+    actor,
+    body: WorkingGroup,
+    organisation: Organisation | None = None,
+    member: Person | None = None,
+    substitute: Person | None = None,
+    position: str = MembershipPosition.MEMBER,
+    valid_from: date | None = None,
+    source: str = "",
+) -> Membership:
+    with transaction.atomic():
+        if organisation is not None:
+            open_seat = Membership.objects.filter(
+                body=body, organisation=organisation, valid_to__isnull=True
+            )
+            if open_seat.exists():
+                raise ValidationError(
+                    {"organisation": _("%(org)s already has a seat in this group; change it "
+                                       "instead of adding a second one.") % {"org": organisation}}
+                )
+        membership = Membership(
+            body=body, organisation=organisation, member=member, substitute=substitute,
+            position=position, valid_from=valid_from, source=source,
+        )
+        membership.full_clean()
+        membership.save()
+        audit_record(
+            actor=actor, action=AuditAction.CREATE, instance=membership,
+            changes={k: [None, v] for k, v in _membership_for_audit(membership).items() if v},
+        )
+    return membership
+
+
+def membership_end(*, actor, membership: Membership, on: date, source: str = "") -> Membership:
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if membership.valid_to is not None:
+            raise ValidationError(_("This membership has already ended."))
+        if membership.valid_from and on <= membership.valid_from:
+            raise ValidationError(
+                {"valid_to": _("The end must be after the start (%(start)s).")
+                 % {"start": membership.valid_from.strftime("%d. %m. %Y")}}
+            )
+        membership.valid_to = on
+        membership.full_clean()
+        membership.save(update_fields=["valid_to"])
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, instance=membership,
+            changes={"valid_to": [None, on.isoformat()]}, message=source,
+        )
+    return membership
+
+
+_UNCHANGED = object()
+
+
+def membership_change(
+    *,
+    actor,
+    membership: Membership,
+    on: date,
+    member=_UNCHANGED,
+    substitute=_UNCHANGED,
+    source: str = "",
+) -> Membership:
+    """'Organisation X: new member Y, substitute stays Z' ends the current seat
+    on `on` and opens a new one from `on`; the old record stays as history."""
+    with transaction.atomic():
+        ended = membership_end(actor=actor, membership=membership, on=on, source=source)
+        return membership_start(
+            actor=actor,
+            body=ended.body,
+            organisation=ended.organisation,
+            member=ended.member if member is _UNCHANGED else member,
+            substitute=ended.substitute if substitute is _UNCHANGED else substitute,
+            position=ended.position,
+            valid_from=on,
+            source=source,
+        )

@@ -1,0 +1,45 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation, Person, WorkingGroup
+
+
+class OrganisationTable(tables.Table):
+    name = tables.Column(linkify=True)
+    active_group_count = tables.Column(verbose_name=_("Groups"), attrs={"td": {"class": "num"}})
+
+    class Meta:
+        model = Organisation
+        fields = ("name", "short_name", "legal_form", "kind", "ico", "web", "active_group_count")
+        order_by = ("name",)
+
+
+class PersonTable(tables.Table):
+    family_name = tables.Column(verbose_name=_("Name"), linkify=True, order_by=("family_name", "given_name"))
+    organisation = tables.Column(linkify=True)
+
+    class Meta:
+        model = Person
+        fields = ("family_name", "organisation", "email", "phone")
+        order_by = ("family_name",)
+
+    def render_family_name(self, record):
+        return record.full_name
+
+    def value_family_name(self, record):
+        return record.full_name
+
+
+class WorkingGroupTable(tables.Table):
+    name = tables.Column(linkify=True)
+    support_areas = tables.ManyToManyColumn(verbose_name=_("Support areas"), orderable=False,
+                                             transform=lambda area: area.numeral)
+    manager = tables.Column()
+    contact_person = tables.Column()
+    current_member_count = tables.Column(verbose_name=_("Members"), attrs={"td": {"class": "num"}})
+
+    class Meta:
+        model = WorkingGroup
+        fields = ("name", "code", "kind", "support_areas", "manager", "contact_person",
+                  "current_member_count", "status")
+        order_by = ("kind", "name")
