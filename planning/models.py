@@ -1,9 +1,17 @@
 from django.db import models
+from django.urls import reverse
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_ico
+
+
+class HttpsURLField(models.URLField):
+    """A URL field whose form assumes https:// when the scheme is left out."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
 
 
 class SupportArea(models.Model):
@@ -53,7 +61,7 @@ class Organisation(models.Model):
         _("IČO"), max_length=8, blank=True, validators=[validate_ico],
         help_text=_("Company identification number: 8 digits with the official checksum."),
     )
-    web = models.URLField(_("web"), blank=True)
+    web = HttpsURLField(_("web"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     note = models.TextField(_("note"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -76,6 +84,9 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("planning:organisation_detail", args=[self.pk])
 
 
 class Person(models.Model):
@@ -109,6 +120,9 @@ class Person(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("planning:person_detail", args=[self.pk])
 
     @property
     def plain_name(self):
@@ -190,6 +204,9 @@ class WorkingGroup(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("planning:group_detail", args=[self.code])
 
 
 class GroupNeed(models.Model):

@@ -20,7 +20,7 @@ from .models import (
 
 
 def organisation_list():
-    return Organisation.objects.with_member_group_count()
+    return Organisation.objects.with_member_group_count().order_by("name")
 
 
 def person_list():
@@ -32,6 +32,7 @@ def working_group_list():
         WorkingGroup.objects.select_related("manager", "contact_person")
         .prefetch_related("support_areas")
         .with_current_member_count()
+        .order_by("kind", "name")
     )
 
 

@@ -1,0 +1,93 @@
+"""Shared fixtures: one user per role, a group A the roles belong to and a group
+B they do not, and an organisation X the implementer works for."""
+
+import pytest
+
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.planning.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+    WorkingGroupFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def organisation_x(db):
+    return OrganisationFactory(name="Organizace X, z.s.")
+
+
+@pytest.fixture
+def group_a(db):
+    return WorkingGroupFactory(name="Skupina A", code="A")
+
+
+@pytest.fixture
+def group_b(db):
+    return WorkingGroupFactory(name="Skupina B", code="B")
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(username="admin", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def officer(db):
+    return UserFactory(username="officer", is_city_officer=True)
+
+
+@pytest.fixture
+def manager_a(group_a):
+    return UserFactory(username="manager_a", person=group_a.manager)
+
+
+@pytest.fixture
+def contact_a(group_a):
+    return UserFactory(username="contact_a", person=group_a.contact_person)
+
+
+@pytest.fixture
+def member_a(group_a):
+    membership = MembershipFactory(body=group_a)
+    return UserFactory(username="member_a", person=membership.member)
+
+
+@pytest.fixture
+def implementer_x(organisation_x):
+    return UserFactory(
+        username="implementer_x",
+        implementer_organisation=organisation_x,
+        person=PersonFactory(organisation=organisation_x),
+    )
+
+
+@pytest.fixture
+def plain_user(db):
+    """Signed in, but holding no role at all."""
+    return UserFactory(username="nobody")
+
+
+@pytest.fixture
+def users_by_role(administrator, officer, manager_a, contact_a, member_a, implementer_x, group_b):
+    return {
+        "administrator": administrator,
+        "city_officer": officer,
+        "manager_a": manager_a,
+        "contact_a": contact_a,
+        "member_a": member_a,
+        "implementer_x": implementer_x,
+    }

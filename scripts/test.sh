@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test against real PostgreSQL, Redis, a Celery worker and Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Debian chromium for the browser tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core
+fi
+bash scripts/services.sh
+
+export DJANGO_SETTINGS_MODULE=config.settings.test
+export DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal}
+export REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/5}
+
+.venv/bin/python manage.py makemigrations --check --dry-run -v1
+bash scripts/check_deploy.sh
+.venv/bin/python -m pytest "$@"
