@@ -91,3 +91,50 @@ def users_by_role(administrator, officer, manager_a, contact_a, member_a, implem
         "member_a": member_a,
         "implementer_x": implementer_x,
     }
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup):
+    """A real Celery worker in its own process, consuming from the real Redis
+    broker with the test settings. Tasks that touch the database need the test
+    to use `transactional_db` so that the worker sees committed rows."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from django.conf import settings
+    from django.db import connection
+
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    db = connection.settings_dict
+    env["DATABASE_URL"] = (
+        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    env["REDIS_URL"] = settings.REDIS_URL
+    process = subprocess.Popen(  # noqa: S603 - fixed argv
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
+         "--without-heartbeat", "--without-mingle", "--without-gossip", "--loglevel", "WARNING"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    from config.celery import app
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(process.stdout.read().decode())
+        replies = app.control.ping(timeout=1)
+        if replies:
+            break
+    else:
+        process.kill()
+        raise RuntimeError("Celery worker did not answer within 60 s")
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -28,7 +28,8 @@ def snapshot(instance, fields):
     for name in fields:
         field = instance._meta.get_field(name)
         if field.many_to_many:
-            data[name] = sorted(str(o) for o in getattr(instance, name).all()) if instance.pk else []
+            related = getattr(instance, name).all() if instance.pk else []
+            data[name] = sorted(str(o) for o in related)
         else:
             data[name] = _plain(getattr(instance, name))
     return data
@@ -60,7 +61,7 @@ def audit_entries_for(instance):
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(instance),
         object_id=str(instance.pk),
-    ).select_related("actor")
+    ).select_related("actor", "content_type")
 
 
 __all__ = ["AuditAction", "audit_record", "audit_entries_for", "diff", "snapshot"]

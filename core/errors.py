@@ -1,6 +1,6 @@
+from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.http import HttpResponseServerError
 
 
 def permission_denied(request, exception=None):

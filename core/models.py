@@ -39,3 +39,23 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+    def readable_changes(self):
+        """[(field label, old, new)] with the model's own field names and lists
+        joined, for people rather than programs."""
+        model = self.content_type.model_class()
+        labels = {}
+        if model is not None:
+            labels = {f.name: f.verbose_name for f in model._meta.get_fields()
+                      if hasattr(f, "verbose_name")}
+        labels.setdefault("needs", _("needs of the target group"))
+
+        def show(value):
+            if isinstance(value, list):
+                return "; ".join(str(v) for v in value)
+            return "" if value is None else str(value)
+
+        return [
+            (labels.get(name, name), show(old), show(new))
+            for name, (old, new) in self.changes.items()
+        ]

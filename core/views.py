@@ -13,6 +13,7 @@ from django_tables2 import SingleTableMixin
 
 from . import opendata
 from .exports import EXPORT_FORMATS, csv_response, table_response
+from .health import worker_heartbeat_age_seconds
 
 
 class RuleRequiredMixin:
@@ -154,8 +155,14 @@ def healthz(request):
     except Exception:  # noqa: BLE001
         checks["cache"] = "error"
     healthy = all(v == "ok" for v in checks.values())
+    try:
+        age = worker_heartbeat_age_seconds()
+    except Exception:  # noqa: BLE001
+        age = None
+    # A silent worker degrades reports, not page serving: reported, not fatal.
+    worker = {"last_heartbeat_seconds_ago": None if age is None else round(age)}
     return HttpResponse(
-        json.dumps({"status": "ok" if healthy else "error", "checks": checks}),
+        json.dumps({"status": "ok" if healthy else "error", "checks": checks, "worker": worker}),
         content_type="application/json",
         status=200 if healthy else 503,
     )

@@ -81,7 +81,9 @@ class MembershipChangeForm(forms.Form):
         label=_("Change takes effect on"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    member = forms.ModelChoiceField(label=_("Member"), queryset=Person.objects.all(), required=False)
+    member = forms.ModelChoiceField(
+        label=_("Member"), queryset=Person.objects.all(), required=False
+    )
     substitute = forms.ModelChoiceField(
         label=_("Substitute"), queryset=Person.objects.all(), required=False
     )

@@ -1,6 +1,6 @@
 from django.db import models
-from django.urls import reverse
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 

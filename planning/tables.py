@@ -15,7 +15,9 @@ class OrganisationTable(tables.Table):
 
 
 class PersonTable(tables.Table):
-    family_name = tables.Column(verbose_name=_("Name"), linkify=True, order_by=("family_name", "given_name"))
+    family_name = tables.Column(
+        verbose_name=_("Name"), linkify=True, order_by=("family_name", "given_name")
+    )
     organisation = tables.Column(linkify=True)
 
     class Meta:

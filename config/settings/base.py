@@ -160,6 +160,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Static entries; django-celery-beat copies them into its tables, where officers'
+# own schedules (reports) live too.
+CELERY_BEAT_SCHEDULE = {
+    "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": 60.0},
+}
 
 # --- E-mail -----------------------------------------------------------------
 EMAIL_BACKEND = env(
@@ -225,7 +230,11 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # django-axes logs every login attempt at INFO; failures still show as WARNING.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 SEEDS_DIR = Path(env("SEEDS_DIR", default=str(BASE_DIR.parent / "shared" / "seeds")))

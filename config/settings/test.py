@@ -3,7 +3,7 @@
 from .base import *  # noqa: F403
 from .base import env
 
-SECRET_KEY = "test-secret-key-not-for-production-use-0123456789abcdef"
+SECRET_KEY = "test-secret-key-not-for-production-use-0123456789abcdef"  # noqa: S105
 DEBUG = False
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/portal")

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from .health import worker_heartbeat_record
+
+
+@shared_task(name="core.worker_heartbeat", ignore_result=True)
+def worker_heartbeat():
+    """Scheduled by beat every minute; /healthz reports how old the last one is."""
+    worker_heartbeat_record()

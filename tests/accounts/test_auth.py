@@ -1,0 +1,64 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.accounts.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_through_the_form_rotates_the_session(client):
+    UserFactory(username="urednik", is_city_officer=True)
+    client.get(reverse("accounts:login"))
+    before = client.session.session_key
+    response = client.post(reverse("accounts:login"),
+                           {"username": "urednik", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session.session_key != before
+    assert client.session["_auth_user_id"]
+
+
+def test_logout_is_a_post(client, officer):
+    client.force_login(officer)
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    assert client.post(reverse("accounts:logout")).status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_five_failures_lock_the_login_with_a_czech_message(client):
+    UserFactory(username="manazer")
+    for _ in range(5):
+        client.post(reverse("accounts:login"), {"username": "manazer", "password": "spatne"})
+    response = client.post(reverse("accounts:login"),
+                           {"username": "manazer", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "uzamčen" in response.text and "15 minut" in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_administrator_can_unlock(client):
+    from axes.utils import reset
+
+    UserFactory(username="clen")
+    for _ in range(5):
+        client.post(reverse("accounts:login"), {"username": "clen", "password": "spatne"})
+    reset(username="clen")
+    response = client.post(reverse("accounts:login"), {"username": "clen", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_password_reset_sends_a_mail_with_a_working_link(client):
+    UserFactory(username="kontakt", email="kontakt@example.org")
+    client.post(reverse("accounts:password_reset"), {"email": "kontakt@example.org"})
+    assert len(mail.outbox) == 1
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/password/reset/" in line)
+    path = link.split("testserver", 1)[1]
+    response = client.get(path, follow=True)
+    assert response.status_code == 200
+    assert response.context["validlink"]
+
+
+def test_profile_lists_the_roles(client, manager_a):
+    client.force_login(manager_a)
+    response = client.get(reverse("accounts:profile"))
+    assert response.context["roles"] == ["group_manager"]
