@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 unset DATABASE_URL REDIS_URL
 export DJANGO_SETTINGS_MODULE=config.settings.local
 
-mkdir -p var/celery/queue var/celery/processed var/celery/results var/media
+mkdir -p var/celery/queue var/celery/processed var/celery/results var/celery/control var/media
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py seed_demo
 
