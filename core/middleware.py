@@ -44,3 +44,19 @@ class SecurityHeadersMiddleware:
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+
+def client_ip(request):
+    """The client's address as the login lock sees it. Behind N trusted
+    proxies (settings.TRUSTED_PROXY_COUNT) it is the N-th address from the
+    right of X-Forwarded-For; entries further left are client-supplied and
+    could be forged, so they are never used."""
+    from django.conf import settings
+
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")

@@ -140,8 +140,9 @@ def dataset_json(request, slug):
 
 
 def healthz(request):
-    """For the load balancer: database, cache and broker reachability. JSON,
-    no secrets, no versions."""
+    """For the load balancer: database and cache (in production the cache is the
+    broker's Redis too) and the age of the last worker heartbeat. JSON, no
+    secrets, no versions."""
     checks = {}
     try:
         with connection.cursor() as cursor:

@@ -62,3 +62,16 @@ def test_profile_lists_the_roles(client, manager_a):
     client.force_login(manager_a)
     response = client.get(reverse("accounts:profile"))
     assert response.context["roles"] == ["group_manager"]
+
+
+def test_lock_counts_the_client_behind_the_proxy_not_the_proxy(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    UserFactory(username="urednice")
+    for _ in range(5):
+        client.post(reverse("accounts:login"), {"username": "urednice", "password": "x"},
+                    HTTP_X_FORWARDED_FOR="198.51.100.7", REMOTE_ADDR="10.0.0.2")
+    # Another client behind the same proxy is not locked out.
+    response = client.post(reverse("accounts:login"),
+                           {"username": "urednice", "password": PASSWORD},
+                           HTTP_X_FORWARDED_FOR="203.0.113.9", REMOTE_ADDR="10.0.0.2")
+    assert response.status_code == 302
