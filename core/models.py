@@ -44,18 +44,24 @@ class AuditEntry(models.Model):
         """[(field label, old, new)] with the model's own field names and lists
         joined, for people rather than programs."""
         model = self.content_type.model_class()
-        labels = {}
+        fields = {}
         if model is not None:
-            labels = {f.name: f.verbose_name for f in model._meta.get_fields()
-                      if hasattr(f, "verbose_name")}
-        labels.setdefault("needs", _("needs of the target group"))
+            fields = {f.name: f for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
 
-        def show(value):
+        def show(field, value):
             if isinstance(value, list):
                 return "; ".join(str(v) for v in value)
+            if field is not None and field.choices:
+                return str(dict(field.flatchoices).get(value, value))
             return "" if value is None else str(value)
 
-        return [
-            (labels.get(name, name), show(old), show(new))
-            for name, (old, new) in self.changes.items()
-        ]
+        readable = []
+        for name, (old, new) in self.changes.items():
+            field = fields.get(name)
+            label = field.verbose_name if field is not None else _NAMES.get(name, name)
+            readable.append((label, show(field, old), show(field, new)))
+        return readable
+
+
+# Changes recorded for related rows rather than a field of the object itself.
+_NAMES = {"needs": _("needs of the target group")}

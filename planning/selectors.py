@@ -79,8 +79,10 @@ class OrganisationFilter(django_filters.FilterSet):
 
 class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    organisation = django_filters.ModelChoiceFilter(
-        label=_("Organisation"), queryset=Organisation.objects.all()
+    # A text filter, not a <select> of every organisation: that list would make
+    # the page grow with the data (3 000 options at 100x the seeds).
+    organisation = django_filters.CharFilter(
+        label=_("Organisation"), field_name="organisation__name", lookup_expr="icontains"
     )
 
     class Meta:

@@ -22,6 +22,11 @@ def test_home_answers_in_czech(client):
     assert 'id="main"' in response.text
 
 
+def test_czech_even_for_an_english_browser(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="cs">' in response.text
+
+
 def test_english_is_switchable(client):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
