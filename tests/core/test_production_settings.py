@@ -1,0 +1,60 @@
+"""Production settings, exercised in a separate process (they read the
+environment at import time)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "SECRET_KEY": "x" * 64,
+    "ALLOWED_HOSTS": "kp.example.org",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+    "REDIS_URL": "redis://127.0.0.1:6379/5",
+    "LOG_LEVEL": "CRITICAL",
+}
+
+PROBE = """
+import json, django
+django.setup()
+from django.test import Client
+response = Client().get("/healthz", secure=True, HTTP_HOST="kp.example.org")
+print(json.dumps({k: v for k, v in response.headers.items()}))
+"""
+
+
+def _run(env_overrides, code):
+    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    env.update(env_overrides)
+    return subprocess.run(  # noqa: S603 - fixed interpreter and code
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=60,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = _run(env, "import django; django.setup()")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_responses_carry_hsts_csp_and_secure_cookies():
+    result = _run(PRODUCTION_ENV, PROBE)
+    assert result.returncode == 0, result.stderr
+    headers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+    settings_dump = _run(PRODUCTION_ENV, (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_HTTPONLY, s.SECURE_SSL_REDIRECT, s.CELERY_BROKER_URL]))"
+    ))
+    assert json.loads(settings_dump.stdout.strip().splitlines()[-1]) == [
+        False, True, True, True, True, "redis://127.0.0.1:6379/5"
+    ]
