@@ -44,15 +44,15 @@ RUN export DJANGO_SETTINGS_MODULE=config.settings.production \
     && python manage.py collectstatic --noinput -v0
 
 # Non-root at run time. The code stays owned by root (read-only for the app);
-# only var/media, where uploads and generated reports go, is writable. Creating
-# it here with the right owner lets a fresh named volume mounted on it inherit
-# that owner. The home directory is writable for tools that keep state there
+# only var/media (uploads and generated reports) and var/backups are writable.
+# Creating them here with the right owner lets a fresh named volume mounted on
+# them inherit that owner. The home directory is writable for tools that keep state there
 # (gunicorn's control socket in ~/.gunicorn).
 RUN groupadd --system --gid 1000 app \
     && useradd --system --uid 1000 --gid app --home-dir /home/app --create-home \
         --shell /usr/sbin/nologin app \
-    && mkdir -p /app/var/media \
-    && chown app:app /app/var/media \
+    && mkdir -p /app/var/media /app/var/backups \
+    && chown app:app /app/var/media /app/var/backups \
     && chmod 0755 /app/docker/entrypoint.sh
 
 # Not secrets: which settings module to use and where uploads go. manage.py and
