@@ -228,12 +228,13 @@ LOGGING = {
     "formatters": {
         "plain": {
             "format": "%(asctime)s %(levelname)s %(name)s [req=%(request_id)s] %(message)s"
-        }
+        },
+        "json": {"()": "core.logging.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": env("LOG_FORMAT", default="plain"),
             "filters": ["request_id"],
         }
     },

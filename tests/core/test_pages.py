@@ -87,3 +87,23 @@ def test_error_pages_are_czech_and_without_details(client):
     assert response.status_code == 404
     assert "Traceback" not in response.text
     assert '<html lang="cs">' in response.text
+
+
+def test_json_log_lines_carry_the_request_id():
+    import json
+    import logging
+
+    from core.logging import JsonFormatter
+    from core.middleware import RequestIdLogFilter, _request_id
+
+    token = _request_id.set("req-12345678")
+    try:
+        record = logging.LogRecord("django.request", logging.WARNING, __file__, 1,
+                                   "Not Found: %s", ("/x",), None)
+        RequestIdLogFilter().filter(record)
+        line = json.loads(JsonFormatter().format(record))
+    finally:
+        _request_id.reset(token)
+    assert line["request_id"] == "req-12345678"
+    assert line["message"] == "Not Found: /x"
+    assert line["level"] == "WARNING"
