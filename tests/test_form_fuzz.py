@@ -1,0 +1,83 @@
+"""Property-based posts to every form of the portal: whatever a browser (or an
+attacker) sends, the answer is never a 500, and a refused form saves nothing."""
+
+import os
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.planning.factories import MembershipFactory, OrganisationFactory
+
+EXAMPLES = int(os.environ.get("FORM_FUZZ_EXAMPLES", "1000"))
+
+# url name, args builder, field names the form knows
+FORMS = {
+    "organisation_create": (lambda w: [], ["name", "short_name", "legal_form", "kind", "ico",
+                                          "web", "address", "note"]),
+    "organisation_update": (lambda w: [w["org"].pk], ["version", "name", "short_name",
+                                                      "legal_form", "kind", "ico", "web",
+                                                      "address", "note"]),
+    "person_create": (lambda w: [], ["title_before", "given_name", "family_name", "title_after",
+                                     "organisation", "email", "phone"]),
+    "group_create": (lambda w: [], ["kind", "name", "code", "support_areas", "manager",
+                                    "contact_person", "status", "target_group_description",
+                                    "needs_text"]),
+    "group_update": (lambda w: [w["group"].code], ["version", "kind", "name", "code",
+                                                   "manager", "contact_person", "status",
+                                                   "target_group_description", "needs_text"]),
+    "membership_start": (lambda w: [w["group"].code], ["organisation", "member", "substitute",
+                                                      "position", "valid_from", "source"]),
+    "membership_change": (lambda w: [w["group"].code, w["seat"].pk], ["on", "member",
+                                                                     "substitute", "source"]),
+    "membership_end": (lambda w: [w["group"].code, w["seat"].pk], ["on", "source"]),
+}
+
+PLAUSIBLE = [
+    "", "0", "1", "2", "-1", "99999999999999999999", "1.5", "ngo", "city_district",
+    "working_group", "platform", "active", "archived", "member", "group_manager",
+    "2025-01-16", "16. 1. 2025", "31.02.2025", "0000-00-00", "9999-12-31", "00845451",
+    "12345678", "https://example.org", "javascript:alert(1)", "DaR", "a b", "=1+1",
+    "<script>alert(1)</script>", "\x00", "ž" * 400,
+]
+values = st.one_of(
+    st.sampled_from(PLAUSIBLE),
+    st.text(max_size=60),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+)
+
+
+def _counts():
+    return {m._meta.label: m._base_manager.count()
+            for m in apps.get_models() if m._meta.app_label in {"planning", "core"}}
+
+
+@pytest.fixture
+def world(group_a):
+    return {"group": group_a, "org": OrganisationFactory(), "seat": MembershipFactory(body=group_a)}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("form", sorted(FORMS))
+def test_no_input_makes_a_form_fail_or_half_save(client, officer, world, form):
+    args, fields = FORMS[form]
+    url = reverse(f"planning:{form}", args=args(world))
+    client.force_login(officer)
+
+    @settings(max_examples=EXAMPLES, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                     HealthCheck.too_slow])
+    @given(data=st.dictionaries(st.sampled_from(fields), values, max_size=len(fields)))
+    def post(data):
+        before = _counts()
+        response = client.post(url, data)
+        assert response.status_code in (200, 302, 409), (form, data, response.status_code)
+        after = _counts()
+        if response.status_code != 302:
+            assert after == before, f"refused form changed data: {form} {data}"
+        else:
+            assert after["core.AuditEntry"] > before["core.AuditEntry"], "save without audit"
+
+    post()
