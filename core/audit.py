@@ -35,6 +35,20 @@ def snapshot(instance, fields):
     return data
 
 
+def full_snapshot(instance):
+    """Every editable field after a change, foreign keys as ids and
+    many-to-many as sorted id lists: enough to restore this version."""
+    data = {}
+    for field in instance._meta.concrete_fields:
+        if field.primary_key or not field.editable or field.name == "version":
+            continue
+        data[field.attname] = _plain(getattr(instance, field.attname))
+    for field in instance._meta.many_to_many:
+        if field.remote_field.through._meta.auto_created:
+            data[field.name] = sorted(getattr(instance, field.name).values_list("pk", flat=True))
+    return data
+
+
 def diff(before, after):
     return {
         name: [before.get(name), after.get(name)]
@@ -43,7 +57,7 @@ def diff(before, after):
     }
 
 
-def audit_record(*, actor, action, instance, changes=None, message=""):
+def audit_record(*, actor, action, instance, changes=None, message="", with_snapshot=True):
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the mutation's transaction")
     return AuditEntry.objects.create(
@@ -54,6 +68,8 @@ def audit_record(*, actor, action, instance, changes=None, message=""):
         object_repr=str(instance)[:300],
         changes=changes or {},
         message=message,
+        snapshot=full_snapshot(instance) if with_snapshot and action != AuditAction.DELETE
+        else None,
     )
 
 
@@ -64,4 +80,4 @@ def audit_entries_for(instance):
     ).select_related("actor", "content_type")
 
 
-__all__ = ["AuditAction", "audit_record", "audit_entries_for", "diff", "snapshot"]
+__all__ = ["AuditAction", "audit_record", "audit_entries_for", "diff", "full_snapshot", "snapshot"]

@@ -29,6 +29,9 @@ class AuditEntry(models.Model):
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(_("object"), max_length=300)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
+    # The object's editable fields after the change (foreign keys as ids), so
+    # that an officer can restore this version later.
+    snapshot = models.JSONField(_("state after the change"), null=True, blank=True)
     message = models.CharField(_("note"), max_length=500, blank=True)
 
     class Meta:

@@ -81,3 +81,25 @@ def model_update(
                 message=message,
             )
     return current
+
+
+def model_restore(*, actor, instance, entry, expected_version=None):
+    """Bring `instance` back to the state recorded by audit `entry`, as a new
+    audited change (history is never rewritten)."""
+    if entry.snapshot is None or entry.object_id != str(instance.pk):
+        raise ValueError("this history entry cannot be restored")
+    model = type(instance)
+    m2m_names = {f.name for f in model._meta.many_to_many}
+    data, m2m = {}, {}
+    for name, value in entry.snapshot.items():
+        if name in m2m_names:
+            m2m[name] = value
+        else:
+            field = model._meta.get_field(name[:-3] if name.endswith("_id") else name)
+            data[field.attname] = field.to_python(value) if value is not None else None
+    when = entry.created_at.strftime("%d. %m. %Y %H:%M")
+    return model_update(
+        actor=actor, instance=instance, data=data, m2m=m2m,
+        expected_version=expected_version,
+        message=_("Restored the version of %(when)s") % {"when": when},
+    )

@@ -320,3 +320,283 @@ class Membership(models.Model):
         return (self.valid_from is None or self.valid_from <= today) and (
             self.valid_to is None or self.valid_to > today
         )
+
+
+# --- Plans ----------------------------------------------------------------------
+
+
+class PlanKind(models.TextChoices):
+    COMMUNITY_PLAN = "kp", _("community plan of social services")
+    SOCIAL_INCLUSION_PLAN = "psz", _("social inclusion plan")
+    OTHER = "other", _("other strategy")
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PUBLIC_COMMENT = "public_comment", _("public comment")
+    APPROVED = "approved", _("approved")
+    IN_FORCE = "in_force", _("in force")
+    ARCHIVED = "archived", _("archived")
+
+
+# Which status may follow which. A plan in public comment may go back to draft
+# when the comments call for a rework.
+PLAN_TRANSITIONS = {
+    PlanStatus.DRAFT: (PlanStatus.PUBLIC_COMMENT, PlanStatus.APPROVED),
+    PlanStatus.PUBLIC_COMMENT: (PlanStatus.DRAFT, PlanStatus.APPROVED),
+    PlanStatus.APPROVED: (PlanStatus.IN_FORCE, PlanStatus.ARCHIVED),
+    PlanStatus.IN_FORCE: (PlanStatus.ARCHIVED,),
+    PlanStatus.ARCHIVED: (),
+}
+PUBLIC_PLAN_STATUSES = (
+    PlanStatus.PUBLIC_COMMENT, PlanStatus.APPROVED, PlanStatus.IN_FORCE, PlanStatus.ARCHIVED,
+)
+
+
+class PlanQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status__in=PUBLIC_PLAN_STATUSES)
+
+
+class Plan(models.Model):
+    kind = models.CharField(_("kind"), max_length=10, choices=PlanKind.choices)
+    ordinal = models.PositiveSmallIntegerField(_("ordinal"), null=True, blank=True,
+                                               help_text=_("e.g. 7 for the 7th community plan"))
+    title = models.CharField(_("title"), max_length=300)
+    subtitle = models.CharField(_("subtitle"), max_length=200, blank=True,
+                                help_text=_("e.g. Akční plán I."))
+    code = models.SlugField(_("short code"), max_length=60, unique=True,
+                            help_text=_("Used in addresses, e.g. psz-2022-2027."))
+    description = models.TextField(_("description"), blank=True)
+    period_start = models.PositiveSmallIntegerField(_("from year"))
+    period_end = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True)
+    approved_by = models.CharField(_("approving body"), max_length=200, blank=True)
+    resolution_number = models.CharField(_("resolution number"), max_length=100, blank=True)
+    resolution_date = models.DateField(_("resolution date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices,
+                              default=PlanStatus.DRAFT)
+    working_group = models.ForeignKey(
+        WorkingGroup, verbose_name=_("drafted by working group"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="plans",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-period_start", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True) | Q(period_end__gte=models.F("period_start")),
+                name="plan_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in PlanStatus]), name="plan_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} – {self.subtitle}" if self.subtitle else self.title
+
+    def get_absolute_url(self):
+        return reverse("planning:plan_detail", args=[self.code])
+
+    @property
+    def is_public(self):
+        return self.status in PUBLIC_PLAN_STATUSES
+
+
+class LevelRole(models.TextChoices):
+    AREA = "area", _("thematic area")
+    GOAL = "goal", _("goal")
+    SPECIFIC_GOAL = "specific_goal", _("specific goal")
+    MEASURE = "measure", _("measure")
+    OTHER = "other", _("other")
+
+
+class PlanLevel(models.Model):
+    """Each plan names its own levels: PSZ has thematic area → strategic goal →
+    specific goal → measure; a community plan has goal → measure."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="levels")
+    depth = models.PositiveSmallIntegerField(_("depth"))
+    name = models.CharField(_("name"), max_length=100)
+    role = models.CharField(_("role"), max_length=20, choices=LevelRole.choices,
+                            default=LevelRole.OTHER)
+
+    class Meta:
+        verbose_name = _("plan level")
+        verbose_name_plural = _("plan levels")
+        ordering = ["plan", "depth"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "depth"], name="plan_level_depth_unique"),
+            models.CheckConstraint(condition=Q(depth__gte=1), name="plan_level_depth_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class MeasureStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("not implemented")
+    IN_PROGRESS = "in_progress", _("in progress")
+    COMPLETED = "completed", _("completed")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class ActivityType(models.TextChoices):
+    PROJECT = "project", _("project activity")
+    NON_PROJECT = "non_project", _("non-project activity")
+
+
+class ServiceType(models.TextChoices):
+    SAS = "SAS", _("SAS – social activation service")
+    OSP = "OSP", _("OSP – specialised social counselling")
+    TP = "TP", _("TP – field programme")
+    SNP = "SNP", _("SNP – follow-up care service")
+    CRISIS_HELP = "krizova_pomoc", _("crisis help")
+    CARE_SERVICE = "pecovatelska_sluzba", _("care service")
+    OTHER = "other", _("other")
+
+
+class PlanItemQuerySet(models.QuerySet):
+    def measures(self):
+        return self.filter(level__role=LevelRole.MEASURE)
+
+    def in_public_plans(self):
+        return self.filter(plan__status__in=PUBLIC_PLAN_STATUSES)
+
+
+class PlanItem(models.Model):
+    """One node of a plan at any level. Level-specific fields stay empty where
+    they do not apply. Codes are kept exactly as published; inconsistencies are
+    reported by the data checks, never corrected here."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="items")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="children")
+    level = models.ForeignKey(PlanLevel, on_delete=models.PROTECT, related_name="items")
+    position = models.PositiveIntegerField(_("order"), default=0)
+    code = models.CharField(_("code"), max_length=40, blank=True)
+    title = models.TextField(_("title"))
+    description = models.TextField(_("description"), blank=True)
+    working_groups = models.ManyToManyField(WorkingGroup, verbose_name=_("working groups"),
+                                            blank=True, related_name="plan_items")
+    # Specific goal
+    target_text = models.TextField(_("quantified target"), blank=True)
+    target_year = models.PositiveSmallIntegerField(_("target year"), null=True, blank=True)
+    # Measure
+    status = models.CharField(_("status"), max_length=20, choices=MeasureStatus.choices,
+                              blank=True)
+    status_text = models.CharField(_("status as published"), max_length=100, blank=True)
+    reports_done = models.PositiveSmallIntegerField(_("reports submitted"), null=True, blank=True)
+    reports_total = models.PositiveSmallIntegerField(_("reports planned"), null=True, blank=True)
+    implementers = models.ManyToManyField(Organisation, verbose_name=_("implementers"),
+                                          through="PlanItemImplementer", blank=True,
+                                          related_name="plan_items")
+    implementers_text = models.CharField(_("implementers as published"), max_length=300,
+                                         blank=True)
+    activity_type = models.CharField(_("activity type"), max_length=20,
+                                     choices=ActivityType.choices, blank=True)
+    activity_type_text = models.CharField(_("activity type as published"), max_length=100,
+                                          blank=True)
+    service_type = models.CharField(_("service type"), max_length=30,
+                                    choices=ServiceType.choices, blank=True)
+    period_start = models.DateField(_("from"), null=True, blank=True)
+    period_end = models.DateField(_("to"), null=True, blank=True)
+    period_text = models.CharField(_("period as published"), max_length=100, blank=True)
+    ongoing = models.BooleanField(_("ongoing"), default=False)
+    cross_cutting_priority = models.BooleanField(_("cross-cutting priority"), default=False)
+    footnote = models.TextField(_("footnote"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = PlanItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+        ordering = ["plan", "parent_id", "position", "id"]
+        indexes = [models.Index(fields=["plan", "parent", "position"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reports_done__isnull=True) | Q(reports_total__isnull=True)
+                | Q(reports_done__lte=models.F("reports_total")),
+                name="plan_item_reports_within_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True) | Q(period_end__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
+                name="plan_item_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="plan_item_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}".strip()
+
+    def get_absolute_url(self):
+        return reverse("planning:plan_item_detail", args=[self.plan.code, self.pk])
+
+    @property
+    def is_measure(self):
+        return self.level.role == LevelRole.MEASURE
+
+    @property
+    def reports_label(self):
+        """'3/6' as the evaluation prints it next to the status."""
+        if self.reports_total is None:
+            return ""
+        return f"{self.reports_done or 0}/{self.reports_total}"
+
+
+class ImplementerRole(models.TextChoices):
+    LEAD = "lead", _("lead")
+    CO_LEAD = "co_lead", _("co-lead")
+    COOPERATION = "cooperation", _("cooperation")
+
+
+class PlanItemImplementer(models.Model):
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE,
+                             related_name="implementer_links")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                     related_name="implementer_links")
+    published_name = models.CharField(_("name as published"), max_length=300, blank=True)
+    role = models.CharField(_("responsibility"), max_length=20, choices=ImplementerRole.choices,
+                            default=ImplementerRole.LEAD)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["item", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "organisation"],
+                                    name="plan_item_implementer_unique")
+        ]
+
+    def __str__(self):
+        return self.published_name or str(self.organisation)
+
+
+class ItemYearSummary(models.Model):
+    """'Shrnutí za rok 2023 a příležitosti v roce 2024': one narrative per item
+    and year; earlier years stay."""
+
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="summaries")
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))  # sanitised HTML, see core.sanitize
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("summary of the year")
+        verbose_name_plural = _("summaries of the year")
+        ordering = ["item", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "year"], name="item_year_summary_unique")
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,133 @@
+"""Reads for plans: the whole tree of a plan in a fixed number of queries, and
+the data checks that flag what the published source got wrong."""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from .models import ItemYearSummary, Plan, PlanItem, PlanItemImplementer
+
+
+def public_plans():
+    return Plan.objects.public().select_related("working_group")
+
+
+def plan_items(plan):
+    """Every item of a plan with what its page shows: 5 queries, any size."""
+    return (
+        PlanItem.objects.filter(plan=plan)
+        .select_related("level")
+        .prefetch_related(
+            Prefetch("implementer_links",
+                     queryset=PlanItemImplementer.objects.select_related("organisation")),
+            "working_groups",
+            Prefetch("summaries", queryset=ItemYearSummary.objects.order_by("-year")),
+        )
+        .order_by("parent_id", "position", "id")
+    )
+
+
+@dataclass
+class Node:
+    item: PlanItem
+    children: list = field(default_factory=list)
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+def build_tree(items):
+    """Nest a flat list of items (already ordered by position) into Nodes."""
+    nodes = {item.pk: Node(item) for item in items}
+    roots = []
+    for item in items:
+        node = nodes[item.pk]
+        if item.parent_id is None:
+            roots.append(node)
+        elif item.parent_id in nodes:
+            nodes[item.parent_id].children.append(node)
+    return roots
+
+
+# --- Data checks ---------------------------------------------------------------
+
+DOTTED = re.compile(r"^\d+(\.\d+)*$")
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    message: str
+    items: tuple
+
+
+CHECK_LABELS = {
+    "code_parent": _("Code does not fit its parent"),
+    "duplicate_code": _("Code used more than once"),
+    "duplicate_title": _("Same title more than once"),
+    "implementer_spelling": _("One implementer named in different ways"),
+}
+
+
+def _normalised(text):
+    return " ".join(text.split()).casefold()
+
+
+def plan_data_checks(plan, items=None):
+    """Inconsistencies of the plan as entered or published. They are reported,
+    never corrected: officers decide what to do with each."""
+    items = list(items if items is not None else plan_items(plan))
+    by_pk = {i.pk: i for i in items}
+    findings = []
+
+    for item in items:
+        parent = by_pk.get(item.parent_id)
+        fits = parent is None or not (DOTTED.match(item.code) and DOTTED.match(parent.code))
+        if not fits and not item.code.startswith(parent.code + "."):
+            findings.append(Finding(
+                "code_parent",
+                _("%(code)s is placed under %(parent)s, but its code belongs elsewhere.")
+                % {"code": item.code, "parent": parent.code},
+                (item, parent),
+            ))
+
+    codes = defaultdict(list)
+    titles = defaultdict(list)
+    for item in items:
+        if item.code:
+            codes[item.code].append(item)
+        titles[(item.level_id, _normalised(item.title))].append(item)
+    for code, same in codes.items():
+        if len(same) > 1:
+            findings.append(Finding(
+                "duplicate_code",
+                _("Code %(code)s is used %(count)d times.") % {"code": code, "count": len(same)},
+                tuple(same),
+            ))
+    for (_level, _title), same in titles.items():
+        if len(same) > 1:
+            findings.append(Finding(
+                "duplicate_title",
+                _("%(count)d items at the same level have the title “%(title)s”.")
+                % {"count": len(same), "title": same[0].title},
+                tuple(same),
+            ))
+
+    spellings = defaultdict(lambda: defaultdict(list))
+    for item in items:
+        for link in item.implementer_links.all():
+            spellings[link.organisation][link.published_name or link.organisation.name].append(item)
+    for organisation, names in spellings.items():
+        if len(names) > 1:
+            findings.append(Finding(
+                "implementer_spelling",
+                _("%(org)s is published as: %(names)s.")
+                % {"org": organisation, "names": "; ".join(f"„{n}“" for n in sorted(names))},
+                tuple(i for group in names.values() for i in group),
+            ))
+    return findings
