@@ -2,97 +2,28 @@
 expected answer in one table. The gate test at the bottom fails when a URL
 pattern exists that the table does not cover, so no page ships untested."""
 
+import importlib
+import pkgutil
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.planning.factories import MembershipFactory
-
-ROLES = (
-    "anonymous",
-    "no_role",
-    "administrator",
-    "city_officer",
-    "manager_a",
-    "contact_a",
-    "member_a",
-    "implementer_x",
-)
-SIGNED_IN = ROLES[1:]
-LOGIN = "login"  # a 302 to the login page
+from tests import matrix
+from tests.matrix import LOGIN, ROLES
+from tests.planning.factories import MembershipFactory, PlanFactory, PlanItemFactory
 
 
-def everyone(status=200):
-    return dict.fromkeys(ROLES, status)
+def _load_matrix():
+    combined = {}
+    for module in pkgutil.iter_modules(matrix.__path__):
+        part = importlib.import_module(f"tests.matrix.{module.name}").MATRIX
+        overlap = set(part) & set(combined)
+        assert not overlap, f"URL names in two matrix modules: {overlap}"
+        combined.update(part)
+    return combined
 
 
-def signed_in(status=200):
-    return {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, status)}
-
-
-def officers_only():
-    return {
-        **signed_in(403),
-        "administrator": 200,
-        "city_officer": 200,
-    }
-
-
-def officers_and_manager_of_a():
-    return {**officers_only(), "manager_a": 200}
-
-
-# url name -> list of (scope label, args builder, expectations). The args builder
-# receives the `world` fixture (group A/B, memberships, organisation X).
-MATRIX = {
-    "core:home": [("", lambda w: [], everyone())],
-    "core:data_catalogue": [("", lambda w: [], everyone())],
-    "core:dataset_csv": [("organisations", lambda w: ["organisations"], everyone())],
-    "core:dataset_json": [("working-groups", lambda w: ["working-groups"], everyone())],
-    "core:healthz": [("", lambda w: [], everyone())],
-    "planning:organisation_list": [("", lambda w: [], everyone())],
-    "planning:organisation_detail": [("X", lambda w: [w["org_x"].pk], everyone())],
-    "planning:organisation_create": [("", lambda w: [], officers_only())],
-    "planning:organisation_update": [("X", lambda w: [w["org_x"].pk], officers_only())],
-    "planning:person_list": [("", lambda w: [], officers_only())],
-    "planning:person_create": [("", lambda w: [], officers_only())],
-    "planning:person_detail": [("", lambda w: [w["group_a"].manager.pk], officers_only())],
-    "planning:person_update": [("", lambda w: [w["group_a"].manager.pk], officers_only())],
-    "planning:group_list": [("", lambda w: [], everyone())],
-    "planning:group_detail": [
-        ("A", lambda w: [w["group_a"].code], everyone()),
-        ("B", lambda w: [w["group_b"].code], everyone()),
-    ],
-    "planning:group_create": [("", lambda w: [], officers_only())],
-    "planning:group_update": [
-        ("A", lambda w: [w["group_a"].code], officers_and_manager_of_a()),
-        ("B", lambda w: [w["group_b"].code], officers_only()),
-    ],
-    "planning:membership_start": [
-        ("A", lambda w: [w["group_a"].code], officers_and_manager_of_a()),
-        ("B", lambda w: [w["group_b"].code], officers_only()),
-    ],
-    "planning:membership_change": [
-        ("A", lambda w: [w["group_a"].code, w["seat_a"].pk], officers_and_manager_of_a()),
-        ("B", lambda w: [w["group_b"].code, w["seat_b"].pk], officers_only()),
-    ],
-    "planning:membership_end": [
-        ("A", lambda w: [w["group_a"].code, w["seat_a"].pk], officers_and_manager_of_a()),
-        ("B", lambda w: [w["group_b"].code, w["seat_b"].pk], officers_only()),
-    ],
-    # Signed-in users are sent on from the login page.
-    "accounts:login": [("", lambda w: [], {**signed_in(302), "anonymous": 200})],
-    # Logging out is a POST (CSRF-protected); a GET is refused for everyone.
-    "accounts:logout": [("", lambda w: [], everyone(405))],
-    "accounts:profile": [("", lambda w: [], signed_in())],
-    "accounts:password_change": [("", lambda w: [], signed_in())],
-    "accounts:password_change_done": [("", lambda w: [], signed_in())],
-    "accounts:password_reset": [("", lambda w: [], everyone())],
-    "accounts:password_reset_done": [("", lambda w: [], everyone())],
-    "accounts:password_reset_confirm": [("bad token", lambda w: ["MQ", "bad-token"], everyone())],
-    "accounts:password_reset_complete": [("", lambda w: [], everyone())],
-    # A GET does not change the language; it only redirects back.
-    "set_language": [("", lambda w: [], everyone(302))],
-}
+MATRIX = _load_matrix()
 
 # Django's own admin has its own gate (staff login); checked once below.
 EXCLUDED_NAMESPACES = {"admin"}
@@ -110,12 +41,24 @@ def _cells():
 
 @pytest.fixture
 def world(group_a, group_b, organisation_x, users_by_role):
+    """One object of every kind, inside and outside each role's scope."""
+    published = PlanFactory(code="published", status="in_force")
+    draft = PlanFactory(code="draft", status="draft", working_group=group_a)
+    commenting = PlanFactory(code="commenting", status="public_comment")
     return {
         "group_a": group_a,
         "group_b": group_b,
         "org_x": organisation_x,
         "seat_a": MembershipFactory(body=group_a),
         "seat_b": MembershipFactory(body=group_b),
+        "plan_published": published,
+        "plan_draft": draft,
+        "plan_commenting": commenting,
+        # measures: in a published plan (implemented by X, group A), in a draft
+        "measure_published": PlanItemFactory.measure(
+            plan=published, implementers=[organisation_x], working_groups=[group_a]),
+        "measure_draft": PlanItemFactory.measure(plan=draft, working_groups=[group_a]),
+        "measure_commenting": PlanItemFactory.measure(plan=commenting),
     }
 
 

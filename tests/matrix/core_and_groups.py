@@ -1,0 +1,53 @@
+from . import LOGIN, everyone, officers_and_manager_of_a, officers_only, signed_in  # noqa: F401
+
+MATRIX = {
+    "core:home": [("", lambda w: [], everyone())],
+    "core:data_catalogue": [("", lambda w: [], everyone())],
+    "core:dataset_csv": [("organisations", lambda w: ["organisations"], everyone())],
+    "core:dataset_json": [("working-groups", lambda w: ["working-groups"], everyone())],
+    "core:healthz": [("", lambda w: [], everyone())],
+    "planning:organisation_list": [("", lambda w: [], everyone())],
+    "planning:organisation_detail": [("X", lambda w: [w["org_x"].pk], everyone())],
+    "planning:organisation_create": [("", lambda w: [], officers_only())],
+    "planning:organisation_update": [("X", lambda w: [w["org_x"].pk], officers_only())],
+    "planning:person_list": [("", lambda w: [], officers_only())],
+    "planning:person_create": [("", lambda w: [], officers_only())],
+    "planning:person_detail": [("", lambda w: [w["group_a"].manager.pk], officers_only())],
+    "planning:person_update": [("", lambda w: [w["group_a"].manager.pk], officers_only())],
+    "planning:group_list": [("", lambda w: [], everyone())],
+    "planning:group_detail": [
+        ("A", lambda w: [w["group_a"].code], everyone()),
+        ("B", lambda w: [w["group_b"].code], everyone()),
+    ],
+    "planning:group_create": [("", lambda w: [], officers_only())],
+    "planning:group_update": [
+        ("A", lambda w: [w["group_a"].code], officers_and_manager_of_a()),
+        ("B", lambda w: [w["group_b"].code], officers_only()),
+    ],
+    "planning:membership_start": [
+        ("A", lambda w: [w["group_a"].code], officers_and_manager_of_a()),
+        ("B", lambda w: [w["group_b"].code], officers_only()),
+    ],
+    "planning:membership_change": [
+        ("A", lambda w: [w["group_a"].code, w["seat_a"].pk], officers_and_manager_of_a()),
+        ("B", lambda w: [w["group_b"].code, w["seat_b"].pk], officers_only()),
+    ],
+    "planning:membership_end": [
+        ("A", lambda w: [w["group_a"].code, w["seat_a"].pk], officers_and_manager_of_a()),
+        ("B", lambda w: [w["group_b"].code, w["seat_b"].pk], officers_only()),
+    ],
+    # Signed-in users are sent on from the login page.
+    "accounts:login": [("", lambda w: [], {**signed_in(302), "anonymous": 200})],
+    # Logging out is a POST (CSRF-protected); a GET is refused for everyone.
+    "accounts:logout": [("", lambda w: [], everyone(405))],
+    "accounts:profile": [("", lambda w: [], signed_in())],
+    "accounts:password_change": [("", lambda w: [], signed_in())],
+    "accounts:password_change_done": [("", lambda w: [], signed_in())],
+    "accounts:password_reset": [("", lambda w: [], everyone())],
+    "accounts:password_reset_done": [("", lambda w: [], everyone())],
+    "accounts:password_reset_confirm": [("bad token", lambda w: ["MQ", "bad-token"], everyone())],
+    "accounts:password_reset_complete": [("", lambda w: [], everyone())],
+    # A GET does not change the language; it only redirects back.
+    "set_language": [("", lambda w: [], everyone(302))],
+}
+
