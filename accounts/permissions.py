@@ -162,6 +162,69 @@ def can_view_group_internals(user, group):
     )
 
 
+# --- Plans ------------------------------------------------------------------------
+
+def _plan_group_ids(plan):
+    return {plan.working_group_id} if plan.working_group_id else set()
+
+
+def can_view_plan(user, plan):
+    """Published plans are public. A draft is seen by officers and, for a
+    community plan drafted by a working group, by that group's manager,
+    contact person and members."""
+    if plan.is_public or is_city_officer(user):
+        return True
+    groups = _plan_group_ids(plan)
+    return bool(groups & (managed_group_ids(user) | contact_group_ids(user)
+                          | member_group_ids(user)))
+
+
+def can_edit_plan(user, plan=None):
+    return is_city_officer(user)
+
+
+def can_create_plan(user):
+    return is_city_officer(user)
+
+
+def can_view_data_checks(user, plan=None):
+    return is_city_officer(user)
+
+
+def can_propose_change(user, plan):
+    """Group managers propose changes to the goals and measures of a plan their
+    group drafts or is linked to; officers edit directly instead."""
+    if not can_view_plan(user, plan):
+        return False
+    return bool(managed_group_ids(user) & (_plan_group_ids(plan) | _item_group_ids(plan)))
+
+
+def _item_group_ids(plan):
+    cache_name = "_plan_item_group_ids"
+    if not hasattr(plan, cache_name):
+        from planning.models import PlanItem
+
+        ids = set(PlanItem.working_groups.through.objects.filter(planitem__plan=plan)
+                  .values_list("workinggroup_id", flat=True))
+        setattr(plan, cache_name, ids)
+    return getattr(plan, cache_name)
+
+
+def can_decide_proposal(user, plan=None):
+    return is_city_officer(user)
+
+
+def can_comment_on_plan(user, plan):
+    """Anyone, signed in or not, while the plan is in public comment."""
+    from planning.models import PlanStatus
+
+    return plan.status == PlanStatus.PUBLIC_COMMENT
+
+
+def can_moderate_comments(user, plan=None):
+    return is_city_officer(user)
+
+
 # --- Registry for templates ---------------------------------------------------
 
 @cache
@@ -174,6 +237,14 @@ def registry():
         "edit_working_group": can_edit_working_group,
         "manage_membership": can_manage_membership,
         "view_group_internals": can_view_group_internals,
+        "view_plan": can_view_plan,
+        "edit_plan": can_edit_plan,
+        "create_plan": can_create_plan,
+        "view_data_checks": can_view_data_checks,
+        "propose_change": can_propose_change,
+        "decide_proposal": can_decide_proposal,
+        "comment_on_plan": can_comment_on_plan,
+        "moderate_comments": can_moderate_comments,
         "is_city_officer": is_city_officer,
         "is_administrator": is_administrator,
     }

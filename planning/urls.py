@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import urls_comments, urls_plan_editor, urls_plans, views
 
 app_name = "planning"
 
@@ -26,3 +26,6 @@ urlpatterns = [
     path("groups/<slug:code>/members/<int:pk>/end/", views.MembershipEndView.as_view(),
          name="membership_end"),
 ]
+
+# Plans: public pages, the officers' editor, proposals and public comment.
+urlpatterns += urls_plans.urlpatterns + urls_plan_editor.urlpatterns + urls_comments.urlpatterns
