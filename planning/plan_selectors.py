@@ -56,7 +56,13 @@ def build_tree(items):
 
 # --- Data checks ---------------------------------------------------------------
 
-DOTTED = re.compile(r"^\d+(\.\d+)*$")
+# The number inside a published code: "2.1.3.1", "Cíl 2." -> "2", "Opatření 2.2" -> "2.2".
+CODE_NUMBER = re.compile(r"\d+(?:\.\d+)*")
+
+
+def _code_number(code):
+    match = CODE_NUMBER.search(code or "")
+    return match.group(0) if match else None
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,7 @@ CHECK_LABELS = {
     "duplicate_code": _("Code used more than once"),
     "duplicate_title": _("Same title more than once"),
     "implementer_spelling": _("One implementer named in different ways"),
+    "code_format": _("Codes of one level written in different ways"),
 }
 
 
@@ -87,8 +94,8 @@ def plan_data_checks(plan, items=None):
 
     for item in items:
         parent = by_pk.get(item.parent_id)
-        fits = parent is None or not (DOTTED.match(item.code) and DOTTED.match(parent.code))
-        if not fits and not item.code.startswith(parent.code + "."):
+        number, parent_number = _code_number(item.code), _code_number(parent and parent.code)
+        if number and parent_number and not number.startswith(parent_number + "."):
             findings.append(Finding(
                 "code_parent",
                 _("%(code)s is placed under %(parent)s, but its code belongs elsewhere.")
@@ -129,5 +136,21 @@ def plan_data_checks(plan, items=None):
                 _("%(org)s is published as: %(names)s.")
                 % {"org": organisation, "names": "; ".join(f"„{n}“" for n in sorted(names))},
                 tuple(i for group in names.values() for i in group),
+            ))
+    by_level = defaultdict(list)
+    for item in items:
+        if item.code:
+            by_level[item.level_id].append(item)
+    for same_level in by_level.values():
+        with_stop = [i for i in same_level if i.code.endswith(".")]
+        if with_stop and len(with_stop) < len(same_level):
+            without = [i for i in same_level if not i.code.endswith(".")]
+            findings.append(Finding(
+                "code_format",
+                _("Some codes at this level end with a full stop (%(with)s) and some do not "
+                  "(%(without)s).")
+                % {"with": ", ".join(i.code for i in with_stop),
+                   "without": ", ".join(i.code for i in without)},
+                tuple(same_level),
             ))
     return findings

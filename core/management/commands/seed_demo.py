@@ -16,6 +16,7 @@ from planning.seed import SeedError, SeedSummary
 # (name, dotted path), in dependency order.
 LOADERS = [
     ("planning", "planning.seed.load"),
+    ("plans", "planning.plan_seed.load"),
 ]
 # Logins for every role; only for the embedded demo or on request.
 ACCOUNT_LOADERS = [

@@ -1,0 +1,85 @@
+"""The plans loaded by seed_demo: Appendix B of the interim evaluation exactly
+as published, inconsistencies reported by the data checks, not repaired."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from planning.models import ItemYearSummary, MeasureStatus, Plan, PlanItem
+from planning.plan_selectors import plan_data_checks
+
+pytestmark = pytest.mark.django_db
+
+PSZ = json.loads((Path(settings.BASE_DIR) / "fixtures" / "seed_psz.json").read_text("utf-8"))
+
+
+def _published_measures():
+    for area in PSZ["areas"]:
+        for goal in area["strategic_goals"]:
+            for specific in goal["specific_goals"]:
+                yield from specific["measures"]
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("seed_demo", "--without-accounts", verbosity=0)
+    return Plan.objects.get(code="psz-2022-2027")
+
+
+def test_every_measure_of_appendix_b_is_loaded_in_order_with_its_published_status(seeded):
+    loaded = list(
+        PlanItem.objects.filter(plan=seeded, level__depth=4)
+        .order_by("parent__parent__parent__position", "parent__parent__position",
+                  "parent__position", "position")
+        .values_list("code", "status_text")
+    )
+    published = [(m["code"], m["status_text"]) for m in _published_measures()]
+    assert len(published) == 47
+    assert loaded == published
+
+
+def test_measure_fields_as_published(seeded):
+    measure = PlanItem.objects.get(plan=seeded, code="2.1.3.1")
+    assert measure.status == MeasureStatus.IN_PROGRESS
+    assert measure.reports_label == "0/6"
+    assert measure.service_type == "OSP"
+    assert measure.implementers_text == "Renarkon o.p.s."
+    assert [link.published_name for link in measure.implementer_links.all()] == ["Renarkon o.p.s."]
+    assert measure.implementer_links.get().organisation.name == "Renarkon, o.p.s."
+    ongoing = PlanItem.objects.get(plan=seeded, code="3.1.2.1")
+    assert ongoing.ongoing and ongoing.period_text == "Průběžně"
+    assert ongoing.implementers.count() == 2
+
+
+def test_specific_goal_targets_and_summaries(seeded):
+    goal = PlanItem.objects.get(plan=seeded, code="1.1.1")
+    assert goal.title.startswith("Do roku 2025 bude vyčleněno 40 sociálních bytů")
+    assert goal.target_year == 2025
+    summary = ItemYearSummary.objects.get(item=goal, year=2023)
+    assert summary.title == "Shrnutí za rok 2023 a příležitosti v roce 2024"
+    assert "Heimstaden" in summary.text
+    assert ItemYearSummary.objects.filter(item__plan=seeded).count() == 23
+
+
+def test_data_checks_report_the_published_inconsistencies(seeded):
+    findings = plan_data_checks(seeded)
+    messages = " ".join(f.message for f in findings)
+    kinds = [f.kind for f in findings]
+    assert "code_parent" in kinds  # 3.2.1.1 printed under 2.1.2
+    assert "3.2.1.1" in messages and "2.1.3.3" in messages  # codes used twice
+    assert kinds.count("duplicate_title") >= 3
+    assert "implementer_spelling" in kinds  # Armáda spásy z. s. / z.s.
+    # kept as published, not repaired
+    assert PlanItem.objects.filter(plan=seeded, code="3.2.1.1").count() == 2
+    assert PlanItem.objects.filter(plan=seeded, code="2.1.3.3").count() == 2
+
+
+def test_kp_draft_of_the_children_and_family_group(seeded):
+    kp = Plan.objects.get(code="kp-5-dar")
+    assert kp.status == "draft" and kp.working_group.code == "DaR"
+    assert list(PlanItem.objects.filter(plan=kp, parent=None).values_list("code", flat=True)) \
+        == ["Cíl 1.", "Cíl 2.", "Cíl 3.", "Cíl 4.", "Cíl 5"]
+    assert "code_format" in [f.kind for f in plan_data_checks(kp)]
