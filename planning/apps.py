@@ -10,3 +10,7 @@ class PlanningConfig(AppConfig):
         from .datasets import register_datasets
 
         register_datasets()
+
+        from .plan_datasets import register_plan_datasets
+
+        register_plan_datasets()

@@ -1,0 +1,192 @@
+"""Plan pages run a fixed number of SQL queries, whatever the plan's size
+(DESIGN.md, quality bars), in the manner of tests/planning/test_query_counts.py.
+
+Each page is requested with a small plan (about 10 items), then the plan grows
+to about 1 000 items (100x: areas, goals, specific goals, measures with
+implementers, working groups and summaries), the measured item gets more
+implementers and summaries, and more plans appear (public and drafts); the
+page is requested again. The count must be equal both times, and equal to the
+number pinned in PAGES. Counts are taken on a warm second request; signed-in
+requests include 2 queries for the session and the user. The pages include the
+public-comment slots of the comments feature, whose queries count too.
+"""
+
+import datetime
+import itertools
+from dataclasses import dataclass
+
+import pytest
+from django.urls import reverse
+
+from planning.models import (
+    ItemYearSummary,
+    LevelRole,
+    MeasureStatus,
+    Plan,
+    PlanItem,
+    PlanItemImplementer,
+    PlanLevel,
+    PlanStatus,
+)
+from tests.planning.factories import OrganisationFactory, PlanFactory, WorkingGroupFactory
+from tests.planning.test_query_counts import measure
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class World:
+    plan: Plan
+    draft: Plan
+    measure: PlanItem
+    organisations: list
+    groups: list
+
+
+@dataclass(frozen=True)
+class Page:
+    id: str
+    url: object  # World -> path
+    role: str  # "public", "officer" or "member_a"
+    queries: int
+    grows: bool = True
+
+
+def _detail(w, **query):
+    url = reverse("planning:plan_detail", args=[w.plan.code])
+    if query:
+        url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    return url
+
+
+PAGES = [
+    Page("plan-list", lambda w: reverse("planning:plan_list"), "public", 1),
+    Page("plan-list-officer", lambda w: reverse("planning:plan_list"), "officer", 3),
+    Page("plan-list-member", lambda w: reverse("planning:plan_list"), "member_a", 6),
+    Page("plan-detail", _detail, "public", 7),
+    Page("plan-detail-officer", _detail, "officer", 9),
+    Page("plan-detail-filtered",
+         lambda w: _detail(w, status="in_progress", q="1", implementer=w.organisations[0].pk,
+                           group=w.groups[0].code), "public", 7),
+    Page("plan-detail-draft-member",
+         lambda w: reverse("planning:plan_detail", args=[w.draft.code]), "member_a", 13),
+    Page("item-detail",
+         lambda w: reverse("planning:plan_item_detail", args=[w.plan.code, w.measure.pk]),
+         "public", 7),
+    Page("data-checks-officer",
+         lambda w: reverse("planning:plan_data_checks", args=[w.plan.code]), "officer", 7),
+    Page("export-xlsx",
+         lambda w: reverse("planning:plan_export_xlsx", args=[w.plan.code]), "public", 5),
+    Page("data-measures-json", lambda w: reverse("core:dataset_json", args=["measures"]),
+         "public", 3),
+    Page("data-measures-csv", lambda w: reverse("core:dataset_csv", args=["measures"]),
+         "public", 3),
+]
+
+_serial = itertools.count()
+
+
+def grow_plan(plan, *, areas, goals, specifics, measures, organisations, groups):
+    """Bulk-create a full tree under `plan`: areas × goals × specifics × measures."""
+    levels = {level.depth: level for level in PlanLevel.objects.filter(plan=plan)}
+    tag = next(_serial)
+    statuses = [s.value for s in MeasureStatus]
+
+    def create(parents, depth, count, extra=None):
+        rows = [
+            PlanItem(plan=plan, parent=parent, level=levels[depth], position=i + 1,
+                     code=f"{parent.code}.{i + 1}" if parent else f"{tag}-{i + 1}",
+                     title=f"Položka {tag} {depth} {i}", **extra(i) if extra else {})
+            for parent in parents for i in range(count)
+        ]
+        return PlanItem.objects.bulk_create(rows)
+
+    top = create([None], 1, areas)
+    mid = create(top, 2, goals)
+    spec = create(mid, 3, specifics, extra=lambda i: {"target_text": f"Cíl {i}",
+                                                     "target_year": 2025})
+    leaves = create(spec, 4, measures, extra=lambda i: {
+        "status": statuses[i % len(statuses)], "reports_done": i % 3, "reports_total": 3,
+        "period_start": datetime.date(2023, 1, 1), "ongoing": i % 2 == 0})
+    PlanItemImplementer.objects.bulk_create(
+        PlanItemImplementer(item=m, organisation=organisations[(k + j) % len(organisations)],
+                            position=j)
+        for k, m in enumerate(leaves) for j in range(2)
+    )
+    through = PlanItem.working_groups.through
+    through.objects.bulk_create(
+        through(planitem_id=m.pk, workinggroup_id=groups[k % len(groups)].pk)
+        for k, m in enumerate(leaves)
+    )
+    ItemYearSummary.objects.bulk_create(
+        ItemYearSummary(item=m, year=2023, title="Shrnutí za rok 2023", text="<p>Text.</p>")
+        for m in leaves
+    )
+    return top + mid + spec + leaves
+
+
+@pytest.fixture
+def world(group_a):
+    organisations = [OrganisationFactory() for _ in range(3)]
+    groups = [group_a, WorkingGroupFactory()]
+    plan = PlanFactory(code="velky-plan", status=PlanStatus.IN_FORCE)
+    draft = PlanFactory(code="navrh", status=PlanStatus.DRAFT, working_group=group_a)
+    PlanFactory(code="archiv", status=PlanStatus.ARCHIVED)
+    items = grow_plan(plan, areas=1, goals=1, specifics=2, measures=3,
+                      organisations=organisations, groups=groups)
+    grow_plan(draft, areas=1, goals=1, specifics=1, measures=2,
+              organisations=organisations, groups=groups)
+    measure_item = next(i for i in items if i.level.role == LevelRole.MEASURE)
+    return World(plan=plan, draft=draft, measure=measure_item,
+                 organisations=organisations, groups=groups)
+
+
+def grow(w):
+    """~10 items -> ~1 000; more plans; a fuller measured item."""
+    more_orgs = w.organisations + [OrganisationFactory() for _ in range(20)]
+    grow_plan(w.plan, areas=5, goals=3, specifics=3, measures=22,
+              organisations=more_orgs, groups=w.groups)
+    grow_plan(w.draft, areas=5, goals=3, specifics=3, measures=22,
+              organisations=more_orgs, groups=w.groups)
+    size = PlanItem.objects.filter(plan=w.plan).count()
+    assert size >= 1000, size
+    for i in range(30):
+        other = PlanFactory(status=PlanStatus.IN_FORCE if i % 2 else PlanStatus.DRAFT)
+        grow_plan(other, areas=1, goals=1, specifics=1, measures=3,
+                  organisations=more_orgs, groups=w.groups)
+    PlanItemImplementer.objects.bulk_create(
+        PlanItemImplementer(item=w.measure, organisation=org, position=10 + i)
+        for i, org in enumerate(more_orgs[3:])
+    )
+    ItemYearSummary.objects.bulk_create(
+        ItemYearSummary(item=w.measure, year=2000 + i, title=f"Shrnutí za rok {2000 + i}",
+                        text="<p>Text.</p>") for i in range(15)
+    )
+    # Make the data checks find more, too.
+    PlanItem.objects.filter(plan=w.plan, level__depth=4, position=1).update(code="9.9.9.9")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.id for p in PAGES])
+def test_plan_page_query_count_does_not_grow(page, client, world, officer, member_a):
+    if page.role == "officer":
+        client.force_login(officer)
+    elif page.role == "member_a":
+        client.force_login(member_a)
+    path = page.url(world)
+    small, small_sql, small_size = measure(client, path)
+
+    grow(world)
+    large, large_sql, large_size = measure(client, path)
+
+    listing = "\n".join(f"  {i}. {sql[:300]}" for i, sql in enumerate(large_sql, 1))
+    assert large == small, (
+        f"BUG (N+1): GET {path} as {page.role} runs {small} SQL queries with a small plan "
+        f"but {large} with 100x the data.\nQueries at 100x:\n{listing}"
+    )
+    assert small == page.queries, (
+        f"GET {path} as {page.role} now runs {small} SQL queries (pinned: {page.queries}); "
+        "if the change is intended, update PAGES.\n"
+        + "\n".join(f"  {i}. {sql[:300]}" for i, sql in enumerate(small_sql, 1))
+    )
+    if page.grows:
+        assert large_size > small_size, f"GET {path} did not show the grown data"
