@@ -1,6 +1,8 @@
 """Changes to plans and their items: validated, atomic, audited with the actor
 (and a snapshot, so every version can be restored)."""
 
+from copy import copy
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -223,7 +225,15 @@ def plan_items_set_status(*, actor, items, status) -> int:
     return changed
 
 
+# Where an item sits is changed only by plan_item_move (which renumbers the
+# siblings); restoring an earlier version brings back its content, not its place.
+_STRUCTURE_FIELDS = ("plan_id", "parent_id", "level_id", "position")
+
+
 def plan_item_restore(*, actor, item, entry, expected_version=None) -> PlanItem:
+    if entry.snapshot is not None:
+        entry = copy(entry)
+        entry.snapshot = {k: v for k, v in entry.snapshot.items() if k not in _STRUCTURE_FIELDS}
     return model_restore(actor=actor, instance=item, entry=entry,
                          expected_version=expected_version)
 

@@ -28,4 +28,5 @@ urlpatterns = [
 ]
 
 # Plans: public pages, the officers' editor, proposals and public comment.
-urlpatterns += urls_plans.urlpatterns + urls_plan_editor.urlpatterns + urls_comments.urlpatterns
+# The editor comes first: /plans/new/ must not be taken for the plan with code "new".
+urlpatterns += urls_plan_editor.urlpatterns + urls_plans.urlpatterns + urls_comments.urlpatterns
