@@ -600,3 +600,160 @@ class ItemYearSummary(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# --- Change proposals and public comment ----------------------------------------
+
+
+class ProposalKind(models.TextChoices):
+    EDIT = "edit", _("change of an item")
+    NEW = "new", _("new item")
+    DELETE = "delete", _("removal of an item")
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    ACCEPTED = "accepted", _("accepted")
+    REJECTED = "rejected", _("rejected")
+
+
+# The fields of an item that a group manager may propose to change.
+PROPOSABLE_FIELDS = (
+    "title", "description", "target_text", "target_year", "status", "period_text", "footnote",
+)
+
+
+def _cascade_pending_else_null(collector, field, sub_objs, using):
+    """When an item goes, its pending proposals go with it (there is nothing
+    left to change); decided ones stay as a record, detached."""
+    models.CASCADE(collector, field, sub_objs.filter(status=ProposalStatus.PENDING), using)
+    models.SET_NULL(collector, field, sub_objs.exclude(status=ProposalStatus.PENDING), using)
+
+
+_cascade_pending_else_null.lazy_sub_objs = True
+
+
+class ChangeProposal(models.Model):
+    """A group manager's proposal to change, add or remove an item of a plan;
+    an officer accepts (applied through the plan services) or rejects it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="proposals")
+    item = models.ForeignKey(PlanItem, verbose_name=_("item"), null=True, blank=True,
+                             on_delete=_cascade_pending_else_null, related_name="proposals")
+    parent = models.ForeignKey(PlanItem, verbose_name=_("under item"), null=True, blank=True,
+                               on_delete=_cascade_pending_else_null,
+                               related_name="child_proposals")
+    item_label = models.CharField(_("item as proposed"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=ProposalKind.choices)
+    values = models.JSONField(_("proposed values"), default=dict, blank=True)
+    original_values = models.JSONField(_("values when proposed"), default=dict, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    proposed_by = models.ForeignKey("accounts.User", verbose_name=_("proposed by"),
+                                    on_delete=models.PROTECT, related_name="change_proposals")
+    created_at = models.DateTimeField(_("proposed at"), default=timezone.now, db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=ProposalStatus.choices,
+                              default=ProposalStatus.PENDING)
+    decided_by = models.ForeignKey("accounts.User", verbose_name=_("decided by"), null=True,
+                                   blank=True, on_delete=models.PROTECT,
+                                   related_name="decided_proposals")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.TextField(_("decision comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("change proposal")
+        verbose_name_plural = _("change proposals")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["plan", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in ProposalStatus])
+                & Q(kind__in=[k.value for k in ProposalKind]),
+                name="change_proposal_choices_valid",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=ProposalStatus.PENDING, decided_by__isnull=True,
+                      decided_at__isnull=True)
+                    | (~Q(status=ProposalStatus.PENDING) & Q(decided_by__isnull=False,
+                                                              decided_at__isnull=False))
+                ),
+                name="change_proposal_decided_iff_not_pending",
+            ),
+            # A pending edit or removal names its item; once decided, the item
+            # may since have been deleted.
+            models.CheckConstraint(
+                condition=Q(kind=ProposalKind.NEW) | Q(item__isnull=False)
+                | ~Q(status=ProposalStatus.PENDING),
+                name="change_proposal_item_unless_new",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Proposal #%(n)s") % {"n": self.pk}
+
+    def get_absolute_url(self):
+        return reverse("planning:proposal_decide", args=[self.plan.code, self.pk])
+
+
+class CommentModeration(models.TextChoices):
+    PENDING = "pending", _("awaiting moderation")
+    PUBLISHED = "published", _("published")
+    HIDDEN = "hidden", _("hidden")
+
+
+class CommentSettlement(models.TextChoices):
+    UNSETTLED = "unsettled", _("not settled yet")
+    ACCEPTED = "accepted", _("accepted")
+    PARTLY_ACCEPTED = "partly_accepted", _("partly accepted")
+    REJECTED = "rejected", _("rejected")
+    NOTED = "noted", _("taken into account")
+
+
+class PlanComment(models.Model):
+    """A comment from the public comment period (veřejné připomínkové řízení),
+    on an item or on the plan as a whole. Plain text; the author's e-mail and
+    address are never shown publicly (only a salted hash of the address is kept,
+    for throttling)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="comments")
+    item = models.ForeignKey(PlanItem, verbose_name=_("item"), null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="comments")
+    author_name = models.CharField(_("name"), max_length=200, blank=True)
+    author_email = models.EmailField(_("e-mail"), blank=True)
+    text = models.TextField(_("comment"), max_length=5000)
+    created_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
+    client_ip_hash = models.CharField(max_length=64, blank=True, editable=False)
+    moderation = models.CharField(_("moderation"), max_length=10,
+                                  choices=CommentModeration.choices,
+                                  default=CommentModeration.PENDING)
+    settlement = models.CharField(_("settlement"), max_length=20,
+                                  choices=CommentSettlement.choices,
+                                  default=CommentSettlement.UNSETTLED)
+    settlement_text = models.TextField(_("how it was settled"), blank=True, max_length=5000)
+    settled_by = models.ForeignKey("accounts.User", verbose_name=_("settled by"), null=True,
+                                   blank=True, on_delete=models.SET_NULL,
+                                   related_name="settled_comments")
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("public comment")
+        verbose_name_plural = _("public comments")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["plan", "item", "moderation"]),
+            models.Index(fields=["plan", "settlement"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(moderation__in=[m.value for m in CommentModeration])
+                & Q(settlement__in=[s.value for s in CommentSettlement]),
+                name="plan_comment_choices_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(settlement=CommentSettlement.UNSETTLED) | Q(settled_at__isnull=False),
+                name="plan_comment_settled_at_when_settled",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Comment #%(n)s") % {"n": self.pk}
