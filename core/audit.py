@@ -46,6 +46,10 @@ def full_snapshot(instance):
     for field in instance._meta.many_to_many:
         if field.remote_field.through._meta.auto_created:
             data[field.name] = sorted(getattr(instance, field.name).values_list("pk", flat=True))
+    # Relations with their own rows (e.g. a measure's implementers with the
+    # name as published) are added by the model itself.
+    if hasattr(instance, "audit_snapshot_extra"):
+        data.update(instance.audit_snapshot_extra())
     return data
 
 

@@ -3,6 +3,7 @@ locking, so that two officers saving the same record never overwrite each
 other silently."""
 
 from django.db import models, transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from .audit import AuditAction, audit_entries_for, audit_record, diff, snapshot
@@ -26,7 +27,8 @@ def _audited_fields(instance, data, m2m):
     return [*data.keys(), *m2m.keys()]
 
 
-def model_create(*, actor, model, data, m2m=None, message=""):
+def model_create(*, actor, model, data, m2m=None, message="", after_save=None):
+    """`after_save(instance)` writes related rows before the audit snapshot."""
     m2m = m2m or {}
     with transaction.atomic():
         instance = model(**data)
@@ -34,6 +36,8 @@ def model_create(*, actor, model, data, m2m=None, message=""):
         instance.save()
         for name, values in m2m.items():
             getattr(instance, name).set(values)
+        if after_save is not None:
+            after_save(instance)
         after = snapshot(instance, _audited_fields(instance, data, m2m))
         audit_record(
             actor=actor,
@@ -46,7 +50,8 @@ def model_create(*, actor, model, data, m2m=None, message=""):
 
 
 def model_update(
-    *, actor, instance, data, m2m=None, expected_version=None, extra_changes=None, message=""
+    *, actor, instance, data, m2m=None, expected_version=None, extra_changes=None, message="",
+    after_save=None,
 ):
     """Apply `data` (plain fields) and `m2m` to `instance`. With
     `expected_version`, refuse when someone else saved in between.
@@ -73,6 +78,8 @@ def model_update(
                 current.version = models.F("version") + 1
             current.save()
             current.refresh_from_db()
+            if after_save is not None:
+                after_save(current)
             audit_record(
                 actor=actor,
                 action=AuditAction.UPDATE,
@@ -83,23 +90,32 @@ def model_update(
     return current
 
 
-def model_restore(*, actor, instance, entry, expected_version=None):
-    """Bring `instance` back to the state recorded by audit `entry`, as a new
-    audited change (history is never rewritten)."""
-    if entry.snapshot is None or entry.object_id != str(instance.pk):
-        raise ValueError("this history entry cannot be restored")
-    model = type(instance)
+def snapshot_fields(model, snapshot):
+    """Split a recorded snapshot into plain field values and many-to-many id
+    lists, converted back to Python values."""
     m2m_names = {f.name for f in model._meta.many_to_many}
     data, m2m = {}, {}
-    for name, value in entry.snapshot.items():
+    for name, value in snapshot.items():
         if name in m2m_names:
             m2m[name] = value
         else:
             field = model._meta.get_field(name[:-3] if name.endswith("_id") else name)
             data[field.attname] = field.to_python(value) if value is not None else None
-    when = entry.created_at.strftime("%d. %m. %Y %H:%M")
+    return data, m2m
+
+
+def restored_message(entry):
+    when = formats.date_format(timezone.localtime(entry.created_at), "SHORT_DATETIME_FORMAT")
+    return _("Restored the version of %(when)s") % {"when": when}
+
+
+def model_restore(*, actor, instance, entry, expected_version=None):
+    """Bring `instance` back to the state recorded by audit `entry`, as a new
+    audited change (history is never rewritten)."""
+    if entry.snapshot is None or entry.object_id != str(instance.pk):
+        raise ValueError("this history entry cannot be restored")
+    data, m2m = snapshot_fields(type(instance), entry.snapshot)
     return model_update(
         actor=actor, instance=instance, data=data, m2m=m2m,
-        expected_version=expected_version,
-        message=_("Restored the version of %(when)s") % {"when": when},
+        expected_version=expected_version, message=restored_message(entry),
     )

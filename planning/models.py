@@ -545,6 +545,12 @@ class PlanItem(models.Model):
     def is_measure(self):
         return self.level.role == LevelRole.MEASURE
 
+    def audit_snapshot_extra(self):
+        return {"implementers": [
+            [link.organisation_id, link.published_name]
+            for link in self.implementer_links.order_by("position")
+        ]}
+
     @property
     def reports_label(self):
         """'3/6' as the evaluation prints it next to the status."""

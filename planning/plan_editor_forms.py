@@ -302,6 +302,8 @@ class SummaryForm(forms.Form):
     """The narrative of one year ("Shrnutí za rok 2023 a příležitosti v roce 2024")."""
 
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    # The summary's version when the form was loaded; 0 = the year had none yet.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     title = forms.CharField(label=_("Heading"), max_length=200)
     text = forms.CharField(
         label=_("Text"), widget=forms.Textarea(attrs={"rows": 10}),

@@ -1,8 +1,6 @@
 """Changes to plans and their items: validated, atomic, audited with the actor
 (and a snapshot, so every version can be restored)."""
 
-from copy import copy
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -10,13 +8,14 @@ from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, audit_record
 from core.sanitize import sanitize_html
-from core.services import model_create, model_restore, model_update
+from core.services import model_create, model_update, restored_message, snapshot_fields
 
 from .models import (
     PLAN_TRANSITIONS,
     ItemYearSummary,
     LevelRole,
     MeasureStatus,
+    Organisation,
     Plan,
     PlanItem,
     PlanItemImplementer,
@@ -95,7 +94,8 @@ def _implementers_change(item, implementers):
 
 
 def plan_item_create(
-    *, actor, plan, parent=None, position=None, implementers=(), working_groups=(), **data
+    *, actor, plan, parent=None, position=None, implementers=(), working_groups=(), message="",
+    **data,
 ) -> PlanItem:
     with transaction.atomic():
         _check_parent(plan, parent)
@@ -107,14 +107,16 @@ def plan_item_create(
             actor=actor, model=PlanItem,
             data={"plan": plan, "parent": parent, "level": level, "position": position, **data},
             m2m={"working_groups": list(working_groups)},
+            message=message,
+            after_save=(lambda obj: _set_implementers(obj, implementers)) if implementers
+            else None,
         )
-        if implementers:
-            _set_implementers(item, implementers)
     return item
 
 
 def plan_item_update(
-    *, actor, item, expected_version=None, implementers=None, working_groups=None, **data
+    *, actor, item, expected_version=None, implementers=None, working_groups=None, message="",
+    **data,
 ) -> PlanItem:
     for locked in ("plan", "parent", "level", "position"):
         data.pop(locked, None)  # structure changes only through plan_item_move
@@ -122,9 +124,10 @@ def plan_item_update(
     with transaction.atomic():
         extra = _implementers_change(item, implementers) if implementers is not None else None
         item = model_update(actor=actor, instance=item, data=data, m2m=m2m,
-                            expected_version=expected_version, extra_changes=extra)
-        if extra:
-            _set_implementers(item, implementers)
+                            expected_version=expected_version, extra_changes=extra,
+                            message=message,
+                            after_save=(lambda obj: _set_implementers(obj, implementers))
+                            if extra else None)
     return item
 
 
@@ -186,13 +189,13 @@ def plan_item_move(*, actor, item, new_parent=None, position, expected_version=N
     return item
 
 
-def plan_item_delete(*, actor, item) -> None:
+def plan_item_delete(*, actor, item, message="") -> None:
     with transaction.atomic():
         item = PlanItem.objects.select_for_update().get(pk=item.pk)
         removed = [str(item)] + [str(d) for d in _descendants(item)]
         parent, plan = item.parent, item.plan
         audit_record(actor=actor, action=AuditAction.DELETE, instance=item,
-                     changes={"items": [removed, None]})
+                     changes={"items": [removed, None]}, message=message)
         item.delete()
         _renumber(plan, parent)
 
@@ -231,19 +234,41 @@ _STRUCTURE_FIELDS = ("plan_id", "parent_id", "level_id", "position")
 
 
 def plan_item_restore(*, actor, item, entry, expected_version=None) -> PlanItem:
-    if entry.snapshot is not None:
-        entry = copy(entry)
-        entry.snapshot = {k: v for k, v in entry.snapshot.items() if k not in _STRUCTURE_FIELDS}
-    return model_restore(actor=actor, instance=item, entry=entry,
-                         expected_version=expected_version)
+    """Bring back the content of an earlier version, implementers included."""
+    if entry.snapshot is None or entry.object_id != str(item.pk):
+        raise ValueError("this history entry cannot be restored")
+    snapshot = {k: v for k, v in entry.snapshot.items() if k not in _STRUCTURE_FIELDS}
+    recorded = snapshot.pop("implementers", None)
+    data, m2m = snapshot_fields(PlanItem, snapshot)
+    implementers = None
+    if recorded is not None:
+        organisations = Organisation.objects.in_bulk([org_id for org_id, _name in recorded])
+        missing = [name for org_id, name in recorded if org_id not in organisations]
+        if missing:
+            raise ValidationError(_("This version names implementers that no longer exist: "
+                                    "%(names)s.") % {"names": ", ".join(missing)})
+        implementers = [(organisations[org_id], name) for org_id, name in recorded]
+    return plan_item_update(
+        actor=actor, item=item, expected_version=expected_version, implementers=implementers,
+        working_groups=m2m.get("working_groups"), message=restored_message(entry), **data,
+    )
 
 
-def item_summary_set(*, actor, item, year, title, text) -> ItemYearSummary:
-    """Create or replace the narrative of one year; the text is sanitised."""
+def item_summary_set(*, actor, item, year, title, text, expected_version=None) -> ItemYearSummary:
+    """Create or replace the narrative of one year; the text is sanitised.
+    `expected_version` is the version the editor loaded, 0 when the year had
+    no summary yet: a summary written by someone else meanwhile is refused."""
     clean = sanitize_html(text)
     with transaction.atomic():
-        existing = ItemYearSummary.objects.filter(item=item, year=year).first()
+        existing = (ItemYearSummary.objects.select_for_update()
+                    .filter(item=item, year=year).first())
         if existing is None:
             return model_create(actor=actor, model=ItemYearSummary,
                                 data={"item": item, "year": year, "title": title, "text": clean})
-        return model_update(actor=actor, instance=existing, data={"title": title, "text": clean})
+        if expected_version == 0:
+            from core.audit import audit_entries_for
+            from core.services import StaleEditError
+
+            raise StaleEditError(existing, audit_entries_for(existing)[:1])
+        return model_update(actor=actor, instance=existing, data={"title": title, "text": clean},
+                            expected_version=expected_version or None)

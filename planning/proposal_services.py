@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from core.audit import AuditAction, audit_record
-from core.models import AuditEntry
 
 from . import plan_services
 from .models import (
@@ -180,12 +179,10 @@ def proposal_accept(*, actor, proposal, comment="") -> ChangeProposal:
     with transaction.atomic():
         proposal = _lock_pending(actor, proposal)
         message = _("accepted proposal #%(n)s") % {"n": proposal.pk}
-        last_entry = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         if proposal.kind == ProposalKind.EDIT:
             item = proposal.item
             values = clean_values(proposal.values, fields_for_role(item.level.role))
-            plan_services.plan_item_update(actor=actor, item=item, **values)
-            item_pk = item.pk
+            plan_services.plan_item_update(actor=actor, item=item, message=message, **values)
             _decide(actor, proposal, ProposalStatus.ACCEPTED, comment, message)
         elif proposal.kind == ProposalKind.NEW:
             parent = proposal.parent
@@ -193,22 +190,16 @@ def proposal_accept(*, actor, proposal, comment="") -> ChangeProposal:
             values = clean_values(proposal.values, fields_for_role(role))
             item = plan_services.plan_item_create(
                 actor=actor, plan=proposal.plan, parent=parent,
-                working_groups=_item_groups(proposal), **values,
+                working_groups=_item_groups(proposal), message=message, **values,
             )
-            item_pk = item.pk
             proposal.item = item
             _decide(actor, proposal, ProposalStatus.ACCEPTED, comment, message)
         else:
             item = proposal.item
-            item_pk = item.pk
             # Decided first, so that the proposal stays (detached) when the
             # item is deleted.
             _decide(actor, proposal, ProposalStatus.ACCEPTED, comment, message)
-            plan_services.plan_item_delete(actor=actor, item=item)
-        AuditEntry.objects.filter(
-            pk__gt=last_entry, actor=actor, object_id=str(item_pk),
-            content_type__app_label="planning", content_type__model="planitem",
-        ).update(message=message)
+            plan_services.plan_item_delete(actor=actor, item=item, message=message)
     proposal.refresh_from_db()
     return proposal
 

@@ -31,3 +31,13 @@ urlpatterns = [
     path("plans/<slug:code>/edit/items/<int:pk>/restore/", views.ItemRestoreView.as_view(),
          name="plan_item_restore"),
 ]
+
+# Upload an edited XLSX of the plan: preview, then confirm (views_plan_import.py).
+from . import views_plan_import  # noqa: E402
+
+urlpatterns += [
+    path("plans/<slug:code>/edit/import/", views_plan_import.PlanImportView.as_view(),
+         name="plan_import"),
+    path("plans/<slug:code>/edit/import/confirm/",
+         views_plan_import.PlanImportConfirmView.as_view(), name="plan_import_confirm"),
+]

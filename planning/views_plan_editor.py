@@ -651,9 +651,10 @@ class ItemSummaryView(ItemMixin, ServiceFormMixin, FormView):
         if year is None and summaries:
             existing = summaries[0]
         if existing is not None:
-            return {"year": existing.year, "title": existing.title, "text": existing.text}
+            return {"year": existing.year, "title": existing.title, "text": existing.text,
+                    "version": existing.version}
         year = year if year and 1990 <= year <= 2100 else SummaryForm.default_year()
-        return {"year": year, "title": SummaryForm.default_title(year)}
+        return {"year": year, "title": SummaryForm.default_title(year), "version": 0}
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("title", _("Summary of the year: %(item)s") % {"item": self.item})
@@ -664,7 +665,7 @@ class ItemSummaryView(ItemMixin, ServiceFormMixin, FormView):
         data = form.cleaned_data
         return plan_services.item_summary_set(
             actor=self.request.user, item=self.item, year=data["year"], title=data["title"],
-            text=data["text"],
+            text=data["text"], expected_version=data.get("version"),
         )
 
     def get_success_url(self):

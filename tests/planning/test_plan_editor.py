@@ -623,3 +623,22 @@ def test_ids_and_values_are_not_localised_for_big_numbers(oc, plan, tree, office
                        {"items": ["123456"], "status": MeasureStatus.COMPLETED})
     assert response.status_code == 302
     assert PlanItem.objects.get(pk=123456).status == MeasureStatus.COMPLETED
+
+
+def test_summary_form_refuses_a_year_written_meanwhile(client, officer, administrator):
+    """Two officers open the 2023 summary of the same goal before either saves."""
+    from planning.models import ItemYearSummary
+    from tests.planning.factories import PlanFactory, PlanItemFactory
+
+    measure = PlanItemFactory.measure(plan=PlanFactory(code="summary-race"))
+    goal = measure.parent
+    url = reverse("planning:plan_item_summary", args=["summary-race", goal.pk]) + "?year=2023"
+    client.force_login(officer)
+    first_form = client.get(url).context["form"]
+    assert first_form.initial["version"] == 0
+    post = {"year": 2023, "version": 0, "title": "Shrnutí za rok 2023", "text": "<p>A</p>"}
+    assert client.post(url, post).status_code == 302
+    client.force_login(administrator)
+    response = client.post(url, {**post, "text": "<p>B</p>"})
+    assert response.status_code == 409
+    assert ItemYearSummary.objects.get(item=goal, year=2023).text == "<p>A</p>"

@@ -133,3 +133,29 @@ def test_summary_text_is_sanitised(tree, officer):
 def test_delete_removes_the_subtree_and_is_audited(tree, officer):
     ps.plan_item_delete(actor=officer, item=tree["goal"])
     assert not PlanItem.objects.filter(pk=tree["measure"].pk).exists()
+
+
+def test_restore_brings_back_implementers_as_published(tree, officer):
+    measure = tree["measure"]
+    city = OrganisationFactory(name="Statutární město Ostrava")
+    police = OrganisationFactory(name="Městská policie Ostrava")
+    ps.plan_item_update(actor=officer, item=measure,
+                        implementers=[(city, "Statutární město Ostrava")])
+    with_city = audit_entries_for(measure).first()
+    assert with_city.snapshot["implementers"] == [[city.pk, "Statutární město Ostrava"]]
+    ps.plan_item_update(actor=officer, item=measure,
+                        implementers=[(police, "Statutární město Ostrava – Městská policie")])
+    ps.plan_item_restore(actor=officer, item=measure, entry=with_city)
+    assert [(link.organisation, link.published_name)
+            for link in measure.implementer_links.all()] == [(city, "Statutární město Ostrava")]
+
+
+def test_summary_written_meanwhile_is_not_overwritten(tree, officer, administrator):
+    title = "Shrnutí za rok 2023 a příležitosti v roce 2024"
+    # Both editors opened the form while the year had no summary (version 0).
+    ps.item_summary_set(actor=officer, item=tree["specific"], year=2023, title=title,
+                        text="<p>první</p>", expected_version=0)
+    with pytest.raises(StaleEditError):
+        ps.item_summary_set(actor=administrator, item=tree["specific"], year=2023, title=title,
+                            text="<p>druhý</p>", expected_version=0)
+    assert tree["specific"].summaries.get(year=2023).text == "<p>první</p>"
