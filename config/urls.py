@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-admin.site.site_header = _("Community planning portal - administration")
+admin.site.site_header = _("Community planning portal – administration")
 admin.site.site_title = _("Community planning portal")
 
 urlpatterns = [

@@ -96,7 +96,7 @@ class MembershipChangeForm(forms.Form):
         cleaned = super().clean()
         member, substitute = cleaned.get("member"), cleaned.get("substitute")
         if member and substitute and member == substitute:
-            self.add_error("substitute", _("The substitute must be someone else than the member."))
+            self.add_error("substitute", _("The substitute must be someone other than the member."))
         return cleaned
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import ItemYearSummary, Plan, PlanItem, PlanItemImplementer
 
@@ -113,14 +114,18 @@ def plan_data_checks(plan, items=None):
         if len(same) > 1:
             findings.append(Finding(
                 "duplicate_code",
-                _("Code %(code)s is used %(count)d times.") % {"code": code, "count": len(same)},
+                ngettext("Code %(code)s is used %(count)d time.",
+                         "Code %(code)s is used %(count)d times.", len(same))
+                % {"code": code, "count": len(same)},
                 tuple(same),
             ))
     for (_level, _title), same in titles.items():
         if len(same) > 1:
             findings.append(Finding(
                 "duplicate_title",
-                _("%(count)d items at the same level have the title “%(title)s”.")
+                ngettext("%(count)d item at the same level has the title “%(title)s”.",
+                         "%(count)d items at the same level have the title “%(title)s”.",
+                         len(same))
                 % {"count": len(same), "title": same[0].title},
                 tuple(same),
             ))

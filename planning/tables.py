@@ -16,7 +16,7 @@ class OrganisationTable(tables.Table):
 
 class PersonTable(tables.Table):
     family_name = tables.Column(
-        verbose_name=_("Name"), linkify=True, order_by=("family_name", "given_name")
+        verbose_name=_("Full name"), linkify=True, order_by=("family_name", "given_name")
     )
     organisation = tables.Column(linkify=True)
 
