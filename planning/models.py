@@ -763,3 +763,28 @@ class PlanComment(models.Model):
 
     def __str__(self):
         return _("Comment #%(n)s") % {"n": self.pk}
+
+
+class PlanSourceNote(models.Model):
+    """An inconsistency of the published source, noted when the plan was
+    imported (a rounded total, a code printed twice, a typo). The data is
+    kept as published; the note tells officers what is odd and how it was
+    kept. Shown on the plan's data-checks page."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="source_notes")
+    position = models.PositiveIntegerField(_("order"))
+    where = models.CharField(_("where in the source"), max_length=300)
+    what = models.TextField(_("what is inconsistent"))
+    kept_as = models.TextField(_("how it is kept"), blank=True)
+
+    class Meta:
+        verbose_name = _("note on the source")
+        verbose_name_plural = _("notes on the source")
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "position"],
+                                    name="plan_source_note_position_unique")
+        ]
+
+    def __str__(self):
+        return self.where

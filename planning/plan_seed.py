@@ -18,6 +18,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from core.services import model_create
+
 from . import plan_services
 from .models import (
     ItemYearSummary,
@@ -25,6 +27,7 @@ from .models import (
     Organisation,
     Plan,
     PlanItem,
+    PlanSourceNote,
     PlanStatus,
     WorkingGroup,
 )
@@ -127,6 +130,18 @@ class _PlanLoader:
                                   "kept as it is in the database.")
         return item
 
+    def source_notes(self, plan, notes):
+        """The inconsistencies the transcription of the source recorded."""
+        for position, note in enumerate(notes, start=1):
+            if PlanSourceNote.objects.filter(plan=plan, position=position).exists():
+                self.summary.add(PlanSourceNote, UNCHANGED)
+                continue
+            model_create(actor=None, model=PlanSourceNote, data={
+                "plan": plan, "position": position, "where": note["where"],
+                "what": note["what"], "kept_as": note.get("kept_as") or "",
+            })
+            self.summary.add(PlanSourceNote, CREATED)
+
     def summary_text(self, item, record):
         if not record:
             return
@@ -158,6 +173,7 @@ class _PlanLoader:
                     for m, measure in enumerate(specific["measures"], start=1):
                         self.item(plan, specific_item, m, measure, f"PSZ {measure['code']}")
                     self.summary_text(specific_item, specific.get("summary"))
+        self.source_notes(plan, data.get("inconsistencies", []))
         return plan
 
     def kp_dar(self, data):
@@ -180,6 +196,7 @@ class _PlanLoader:
                 if measure.get("note") and "description" not in record:
                     record["description"] = measure["note"]
                 self.item(plan, goal_item, m, record, f"KP {measure['code']}", groups)
+        self.source_notes(plan, data.get("inconsistencies", []))
         return plan
 
 

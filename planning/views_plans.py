@@ -231,7 +231,7 @@ class PlanDataChecksView(TemplateView):
         if other:
             groups.append({"kind": "other", "label": _("Other findings"), "findings": other})
         context.update(plan=self.plan, groups=groups, finding_count=len(findings),
-                       item_count=len(items))
+                       item_count=len(items), source_notes=list(self.plan.source_notes.all()))
         return context
 
 

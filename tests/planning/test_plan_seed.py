@@ -83,3 +83,24 @@ def test_kp_draft_of_the_children_and_family_group(seeded):
     assert list(PlanItem.objects.filter(plan=kp, parent=None).values_list("code", flat=True)) \
         == ["Cíl 1.", "Cíl 2.", "Cíl 3.", "Cíl 4.", "Cíl 5"]
     assert "code_format" in [f.kind for f in plan_data_checks(kp)]
+
+
+def test_the_sources_own_inconsistencies_are_shown_on_the_data_checks_page(seeded, client,
+                                                                           officer):
+    from django.urls import reverse
+
+    recorded = PSZ["inconsistencies"]
+    assert seeded.source_notes.count() == len(recorded) > 20
+    client.force_login(officer)
+    page = client.get(reverse("planning:plan_data_checks", args=[seeded.code])).content.decode()
+    for note in recorded:
+        assert note["where"].replace("„", "&#x201E;")[:20] in page or note["where"][:20] in page
+    assert "143 945 506,20" in page  # the rounded printed total of Appendix A
+
+
+def test_measures_dataset_has_every_appendix_b_code_with_its_published_status(seeded, client):
+    rows = client.get("/data/measures.json").json()["rows"]
+    published = sorted((m["code"], m["status_text"]) for m in _published_measures())
+    loaded = sorted((r["code"], r["status_text"]) for r in rows
+                    if r["plan_code"] == "psz-2022-2027")
+    assert loaded == published
