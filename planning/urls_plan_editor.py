@@ -5,6 +5,7 @@ public plan pages."""
 from django.urls import path
 
 from . import views_plan_editor as views
+from . import views_plan_import
 
 urlpatterns = [
     path("plans/new/", views.PlanCreateView.as_view(), name="plan_create"),
@@ -33,7 +34,6 @@ urlpatterns = [
 ]
 
 # Upload an edited XLSX of the plan: preview, then confirm (views_plan_import.py).
-from . import views_plan_import  # noqa: E402
 
 urlpatterns += [
     path("plans/<slug:code>/edit/import/", views_plan_import.PlanImportView.as_view(),

@@ -1,0 +1,22 @@
+"""Import of an edited plan sheet (planning/views_plan_import.py): officers
+only, for a draft, a published and a commenting plan alike. The confirm is
+POST-only: an officer's GET answers 405, everyone else is stopped before."""
+
+from . import officers_only
+
+
+def _post_only():
+    return {**officers_only(), "administrator": 405, "city_officer": 405}
+
+
+def _plans(expected):
+    return [
+        (which, lambda w, which=which: [w[f"plan_{which}"].code], expected)
+        for which in ("draft", "published", "commenting")
+    ]
+
+
+MATRIX = {
+    "planning:plan_import": _plans(officers_only()),
+    "planning:plan_import_confirm": _plans(_post_only()),
+}
