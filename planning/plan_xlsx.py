@@ -351,52 +351,60 @@ def read_plan_xlsx(file):
         result.errors.append(RowError(None, None, _("The file is not an XLSX workbook.")))
         return result
     try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows()
-        header_cells = next(rows, None)
-        if not header_cells:
-            result.errors.append(RowError(None, None, _("The sheet is empty.")))
-            return result
-        header = [_text(c.value).strip() for c in header_cells]
-        positions = {}
-        for index, name in enumerate(header):
-            if not name:
-                continue
-            if name not in BY_NAME:
-                result.errors.append(RowError(1, name, _("Unknown column.")))
-            elif name in positions:
-                result.errors.append(RowError(1, name, _("The column is there twice.")))
-            else:
-                positions[name] = index
-        if "id" not in positions:
-            result.errors.append(RowError(1, "id", _("The column is missing.")))
-        result.columns = list(positions)
-        if result.errors:
-            return result
-        for number, cells in enumerate(rows, start=2):
-            if number > MAX_ROWS + 1:
-                result.errors.append(RowError(number, None, _(
-                    "The sheet has more than %(max)d rows.") % {"max": MAX_ROWS}))
-                break
-            cells = list(cells)
-            if all(c.value in (None, "") for c in cells):
-                continue
-            values = {}
-            for name, index in positions.items():
-                cell = cells[index] if index < len(cells) else None
-                raw = cell.value if cell is not None else None
-                if cell is not None and getattr(cell, "data_type", None) == "f":
-                    result.errors.append(RowError(number, name, _(
-                        "Formulas are not accepted; type the value.")))
-                    continue
-                try:
-                    values[name] = PARSERS[BY_NAME[name].kind](raw)
-                except CellError as error:
-                    result.errors.append(RowError(number, name, str(error)))
-            result.rows.append(SheetRow(number, values))
+        _read_sheet(workbook, result)
+    except Exception:  # noqa: BLE001 - a sheet whose XML breaks mid-way is still just unreadable
+        result.rows.clear()
+        result.errors.append(RowError(None, None, _("The file is not an XLSX workbook.")))
     finally:
         workbook.close()
     return result
+
+
+def _read_sheet(workbook, result):
+    """Fill `result` with the first sheet's rows and errors."""
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows()
+    header_cells = next(rows, None)
+    if not header_cells:
+        result.errors.append(RowError(None, None, _("The sheet is empty.")))
+        return
+    header = [_text(c.value).strip() for c in header_cells]
+    positions = {}
+    for index, name in enumerate(header):
+        if not name:
+            continue
+        if name not in BY_NAME:
+            result.errors.append(RowError(1, name, _("Unknown column.")))
+        elif name in positions:
+            result.errors.append(RowError(1, name, _("The column is there twice.")))
+        else:
+            positions[name] = index
+    if "id" not in positions:
+        result.errors.append(RowError(1, "id", _("The column is missing.")))
+    result.columns = list(positions)
+    if result.errors:
+        return
+    for number, cells in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:
+            result.errors.append(RowError(number, None, _(
+                "The sheet has more than %(max)d rows.") % {"max": MAX_ROWS}))
+            break
+        cells = list(cells)
+        if all(c.value in (None, "") for c in cells):
+            continue
+        values = {}
+        for name, index in positions.items():
+            cell = cells[index] if index < len(cells) else None
+            raw = cell.value if cell is not None else None
+            if cell is not None and getattr(cell, "data_type", None) == "f":
+                result.errors.append(RowError(number, name, _(
+                    "Formulas are not accepted; type the value.")))
+                continue
+            try:
+                values[name] = PARSERS[BY_NAME[name].kind](raw)
+            except CellError as error:
+                result.errors.append(RowError(number, name, str(error)))
+        result.rows.append(SheetRow(number, values))
 
 
 # --- Import ---------------------------------------------------------------------------------
