@@ -2,8 +2,9 @@
 B they do not, and an organisation X the implementer works for."""
 
 import pytest
+from django.test import Client
 
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory, confirmed_totp_device
 from tests.planning.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -18,6 +19,30 @@ def _clear_cache():
 
     cache.clear()
     yield
+
+
+class PortalClient(Client):
+    """`force_login` skips the password step; it skips the second step too,
+    as if the user had entered a code: a user with a confirmed authenticator
+    gets a verified session (django-otp's session key). Pass
+    `otp_verified=False` for a session that still owes the code."""
+
+    def force_login(self, user, backend=None, *, otp_verified=True):
+        super().force_login(user, backend)
+        if otp_verified:
+            from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
+
+            device = next(devices_for_user(user, confirmed=True), None)
+            if device is not None:
+                session = self.session
+                session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+                session.save()
+
+
+@pytest.fixture
+def client():
+    """pytest-django's `client`, with the second factor of `force_login` above."""
+    return PortalClient()
 
 
 @pytest.fixture
@@ -42,7 +67,10 @@ def group_b(db):
 
 @pytest.fixture
 def administrator(db):
-    return UserFactory(username="admin", is_superuser=True, is_staff=True)
+    """With a confirmed authenticator, as every administrator must have."""
+    user = UserFactory(username="admin", is_superuser=True, is_staff=True)
+    confirmed_totp_device(user)
+    return user
 
 
 @pytest.fixture

@@ -225,6 +225,38 @@ def can_moderate_comments(user, plan=None):
     return is_city_officer(user)
 
 
+# --- Second factor (TOTP, django-otp) --------------------------------------------
+
+def _has_confirmed_device(user):
+    """Cached per user object: at most one query per request."""
+    if not hasattr(user, "_perm_otp_device"):
+        from django_otp import user_has_device
+
+        user._perm_otp_device = user_has_device(user, confirmed=True)
+    return user._perm_otp_device
+
+
+def _session_verified(user):
+    """True once this session passed a code (django-otp's OTPMiddleware sets
+    `is_verified` on request.user; a user object without it is unverified)."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())
+
+
+def needs_second_factor(user):
+    """A signed-in user with a confirmed authenticator whose session has not
+    yet passed a code: may see nothing but the code page (and log out)."""
+    return (_authenticated(user) and not _session_verified(user)
+            and _has_confirmed_device(user))
+
+
+def must_set_up_second_factor(user):
+    """An administrator without a confirmed authenticator: may see nothing but
+    the set-up page (and log out) until one is confirmed."""
+    return (is_administrator(user) and not _session_verified(user)
+            and not _has_confirmed_device(user))
+
+
 # --- Registry for templates ---------------------------------------------------
 
 @cache

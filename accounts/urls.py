@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import otp, views
 
 app_name = "accounts"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("login/", views.PortalLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("otp/verify/", otp.VerifyView.as_view(), name="otp_verify"),
+    path("otp/setup/", otp.SetupView.as_view(), name="otp_setup"),
+    path("otp/remove/", otp.RemoveView.as_view(), name="otp_remove"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

@@ -3,6 +3,7 @@ from django.contrib.auth.views import LoginView
 from django.views.generic import TemplateView
 
 from . import permissions
+from .otp import confirmed_device
 
 
 class PortalLoginView(LoginView):
@@ -24,4 +25,5 @@ class ProfileView(LoginRequiredMixin, TemplateView):
             pk__in=permissions.contact_group_ids(user))
         context["member_groups"] = WorkingGroup.objects.filter(
             pk__in=permissions.member_group_ids(user))
+        context["second_factor_on"] = confirmed_device(user) is not None
         return context

@@ -349,6 +349,7 @@ def load_demo_accounts(stdout=None, *, summary=None, verbosity=1, data=None,
     orgs = {o["key"]: o for o in data["organisations"]}
     User = get_user_model()
     lines = []
+    demo_device = None
     with transaction.atomic():
         for rec in data["demo_accounts"]:
             person = org = None
@@ -384,7 +385,36 @@ def load_demo_accounts(stdout=None, *, summary=None, verbosity=1, data=None,
                 summary.add(User, UNCHANGED)
             who = person or org or ""
             lines.append(f"  {rec['username']:<11} {rec['role']:<15} {who}")
+            if user.is_superuser:
+                demo_device = _demo_admin_device(user, summary)
     _say(stdout, f"Demo accounts (password for each: {password}):")
     for line in lines:
         _say(stdout, line)
+    if demo_device is not None:
+        _say(stdout, f"Administrators need a second factor. Demo TOTP secret of "
+                     f"{demo_device.user.username}: {DEMO_TOTP_SECRET}")
+        _say(stdout, f"  add it to an authenticator app: {demo_device.config_url}")
+        _say(stdout, f"  or run: python manage.py otp_code {demo_device.user.username}")
     return summary
+
+
+# Published with the demo password: the embedded demo only.
+DEMO_TOTP_SECRET = "KPOSTRAVADEMOADMINTOTPSECRET2345"  # noqa: S105
+
+
+def _demo_admin_device(user, summary):
+    """The demo administrator's authenticator: a confirmed TOTP device with the
+    published demo secret. A device the administrator set up is left alone
+    (and its secret is not printed)."""
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    key = base64.b32decode(DEMO_TOTP_SECRET).hex()
+    devices = TOTPDevice.objects.filter(user=user, confirmed=True)
+    if not devices.exists():
+        device = TOTPDevice.objects.create(user=user, name="demo", key=key, confirmed=True)
+        summary.add(TOTPDevice, CREATED)
+        return device
+    summary.add(TOTPDevice, UNCHANGED)
+    return devices.filter(key=key).first()

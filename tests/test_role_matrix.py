@@ -68,6 +68,8 @@ def client_as(client, users_by_role, plain_user):
         if role == "anonymous":
             return client
         user = plain_user if role == "no_role" else users_by_role[role]
+        # The administrator has an authenticator; force_login (PortalClient in
+        # conftest.py) gives a session that passed the second factor.
         client.force_login(user)
         return client
 

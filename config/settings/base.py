@@ -17,7 +17,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with a site that also requires a verified second factor.
+    "accounts.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -30,6 +31,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "core",
     "accounts",
     "planning",
@@ -49,10 +52,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user verified when the session passed a TOTP code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
+    # After the headers middleware, so that its redirects carry CSP and HSTS too.
+    "accounts.middleware.RequireSecondFactorMiddleware",
     # Last, as django-axes asks, so that it sees the outcome of every login.
     "axes.middleware.AxesMiddleware",
 ]
@@ -215,6 +222,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
+# Second factor (TOTP, django-otp): optional for everyone, required for
+# administrators (accounts.middleware). django-otp throttles guessing per
+# device: after n wrong codes in a row the next attempt is refused for
+# FACTOR * 2^(n-1) seconds (1, 2, 4, 8 … s; 10 wrong codes = 8.5 min); a right
+# code resets the count. `manage.py otp_reset USER` clears a lost device.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="KP Ostrava")
+OTP_TOTP_THROTTLE_FACTOR = 1
+# Another administrator sees a device in the admin, never its secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Number of reverse proxies in front of the portal that append to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 

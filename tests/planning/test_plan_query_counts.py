@@ -74,7 +74,7 @@ PAGES = [
          lambda w: reverse("planning:plan_item_detail", args=[w.plan.code, w.measure.pk]),
          "public", 7),
     Page("data-checks-officer",
-         lambda w: reverse("planning:plan_data_checks", args=[w.plan.code]), "officer", 7),
+         lambda w: reverse("planning:plan_data_checks", args=[w.plan.code]), "officer", 8),
     Page("export-xlsx",
          lambda w: reverse("planning:plan_export_xlsx", args=[w.plan.code]), "public", 5),
     Page("data-measures-json", lambda w: reverse("core:dataset_json", args=["measures"]),
