@@ -1,0 +1,91 @@
+"""Property-based uploads: 1000 malformed files (random bytes, random ZIPs,
+damaged and truncated real workbooks, wrong names and types) to every upload
+of the portal. The answer is never a 500, and nothing is saved."""
+
+import io
+import os
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.models import AuditEntry
+from planning.models import PlanItem
+from planning.plan_xlsx import plan_xlsx_bytes
+from tests.planning.factories import PlanFactory, PlanItemFactory
+
+EXAMPLES = int(os.environ.get("UPLOAD_FUZZ_EXAMPLES", "1000"))
+NAMES = ["plan.xlsx", "plan.XLSX", "plan.xls", "plan.csv", "plan.pdf", "plan", "../../x.xlsx",
+         "plán s mezerou.xlsx", "a" * 300 + ".xlsx"]
+TYPES = ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         "application/octet-stream", "text/csv", "application/pdf", ""]
+
+
+def _random_zip(entries):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in dict(entries).items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+@st.composite
+def malformed(draw, workbook):
+    kind = draw(st.sampled_from(["bytes", "zip", "mutated", "truncated", "empty"]))
+    if kind == "bytes":
+        return draw(st.binary(max_size=4096))
+    if kind == "zip":
+        names = st.sampled_from(["xl/workbook.xml", "xl/worksheets/sheet1.xml",
+                                 "[Content_Types].xml", "xl/_rels/workbook.xml.rels", "a.txt"])
+        return _random_zip(draw(st.lists(st.tuples(names, st.binary(max_size=512)),
+                                         max_size=5)))
+    if kind == "mutated":
+        data = bytearray(workbook)
+        for _ in range(draw(st.integers(1, 20))):
+            data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
+        return bytes(data)
+    if kind == "truncated":
+        return workbook[: draw(st.integers(0, len(workbook) - 1))]
+    return b""
+
+
+@pytest.fixture
+def plan_with_items(db):
+    plan = PlanFactory(code="fuzz", status="draft")
+    PlanItemFactory.measure(plan=plan)
+    return plan
+
+
+@pytest.mark.django_db
+def test_no_upload_makes_the_import_fail_or_save(client, officer, plan_with_items, settings_media):
+    plan = plan_with_items
+    workbook = plan_xlsx_bytes(plan)
+    url = reverse("planning:plan_import", args=[plan.code])
+    client.force_login(officer)
+    items_before = list(PlanItem.objects.filter(plan=plan).order_by("pk").values())
+    audits_before = AuditEntry.objects.count()
+    sent = []
+
+    @settings(max_examples=EXAMPLES, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                     HealthCheck.data_too_large])
+    @given(content=malformed(workbook), name=st.sampled_from(NAMES),
+           content_type=st.sampled_from(TYPES))
+    def upload(content, name, content_type):
+        sent.append(name)
+        response = client.post(url, {"file": SimpleUploadedFile(name, content, content_type)})
+        assert response.status_code < 500, (name, content[:40], response.status_code)
+
+    upload()
+    assert len(sent) >= EXAMPLES  # the files really were sent
+    assert list(PlanItem.objects.filter(plan=plan).order_by("pk").values()) == items_before
+    assert AuditEntry.objects.count() == audits_before
+
+
+@pytest.fixture
+def settings_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
