@@ -50,7 +50,7 @@ def test_officer_adds_a_measure_changes_its_status_and_restores_it(
     expect(page.get_by_role("heading", level=1)).to_contain_text(plan.title)
 
     # Add a measure under the specific goal 1.1.1, inline.
-    page.locator(f"#row-{specific.pk} a[href$='?parent={specific.pk}']").click()
+    click_and_settle(page, page.locator(f"#row-{specific.pk} a[href$='?parent={specific.pk}']"))
     form = page.locator(f"#add-slot-{specific.pk} form")
     expect(form).to_be_visible()
     expect(form.locator(f"#add{specific.pk}_code")).to_be_focused()
@@ -106,17 +106,31 @@ def test_inline_edit_of_a_row_and_cancel(page, live_server, officer, password, p
     plan, measure = plan_tree["plan"], plan_tree["measure"]
     login(page, live_server, officer.username, password)
     page.goto(f"{live_server.url}/plans/{plan.code}/edit/")
-    page.locator(f"#row-{measure.pk} .row-actions a").first.click()
+    click_and_settle(page, page.locator(f"#row-{measure.pk} .row-actions a").first)
     expect(page.locator(f"#row{measure.pk}_code")).to_be_focused()
     title = page.locator(f"#row{measure.pk}_title")
     title.fill("")
-    page.locator(f"form#row-{measure.pk}").get_by_role("button", name=SAVE).click()
+    click_and_settle(page, page.locator(f"form#row-{measure.pk}").get_by_role("button",
+                                                                             name=SAVE))
     expect(page.locator(f"form#row-{measure.pk} .error-summary")).to_be_visible()
     title.fill("Krizové byty pro rodiny")
     page.locator(f"form#row-{measure.pk}").get_by_role("button", name=SAVE).click()
     expect(page.locator(f"div#row-{measure.pk} .row-title")).to_have_text(
         "Krizové byty pro rodiny")
     assert PlanItem.objects.get(pk=measure.pk).title == "Krizové byty pro rodiny"
+
+
+def click_and_settle(page, locator):
+    """Click something that makes htmx swap content, and return only after
+    htmx has settled the swap (focus moves happen up to then); typing earlier
+    races with htmx and can land in the wrong field."""
+    page.evaluate("""() => {
+        window.__htmxSettled = false;
+        document.addEventListener("htmx:afterSettle",
+            () => { window.__htmxSettled = true; }, {once: true});
+    }""")
+    locator.click()
+    page.wait_for_function("() => window.__htmxSettled === true")
 
 
 def _second_page(browser, live_server, browser_log):
@@ -180,9 +194,12 @@ def test_concurrent_inline_saves_in_the_tree(page, browser, live_server, browser
         login(page_b, live_server, colleague.username, password)
         for p in (page, page_b):
             p.goto(f"{live_server.url}/plans/{plan.code}/edit/")
-            p.locator(f"#row-{measure.pk} .row-actions a").first.click()
-            # The inline form is in place and settled (htmx focused its first field).
+            click_and_settle(p, p.locator(f"#row-{measure.pk} .row-actions a").first)
+            # The inline form is in place and settled (htmx focused its first field
+            # and has no request, swap or settle left in flight).
             expect(p.locator(f"#row{measure.pk}_code")).to_be_focused()
+            expect(p.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
+            p.wait_for_load_state("networkidle")
         page_b.locator(f"#row{measure.pk}_title").fill("Inline kolegyně")
         expect(page_b.locator(f"#row{measure.pk}_title")).to_have_value("Inline kolegyně")
         page_b.locator(f"form#row-{measure.pk}").get_by_role("button", name=SAVE).click()
