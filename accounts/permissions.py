@@ -199,6 +199,20 @@ def can_propose_change(user, plan):
     return bool(managed_group_ids(user) & (_plan_group_ids(plan) | _item_group_ids(plan)))
 
 
+def can_propose_change_to_item(user, plan, item):
+    """Within a plan the manager may propose for: any item of a plan their
+    group drafts, otherwise the items linked to a group they manage. `item`
+    None means the top level of the plan."""
+    if not can_propose_change(user, plan):
+        return False
+    managed = managed_group_ids(user)
+    if plan.working_group_id and plan.working_group_id in managed:
+        return True
+    if item is None:
+        return False
+    return bool({g.pk for g in item.working_groups.all()} & managed)
+
+
 def _item_group_ids(plan):
     cache_name = "_plan_item_group_ids"
     if not hasattr(plan, cache_name):

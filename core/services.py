@@ -107,15 +107,3 @@ def snapshot_fields(model, snapshot):
 def restored_message(entry):
     when = formats.date_format(timezone.localtime(entry.created_at), "SHORT_DATETIME_FORMAT")
     return _("Restored the version of %(when)s") % {"when": when}
-
-
-def model_restore(*, actor, instance, entry, expected_version=None):
-    """Bring `instance` back to the state recorded by audit `entry`, as a new
-    audited change (history is never rewritten)."""
-    if entry.snapshot is None or entry.object_id != str(instance.pk):
-        raise ValueError("this history entry cannot be restored")
-    data, m2m = snapshot_fields(type(instance), entry.snapshot)
-    return model_update(
-        actor=actor, instance=instance, data=data, m2m=m2m,
-        expected_version=expected_version, message=restored_message(entry),
-    )

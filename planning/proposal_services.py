@@ -43,22 +43,8 @@ def level_role_below(plan, parent):
     return None if level is None else level.role
 
 
-def in_proposal_scope(user, plan, item):
-    """The manager's scope within a plan they may propose for
-    (permissions.can_propose_change): any item of a plan their group drafts,
-    otherwise the items linked to a group they manage. `item` None means the
-    top level of the plan."""
-    managed = permissions.managed_group_ids(user)
-    if plan.working_group_id and plan.working_group_id in managed:
-        return True
-    if item is None:
-        return False
-    group_ids = {g.pk for g in item.working_groups.all()}
-    return bool(group_ids & managed)
-
-
 def check_may_propose(user, plan, item):
-    if not permissions.can_propose_change(user, plan) or not in_proposal_scope(user, plan, item):
+    if not permissions.can_propose_change_to_item(user, plan, item):
         raise PermissionDenied(_("You may propose changes only to your working group's items."))
 
 

@@ -100,7 +100,7 @@ class ProposalCreateView(PlanScopedMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not permissions.can_propose_change(request.user, self.plan):
             return _deny(request)
-        if not proposal_services.in_proposal_scope(request.user, self.plan, self.item):
+        if not permissions.can_propose_change_to_item(request.user, self.plan, self.item):
             raise PermissionDenied
         if self.new:
             self.role = proposal_services.level_role_below(self.plan, self.item)

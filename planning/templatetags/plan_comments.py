@@ -7,7 +7,7 @@ from django import template
 from accounts import permissions
 from planning.forms_comments import CommentForm
 from planning.models import CommentModeration, PlanComment
-from planning.proposal_services import in_proposal_scope, level_role_below
+from planning.proposal_services import level_role_below
 
 register = template.Library()
 
@@ -33,7 +33,7 @@ def may_propose(context, plan, item=None):
     """Whether the signed-in group manager may propose for this item
     (accounts.permissions.can_propose_change, narrowed to their group's items)."""
     user = context["request"].user
-    return permissions.can_propose_change(user, plan) and in_proposal_scope(user, plan, item)
+    return permissions.can_propose_change_to_item(user, plan, item)
 
 
 @register.simple_tag
