@@ -20,6 +20,11 @@ bench: setup
 check-deploy: setup
 	bash scripts/check_deploy.sh
 
+# The project catalogue (locale/) holds core, accounts and planning; each
+# later app keeps its own catalogue in <app>/locale/ beside its templates.
+APP_CATALOGUES = indicators meetings projects reports
+
 messages: setup
-	.venv/bin/python manage.py makemessages -l cs --no-obsolete --ignore='.venv/*' --ignore='var/*'
+	.venv/bin/python manage.py makemessages -l cs --no-obsolete --ignore='.venv/*' --ignore='var/*' $(foreach app,$(APP_CATALOGUES),--ignore='$(app)/*')
+	for app in $(APP_CATALOGUES); do (cd $$app && ../.venv/bin/python ../manage.py makemessages -l cs --no-obsolete) || exit 1; done
 	.venv/bin/python manage.py compilemessages --ignore='.venv/*'

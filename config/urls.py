@@ -8,6 +8,10 @@ admin.site.site_title = _("Community planning portal")
 urlpatterns = [
     path("", include("core.urls")),
     path("", include("planning.urls")),
+    path("indicators/", include("indicators.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("projects/", include("projects.urls")),
+    path("reports/", include("reports.urls")),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

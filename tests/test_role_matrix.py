@@ -13,10 +13,15 @@ from tests.matrix import LOGIN, ROLES
 from tests.planning.factories import MembershipFactory, PlanFactory, PlanItemFactory
 
 
+def _matrix_modules():
+    return [importlib.import_module(f"tests.matrix.{module.name}")
+            for module in pkgutil.iter_modules(matrix.__path__)]
+
+
 def _load_matrix():
     combined = {}
-    for module in pkgutil.iter_modules(matrix.__path__):
-        part = importlib.import_module(f"tests.matrix.{module.name}").MATRIX
+    for module in _matrix_modules():
+        part = module.MATRIX
         overlap = set(part) & set(combined)
         assert not overlap, f"URL names in two matrix modules: {overlap}"
         combined.update(part)
@@ -24,6 +29,9 @@ def _load_matrix():
 
 
 MATRIX = _load_matrix()
+# A feature module may add its own objects to the world with
+# `extend_world(world) -> dict`; it sees the shared objects built here.
+WORLD_EXTENSIONS = [m.extend_world for m in _matrix_modules() if hasattr(m, "extend_world")]
 
 # Django's own admin has its own gate (staff login); checked once below.
 EXCLUDED_NAMESPACES = {"admin"}
@@ -45,7 +53,8 @@ def world(group_a, group_b, organisation_x, users_by_role):
     published = PlanFactory(code="published", status="in_force")
     draft = PlanFactory(code="draft", status="draft", working_group=group_a)
     commenting = PlanFactory(code="commenting", status="public_comment")
-    return {
+    world = {
+        "users": users_by_role,
         "group_a": group_a,
         "group_b": group_b,
         "org_x": organisation_x,
@@ -60,6 +69,12 @@ def world(group_a, group_b, organisation_x, users_by_role):
         "measure_draft": PlanItemFactory.measure(plan=draft, working_groups=[group_a]),
         "measure_commenting": PlanItemFactory.measure(plan=commenting),
     }
+    for extend in WORLD_EXTENSIONS:
+        added = extend(world)
+        overlap = set(added) & set(world)
+        assert not overlap, f"world objects defined twice: {overlap}"
+        world.update(added)
+    return world
 
 
 @pytest.fixture

@@ -17,6 +17,9 @@ from planning.seed import SeedError, SeedSummary
 LOADERS = [
     ("planning", "planning.seed.load"),
     ("plans", "planning.plan_seed.load"),
+    ("projects", "projects.seed.load"),
+    ("indicators", "indicators.seed.load"),
+    ("meetings", "meetings.seed.load"),
 ]
 # Logins for every role; only for the embedded demo or on request.
 ACCOUNT_LOADERS = [
