@@ -291,6 +291,24 @@ def registry():
         "decide_proposal": can_decide_proposal,
         "comment_on_plan": can_comment_on_plan,
         "moderate_comments": can_moderate_comments,
+        "view_project": can_view_project,
+        "create_project": can_create_project,
+        "edit_project": can_edit_project,
+        "submit_project_report": can_submit_project_report,
+        "view_indicator": can_view_indicator,
+        "edit_indicator": can_edit_indicator,
+        "report_indicator": can_report_indicator,
+        "import_indicator_values": can_import_indicator_values,
+        "view_meeting": can_view_meeting,
+        "view_minutes": can_view_minutes,
+        "view_meeting_internals": can_view_meeting_internals,
+        "create_meeting": can_create_meeting,
+        "edit_meeting": can_edit_meeting,
+        "submit_minutes": can_submit_minutes,
+        "verify_minutes": can_verify_minutes,
+        "amend_minutes": can_amend_minutes,
+        "update_task": can_update_task,
+        "manage_events": can_manage_events,
         "is_city_officer": is_city_officer,
         "is_administrator": is_administrator,
     }
@@ -299,3 +317,179 @@ def registry():
 def check(name, user, obj=None):
     rule = registry()[name]
     return rule(user) if obj is None else rule(user, obj)
+
+
+# --- Projects ---------------------------------------------------------------------
+
+def _implements(user, project):
+    org_id = getattr(user, "implementer_organisation_id", None) if _authenticated(user) else None
+    return bool(org_id) and project.implementer_id == org_id
+
+
+def can_view_project(user, project):
+    """Published projects are public; a project not yet published is seen by
+    officers and by its implementer's users."""
+    return project.is_published or is_city_officer(user) or _implements(user, project)
+
+
+def can_create_project(user):
+    return is_city_officer(user)
+
+
+def can_edit_project(user, project=None):
+    """Officers edit everything of a project (budget, status, key activities)."""
+    return is_city_officer(user)
+
+
+def can_submit_project_report(user, project):
+    """Half-year reports: officers, and the users of the implementer
+    organisation for their own projects only."""
+    return is_city_officer(user) or _implements(user, project)
+
+
+# --- Indicators -------------------------------------------------------------------
+
+def can_view_indicator(user, indicator):
+    """Indicators of a published plan or project are public; those of drafts
+    only for officers (others get 404, so a draft does not leak)."""
+    if is_city_officer(user):
+        return True
+    from indicators.models import Indicator
+
+    return Indicator.objects.public().filter(pk=indicator.pk).exists()
+
+
+def can_edit_indicator(user, indicator=None):
+    """Definitions, targets, commentary and any value: officers."""
+    return is_city_officer(user)
+
+
+def _organisation_id(user):
+    return getattr(user, "implementer_organisation_id", None) if _authenticated(user) else None
+
+
+def can_report_indicator(user, indicator):
+    """Values: officers for every indicator; an implementer for the impact
+    indicators of the specific goals of its own measures and for the
+    indicators of its own projects."""
+    if is_city_officer(user):
+        return True
+    org_id = _organisation_id(user)
+    if not org_id:
+        return False
+    return indicator.pk in reportable_indicator_ids(user)
+
+
+def reportable_indicator_ids(user):
+    """The ids of the indicators an implementer reports; cached on the user
+    object, one query per request."""
+    if not hasattr(user, "_perm_reportable_indicators"):
+        from django.db.models import Q
+
+        from indicators.models import Indicator, IndicatorKind
+
+        org_id = _organisation_id(user)
+        ids = frozenset()
+        if org_id:
+            ids = frozenset(Indicator.objects.filter(
+                Q(kind=IndicatorKind.IMPACT, plan_item__children__implementers__id=org_id)
+                | Q(kind=IndicatorKind.PROJECT, project__implementer_id=org_id)
+            ).values_list("id", flat=True))
+        user._perm_reportable_indicators = ids
+    return user._perm_reportable_indicators
+
+
+def can_import_indicator_values(user):
+    """The value workbook: officers and implementers (each for what they may report)."""
+    return is_city_officer(user) or bool(_organisation_id(user))
+
+
+# --- Meetings ---------------------------------------------------------------------
+
+def _meeting_groups(user):
+    """Groups whose internals (draft minutes, tasks) the user sees."""
+    return managed_group_ids(user) | contact_group_ids(user) | member_group_ids(user)
+
+
+def can_view_meeting(user, meeting):
+    """A meeting's date, place and programme are public once announced (planned
+    or cancelled) or when its minutes are published; otherwise only officers and
+    the group's manager, contact person and members see it (others get 404)."""
+    from meetings.models import MeetingStatus, MinutesStatus
+
+    if meeting.minutes_status == MinutesStatus.PUBLISHED or meeting.status in (
+            MeetingStatus.PLANNED, MeetingStatus.CANCELLED):
+        return True
+    return is_city_officer(user) or meeting.body_id in _meeting_groups(user)
+
+
+def can_view_minutes(user, meeting):
+    """The minutes (attendance, items, tasks, the attendance scan, earlier
+    versions): public once published; before that the group's own people."""
+    from meetings.models import MinutesStatus
+
+    return (meeting.minutes_status == MinutesStatus.PUBLISHED or is_city_officer(user)
+            or meeting.body_id in _meeting_groups(user))
+
+
+def can_view_meeting_internals(user, meeting):
+    """Workflow details: the return comment, the audit trail, unpublished tasks."""
+    return is_city_officer(user) or meeting.body_id in _meeting_groups(user)
+
+
+def can_create_meeting(user, group=None):
+    """Officers for any body; a group's manager for the groups they manage."""
+    if is_city_officer(user):
+        return True
+    managed = managed_group_ids(user)
+    return bool(managed) if group is None else group.pk in managed
+
+
+def can_edit_meeting(user, meeting):
+    """The group's manager while the minutes are a draft or returned; officers
+    also then and, with an amendment opened (reason recorded), once published.
+    Nobody edits minutes waiting for verification."""
+    from meetings.models import EDITABLE_MINUTES_STATUSES, MinutesStatus
+
+    if meeting.minutes_status in EDITABLE_MINUTES_STATUSES:
+        return is_city_officer(user) or meeting.body_id in managed_group_ids(user)
+    if meeting.minutes_status == MinutesStatus.PUBLISHED and meeting.amendment_open:
+        return is_city_officer(user)
+    return False
+
+
+def can_submit_minutes(user, meeting):
+    from meetings.models import EDITABLE_MINUTES_STATUSES
+
+    return meeting.minutes_status in EDITABLE_MINUTES_STATUSES and (
+        is_city_officer(user) or meeting.body_id in managed_group_ids(user))
+
+
+def can_verify_minutes(user, meeting):
+    """Verify and publish, or return with a comment: the group's contact person
+    (and officers) while the minutes are submitted."""
+    from meetings.models import MinutesStatus
+
+    return meeting.minutes_status == MinutesStatus.SUBMITTED and (
+        is_city_officer(user) or meeting.body_id in contact_group_ids(user))
+
+
+def can_amend_minutes(user, meeting):
+    """Published minutes change only by an officer, with a recorded reason."""
+    from meetings.models import MinutesStatus
+
+    return meeting.minutes_status == MinutesStatus.PUBLISHED and is_city_officer(user)
+
+
+def can_update_task(user, meeting):
+    """Mark open tasks (of this and earlier meetings) done at `meeting`: those
+    who may edit it."""
+    return can_edit_meeting(user, meeting)
+
+
+def can_view_meeting_dashboard(user):
+    return _authenticated(user)
+
+
+def can_manage_events(user, event=None):
+    return is_city_officer(user)

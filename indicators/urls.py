@@ -1,5 +1,49 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path, register_converter
+
+from core.pagecache import cache_public_page
+
+from . import views
+from .services import PAGE_CACHE
+
+
+class IndicatorCodeConverter:
+    regex = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+class DownloadFormatConverter:
+    regex = "csv|xlsx|json"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(IndicatorCodeConverter, "indicator")
+register_converter(DownloadFormatConverter, "download_format")
 
 app_name = "indicators"
 
-urlpatterns = []
+public = cache_public_page(PAGE_CACHE)
+
+urlpatterns = [
+    path("", public(views.IndicatorListView.as_view()), name="list"),
+    path("new/", views.IndicatorCreateView.as_view(), name="create"),
+    # Reporting values (overview, Excel template, import) before "<code>/".
+    path("report/", include("indicators.urls_import")),
+    path("<indicator:code>/", public(views.IndicatorDetailView.as_view()), name="detail"),
+    path("<indicator:code>/data.<download_format:fmt>", views.indicator_download, name="download"),
+    path("<indicator:code>/edit/", views.IndicatorUpdateView.as_view(), name="update"),
+    path("<indicator:code>/values/new/", views.ValueFormView.as_view(), name="value_create"),
+    path("<indicator:code>/values/<int:pk>/edit/", views.ValueFormView.as_view(),
+         name="value_update"),
+    path("<indicator:code>/values/<int:pk>/delete/", views.ValueDeleteView.as_view(),
+         name="value_delete"),
+]

@@ -1,0 +1,153 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from planning.models import LevelRole, Person, Plan, PlanItem
+
+from .models import Indicator, Territory
+from .parsing import ParseError, parse_period, parse_value
+
+RESERVED_CODES = {"report", "new", "manage", "data"}
+
+
+class IndicatorForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    part_labels_text = forms.CharField(
+        label=_("Labels of the parts"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line, for a composite value such as 12/12/4/22."),
+    )
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code", "name", "national_code", "kind", "unit", "unit_label", "definition",
+            "data_source", "update_frequency", "responsible", "plans", "plan_item", "project",
+            "home_territory", "comparison_territory", "target_kind", "target_value",
+            "target_year", "target_due", "target_text", "note", "commentary",
+        ]
+        widgets = {
+            "name": forms.TextInput,
+            "definition": forms.Textarea(attrs={"rows": 3}),
+            "data_source": forms.Textarea(attrs={"rows": 2}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "commentary": forms.Textarea(attrs={"rows": 8}),
+            "plans": forms.CheckboxSelectMultiple,
+            "target_due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan_item"].queryset = (
+            PlanItem.objects.filter(level__role=LevelRole.SPECIFIC_GOAL)
+            .select_related("plan").order_by("plan_id", "code"))
+        self.fields["plans"].queryset = Plan.objects.order_by("code")
+        self.fields["responsible"].queryset = Person.objects.order_by("family_name",
+                                                                       "given_name")
+        from projects.models import Project
+
+        self.fields["project"].queryset = Project.objects.order_by("registration_number")
+        self.fields["home_territory"].queryset = Territory.objects.all()
+        self.fields["comparison_territory"].queryset = Territory.objects.all()
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.fields["part_labels_text"].initial = "\n".join(self.instance.part_labels)
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        if code.lower() in RESERVED_CODES:
+            raise ValidationError(_("“%(code)s” is reserved; choose another code.") % {
+                "code": code})
+        return code
+
+    def clean_part_labels_text(self):
+        labels = [line.strip() for line in self.cleaned_data["part_labels_text"].splitlines()]
+        labels = [label for label in labels if label]
+        if len(labels) == 1:
+            raise ValidationError(_("A composite value has at least two parts."))
+        if len(labels) > 12:
+            raise ValidationError(_("A composite value has at most 12 parts."))
+        return labels
+
+    def service_data(self):
+        data = {name: self.cleaned_data.get(name) for name in self.Meta.fields
+                if name != "plans"}
+        for name in ("target_kind", "unit_label", "national_code", "definition", "data_source",
+                     "update_frequency", "target_text", "note", "commentary"):
+            data[name] = data[name] or ""
+        data["part_labels"] = self.cleaned_data["part_labels_text"]
+        return data
+
+
+class ValueForm(forms.Form):
+    """A value as an officer reads it in the source: the period and the value
+    are typed as published and parsed here."""
+
+    territory = forms.ModelChoiceField(label=_("Territory"), queryset=Territory.objects.none())
+    period_text = forms.CharField(
+        label=_("Period"), max_length=100,
+        help_text=_("As published: 2023, 12/2023, 1. pol. 2023, 2022/23 or k 30. 4. 2024."),
+    )
+    value_text = forms.CharField(
+        label=_("Value"), max_length=100,
+        help_text=_("As published: 1 190, 3,01, cca 3 100, 174,1, 2. v ČR, 12/12/4/22 or "
+                    "n. a. when it is not available."),
+    )
+    not_available_reason = forms.CharField(label=_("Why not available"), max_length=300,
+                                           required=False)
+    note = forms.CharField(label=_("Note"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    source = forms.CharField(label=_("Source"), max_length=200, required=False)
+    is_baseline = forms.BooleanField(label=_("This is the baseline"), required=False)
+
+    def __init__(self, *args, indicator, may_set_baseline, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        ids = [indicator.home_territory_id, indicator.comparison_territory_id]
+        self.fields["territory"].queryset = Territory.objects.filter(pk__in=[i for i in ids if i])
+        self.fields["territory"].initial = indicator.home_territory_id
+        if not may_set_baseline:
+            # The baseline belongs to the indicator's definition: officers only.
+            del self.fields["is_baseline"]
+
+    def clean_period_text(self):
+        text = self.cleaned_data["period_text"].strip()
+        try:
+            self.period = parse_period(text)
+        except ParseError as error:
+            raise ValidationError(str(error)) from None
+        return text
+
+    def clean_value_text(self):
+        text = self.cleaned_data["value_text"].strip()
+        try:
+            self.parsed = parse_value(text)
+        except ParseError as error:
+            raise ValidationError(str(error)) from None
+        labels = self.indicator.part_labels
+        if self.parsed.is_composite and len(self.parsed.parts) != len(labels):
+            if labels:
+                raise ValidationError(_(
+                    "This indicator has %(count)d parts (%(labels)s); write all of them "
+                    "separated by “/”.") % {"count": len(labels), "labels": " / ".join(labels)})
+            raise ValidationError(_("This indicator is not composite: write a single value."))
+        if labels and self.parsed.available and not self.parsed.is_composite:
+            raise ValidationError(_(
+                "This indicator has %(count)d parts (%(labels)s); write all of them "
+                "separated by “/”.") % {"count": len(labels), "labels": " / ".join(labels)})
+        return text
+
+    def service_kwargs(self):
+        parsed, period = self.parsed, self.period
+        labels = self.indicator.part_labels
+        return {
+            "territory": self.cleaned_data["territory"],
+            "period_kind": period.kind, "period_start": period.start, "period_end": period.end,
+            "period_text": self.cleaned_data["period_text"],
+            "value": parsed.value, "available": parsed.available,
+            "not_available_reason": self.cleaned_data["not_available_reason"],
+            "is_estimate": parsed.is_estimate, "rank": parsed.rank,
+            "rank_scope": parsed.rank_scope, "value_text": self.cleaned_data["value_text"],
+            "note": self.cleaned_data["note"], "source": self.cleaned_data["source"],
+            "is_baseline": self.cleaned_data.get("is_baseline", None),
+            "parts": list(zip(labels, parsed.parts, strict=True)) if parsed.is_composite else [],
+        }

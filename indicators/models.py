@@ -1,0 +1,353 @@
+"""Indicators: what is measured, the values as published, the target and the
+status the portal computes from them.
+
+A value keeps the published text next to the parsed number, because the
+evaluation report prints "cca 3 100", "n. a." or "174,1, 2. v ČR" and the
+portal must be able to print the same. Composite values ("12/12/4/22") are
+labelled parts, never a string."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from planning.models import PUBLIC_PLAN_STATUSES, Person, Plan, PlanItem
+
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z"
+
+
+class IndicatorKind(models.TextChoices):
+    GLOBAL = "global", _("global indicator")
+    IMPACT = "impact", _("impact indicator")
+    PROJECT = "project", _("project indicator")
+
+
+class Unit(models.TextChoices):
+    COUNT = "count", _("count")
+    PERCENT = "percent", _("per cent")
+    INDEX = "index", _("index")
+    CZK = "czk", _("Czech crowns")
+    PER_10000 = "per_10000", _("per 10,000 inhabitants")
+    OTHER = "other", _("other")
+
+
+class Frequency(models.TextChoices):
+    YEARLY = "yearly", _("yearly")
+    HALF_YEARLY = "half_yearly", _("every half-year")
+    QUARTERLY = "quarterly", _("quarterly")
+    MONTHLY = "monthly", _("monthly")
+    SCHOOL_YEAR = "school_year", _("every school year")
+    IRREGULAR = "irregular", _("irregularly")
+    ONCE = "once", _("once, at the project's end")
+
+
+class TargetKind(models.TextChoices):
+    """Every shape of target the evaluation report uses."""
+
+    NONE = "", _("no target set")
+    BELOW = "below", _("less than")
+    AT_MOST = "at_most", _("at most")
+    AT_LEAST = "at_least", _("at least")
+    DECREASE = "decrease", _("decrease")
+    INCREASE = "increase", _("increase")
+    DECREASE_BY = "decrease_by", _("decrease by")
+    INCREASE_BY = "increase_by", _("increase by")
+    BELOW_COMPARISON = "below_comparison", _("below the comparison territory")
+    LOWER_IN_RANKING = "lower_in_ranking", _("lower in the ranking")
+
+
+# Targets that need a number, and those that need a comparison territory.
+TARGETS_WITH_VALUE = (
+    TargetKind.BELOW, TargetKind.AT_MOST, TargetKind.AT_LEAST,
+    TargetKind.DECREASE_BY, TargetKind.INCREASE_BY,
+)
+TARGETS_WITH_COMPARISON = (TargetKind.BELOW_COMPARISON,)
+
+
+class Status(models.TextChoices):
+    ON_TRACK = "on_track", _("on track")
+    IMPROVING = "improving", _("improving, not yet at target")
+    OFF_TRACK = "off_track", _("off the expected trend")
+    NO_DATA = "no_data", _("no data")
+    NO_TARGET = "no_target", _("no target set")
+
+
+class PeriodKind(models.TextChoices):
+    YEAR = "year", _("year")
+    HALF_YEAR = "half_year", _("half-year")
+    SCHOOL_YEAR = "school_year", _("school year")
+    MONTH = "month", _("month")
+    AS_OF = "as_of", _("as of a date")
+    PERIOD = "period", _("period")
+
+
+class Territory(models.Model):
+    """Ostrava, the region, the country: where a value was measured."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("territory")
+        verbose_name_plural = _("territories")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def label(self):
+        return self.short_name or self.name
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def public(self):
+        """Indicators a visitor may read: those of a published plan (directly,
+        through a specific goal) or of a project. Drafts stay private."""
+        return self.filter(
+            Q(kind=IndicatorKind.PROJECT, project__is_published=True)
+            | Q(plan_item__plan__status__in=PUBLIC_PLAN_STATUSES)
+            | Q(plans__status__in=PUBLIC_PLAN_STATUSES)
+        ).distinct()
+
+    def visible_to(self, user):
+        from accounts.permissions import is_city_officer
+
+        return self if is_city_officer(user) else self.public()
+
+
+class Indicator(models.Model):
+    code = models.CharField(
+        _("code"), max_length=40, unique=True,
+        validators=[RegexValidator(CODE_PATTERN, _(
+            "Use letters, digits, dots, hyphens and underscores, starting with a letter or "
+            "a digit."))],
+        help_text=_("Short identifier used in addresses and imports, e.g. G01 or 1.1.1-a."),
+    )
+    name = models.CharField(_("name"), max_length=500)
+    national_code = models.CharField(_("national code"), max_length=20, blank=True,
+                                     help_text=_("e.g. 60000 in the ESF indicator list"))
+    kind = models.CharField(_("kind"), max_length=10, choices=IndicatorKind.choices)
+    unit = models.CharField(_("unit"), max_length=12, choices=Unit.choices,
+                            default=Unit.COUNT)
+    unit_label = models.CharField(_("unit as printed"), max_length=60, blank=True,
+                                  help_text=_("Shown instead of the unit when set."))
+    definition = models.TextField(_("definition"), blank=True)
+    data_source = models.TextField(_("data source"), blank=True)
+    update_frequency = models.CharField(_("update frequency"), max_length=12,
+                                        choices=Frequency.choices, blank=True)
+    responsible = models.ForeignKey(Person, verbose_name=_("responsible person"), null=True,
+                                    blank=True, on_delete=models.SET_NULL,
+                                    related_name="indicators")
+    plans = models.ManyToManyField(Plan, verbose_name=_("plans"), blank=True,
+                                   related_name="indicators")
+    plan_item = models.ForeignKey(
+        PlanItem, verbose_name=_("specific goal"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="indicators",
+        help_text=_("For impact indicators: the specific goal they measure."),
+    )
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("project"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="indicators",
+        help_text=_("For project indicators: the project that reports them."),
+    )
+    position = models.PositiveIntegerField(_("order"), default=0)
+    home_territory = models.ForeignKey(Territory, verbose_name=_("territory"),
+                                       on_delete=models.PROTECT, related_name="+")
+    comparison_territory = models.ForeignKey(
+        Territory, verbose_name=_("comparison territory"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    part_labels = models.JSONField(
+        _("labels of the parts"), default=list, blank=True,
+        help_text=_("For a composite value such as 12/12/4/22: what each part counts."),
+    )
+    # Target
+    target_kind = models.CharField(_("target"), max_length=20, choices=TargetKind.choices,
+                                   blank=True, default=TargetKind.NONE)
+    target_value = models.DecimalField(_("target value"), max_digits=18, decimal_places=4,
+                                       null=True, blank=True)
+    target_year = models.PositiveSmallIntegerField(_("target year"), null=True, blank=True)
+    target_due = models.DateField(_("due date"), null=True, blank=True)
+    target_text = models.CharField(_("target as published"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    commentary = models.TextField(
+        _("commentary"), blank=True,
+        help_text=_("Why the indicator is off its expected trend; shown on the public page "
+                    "and in the report. Paragraphs, lists, bold, italic and links."),
+    )
+    # Kept by indicators.services.indicator_refresh_status whenever the values
+    # or the target change, so lists filter and count by status in SQL. The
+    # sentence explaining it is built when shown, in the reader's language.
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.NO_DATA, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["kind", "position", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=IndicatorKind.IMPACT) | Q(plan_item__isnull=False),
+                name="indicator_impact_has_specific_goal",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=IndicatorKind.PROJECT) | Q(project__isnull=False),
+                name="indicator_project_has_project",
+            ),
+            models.CheckConstraint(
+                condition=~Q(target_kind__in=TARGETS_WITH_VALUE) | Q(target_value__isnull=False),
+                name="indicator_target_has_value",
+            ),
+            models.CheckConstraint(
+                condition=~Q(target_kind__in=TARGETS_WITH_COMPARISON)
+                | Q(comparison_territory__isnull=False),
+                name="indicator_target_has_comparison",
+            ),
+            models.CheckConstraint(
+                condition=Q(comparison_territory__isnull=True)
+                | ~Q(comparison_territory=models.F("home_territory")),
+                name="indicator_comparison_differs",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("indicators:detail", args=[self.code])
+
+    @property
+    def unit_display(self):
+        if self.unit_label:
+            return self.unit_label
+        return {Unit.PERCENT: "%", Unit.CZK: "Kč"}.get(self.unit, "")
+
+    @property
+    def has_target(self):
+        return bool(self.target_kind)
+
+
+class ValueQuerySet(models.QuerySet):
+    def chronological(self):
+        return self.order_by("period_end", "period_start", "territory_id")
+
+
+class IndicatorValue(models.Model):
+    """One published value of an indicator for one period and territory."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    territory = models.ForeignKey(Territory, verbose_name=_("territory"),
+                                  on_delete=models.PROTECT, related_name="values")
+    period_kind = models.CharField(_("period kind"), max_length=12, choices=PeriodKind.choices)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    period_text = models.CharField(_("period as published"), max_length=100)
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4, null=True,
+                                blank=True)
+    available = models.BooleanField(_("available"), default=True)
+    not_available_reason = models.CharField(_("why not available"), max_length=300,
+                                            blank=True)
+    is_estimate = models.BooleanField(_("estimate"), default=False)
+    is_composite = models.BooleanField(_("composite"), default=False)
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    rank_scope = models.CharField(_("ranked among"), max_length=60, blank=True,
+                                  help_text=_("e.g. v ČR"))
+    value_text = models.CharField(_("value as published"), max_length=100, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    is_baseline = models.BooleanField(_("baseline"), default=False)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    half_year_report = models.ForeignKey(
+        "projects.HalfYearReport", verbose_name=_("half-year report"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="indicator_values",
+        help_text=_("The implementation report that brought this value."),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ValueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        ordering = ["indicator", "period_end", "period_start", "territory_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "territory", "period_start", "period_end"],
+                name="indicator_value_one_per_period_and_territory",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "territory"], condition=Q(is_baseline=True),
+                name="indicator_value_one_baseline_per_territory",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="indicator_value_period_ordered",
+            ),
+            # A value is a number, or labelled parts, or not available - never
+            # two of these at once.
+            models.CheckConstraint(
+                condition=(
+                    Q(available=False, value__isnull=True, is_composite=False)
+                    | Q(available=True, is_composite=True, value__isnull=True)
+                    | Q(available=True, is_composite=False, value__isnull=False)
+                ),
+                name="indicator_value_number_parts_or_not_available",
+            ),
+            models.CheckConstraint(
+                condition=Q(available=True) | Q(is_estimate=False, rank__isnull=True),
+                name="indicator_value_not_available_is_plain",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.period_text} {self.territory.label}"
+
+
+class IndicatorValuePart(models.Model):
+    """One labelled part of a composite value (12/12/4/22)."""
+
+    value = models.ForeignKey(IndicatorValue, on_delete=models.CASCADE, related_name="parts")
+    position = models.PositiveSmallIntegerField(_("order"))
+    label = models.CharField(_("label"), max_length=200)
+    amount = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("part of a value")
+        verbose_name_plural = _("parts of a value")
+        ordering = ["value", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["value", "position"],
+                                    name="indicator_value_part_unique_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.label}: {self.amount}"
+
+
+class ImportBatch(models.Model):
+    """An uploaded value workbook between preview and confirm: the parsed rows
+    wait here so the confirm saves exactly what the preview showed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=200)
+    rows = models.JSONField(default=list)
+    fingerprint = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("value import")
+        verbose_name_plural = _("value imports")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -1,0 +1,116 @@
+"""Reads of indicators: what each page lists, with its related rows fetched
+in a fixed number of queries whatever the data size."""
+
+import django_filters
+from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import is_city_officer, reportable_indicator_ids
+from planning.models import PUBLIC_PLAN_STATUSES, LevelRole, Plan, PlanItem
+
+from .models import Indicator, IndicatorKind, IndicatorValue, Status
+from .status import assess
+
+
+def values_prefetch():
+    return Prefetch(
+        "values",
+        queryset=IndicatorValue.objects.select_related("territory").prefetch_related("parts")
+        .chronological(),
+    )
+
+
+def _with_relations(queryset):
+    return queryset.select_related(
+        "home_territory", "comparison_territory", "plan_item__plan", "plan_item__parent__parent",
+        "project",
+    ).prefetch_related(values_prefetch())
+
+
+def indicator_list(*, user):
+    """Every indicator the user may read, with values for the status sentence."""
+    return _with_relations(Indicator.objects.visible_to(user)).order_by("kind", "position",
+                                                                         "code")
+
+
+def indicator_detail(*, code, user):
+    """One indicator for its page, or None if it is missing or not the user's
+    to read."""
+    queryset = Indicator.objects.visible_to(user).filter(code=code)
+    return (_with_relations(queryset).select_related("responsible")
+            .prefetch_related("plans").first())
+
+
+def status_counts(queryset):
+    """{status: count} over a filtered list, one query."""
+    rows = (queryset.order_by().values("status").annotate(n=Count("id", distinct=True)))
+    counts = {status: 0 for status in Status.values}
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def project_indicators(project):
+    """The project's own indicators (national code, planned, actual)."""
+    return _with_relations(Indicator.objects.filter(kind=IndicatorKind.PROJECT, project=project))
+
+
+def impact_indicators_for_project(project):
+    """Impact indicators of the specific goals above the project's measures:
+    the values a half-year report brings."""
+    return _with_relations(Indicator.objects.filter(
+        kind=IndicatorKind.IMPACT, plan_item__children__in=project.measures.all(),
+    ).distinct())
+
+
+def reportable_indicators(user):
+    """The indicators whose values the user may enter: all for officers, the
+    own ones for an implementer."""
+    queryset = Indicator.objects.all()
+    if not is_city_officer(user):
+        queryset = queryset.filter(pk__in=reportable_indicator_ids(user))
+    return _with_relations(queryset).order_by("kind", "position", "code")
+
+
+def with_assessment(indicators):
+    """Attach `.assessment` (status and sentence) to each prefetched indicator."""
+    indicators = list(indicators)
+    for indicator in indicators:
+        indicator.assessment = assess(indicator, list(indicator.values.all()))
+    return indicators
+
+
+def _public_plans():
+    return Plan.objects.filter(status__in=PUBLIC_PLAN_STATUSES)
+
+
+class IndicatorFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    plan = django_filters.ModelChoiceFilter(label=_("Plan"), queryset=_public_plans(),
+                                            method="in_plan", to_field_name="code")
+    area = django_filters.ModelChoiceFilter(
+        label=_("Thematic area"), method="in_area",
+        queryset=PlanItem.objects.filter(level__role=LevelRole.AREA,
+                                         plan__status__in=PUBLIC_PLAN_STATUSES)
+        .select_related("plan").order_by("plan_id", "position"),
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=IndicatorKind.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+
+    class Meta:
+        model = Indicator
+        fields = ["q", "plan", "area", "kind", "status"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(code__iexact=value)
+                               | Q(national_code__iexact=value))
+
+    def in_plan(self, queryset, name, plan):
+        return queryset.filter(Q(plans=plan) | Q(plan_item__plan=plan)).distinct()
+
+    def in_area(self, queryset, name, area):
+        return queryset.filter(Q(plan_item=area) | Q(plan_item__parent=area)
+                               | Q(plan_item__parent__parent=area)).distinct()

@@ -1,0 +1,190 @@
+"""Changes to indicators and their values: validated, atomic, audited with the
+actor. Every change recomputes the indicator's status in the same transaction
+and, once committed, refreshes the public pages."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core import pagecache
+from core.audit import AuditAction, audit_record
+from core.sanitize import sanitize_html
+from core.services import model_create, model_update
+
+from .models import Indicator, IndicatorKind, IndicatorValue, IndicatorValuePart, Territory
+from .status import assess
+
+PAGE_CACHE = "indicators"
+
+
+def _refresh_pages():
+    transaction.on_commit(lambda: pagecache.invalidate(PAGE_CACHE))
+
+
+def indicator_refresh_status(*, indicator) -> str:
+    values = list(indicator.values.select_related("territory").prefetch_related("parts"))
+    status = assess(indicator, values).status
+    if status != indicator.status:
+        Indicator.objects.filter(pk=indicator.pk).update(status=status)
+        indicator.status = status
+    return status
+
+
+def _clean_indicator_data(data):
+    data = dict(data)
+    if "commentary" in data:
+        data["commentary"] = sanitize_html(data["commentary"] or "")
+    kind = data.get("kind")
+    if kind and kind != IndicatorKind.IMPACT:
+        data["plan_item"] = None
+    if kind and kind != IndicatorKind.PROJECT:
+        data["project"] = None
+    return data
+
+
+def indicator_create(*, actor, plans=(), **data) -> Indicator:
+    data = _clean_indicator_data(data)
+    with transaction.atomic():
+        indicator = model_create(actor=actor, model=Indicator, data=data,
+                                 m2m={"plans": list(plans)})
+        indicator_refresh_status(indicator=indicator)
+        _refresh_pages()
+    return indicator
+
+
+def indicator_update(*, actor, indicator, expected_version=None, plans=None, **data) -> Indicator:
+    data = _clean_indicator_data(data)
+    m2m = {"plans": list(plans)} if plans is not None else None
+    with transaction.atomic():
+        indicator = model_update(actor=actor, instance=indicator, data=data, m2m=m2m,
+                                 expected_version=expected_version)
+        indicator_refresh_status(indicator=indicator)
+        _refresh_pages()
+    return indicator
+
+
+def indicator_commentary_update(*, actor, indicator, commentary, expected_version=None):
+    return indicator_update(actor=actor, indicator=indicator, commentary=commentary,
+                            expected_version=expected_version)
+
+
+def _parts_snapshot(value):
+    return [[p.label, str(p.amount)] for p in value.parts.order_by("position")]
+
+
+def _value_fields(value):
+    return {
+        "territory": value.territory.code,
+        "period": value.period_text,
+        "period_start": value.period_start.isoformat(),
+        "period_end": value.period_end.isoformat(),
+        "value": None if value.value is None else str(value.value.normalize()),
+        "available": value.available,
+        "not_available_reason": value.not_available_reason,
+        "is_estimate": value.is_estimate,
+        "rank": value.rank,
+        "rank_scope": value.rank_scope,
+        "value_text": value.value_text,
+        "note": value.note,
+        "is_baseline": value.is_baseline,
+        "source": value.source,
+        "parts": _parts_snapshot(value) if value.pk else [],
+    }
+
+
+def indicator_value_record(
+    *, actor, indicator, territory=None, period_kind, period_start, period_end, period_text,
+    value=None, available=True, not_available_reason="", is_estimate=False, rank=None,
+    rank_scope="", value_text="", note="", is_baseline=None, source="", parts=None,
+    half_year_report=None, message="",
+) -> IndicatorValue:
+    """Create or replace the value of `indicator` for one period and territory.
+    `parts`: [(label, amount), ...] for a composite value. Returns the value;
+    audited on the indicator (who, when, what changed)."""
+    territory = territory or indicator.home_territory
+    parts = list(parts or [])
+    if parts and indicator.part_labels and len(parts) != len(indicator.part_labels):
+        raise ValidationError({"value": _(
+            "This indicator has %(expected)d parts (%(labels)s); the value has %(got)d.") % {
+                "expected": len(indicator.part_labels),
+                "labels": " / ".join(indicator.part_labels), "got": len(parts)}})
+    if territory.pk not in (indicator.home_territory_id, indicator.comparison_territory_id):
+        raise ValidationError({"territory": _(
+            "This indicator is followed for %(territories)s only.") % {
+                "territories": ", ".join(
+                    str(t) for t in Territory.objects.filter(
+                        pk__in=[indicator.home_territory_id, indicator.comparison_territory_id]))}})
+    with transaction.atomic():
+        Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
+        existing = (IndicatorValue.objects.select_for_update()
+                    .filter(indicator=indicator, territory=territory,
+                            period_start=period_start, period_end=period_end).first())
+        before = _value_fields(existing) if existing else None
+        if is_baseline is None:  # not the caller's to decide: keep what it was
+            is_baseline = existing.is_baseline if existing else False
+        record = existing or IndicatorValue(indicator=indicator, territory=territory,
+                                            period_start=period_start, period_end=period_end)
+        record.period_kind = period_kind
+        record.period_text = period_text
+        record.available = available
+        record.is_composite = available and bool(parts)
+        record.value = value if available and not parts else None
+        record.not_available_reason = "" if available else not_available_reason
+        record.is_estimate = is_estimate if available else False
+        record.rank = rank if available else None
+        record.rank_scope = rank_scope if available and rank else ""
+        record.value_text = value_text
+        record.note = note
+        record.is_baseline = is_baseline
+        record.source = source
+        if half_year_report is not None:
+            record.half_year_report = half_year_report
+        if is_baseline:
+            clash = (IndicatorValue.objects.filter(indicator=indicator, territory=territory,
+                                                   is_baseline=True)
+                     .exclude(pk=record.pk).first())
+            if clash is not None:
+                raise ValidationError({"is_baseline": _(
+                    "The baseline of this indicator for %(territory)s is already the value "
+                    "of %(period)s.") % {"territory": territory, "period": clash.period_text}})
+        record.full_clean()
+        if existing:
+            record.version += 1
+        record.save()
+        record.parts.all().delete()
+        for position, (label, amount) in enumerate(parts, start=1):
+            part = IndicatorValuePart(value=record, position=position, label=label,
+                                      amount=amount)
+            part.full_clean(exclude=["value"])
+            part.save()
+        after = _value_fields(record)
+        if before != after:
+            changes = {
+                f"{after['period']} {after['territory']}: {name}": [
+                    None if before is None else before[name], after[name]]
+                for name in after if before is None or before[name] != after[name]
+            }
+            audit_record(
+                actor=actor, action=AuditAction.UPDATE if existing else AuditAction.CREATE,
+                instance=indicator, changes=changes,
+                message=message or _("Value of %(period)s recorded") % {"period": period_text},
+                with_snapshot=False,
+            )
+            indicator_refresh_status(indicator=indicator)
+            _refresh_pages()
+    return record
+
+
+def indicator_value_delete(*, actor, value) -> None:
+    indicator = value.indicator
+    with transaction.atomic():
+        before = _value_fields(value)
+        value.delete()
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, instance=indicator,
+            changes={f"{before['period']} {before['territory']}": [before, None]},
+            message=_("Value of %(period)s deleted") % {"period": before["period"]},
+            with_snapshot=False,
+        )
+        indicator_refresh_status(indicator=indicator)
+        _refresh_pages()

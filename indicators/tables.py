@@ -1,0 +1,52 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Indicator
+from .status import baseline_and_latest, display_value
+
+
+def _latest(record):
+    _baseline, latest, _bc, latest_cmp = baseline_and_latest(record, list(record.values.all()))
+    return latest, latest_cmp
+
+
+class IndicatorTable(tables.Table):
+    code = tables.Column(verbose_name=_("Code"))
+    name = tables.Column(verbose_name=_("Indicator"), linkify=True)
+    kind = tables.Column(verbose_name=_("Kind"))
+    latest = tables.Column(verbose_name=_("Latest value"), empty_values=(), orderable=False)
+    target_text = tables.Column(verbose_name=_("Target"), empty_values=())
+    status = tables.Column(verbose_name=_("Status"))
+
+    class Meta:
+        model = Indicator
+        fields = ("code", "name", "kind", "latest", "target_text", "status")
+        order_by = ("kind", "code")
+        attrs = {"class": "data-table indicator-table"}
+
+    def _latest_text(self, record):
+        latest, latest_cmp = _latest(record)
+        if latest is None:
+            return ""
+        text = display_value(latest, record)
+        if latest_cmp is not None:
+            text = _("%(value)s vs. %(comparison)s") % {
+                "value": text, "comparison": display_value(latest_cmp, record)}
+        return f"{text} ({latest.period_text})"
+
+    def render_latest(self, record):
+        return self._latest_text(record) or "–"
+
+    def value_latest(self, record):
+        return self._latest_text(record)
+
+    def render_target_text(self, record):
+        return record.target_text or record.get_target_kind_display() or "–"
+
+    def render_status(self, record):
+        return format_html('<span class="status status-{}">{}</span>', record.status,
+                           record.get_status_display())
+
+    def value_status(self, record):
+        return record.get_status_display()

@@ -1,0 +1,347 @@
+"""Indicator pages.
+
+* Public (no login): the list with filters, search and status counts; an
+  indicator's page with the chart, the same values as a table, metadata,
+  notes, commentary and downloads (CSV, XLSX, JSON). Anonymous readers get
+  them from the page cache (core.pagecache), refreshed when data changes.
+* Indicators of a draft plan or an unpublished project answer 404 to anyone
+  but officers, so a draft does not leak.
+* Officers create and edit indicators (target, commentary) and any value;
+  implementers add values of their own indicators (accounts.permissions).
+
+Every page runs a fixed number of queries whatever the data size.
+"""
+
+import json
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView, View
+
+from accounts import permissions
+from core.audit import audit_entries_for
+from core.exports import csv_response, xlsx_response
+from core.views import ServiceFormMixin, TableListView
+
+from . import services
+from .charts import render_svg
+from .forms import IndicatorForm, ValueForm
+from .models import Indicator, IndicatorValue, Status
+from .selectors import IndicatorFilter, indicator_detail, indicator_list, status_counts
+from .status import assess, baseline_and_latest, display_value
+from .tables import IndicatorTable
+
+
+class IndicatorListView(TableListView):
+    template_name = "indicators/list.html"
+    table_class = IndicatorTable
+    filterset_class = IndicatorFilter
+    export_basename = "indicators"
+
+    def get_queryset(self):
+        return indicator_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = status_counts(context["filter"].qs)
+        context.update(
+            title=_("Indicators"),
+            status_counts=[(Status(code), counts[code]) for code in Status.values],
+            total=sum(counts.values()),
+            can_create=permissions.can_edit_indicator(self.request.user),
+        )
+        return context
+
+
+def _get_indicator(request, code):
+    indicator = indicator_detail(code=code, user=request.user)
+    if indicator is None:
+        raise Http404(_("No such indicator."))
+    return indicator
+
+
+def value_rows(indicator, values):
+    """Rows for the accessible table: one per period, a column per territory."""
+    territories = [indicator.home_territory] + (
+        [indicator.comparison_territory] if indicator.comparison_territory else [])
+    by_period = {}
+    for value in values:
+        by_period.setdefault((value.period_end, value.period_start, value.period_text), {})[
+            value.territory_id] = value
+    rows = []
+    for (_end, _start, period_text), cells in sorted(by_period.items()):
+        row_values = [cells.get(t.pk) for t in territories]
+        rows.append({
+            "period": period_text,
+            "cells": [
+                {"value": v, "text": display_value(v, indicator) if v else "–"}
+                for v in row_values
+            ],
+            "is_baseline": any(v is not None and v.is_baseline for v in row_values),
+            "notes": [v.note for v in row_values if v is not None and v.note],
+        })
+    return territories, rows
+
+
+class IndicatorDetailView(TemplateView):
+    template_name = "indicators/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        indicator = _get_indicator(self.request, kwargs["code"])
+        values = list(indicator.values.all())
+        territories, rows = value_rows(indicator, values)
+        baseline, latest, baseline_cmp, latest_cmp = baseline_and_latest(indicator, values)
+        user = self.request.user
+        context.update(
+            indicator=indicator,
+            assessment=assess(indicator, values),
+            chart=mark_safe(render_svg(indicator, values)),  # noqa: S308 - built escaped
+            territories=territories,
+            rows=rows,
+            baseline=baseline and display_value(baseline, indicator),
+            latest=latest and display_value(latest, indicator),
+            latest_comparison=latest_cmp and display_value(latest_cmp, indicator),
+            baseline_comparison=baseline_cmp and display_value(baseline_cmp, indicator),
+            baseline_value=baseline,
+            latest_value=latest,
+            plans=list(indicator.plans.all()),
+            can_edit=permissions.can_edit_indicator(user, indicator),
+            can_report=permissions.can_report_indicator(user, indicator),
+        )
+        if context["can_edit"]:
+            context["history"] = audit_entries_for(indicator)[:20]
+        return context
+
+
+# --- Downloads ---------------------------------------------------------------------------
+
+DOWNLOAD_COLUMNS = [
+    "indicator_code", "indicator", "national_code", "unit", "territory", "period",
+    "period_start", "period_end", "value", "value_as_published", "available", "estimate",
+    "rank", "parts", "baseline", "note", "source",
+]
+
+
+def download_rows(indicator, values):
+    for value in values:
+        yield {
+            "indicator_code": indicator.code,
+            "indicator": indicator.name,
+            "national_code": indicator.national_code,
+            "unit": indicator.unit_display or indicator.get_unit_display(),
+            "territory": value.territory.name,
+            "period": value.period_text,
+            "period_start": value.period_start.isoformat(),
+            "period_end": value.period_end.isoformat(),
+            "value": None if value.value is None else value.value.normalize(),
+            "value_as_published": value.value_text,
+            "available": value.available,
+            "estimate": value.is_estimate,
+            "rank": value.rank,
+            "parts": "; ".join(f"{p.label}: {p.amount.normalize()}" for p in value.parts.all()),
+            "baseline": value.is_baseline,
+            "note": value.note,
+            "source": value.source,
+        }
+
+
+def _json_default(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(type(value))
+
+
+def indicator_download(request, code, fmt):
+    indicator = _get_indicator(request, code)
+    values = list(indicator.values.all())
+    rows = list(download_rows(indicator, values))
+    filename = f"indicator-{indicator.code}"
+    if fmt == "csv":
+        return csv_response(f"{filename}.csv", DOWNLOAD_COLUMNS,
+                            ([row[c] for c in DOWNLOAD_COLUMNS] for row in rows))
+    if fmt == "xlsx":
+        return xlsx_response(f"{filename}.xlsx", DOWNLOAD_COLUMNS,
+                             ([row[c] for c in DOWNLOAD_COLUMNS] for row in rows))
+    assessment = assess(indicator, values)
+    payload = {
+        "code": indicator.code,
+        "name": indicator.name,
+        "national_code": indicator.national_code,
+        "kind": indicator.kind,
+        "unit": indicator.unit,
+        "unit_label": indicator.unit_display,
+        "target": {"kind": indicator.target_kind, "value": indicator.target_value,
+                   "year": indicator.target_year, "as_published": indicator.target_text},
+        "status": assessment.status,
+        "status_explanation": assessment.sentence,
+        "values": rows,
+    }
+    response = HttpResponse(
+        json.dumps(payload, ensure_ascii=False, indent=1, default=_json_default),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+    return response
+
+
+# --- Officers and implementers -------------------------------------------------------------
+
+
+class _Gate:
+    """Anonymous → login; signed in without the right → 403."""
+
+    def deny(self):
+        if not self.request.user.is_authenticated:
+            return redirect_to_login(self.request.get_full_path())
+        raise PermissionDenied
+
+
+class IndicatorCreateView(_Gate, ServiceFormMixin, FormView):
+    template_name = "components/form_page.html"
+    form_class = IndicatorForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.can_edit_indicator(request.user):
+            return self.deny()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("title", _("New indicator"))
+        kwargs.setdefault("cancel_url", reverse("indicators:list"))
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        data = form.service_data()
+        return services.indicator_create(actor=self.request.user,
+                                         plans=form.cleaned_data["plans"], **data)
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class IndicatorUpdateView(_Gate, ServiceFormMixin, FormView):
+    template_name = "components/form_page.html"
+    form_class = IndicatorForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.indicator = get_object_or_404(Indicator, code=kwargs["code"])
+        if not permissions.can_edit_indicator(request.user, self.indicator):
+            return self.deny()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.indicator}
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("title", _("Edit %(indicator)s") % {"indicator": self.indicator.code})
+        kwargs.setdefault("cancel_url", self.indicator.get_absolute_url())
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        data = form.service_data()
+        return services.indicator_update(
+            actor=self.request.user, indicator=Indicator.objects.get(pk=self.indicator.pk),
+            expected_version=form.cleaned_data.get("version"),
+            plans=form.cleaned_data["plans"], **data)
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class ValueFormView(_Gate, FormView):
+    """Add a value (no pk) or correct one (pk): officers for any indicator,
+    implementers for their own."""
+
+    template_name = "indicators/value_form.html"
+    form_class = ValueForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.indicator = get_object_or_404(Indicator, code=kwargs["code"])
+        if not permissions.can_report_indicator(request.user, self.indicator):
+            return self.deny()
+        self.value = None
+        if "pk" in kwargs:
+            self.value = get_object_or_404(IndicatorValue, pk=kwargs["pk"],
+                                           indicator=self.indicator)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(indicator=self.indicator,
+                      may_set_baseline=permissions.can_edit_indicator(self.request.user))
+        if self.value is not None and self.request.method == "GET":
+            kwargs["initial"] = {
+                "territory": self.value.territory_id, "period_text": self.value.period_text,
+                "value_text": self.value.value_text or display_value(self.value,
+                                                                     self.indicator),
+                "not_available_reason": self.value.not_available_reason,
+                "note": self.value.note, "source": self.value.source,
+                "is_baseline": self.value.is_baseline,
+            }
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        kwargs.update(indicator=self.indicator, value=self.value,
+                      can_delete=permissions.can_edit_indicator(self.request.user),
+                      cancel_url=self.indicator.get_absolute_url(),
+                      title=_("Value of %(indicator)s") % {"indicator": self.indicator.name})
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        arguments = form.service_kwargs()
+        if self.value is not None and (
+                self.value.territory_id != arguments["territory"].pk
+                or self.value.period_start != arguments["period_start"]
+                or self.value.period_end != arguments["period_end"]):
+            # A corrected period or territory: the old row goes, in the same
+            # transaction as the new one.
+            from django.db import transaction
+
+            try:
+                with transaction.atomic():
+                    services.indicator_value_delete(actor=self.request.user, value=self.value)
+                    services.indicator_value_record(actor=self.request.user,
+                                                    indicator=self.indicator, **arguments)
+            except ValidationError as error:
+                return self._invalid(form, error)
+            return self._done()
+        try:
+            services.indicator_value_record(actor=self.request.user, indicator=self.indicator,
+                                            **arguments)
+        except ValidationError as error:
+            return self._invalid(form, error)
+        return self._done()
+
+    def _invalid(self, form, error):
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return self.form_invalid(form)
+
+    def _done(self):
+        messages.success(self.request, _("The value was saved."))
+        return HttpResponseRedirect(self.indicator.get_absolute_url())
+
+
+class ValueDeleteView(_Gate, View):
+    http_method_names = ["post"]
+
+    def post(self, request, code, pk):
+        indicator = get_object_or_404(Indicator, code=code)
+        if not permissions.can_edit_indicator(request.user, indicator):
+            return self.deny()
+        value = get_object_or_404(IndicatorValue, pk=pk, indicator=indicator)
+        services.indicator_value_delete(actor=request.user, value=value)
+        messages.success(request, _("The value was deleted."))
+        return HttpResponseRedirect(indicator.get_absolute_url())
+
