@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -235,14 +235,17 @@ class IndicatorUpdateView(_Gate, ServiceFormMixin, FormView):
         self.indicator = get_object_or_404(Indicator, code=kwargs["code"])
         if not permissions.can_edit_indicator(request.user, self.indicator):
             return self.deny()
+        # The form writes into its instance while validating: keep what was saved.
+        self.saved_code = self.indicator.code
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.indicator}
+        return {**super().get_form_kwargs(),
+                "instance": Indicator.objects.get(pk=self.indicator.pk)}
 
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("title", _("Edit %(indicator)s") % {"indicator": self.indicator.code})
-        kwargs.setdefault("cancel_url", self.indicator.get_absolute_url())
+        kwargs.setdefault("title", _("Edit %(indicator)s") % {"indicator": self.saved_code})
+        kwargs.setdefault("cancel_url", reverse("indicators:detail", args=[self.saved_code]))
         return super().get_context_data(**kwargs)
 
     def perform(self, form):
@@ -334,14 +337,18 @@ class ValueFormView(_Gate, FormView):
 
 
 class ValueDeleteView(_Gate, View):
-    http_method_names = ["post"]
+    http_method_names = ["get", "post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        self.indicator = get_object_or_404(Indicator, code=kwargs["code"])
+        if not permissions.can_edit_indicator(request.user, self.indicator):
+            return self.deny()
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, code, pk):
-        indicator = get_object_or_404(Indicator, code=code)
-        if not permissions.can_edit_indicator(request.user, indicator):
-            return self.deny()
-        value = get_object_or_404(IndicatorValue, pk=pk, indicator=indicator)
+        value = get_object_or_404(IndicatorValue, pk=pk, indicator=self.indicator)
         services.indicator_value_delete(actor=request.user, value=value)
         messages.success(request, _("The value was deleted."))
-        return HttpResponseRedirect(indicator.get_absolute_url())
-
+        return HttpResponseRedirect(self.indicator.get_absolute_url())

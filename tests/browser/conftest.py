@@ -12,6 +12,7 @@ pytest-django's live server.
 import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -141,3 +142,38 @@ def login(page, live_server, username, password):
     page.locator("form.edit-form button[type=submit]").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
     expect(page.locator("form[action$='/accounts/logout/'] button")).to_be_visible()
+
+
+# --- Accessibility audit (axe-core, vendored) -------------------------------------
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING = {"serious", "critical"}
+
+
+@pytest.fixture
+def axe_page(browser, live_server):
+    # axe is injected as a script, which the portal's strict CSP would rightly
+    # refuse; only this audit context bypasses it.
+    context = browser.new_context(locale="cs-CZ", base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def audit(page, path):
+    response = page.goto(path)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG_AA,
+    )
+    blocking = [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:3])
+        for v in result["violations"]
+        if v["impact"] in BLOCKING
+    ]
+    return response, blocking
+
+

@@ -1,44 +1,12 @@
 """WCAG 2.1 AA in the real browser: axe-core finds no serious or critical
 violation on any public page (Czech law 99/2019 requires it of a city's site)."""
 
-from pathlib import Path
-
 import pytest
 
+from tests.browser.conftest import AXE, BLOCKING, WCAG_AA, audit
 from tests.planning.factories import MembershipFactory, OrganisationFactory, WorkingGroupFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-BLOCKING = {"serious", "critical"}
-
-
-@pytest.fixture
-def axe_page(browser, live_server):
-    # axe is injected as a script, which the portal's strict CSP would rightly
-    # refuse; only this audit context bypasses it.
-    context = browser.new_context(locale="cs-CZ", base_url=live_server.url, bypass_csp=True)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def audit(page, path):
-    response = page.goto(path)
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        WCAG_AA,
-    )
-    blocking = [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:3])
-        for v in result["violations"]
-        if v["impact"] in BLOCKING
-    ]
-    return response, blocking
-
 
 @pytest.fixture
 def public_data(db):

@@ -1,0 +1,86 @@
+from datetime import date
+from decimal import Decimal
+
+import factory
+
+from indicators.models import (
+    Indicator,
+    IndicatorKind,
+    IndicatorValue,
+    PeriodKind,
+    Territory,
+    Unit,
+)
+from tests.planning.factories import PlanFactory, PlanItemFactory
+
+
+class TerritoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Territory
+        django_get_or_create = ("code",)
+
+    code = "ostrava"
+    name = "Ostrava"
+    short_name = "Ostrava"
+
+
+def ostrava():
+    return TerritoryFactory()
+
+
+def region():
+    return TerritoryFactory(code="msk", name="Moravskoslezský kraj", short_name="MSK")
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    """A global indicator of a published plan."""
+
+    class Meta:
+        model = Indicator
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"T{n:03d}")
+    name = factory.Sequence(lambda n: f"Indikátor {n}")
+    kind = IndicatorKind.GLOBAL
+    unit = Unit.COUNT
+    home_territory = factory.LazyFunction(ostrava)
+
+    @factory.post_generation
+    def plans(self, create, extracted, **kwargs):
+        if not create:
+            return
+        self.plans.set(extracted if extracted is not None else [PlanFactory()])
+
+    @classmethod
+    def impact(cls, specific_goal, **kwargs):
+        return cls(kind=IndicatorKind.IMPACT, plan_item=specific_goal,
+                   plans=[specific_goal.plan], **kwargs)
+
+    @classmethod
+    def for_measure(cls, measure, **kwargs):
+        """An impact indicator of the specific goal above `measure`."""
+        return cls.impact(measure.parent, **kwargs)
+
+
+class IndicatorValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndicatorValue
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    territory = factory.LazyAttribute(lambda o: o.indicator.home_territory)
+    period_kind = PeriodKind.YEAR
+    period_start = factory.Sequence(lambda n: date(2000 + n % 90, 1, 1))
+    period_end = factory.LazyAttribute(lambda o: date(o.period_start.year, 12, 31))
+    period_text = factory.LazyAttribute(lambda o: str(o.period_start.year))
+    value = Decimal("10")
+
+
+def year_value(indicator, year, value, *, territory=None, **kwargs):
+    return IndicatorValueFactory(
+        indicator=indicator, territory=territory or indicator.home_territory,
+        period_start=date(year, 1, 1), period_end=date(year, 12, 31), period_text=str(year),
+        value=None if value is None else Decimal(str(value)), **kwargs)
+
+
+__all__ = ["IndicatorFactory", "IndicatorValueFactory", "TerritoryFactory", "PlanItemFactory",
+           "ostrava", "region", "year_value"]

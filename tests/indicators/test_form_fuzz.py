@@ -1,0 +1,82 @@
+"""Property-based posts to every indicator form: never a 500, and a refused
+form saves nothing (FORM_FUZZ_EXAMPLES, default 1000 per form)."""
+
+import os
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.indicators.factories import IndicatorFactory, region, year_value
+from tests.planning.factories import PlanFactory
+
+EXAMPLES = int(os.environ.get("FORM_FUZZ_EXAMPLES", "1000"))
+
+INDICATOR_FIELDS = [
+    "version", "code", "name", "national_code", "kind", "unit", "unit_label", "definition",
+    "data_source", "update_frequency", "responsible", "plans", "plan_item", "project",
+    "home_territory", "comparison_territory", "target_kind", "target_value", "target_year",
+    "target_due", "target_text", "note", "commentary", "part_labels_text",
+]
+VALUE_FIELDS = ["territory", "period_text", "value_text", "not_available_reason", "note",
+                "source", "is_baseline"]
+
+FORMS = {
+    "create": (lambda w: [], INDICATOR_FIELDS),
+    "update": (lambda w: [w["indicator"].code], INDICATOR_FIELDS),
+    "value_create": (lambda w: [w["indicator"].code], VALUE_FIELDS),
+    "value_update": (lambda w: [w["indicator"].code, w["value"].pk], VALUE_FIELDS),
+}
+
+PLAUSIBLE = [
+    "", "0", "1", "2", "-1", "99999999999999999999", "1,5", "1.5", "global", "impact",
+    "project", "count", "percent", "below", "at_least", "decrease_by", "below_comparison",
+    "lower_in_ranking", "2021", "12/2021", "13/2021", "1. pol. 2021", "2022/23", "2022/25",
+    "k 30. 4. 2024", "31. 2. 2024", "cca 3 100", "n. a.", "-", "174,1, 2. v ČR",
+    "12/12/4/22", "1/2", "3,01 %", "Méně než 16", "G01", "new", "report", "a b", "=1+1",
+    "<script>alert(1)</script>", "\x00", "ž" * 400, "9999-12-31", "on",
+]
+values = st.one_of(
+    st.sampled_from(PLAUSIBLE),
+    st.text(max_size=60),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+)
+
+
+def _counts():
+    return {m._meta.label: m._base_manager.count()
+            for m in apps.get_models() if m._meta.app_label in {"indicators", "core"}}
+
+
+@pytest.fixture
+def world(db):
+    msk = region()
+    indicator = IndicatorFactory(code="G01", plans=[PlanFactory()], comparison_territory=msk,
+                                 part_labels=[])
+    return {"indicator": indicator, "value": year_value(indicator, 2021, 21)}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("form", sorted(FORMS))
+def test_no_input_makes_an_indicator_form_fail_or_half_save(client, officer, world, form):
+    args, fields = FORMS[form]
+    url = reverse(f"indicators:{form}", args=args(world))
+    client.force_login(officer)
+
+    @settings(max_examples=EXAMPLES, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                     HealthCheck.too_slow])
+    @given(data=st.dictionaries(st.sampled_from(fields), values, max_size=len(fields)))
+    def post(data):
+        before = _counts()
+        response = client.post(url, data)
+        assert response.status_code in (200, 302, 409), (form, data, response.status_code)
+        after = _counts()
+        if response.status_code != 302:
+            assert after == before, f"refused form changed data: {form} {data}"
+        else:
+            assert after["core.AuditEntry"] > before["core.AuditEntry"], "save without audit"
+
+    post()
