@@ -1,0 +1,153 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from planning.forms import VersionedForm
+from planning.models import LevelRole, PlanItem
+
+from .models import FundingSourceKind, HalfYearReport, KeyActivity, Project
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's name
+        super().__init__(attrs, format=format)
+
+
+class MeasureChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.plan.code}: {obj.code} {obj.title}"[:160]
+
+
+class AreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.plan.code}: {obj.code} {obj.title}"[:160]
+
+
+class ProjectForm(VersionedForm):
+    """Officers only. The budget split comes in a formset of its own."""
+
+    measures = MeasureChoiceField(
+        label=_("Measures"), required=False,
+        queryset=PlanItem.objects.filter(level__role=LevelRole.MEASURE)
+        .select_related("plan").order_by("plan__code", "code", "id"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("The measures of a plan that the project carries out."),
+    )
+    thematic_area = AreaChoiceField(
+        label=_("Thematic area"), required=False,
+        queryset=PlanItem.objects.filter(level__role=LevelRole.AREA)
+        .select_related("plan").order_by("plan__code", "position"),
+        help_text=_("Left empty, the area above the first measure is used."),
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "registration_number", "title", "call", "implementer", "implementer_text",
+            "measures", "thematic_area", "period_start", "period_end", "status",
+            "total_budget", "funding_note", "description", "target_groups", "goals",
+            "reports_total", "is_published",
+        ]
+        widgets = {
+            "period_start": DateInput(), "period_end": DateInput(),
+            "funding_note": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "target_groups": forms.Textarea(attrs={"rows": 4}),
+            "goals": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["call"].queryset = self.fields["call"].queryset.select_related("programme")
+        self.fields["total_budget"].widget.attrs["inputmode"] = "decimal"
+
+    def service_data(self):
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("version", "measures")}
+
+
+class FundingForm(forms.Form):
+    source = forms.ChoiceField(label=_("Source"), choices=FundingSourceKind.choices)
+    label = forms.CharField(label=_("Label as published"), max_length=200, required=False)
+    percent = forms.DecimalField(label=_("Share (%)"), max_digits=6, decimal_places=3,
+                                 min_value=0, max_value=100)
+    amount = forms.DecimalField(label=_("Amount (CZK)"), max_digits=15, decimal_places=2,
+                                min_value=0)
+
+
+FundingFormSet = forms.formset_factory(FundingForm, extra=1, can_delete=True, max_num=10,
+                                       validate_max=True, absolute_max=20)
+
+
+def funding_rows(formset):
+    return [
+        {k: form.cleaned_data[k] for k in ("source", "label", "percent", "amount")}
+        for form in formset.forms
+        if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class KeyActivityForm(VersionedForm):
+    class Meta:
+        model = KeyActivity
+        fields = ["code", "position", "title", "period_start", "period_end", "period_text",
+                  "goal", "planned_outputs", "done"]
+        widgets = {
+            "period_start": DateInput(), "period_end": DateInput(),
+            "goal": forms.Textarea(attrs={"rows": 3}),
+            "planned_outputs": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class HalfYearReportForm(forms.ModelForm):
+    """The report and one value per impact indicator of the project's
+    measures (fields `indicator_<id>`)."""
+
+    class Meta:
+        model = HalfYearReport
+        fields = ["number", "total", "period_start", "period_end", "submitted_on", "narrative"]
+        widgets = {
+            "period_start": DateInput(), "period_end": DateInput(),
+            "submitted_on": DateInput(),
+            "narrative": forms.Textarea(attrs={"rows": 8}),
+        }
+
+    def __init__(self, *args, project, indicators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.instance.project = project
+        self.indicators = list(indicators or ())
+        for indicator in self.indicators:
+            unit = getattr(indicator, "unit", "")
+            name = getattr(indicator, "name", str(indicator))
+            code = getattr(indicator, "code", "")
+            label = f"{code} {name}".strip()
+            self.fields[f"indicator_{indicator.pk}"] = forms.DecimalField(
+                label=f"{label} ({unit})" if unit else label, required=False,
+                max_digits=18, decimal_places=4,
+                help_text=_("Value of the impact indicator for the period of the report."),
+            )
+        if not self.is_bound and project.reports_total:
+            self.initial.setdefault("total", project.reports_total)
+            self.initial.setdefault("number", project.reports.count() + 1)
+
+    def validate_unique(self):
+        """The service names a duplicate report number in Czech."""
+
+    def clean(self):
+        cleaned = super().clean()
+        number, total = cleaned.get("number"), cleaned.get("total")
+        if number is not None and total is not None and not 1 <= number <= total:
+            self.add_error("number", _("The report number must be between 1 and the number "
+                                       "of reports in total."))
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period cannot end before it starts."))
+        return cleaned
+
+    def indicator_values(self):
+        return {indicator: self.cleaned_data.get(f"indicator_{indicator.pk}")
+                for indicator in self.indicators}
+
+    def report_data(self):
+        return {k: self.cleaned_data[k] for k in self._meta.fields}

@@ -1,0 +1,176 @@
+"""Reads of the projects app: querysets with their related rows, the list's
+filters and the totals computed from the rows (per call, programme, thematic
+area and overall), next to the totals printed in published documents."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+import django_filters
+from django.db.models import Count, Prefetch, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from planning.models import LevelRole, Organisation, PlanItem
+
+from .models import Call, HalfYearReport, Programme, Project, ProjectStatus, StatedTotal
+
+ZERO = Decimal("0.00")
+
+
+def project_list(user):
+    return (Project.objects.visible_to(user).with_related()
+            .prefetch_related(Prefetch("measures", queryset=PlanItem.objects.only(
+                "id", "code", "title", "plan_id").order_by("code"))))
+
+
+def project_detail_queryset(user=None):
+    """Every project with what its page shows; visibility is checked by the
+    view (404 for those who may not see it)."""
+    return (Project.objects.with_related()
+            .prefetch_related(
+                "funding", "key_activities",
+                Prefetch("measures", queryset=PlanItem.objects.select_related("plan")
+                         .order_by("code")),
+                Prefetch("reports", queryset=HalfYearReport.objects.select_related(
+                    "submitted_by").order_by("number")),
+            ))
+
+
+def _area_choices():
+    return PlanItem.objects.filter(level__role=LevelRole.AREA,
+                                   area_projects__isnull=False).distinct().order_by("plan",
+                                                                                    "position")
+
+
+def _implementer_choices():
+    return Organisation.objects.filter(projects__isnull=False).distinct().order_by("name")
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme"), field_name="call__programme", queryset=Programme.objects.all())
+    call = django_filters.ModelChoiceFilter(
+        label=_("Call"), queryset=Call.objects.select_related("programme"))
+    thematic_area = django_filters.ModelChoiceFilter(
+        label=_("Thematic area"), queryset=lambda request: _area_choices())
+    implementer = django_filters.ModelChoiceFilter(
+        label=_("Implementer"), queryset=lambda request: _implementer_choices())
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ProjectStatus.choices)
+
+    class Meta:
+        model = Project
+        fields = ["q", "programme", "call", "thematic_area", "implementer", "status"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()[:200]
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value)
+                               | Q(registration_number__icontains=value)
+                               | Q(implementer_text__icontains=value)
+                               | Q(implementer__name__icontains=value))
+
+
+# --- Totals ------------------------------------------------------------------------
+
+
+@dataclass
+class TotalRow:
+    label: str
+    amount: Decimal
+    count: int
+
+
+def totals_by_programme(queryset):
+    """[(programme, total, count)] in programme order, from the rows: one query."""
+    rows = (queryset.order_by().values("call__programme__position", "call__programme__name",
+                                       "call__programme__short_name")
+            .annotate(amount=Sum("total_budget"), count=Count("id"))
+            .order_by("call__programme__position", "call__programme__name"))
+    return [TotalRow(r["call__programme__short_name"] or r["call__programme__name"],
+                     r["amount"] or ZERO, r["count"]) for r in rows]
+
+
+def totals_by_call(queryset):
+    rows = (queryset.order_by().values("call__programme__position", "call__programme__short_name",
+                                       "call__number", "call__published_label")
+            .annotate(amount=Sum("total_budget"), count=Count("id"))
+            .order_by("call__programme__position", "call__number"))
+    return [TotalRow(r["call__published_label"]
+                     or f"{r['call__number']} {r['call__programme__short_name']}",
+                     r["amount"] or ZERO, r["count"]) for r in rows]
+
+
+def totals_by_area(queryset):
+    rows = (queryset.order_by().values("thematic_area__plan_id", "thematic_area__position",
+                                       "thematic_area__code", "thematic_area__title")
+            .annotate(amount=Sum("total_budget"), count=Count("id"))
+            .order_by("thematic_area__plan_id", "thematic_area__position"))
+    return [TotalRow(f"{r['thematic_area__code']} {r['thematic_area__title']}".strip()
+                     if r["thematic_area__title"] else str(_("No thematic area")),
+                     r["amount"] or ZERO, r["count"]) for r in rows]
+
+
+def grand_total(queryset):
+    result = queryset.order_by().aggregate(amount=Sum("total_budget"), count=Count("id"))
+    return TotalRow(str(_("Total")), result["amount"] or ZERO, result["count"])
+
+
+@dataclass
+class StatedComparison:
+    stated: StatedTotal
+    computed: Decimal
+
+    @property
+    def difference(self):
+        """Stated minus computed: +0,04 Kč means the document printed more."""
+        return self.stated.amount - self.computed
+
+
+def stated_totals():
+    """Each total printed in a published document next to the sum of the
+    published projects in its scope (programme and initiative): two queries."""
+    sums = defaultdict(lambda: ZERO)
+    rows = (Project.objects.published().order_by()
+            .values("call__programme_id", "call__initiative")
+            .annotate(amount=Sum("total_budget")))
+    for row in rows:
+        sums[(row["call__programme_id"], row["call__initiative"])] += row["amount"] or ZERO
+    comparisons = []
+    for stated in StatedTotal.objects.select_related("programme"):
+        computed = sum(
+            (amount for (programme_id, initiative), amount in sums.items()
+             if (stated.programme_id is None or programme_id == stated.programme_id)
+             and (not stated.initiative or initiative == stated.initiative)),
+            ZERO,
+        )
+        comparisons.append(StatedComparison(stated, computed))
+    return comparisons
+
+
+def reports_for(project):
+    return project.reports.select_related("submitted_by").order_by("number")
+
+
+def project_indicators(project):
+    """The project's indicators from the indicators app, when it provides them."""
+    try:
+        from indicators.selectors import project_indicators as selector
+    except ImportError:
+        return None
+    indicators = list(selector(project))
+    for indicator in indicators:
+        if not hasattr(indicator, "latest_value"):
+            values = [v for v in indicator.values.all()
+                      if v.territory_id == indicator.home_territory_id and v.value is not None]
+            indicator.latest_value = values[-1].value if values else None
+    return indicators
+
+
+def impact_indicators(project):
+    try:
+        from indicators.selectors import impact_indicators_for_project as selector
+    except ImportError:
+        return None
+    return list(selector(project))

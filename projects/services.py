@@ -1,0 +1,275 @@
+"""Changes to programmes, calls, projects, their budget split, key activities
+and half-year reports: validated, atomic and audited with the actor."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from core.services import model_create, model_update
+from planning.models import LevelRole, PlanItem
+
+from .models import FundingSource, HalfYearReport, KeyActivity, Project
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal("100")
+
+
+def money(value):
+    """Czech-formatted amount for messages: 1234.5 -> "1 234,50 Kč"."""
+    return f"{number_format(Decimal(value), decimal_pos=2, force_grouping=True)}\xa0Kč"
+
+
+def _pct(value):
+    plain = Decimal(format(Decimal(value).normalize(), "f"))
+    return f"{number_format(plain, force_grouping=True)}\xa0%"
+
+
+# --- Programmes and calls ------------------------------------------------------
+
+
+def programme_create(*, actor, **data):
+    from .models import Programme
+
+    return model_create(actor=actor, model=Programme, data=data)
+
+
+def programme_update(*, actor, programme, expected_version=None, **data):
+    return model_update(actor=actor, instance=programme, data=data,
+                        expected_version=expected_version)
+
+
+def call_create(*, actor, **data):
+    from .models import Call
+
+    return model_create(actor=actor, model=Call, data=data)
+
+
+def call_update(*, actor, call, expected_version=None, **data):
+    return model_update(actor=actor, instance=call, data=data, expected_version=expected_version)
+
+
+# --- Budget split ---------------------------------------------------------------
+
+
+def _decimal(value, field, row):
+    try:
+        result = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError({"funding": _("Funding source %(row)s: %(field)s is not a "
+                                            "number.") % {"row": row, "field": field}}) from None
+    if not result.is_finite():
+        raise ValidationError({"funding": _("Funding source %(row)s: %(field)s is not a "
+                                            "number.") % {"row": row, "field": field}})
+    return result
+
+
+def validate_funding(total, rows):
+    """`rows`: [{"source", "label", "percent", "amount"}, ...]. The amounts
+    must add up to `total` to the haléř and the shares to 100 %; each amount
+    must be its share of the total (within one haléř of rounding). An empty
+    split is allowed: the source did not publish one. Raises ValidationError
+    naming the difference."""
+    if not rows:
+        return
+    total = Decimal(total)
+    errors = []
+    seen = set()
+    amounts, shares = Decimal("0"), Decimal("0")
+    for row_no, row in enumerate(rows, start=1):
+        amount = _decimal(row["amount"], _("amount"), row_no)
+        share = _decimal(row["percent"], _("share"), row_no)
+        if row["source"] in seen:
+            errors.append(_("Funding source %(row)s: the source is listed twice.")
+                          % {"row": row_no})
+        seen.add(row["source"])
+        amounts += amount
+        shares += share
+        expected = (total * share / HUNDRED).quantize(CENT)
+        if abs(expected - amount) > CENT:
+            errors.append(_(
+                "Funding source %(row)s: %(share)s of %(total)s is %(expected)s, but the amount "
+                "is %(amount)s (difference %(diff)s)."
+            ) % {"row": row_no, "share": _pct(share), "total": money(total),
+                 "expected": money(expected), "amount": money(amount),
+                 "diff": money(amount - expected)})
+    if amounts != total:
+        errors.append(_(
+            "The funding sources add up to %(sum)s, but the total eligible expenditure is "
+            "%(total)s: a difference of %(diff)s."
+        ) % {"sum": money(amounts), "total": money(total), "diff": money(amounts - total)})
+    if shares != HUNDRED:
+        errors.append(_("The shares of the funding sources add up to %(sum)s, not 100 %%.")
+                      % {"sum": _pct(shares)})
+    if errors:
+        raise ValidationError({"funding": errors})
+
+
+def _funding_snapshot(rows):
+    return [[r["source"], r.get("label", ""),
+             format(Decimal(str(r["percent"])).normalize(), "f"),
+             str(Decimal(str(r["amount"])).quantize(CENT))] for r in rows]
+
+
+def _current_funding(project):
+    return [[f.source, f.label, format(f.percent.normalize(), "f"), str(f.amount)]
+            for f in project.funding.all()]
+
+
+def _set_funding(project, rows):
+    project.funding.all().delete()
+    for position, row in enumerate(rows):
+        line = FundingSource(project=project, position=position, source=row["source"],
+                             label=row.get("label", "") or "",
+                             percent=Decimal(str(row["percent"])),
+                             amount=Decimal(str(row["amount"])))
+        line.full_clean(exclude=["project"])
+        line.save()
+
+
+# --- Projects ---------------------------------------------------------------------
+
+
+def _check_measures(measures):
+    for measure in measures:
+        if measure.level.role != LevelRole.MEASURE:
+            raise ValidationError({"measures": _("“%(item)s” is not a measure of a plan.")
+                                   % {"item": measure}})
+
+
+def area_of(measure):
+    """The thematic area (top-level item) above a measure."""
+    item = measure
+    while item.parent_id is not None:
+        item = PlanItem.objects.select_related("level").get(pk=item.parent_id)
+    return item if item.level.role == LevelRole.AREA else None
+
+
+PROJECT_FIELDS = (
+    "registration_number", "title", "call", "implementer", "implementer_text", "thematic_area",
+    "area_text", "period_start", "period_end", "status", "total_budget", "budget_text",
+    "funding_note", "description", "target_groups", "goals", "reports_total", "is_published",
+    "source",
+)
+
+
+def project_create(*, actor, measures=(), funding=(), message="", **data) -> Project:
+    unknown = set(data) - set(PROJECT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown project fields: {sorted(unknown)}")
+    measures = list(measures)
+    funding = list(funding)
+    with transaction.atomic():
+        _check_measures(measures)
+        if data.get("thematic_area") is None and measures:
+            data["thematic_area"] = area_of(measures[0])
+        validate_funding(data.get("total_budget") or 0, funding)
+        project = model_create(
+            actor=actor, model=Project, data=data, m2m={"measures": measures}, message=message,
+            after_save=(lambda obj: _set_funding(obj, funding)) if funding else None,
+        )
+    return project
+
+
+def project_update(*, actor, project, expected_version=None, measures=None, funding=None,
+                   message="", **data) -> Project:
+    unknown = set(data) - set(PROJECT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown project fields: {sorted(unknown)}")
+    m2m = {}
+    with transaction.atomic():
+        if measures is not None:
+            measures = list(measures)
+            _check_measures(measures)
+            m2m["measures"] = measures
+        total = data.get("total_budget", project.total_budget)
+        extra = None
+        if funding is not None:
+            funding = list(funding)
+            old, new = _current_funding(project), _funding_snapshot(funding)
+            if old != new:
+                extra = {"funding": [old, new]}
+        rows = funding if funding is not None else [
+            {"source": f.source, "percent": f.percent, "amount": f.amount}
+            for f in project.funding.all()]
+        validate_funding(total or 0, rows)
+        project = model_update(
+            actor=actor, instance=project, data=data, m2m=m2m,
+            expected_version=expected_version, extra_changes=extra, message=message,
+            after_save=(lambda obj: _set_funding(obj, funding)) if extra else None,
+        )
+    return project
+
+
+# --- Key activities ---------------------------------------------------------------
+
+
+def key_activity_create(*, actor, project, **data) -> KeyActivity:
+    return model_create(actor=actor, model=KeyActivity, data={"project": project, **data})
+
+
+def key_activity_update(*, actor, activity, expected_version=None, **data) -> KeyActivity:
+    data.pop("project", None)
+    return model_update(actor=actor, instance=activity, data=data,
+                        expected_version=expected_version)
+
+
+# --- Half-year reports ------------------------------------------------------------
+
+
+def _indicator_api():
+    """The indicators app's service for values, when it exists."""
+    try:
+        from indicators.services import indicator_value_record
+    except ImportError:
+        return None
+    return indicator_value_record
+
+
+def half_year_report_submit(*, actor, project, number, total, period_start, period_end,
+                            submitted_on, narrative, indicator_values=None) -> HalfYearReport:
+    """Record report `number` of `total`, the values of the impact indicators
+    (`indicator_values`: {indicator: Decimal or None}) and move the linked
+    measures' "V realizaci (n/N)" on, all in one transaction."""
+    from planning import plan_services
+
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        if project.reports_total and total != project.reports_total:
+            raise ValidationError({"total": _(
+                "The project plans %(n)s half-year reports.") % {"n": project.reports_total}})
+        if HalfYearReport.objects.filter(project=project, number=number).exists():
+            raise ValidationError({"number": _(
+                "Report %(n)s of this project has already been submitted.") % {"n": number}})
+        report = model_create(actor=actor, model=HalfYearReport, data={
+            "project": project, "number": number, "total": total,
+            "period_start": period_start, "period_end": period_end,
+            "submitted_on": submitted_on, "narrative": narrative,
+            "submitted_by": actor if getattr(actor, "is_authenticated", False) else None,
+        })
+        values = {k: v for k, v in (indicator_values or {}).items() if v is not None}
+        if values:
+            record = _indicator_api()
+            if record is None:
+                raise ValidationError(_("Indicator values cannot be recorded yet."))
+            period_text = (f"{period_start.day}. {period_start.month}. {period_start.year} – "
+                           f"{period_end.day}. {period_end.month}. {period_end.year}")
+            for indicator, value in values.items():
+                record(actor=actor, indicator=indicator, period_kind="half_year",
+                       period_start=period_start, period_end=period_end,
+                       period_text=period_text, value=value, half_year_report=report,
+                       source=f"{project.registration_number}, {report}",
+                       message=str(report))
+        done = HalfYearReport.objects.filter(project=project).count()
+        for measure in project.measures.all():
+            if measure.reports_done != done or measure.reports_total != total:
+                plan_services.plan_item_update(
+                    actor=actor, item=measure, reports_done=done, reports_total=total,
+                    message=_("Half-year report %(n)s/%(total)s of project %(project)s")
+                    % {"n": number, "total": total, "project": project.registration_number},
+                )
+        if project.reports_total is None:
+            model_update(actor=actor, instance=project, data={"reports_total": total})
+    return report

@@ -1,0 +1,314 @@
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
+
+from accounts import permissions
+from core.views import RuleRequiredMixin, ServiceFormMixin, TableListView
+
+from . import selectors, services
+from .forms import (
+    FundingFormSet,
+    HalfYearReportForm,
+    KeyActivityForm,
+    ProjectForm,
+    funding_rows,
+)
+from .models import KeyActivity, Project
+from .tables import ProjectTable
+
+
+def visible_project_or_404(user, pk, queryset=None):
+    """A project the user may not see answers 404, so its existence does not leak."""
+    project = get_object_or_404(queryset if queryset is not None else Project.objects
+                                .select_related("call__programme", "implementer"), pk=pk)
+    if not permissions.can_view_project(user, project):
+        raise Http404
+    return project
+
+
+# --- Public list and totals ---------------------------------------------------------
+
+
+class ProjectListView(TableListView):
+    table_class = ProjectTable
+    filterset_class = selectors.ProjectFilter
+    export_basename = "projects"
+    title = _("Projects")
+    template_name = "projects/project_list.html"
+
+    def get_queryset(self):
+        return selectors.project_list(self.request.user)
+
+    def get_create_url(self):
+        if permissions.can_create_project(self.request.user):
+            return reverse("projects:project_create")
+        return None
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        rows = self.object_list
+        table.totals = {
+            "programmes": selectors.totals_by_programme(rows),
+            "grand": selectors.grand_total(rows),
+        }
+        return table
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["stated_totals"] = selectors.stated_totals()
+        return context
+
+
+class ProjectTotalsView(TemplateView):
+    """Totals computed from the rows of the published projects: per call,
+    programme, thematic area and overall, and the totals printed in documents."""
+
+    template_name = "projects/totals.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = Project.objects.published()
+        context.update(
+            by_programme=selectors.totals_by_programme(rows),
+            by_call=selectors.totals_by_call(rows),
+            by_area=selectors.totals_by_area(rows),
+            grand=selectors.grand_total(rows),
+            stated_totals=selectors.stated_totals(),
+        )
+        return context
+
+
+# --- Project page and card ---------------------------------------------------------------
+
+
+class ProjectDetailView(DetailView):
+    template_name = "projects/project_detail.html"
+    context_object_name = "project"
+
+    def get_object(self, queryset=None):
+        return visible_project_or_404(self.request.user, self.kwargs["pk"],
+                                      selectors.project_detail_queryset())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(
+            indicators=selectors.project_indicators(self.object),
+            can_edit=permissions.can_edit_project(user, self.object),
+            can_report=permissions.can_submit_project_report(user, self.object),
+        )
+        return context
+
+
+class ProjectCardPdfView(View):
+    """The project card as PDF, rendered now (the reports issue moves it
+    behind a background job)."""
+
+    def get(self, request, pk):
+        from reports.rendering import html_to_pdf
+
+        project = visible_project_or_404(request.user, pk, selectors.project_detail_queryset())
+        html = render_to_string("projects/card_pdf.html", {
+            "project": project,
+            "indicators": selectors.project_indicators(project),
+        }, request=request)
+        response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+        name = project.registration_number.replace("/", "-").replace(".", "-")
+        response["Content-Disposition"] = f'inline; filename="projekt-{name}.pdf"'
+        return response
+
+
+# --- Officers: create and edit ------------------------------------------------------------
+
+
+class _ProjectFormMixin(ServiceFormMixin):
+    form_class = ProjectForm
+    template_name = "projects/project_form.html"
+    success_message = _("The project was saved.")
+
+    def get_funding_formset(self):
+        if not hasattr(self, "_funding_formset"):
+            initial = None
+            if getattr(self, "object", None) is not None and self.object.pk:
+                initial = [{"source": f.source, "label": f.label, "percent": f.percent,
+                            "amount": f.amount} for f in self.object.funding.all()]
+            data = self.request.POST if self.request.method == "POST" else None
+            self._funding_formset = FundingFormSet(data, initial=initial, prefix="funding")
+        return self._funding_formset
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("funding_formset", self.get_funding_formset())
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object() if self.kwargs.get("pk") else None
+        form = self.get_form()
+        formset = self.get_funding_formset()
+        if form.is_valid() and formset.is_valid():
+            return self.form_valid(form)
+        return self.form_invalid(form)
+
+    def get_success_url(self):
+        return reverse("projects:project_detail", args=[self.object.pk])
+
+
+class ProjectCreateView(RuleRequiredMixin, _ProjectFormMixin, CreateView):
+    rule = staticmethod(permissions.can_create_project)
+    extra_context = {"title": _("New project")}
+
+    def get_object(self, queryset=None):
+        return None
+
+    def perform(self, form):
+        return services.project_create(
+            actor=self.request.user, measures=form.cleaned_data["measures"],
+            funding=funding_rows(self.get_funding_formset()), **form.service_data())
+
+
+class ProjectUpdateView(RuleRequiredMixin, _ProjectFormMixin, UpdateView):
+    rule = staticmethod(permissions.can_edit_project)
+    rule_on_object = True
+    model = Project
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=str(self.object), **kwargs)
+
+    def perform(self, form):
+        # The form's instance was changed by validation; the service works on
+        # the stored row.
+        stored = Project.objects.get(pk=self.object.pk)
+        return services.project_update(
+            actor=self.request.user, project=stored,
+            expected_version=form.cleaned_data.get("version"),
+            measures=form.cleaned_data["measures"],
+            funding=funding_rows(self.get_funding_formset()), **form.service_data())
+
+
+class KeyActivityCreateView(RuleRequiredMixin, ServiceFormMixin, CreateView):
+    rule = staticmethod(permissions.can_edit_project)
+    rule_on_object = True
+    form_class = KeyActivityForm
+    template_name = "components/form_page.html"
+    success_message = _("The key activity was saved.")
+
+    def get_permission_object(self):
+        if not hasattr(self, "_project"):
+            self._project = get_object_or_404(Project, pk=self.kwargs["pk"])
+        return self._project
+
+    def get_object(self, queryset=None):
+        return None
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.instance.project = self.get_permission_object()
+        return form
+
+    def get_context_data(self, **kwargs):
+        project = self.get_permission_object()
+        return super().get_context_data(
+            title=_("New key activity: %(project)s") % {"project": project.title},
+            cancel_url=project.get_absolute_url(), **kwargs)
+
+    def perform(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        return services.key_activity_create(actor=self.request.user,
+                                            project=self.get_permission_object(), **data)
+
+    def get_success_url(self):
+        return self.get_permission_object().get_absolute_url()
+
+
+class KeyActivityUpdateView(RuleRequiredMixin, ServiceFormMixin, UpdateView):
+    rule = staticmethod(permissions.can_edit_project)
+    rule_on_object = True
+    form_class = KeyActivityForm
+    template_name = "components/form_page.html"
+    success_message = _("The key activity was saved.")
+
+    def get_permission_object(self):
+        if not hasattr(self, "_activity"):
+            self._activity = get_object_or_404(
+                KeyActivity.objects.select_related("project"),
+                pk=self.kwargs["activity_pk"], project_id=self.kwargs["pk"])
+        return self._activity
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=str(self.object),
+                                        cancel_url=self.object.project.get_absolute_url(),
+                                        **kwargs)
+
+    def perform(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        stored = KeyActivity.objects.get(pk=self.object.pk)
+        return services.key_activity_update(actor=self.request.user, activity=stored,
+                                            expected_version=form.cleaned_data.get("version"),
+                                            **data)
+
+    def get_success_url(self):
+        return self.object.project.get_absolute_url()
+
+
+# --- Half-year reports ----------------------------------------------------------------------
+
+
+class HalfYearReportCreateView(ServiceFormMixin, CreateView):
+    """Officers and the implementer's users, for their own projects only. Only
+    the report's fields and the indicator values are accepted: a crafted POST
+    cannot touch the project's budget or status."""
+
+    form_class = HalfYearReportForm
+    template_name = "projects/report_form.html"
+    success_message = _("The half-year report was submitted.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.project = visible_project_or_404(request.user, kwargs["pk"])
+        if not permissions.can_submit_project_report(request.user, self.project):
+            if not request.user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        return None
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["project"] = self.project
+        kwargs["indicators"] = selectors.impact_indicators(self.project) or ()
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Half-year report: %(project)s") % {"project": self.project.title},
+            project=self.project, indicators_available=selectors.impact_indicators(
+                self.project) is not None, **kwargs)
+
+    def perform(self, form):
+        with transaction.atomic():
+            return services.half_year_report_submit(
+                actor=self.request.user, project=self.project,
+                indicator_values=form.indicator_values(), **form.report_data())
+
+    def get_success_url(self):
+        return self.project.get_absolute_url()
+
+
+class HalfYearReportDetailView(DetailView):
+    template_name = "projects/report_detail.html"
+    context_object_name = "report"
+
+    def get_object(self, queryset=None):
+        project = visible_project_or_404(self.request.user, self.kwargs["pk"])
+        report = get_object_or_404(project.reports.select_related("submitted_by"),
+                                   pk=self.kwargs["report_pk"])
+        report.project = project
+        return report

@@ -1,0 +1,53 @@
+"""The project page lists the project's indicators from the indicators app;
+a half-year report brings the values of the impact indicators of the linked
+measures, saved through the indicators service in the report's transaction."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from indicators.models import Indicator, IndicatorKind, IndicatorValue, Territory
+from projects.models import HalfYearReport
+from tests.planning.factories import PlanFactory, PlanItemFactory
+
+from .factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ostrava(db):
+    return Territory.objects.create(code="ostrava", name="Ostrava")
+
+
+def test_the_project_page_lists_its_indicators(client, ostrava):
+    project = ProjectFactory()
+    Indicator.objects.create(
+        code="p-60000", name="Celkový počet účastníků", national_code="60000",
+        kind=IndicatorKind.PROJECT, project=project, home_territory=ostrava,
+        target_value=Decimal("20"), target_due=date(2019, 10, 31))
+    text = client.get(project.get_absolute_url()).content.decode()
+    assert "60000" in text and "Celkový počet účastníků" in text
+    assert "31. 10. 2019" in text
+
+
+def test_a_report_saves_the_impact_indicator_values_with_it(client, implementer_x, ostrava):
+    measure = PlanItemFactory.measure(plan=PlanFactory(code="psz", status="in_force"))
+    indicator = Indicator.objects.create(
+        code="i-1", name="Počet klientů", kind=IndicatorKind.IMPACT,
+        plan_item=measure.parent, home_territory=ostrava)
+    project = ProjectFactory(implementer=implementer_x.implementer_organisation,
+                             measures=[measure], reports_total=6)
+    client.force_login(implementer_x)
+    url = reverse("projects:report_create", args=[project.pk])
+    assert f"indicator_{indicator.pk}" in client.get(url).content.decode()
+    response = client.post(url, {
+        "number": "1", "total": "6", "period_start": "2024-01-01",
+        "period_end": "2024-06-30", "submitted_on": "2024-07-10", "narrative": "Probíhá.",
+        f"indicator_{indicator.pk}": "42"})
+    assert response.status_code == 302
+    value = IndicatorValue.objects.get(indicator=indicator)
+    assert value.value == Decimal("42")
+    assert value.half_year_report == HalfYearReport.objects.get()
