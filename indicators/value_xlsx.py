@@ -330,8 +330,7 @@ def _read_sheet(workbook, result):
         result.errors.append(RowError(None, None, _("The workbook has no sheet.")))
         return
     sheet = workbook[SHEET_TITLE] if SHEET_TITLE in names else workbook[names[0]]
-    rows = sheet.iter_rows(max_col=MAX_COLUMNS + 1)
-    header_cells = next(rows, None)
+    header_cells = next(sheet.iter_rows(max_row=1), None)
     if not header_cells:
         result.errors.append(RowError(None, None, _("The sheet is empty.")))
         return
@@ -364,6 +363,7 @@ def _read_sheet(workbook, result):
     if result.errors:
         return
     filled = 0
+    rows = sheet.iter_rows(min_row=2, max_col=max(positions.values()) + 1)
     for number, cells in enumerate(rows, start=2):
         if number > MAX_SHEET_ROWS:
             result.errors.append(RowError(None, None, _(
@@ -463,7 +463,7 @@ class Preview:
 
 
 def _decimal_text(number):
-    return None if number is None else str(Decimal(number).normalize())
+    return None if number is None else format(Decimal(number).normalize(), "f")
 
 
 def _display(row):

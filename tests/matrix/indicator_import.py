@@ -1,0 +1,49 @@
+"""Reporting indicator values (indicators/views_import.py): the overview, the
+template and the import are for officers and implementers (each for what they
+may report); everyone else signed in gets 403, visitors the login page. The
+confirm is POST-only: a GET by those who pass the gate answers 405 - for their
+own batch and for another user's alike (the POST refuses the latter)."""
+
+from tests.indicators.factories import IndicatorFactory, ostrava
+from tests.planning.factories import PlanFactory, PlanItemFactory
+
+from . import LOGIN
+
+REPORTERS = ("administrator", "city_officer", "implementer_x")
+
+
+def _reporters(status):
+    return {"anonymous": LOGIN, "no_role": 403, "manager_a": 403, "contact_a": 403,
+            "member_a": 403, **dict.fromkeys(REPORTERS, status)}
+
+
+def extend_world(world):
+    from indicators.models import ImportBatch
+
+    ostrava()
+    # An impact indicator under the specific goal of measure_published (which
+    # org X implements), and one under a goal whose measure X does not implement.
+    own = IndicatorFactory.for_measure(world["measure_published"], code="imp-own")
+    other_plan = PlanFactory(code="imp-other-plan", status="in_force")
+    other = IndicatorFactory.for_measure(PlanItemFactory.measure(plan=other_plan),
+                                         code="imp-other")
+    users = world["users"]
+    return {
+        "indicator_import_own": own,
+        "indicator_import_other": other,
+        "import_batch_implementer": ImportBatch.objects.create(
+            created_by=users["implementer_x"], file_name="x.xlsx", rows=[], fingerprint="-"),
+        "import_batch_officer": ImportBatch.objects.create(
+            created_by=users["city_officer"], file_name="o.xlsx", rows=[], fingerprint="-"),
+    }
+
+
+MATRIX = {
+    "indicators:report": [("", lambda w: [], _reporters(200))],
+    "indicators:template": [("", lambda w: [], _reporters(200))],
+    "indicators:import": [("", lambda w: [], _reporters(200))],
+    "indicators:import_confirm": [
+        ("own batch", lambda w: [w["import_batch_implementer"].pk], _reporters(405)),
+        ("officer's batch", lambda w: [w["import_batch_officer"].pk], _reporters(405)),
+    ],
+}
