@@ -1,5 +1,340 @@
-"""Demo data for the meetings app, loaded by `manage.py seed_demo`."""
+"""Demo data for the meetings app, loaded by `manage.py seed_demo`.
+
+From ``fixtures/seed_meetings.json`` (a transcription of the minutes 000, 002
+and 003 and of the timeline of 001): the three meetings with days, place,
+programme, attendance, items, tasks, membership changes, recorded / verified by
+and the next meeting, published as they were; and the events that are not
+meetings. Everything goes through ``meetings.services`` so the audit trail
+records it. A meeting already present (same body, same first day) and an event
+already present (same title, same first day) are left alone, so a second run
+creates, changes and audits nothing. The inconsistencies the transcription
+noted in the sources are reported, never fixed.
+"""
+
+import datetime
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from planning.models import Membership, Organisation, Person, PlanItem, WorkingGroup
+from planning.seed import CREATED, UNCHANGED, SeedError, read_seed_data
+
+from . import services
+from .models import (
+    Attendance,
+    AttendanceRole,
+    Event,
+    EventKind,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    MinutesItem,
+    Presence,
+    ProgrammeItem,
+    Task,
+)
+
+FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed_meetings.json"
+
+ROLE_GROUPS = {
+    "MT member": AttendanceRole.MEMBER,
+    "member": AttendanceRole.MEMBER,
+    "group manager": AttendanceRole.GROUP_MANAGER,
+    "contact person": AttendanceRole.CONTACT_PERSON,
+    "guest": AttendanceRole.GUEST,
+}
+EVENT_KINDS = {
+    "conference": EventKind.CONFERENCE, "forum": EventKind.CONFERENCE,
+    "round_table": EventKind.ROUND_TABLE, "workshop": EventKind.WORKSHOP,
+    "seminar": EventKind.SEMINAR, "presentation": EventKind.SEMINAR,
+    "award_ceremony": EventKind.AWARD, "campaign": EventKind.CAMPAIGN,
+    "article_series": EventKind.CAMPAIGN, "platform_meeting": EventKind.MEETING,
+    "partnership_meeting": EventKind.MEETING, "working_group_meeting": EventKind.MEETING,
+    "online_meeting": EventKind.MEETING, "city_body_session": EventKind.MILESTONE,
+}
 
 
-def load(*, stdout, summary, verbosity=1):
-    """Filled in by the meetings issue."""
+def _say(stdout, message):
+    if stdout is not None:
+        stdout.write(f"{message}\n")
+
+
+def _date(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _time(value):
+    return datetime.time.fromisoformat(value) if value else None
+
+
+class _Loader:
+    def __init__(self, data, planning_data, summary, stdout, verbosity):
+        self.data = data
+        self.summary = summary
+        self.stdout = stdout
+        self.verbosity = verbosity
+        self.person_keys = {p["key"]: p for p in planning_data.get("people", [])}
+        self.org_keys = {o["key"]: o for o in planning_data.get("organisations", [])
+                         if "key" in o}
+
+    # --- look-ups ---------------------------------------------------------------
+
+    def person(self, key, *, required=False):
+        if not key:
+            return None
+        record = self.person_keys.get(key)
+        person = None
+        if record is not None:
+            person = Person.objects.filter(
+                title_before=record["title_before"], given_name=record["given_name"],
+                family_name=record["family_name"], title_after=record["title_after"]).first()
+        if person is None and required:
+            raise SeedError(f"meetings: person “{key}” is missing; load the planning seed first.")
+        return person
+
+    def organisation(self, key):
+        if not key:
+            return None
+        record = self.org_keys.get(key)
+        if record is None:
+            return None
+        return Organisation.objects.filter(name=record["name"]).first()
+
+    def body(self, record):
+        code = record.get("body_code_hint")
+        body = WorkingGroup.objects.filter(code=code).first() if code else None
+        if body is None:
+            body = WorkingGroup.objects.filter(name=record.get("body_name")).first()
+        if body is None:
+            raise SeedError(f"meetings: the body “{record.get('body_name')}” ({code}) of "
+                            f"minutes {record['source']} is missing; load the planning seed "
+                            "first.")
+        return body
+
+    def funding_project(self, record):
+        number = record.get("funding_project_registration_number")
+        if not number:
+            return None
+        from projects.models import Project
+
+        project = Project.objects.filter(registration_number=number).first()
+        if project is None:
+            raise SeedError(
+                f"meetings: the minutes {record['source']} belong to the project {number}, "
+                "which is not in the database; the projects seed must load it first "
+                "(the link to the project is not dropped silently).")
+        return project
+
+    # --- meetings ----------------------------------------------------------------
+
+    def meetings(self):
+        for record in self.data["meetings"]:
+            body = self.body(record)
+            first = min(_date(d["date"]) for d in record["days"])
+            if Meeting.objects.filter(body=body, starts_on=first).exists():
+                self.summary.add(Meeting, UNCHANGED)
+                continue
+            with transaction.atomic():
+                self.meeting(record, body)
+            self.summary.add(Meeting, CREATED)
+
+    def meeting(self, record, body):
+        place = record.get("place") or {}
+        days = [(_date(d["date"]), _time(d.get("start_time")), _time(d.get("end_time")))
+                for d in record["days"]]
+        recorded = record.get("recorded_by") or {}
+        meeting = services.meeting_create(
+            actor=None, body=body, days=days,
+            kind=record.get("kind") if record.get("kind") in MeetingKind.values
+            else MeetingKind.OTHER,
+            status=MeetingStatus.HELD,
+            title=record.get("subtitle_text") or "",
+            place_name=place.get("name") or "", place_address=place.get("address") or "",
+            place_room=place.get("room") or "",
+            latitude=Decimal(str(place["lat"])) if place.get("lat") is not None else None,
+            longitude=Decimal(str(place["lon"])) if place.get("lon") is not None else None,
+            recorded_by=self.person(recorded.get("person_key")),
+            recorded_by_text=record.get("recorded_by_text") or "",
+            recorded_on=_date(record.get("recorded_on")),
+            funding_project=self.funding_project(record),
+            source=f"{record['source']} ({record.get('source_file', '')})"[:300],
+        )
+        day_rows = list(meeting.days.order_by("date"))
+        self.programme(meeting, record, day_rows)
+        self.attendance(meeting, record)
+        items = self.items(meeting, record)
+        self.membership_changes(meeting, record, items)
+        nxt = record.get("next_meeting")
+        if nxt:
+            nplace = nxt.get("place") or {}
+            services.next_meeting_plan(
+                actor=None, meeting=meeting, date=_date(nxt["date"]),
+                start_time=_time(nxt.get("start_time")), end_time=_time(nxt.get("end_time")),
+                place_name=nplace.get("name") or "", place_address=nplace.get("address") or "",
+                place_room=nplace.get("room") or "",
+                latitude=Decimal(str(nplace["lat"])) if nplace.get("lat") is not None else None,
+                longitude=Decimal(str(nplace["lon"])) if nplace.get("lon") is not None
+                else None,
+                source=f"{record['source']}: {nxt.get('text', '')}"[:300],
+            )
+            self.summary.add(Meeting, CREATED)
+        services.minutes_submit(actor=None, meeting=meeting)
+        verified = record.get("verified_by") or {}
+        services.minutes_publish(
+            actor=None, meeting=meeting, verified_by=self.person(verified.get("person_key")),
+            verified_by_text=record.get("verified_by_text") or "")
+        return meeting
+
+    def programme(self, meeting, record, day_rows):
+        multi = len(day_rows) > 1
+        for point in record.get("programme", []):
+            day = day_rows[point["day"]] if multi and point.get("day") is not None else None
+            presenters = point.get("presenters") or []
+            single = presenters[0] if len(presenters) == 1 else None
+            parent = services.part_create(
+                actor=None, meeting=meeting, model=ProgrammeItem, position=point["number"],
+                title=point["title"], day=day,
+                presenter=self.person(single.get("person_key")) if single else None,
+                presenter_text=point.get("presenter_text") or "",
+            )
+            parsed = point.get("sub_points_parsed") or [{"topic": t} for t in
+                                                         point.get("sub_points", [])]
+            for position, sub in enumerate(parsed, start=1):
+                who = sub.get("presenter") or {}
+                services.part_create(
+                    actor=None, meeting=meeting, model=ProgrammeItem, position=position,
+                    parent=parent, day=day, title=sub.get("topic") or sub.get("text", ""),
+                    presenter=self.person(who.get("person_key")),
+                    presenter_text=sub.get("presenter_text") or "",
+                )
+
+    def attendance(self, meeting, record):
+        att = record.get("attendance") or {}
+        position = 0
+        for person in att.get("present", []):
+            position += 1
+            services.part_create(
+                actor=None, meeting=meeting, model=Attendance, presence=Presence.PRESENT,
+                role=ROLE_GROUPS.get(person.get("role_group"), AttendanceRole.MEMBER),
+                person=self.person(person.get("person_key")),
+                organisation=self.organisation(person.get("organisation_key")),
+                name_text=person.get("name_text") or "", position=position,
+            )
+        for guest in att.get("guests", []):
+            if guest.get("also_in_present"):
+                continue
+            position += 1
+            name = guest.get("name_text") or ""
+            if guest.get("organisation_text"):
+                name = f"{name} ({guest['organisation_text']})"
+            services.part_create(
+                actor=None, meeting=meeting, model=Attendance, presence=Presence.PRESENT,
+                role=AttendanceRole.GUEST, person=self.person(guest.get("person_key")),
+                organisation=self.organisation(guest.get("organisation_key")),
+                name_text=name, position=position,
+            )
+        for excused in att.get("excused", []):
+            position += 1
+            services.part_create(
+                actor=None, meeting=meeting, model=Attendance, presence=Presence.EXCUSED,
+                role=AttendanceRole.MEMBER,
+                organisation=self.organisation(excused.get("organisation_key")),
+                name_text=excused.get("text") or "", position=position,
+            )
+        if att.get("see_attendance_sheet"):
+            services.attendance_sheet_set(actor=None, meeting=meeting, attendance_sheet=True)
+
+    def items(self, meeting, record):
+        items = {}
+        for entry in record.get("items", []):
+            item = services.part_create(
+                actor=None, meeting=meeting, model=MinutesItem, position=entry["number"],
+                title=entry["title"], text_html=entry.get("text_html") or "",
+                decisions="\n".join(entry.get("decisions") or []),
+                moved_to_next=bool(entry.get("moved_to_next_meeting")),
+            )
+            items[entry["number"]] = item
+            for position, task in enumerate(entry.get("tasks") or [], start=1):
+                owner_person = self.person(task.get("owner_person_key"))
+                services.part_create(
+                    actor=None, meeting=meeting, model=Task, item=item, position=position,
+                    description=task["description"], owner_person=owner_person,
+                    owner_text=task.get("owner_text") or ("" if owner_person else "neuvedeno"),
+                    deadline=_date(task.get("deadline")),
+                )
+        return items
+
+    def membership_changes(self, meeting, record, items):
+        for change in record.get("membership_changes", []):
+            organisation = self.organisation(change.get("organisation_key"))
+            if organisation is None:
+                raise SeedError(f"meetings: organisation “{change.get('organisation_text')}” "
+                                f"of a membership change in {record['source']} is missing.")
+            member = self.person((change.get("member") or {}).get("person_key"))
+            substitute = self.person((change.get("substitute") or {}).get("person_key"))
+            on = _date(change["effective_from"])
+            item = next((i for i in items.values() if "Různé" in i.title), None)
+            # The planning seed may already hold the change in the seat's history.
+            seat = Membership.objects.filter(body=meeting.body, organisation=organisation,
+                                             valid_from=on, member=member).first()
+            kwargs = {"actor": None, "meeting": meeting, "organisation": organisation,
+                      "effective_on": on, "member": member,
+                      "substitute": None if change.get("substitute_stays") else substitute,
+                      "published_text": change.get("text") or "", "item": item}
+            if seat is not None:
+                services.membership_change_link(membership=seat, **kwargs)
+            else:
+                services.membership_change_record(**kwargs)
+
+    # --- events ------------------------------------------------------------------
+
+    def events(self):
+        for record in self.data.get("events", []):
+            start = _date(record["date_from"])
+            if Event.objects.filter(title=record["title"], starts_on=start).exists():
+                self.summary.add(Event, UNCHANGED)
+                continue
+            end = _date(record.get("date_to"))
+            area = None
+            if record.get("related_area_code") and (record.get("related_area_plan") or "") \
+                    .startswith("PSZ"):
+                area = PlanItem.objects.filter(plan__kind="psz", parent__isnull=True,
+                                               code=record["related_area_code"]).first()
+            description = record.get("text") or ""
+            if record.get("date_note"):
+                description = f"{description}\n({record['date_note']})"
+            services.event_create(
+                actor=None, title=record["title"][:500],
+                kind=EVENT_KINDS.get(record.get("kind"), EventKind.OTHER),
+                starts_on=start, ends_on=end if end and end != start else None,
+                month_only=record.get("date_precision") == "month",
+                start_time=_time(record.get("start_time")),
+                end_time=_time(record.get("end_time")),
+                place=(record.get("place_text") or "")[:300],
+                link=record.get("link") or "", organiser=(record.get("organiser_text") or "")[:300],
+                plan_area=area, description=description,
+                source=(record.get("source_where") or record.get("source") or "")[:300],
+            )
+            self.summary.add(Event, CREATED)
+
+    def report(self):
+        notes = self.data.get("inconsistencies", [])
+        _say(self.stdout, f"  meetings: {len(notes)} places where the sources are inconsistent "
+                          "or odd are kept as published.")
+        if self.verbosity >= 2:
+            for note in notes:
+                _say(self.stdout, f"    - {note.get('where')}: {note.get('what')} "
+                                  f"→ {note.get('kept_as')}")
+
+
+def load(*, stdout, summary, verbosity=1, path=None):
+    with open(path or FIXTURE, encoding="utf-8") as fh:
+        data = json.load(fh)
+    loader = _Loader(data, read_seed_data(), summary, stdout, verbosity)
+    loader.meetings()
+    loader.events()
+    loader.report()
+    return summary

@@ -1,5 +1,37 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "meetings"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.MinutesListView.as_view(), name="list"),
+    path("my/", views.DashboardView.as_view(), name="dashboard"),
+    path("calendar.ics", views.calendar_feed, name="calendar"),
+    path("calendar/<slug:code>.ics", views.group_calendar_feed, name="group_calendar"),
+    path("new/", views.MeetingCreateView.as_view(), name="create"),
+    path("events/", views.EventListView.as_view(), name="events"),
+    path("events/new/", views.EventCreateView.as_view(), name="event_create"),
+    path("events/<int:pk>/edit/", views.EventUpdateView.as_view(), name="event_update"),
+    path("<int:pk>/", views.MeetingDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.MeetingUpdateView.as_view(), name="update"),
+    path("<int:pk>/meeting.ics", views.MeetingIcsView.as_view(), name="ics"),
+    path("<int:pk>/minutes.pdf", views.MinutesPdfView.as_view(), name="pdf"),
+    path("<int:pk>/attendance-sheet/", views.AttendanceSheetView.as_view(),
+         name="attendance_sheet"),
+    path("<int:pk>/attendance-sheet/scan/", views.AttendanceScanView.as_view(), name="scan"),
+    path("<int:pk>/membership-changes/new/", views.MembershipChangeCreateView.as_view(),
+         name="membership_change"),
+    path("<int:pk>/next/", views.NextMeetingView.as_view(), name="next"),
+    path("<int:pk>/tasks/<int:task_pk>/status/", views.TaskStatusView.as_view(),
+         name="task_status"),
+    path("<int:pk>/submit/", views.SubmitView.as_view(), name="submit"),
+    path("<int:pk>/review/", views.ReviewView.as_view(), name="review"),
+    path("<int:pk>/amend/", views.AmendView.as_view(), name="amend"),
+    path("<int:pk>/versions/<int:number>/", views.VersionView.as_view(), name="version"),
+    path("<int:pk>/<slug:part>/new/", views.PartCreateView.as_view(), name="part_create"),
+    path("<int:pk>/<slug:part>/<int:part_pk>/edit/", views.PartUpdateView.as_view(),
+         name="part_update"),
+    path("<int:pk>/<slug:part>/<int:part_pk>/delete/", views.PartDeleteView.as_view(),
+         name="part_delete"),
+]

@@ -1,0 +1,52 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from planning.models import WorkingGroup
+
+from . import search, selectors
+from .models import Meeting, MeetingKind
+
+
+def _year_choices():
+    return [(y, str(y)) for y in selectors.meeting_years()]
+
+
+class MinutesFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search the minutes"), method="filter_q",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    body = django_filters.ModelChoiceFilter(
+        label=_("Body"), queryset=WorkingGroup.objects.order_by("kind", "name"),
+        to_field_name="code",
+    )
+    year = django_filters.TypedChoiceFilter(
+        label=_("Year"), field_name="starts_on__year", choices=_year_choices, coerce=int,
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=MeetingKind.choices)
+
+    class Meta:
+        model = Meeting
+        fields = ["q", "body", "year", "kind"]
+
+    def filter_q(self, queryset, name, value):
+        return search.search(queryset, value[:200])
+
+
+def _event_years():
+    from .models import Event
+
+    return [(d.year, str(d.year)) for d in Event.objects.dates("starts_on", "year", "DESC")]
+
+
+class EventFilter(django_filters.FilterSet):
+    year = django_filters.TypedChoiceFilter(
+        label=_("Year"), field_name="starts_on__year", choices=_event_years, coerce=int,
+    )
+
+    class Meta:
+        from .models import Event
+
+        model = Event
+        fields = ["year", "kind"]

@@ -1,0 +1,90 @@
+"""Reads for meeting pages, feeds and datasets. Each returns a QuerySet (or a
+fixed number of them) whose number of SQL queries does not grow with the rows."""
+
+import datetime
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from accounts import permissions
+from planning.models import WorkingGroup
+
+from .models import EDITABLE_MINUTES_STATUSES, Event, Meeting, MeetingDay, MinutesStatus, Task
+
+
+def published_minutes():
+    return Meeting.objects.published().select_related("body").order_by("-starts_on", "-pk")
+
+
+def meeting_detail():
+    return Meeting.objects.select_related(
+        "body__manager", "body__contact_person", "recorded_by", "verified_by",
+        "funding_project__call__programme",
+    )
+
+
+def calendar_meetings(*, group=None):
+    """Announced and published meetings with their days, for iCalendar feeds."""
+    qs = Meeting.objects.announced().select_related("body").prefetch_related(
+        Prefetch("days", queryset=MeetingDay.objects.order_by("date"))
+    ).filter(starts_on__isnull=False)
+    if group is not None:
+        qs = qs.filter(body=group)
+    return qs.order_by("starts_on", "pk")
+
+
+def calendar_events():
+    return Event.objects.order_by("starts_on", "pk")
+
+
+def event_list():
+    return Event.objects.select_related("plan_area").order_by("-starts_on", "-pk")
+
+
+def meeting_years():
+    return sorted({d.year for d in Meeting.objects.published().filter(
+        starts_on__isnull=False).dates("starts_on", "year")}, reverse=True)
+
+
+def dashboard(user):
+    """What a manager or contact person needs first: their groups, upcoming
+    meetings, open tasks, minutes to finish, minutes to verify."""
+    managed = permissions.managed_group_ids(user)
+    contact = permissions.contact_group_ids(user)
+    member = permissions.member_group_ids(user)
+    everything = permissions.is_city_officer(user)
+    groups_q = Q(pk__in=managed | contact | member)
+    groups = WorkingGroup.objects.all() if everything else WorkingGroup.objects.filter(groups_q)
+    group_ids = Q() if everything else Q(body_id__in=managed | contact | member)
+    today = timezone.localdate()
+    meetings = Meeting.objects.select_related("body")
+    return {
+        "groups": list(groups.order_by("kind", "name")) if not everything else [],
+        "upcoming": list(meetings.filter(group_ids, starts_on__gte=today).exclude(
+            status="cancelled").order_by("starts_on")[:20]),
+        "open_tasks": list(Task.objects.open().filter(
+            Q() if everything else Q(meeting__body_id__in=managed | contact | member)
+        ).select_related("meeting__body", "owner_person", "owner_organisation")
+            .order_by("deadline", "pk")[:50]),
+        "to_finish": list(meetings.filter(
+            Q() if everything else Q(body_id__in=managed),
+            minutes_status__in=EDITABLE_MINUTES_STATUSES,
+            starts_on__lte=today + datetime.timedelta(days=1),
+        ).order_by("-starts_on")[:50]) if (managed or everything) else [],
+        "to_verify": list(meetings.filter(
+            Q() if everything else Q(body_id__in=contact),
+            minutes_status=MinutesStatus.SUBMITTED,
+        ).order_by("submitted_at")[:50]) if (contact or everything) else [],
+    }
+
+
+def timeline_events(*, year=None, date_from=None, date_to=None):
+    """Events in date order, for the report's month-by-month timeline."""
+    qs = Event.objects.select_related("plan_area").order_by("starts_on", "pk")
+    if year is not None:
+        qs = qs.filter(starts_on__year=year)
+    if date_from is not None:
+        qs = qs.filter(starts_on__gte=date_from)
+    if date_to is not None:
+        qs = qs.filter(starts_on__lte=date_to)
+    return qs

@@ -1,0 +1,567 @@
+"""Every change to meetings and minutes goes through these functions:
+validated, atomic, audited with the acting user. They also enforce the minutes
+workflow (which status may follow which, what may change when); who may call
+them is decided in accounts.permissions and checked by the views."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import AuditAction, audit_record
+from core.sanitize import sanitize_html
+from core.services import model_create, model_update
+from core.uploads import MiB, read_upload, sniff_type
+from planning import services as planning_services
+from planning.models import Membership
+
+from .models import (
+    EDITABLE_MINUTES_STATUSES,
+    MINUTES_TRANSITIONS,
+    Attendance,
+    Event,
+    Meeting,
+    MeetingDay,
+    MeetingKind,
+    MeetingStatus,
+    MembershipChange,
+    MinutesItem,
+    MinutesStatus,
+    MinutesVersion,
+    ProgrammeItem,
+    Task,
+    TaskStatus,
+)
+from .search import normalise
+
+SCAN_MAX_BYTES = 10 * MiB
+SCAN_TYPES = ("pdf", "png", "jpeg")
+SCAN_EXTENSIONS = {"pdf": "pdf", "png": "png", "jpeg": "jpg"}
+
+
+# --- Helpers ---------------------------------------------------------------------
+
+
+def check_content_editable(meeting):
+    """Minutes content changes while draft or returned, or during an officer's
+    amendment of published minutes; never while waiting for verification."""
+    meeting = Meeting.objects.only("minutes_status", "amendment_open").get(pk=meeting.pk)
+    if meeting.minutes_status in EDITABLE_MINUTES_STATUSES:
+        return
+    if meeting.minutes_status == MinutesStatus.PUBLISHED and meeting.amendment_open:
+        return
+    if meeting.minutes_status == MinutesStatus.SUBMITTED:
+        raise ValidationError(_("The minutes are waiting for verification and cannot change "
+                                "now; the contact person may return them for corrections."))
+    raise ValidationError(_("Published minutes change only in an officer's amendment, "
+                            "with a recorded reason."))
+
+
+def refresh_meeting(meeting):
+    """Recompute the denormalised first day and search text (no audit: they
+    follow from audited rows)."""
+    from .documents import minutes_document, search_text_of
+
+    first = meeting.days.order_by("date").values_list("date", flat=True).first()
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    document = minutes_document(meeting, include_minutes=True)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_on=first, search_text=search_text_of(document)
+    )
+
+
+def _transition(*, actor, meeting, to, changes=None, message=""):
+    allowed = MINUTES_TRANSITIONS.get(MinutesStatus(meeting.minutes_status), ())
+    if to not in allowed:
+        raise ValidationError(
+            _("The minutes cannot go from “%(old)s” to “%(new)s”.") % {
+                "old": MinutesStatus(meeting.minutes_status).label,
+                "new": MinutesStatus(to).label}
+        )
+    old = meeting.minutes_status
+    meeting.minutes_status = to
+    meeting.full_clean()
+    meeting.version += 1
+    meeting.save()
+    audit_record(
+        actor=actor, action=AuditAction.TRANSITION, instance=meeting,
+        changes={"minutes_status": [old, to], **(changes or {})}, message=message,
+    )
+
+
+def _emails_of(person):
+    if person is None:
+        return []
+    addresses = {person.email} if person.email else set()
+    user = getattr(person, "user", None) if _has_user(person) else None
+    if user is not None and user.email and user.is_active:
+        addresses.add(user.email)
+    return sorted(addresses)
+
+
+def _has_user(person):
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return person.user is not None
+    except ObjectDoesNotExist:
+        return False
+
+
+def _notify(*, recipients, subject, body):
+    recipients = [r for r in recipients if r]
+    if not recipients:
+        return
+
+    def send():
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True)
+
+    transaction.on_commit(send)
+
+
+def _meeting_url(meeting):
+    base = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
+    return f"{base}{meeting.get_absolute_url()}"
+
+
+def _locked(meeting):
+    return Meeting.objects.select_for_update(of=("self",)).select_related(
+        "body__manager", "body__contact_person").get(pk=meeting.pk)
+
+
+# --- Meetings --------------------------------------------------------------------
+
+MEETING_FIELDS = (
+    "kind", "title", "status", "place_name", "place_address", "place_room", "latitude",
+    "longitude", "recorded_by", "recorded_by_text", "recorded_on", "funding_project",
+)
+
+
+def _save_days(meeting, days):
+    """`days`: [(date, start_time, end_time)]; replaces the meeting's days."""
+    seen = set()
+    for day, _start, _end in days:
+        if day in seen:
+            raise ValidationError({"days": _("The day %(day)s is given twice.")
+                                   % {"day": day.strftime("%-d. %-m. %Y")}})
+        seen.add(day)
+    meeting.days.all().delete()
+    for day, start, end in days:
+        row = MeetingDay(meeting=meeting, date=day, start_time=start, end_time=end)
+        row.full_clean()
+        row.save()
+
+
+def _days_of(meeting):
+    return [[d.date.isoformat(), d.start_time and d.start_time.isoformat(),
+             d.end_time and d.end_time.isoformat()] for d in meeting.days.all()]
+
+
+def meeting_create(*, actor, body, days, source="", **data) -> Meeting:
+    if not days:
+        raise ValidationError({"days": _("Give at least one day of the meeting.")})
+    with transaction.atomic():
+        meeting = model_create(
+            actor=actor, model=Meeting, data={"body": body, "source": source, **data},
+            after_save=lambda m: _save_days(m, days),
+        )
+        refresh_meeting(meeting)
+    return Meeting.objects.get(pk=meeting.pk)
+
+
+def meeting_update(*, actor, meeting, expected_version=None, days=None, **data) -> Meeting:
+    unknown = set(data) - set(MEETING_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be set here: %(f)s") % {
+            "f": ", ".join(sorted(unknown))})
+    with transaction.atomic():
+        check_content_editable(meeting)
+        extra = None
+        if days is not None:
+            if not days:
+                raise ValidationError({"days": _("Give at least one day of the meeting.")})
+            old = _days_of(meeting)
+            new = [[d.isoformat(), s and s.isoformat(), e and e.isoformat()]
+                   for d, s, e in sorted(days)]
+            if old != new:
+                extra = {"days": [old, new]}
+        meeting = model_update(
+            actor=actor, instance=meeting, data=data, expected_version=expected_version,
+            extra_changes=extra,
+            after_save=(lambda m: _save_days(m, sorted(days))) if extra else None,
+        )
+        refresh_meeting(meeting)
+    return Meeting.objects.get(pk=meeting.pk)
+
+
+# --- Parts of the minutes ----------------------------------------------------------
+
+PART_MODELS = {
+    "programme": ProgrammeItem,
+    "attendance": Attendance,
+    "item": MinutesItem,
+    "task": Task,
+}
+
+
+def _clean_part_data(model, data):
+    data = dict(data)
+    if model is MinutesItem and "text_html" in data:
+        data["text_html"] = sanitize_html(data["text_html"])
+    return data
+
+
+def _check_belongs(meeting, data):
+    for name in ("parent", "day", "item"):
+        related = data.get(name)
+        if related is not None and related.meeting_id != meeting.pk:
+            raise ValidationError({name: _("Choose one from this meeting.")})
+
+
+def part_create(*, actor, meeting, model, **data):
+    with transaction.atomic():
+        check_content_editable(meeting)
+        _check_belongs(meeting, data)
+        data = _clean_part_data(model, data)
+        if "position" not in data or data["position"] is None:
+            last = model.objects.filter(meeting=meeting).order_by("-position").first()
+            data["position"] = (last.position + 1) if last else 1
+        instance = model_create(actor=actor, model=model, data={"meeting": meeting, **data})
+        refresh_meeting(meeting)
+    return instance
+
+
+def part_update(*, actor, instance, expected_version=None, **data):
+    with transaction.atomic():
+        check_content_editable(instance.meeting)
+        _check_belongs(instance.meeting, data)
+        data = _clean_part_data(type(instance), data)
+        instance = model_update(actor=actor, instance=instance, data=data,
+                                expected_version=expected_version)
+        refresh_meeting(instance.meeting)
+    return instance
+
+
+def part_delete(*, actor, instance):
+    with transaction.atomic():
+        meeting = instance.meeting
+        check_content_editable(meeting)
+        audit_record(actor=actor, action=AuditAction.DELETE, instance=instance,
+                     changes={"meeting": [str(meeting), None]})
+        instance.delete()
+        refresh_meeting(meeting)
+
+
+def attendance_sheet_set(*, actor, meeting, attendance_sheet, scan=None, remove_scan=False):
+    """'See the attendance sheet' and its scan, checked by content (PDF, PNG,
+    JPEG), at most SCAN_MAX_BYTES. A refused file saves nothing."""
+    data = read_upload(scan, allowed=SCAN_TYPES, max_bytes=SCAN_MAX_BYTES) if scan else None
+    with transaction.atomic():
+        check_content_editable(meeting)
+        current = _locked(meeting)
+        old = {"attendance_sheet": current.attendance_sheet,
+               "attendance_scan": current.attendance_scan.name or ""}
+        current.attendance_sheet = attendance_sheet
+        old_file = current.attendance_scan.name if (data is not None or remove_scan) else None
+        if data is not None:
+            kind = sniff_type(data)
+            name = f"meeting-{current.pk}-{uuid.uuid4().hex}.{SCAN_EXTENSIONS[kind]}"
+            current.attendance_scan.save(name, ContentFile(data), save=False)
+            current.attendance_scan_type = kind
+        elif remove_scan:
+            current.attendance_scan = ""
+            current.attendance_scan_type = ""
+        new = {"attendance_sheet": current.attendance_sheet,
+               "attendance_scan": current.attendance_scan.name or ""}
+        changes = {k: [old[k], new[k]] for k in new if old[k] != new[k]}
+        if changes:
+            current.version += 1
+            current.save()
+            audit_record(actor=actor, action=AuditAction.UPDATE, instance=current,
+                         changes=changes)
+            if old_file:
+                transaction.on_commit(lambda: current.attendance_scan.storage.delete(old_file))
+    return current
+
+
+def membership_change_record(*, actor, meeting, organisation, effective_on, member=None,
+                             substitute=None, published_text="", item=None):
+    """Record a change announced at the meeting and apply it to the group's
+    membership history: the organisation's open seat ends on `effective_on`
+    and a new one starts (empty member or substitute = unchanged); an
+    organisation without a seat gets one."""
+    with transaction.atomic():
+        check_content_editable(meeting)
+        source = _("Minutes of %(meeting)s") % {"meeting": meeting}
+        seat = Membership.objects.filter(body=meeting.body, organisation=organisation,
+                                         valid_to__isnull=True).first()
+        if seat is None:
+            if member is None:
+                raise ValidationError({"member": _(
+                    "%(org)s has no seat in this group yet: name its member.") % {
+                        "org": organisation}})
+            result = planning_services.membership_start(
+                actor=actor, body=meeting.body, organisation=organisation, member=member,
+                substitute=substitute, valid_from=effective_on, source=source)
+        else:
+            kwargs = {}
+            if member is not None:
+                kwargs["member"] = member
+            if substitute is not None:
+                kwargs["substitute"] = substitute
+            result = planning_services.membership_change(
+                actor=actor, membership=seat, on=effective_on, source=source, **kwargs)
+        change = model_create(actor=actor, model=MembershipChange, data={
+            "meeting": meeting, "organisation": organisation, "member": member,
+            "substitute": substitute, "effective_on": effective_on,
+            "published_text": published_text, "item": item,
+        })
+        MembershipChange.objects.filter(pk=change.pk).update(membership=result)
+        change.membership = result
+    return change
+
+
+def membership_change_link(*, actor, meeting, organisation, effective_on, membership, member=None,
+                           substitute=None, published_text="", item=None):
+    """Record an announced change that the membership history already holds
+    (e.g. entered by the planning seed): only the link is written."""
+    with transaction.atomic():
+        change = model_create(actor=actor, model=MembershipChange, data={
+            "meeting": meeting, "organisation": organisation, "member": member,
+            "substitute": substitute, "effective_on": effective_on,
+            "published_text": published_text, "item": item,
+        })
+        MembershipChange.objects.filter(pk=change.pk).update(membership=membership)
+    return change
+
+
+# --- Tasks across meetings ------------------------------------------------------------
+
+
+def task_set_status(*, actor, task, status, at_meeting=None):
+    """Tasks live on after their meeting: the group marks them done (or
+    cancelled) at a later meeting, whatever the state of the first minutes."""
+    if status not in TaskStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    with transaction.atomic():
+        data = {"status": status}
+        current = Task.objects.select_for_update().get(pk=task.pk)
+        if current.status == status:
+            return current
+        task = model_update(actor=actor, instance=current, data=data,
+                            message=str(at_meeting) if at_meeting else "")
+        Task.objects.filter(pk=task.pk).update(
+            closed_at_meeting=at_meeting if status != TaskStatus.OPEN else None)
+    return Task.objects.get(pk=task.pk)
+
+
+# --- Next meeting ------------------------------------------------------------------
+
+
+def next_meeting_plan(*, actor, meeting, date, start_time=None, end_time=None, place_name="",
+                      place_address="", place_room="", latitude=None, longitude=None,
+                      kind=MeetingKind.REGULAR, source=""):
+    """'The next meeting will be on …': creates the planned meeting of the same
+    body and links it as the next one."""
+    with transaction.atomic():
+        check_content_editable(meeting)
+        current = _locked(meeting)
+        if current.starts_on and date <= current.starts_on:
+            raise ValidationError({"date": _("The next meeting must come after this one "
+                                             "(%(day)s).") % {
+                "day": current.starts_on.strftime("%-d. %-m. %Y")}})
+        if current.next_meeting_id:
+            raise ValidationError(_("The next meeting is already planned; edit it there."))
+        planned = meeting_create(
+            actor=actor, body=current.body, days=[(date, start_time, end_time)], kind=kind,
+            status=MeetingStatus.PLANNED, place_name=place_name, place_address=place_address,
+            place_room=place_room, latitude=latitude, longitude=longitude, source=source,
+        )
+        model_update(actor=actor, instance=current, data={"next_meeting": planned})
+        refresh_meeting(current)
+    return planned
+
+
+# --- Workflow -------------------------------------------------------------------------
+
+
+def minutes_submit(*, actor, meeting) -> Meeting:
+    with transaction.atomic():
+        meeting = _locked(meeting)
+        if not meeting.items.exists():
+            raise ValidationError(_("Write at least one item of the minutes before "
+                                    "submitting them."))
+        meeting.submitted_at = timezone.now()
+        meeting.return_comment = ""
+        if meeting.status == MeetingStatus.PLANNED:
+            meeting.status = MeetingStatus.HELD
+        _transition(actor=actor, meeting=meeting, to=MinutesStatus.SUBMITTED)
+        _notify(
+            recipients=_emails_of(meeting.body.contact_person),
+            subject=_("Minutes to verify: %(meeting)s") % {"meeting": meeting},
+            body=_("The minutes of %(meeting)s were submitted for verification by "
+                   "%(who)s.\n\n%(url)s") % {"meeting": meeting, "who": actor,
+                                             "url": _meeting_url(meeting)},
+        )
+    return meeting
+
+
+def minutes_return(*, actor, meeting, comment) -> Meeting:
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say what should be corrected.")})
+    with transaction.atomic():
+        meeting = _locked(meeting)
+        meeting.return_comment = comment
+        _transition(actor=actor, meeting=meeting, to=MinutesStatus.RETURNED, message=comment)
+        _notify(
+            recipients=_emails_of(meeting.body.manager),
+            subject=_("Minutes returned for corrections: %(meeting)s") % {"meeting": meeting},
+            body=_("%(who)s returned the minutes of %(meeting)s with this comment:\n\n"
+                   "%(comment)s\n\n%(url)s") % {"who": actor, "meeting": meeting,
+                                                "comment": comment,
+                                                "url": _meeting_url(meeting)},
+        )
+    return meeting
+
+
+_ACTOR = object()
+
+
+def minutes_publish(*, actor, meeting, verified_by=_ACTOR, verified_by_text=None) -> Meeting:
+    """Verified ("Ověřil") by the acting contact person or officer, and public.
+    The demo seed passes who verified the published minutes (`verified_by`,
+    `verified_by_text` as printed); nobody else can name someone else."""
+    with transaction.atomic():
+        meeting = _locked(meeting)
+        person = getattr(actor, "person", None) if verified_by is _ACTOR else verified_by
+        meeting.verified_by = person
+        if verified_by_text is None:
+            verified_by_text = person.full_name if person else str(actor or "")
+        meeting.verified_by_text = verified_by_text
+        meeting.published_at = timezone.now()
+        meeting.return_comment = ""
+        if meeting.status == MeetingStatus.PLANNED:
+            meeting.status = MeetingStatus.HELD
+        _transition(actor=actor, meeting=meeting, to=MinutesStatus.PUBLISHED, changes={
+            "verified_by": [None, meeting.verified_by_text]})
+        refresh_meeting(meeting)
+        _notify(
+            recipients=_emails_of(meeting.body.manager),
+            subject=_("Minutes published: %(meeting)s") % {"meeting": meeting},
+            body=_("%(who)s verified and published the minutes of %(meeting)s.\n\n%(url)s")
+            % {"who": actor, "meeting": meeting, "url": _meeting_url(meeting)},
+        )
+    return meeting
+
+
+def minutes_amend_open(*, actor, meeting, reason) -> MinutesVersion:
+    """An officer opens published minutes for an amendment: the minutes as
+    published so far are kept as a numbered version, with the reason."""
+    from .documents import minutes_document
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the amendment.")})
+    with transaction.atomic():
+        meeting = _locked(meeting)
+        if meeting.minutes_status != MinutesStatus.PUBLISHED:
+            raise ValidationError(_("Only published minutes are amended; others are edited."))
+        if meeting.amendment_open:
+            raise ValidationError(_("An amendment is already in progress."))
+        number = (meeting.versions.order_by("-number").values_list("number", flat=True)
+                  .first() or 0) + 1
+        version = MinutesVersion.objects.create(
+            meeting=meeting, number=number, reason=reason, created_by=actor,
+            document=minutes_document(meeting, include_minutes=True),
+        )
+        meeting.amendment_open = True
+        meeting.version += 1
+        meeting.save()
+        audit_record(actor=actor, action=AuditAction.UPDATE, instance=meeting,
+                     changes={"amendment_open": [False, True]}, message=reason)
+    return version
+
+
+def minutes_amend_close(*, actor, meeting) -> Meeting:
+    with transaction.atomic():
+        meeting = _locked(meeting)
+        if not meeting.amendment_open:
+            raise ValidationError(_("No amendment is in progress."))
+        meeting.amendment_open = False
+        meeting.published_at = timezone.now()
+        meeting.version += 1
+        meeting.save()
+        audit_record(actor=actor, action=AuditAction.UPDATE, instance=meeting,
+                     changes={"amendment_open": [True, False]})
+        refresh_meeting(meeting)
+    return meeting
+
+
+# --- Events ---------------------------------------------------------------------------
+
+
+EVENT_FIELDS = ("title", "kind", "starts_on", "ends_on", "month_only", "start_time", "end_time",
+                "place", "link", "organiser", "plan_area", "description", "source")
+
+
+def _plain(value):
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _event_state(event):
+    return {name: _plain(getattr(event, name)) for name in EVENT_FIELDS}
+
+
+def event_create(*, actor, **data) -> Event:
+    """Audited like model_create; written out because core.audit does not turn
+    times of day into JSON (see Event.audit_snapshot_extra)."""
+    with transaction.atomic():
+        event = Event(**data)
+        event.full_clean()
+        event.save()
+        audit_record(actor=actor, action=AuditAction.CREATE, instance=event,
+                     changes={k: [None, v] for k, v in _event_state(event).items()
+                              if v not in (None, "", False)})
+    return event
+
+
+def event_update(*, actor, event, expected_version=None, **data) -> Event:
+    from core.audit import audit_entries_for
+    from core.services import StaleEditError
+
+    with transaction.atomic():
+        current = Event.objects.select_for_update().get(pk=event.pk)
+        if expected_version is not None and current.version != expected_version:
+            newer = audit_entries_for(current)[: max(current.version - expected_version, 1)]
+            raise StaleEditError(current, newer)
+        before = _event_state(current)
+        for name, value in data.items():
+            setattr(current, name, value)
+        current.full_clean()
+        after = _event_state(current)
+        changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+        if changes:
+            current.version += 1
+            current.save()
+            audit_record(actor=actor, action=AuditAction.UPDATE, instance=current,
+                         changes=changes)
+    return current
+
+
+__all__ = [
+    "PART_MODELS", "SCAN_MAX_BYTES", "attendance_sheet_set", "event_create", "event_update",
+    "meeting_create", "meeting_update", "membership_change_record", "minutes_amend_close",
+    "minutes_amend_open", "minutes_publish", "minutes_return", "minutes_submit",
+    "next_meeting_plan", "normalise", "part_create", "part_delete", "part_update",
+    "task_set_status",
+]

@@ -1,0 +1,155 @@
+"""Minutes PDF (EU publicity block on every page of a project's minutes) and
+the iCalendar feeds (parsed by a real calendar library)."""
+
+import datetime
+
+import icalendar
+import pytest
+from django.urls import reverse
+
+from meetings import ical
+from meetings.models import Event, MinutesItem
+from tests.projects.factories import ProjectFactory
+from tests.projects.pdf_text import _BT, _HEX, _cmaps, _streams
+
+from .factories import MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_pages(pdf: bytes):
+    """The text of each page: WeasyPrint writes one content stream per page."""
+    streams = list(_streams(pdf))
+    cmaps = _cmaps(streams)
+    pages = []
+    for data in streams:
+        blocks = _BT.findall(data)
+        if not blocks or b"begincmap" in data:
+            continue
+        parts = []
+        for block in blocks:
+            for hex_run in _HEX.findall(block):
+                glyphs = [int(hex_run[i:i + 4], 16) for i in range(0, len(hex_run), 4)]
+                for mapping in cmaps:
+                    if all(g in mapping for g in glyphs):
+                        parts.append("".join(mapping[g] for g in glyphs))
+                        break
+        pages.append("".join(parts).replace("\xa0", " "))
+    return pages
+
+
+def page_count(meeting):
+    """Pages of the same minutes laid out by WeasyPrint directly."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    from meetings.documents import minutes_document
+    from reports.rendering import PORTAL_BASE_URL, PortalURLFetcher
+
+    html = render_to_string("meetings/minutes_pdf.html", {"doc": minutes_document(meeting)})
+    return len(HTML(string=html, base_url=PORTAL_BASE_URL,
+                    url_fetcher=PortalURLFetcher()).render().pages)
+
+
+def test_project_minutes_carry_the_eu_block_on_every_page(client):
+    project = ProjectFactory(registration_number="CZ.03.02.01/00/22_018/0006590",
+                             title="Společné plánování udržitelné sítě")
+    meeting = MeetingFactory.with_minutes(minutes_status="published")
+    meeting.funding_project = project
+    meeting.save()
+    for n in range(2, 12):
+        MinutesItem.objects.create(meeting=meeting, position=n, title=f"Bod {n}",
+                                   text_html="<p>" + "Dlouhý text zápisu. " * 120 + "</p>")
+    response = client.get(reverse("meetings:pdf", args=[meeting.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    pdf = response.content
+    pages = pdf_pages(pdf)
+    assert len(pages) >= 3 and len(pages) == page_count(meeting)
+    for number, text in enumerate(pages, start=1):
+        compact = text.replace(" ", "")
+        assert "Evropskáunie" in compact or "EuropeanUnion" in compact, \
+            f"page {number} lacks the EU block"
+        assert "CZ.03.02.01/00/22_018/0006590" in compact, f"page {number}"
+        assert project.call.programme.name.replace(" ", "") in compact, f"page {number}"
+    first = pages[0].replace(" ", "")
+    assert "ZÁPIS" in first or "MINUTES" in first
+
+
+def test_minutes_without_a_project_have_no_eu_block(client):
+    meeting = MeetingFactory.with_minutes(minutes_status="published")
+    pdf = client.get(reverse("meetings:pdf", args=[meeting.pk])).content
+    text = "".join(pdf_pages(pdf)).replace(" ", "")
+    assert "Organizačnízáležitosti" in text
+    assert "Evropskáunie" not in text and "EuropeanUnion" not in text
+
+
+def test_script_in_minutes_is_not_in_pages_or_pdf(client, manager_a, group_a):
+    from meetings import services
+
+    meeting = MeetingFactory(body=group_a)
+    services.part_create(actor=manager_a, meeting=meeting, model=MinutesItem, title="Bod",
+                         text_html='<p>ok<script>alert("x")</script>'
+                                   '<a href="javascript:alert(1)">klik</a></p>')
+    client.force_login(manager_a)
+    page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert 'alert("x")' not in page and "javascript:" not in page
+    assert "klik" in page
+
+
+def test_feed_parses_and_lists_public_meetings_and_events(client):
+    published = MeetingFactory.with_minutes(minutes_status="published",
+                                            title="Tematické; setkání, s velmi dlouhým "
+                                                  "názvem, který se musí zalomit ✓")
+    published.place_name = "Magistrát města Ostravy, Prokešovo nám. 8"
+    published.latitude, published.longitude = "49.8228022", "18.2476181"
+    published.save()
+    draft = MeetingFactory.with_minutes(day=datetime.date(2025, 3, 1))
+    Event.objects.create(title="Platforma zdraví – první setkání",
+                         starts_on=datetime.date(2024, 12, 2), start_time=datetime.time(10),
+                         end_time=datetime.time(14),
+                         place="sál zastupitelstva")
+    Event.objects.create(title="Kampaň – měsíc kyberbezpečnosti",
+                         starts_on=datetime.date(2024, 10, 1), ends_on=datetime.date(2024, 10, 31),
+                         month_only=True)
+    response = client.get(reverse("meetings:calendar"))
+    assert response["Content-Type"].startswith("text/calendar")
+    raw = response.content
+    assert b"\r\n" in raw and all(len(line) <= 75 for line in raw.split(b"\r\n"))
+    cal = icalendar.Calendar.from_ical(raw)
+    events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+    assert f"meeting-{published.pk}@kp-portal" in events
+    assert f"meeting-{draft.pk}@kp-portal" not in events
+    meeting = events[f"meeting-{published.pk}@kp-portal"]
+    assert "Tematické; setkání" in str(meeting["SUMMARY"]) and "✓" in str(meeting["SUMMARY"])
+    start = meeting.decoded("DTSTART")
+    assert start.replace(tzinfo=None) == datetime.datetime(2025, 1, 16, 13)
+    assert str(start.tzinfo) in ("Europe/Prague", "CET") or "Prague" in repr(start.tzinfo)
+    campaign = [e for e in events.values() if "kyber" in str(e["SUMMARY"])][0]
+    assert campaign.decoded("DTSTART") == datetime.date(2024, 10, 1)
+    assert campaign.decoded("DTEND") == datetime.date(2024, 11, 1)
+    assert cal.walk("VTIMEZONE")
+
+
+def test_group_feed_and_single_meeting(client):
+    meeting = MeetingFactory.with_minutes(minutes_status="published")
+    other = MeetingFactory.with_minutes(minutes_status="published")
+    raw = client.get(reverse("meetings:group_calendar", args=[meeting.body.code])).content
+    uids = [str(e["UID"]) for e in icalendar.Calendar.from_ical(raw).walk("VEVENT")]
+    assert uids == [f"meeting-{meeting.pk}@kp-portal"]
+    assert f"meeting-{other.pk}" not in raw.decode()
+    single = client.get(reverse("meetings:ics", args=[meeting.pk]))
+    assert "attachment" in single["Content-Disposition"]
+    assert len(icalendar.Calendar.from_ical(single.content).walk("VEVENT")) == 1
+
+
+def test_folding_never_splits_a_character():
+    line = "SUMMARY:" + "ž" * 100
+    folded = ical.fold(line)
+    for part in folded.split("\r\n"):
+        assert len(part.encode("utf-8")) <= 75
+        part.encode("utf-8").decode("utf-8")
+    assert folded.replace("\r\n ", "") == line
+
+
+def test_escaping():
+    assert ical.escape("a;b,c\\d\ne") == "a\\;b\\,c\\\\d\\ne"

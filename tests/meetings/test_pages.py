@@ -1,0 +1,83 @@
+"""Dashboard, events, the open dataset, what the public sees of a planned
+meeting, and the SQLite search fallback."""
+
+import datetime
+import json
+
+import pytest
+from django.urls import reverse
+
+from meetings import search, selectors
+from meetings.models import Event, Meeting, MinutesItem
+
+from .factories import MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dashboard_shows_each_role_its_work(client, manager_a, contact_a, group_a, group_b):
+    draft = MeetingFactory.with_minutes(body=group_a, day=datetime.date(2025, 1, 10))
+    submitted = MeetingFactory.with_minutes(body=group_a, minutes_status="submitted")
+    other = MeetingFactory.with_minutes(body=group_b, minutes_status="submitted")
+    client.force_login(manager_a)
+    page = client.get(reverse("meetings:dashboard"))
+    assert draft in page.context["to_finish"] and not page.context["to_verify"]
+    assert {t.meeting_id for t in page.context["open_tasks"]} == {draft.pk, submitted.pk}
+    client.force_login(contact_a)
+    page = client.get(reverse("meetings:dashboard"))
+    assert page.context["to_verify"] == [submitted]
+    assert other not in page.context["to_verify"]
+
+
+def test_planned_meeting_is_announced_without_draft_minutes(client, group_a):
+    planned = MeetingFactory.with_minutes(body=group_a, status="planned",
+                                          day=datetime.date(2030, 5, 5))
+    MinutesItem.objects.filter(meeting=planned).update(title="Tajný koncept")
+    page = client.get(reverse("meetings:detail", args=[planned.pk])).content.decode()
+    assert "5. 5. 2030" in page and "Tajný koncept" not in page
+    assert client.get(reverse("meetings:pdf", args=[planned.pk])).status_code == 404
+
+
+def test_dataset(client, group_a):
+    meeting = MeetingFactory.with_minutes(body=group_a, minutes_status="published")
+    MeetingFactory.with_minutes(body=group_a, day=datetime.date(2025, 5, 5))
+    data = json.loads(client.get("/data/meetings.json").content)
+    assert [row["date"] for row in data["rows"]] == ["2025-01-16"]
+    assert data["rows"][0]["link"] == reverse("meetings:detail", args=[meeting.pk])
+    assert data["rows"][0]["body"] == group_a.name
+    csv = client.get("/data/meetings.csv").content.decode()
+    assert "2025-01-16" in csv and "date" in csv.splitlines()[0]
+
+
+def test_officer_records_an_event_shown_in_the_calendar(client, officer):
+    client.force_login(officer)
+    response = client.post(reverse("meetings:event_create"), {
+        "title": "Kulatý stůl k předluženým rodinám", "kind": "round_table",
+        "starts_on": "2023-11-01", "month_only": "on", "link": "https://ostrava.cz"})
+    assert response.status_code == 302
+    event = Event.objects.get()
+    assert event.month_only
+    assert list(selectors.timeline_events(year=2023)) == [event]
+    feed = client.get(reverse("meetings:calendar")).content.decode()
+    assert "Kulatý stůl" in feed
+    response = client.post(reverse("meetings:event_update", args=[event.pk]), {
+        "title": "Kulatý stůl", "kind": "round_table", "starts_on": "2023-11-01",
+        "ends_on": "2023-10-01", "version": event.version})
+    assert response.status_code == 200
+    assert Event.objects.get().title.startswith("Kulatý stůl k")
+
+
+def test_sqlite_fallback(group_a, monkeypatch):
+    meeting = MeetingFactory.with_minutes(body=group_a, minutes_status="published")
+    MinutesItem.objects.create(meeting=meeting, position=2, title="Vykazování ukazatelů")
+    from meetings.services import refresh_meeting
+
+    refresh_meeting(meeting)
+
+    class FakeConnection:
+        vendor = "sqlite"
+
+    monkeypatch.setattr(search, "connection", FakeConnection())
+    qs = Meeting.objects.published()
+    assert list(search.search(qs, "VYKAZOVANI Ukazatelům")) == [meeting]
+    assert list(search.search(qs, "vykazování neexistuje")) == []

@@ -1,0 +1,114 @@
+"""The demo data: the three minutes of 000, 002 and 003, faithfully, and the
+events of 000, 003 and the 2023 timeline of 001; idempotent."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from core.models import AuditEntry
+from meetings.models import Event, Meeting, MinutesStatus
+from planning.models import Membership
+from planning.seed import SeedError
+
+pytestmark = pytest.mark.django_db
+
+LOADERS = ["planning", "plans", "projects", "meetings"]
+
+
+def seed(*names):
+    out = io.StringIO()
+    args = []
+    for name in names or LOADERS:
+        args += ["--only", name]
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def seeded():
+    return seed()
+
+
+def test_three_minutes_published_as_in_the_sources(seeded, client):
+    mt = Meeting.objects.get(body__code="MT-KP", starts_on=datetime.date(2024, 10, 24))
+    assert list(mt.days.values_list("date", flat=True)) == [datetime.date(2024, 10, 24),
+                                                          datetime.date(2024, 10, 25)]
+    assert mt.minutes_status == MinutesStatus.PUBLISHED
+    assert mt.recorded_by_text == "Sokolovská" and mt.recorded_on == datetime.date(2024, 10, 25)
+    page = client.get(reverse("meetings:detail", args=[mt.pk])).content.decode()
+    assert "24.–25. 10. 2024" in page and "Hotel Freud Ostravice" in page
+    assert "Kognitivní rehabilitace v praxi" in page
+    assert "Petra Trefná Skácelová" in page and "Kamila Káňová" in page
+    assert "https://socialniveci.ostrava.cz/socialni-podnikani/" in page
+    assert mt.items.count() == 5
+
+    dar_2018 = Meeting.objects.get(body__code="DaR", starts_on=datetime.date(2018, 3, 8))
+    assert dar_2018.funding_project.registration_number == "CZ.03.2.63/0.0/0.0/16_063/0006590"
+    assert dar_2018.verified_by.family_name == "Štícha"
+    assert dar_2018.recorded_by.family_name == "Bittner"
+    assert dar_2018.items.count() == 6
+    nxt = dar_2018.next_meeting
+    assert nxt.starts_on == datetime.date(2018, 4, 19) and nxt.status == "planned"
+    assert str(nxt.latitude) == "49.8228022" and str(nxt.longitude) == "18.2476181"
+    day = nxt.days.get()
+    assert (day.start_time, day.end_time) == (datetime.time(13), datetime.time(15))
+    assert dar_2018.tasks.filter(description__contains="nejpozději do 20. 3. 2018").exists() \
+        or dar_2018.tasks.filter(deadline=datetime.date(2018, 3, 20)).exists()
+
+    dar_2025 = Meeting.objects.get(body__code="DaR", starts_on=datetime.date(2025, 1, 16))
+    assert dar_2025.kind == "thematic" and dar_2025.attendance_sheet
+    assert sorted(dar_2025.attendance.filter(presence="excused")
+                  .values_list("name_text", flat=True)) == ["Adra", "CPR", "KC"]
+    assert dar_2025.items.get(position=3).moved_to_next
+    assert dar_2025.next_meeting.starts_on == datetime.date(2025, 2, 20)
+    changes = list(dar_2025.membership_changes.select_related("membership__member"))
+    assert {c.membership.member.family_name for c in changes} == {"Grofková", "Procházková"}
+    # The membership history has the change once, not twice.
+    assert Membership.objects.filter(body__code="DaR", organisation__name="Institut prevence"
+                                     ).count() == 2
+
+
+def test_events_of_the_timeline(seeded):
+    assert Event.objects.count() >= 20
+    round_table = Event.objects.get(title__icontains="kulatý stůl", starts_on__year=2023)
+    assert round_table.month_only and round_table.starts_on == datetime.date(2023, 11, 1)
+
+
+def test_second_run_changes_nothing(seeded):
+    audits = AuditEntry.objects.count()
+    meetings = Meeting.objects.count()
+    out = seed()
+    assert AuditEntry.objects.count() == audits
+    assert Meeting.objects.count() == meetings
+    assert "inconsistent" in seeded and "inconsistent" in out
+
+
+def test_a_missing_project_is_an_error_not_a_silent_drop():
+    seed("planning", "plans")
+    from meetings import seed as meetings_seed
+    from planning.seed import SeedSummary
+
+    with pytest.raises(SeedError, match="CZ.03.2.63/0.0/0.0/16_063/0006590"):
+        meetings_seed.load(stdout=io.StringIO(), summary=SeedSummary())
+
+
+def test_pdf_of_the_2018_meeting_has_the_eu_block_on_every_page(seeded, client):
+    from .test_outputs import pdf_pages
+
+    meeting = Meeting.objects.get(body__code="DaR", starts_on=datetime.date(2018, 3, 8))
+    response = client.get(reverse("meetings:pdf", args=[meeting.pk]))
+    pages = [p.replace(" ", "") for p in pdf_pages(response.content)]
+    assert len(pages) >= 2
+    programme = meeting.funding_project.call.programme.name.replace(" ", "")
+    for text in pages:
+        assert "Evropskáunie" in text
+        assert "CZ.03.2.63/0.0/0.0/16_063/0006590" in text
+        assert programme in text
+    whole = "".join(pages)
+    for printed in ("ZÁPIS", "zjednání", "DĚTIARODINA", "DATUM", "8.3.2018", "MÍSTOKONÁNÍ",
+                    "PROGRAM", "Zapsal", "Ověřil", "Bittner", "Štícha", "19.4.2018",
+                    "49.8228022"):
+        assert printed in whole, printed
