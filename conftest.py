@@ -122,7 +122,7 @@ def users_by_role(administrator, officer, manager_a, contact_a, member_a, implem
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup):
+def celery_worker_process(django_db_setup, tmp_path_factory):
     """A real Celery worker in its own process, consuming from the real Redis
     broker with the test settings. Tasks that touch the database need the test
     to use `transactional_db` so that the worker sees committed rows."""
@@ -141,19 +141,24 @@ def celery_worker_process(django_db_setup):
         f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     )
     env["REDIS_URL"] = settings.REDIS_URL
+    # The worker's output goes to a file: a pipe nobody reads fills up and
+    # blocks the worker mid-task.
+    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
+    log = open(log_path, "wb")  # noqa: SIM115 - closed at teardown
     process = subprocess.Popen(  # noqa: S603 - fixed argv
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
          "--without-heartbeat", "--without-mingle", "--without-gossip", "--loglevel", "WARNING"],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
+    process.log_path = log_path
     from config.celery import app
 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(process.stdout.read().decode())
+            raise RuntimeError(log_path.read_text(errors="replace"))
         replies = app.control.ping(timeout=1)
         if replies:
             break
@@ -166,3 +171,4 @@ def celery_worker_process(django_db_setup):
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+    log.close()

@@ -309,6 +309,8 @@ def registry():
         "amend_minutes": can_amend_minutes,
         "update_task": can_update_task,
         "manage_events": can_manage_events,
+        "manage_reports": can_manage_reports,
+        "view_report": can_view_report,
         "is_city_officer": is_city_officer,
         "is_administrator": is_administrator,
     }
@@ -493,3 +495,17 @@ def can_view_meeting_dashboard(user):
 
 def can_manage_events(user, event=None):
     return is_city_officer(user)
+
+
+# --- Reports ----------------------------------------------------------------------
+
+def can_manage_reports(user):
+    """Requesting, publishing and scheduling reports, the glossary and the
+    evaluation texts: officers."""
+    return is_city_officer(user)
+
+
+def can_view_report(user, job):
+    """A published report is public; an unpublished one only for officers
+    (others get 404, so it does not leak)."""
+    return job.is_published or is_city_officer(user)

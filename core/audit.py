@@ -3,9 +3,11 @@ so a mutation and its trail entry are committed together or not at all."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 
 from .models import AuditAction, AuditEntry
 
@@ -15,8 +17,10 @@ def _plain(value):
         return str(value)
     if isinstance(value, date | datetime):
         return value.isoformat()
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal | UUID):
         return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or ""
     if isinstance(value, list | tuple | set):
         return [_plain(v) for v in value]
     return value

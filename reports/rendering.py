@@ -65,3 +65,10 @@ def html_to_pdf(html: str) -> bytes:
     """Render the portal's report HTML to PDF bytes."""
     document = HTML(string=html, base_url=PORTAL_BASE_URL, url_fetcher=PortalURLFetcher())
     return document.write_pdf()
+
+
+def render_pdf(html: str) -> tuple[bytes, int]:
+    """The PDF bytes and the number of pages, from one layout pass."""
+    document = HTML(string=html, base_url=PORTAL_BASE_URL,
+                    url_fetcher=PortalURLFetcher()).render()
+    return document.write_pdf(), len(document.pages)

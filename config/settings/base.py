@@ -175,7 +175,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # own schedules (reports) live too.
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": 60.0},
+    # Report runs the broker could not take (Redis was down) are sent again.
+    "report-requeue": {"task": "reports.requeue_waiting_jobs", "schedule": 60.0},
 }
+# Links in e-mails point here.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- E-mail -----------------------------------------------------------------
 EMAIL_BACKEND = env(
@@ -261,6 +265,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # django-axes logs every login attempt at INFO; failures still show as WARNING.
         "axes": {"level": "WARNING"},
+        # WeasyPrint narrates every layout step at INFO; refused URLs stay WARNING.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -1,0 +1,694 @@
+"""The interim evaluation of a plan (001 "Průběžné vyhodnocení I."): the data,
+its HTML for the PDF, its tables for XLSX.
+
+Public API, called by the report machinery (reports.kinds, the Celery task,
+`render_report interim-evaluation`):
+
+* `interim_context(plan, year=None, progress=None)`: everything the report
+  shows, in a fixed number of queries whatever the size of the plan;
+* `interim_html(...)`: the HTML in Czech, styled by /static/reports/print.css;
+* `interim_tables(...)` / `interim_xlsx(...)`: the report's tables;
+* `build_pdf(html)`: (PDF bytes, page count).
+
+Everything printed is computed from the portal's data: the totals of
+Appendix A are sums of the project rows (a total printed in the published
+document is shown next to it with the difference), indicator statuses come
+from indicators.status, measure statuses from the plan."""
+
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.dates import MONTHS
+from django.utils.formats import date_format, number_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core.exports import neutralise
+from indicators.charts import render_svg
+from indicators.models import IndicatorKind, Status, TargetKind
+from indicators.selectors import indicator_list, with_assessment
+from indicators.status import baseline_and_latest, display_value
+from meetings.models import Meeting
+from meetings.selectors import timeline_events
+from planning.models import LevelRole, MeasureStatus
+from planning.plan_selectors import build_tree, plan_items
+from projects.models import Project
+from projects.selectors import grand_total, stated_totals, totals_by_programme
+
+from .models import EvaluationText, GlossaryTerm
+from .typography import cs_html, cs_text
+
+ZERO = Decimal("0.00")
+TEMPLATE = "reports/interim_evaluation.html"
+STYLESHEET = "/static/reports/print.css"
+
+# The order in which statuses are counted and listed.
+INDICATOR_STATUS_ORDER = [Status.ON_TRACK, Status.IMPROVING, Status.OFF_TRACK, Status.NO_DATA,
+                          Status.NO_TARGET]
+MEASURE_STATUS_ORDER = [MeasureStatus.IN_PROGRESS, MeasureStatus.COMPLETED,
+                        MeasureStatus.NOT_STARTED, MeasureStatus.CANCELLED]
+
+
+class _ReportReader:
+    """The report is an officer's document about one plan: it reads every
+    indicator of that plan (drafts of a draft plan included), as an officer
+    would. It is only ever passed to indicator_list."""
+
+    is_authenticated = True
+    is_active = True
+    is_city_officer = True
+    is_superuser = False
+    pk = None
+
+
+def _no_progress(percent, message):
+    pass
+
+
+def money(amount):
+    """178730828.51 -> "178 730 828,51 Kč" in the active locale."""
+    if amount is None:
+        return ""
+    return f"{number_format(Decimal(amount), decimal_pos=2, force_grouping=True)}\xa0Kč"
+
+
+def signed_money(amount):
+    sign = "+" if amount > 0 else "−" if amount < 0 else "±"
+    return f"{sign}{money(abs(amount))}"
+
+
+def _date(value):
+    return date_format(value, "SHORT_DATE_FORMAT") if value else ""
+
+
+# --- Data ----------------------------------------------------------------------
+
+
+@dataclass
+class GlobalRow:
+    indicator: object
+    baseline: str
+    baseline_where: str
+    latest: str
+    latest_where: str
+    target: str
+    status: str
+    status_label: str
+    sentence: str
+    chart: str = ""
+
+
+@dataclass
+class ProjectRow:
+    area: str
+    area_first: bool
+    measures: str
+    implementer: str
+    registration_number: str
+    budget: Decimal
+    call: str
+    project: object = None
+
+
+@dataclass
+class TotalLine:
+    label: str
+    amount: Decimal
+    count: int
+    what: str = ""
+    stated_label: str = ""
+    stated_amount: Decimal | None = None
+    stated_text: str = ""
+
+    @property
+    def difference(self):
+        return None if self.stated_amount is None else self.stated_amount - self.amount
+
+    @property
+    def differs(self):
+        return self.difference not in (None, ZERO)
+
+
+@dataclass
+class MeasureRow:
+    item: object
+    code: str
+    title: str
+    status: str
+    status_label: str
+    implementer: str
+    activity: str
+    period: str
+    footnote: str = ""
+
+
+@dataclass
+class ImpactRow:
+    indicator: object
+    name: str
+    value: str
+    as_of: str
+
+
+@dataclass
+class Block:
+    """One piece of Appendix B, in print order: a heading, an indicator
+    table, a measure table or a summary."""
+
+    kind: str  # "area", "goal", "specific_goal", "heading", "indicators", "measures", "summary"
+    item: object = None
+    label: str = ""
+    title: str = ""
+    anchor: str = ""
+    rows: list = field(default_factory=list)
+    as_of: str = ""
+    html: str = ""
+    footnotes: list = field(default_factory=list)
+    path: tuple = ()
+
+
+@dataclass
+class TimelineEntry:
+    date: object
+    when: str
+    kind: str
+    text: str
+    detail: str = ""
+
+
+def _pick_text(plan, year):
+    """(year, EvaluationText or None): the officer's text for the year asked,
+    or the latest one when no year is given. One query."""
+    texts = list(EvaluationText.objects.filter(plan=plan).order_by("-year"))
+    if year is not None:
+        return year, next((t for t in texts if t.year == year), None)
+    if texts:
+        return texts[0].year, texts[0]
+    return None, None
+
+
+def _status_label(status):
+    return capfirst(Status(status).label) if status in Status.values else status
+
+
+def _value_with_where(indicator, value, comparison):
+    if value is None:
+        return _("n. a."), ""
+    text = display_value(value, indicator)
+    where = indicator.home_territory.label
+    if comparison is not None:
+        text = _("%(value)s vs. %(comparison)s") % {
+            "value": text, "comparison": display_value(comparison, indicator)}
+        where = _("%(home)s vs. %(other)s") % {
+            "home": where, "other": indicator.comparison_territory.label}
+    if not value.available:
+        return text, ""
+    return text, f"{value.period_text}, {where}"
+
+
+def _target_text(indicator):
+    if indicator.target_text:
+        return indicator.target_text
+    if not indicator.target_kind:
+        return _("no target set")
+    label = capfirst(TargetKind(indicator.target_kind).label)
+    if indicator.target_value is not None:
+        number = number_format(Decimal(indicator.target_value).normalize(), force_grouping=True)
+        return f"{label} {number}"
+    return label
+
+
+def _global_rows(indicators):
+    rows = []
+    for indicator in with_assessment(indicators):
+        values = list(indicator.values.all())
+        baseline, latest, baseline_cmp, latest_cmp = baseline_and_latest(indicator, values)
+        base_text, base_where = _value_with_where(indicator, baseline, baseline_cmp)
+        latest_text, latest_where = _value_with_where(indicator, latest, latest_cmp)
+        status = indicator.assessment.status
+        row = GlobalRow(indicator, base_text, base_where, latest_text, latest_where,
+                        _target_text(indicator), status, _status_label(status),
+                        indicator.assessment.sentence)
+        if status == Status.OFF_TRACK:
+            row.chart = render_svg(indicator, values, element_id=f"chart-{indicator.code}")
+        rows.append(row)
+    return rows
+
+
+def _impact_rows(indicators):
+    """{specific goal id: ([ImpactRow], common "as of" text)}."""
+    by_goal = defaultdict(list)
+    for indicator in indicators:
+        values = list(indicator.values.all())
+        baseline, latest, _b, _l = baseline_and_latest(indicator, values)
+        shown = latest or baseline
+        by_goal[indicator.plan_item_id].append(ImpactRow(
+            indicator, indicator.name,
+            display_value(shown, indicator) if shown is not None else "–",
+            shown.period_text if shown is not None else "",
+        ))
+    result = {}
+    for goal_id, rows in by_goal.items():
+        dates = {row.as_of for row in rows if row.as_of}
+        result[goal_id] = (rows, dates.pop() if len(dates) == 1 else "")
+    return result
+
+
+def _implementer(item):
+    links = sorted(item.implementer_links.all(), key=lambda link: link.position)
+    names = [link.published_name or link.organisation.name for link in links]
+    return ", ".join(names) or item.implementers_text or "–"
+
+
+def _service_short(item):
+    if not item.service_type:
+        return ""
+    label = str(item.get_service_type_display())
+    return label.split(" – ")[0] if " – " in label else capfirst(label)
+
+
+def _activity(item):
+    label = item.activity_type_text or (capfirst(item.get_activity_type_display())
+                                        if item.activity_type else "")
+    service = _service_short(item)
+    if service and service not in label:
+        label = f"{label} ({service})" if label else service
+    return label or "–"
+
+
+def _period(item):
+    if item.period_text:
+        return item.period_text
+    if item.period_start or item.period_end:
+        return f"{_date(item.period_start)}–{_date(item.period_end)}"
+    if item.ongoing:
+        return _("ongoing")
+    return "–"
+
+
+def measure_status_label(item):
+    """"V realizaci (3/6)", "Nerealizováno", "Dokončeno"."""
+    if not item.status:
+        return item.status_text or "–"
+    label = capfirst(item.get_status_display())
+    if item.reports_total:
+        label = f"{label} ({item.reports_label})"
+    return label
+
+
+def _measure_row(item):
+    return MeasureRow(item, item.code, item.title, item.status, measure_status_label(item),
+                      _implementer(item), _activity(item), _period(item), item.footnote)
+
+
+def _heading_label(item):
+    """"Strategický cíl 1.1" from the plan's own level names; areas print as
+    "1 Bydlení" (code and title)."""
+    if item.level.role == LevelRole.AREA:
+        return item.code
+    return f"{item.level.name} {item.code}".strip()
+
+
+def _appendix_b(roots, impact, year):
+    """Flatten the plan tree into printable blocks (no queries: every
+    relation is prefetched)."""
+    blocks = []
+    measures = []
+
+    def summary_of(item):
+        for summary in item.summaries.all():
+            if summary.year == year:
+                return summary
+        return None
+
+    def walk(node, path):
+        item = node.item
+        role = item.level.role
+        if role == LevelRole.MEASURE:
+            return
+        anchor = f"item-{item.pk}"
+        blocks.append(Block(role if role in ("area", "goal", "specific_goal") else "heading",
+                            item, _heading_label(item), item.title, anchor, path=path))
+        if item.footnote:
+            blocks[-1].footnotes.append(item.footnote)
+        rows, as_of = impact.get(item.pk, ([], ""))
+        if rows:
+            blocks.append(Block("indicators", item, rows=rows, as_of=as_of))
+        own_measures = [_measure_row(child.item) for child in node.children
+                        if child.item.level.role == LevelRole.MEASURE]
+        if own_measures:
+            blocks.append(Block("measures", item, rows=own_measures,
+                                footnotes=[f"{m.code}: {m.footnote}" for m in own_measures
+                                           if m.footnote]))
+            measures.extend((path + (item,), m) for m in own_measures)
+        for child in node.children:
+            walk(child, path + (item,))
+        summary = summary_of(item)
+        if summary is not None:
+            blocks.append(Block("summary", item, title=summary.title, html=summary.text))
+
+    for root in roots:
+        walk(root, ())
+    return blocks, measures
+
+
+def _appendix_a(plan, items_by_pk, projects):
+    """Rows grouped by thematic area (plan order), then by measure code."""
+    def area_of(project):
+        area = project.thematic_area
+        if area is not None and area.plan_id == plan.pk:
+            return items_by_pk.get(area.pk, area)
+        for measure in project.measures.all():
+            item = items_by_pk.get(measure.pk)
+            while item is not None and item.parent_id is not None:
+                item = items_by_pk.get(item.parent_id)
+            if item is not None:
+                return item
+        return None
+
+    keyed = []
+    for project in projects:
+        area = area_of(project)
+        codes = [m.code for m in project.measures.all() if m.plan_id == plan.pk]
+        keyed.append(((area.position if area else 10**9, area.pk if area else 0,
+                       codes[0] if codes else "", project.registration_number), area, project))
+    keyed.sort(key=lambda k: k[0])
+    rows = []
+    previous = object()
+    for _key, area, project in keyed:
+        measures = "; ".join(f"{m.code} {m.title}".strip() for m in project.measures.all()
+                             if m.plan_id == plan.pk) or project.title
+        call = project.call
+        area_label = f"{area.code} {area.title}".strip() if area else (project.area_text or "–")
+        rows.append(ProjectRow(area_label, area is not previous, measures,
+                               project.display_implementer, project.registration_number,
+                               project.total_budget,
+                               call.published_label or f"{call.number} {call.programme.short_name}",
+                               project))
+        previous = area
+    return rows
+
+
+def _totals(queryset, projects):
+    """Per programme and overall, computed from the rows; each with the total a
+    published document printed for the same scope, if any."""
+    initiatives = {p.call.initiative for p in projects}
+    programmes = {p.call.programme_id: p.call.programme for p in projects}
+    comparisons = [c for c in stated_totals()
+                   if (not c.stated.initiative or c.stated.initiative in initiatives)
+                   and (c.stated.programme_id is None or c.stated.programme_id in programmes)]
+    by_programme = {c.stated.programme_id: c.stated for c in comparisons
+                    if c.stated.programme_id is not None}
+    overall_stated = next((c.stated for c in comparisons if c.stated.programme_id is None), None)
+    short_to_id = {(p.short_name or p.name): pk for pk, p in programmes.items()}
+    lines = []
+    for row in totals_by_programme(queryset):
+        line = TotalLine(_("Total %(what)s") % {"what": row.label}, row.amount, row.count,
+                         row.label)
+        stated = by_programme.get(short_to_id.get(row.label))
+        if stated is not None:
+            line.stated_label, line.stated_amount = stated.label, stated.amount
+            line.stated_text = stated.amount_text
+        lines.append(line)
+    total = grand_total(queryset)
+    only = initiatives.pop() if len(initiatives) == 1 else ""
+    overall = TotalLine(_("Total %(what)s") % {"what": only} if only else _("Total"),
+                        total.amount, total.count)
+    if overall_stated is not None:
+        overall.stated_label, overall.stated_amount = overall_stated.label, overall_stated.amount
+        overall.stated_text = overall_stated.amount_text
+    return lines, overall
+
+
+def _month_name(month):
+    return capfirst(str(MONTHS[month]))
+
+
+def _timeline(year, events, meetings, measure_items):
+    entries = []
+    for event in events:
+        if event.month_only:
+            when = _month_name(event.starts_on.month)
+        elif event.ends_on and event.ends_on != event.starts_on:
+            when = f"{date_format(event.starts_on, 'j. n.')}–{date_format(event.ends_on, 'j. n.')}"
+        else:
+            when = date_format(event.starts_on, "j. n.")
+        detail = ", ".join(p for p in (event.get_kind_display(), event.place) if p)
+        entries.append(TimelineEntry(event.starts_on, when, "event", event.title, detail))
+    for meeting in meetings:
+        text = meeting.body.name + (f" – {meeting.title}" if meeting.title else "")
+        entries.append(TimelineEntry(meeting.starts_on, date_format(meeting.starts_on, "j. n."),
+                                     "meeting", text, capfirst(meeting.get_kind_display())))
+    starts = defaultdict(list)
+    for item in measure_items:
+        if item.period_start and item.period_start.year == year:
+            starts[item.period_start].append(item)
+    for start, items in starts.items():
+        codes = ", ".join(i.code for i in sorted(items, key=lambda i: i.code))
+        entries.append(TimelineEntry(
+            start, date_format(start, "j. n."), "milestone",
+            ngettext("Measure %(codes)s starts", "Measures %(codes)s start", len(items))
+            % {"codes": codes}))
+    entries.sort(key=lambda e: (e.date, {"event": 0, "meeting": 1, "milestone": 2}[e.kind]))
+    months = defaultdict(list)
+    for entry in entries:
+        months[entry.date.month].append(entry)
+    return [{"number": f"{month:02d}", "name": _month_name(month), "entries": months[month]}
+            for month in sorted(months)]
+
+
+def _highlights(programme_lines, overall, global_rows, measure_rows):
+    """The figures the portal computes for the management summary."""
+    lines = []
+    if overall.count:
+        parts = [ngettext("%(count)d project of %(programme)s",
+                          "%(count)d projects of %(programme)s", line.count)
+                 % {"count": line.count, "programme": line.what}
+                 for line in programme_lines]
+        lines.append(_("%(projects)s, in total %(amount)s.") % {
+            "projects": ", ".join(parts) if parts else str(overall.count),
+            "amount": money(overall.amount)})
+    counts = Counter(row.status for row in global_rows)
+    if global_rows:
+        lines.append(_("Global indicators: %(counts)s.") % {"counts": "; ".join(
+            f"{_status_label(status)}: {counts[status]}"
+            for status in INDICATOR_STATUS_ORDER if counts[status])})
+    measure_counts = Counter(row.status for row in measure_rows)
+    if measure_rows:
+        lines.append(ngettext("%(count)d measure: %(counts)s.",
+                              "%(count)d measures: %(counts)s.", len(measure_rows)) % {
+            "count": len(measure_rows),
+            "counts": "; ".join(f"{capfirst(MeasureStatus(status).label)}: {measure_counts[status]}"
+                                for status in MEASURE_STATUS_ORDER if measure_counts[status])
+            + ("; " + _("no status %(count)d") % {"count": measure_counts[""]}
+               if measure_counts[""] else "")})
+    return lines
+
+
+def interim_context(plan, *, year=None, progress=None):
+    """Everything the interim evaluation of `plan` shows. A fixed number of
+    queries (about twenty), whatever the number of items, indicators,
+    projects and events."""
+    progress = progress or _no_progress
+    progress(10, _("Collecting the data"))
+    year = int(year) if year else None
+    year, text = _pick_text(plan, year)
+    items = list(plan_items(plan))
+    if year is None:
+        years = [s.year for item in items for s in item.summaries.all()]
+        year = max(years) if years else (plan.period_start or 0)
+    items_by_pk = {item.pk: item for item in items}
+    roots = build_tree(items)
+
+    indicators = list(indicator_list(user=_ReportReader()).filter(
+        Q(plans=plan) | Q(plan_item__plan=plan)).distinct())
+    globals_ = [i for i in indicators if i.kind == IndicatorKind.GLOBAL]
+    impacts = [i for i in indicators if i.kind == IndicatorKind.IMPACT
+               and i.plan_item_id in items_by_pk]
+    global_rows = _global_rows(globals_)
+    impact = _impact_rows(impacts)
+    blocks, measures = _appendix_b(roots, impact, year)
+    measure_rows = [row for _path, row in measures]
+
+    project_ids = (Project.objects.published()
+                   .filter(Q(thematic_area__plan=plan) | Q(measures__plan=plan))
+                   .values("pk"))
+    queryset = Project.objects.filter(pk__in=project_ids)
+    projects = list(queryset.with_related().prefetch_related("measures")
+                    .order_by("registration_number"))
+    project_rows = _appendix_a(plan, items_by_pk, projects)
+    programme_lines, overall = _totals(queryset, projects)
+
+    events = list(timeline_events(year=year))
+    meetings = list(Meeting.objects.published().filter(starts_on__year=year)
+                    .select_related("body").order_by("starts_on", "pk"))
+    timeline = _timeline(year, events, meetings,
+                         [i for i in items if i.level.role == LevelRole.MEASURE])
+    progress(30, _("Data collected"))
+
+    title = text.title if text else _("Interim evaluation %(year)s") % {"year": year}
+    areas = [b for b in blocks if b.kind == "area"]
+    return {
+        "plan": plan,
+        "year": year,
+        "year_label": str(year),
+        "next_year": year + 1,
+        "text": text,
+        "title": title,
+        "issued_text": text.issued_text if text else "",
+        "summary_html": text.summary if text else "",
+        "glossary": list(GlossaryTerm.objects.order_by("abbreviation")),
+        "highlights": _highlights(programme_lines, overall, global_rows, measure_rows),
+        "global_rows": global_rows,
+        "global_target_year": plan.period_end,
+        "global_target_label": str(plan.period_end or ""),
+        "global_notes": [(row.indicator.name, row.indicator.note) for row in global_rows
+                         if row.indicator.note],
+        "off_track": [row for row in global_rows if row.status == Status.OFF_TRACK],
+        "timeline": timeline,
+        "project_rows": project_rows,
+        "programme_totals": programme_lines,
+        "overall_total": overall,
+        "blocks": blocks,
+        "areas": areas,
+        "measure_rows": measure_rows,
+        "measures": measures,
+        "impact": impact,
+    }
+
+
+# --- HTML and PDF ---------------------------------------------------------------
+
+
+def interim_html(plan, *, year=None, progress=None):
+    """The report as HTML in Czech, for WeasyPrint."""
+    progress = progress or _no_progress
+    with translation.override("cs"):
+        context = interim_context(plan, year=year, progress=progress)
+        context["stylesheet"] = STYLESHEET
+        progress(40, _("Writing the document"))
+        html = render_to_string(TEMPLATE, context)
+    return html
+
+
+def build_pdf(html):
+    """(PDF bytes, number of pages) through the portal's fetcher, which only
+    serves the portal's own static files."""
+    from .rendering import render_pdf
+
+    return render_pdf(html)
+
+
+# --- Tables and XLSX -----------------------------------------------------------
+
+
+def interim_tables(plan, *, year=None):
+    """[(sheet title, header, rows)]: global indicators, Appendix A (with the
+    totals), Appendix B measures, impact indicators."""
+    with translation.override("cs"):
+        context = interim_context(plan, year=year)
+        tables = []
+        tables.append((
+            _("Global indicators"),
+            [_("Code"), _("Indicator"), _("Baseline"), _("Baseline: period, territory"),
+             _("Latest value"), _("Latest: period, territory"),
+             _("Expected value or trend %(year)s") % {"year": context["global_target_year"]},
+             _("Status")],
+            [[r.indicator.code, r.indicator.name, r.baseline, r.baseline_where, r.latest,
+              r.latest_where, r.target, r.status_label] for r in context["global_rows"]],
+        ))
+        rows = [[r.area, r.measures, r.implementer, r.registration_number, r.budget, r.call]
+                for r in context["project_rows"]]
+        for line in [*context["programme_totals"], context["overall_total"]]:
+            rows.append([line.label, "", "", "", line.amount, ""])
+            if line.stated_amount is not None:
+                rows.append([_("%(label)s as published") % {"label": line.stated_label},
+                             "", "", "", line.stated_amount,
+                             _("difference %(amount)s") % {"amount": signed_money(
+                                 line.difference)} if line.differs else ""])
+        tables.append((
+            _("Appendix A projects"),
+            [_("Thematic area"), _("Measure"), _("Implementer"), _("Registration number"),
+             _("Budget (CZK)"), _("Call")],
+            rows,
+        ))
+        measure_rows = []
+        for path, row in context["measures"]:
+            names = [f"{_heading_label(i)} {i.title}".strip() for i in path]
+            names += [""] * (3 - len(names))
+            measure_rows.append([*names[-3:], row.code, row.title, row.status_label,
+                                 row.item.reports_label, row.implementer, row.activity,
+                                 row.period])
+        tables.append((
+            _("Appendix B measures"),
+            [_("Thematic area"), _("Strategic goal"), _("Specific goal"), _("Code"),
+             _("Measure"), _("Status"), _("Reports"), _("Implementer"), _("Activity type"),
+             _("Period")],
+            measure_rows,
+        ))
+        impact_rows = []
+        for block in context["blocks"]:
+            if block.kind == "indicators":
+                for row in block.rows:
+                    impact_rows.append([block.item.code, row.indicator.code, row.name,
+                                        row.value, row.as_of])
+        tables.append((
+            _("Impact indicators"),
+            [_("Specific goal"), _("Code"), _("Indicator"), _("Value"), _("As of")],
+            impact_rows,
+        ))
+    return tables
+
+
+def _xlsx_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        return value
+    return neutralise(str(value))
+
+
+def _sheet_title(title, used):
+    clean = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31] or "data"
+    candidate, n = clean, 2
+    while candidate.lower() in used:
+        suffix = f" {n}"
+        candidate, n = clean[:31 - len(suffix)] + suffix, n + 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def interim_xlsx(plan, *, year=None):
+    """The report's tables as one workbook, one sheet per table; text that a
+    spreadsheet would read as a formula is neutralised."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used = set()
+    for title, header, rows in interim_tables(plan, year=year):
+        sheet = workbook.create_sheet(_sheet_title(title, used))
+        sheet.append([_xlsx_cell(h) for h in header])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([_xlsx_cell(v) for v in row])
+        for cell in sheet[1]:
+            if isinstance(cell.value, str):
+                sheet.column_dimensions[cell.column_letter].width = min(
+                    60, max(12, len(cell.value) + 2))
+        sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+__all__ = ["interim_context", "interim_html", "interim_tables", "interim_xlsx", "build_pdf",
+           "cs_text", "cs_html", "money"]

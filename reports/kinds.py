@@ -1,0 +1,109 @@
+"""Every kind of report the portal renders, one entry each: how to read its
+parameters, its title and file name, and how to build its HTML. The Celery
+task, the `render_report` command and the benchmark all go through
+`render(kind, parameters)`, so there is one code path."""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .models import ReportKind
+
+
+@dataclass
+class Rendered:
+    pdf: bytes
+    pages: int
+    title: str
+    file_name: str
+
+    @property
+    def checksum(self):
+        return hashlib.sha256(self.pdf).hexdigest()
+
+
+def _plan(parameters):
+    from planning.models import Plan
+
+    code = parameters.get("plan")
+    plan = Plan.objects.filter(code=code).first() if code else None
+    if plan is None:
+        raise ValidationError({"plan": _("Unknown plan “%(code)s”.") % {"code": code}})
+    return plan
+
+
+def _interim(parameters, progress):
+    from .interim import interim_html
+
+    plan = _plan(parameters)
+    year = parameters.get("year")
+    html = interim_html(plan, year=year, progress=progress)
+    title = _("Interim evaluation of %(plan)s") % {"plan": plan.title}
+    if year:
+        title = f"{title} ({year})"
+    return html, title, f"{plan.code}-interim-evaluation{f'-{year}' if year else ''}.pdf"
+
+
+def _minutes(parameters, progress):
+    """The public minutes, as the meeting's own PDF download renders them."""
+    from django.template.loader import render_to_string
+
+    from meetings.documents import minutes_document, with_previous
+    from meetings.models import Meeting
+
+    meeting = Meeting.objects.filter(pk=parameters.get("meeting")).first()
+    if meeting is None:
+        raise ValidationError({"meeting": _("Unknown meeting.")})
+    progress(30, _("Writing the minutes"))
+    with_previous(meeting)
+    doc = minutes_document(meeting, include_minutes=True, internal=False)
+    html = render_to_string("meetings/minutes_pdf.html", {"doc": doc})
+    return html, str(meeting), f"minutes-{meeting.pk}.pdf"
+
+
+def _project_card(parameters, progress):
+    from django.template.loader import render_to_string
+
+    from projects import selectors
+    project = selectors.project_detail_queryset().filter(
+        registration_number=parameters.get("project")).first()
+    if project is None:
+        raise ValidationError({"project": _("Unknown project.")})
+    progress(30, _("Writing the project card"))
+    html = render_to_string("projects/card_pdf.html", {
+        "project": project, "indicators": selectors.project_indicators(project)})
+    return (html, project.title,
+            f"project-{project.registration_number.replace('/', '-').replace('.', '-')}.pdf")
+
+
+BUILDERS = {
+    ReportKind.INTERIM_EVALUATION: _interim,
+    ReportKind.MINUTES: _minutes,
+    ReportKind.PROJECT_CARD: _project_card,
+}
+
+# What each kind needs, for `render_report --help` and the request form.
+PARAMETERS = {
+    ReportKind.INTERIM_EVALUATION: "plan (code), year (optional)",
+    ReportKind.MINUTES: "meeting (id)",
+    ReportKind.PROJECT_CARD: "project (registration number)",
+}
+
+
+def _no_progress(percent, message):
+    pass
+
+
+def render(kind, parameters, progress=None) -> Rendered:
+    """The PDF of one report. `progress(percent, message)` hears each stage."""
+    from .rendering import render_pdf
+
+    progress = progress or _no_progress
+    progress(5, _("Collecting the data"))
+    html, title, file_name = BUILDERS[ReportKind(kind)](parameters, progress)
+    progress(60, _("Laying out the pages"))
+    pdf, pages = render_pdf(html)
+    progress(95, _("Storing the file"))
+    return Rendered(pdf=pdf, pages=pages, title=title, file_name=file_name)

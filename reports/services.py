@@ -1,0 +1,297 @@
+"""Report runs and schedules.
+
+A run is a ReportJob row, created in the request's transaction and sent to
+the workers once that transaction commits. If the broker cannot take it (Redis
+down), the row stays queued and `report_jobs_requeue` (beat, every minute)
+sends it again, so a request is never lost.
+
+`report_job_run` is idempotent: a redelivered or retried task finds the job
+finished and does nothing, and the file is written under a name derived from
+the job id, so there is never a second artifact."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import pagecache
+from core.audit import AuditAction, audit_record
+from core.sanitize import sanitize_html
+from core.services import model_create, model_update
+
+from . import kinds
+from .models import EvaluationText, GlossaryTerm, JobStatus, ReportJob, ReportSchedule
+
+logger = logging.getLogger("portal.reports")
+
+# A queued job that no worker took within this time is sent again.
+REQUEUE_AFTER = timedelta(minutes=10)
+
+
+def _enqueue(job_id):
+    from .tasks import render_report_job
+
+    try:
+        render_report_job.delay(str(job_id))
+    except Exception:  # noqa: BLE001 - broker down: the job stays queued for the requeue
+        logger.warning("report job %s could not be sent to the workers; it stays queued",
+                       job_id, exc_info=True)
+        return
+    ReportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        enqueued_at=timezone.now())
+
+
+def report_job_request(*, actor, kind, parameters, schedule=None) -> ReportJob:
+    """Create a run and send it to the workers after commit."""
+    from planning.models import Plan
+
+    parameters = {k: v for k, v in parameters.items() if v not in (None, "")}
+    if kind not in kinds.BUILDERS:
+        raise ValidationError({"kind": _("Unknown report.")})
+    plan = None
+    if "plan" in parameters:
+        plan = Plan.objects.filter(code=parameters["plan"]).first()
+        if plan is None:
+            raise ValidationError({"plan": _("Unknown plan.")})
+    with transaction.atomic():
+        job = model_create(actor=actor, model=ReportJob, data={
+            "kind": kind, "plan": plan, "parameters": parameters,
+            "requested_by": actor, "schedule": schedule,
+        })
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def _progress_recorder(job_id):
+    def record(percent, message):
+        ReportJob.objects.filter(pk=job_id).update(progress=min(int(percent), 99),
+                                                   progress_message=str(message)[:200])
+    return record
+
+
+def report_job_started(*, job_id):
+    """The task base class calls this before each attempt."""
+    now = timezone.now()
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job_id)
+        if job.is_finished:
+            return job
+        job.status = JobStatus.RUNNING
+        job.started_at = job.started_at or now
+        job.attempts += 1
+        job.error = ""
+        job.save(update_fields=["status", "started_at", "attempts", "error"])
+    return job
+
+
+def report_job_failed(*, job_id, error):
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status == JobStatus.SUCCEEDED:
+            return
+        job.status = JobStatus.FAILED
+        job.finished_at = timezone.now()
+        job.error = str(error)[:2000]
+        job.save(update_fields=["status", "finished_at", "error"])
+        audit_record(actor=None, action=AuditAction.UPDATE, instance=job,
+                     changes={"status": [JobStatus.RUNNING, JobStatus.FAILED]},
+                     message=job.error[:300], with_snapshot=False)
+
+
+def _artifact_name(job):
+    return f"reports/{job.pk}.pdf"
+
+
+def report_job_run(*, job_id) -> ReportJob:
+    """Render the job's report and store it. Safe to call again for the same
+    job: a finished job is left as it is."""
+    job = ReportJob.objects.get(pk=job_id)
+    if job.status == JobStatus.SUCCEEDED:
+        return job
+    rendered = kinds.render(job.kind, job.parameters, progress=_progress_recorder(job.pk))
+    name = _artifact_name(job)
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job_id)
+        if job.status == JobStatus.SUCCEEDED:  # another delivery finished first
+            return job
+        # One artifact per job: the same name on every attempt, overwritten.
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        stored = default_storage.save(name, ContentFile(rendered.pdf))
+        job.file.name = stored
+        job.file_name = rendered.file_name
+        job.title = job.title or rendered.title
+        job.checksum = rendered.checksum
+        job.size = len(rendered.pdf)
+        job.pages = rendered.pages
+        job.status = JobStatus.SUCCEEDED
+        job.progress = 100
+        job.progress_message = _("Done")
+        job.finished_at = timezone.now()
+        job.error = ""
+        job.full_clean()
+        job.save()
+        audit_record(actor=None, action=AuditAction.UPDATE, instance=job,
+                     changes={"status": [JobStatus.RUNNING, JobStatus.SUCCEEDED],
+                              "checksum": [None, job.checksum]},
+                     message=_("Report rendered"), with_snapshot=False)
+        if job.schedule_id:
+            transaction.on_commit(lambda: _notify_ready(job.pk))
+    return job
+
+
+def _notify_ready(job_id):
+    job = ReportJob.objects.select_related("schedule").get(pk=job_id)
+    addresses = job.schedule.notify_addresses() if job.schedule else []
+    if not addresses:
+        return
+    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse("reports:job_detail", args=[job.pk])
+    send_mail(
+        subject=_("Report ready: %(title)s") % {"title": job.title},
+        message=_("The scheduled report “%(title)s” is ready (%(pages)d pages).\n\n"
+                  "Review and publish it here: %(link)s") % {
+            "title": job.title, "pages": job.pages or 0, "link": link},
+        from_email=None, recipient_list=addresses,
+    )
+
+
+def report_jobs_requeue(*, now=None) -> int:
+    """Send again the queued jobs no worker took: never sent (the broker was
+    down) or sent too long ago."""
+    now = now or timezone.now()
+    waiting = ReportJob.objects.filter(status=JobStatus.QUEUED).filter(
+        enqueued_at__isnull=True) | ReportJob.objects.filter(
+        status=JobStatus.QUEUED, enqueued_at__lt=now - REQUEUE_AFTER)
+    ids = list(waiting.values_list("pk", flat=True))
+    for job_id in ids:
+        _enqueue(job_id)
+    return len(ids)
+
+
+def report_job_publish(*, actor, job, publish=True) -> ReportJob:
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job.pk)
+        if publish and job.status != JobStatus.SUCCEEDED:
+            raise ValidationError(_("Only a finished report can be published."))
+        before = job.published_at
+        job.published_at = timezone.now() if publish else None
+        job.published_by = actor if publish else None
+        job.save(update_fields=["published_at", "published_by"])
+        transaction.on_commit(lambda: pagecache.invalidate("reports"))
+        audit_record(actor=actor, action=AuditAction.UPDATE, instance=job,
+                     changes={"published": [before is not None, publish]},
+                     message=_("Published") if publish else _("Withdrawn from the public"),
+                     with_snapshot=False)
+    return job
+
+
+# --- Schedules ---------------------------------------------------------------------------
+
+def _months(text):
+    try:
+        months = sorted({int(part) for part in text.replace(" ", "").split(",") if part})
+    except ValueError:
+        raise ValidationError({"months": _("Write month numbers separated by commas, e.g. 1,7.")}
+                              ) from None
+    if not months or any(m < 1 or m > 12 for m in months):
+        raise ValidationError({"months": _("Months are numbers from 1 to 12.")})
+    return ",".join(str(m) for m in months)
+
+
+def _sync_periodic_task(schedule):
+    """Keep the django-celery-beat PeriodicTask in step with the schedule."""
+    import json
+
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    crontab, _created = CrontabSchedule.objects.get_or_create(
+        minute=str(schedule.minute), hour=str(schedule.hour),
+        day_of_month=str(schedule.day_of_month), month_of_year=schedule.months,
+        day_of_week="*", timezone=settings.TIME_ZONE,
+    )
+    task = schedule.periodic_task or PeriodicTask(name=f"report-schedule-{schedule.pk}")
+    task.task = "reports.run_scheduled_report"
+    task.crontab = crontab
+    task.interval = None
+    task.args = json.dumps([schedule.pk])
+    task.enabled = schedule.enabled
+    task.description = schedule.name
+    task.save()
+    if schedule.periodic_task_id != task.pk:
+        ReportSchedule.objects.filter(pk=schedule.pk).update(periodic_task=task)
+        schedule.periodic_task = task
+
+
+def _schedule_data(data):
+    data = dict(data)
+    if "months" in data:
+        data["months"] = _months(data["months"])
+    return data
+
+
+def report_schedule_create(*, actor, **data) -> ReportSchedule:
+    with transaction.atomic():
+        schedule = model_create(actor=actor, model=ReportSchedule,
+                                data={**_schedule_data(data), "created_by": actor})
+        _sync_periodic_task(schedule)
+    return schedule
+
+
+def report_schedule_update(*, actor, schedule, expected_version=None, **data) -> ReportSchedule:
+    with transaction.atomic():
+        schedule = model_update(actor=actor, instance=schedule, data=_schedule_data(data),
+                                expected_version=expected_version)
+        _sync_periodic_task(schedule)
+    return schedule
+
+
+def report_schedule_delete(*, actor, schedule) -> None:
+    with transaction.atomic():
+        audit_record(actor=actor, action=AuditAction.DELETE, instance=schedule,
+                     changes={"name": [schedule.name, None]})
+        task = schedule.periodic_task
+        schedule.delete()
+        if task is not None:
+            task.delete()
+
+
+def report_schedule_run(*, schedule_id) -> ReportJob | None:
+    """What beat starts: a run of the schedule's report, rendered right here
+    (the caller is already a worker)."""
+    schedule = ReportSchedule.objects.select_related("plan").filter(pk=schedule_id).first()
+    if schedule is None or not schedule.enabled:
+        return None
+    job = report_job_request(actor=None, kind=schedule.kind,
+                             parameters={"plan": schedule.plan.code}, schedule=schedule)
+    return job
+
+
+# --- Texts -------------------------------------------------------------------------------
+
+def glossary_term_save(*, actor, term=None, **data) -> GlossaryTerm:
+    if term is None:
+        return model_create(actor=actor, model=GlossaryTerm, data=data)
+    return model_update(actor=actor, instance=term, data=data)
+
+
+def glossary_term_delete(*, actor, term) -> None:
+    with transaction.atomic():
+        audit_record(actor=actor, action=AuditAction.DELETE, instance=term,
+                     changes={"abbreviation": [term.abbreviation, None]})
+        term.delete()
+
+
+def evaluation_text_save(*, actor, text=None, expected_version=None, **data) -> EvaluationText:
+    if "summary" in data:
+        data["summary"] = sanitize_html(data["summary"] or "")
+    if text is None:
+        return model_create(actor=actor, model=EvaluationText, data=data)
+    return model_update(actor=actor, instance=text, data=data, expected_version=expected_version)

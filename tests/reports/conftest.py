@@ -1,0 +1,36 @@
+import logging
+
+import pytest
+from django.core.management import call_command
+
+SEED_LOADERS = ("planning", "plans", "projects", "indicators", "meetings")
+
+
+def seed_interim_data():
+    """The demo data the interim evaluation reads: seed_demo's loaders of the
+    apps it draws on, then the reports loader (glossary, officers' texts)."""
+    from io import StringIO
+
+    from planning.seed import SeedSummary
+    from reports.seed import load
+
+    args = []
+    for name in SEED_LOADERS:
+        args += ["--only", name]
+    call_command("seed_demo", *args, "--without-accounts", verbosity=0, stdout=StringIO())
+    load(stdout=None, summary=SeedSummary(), verbosity=0)
+
+
+@pytest.fixture
+def seeded(db):
+    seed_interim_data()
+
+
+@pytest.fixture(autouse=True)
+def _quiet_font_subsetting():
+    """WeasyPrint's font subsetting logs every glyph at INFO."""
+    logger = logging.getLogger("fontTools")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    yield
+    logger.setLevel(level)

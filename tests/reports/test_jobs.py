@@ -1,0 +1,176 @@
+"""Report runs through a real Celery worker and Redis: on demand and on a
+schedule, progress, idempotent redelivery, a broker outage that loses
+nothing, publishing."""
+
+import json
+import time
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from django_celery_beat.models import PeriodicTask
+
+from reports import services
+from reports.models import JobStatus, ReportJob, ReportKind
+from reports.tasks import render_report_job, run_scheduled_report
+from tests.planning.factories import PlanFactory
+from tests.projects.factories import ProjectFactory
+from tests.reports.factories import ReportJobFactory
+
+CARD = ReportKind.PROJECT_CARD  # the quickest report to render
+
+
+def _wait_for(job, statuses=(JobStatus.SUCCEEDED, JobStatus.FAILED), timeout=90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.status in statuses:
+            return job
+        time.sleep(0.3)
+    raise AssertionError(f"job {job.pk} still {job.status} after {timeout} s")
+
+
+def _artifacts(job):
+    folder = Path(settings.MEDIA_ROOT) / "reports"
+    return sorted(p.name for p in folder.glob(f"{job.pk}*"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_requested_on_demand_is_rendered_by_the_worker(celery_worker_process, officer):
+    project = ProjectFactory()
+    job = services.report_job_request(actor=officer, kind=CARD,
+                                      parameters={"project": project.registration_number})
+    job = _wait_for(job)
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert (job.progress, job.attempts) == (100, 1)
+    assert job.enqueued_at and job.started_at and job.finished_at
+    content = default_storage.open(job.file.name).read()
+    assert content.startswith(b"%PDF") and len(content) == job.size and job.pages >= 1
+    import hashlib
+
+    assert hashlib.sha256(content).hexdigest() == job.checksum
+    assert _artifacts(job) == [f"{job.pk}.pdf"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_redelivered_task_makes_no_second_artifact(celery_worker_process, officer):
+    project = ProjectFactory()
+    job = _wait_for(services.report_job_request(
+        actor=officer, kind=CARD, parameters={"project": project.registration_number}))
+    checksum, finished_at = job.checksum, job.finished_at
+    render_report_job.delay(str(job.pk))  # a redelivery of the same message
+    render_report_job.delay(str(job.pk))
+    time.sleep(3)
+    job.refresh_from_db()
+    assert (job.status, job.checksum, job.finished_at) == (JobStatus.SUCCEEDED, checksum,
+                                                           finished_at)
+    assert _artifacts(job) == [f"{job.pk}.pdf"]
+    assert ReportJob.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_report_is_marked_failed_with_its_error(celery_worker_process, officer):
+    job = services.report_job_request(actor=officer, kind=CARD,
+                                      parameters={"project": "CZ.00/neexistuje"})
+    job = _wait_for(job)
+    assert job.status == JobStatus.FAILED
+    assert "ValidationError" in job.error
+    assert not job.file
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_schedule_becomes_a_beat_entry_whose_run_completes(celery_worker_process, officer):
+    plan = PlanFactory()
+    schedule = services.report_schedule_create(
+        actor=officer, name="PSZ pololetně", kind=ReportKind.INTERIM_EVALUATION, plan=plan,
+        months="7, 1", day_of_month=1, hour=6, minute=0, enabled=True,
+        notify="koordinator@example.org")
+    task = PeriodicTask.objects.get(pk=schedule.periodic_task_id)
+    assert task.task == run_scheduled_report.name and task.enabled
+    assert json.loads(task.args) == [schedule.pk]
+    crontab = task.crontab
+    assert (crontab.minute, crontab.hour, crontab.day_of_month, crontab.month_of_year,
+            str(crontab.timezone)) == ("0", "6", "1", "1,7", "Europe/Prague")
+    # Pausing and resuming reaches the beat entry.
+    services.report_schedule_update(actor=officer, schedule=schedule, enabled=False)
+    assert not PeriodicTask.objects.get(pk=schedule.periodic_task_id).enabled
+    services.report_schedule_update(actor=officer, schedule=schedule, enabled=True)
+    run_scheduled_report.delay(schedule.pk)
+    deadline = time.monotonic() + 60
+    while not ReportJob.objects.filter(schedule=schedule).exists():
+        assert time.monotonic() < deadline, "the scheduled run never started"
+        time.sleep(0.3)
+    job = _wait_for(ReportJob.objects.get(schedule=schedule))
+    assert job.requested_by is None and job.schedule == schedule
+    assert job.parameters == {"plan": plan.code}
+    assert job.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)  # the run ended either way
+
+
+@pytest.mark.django_db
+def test_a_scheduled_report_mails_when_ready(mailoutbox, django_capture_on_commit_callbacks):
+    from tests.reports.factories import ReportScheduleFactory
+
+    project = ProjectFactory()
+    schedule = ReportScheduleFactory(kind=CARD, notify="a@example.org\nb@example.org")
+    job = ReportJobFactory(kind=CARD, plan=None, schedule=schedule,
+                           parameters={"project": project.registration_number})
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_job_run(job_id=job.pk)
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["a@example.org", "b@example.org"]
+    assert reverse("reports:job_detail", args=[job.pk]) in mailoutbox[0].body
+
+
+@pytest.mark.django_db
+def test_requests_made_while_the_broker_is_down_are_kept_and_sent_later(
+        officer, django_capture_on_commit_callbacks):
+    project = ProjectFactory()
+    with mock.patch.object(render_report_job, "delay", side_effect=ConnectionError("down")), \
+            django_capture_on_commit_callbacks(execute=True):
+        job = services.report_job_request(
+            actor=officer, kind=CARD, parameters={"project": project.registration_number})
+    job.refresh_from_db()
+    assert (job.status, job.enqueued_at) == (JobStatus.QUEUED, None)
+    with mock.patch.object(render_report_job, "delay") as delay:
+        assert services.report_jobs_requeue() == 1
+    delay.assert_called_once_with(str(job.pk))
+    job.refresh_from_db()
+    assert job.enqueued_at is not None
+    with mock.patch.object(render_report_job, "delay") as delay:
+        assert services.report_jobs_requeue() == 0  # sent recently: left alone
+
+
+@pytest.mark.django_db
+def test_publishing_makes_a_report_public(client, officer, django_capture_on_commit_callbacks):
+    job = ReportJobFactory.finished(plan__status="in_force")
+    url = reverse("reports:download", args=[job.pk])
+    assert client.get(url).status_code == 404
+    assert job.title not in client.get(reverse("reports:list")).content.decode()
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:job_publish", args=[job.pk]))
+    assert response.status_code == 302
+    client.logout()
+    assert client.get(url).status_code == 200
+    assert job.title in client.get(reverse("reports:list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unfinished_report_cannot_be_published(client, officer):
+    job = ReportJobFactory()
+    client.force_login(officer)
+    client.post(reverse("reports:job_publish", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.published_at is None
+
+
+@pytest.mark.django_db
+def test_progress_is_reported_as_json(client, officer):
+    job = ReportJobFactory(status=JobStatus.RUNNING, progress=60,
+                           progress_message="Laying out the pages")
+    client.force_login(officer)
+    data = client.get(reverse("reports:job_progress", args=[job.pk])).json()
+    assert (data["status"], data["progress"], data["finished"]) == ("running", 60, False)
