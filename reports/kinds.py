@@ -36,11 +36,17 @@ def _plan(parameters):
 
 def _interim(parameters, progress):
     from .interim import interim_html
+    from .models import EvaluationText
 
     plan = _plan(parameters)
     year = parameters.get("year")
     html = interim_html(plan, year=year, progress=progress)
-    title = _("Interim evaluation of %(plan)s") % {"plan": plan.title}
+    texts = EvaluationText.objects.filter(plan=plan).order_by("-year")
+    text = (texts.filter(year=year) if year else texts).first()
+    if text is not None:
+        title = f"{text.title} – {plan.title}"
+    else:
+        title = _("Interim evaluation of %(plan)s") % {"plan": plan.title}
     if year:
         title = f"{title} ({year})"
     return html, title, f"{plan.code}-interim-evaluation{f'-{year}' if year else ''}.pdf"

@@ -20,10 +20,13 @@ LOADERS = [
     ("projects", "projects.seed.load"),
     ("indicators", "indicators.seed.load"),
     ("meetings", "meetings.seed.load"),
+    ("reports", "reports.seed.load"),
 ]
 # Logins for every role; only for the embedded demo or on request.
 ACCOUNT_LOADERS = [
     ("accounts", "planning.seed.load_demo_accounts"),
+    # A schedule and a published interim evaluation rendered by the portal.
+    ("demo-reports", "reports.demo.load"),
 ]
 
 
