@@ -309,6 +309,7 @@ def registry():
         "amend_minutes": can_amend_minutes,
         "update_task": can_update_task,
         "manage_events": can_manage_events,
+        "view_meeting_dashboard": can_view_meeting_dashboard,
         "manage_reports": can_manage_reports,
         "view_report": can_view_report,
         "is_city_officer": is_city_officer,

@@ -7,6 +7,10 @@ if [ ! -x /usr/bin/chromium ]; then
   echo "Installing Debian chromium for the browser tests"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core
 fi
+if ! command -v java >/dev/null 2>&1; then
+  echo "Installing Debian default-jre-headless for the HTML validity check (vnu)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless
+fi
 bash scripts/services.sh
 
 export DJANGO_SETTINGS_MODULE=config.settings.test
