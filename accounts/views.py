@@ -1,5 +1,5 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.views.generic import TemplateView
 
 from . import permissions
@@ -27,3 +27,26 @@ class ProfileView(LoginRequiredMixin, TemplateView):
             pk__in=permissions.member_group_ids(user))
         context["second_factor_on"] = confirmed_device(user) is not None
         return context
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """The reset form sends an e-mail to whatever address is typed in: a few
+    per client address per window, so it cannot be used to flood mailboxes."""
+
+    def form_valid(self, form):
+        import hashlib
+
+        from django.template.response import TemplateResponse
+
+        from core.middleware import client_ip
+        from core.throttle import throttle_hit
+
+        ip_hash = hashlib.sha256(client_ip(self.request).encode()).hexdigest()[:32]
+        if not throttle_hit(f"password-reset:{ip_hash}", RESET_LIMIT, RESET_WINDOW):
+            return TemplateResponse(self.request, "registration/password_reset_throttled.html",
+                                    {"minutes": RESET_WINDOW // 60}, status=429)
+        return super().form_valid(form)
+
+
+RESET_LIMIT = 5
+RESET_WINDOW = 15 * 60  # seconds

@@ -75,3 +75,20 @@ def test_lock_counts_the_client_behind_the_proxy_not_the_proxy(client, settings)
                            {"username": "urednice", "password": PASSWORD},
                            HTTP_X_FORWARDED_FOR="203.0.113.9", REMOTE_ADDR="10.0.0.2")
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_password_reset_is_throttled_per_client_address(client, officer, mailoutbox):
+    from django.core.cache import cache
+
+    from accounts.views import RESET_LIMIT
+
+    cache.clear()
+    url = reverse("accounts:password_reset")
+    for _ in range(RESET_LIMIT):
+        assert client.post(url, {"email": officer.email}).status_code == 302
+    refused = client.post(url, {"email": officer.email})
+    assert refused.status_code == 429
+    assert len(mailoutbox) == RESET_LIMIT
+    other = client.post(url, {"email": officer.email}, REMOTE_ADDR="192.0.2.77")
+    assert other.status_code == 302
