@@ -106,7 +106,8 @@ def test_a_schedule_becomes_a_beat_entry_whose_run_completes(celery_worker_proce
     job = _wait_for(ReportJob.objects.get(schedule=schedule))
     assert job.requested_by is None and job.schedule == schedule
     assert job.parameters == {"plan": plan.code}
-    assert job.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)  # the run ended either way
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert job.pages >= 1 and _artifacts(job) == [f"{job.pk}.pdf"]
 
 
 @pytest.mark.django_db
