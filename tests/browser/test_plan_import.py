@@ -12,9 +12,7 @@ from playwright.sync_api import expect
 from planning import plan_services as ps
 from planning.models import LevelRole, Plan, PlanItem, PlanStatus
 from planning.plan_xlsx import HEADER, plan_xlsx_bytes
-from tests.browser.conftest import login
-from tests.browser.test_accessibility import AXE, BLOCKING, WCAG_AA
-from tests.browser.test_accessibility import axe_page as axe_page  # the fixture
+from tests.browser.conftest import AXE, BLOCKING, WCAG_AA, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
