@@ -21,6 +21,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import pagecache
 from core.audit import AuditAction, audit_record
@@ -156,8 +157,11 @@ def _notify_ready(job_id):
     link = settings.PORTAL_BASE_URL.rstrip("/") + reverse("reports:job_detail", args=[job.pk])
     send_mail(
         subject=_("Report ready: %(title)s") % {"title": job.title},
-        message=_("The scheduled report “%(title)s” is ready (%(pages)d pages).\n\n"
-                  "Review and publish it here: %(link)s") % {
+        message=ngettext(
+            "The scheduled report “%(title)s” is ready (%(pages)d page).\n\n"
+            "Review and publish it here: %(link)s",
+            "The scheduled report “%(title)s” is ready (%(pages)d pages).\n\n"
+            "Review and publish it here: %(link)s", job.pages or 0) % {
             "title": job.title, "pages": job.pages or 0, "link": link},
         from_email=None, recipient_list=addresses,
     )
