@@ -65,6 +65,11 @@ def diff(before, after):
     }
 
 
+def _note(text):
+    limit = AuditEntry._meta.get_field("message").max_length
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def audit_record(*, actor, action, instance, changes=None, message="", with_snapshot=True):
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the mutation's transaction")
@@ -75,7 +80,8 @@ def audit_record(*, actor, action, instance, changes=None, message="", with_snap
         object_id=str(instance.pk),
         object_repr=str(instance)[:300],
         changes=changes or {},
-        message=message,
+        # The note is a summary; the record itself keeps any longer text.
+        message=_note(str(message or "")),
         snapshot=full_snapshot(instance) if with_snapshot and action != AuditAction.DELETE
         else None,
     )
