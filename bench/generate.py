@@ -1,14 +1,27 @@
-"""Multiply the planning data in the database by N, for benchmarks and for the
+"""Multiply the data in the database by N, for benchmarks and for the
 query-count tests.
 
-`multiply(factor)` takes whatever organisations, people, working groups (with
-their support areas and needs) and memberships are in the database - normally
-what `manage.py seed_demo` loaded - and adds `factor - 1` copies of all of it,
+`multiply(factor)` takes whatever is in the database - normally what
+`manage.py seed_demo` loaded - and adds `factor - 1` copies of
+
+* organisations, people, working groups (with their support areas and needs)
+  and memberships;
+* projects (funding split, key activities, half-year reports, linked
+  measures), with unique registration numbers in the programme's own format;
+* indicators (plans, values, parts of composite values), with unique codes;
+* meetings (days, programme, attendance, minutes items, tasks, membership
+  changes, versions) and events,
+
 with suffixed unique names and codes. Copy k links only to copy k: copy 7 of a
 group has copy 7 of its manager, of its member organisations and of their
-members, so every copied page has the same shape as the original. Support
-areas are reference data and are shared, not copied. Everything goes in with
-bulk_create inside one transaction: 100x the demo data takes seconds.
+members; copy 7 of a meeting is held by copy 7 of its group, with copy 7 of
+the people present and of its funding project; copy 7 of a project indicator
+belongs to copy 7 of the project - so every copied page has the same shape as
+the original. Reference data is shared, not copied: support areas,
+territories, programmes and calls, and the plans with their items (so the
+measures and specific goals gain the copies of their projects and
+indicators, and a plan's report grows with the factor). Everything goes in
+with bulk_create inside one transaction: 100x the demo data takes seconds.
 
 Command line (no manage.py needed)::
 
@@ -55,10 +68,11 @@ class _IcoSource:
                 return ico
 
 
-def _free_tags(organisations, people, groups, copies):
+def _free_tags(organisations, people, groups, indicators, copies):
     """Suffix makers for copy k: " (k)" and "-k" on the first multiplication;
     " (r.k)" and "-r-k" with the first round r that collides with nothing, when
     the data was multiplied before."""
+    from indicators.models import Indicator
     from planning.models import Organisation, Person, WorkingGroup
 
     org_names = set(Organisation.objects.values_list("name", flat=True))
@@ -66,11 +80,13 @@ def _free_tags(organisations, people, groups, copies):
         "title_before", "given_name", "family_name", "title_after"))
     group_names = set(WorkingGroup.objects.values_list("name", flat=True))
     group_codes = set(WorkingGroup.objects.values_list("code", flat=True))
+    indicator_codes = set(Indicator.objects.values_list("code", flat=True))
     name_len = {
         "org": Organisation._meta.get_field("name").max_length,
         "person": Person._meta.get_field("family_name").max_length,
         "group": WorkingGroup._meta.get_field("name").max_length,
         "code": WorkingGroup._meta.get_field("code").max_length,
+        "indicator": Indicator._meta.get_field("code").max_length,
     }
 
     def fresh(candidates, taken):
@@ -93,38 +109,157 @@ def _free_tags(organisations, people, groups, copies):
                        for k in copies for g in groups], group_names)
             and fresh([_suffixed(g.code, code_tag(k), name_len["code"])
                        for k in copies for g in groups], group_codes)
+            and fresh([_suffixed(i.code, code_tag(k), name_len["indicator"])
+                       for k in copies for i in indicators], indicator_codes)
         ):
             return name_tag, code_tag
     raise RuntimeError("no free suffix for the copies; names or codes too long")
 
 
-def counts():
-    """Row counts of the multiplied models, for reports."""
+def _models():
+    """The multiplied models, by the key `counts()` reports them under."""
+    from indicators.models import Indicator, IndicatorValue, IndicatorValuePart
+    from meetings.models import (
+        Attendance,
+        Event,
+        Meeting,
+        MeetingDay,
+        MembershipChange,
+        MinutesItem,
+        MinutesVersion,
+        ProgrammeItem,
+        Task,
+    )
     from planning.models import GroupNeed, Membership, Organisation, Person, WorkingGroup
+    from projects.models import FundingSource, HalfYearReport, KeyActivity, Project
 
     return {
-        "organisations": Organisation.objects.count(),
-        "people": Person.objects.count(),
-        "groups": WorkingGroup.objects.count(),
-        "needs": GroupNeed.objects.count(),
-        "memberships": Membership.objects.count(),
+        "organisations": Organisation,
+        "people": Person,
+        "groups": WorkingGroup,
+        "needs": GroupNeed,
+        "memberships": Membership,
+        "projects": Project,
+        "funding sources": FundingSource,
+        "key activities": KeyActivity,
+        "half-year reports": HalfYearReport,
+        "indicators": Indicator,
+        "indicator values": IndicatorValue,
+        "value parts": IndicatorValuePart,
+        "meetings": Meeting,
+        "meeting days": MeetingDay,
+        "programme items": ProgrammeItem,
+        "attendance": Attendance,
+        "minutes items": MinutesItem,
+        "tasks": Task,
+        "membership changes": MembershipChange,
+        "minutes versions": MinutesVersion,
+        "events": Event,
     }
 
 
-def multiply(factor):
-    """Add `factor - 1` suffixed copies of the planning data; return the number
-    of rows created per model."""
-    from django.db import transaction
+def counts():
+    """Row counts of the multiplied models, for reports."""
+    return {name: model.objects.count() for name, model in _models().items()}
 
-    from planning.models import GroupNeed, Membership, Organisation, Person, WorkingGroup
+
+def _clone(obj, k, remap=None, **overrides):
+    """An unsaved copy of `obj` for copy k: every concrete field as it is,
+    foreign keys named in `remap` ({attname: {(k, old pk): new pk}}) pointing
+    to copy k of their target, then `overrides`."""
+    from django.db.models import FileField
+
+    data = {}
+    for f in obj._meta.concrete_fields:
+        if not f.primary_key:
+            value = getattr(obj, f.attname)
+            data[f.attname] = value.name if isinstance(f, FileField) else value
+    for attname, mapping in (remap or {}).items():
+        value = data[attname]
+        if value is not None:
+            data[attname] = mapping[k, value]
+    data.update(overrides)
+    return type(obj)(**data)
+
+
+def _bulk_copy(model, originals, copies, build):
+    """bulk_create `build(k, original)` for every copy k and original; return
+    {(k, original pk): copy pk}."""
+    made = [build(k, o) for k in copies for o in originals]
+    model.objects.bulk_create(made, batch_size=BATCH_SIZE)
+    it = iter(made)
+    return {(k, o.pk): next(it).pk for k in copies for o in originals}
+
+
+def _copy_m2m(through, owner_field, owner_map, copies):
+    """Copy the rows of an M2M through table: copy k of the owner gets the same
+    targets (plans, measures: reference data, not copied)."""
+    rows = list(through.objects.values())
+    made = []
+    for k in copies:
+        for row in rows:
+            data = {key: value for key, value in row.items() if key != "id"}
+            data[owner_field] = owner_map[k, data[owner_field]]
+            made.append(through(**data))
+    through.objects.bulk_create(made, batch_size=BATCH_SIZE)
+
+
+class _RegistrationNumbers:
+    """Unique registration numbers in the programme's own format: the last
+    seven digits (the project number) replaced by a free one, so the prefix
+    with the call number stays as it is."""
+
+    def __init__(self, taken):
+        self._taken = set(taken)
+        self._next = 9_000_000
+
+    def __call__(self, project):
+        import re
+
+        match = re.fullmatch(r"(.*\D)(\d{7})", project.registration_number)
+        if match is None:
+            raise RuntimeError(f"cannot copy registration number "
+                               f"{project.registration_number!r}: no 7-digit project number")
+        while True:
+            number = f"{match.group(1)}{self._next:07d}"
+            self._next += 1
+            if number not in self._taken:
+                break
+        self._taken.add(number)
+        if not project.call.programme.matches(number):
+            raise RuntimeError(f"copied registration number {number} does not match "
+                               f"{project.call.programme.registration_number_pattern}")
+        return number
+
+
+def multiply(factor):
+    """Add `factor - 1` suffixed copies of the data; return the number of rows
+    created per model (the keys of `counts()`)."""
+    from django.db import transaction
 
     factor = int(factor)
     if factor < 1:
         raise ValueError("factor must be at least 1")
-    created = dict.fromkeys(("organisations", "people", "groups", "needs", "memberships"), 0)
+    created = dict.fromkeys(_models(), 0)
     if factor == 1:
         return created
     copies = range(2, factor + 1)
+    before = counts()
+    with transaction.atomic():
+        maps = _multiply_planning(copies)
+        maps.update(_multiply_projects(copies, maps))
+        maps.update(_multiply_indicators(copies, maps))
+        _multiply_meetings(copies, maps)
+    after = counts()
+    created.update({name: after[name] - before[name] for name in created})
+    return created
+
+
+def _multiply_planning(copies):
+    """Organisations, people, working groups (their support areas and needs)
+    and memberships. Sets the suffix makers used by the other apps' copies."""
+    from indicators.models import Indicator
+    from planning.models import GroupNeed, Membership, Organisation, Person, WorkingGroup
 
     organisations = list(Organisation.objects.order_by("pk"))
     people = list(Person.objects.order_by("pk"))
@@ -134,128 +269,189 @@ def multiply(factor):
     )
     needs = list(GroupNeed.objects.order_by("pk"))
     memberships = list(Membership.objects.order_by("pk"))
+    indicators = list(Indicator.objects.order_by("pk").only("pk", "code"))
 
     org_field = Organisation._meta.get_field
     person_field = Person._meta.get_field
     group_field = WorkingGroup._meta.get_field
-    name_tag, code_tag = _free_tags(organisations, people, groups, copies)
+    name_tag, code_tag = _free_tags(organisations, people, groups, indicators, copies)
 
-    with transaction.atomic():
-        # Organisations.
-        new_ico = _IcoSource(
-            Organisation.objects.exclude(ico="").values_list("ico", flat=True)
-        )
-        org_copies = []
-        for k in copies:
-            for org in organisations:
-                org_copies.append(
-                    Organisation(
-                        name=_suffixed(org.name, name_tag(k), org_field("name").max_length),
-                        short_name=_suffixed(
-                            org.short_name, code_tag(k), org_field("short_name").max_length
-                        ) if org.short_name else "",
-                        legal_form=org.legal_form,
-                        kind=org.kind,
-                        ico=new_ico() if org.ico else "",
-                        web=org.web,
-                        address=org.address,
-                        note=org.note,
-                    )
-                )
-        Organisation.objects.bulk_create(org_copies, batch_size=BATCH_SIZE)
-        org_map = {}
-        it = iter(org_copies)
-        for k in copies:
-            for org in organisations:
-                org_map[k, org.pk] = next(it).pk
+    # Organisations.
+    new_ico = _IcoSource(Organisation.objects.exclude(ico="").values_list("ico", flat=True))
+    org_map = _bulk_copy(Organisation, organisations, copies, lambda k, org: Organisation(
+        name=_suffixed(org.name, name_tag(k), org_field("name").max_length),
+        short_name=_suffixed(
+            org.short_name, code_tag(k), org_field("short_name").max_length
+        ) if org.short_name else "",
+        legal_form=org.legal_form,
+        kind=org.kind,
+        ico=new_ico() if org.ico else "",
+        web=org.web,
+        address=org.address,
+        note=org.note,
+    ))
 
-        # People.
-        person_copies = []
-        for k in copies:
-            for person in people:
-                person_copies.append(
-                    Person(
-                        title_before=person.title_before,
-                        given_name=person.given_name,
-                        family_name=_suffixed(
-                            person.family_name, name_tag(k), person_field("family_name").max_length
-                        ),
-                        title_after=person.title_after,
-                        organisation_id=org_map.get((k, person.organisation_id)),
-                        email=_email(person.email, k),
-                        phone=person.phone,
-                    )
-                )
-        Person.objects.bulk_create(person_copies, batch_size=BATCH_SIZE)
-        person_map = {}
-        it = iter(person_copies)
-        for k in copies:
-            for person in people:
-                person_map[k, person.pk] = next(it).pk
+    # People.
+    person_map = _bulk_copy(Person, people, copies, lambda k, person: Person(
+        title_before=person.title_before,
+        given_name=person.given_name,
+        family_name=_suffixed(
+            person.family_name, name_tag(k), person_field("family_name").max_length
+        ),
+        title_after=person.title_after,
+        organisation_id=org_map.get((k, person.organisation_id)),
+        email=_email(person.email, k),
+        phone=person.phone,
+    ))
 
-        # Working groups, their support areas and needs.
-        group_copies = []
-        for k in copies:
-            for group in groups:
-                group_copies.append(
-                    WorkingGroup(
-                        kind=group.kind,
-                        name=_suffixed(group.name, name_tag(k), group_field("name").max_length),
-                        code=_suffixed(group.code, code_tag(k), group_field("code").max_length),
-                        manager_id=person_map.get((k, group.manager_id)),
-                        contact_person_id=person_map.get((k, group.contact_person_id)),
-                        target_group_description=group.target_group_description,
-                        status=group.status,
-                    )
-                )
-        WorkingGroup.objects.bulk_create(group_copies, batch_size=BATCH_SIZE)
-        group_map = {}
-        it = iter(group_copies)
-        for k in copies:
-            for group in groups:
-                group_map[k, group.pk] = next(it).pk
-
-        through = WorkingGroup.support_areas.through
-        through.objects.bulk_create(
-            [
-                through(workinggroup_id=group_map[k, group_id], supportarea_id=area_id)
-                for k in copies
-                for group_id, area_id in area_links
-            ],
-            batch_size=BATCH_SIZE,
-        )
-        need_copies = [
-            GroupNeed(group_id=group_map[k, need.group_id], position=need.position, text=need.text)
+    # Working groups, their support areas and needs.
+    group_map = _bulk_copy(WorkingGroup, groups, copies, lambda k, group: WorkingGroup(
+        kind=group.kind,
+        name=_suffixed(group.name, name_tag(k), group_field("name").max_length),
+        code=_suffixed(group.code, code_tag(k), group_field("code").max_length),
+        manager_id=person_map.get((k, group.manager_id)),
+        contact_person_id=person_map.get((k, group.contact_person_id)),
+        target_group_description=group.target_group_description,
+        status=group.status,
+    ))
+    through = WorkingGroup.support_areas.through
+    through.objects.bulk_create(
+        [
+            through(workinggroup_id=group_map[k, group_id], supportarea_id=area_id)
             for k in copies
-            for need in needs
-        ]
-        GroupNeed.objects.bulk_create(need_copies, batch_size=BATCH_SIZE)
-
-        # Memberships, history included.
-        membership_copies = [
-            Membership(
-                body_id=group_map[k, m.body_id],
-                organisation_id=org_map.get((k, m.organisation_id)),
-                member_id=person_map.get((k, m.member_id)),
-                substitute_id=person_map.get((k, m.substitute_id)),
-                position=m.position,
-                valid_from=m.valid_from,
-                valid_to=m.valid_to,
-                source=m.source,
-            )
-            for k in copies
-            for m in memberships
-        ]
-        Membership.objects.bulk_create(membership_copies, batch_size=BATCH_SIZE)
-
-    created.update(
-        organisations=len(org_copies),
-        people=len(person_copies),
-        groups=len(group_copies),
-        needs=len(need_copies),
-        memberships=len(membership_copies),
+            for group_id, area_id in area_links
+        ],
+        batch_size=BATCH_SIZE,
     )
-    return created
+    _bulk_copy(GroupNeed, needs, copies, lambda k, need: GroupNeed(
+        group_id=group_map[k, need.group_id], position=need.position, text=need.text))
+
+    # Memberships, history included.
+    membership_map = _bulk_copy(Membership, memberships, copies, lambda k, m: Membership(
+        body_id=group_map[k, m.body_id],
+        organisation_id=org_map.get((k, m.organisation_id)),
+        member_id=person_map.get((k, m.member_id)),
+        substitute_id=person_map.get((k, m.substitute_id)),
+        position=m.position,
+        valid_from=m.valid_from,
+        valid_to=m.valid_to,
+        source=m.source,
+    ))
+    return {"org": org_map, "person": person_map, "group": group_map,
+            "membership": membership_map, "name_tag": name_tag, "code_tag": code_tag}
+
+
+def _multiply_projects(copies, maps):
+    """Projects with their funding split, key activities, half-year reports and
+    linked measures. Copy k is implemented by copy k of the organisation; its
+    registration number keeps the programme's format and call, with a free
+    project number. Programmes, calls and the measures are shared."""
+    from projects.models import FundingSource, HalfYearReport, KeyActivity, Project
+
+    name_tag = maps["name_tag"]
+    projects = list(Project.objects.select_related("call__programme").order_by("pk"))
+    title_len = Project._meta.get_field("title").max_length
+    numbers = _RegistrationNumbers(Project.objects.values_list("registration_number", flat=True))
+    project_map = _bulk_copy(Project, projects, copies, lambda k, p: _clone(
+        p, k, {"implementer_id": maps["org"]},
+        registration_number=numbers(p),
+        title=_suffixed(p.title, name_tag(k), title_len),
+    ))
+    _copy_m2m(Project.measures.through, "project_id", project_map, copies)
+    remap = {"project_id": project_map}
+    for model in (FundingSource, KeyActivity):
+        _bulk_copy(model, list(model.objects.order_by("pk")), copies,
+                   lambda k, row: _clone(row, k, remap))
+    report_map = _bulk_copy(HalfYearReport, list(HalfYearReport.objects.order_by("pk")), copies,
+                            lambda k, row: _clone(row, k, remap))
+    return {"project": project_map, "half_year_report": report_map}
+
+
+def _multiply_indicators(copies, maps):
+    """Indicators with their values and the values' parts. Copy k gets the code
+    suffixed ("G05-2"), copy k of its responsible person and of its project;
+    plans, specific goals and territories are shared, so the plan's report
+    grows with the copies."""
+    from indicators.models import Indicator, IndicatorValue, IndicatorValuePart
+
+    name_tag, code_tag = maps["name_tag"], maps["code_tag"]
+    field = Indicator._meta.get_field
+    indicators = list(Indicator.objects.order_by("pk"))
+    indicator_map = _bulk_copy(Indicator, indicators, copies, lambda k, i: _clone(
+        i, k, {"responsible_id": maps["person"], "project_id": maps["project"]},
+        code=_suffixed(i.code, code_tag(k), field("code").max_length),
+        name=_suffixed(i.name, name_tag(k), field("name").max_length),
+    ))
+    _copy_m2m(Indicator.plans.through, "indicator_id", indicator_map, copies)
+    value_map = _bulk_copy(
+        IndicatorValue, list(IndicatorValue.objects.order_by("pk")), copies,
+        lambda k, v: _clone(v, k, {"indicator_id": indicator_map,
+                                   "half_year_report_id": maps["half_year_report"]}))
+    _bulk_copy(IndicatorValuePart, list(IndicatorValuePart.objects.order_by("pk")), copies,
+               lambda k, part: _clone(part, k, {"value_id": value_map}))
+    return {"indicator": indicator_map}
+
+
+def _multiply_meetings(copies, maps):
+    """Meetings (days, programme, attendance, minutes items, tasks, membership
+    changes, versions) and events. Copy k of a meeting is held by copy k of the
+    group, with copy k of the people and organisations, of its funding project
+    and of its next meeting; copy k of an event has its title suffixed."""
+    from meetings.models import (
+        Attendance,
+        Event,
+        Meeting,
+        MeetingDay,
+        MembershipChange,
+        MinutesItem,
+        MinutesVersion,
+        ProgrammeItem,
+        Task,
+    )
+
+    name_tag = maps["name_tag"]
+    person, org = maps["person"], maps["org"]
+    meetings = list(Meeting.objects.order_by("pk"))
+    meeting_map = _bulk_copy(Meeting, meetings, copies, lambda k, m: _clone(
+        m, k, {"body_id": maps["group"], "funding_project_id": maps["project"],
+               "recorded_by_id": person, "verified_by_id": person},
+        next_meeting_id=None,  # one-to-one: set below, once every copy exists
+    ))
+    linked = [(k, m) for k in copies for m in meetings if m.next_meeting_id]
+    Meeting.objects.bulk_update(
+        [Meeting(pk=meeting_map[k, m.pk], next_meeting_id=meeting_map[k, m.next_meeting_id])
+         for k, m in linked],
+        ["next_meeting"], batch_size=BATCH_SIZE,
+    )
+    in_meeting = {"meeting_id": meeting_map}
+    day_map = _bulk_copy(MeetingDay, list(MeetingDay.objects.order_by("pk")), copies,
+                         lambda k, row: _clone(row, k, in_meeting))
+    programme = list(ProgrammeItem.objects.order_by("pk"))
+    programme_map = _bulk_copy(ProgrammeItem, programme, copies, lambda k, row: _clone(
+        row, k, {**in_meeting, "day_id": day_map, "presenter_id": person}, parent_id=None))
+    ProgrammeItem.objects.bulk_update(
+        [ProgrammeItem(pk=programme_map[k, row.pk], parent_id=programme_map[k, row.parent_id])
+         for k in copies for row in programme if row.parent_id],
+        ["parent"], batch_size=BATCH_SIZE,
+    )
+    _bulk_copy(Attendance, list(Attendance.objects.order_by("pk")), copies,
+               lambda k, row: _clone(row, k, {**in_meeting, "person_id": person,
+                                              "organisation_id": org}))
+    item_map = _bulk_copy(MinutesItem, list(MinutesItem.objects.order_by("pk")), copies,
+                          lambda k, row: _clone(row, k, in_meeting))
+    _bulk_copy(Task, list(Task.objects.order_by("pk")), copies, lambda k, row: _clone(
+        row, k, {**in_meeting, "item_id": item_map, "owner_person_id": person,
+                 "owner_organisation_id": org, "closed_at_meeting_id": meeting_map}))
+    _bulk_copy(MembershipChange, list(MembershipChange.objects.order_by("pk")), copies,
+               lambda k, row: _clone(row, k, {
+                   **in_meeting, "item_id": item_map, "organisation_id": org,
+                   "member_id": person, "substitute_id": person,
+                   "membership_id": maps["membership"]}))
+    _bulk_copy(MinutesVersion, list(MinutesVersion.objects.order_by("pk")), copies,
+               lambda k, row: _clone(row, k, in_meeting))
+    title_len = Event._meta.get_field("title").max_length
+    _bulk_copy(Event, list(Event.objects.order_by("pk")), copies, lambda k, e: _clone(
+        e, k, title=_suffixed(e.title, name_tag(k), title_len)))
 
 
 def create_base_set(groups=4, members_per_group=4):

@@ -11,7 +11,11 @@ multiply the data up to it (bench.generate.multiply) and request every page
 through django.test.Client: one warm-up request, two requests under
 CaptureQueriesContext for the query count (which must agree), then `--repeat`
 timed requests. Server time is the in-process request time (middleware, view,
-template, serialisation; no network, no gunicorn).
+template, serialisation; no network, no gunicorn). Anonymous indicator pages
+are measured as a page-cache miss (the namespace invalidated before every
+request) and as a hit; officers bypass the cache. After the last factor,
+cached indicator pages are timed against static files, in process and through
+gunicorn (bench.serving).
 
 Output: a table on stdout, bench/results/latest.json (gitignored) and the
 results table in bench/README.md between the results markers. Exits with
@@ -42,21 +46,21 @@ DB_NAME = os.environ.get("BENCH_DATABASE_NAME", "portal_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
 
 
-def recreate_database():
+def recreate_database(name=DB_NAME):
     """Drop and create the benchmark database (before Django is set up)."""
     import psycopg
     from psycopg import sql
 
-    if not DB_NAME.startswith("portal_bench"):
-        raise SystemExit(f"refusing to drop {DB_NAME!r}: the bench database must be portal_bench*")
+    if not name.startswith("portal_bench"):
+        raise SystemExit(f"refusing to drop {name!r}: the bench database must be portal_bench*")
     with psycopg.connect(f"{DB_SERVER}/postgres", autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(DB_NAME)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DB_NAME)))
+            sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def setup_django():
-    os.environ["DATABASE_URL"] = f"{DB_SERVER}/{DB_NAME}"
+def setup_django(name=DB_NAME):
+    os.environ["DATABASE_URL"] = f"{DB_SERVER}/{name}"
     os.environ["REDIS_URL"] = REDIS_URL
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     import logging
@@ -77,11 +81,19 @@ def setup_django():
 
 
 def pick_targets():
-    """The objects whose detail pages are measured: the base group, organisation
-    and person with the most memberships. Picked once, at 1x, and kept."""
+    """The objects whose detail pages are measured, picked once at 1x (the
+    richest of each kind a visitor may see) and kept: the base group,
+    organisation and person with the most memberships; the public indicator
+    with the most values and parts; the published project with the most
+    funding lines, key activities, measures, indicators and reports; the
+    meeting with published minutes with the most programme items,
+    attendance, minutes items and tasks."""
     from django.db.models import Count
 
+    from indicators.models import Indicator
+    from meetings.models import Meeting
     from planning.models import Organisation, Person, WorkingGroup
+    from projects.models import Project
 
     group = WorkingGroup.objects.annotate(n=Count("memberships")).order_by("-n", "pk").first()
     organisation = (
@@ -96,28 +108,104 @@ def pick_targets():
         .order_by("-n", "pk")
         .first()
     )
-    return {"group": group, "organisation": organisation, "person": person}
+    public_indicators = Indicator.objects.public().values("pk")
+    indicator = (
+        Indicator.objects.filter(pk__in=public_indicators)
+        .annotate(n=Count("values", distinct=True) + Count("values__parts", distinct=True))
+        .order_by("-n", "pk")
+        .first()
+    )
+    project = (
+        Project.objects.published()
+        .annotate(n=Count("funding", distinct=True) + Count("key_activities", distinct=True)
+                  + Count("measures", distinct=True) + Count("indicators", distinct=True)
+                  + Count("reports", distinct=True))
+        .order_by("-n", "pk")
+        .first()
+    )
+    meeting = (
+        Meeting.objects.published()
+        .annotate(n=Count("programme", distinct=True) + Count("attendance", distinct=True)
+                  + Count("items", distinct=True) + Count("tasks", distinct=True))
+        .order_by("-n", "pk")
+        .first()
+    )
+    return {"group": group, "organisation": organisation, "person": person,
+            "indicator": indicator, "project": project, "meeting": meeting}
+
+
+# Anonymous indicator pages come from the whole-page cache (core.pagecache).
+# Each is measured twice for anonymous readers: as a cache miss (the namespace
+# invalidated before every request, so the page is rendered and stored) and as
+# a cache hit; officers always bypass the cache (signed in).
+MISS, HIT = "miss", "hit"
+INDICATOR_CACHE = "indicators"
+
+
+def _page(name, path, role="public", cache=None):
+    return {"name": name, "path": path, "role": role, "cache": cache}
 
 
 def pages(targets):
-    """(name, path, role) of every measured page; role is 'public' or 'officer'."""
+    """Every measured page: name, path, role ('public' or 'officer') and, for
+    page-cached anonymous pages, the cache state measured ('miss' or 'hit')."""
     from django.urls import reverse
 
     group, organisation, person = targets["group"], targets["organisation"], targets["person"]
-    return [
-        ("home", reverse("core:home"), "public"),
-        ("organisation list", reverse("planning:organisation_list"), "public"),
-        ("group list", reverse("planning:group_list"), "public"),
-        ("people list", reverse("planning:person_list"), "officer"),
-        ("organisations.json", reverse("core:dataset_json", args=["organisations"]), "public"),
-        ("working-groups.json", reverse("core:dataset_json", args=["working-groups"]), "public"),
-        ("working-groups.csv", reverse("core:dataset_csv", args=["working-groups"]), "public"),
-        ("group detail", reverse("planning:group_detail", args=[group.code]), "public"),
-        ("group detail", reverse("planning:group_detail", args=[group.code]), "officer"),
-        ("organisation detail",
-         reverse("planning:organisation_detail", args=[organisation.pk]), "public"),
-        ("person detail", reverse("planning:person_detail", args=[person.pk]), "officer"),
+    indicator, project, meeting = targets["indicator"], targets["project"], targets["meeting"]
+
+    def dataset(slug, fmt="json"):
+        return reverse(f"core:dataset_{fmt}", args=[slug])
+
+    result = [
+        _page("home", reverse("core:home")),
+        _page("organisation list", reverse("planning:organisation_list")),
+        _page("group list", reverse("planning:group_list")),
+        _page("people list", reverse("planning:person_list"), "officer"),
+        _page("organisations.json", dataset("organisations")),
+        _page("working-groups.json", dataset("working-groups")),
+        _page("working-groups.csv", dataset("working-groups", "csv")),
+        _page("group detail", reverse("planning:group_detail", args=[group.code])),
+        _page("group detail", reverse("planning:group_detail", args=[group.code]), "officer"),
+        _page("organisation detail",
+              reverse("planning:organisation_detail", args=[organisation.pk])),
+        _page("person detail", reverse("planning:person_detail", args=[person.pk]), "officer"),
     ]
+    if indicator is not None:
+        indicator_list = reverse("indicators:list")
+        indicator_detail = reverse("indicators:detail", args=[indicator.code])
+        result += [
+            _page("indicator list", indicator_list, cache=MISS),
+            _page("indicator list", indicator_list, cache=HIT),
+            _page("indicator list", indicator_list, "officer"),
+            _page("indicator detail", indicator_detail, cache=MISS),
+            _page("indicator detail", indicator_detail, cache=HIT),
+            _page("indicator detail", indicator_detail, "officer"),
+            _page("indicators.json", dataset("indicators")),
+            _page("indicator-values.csv", dataset("indicator-values", "csv")),
+        ]
+    if project is not None:
+        project_detail = reverse("projects:project_detail", args=[project.pk])
+        result += [
+            _page("project list", reverse("projects:list")),
+            _page("project list", reverse("projects:list"), "officer"),
+            _page("project totals", reverse("projects:project_totals")),
+            _page("project detail", project_detail),
+            _page("project detail", project_detail, "officer"),
+            _page("projects.json", dataset("projects")),
+        ]
+    if meeting is not None:
+        meeting_detail = reverse("meetings:detail", args=[meeting.pk])
+        result += [
+            _page("meeting list", reverse("meetings:list")),
+            _page("event list", reverse("meetings:events")),
+            _page("meeting detail", meeting_detail),
+            _page("meeting detail", meeting_detail, "officer"),
+            _page("meetings dashboard", reverse("meetings:dashboard"), "officer"),
+            _page("calendar.ics", reverse("meetings:calendar")),
+            _page("meetings.json", dataset("meetings")),
+        ]
+    return result
 
 
 def make_clients():
@@ -136,31 +224,46 @@ def make_clients():
     return {"public": Client(), "officer": officer_client}
 
 
-def _get(client, path):
+def _get(client, path, cache=None):
     response = client.get(path)
     if response.status_code != 200:
         raise SystemExit(f"GET {path} answered {response.status_code}, expected 200")
+    if cache is not None and response.get("X-Page-Cache") != cache:
+        raise SystemExit(f"GET {path}: expected a page-cache {cache}, "
+                         f"got X-Page-Cache: {response.get('X-Page-Cache')!r}")
     # Consume a streaming body inside the measurement: its queries run here.
     body = b"".join(response.streaming_content) if response.streaming else response.content
     return len(body)
 
 
-def measure(client, path, repeat):
+def _before_request(cache):
+    """A cache miss is forced by invalidating the indicator pages' namespace
+    (one Redis INCR, outside the timed and counted part)."""
+    if cache == MISS:
+        from core import pagecache
+
+        pagecache.invalidate(INDICATOR_CACHE)
+
+
+def measure(client, path, repeat, cache=None):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    _get(client, path)  # warm-up: URL resolver, template loader, content types
+    _before_request(cache)
+    _get(client, path)  # warm-up: URL resolver, template loader, content types; fills the cache
     counts = []
     for _ in range(2):
+        _before_request(cache)
         with CaptureQueriesContext(connection) as ctx:
-            size = _get(client, path)
+            size = _get(client, path, cache)
         counts.append(len(ctx.captured_queries))
     if counts[0] != counts[1]:
         raise SystemExit(f"GET {path}: query count not stable between requests: {counts}")
     times = []
     for _ in range(repeat):
+        _before_request(cache)
         started = time.perf_counter()
-        _get(client, path)
+        _get(client, path, cache)
         times.append((time.perf_counter() - started) * 1000)
     times.sort()
     p95 = times[max(0, math.ceil(0.95 * len(times)) - 1)]
@@ -176,7 +279,11 @@ def measure(client, path, repeat):
 
 
 def _label(page):
-    return f"{page['name']} ({page['role']})" if page["role"] != "public" else page["name"]
+    if page["role"] != "public":
+        return f"{page['name']} ({page['role']})"
+    if page.get("cache"):
+        return f"{page['name']} (cache {page['cache']})"
+    return page["name"]
 
 
 def markdown_table(result):
@@ -201,10 +308,21 @@ def markdown_table(result):
         "",
         f"Data — {data_line}. Seed: {result['base']}. "
         f"Multiplying to {factors[-1]}× took {result['multiply_seconds'][str(factors[-1])]} s.",
-        f"Run {result['generated_at']} on {result['machine']['cpus']} CPU cores, "
+        f"Run {result['generated_at']} on {result['machine']['cpus']} CPU cores "
+        f"(load average {result['machine'].get('load', '?')} at the start), "
         f"Python {result['machine']['python']}, {result['machine']['postgres']}; "
         f"{result['repeat']} timed requests per page and factor.",
     ]
+    if "static_comparison" in result:
+        from bench import serving
+
+        lines += [
+            "",
+            f"**Cached indicator pages against static files** (at "
+            f"{result['static_comparison']['factor']}× data):",
+            "",
+            serving.markdown(result["static_comparison"]),
+        ]
     return "\n".join(lines)
 
 
@@ -245,6 +363,7 @@ def machine_info():
         version = cursor.fetchone()[0].split()[0]
     return {
         "cpus": os.cpu_count(),
+        "load": f"{os.getloadavg()[0]:.1f}",
         "python": platform.python_version(),
         "postgres": f"PostgreSQL {version}",
         "platform": platform.platform(),
@@ -260,6 +379,8 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per page (30)")
     parser.add_argument("--factors", default="1,100", help="data factors, ascending (1,100)")
     parser.add_argument("--no-readme", action="store_true", help="do not update bench/README.md")
+    parser.add_argument("--static-repeat", type=int, default=200,
+                        help="requests per URL for cached pages vs static files (200; 0: skip)")
     args = parser.parse_args(argv)
     factors = sorted({int(f) for f in args.factors.split(",")})
     if factors[0] != 1:
@@ -291,7 +412,7 @@ def main(argv=None):
         "base": base,
         "data": {},
         "multiply_seconds": {},
-        "pages": [{"name": n, "path": p, "role": r, "by_factor": {}} for n, p, r in page_list],
+        "pages": [{**page, "by_factor": {}} for page in page_list],
     }
 
     base_counts = generate.counts()
@@ -316,11 +437,25 @@ def main(argv=None):
         print(f"Measuring at {factor}x: {result['data'][str(factor)]}")
         for page in result["pages"]:
             page["by_factor"][str(factor)] = measure(
-                clients[page["role"]], page["path"], args.repeat
+                clients[page["role"]], page["path"], args.repeat, page["cache"]
             )
 
     for page in result["pages"]:
         page["queries_equal"] = len({m["queries"] for m in page["by_factor"].values()}) == 1
+
+    if args.static_repeat and targets["indicator"] is not None:
+        from django.urls import reverse
+
+        from bench import serving
+        from indicators.models import Indicator
+
+        code = "G05" if Indicator.objects.filter(code="G05").exists() else targets[
+            "indicator"].code
+        print(f"Cached indicator pages vs static files at {factors[-1]}x")
+        result["static_comparison"] = serving.compare(
+            [reverse("indicators:list"), reverse("indicators:detail", args=[code])],
+            repeat=args.static_repeat)
+        result["static_comparison"]["factor"] = factors[-1]
 
     RESULTS_DIR.mkdir(exist_ok=True)
     (RESULTS_DIR / "latest.json").write_text(
@@ -328,6 +463,11 @@ def main(argv=None):
     )
     print()
     print(text_table(result))
+    if "static_comparison" in result:
+        from bench import serving
+
+        print()
+        print(serving.markdown(result["static_comparison"]))
     print(f"\nWrote {RESULTS_DIR / 'latest.json'}")
     if not args.no_readme and update_readme(markdown_table(result)):
         print(f"Updated {README}")

@@ -28,6 +28,10 @@ class ReportJobTask(Task):
 
 @shared_task(
     bind=True, base=ReportJobTask, name="reports.render_report_job",
+    # The job row is the result. Without a result backend to reach, a request
+    # made while Redis is down fails to send in under a second (and stays
+    # queued for the requeue) instead of retrying the backend for ~20 s.
+    ignore_result=True,
     acks_late=True, reject_on_worker_lost=True,
     autoretry_for=TRANSIENT, retry_backoff=5, retry_backoff_max=300, retry_jitter=True,
     max_retries=5, soft_time_limit=600, time_limit=660,

@@ -1,0 +1,160 @@
+"""Cached indicator pages against static files, for bench.run.
+
+The public indicator pages are served to anonymous readers from the whole-page
+cache (core.pagecache). How close is a cache hit to a static file? Both are
+requested the same way, alternately, and timed:
+
+* **in process**: `django.test.Client`, the whole middleware stack; the
+  static file is answered by WhiteNoise's middleware (third in the stack),
+  the page by the page-cache decorator after every middleware;
+* **through gunicorn** (2 sync workers on 127.0.0.1, the bench's database and
+  Redis): one new HTTP/1.1 connection per request with `http.client`, timed
+  from connect to the last byte - what a reader's browser would see, minus
+  the network.
+
+Reported: median and 95th percentile per URL, and the ratio of each page's
+median to each static file's median.
+"""
+
+import contextlib
+import http.client
+import math
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = int(os.environ.get("BENCH_PORT", "8124"))
+STATIC_FILES = ["/static/css/portal.css", "/static/vendor/htmx/htmx.min.js"]
+
+
+def _summary(times):
+    times = sorted(times)
+    return {
+        "median_ms": round(statistics.median(times), 2),
+        "p95_ms": round(times[max(0, math.ceil(0.95 * len(times)) - 1)], 2),
+    }
+
+
+def _round_robin(paths, repeat, fetch):
+    """Time `fetch(path)` `repeat` times per path, the paths interleaved so that
+    noise from the rest of the machine falls on all of them alike."""
+    times = {path: [] for path in paths}
+    sizes = {}
+    for _ in range(repeat):
+        for path in paths:
+            started = time.perf_counter()
+            sizes[path], cache = fetch(path)
+            times[path].append((time.perf_counter() - started) * 1000)
+            if path not in STATIC_FILES and cache != "hit":
+                raise SystemExit(f"GET {path}: expected a page-cache hit, got {cache!r}")
+    return {path: {**_summary(times[path]), "bytes": sizes[path]} for path in paths}
+
+
+def in_process(pages, repeat):
+    from django.test import Client
+
+    client = Client()
+
+    def fetch(path):
+        response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {path} answered {response.status_code}")
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        return len(body), response.get("X-Page-Cache")
+
+    paths = [*pages, *STATIC_FILES]
+    for path in paths:  # warm-up; fills the page cache
+        for _ in range(3):
+            fetch(path)
+    return _round_robin(paths, repeat, fetch)
+
+
+def _http_get(path):
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise SystemExit(f"GET {path} through gunicorn answered {response.status}")
+        return len(body), response.getheader("X-Page-Cache")
+    finally:
+        connection.close()
+
+
+def through_gunicorn(pages, repeat):
+    env = {**os.environ, "LOG_LEVEL": "CRITICAL"}
+    server = subprocess.Popen(  # noqa: S603 - fixed argv
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "2",
+         "--bind", f"127.0.0.1:{PORT}", "--log-level", "critical"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(150):
+            if server.poll() is not None:
+                raise SystemExit("gunicorn exited at start")
+            try:
+                _http_get(STATIC_FILES[0])
+                break
+            except (ConnectionError, OSError):
+                time.sleep(0.2)
+        else:
+            raise SystemExit("gunicorn did not start")
+        paths = [*pages, *STATIC_FILES]
+        for path in paths:  # warm both workers
+            for _ in range(10):
+                _http_get(path)
+        return _round_robin(paths, repeat, _http_get)
+    finally:
+        server.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            server.wait(timeout=30)
+        # gunicorn's workers too, should the master not have taken them down
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def compare(pages, repeat=200):
+    """{'in process': {...}, 'gunicorn': {...}, 'ratios': {...}} for the page
+    paths (anonymous cache hits) against STATIC_FILES."""
+    result = {"pages": list(pages), "static": STATIC_FILES, "repeat": repeat,
+              "in process": in_process(pages, repeat),
+              "gunicorn": through_gunicorn(pages, repeat)}
+    result["ratios"] = {
+        where: {page: {static: round(result[where][page]["median_ms"]
+                                     / result[where][static]["median_ms"], 2)
+                       for static in STATIC_FILES}
+                for page in pages}
+        for where in ("in process", "gunicorn")
+    }
+    return result
+
+
+def markdown(result):
+    lines = [
+        "| URL | size | in process median / p95 ms | through gunicorn median / p95 ms |",
+        "|---|---|---|---|",
+    ]
+    for path in [*result["pages"], *result["static"]]:
+        what = "cached page" if path in result["pages"] else "static file"
+        a, b = result["in process"][path], result["gunicorn"][path]
+        lines.append(f"| `{path}` ({what}) | {a['bytes'] / 1024:.1f} kB | "
+                     f"{a['median_ms']:.2f} / {a['p95_ms']:.2f} | "
+                     f"{b['median_ms']:.2f} / {b['p95_ms']:.2f} |")
+    lines += ["", "| cached page ÷ static file (medians) | in process | through gunicorn |",
+              "|---|---|---|"]
+    for page in result["pages"]:
+        for static in result["static"]:
+            lines.append(f"| `{page}` ÷ `{static}` | "
+                         f"**{result['ratios']['in process'][page][static]:.2f}** | "
+                         f"**{result['ratios']['gunicorn'][page][static]:.2f}** |")
+    lines += ["", f"{result['repeat']} requests per URL and way, interleaved; anonymous "
+              "reader, every page answer checked to be a cache hit (`X-Page-Cache: hit`)."]
+    return "\n".join(lines)
