@@ -141,6 +141,7 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
         f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     )
     env["REDIS_URL"] = settings.REDIS_URL
+    env["PORTAL_TEST_REDIS_MAPPED"] = "1"  # config/settings/test.py: already per process
     # The worker's output goes to a file: a pipe nobody reads fills up and
     # blocks the worker mid-task.
     log_path = tmp_path_factory.mktemp("celery") / "worker.log"

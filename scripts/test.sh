@@ -19,4 +19,6 @@ export REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/5}
 
 .venv/bin/python manage.py makemigrations --check --dry-run -v1
 bash scripts/check_deploy.sh
-.venv/bin/python -m pytest "$@"
+# Two processes (pytest-xdist): each with its own test database, Redis
+# database and MEDIA_ROOT (config/settings/test.py). PYTEST_WORKERS=0 runs in one.
+.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"

@@ -1,5 +1,7 @@
 """Tests run against real PostgreSQL and Redis (see .ci/run)."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -9,6 +11,19 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/portal")
 }
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/5")
+
+# pytest-xdist runs the suite in several processes. Each gets its own test
+# database (pytest-django), and here its own Redis database (cache, broker,
+# Celery queue of its worker) and its own MEDIA_ROOT, so that no process clears,
+# consumes or overwrites what another one relies on. A Celery worker started by
+# a test inherits the mapping already done (PORTAL_TEST_REDIS_MAPPED).
+_XDIST = os.environ.get("PYTEST_XDIST_WORKER", "")
+_XDIST_INDEX = int(_XDIST[2:]) if _XDIST.startswith("gw") and _XDIST[2:].isdigit() else 0
+if _XDIST_INDEX and not env.bool("PORTAL_TEST_REDIS_MAPPED", default=False):
+    _base, _, _db = REDIS_URL.rpartition("/")
+    REDIS_URL = f"{_base}/{(int(_db or 0) + _XDIST_INDEX) % 16}"
+if _XDIST:
+    MEDIA_ROOT = MEDIA_ROOT / f"test-{_XDIST}"  # noqa: F405
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -31,6 +31,7 @@ def _start_worker(log_path):
         DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
                      f"{db['PORT'] or 5432}/{db['NAME']}",
         REDIS_URL=settings.REDIS_URL,
+        PORTAL_TEST_REDIS_MAPPED="1",
         CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT),
     )
     log = open(log_path, "ab")  # noqa: SIM115 - the process owns it until it ends
