@@ -1,18 +1,14 @@
 """Property-based posts to every indicator form: never a 500, and a refused
 form saves nothing (FORM_FUZZ_EXAMPLES, default 1000 per form)."""
 
-import os
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.fuzz import fuzz_form
 from tests.indicators.factories import IndicatorFactory, region, year_value
 from tests.planning.factories import PlanFactory
-
-EXAMPLES = int(os.environ.get("FORM_FUZZ_EXAMPLES", "1000"))
 
 INDICATOR_FIELDS = [
     "version", "code", "name", "national_code", "kind", "unit", "unit_label", "definition",
@@ -45,9 +41,6 @@ values = st.one_of(
 )
 
 
-def _counts():
-    return {m._meta.label: m._base_manager.count()
-            for m in apps.get_models() if m._meta.app_label in {"indicators", "core"}}
 
 
 @pytest.fixture
@@ -65,18 +58,4 @@ def test_no_input_makes_an_indicator_form_fail_or_half_save(client, officer, wor
     url = reverse(f"indicators:{form}", args=args(world))
     client.force_login(officer)
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                     HealthCheck.too_slow])
-    @given(data=st.dictionaries(st.sampled_from(fields), values, max_size=len(fields)))
-    def post(data):
-        before = _counts()
-        response = client.post(url, data)
-        assert response.status_code in (200, 302, 409), (form, data, response.status_code)
-        after = _counts()
-        if response.status_code != 302:
-            assert after == before, f"refused form changed data: {form} {data}"
-        else:
-            assert after["core.AuditEntry"] > before["core.AuditEntry"], "save without audit"
-
-    post()
+    fuzz_form(client, url, fields, values, app_labels={"indicators"}, label=form)
