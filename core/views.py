@@ -16,6 +16,14 @@ from .exports import EXPORT_FORMATS, csv_response, table_response
 from .health import worker_heartbeat_age_seconds
 
 
+def deny(request):
+    """The answer to a request its user may not make: anonymous visitors go to
+    the login page, signed-in users get 403."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied
+
+
 class RuleRequiredMixin:
     """Gate a view with a rule from accounts.permissions. A rule without an
     object takes (user); with `rule_on_object`, (user, object). Anonymous
@@ -32,9 +40,7 @@ class RuleRequiredMixin:
             else:
                 allowed = rule(request.user)
             if not allowed:
-                if not request.user.is_authenticated:
-                    return redirect_to_login(request.get_full_path())
-                raise PermissionDenied
+                return deny(request)
         return super().dispatch(request, *args, **kwargs)
 
     def get_permission_object(self):

@@ -124,16 +124,12 @@ class ValueForm(forms.Form):
         except ParseError as error:
             raise ValidationError(str(error)) from None
         labels = self.indicator.part_labels
-        if self.parsed.is_composite and len(self.parsed.parts) != len(labels):
-            if labels:
-                raise ValidationError(_(
-                    "This indicator has %(count)d parts (%(labels)s); write all of them "
-                    "separated by “/”.") % {"count": len(labels), "labels": " / ".join(labels)})
-            raise ValidationError(_("This indicator is not composite: write a single value."))
-        if labels and self.parsed.available and not self.parsed.is_composite:
+        if self.parsed.available and labels and len(self.parsed.parts) != len(labels):
             raise ValidationError(_(
                 "This indicator has %(count)d parts (%(labels)s); write all of them "
                 "separated by “/”.") % {"count": len(labels), "labels": " / ".join(labels)})
+        if self.parsed.is_composite and not labels:
+            raise ValidationError(_("This indicator is not composite: write a single value."))
         return text
 
     def service_kwargs(self):

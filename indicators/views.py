@@ -16,8 +16,7 @@ import json
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -28,7 +27,7 @@ from django.views.generic import FormView, TemplateView, View
 from accounts import permissions
 from core.audit import audit_entries_for
 from core.exports import csv_response, xlsx_response
-from core.views import ServiceFormMixin, TableListView
+from core.views import ServiceFormMixin, TableListView, deny
 
 from . import services
 from .charts import render_svg
@@ -195,22 +194,13 @@ def indicator_download(request, code, fmt):
 # --- Officers and implementers -------------------------------------------------------------
 
 
-class _Gate:
-    """Anonymous → login; signed in without the right → 403."""
-
-    def deny(self):
-        if not self.request.user.is_authenticated:
-            return redirect_to_login(self.request.get_full_path())
-        raise PermissionDenied
-
-
-class IndicatorCreateView(_Gate, ServiceFormMixin, FormView):
+class IndicatorCreateView(ServiceFormMixin, FormView):
     template_name = "components/form_page.html"
     form_class = IndicatorForm
 
     def dispatch(self, request, *args, **kwargs):
         if not permissions.can_edit_indicator(request.user):
-            return self.deny()
+            return deny(request)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -227,14 +217,14 @@ class IndicatorCreateView(_Gate, ServiceFormMixin, FormView):
         return self.object.get_absolute_url()
 
 
-class IndicatorUpdateView(_Gate, ServiceFormMixin, FormView):
+class IndicatorUpdateView(ServiceFormMixin, FormView):
     template_name = "components/form_page.html"
     form_class = IndicatorForm
 
     def dispatch(self, request, *args, **kwargs):
         self.indicator = get_object_or_404(Indicator, code=kwargs["code"])
         if not permissions.can_edit_indicator(request.user, self.indicator):
-            return self.deny()
+            return deny(request)
         # The form writes into its instance while validating: keep what was saved.
         self.saved_code = self.indicator.code
         return super().dispatch(request, *args, **kwargs)
@@ -259,7 +249,7 @@ class IndicatorUpdateView(_Gate, ServiceFormMixin, FormView):
         return self.object.get_absolute_url()
 
 
-class ValueFormView(_Gate, FormView):
+class ValueFormView(FormView):
     """Add a value (no pk) or correct one (pk): officers for any indicator,
     implementers for their own."""
 
@@ -269,7 +259,7 @@ class ValueFormView(_Gate, FormView):
     def dispatch(self, request, *args, **kwargs):
         self.indicator = get_object_or_404(Indicator, code=kwargs["code"])
         if not permissions.can_report_indicator(request.user, self.indicator):
-            return self.deny()
+            return deny(request)
         self.value = None
         if "pk" in kwargs:
             self.value = get_object_or_404(IndicatorValue, pk=kwargs["pk"],
@@ -336,13 +326,13 @@ class ValueFormView(_Gate, FormView):
         return HttpResponseRedirect(self.indicator.get_absolute_url())
 
 
-class ValueDeleteView(_Gate, View):
+class ValueDeleteView(View):
     http_method_names = ["get", "post"]
 
     def dispatch(self, request, *args, **kwargs):
         self.indicator = get_object_or_404(Indicator, code=kwargs["code"])
         if not permissions.can_edit_indicator(request.user, self.indicator):
-            return self.deny()
+            return deny(request)
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         return super().dispatch(request, *args, **kwargs)

@@ -450,15 +450,19 @@ class AmendView(MeetingMixin, ServiceFormMixin, FormView):
 # --- Outputs ----------------------------------------------------------------------------
 
 
+def minutes_pdf_html(meeting, *, internal=False):
+    """The minutes' HTML, for this page's PDF and the report runs."""
+    with_previous(meeting)
+    doc = minutes_document(meeting, include_minutes=True, internal=internal)
+    return render_to_string("meetings/minutes_pdf.html", {"doc": doc})
+
+
 class MinutesPdfView(MeetingMixin, View):
     def get(self, request, *args, **kwargs):
         from reports.rendering import html_to_pdf
 
         internal = permissions.can_view_meeting_internals(request.user, self.meeting)
-        with_previous(self.meeting)
-        doc = minutes_document(self.meeting, include_minutes=True, internal=internal)
-        html = render_to_string("meetings/minutes_pdf.html", {"doc": doc}, request=request)
-        pdf = html_to_pdf(html)
+        pdf = html_to_pdf(minutes_pdf_html(self.meeting, internal=internal))
         response = HttpResponse(pdf, content_type="application/pdf")
         day = self.meeting.starts_on.isoformat() if self.meeting.starts_on else "bez-data"
         response["Content-Disposition"] = (

@@ -106,6 +106,14 @@ class ProjectDetailView(DetailView):
         return context
 
 
+def project_card_html(project):
+    """The project card's HTML, for this page's PDF and the report runs."""
+    return render_to_string("projects/card_pdf.html", {
+        "project": project,
+        "indicators": selectors.project_indicators(project),
+    })
+
+
 class ProjectCardPdfView(View):
     """The project card as PDF, rendered now (the reports issue moves it
     behind a background job)."""
@@ -114,11 +122,8 @@ class ProjectCardPdfView(View):
         from reports.rendering import html_to_pdf
 
         project = visible_project_or_404(request.user, pk, selectors.project_detail_queryset())
-        html = render_to_string("projects/card_pdf.html", {
-            "project": project,
-            "indicators": selectors.project_indicators(project),
-        }, request=request)
-        response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+        response = HttpResponse(html_to_pdf(project_card_html(project)),
+                                content_type="application/pdf")
         name = project.registration_number.replace("/", "-").replace(".", "-")
         response["Content-Disposition"] = f'inline; filename="projekt-{name}.pdf"'
         return response

@@ -54,33 +54,26 @@ def _interim(parameters, progress):
 
 def _minutes(parameters, progress):
     """The public minutes, as the meeting's own PDF download renders them."""
-    from django.template.loader import render_to_string
-
-    from meetings.documents import minutes_document, with_previous
     from meetings.models import Meeting
+    from meetings.views import minutes_pdf_html
 
     meeting = Meeting.objects.filter(pk=parameters.get("meeting")).first()
     if meeting is None:
         raise ValidationError({"meeting": _("Unknown meeting.")})
     progress(30, _("Writing the minutes"))
-    with_previous(meeting)
-    doc = minutes_document(meeting, include_minutes=True, internal=False)
-    html = render_to_string("meetings/minutes_pdf.html", {"doc": doc})
-    return html, str(meeting), f"minutes-{meeting.pk}.pdf"
+    return minutes_pdf_html(meeting), str(meeting), f"minutes-{meeting.pk}.pdf"
 
 
 def _project_card(parameters, progress):
-    from django.template.loader import render_to_string
-
     from projects import selectors
+    from projects.views import project_card_html
+
     project = selectors.project_detail_queryset().filter(
         registration_number=parameters.get("project")).first()
     if project is None:
         raise ValidationError({"project": _("Unknown project.")})
     progress(30, _("Writing the project card"))
-    html = render_to_string("projects/card_pdf.html", {
-        "project": project, "indicators": selectors.project_indicators(project)})
-    return (html, project.title,
+    return (project_card_html(project), project.title,
             f"project-{project.registration_number.replace('/', '-').replace('.', '-')}.pdf")
 
 

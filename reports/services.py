@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -171,9 +172,9 @@ def report_jobs_requeue(*, now=None) -> int:
     """Send again the queued jobs no worker took: never sent (the broker was
     down) or sent too long ago."""
     now = now or timezone.now()
-    waiting = ReportJob.objects.filter(status=JobStatus.QUEUED).filter(
-        enqueued_at__isnull=True) | ReportJob.objects.filter(
-        status=JobStatus.QUEUED, enqueued_at__lt=now - REQUEUE_AFTER)
+    waiting = ReportJob.objects.filter(
+        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - REQUEUE_AFTER),
+        status=JobStatus.QUEUED)
     ids = list(waiting.values_list("pk", flat=True))
     for job_id in ids:
         _enqueue(job_id)

@@ -9,8 +9,7 @@
 """
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -20,7 +19,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from accounts import permissions
 from core.exports import XLSX_CONTENT_TYPE
-from core.views import ServiceFormMixin
+from core.views import RuleRequiredMixin, ServiceFormMixin
 from planning.models import Plan
 
 from . import services
@@ -28,16 +27,10 @@ from .forms import EvaluationTextForm, GlossaryTermForm, ReportRequestForm, Repo
 from .models import EvaluationText, GlossaryTerm, JobStatus, ReportJob, ReportSchedule
 
 
-class OfficersOnly:
-    """Anonymous → login, signed in without the role → 403, before anything
-    else (even a wrong method)."""
+class OfficersOnly(RuleRequiredMixin):
+    """Checked before anything else (even a wrong method)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not permissions.can_manage_reports(request.user):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    rule = staticmethod(permissions.can_manage_reports)
 
 
 class ArchiveView(TemplateView):

@@ -9,10 +9,13 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
+from core.health import HEARTBEAT_KEY
+from core.tasks import worker_heartbeat
 from reports import services
 from reports.models import JobStatus, ReportJob, ReportKind
 from reports.tasks import render_report_job, run_scheduled_report
@@ -63,7 +66,14 @@ def test_a_redelivered_task_makes_no_second_artifact(celery_worker_process, offi
     checksum, finished_at = job.checksum, job.finished_at
     render_report_job.delay(str(job.pk))  # a redelivery of the same message
     render_report_job.delay(str(job.pk))
-    time.sleep(3)
+    # The worker takes one message at a time, in order: once a heartbeat sent
+    # after them has run, both deliveries have been handled.
+    cache.delete(HEARTBEAT_KEY)
+    worker_heartbeat.delay()
+    deadline = time.monotonic() + 60
+    while cache.get(HEARTBEAT_KEY) is None:
+        assert time.monotonic() < deadline, "the worker never got past the redeliveries"
+        time.sleep(0.2)
     job.refresh_from_db()
     assert (job.status, job.checksum, job.finished_at) == (JobStatus.SUCCEEDED, checksum,
                                                            finished_at)
