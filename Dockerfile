@@ -23,11 +23,10 @@ RUN apt-get update \
 
 WORKDIR /app
 
-# Dependencies first, so that a code change does not reinstall them. The pins
-# live in the PEP 735 group "runtime" of pyproject.toml (pip >= 25.1 needed).
-COPY pyproject.toml ./
-RUN pip install --upgrade "pip>=25.1" \
-    && pip install --group runtime
+# Dependencies first, so that a code change does not reinstall them: exactly
+# the versions locked in requirements/runtime.txt, nothing for tests or lint.
+COPY requirements/runtime.txt requirements/runtime.txt
+RUN pip install --no-cache-dir -r requirements/runtime.txt
 
 COPY . .
 

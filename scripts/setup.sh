@@ -7,14 +7,22 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 
+# `setup.sh` installs what running needs (requirements/runtime.txt);
+# `setup.sh dev` adds the tests, lint and benchmarks (requirements/dev.txt).
+# Both files lock every package at an exact version (scripts/lock.sh).
+profile=${1:-runtime}
+case "$profile" in
+  runtime|dev) ;;
+  *) echo "usage: setup.sh [runtime|dev]" >&2; exit 2 ;;
+esac
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-stamp=.venv/.deps-$(sha256sum pyproject.toml | cut -c1-16)
+stamp=.venv/.deps-$profile-$(sha256sum "requirements/$profile.txt" | cut -c1-16)
 if [ ! -f "$stamp" ]; then
-  .venv/bin/python -m pip install --quiet --upgrade "pip>=25.1"
-  .venv/bin/python -m pip install --quiet --group runtime --group dev
-  rm -f .venv/.deps-* && touch "$stamp"
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -r "requirements/$profile.txt"
+  rm -f .venv/.deps-"$profile"-* && touch "$stamp"
 fi
 
 # WeasyPrint needs Pango; gettext compiles the translations.
