@@ -11,6 +11,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "request_id": getattr(record, "request_id", "-"),
+            "client_ip": getattr(record, "client_ip", "-"),
             "message": record.getMessage(),
         }
         status = getattr(record, "status_code", None)

@@ -1,9 +1,12 @@
+import functools
+import ipaddress
 import logging
 import re
 import uuid
 from contextvars import ContextVar
 
 _request_id: ContextVar[str] = ContextVar("request_id", default="-")
+_client_ip: ContextVar[str] = ContextVar("client_ip", default="-")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -19,10 +22,12 @@ class RequestIdMiddleware:
         request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
         token = _request_id.set(request_id)
+        ip_token = _client_ip.set(client_ip(request) or "-")
         try:
             response = self.get_response(request)
         finally:
             _request_id.reset(token)
+            _client_ip.reset(ip_token)
         response["X-Request-ID"] = request_id
         return response
 
@@ -30,6 +35,7 @@ class RequestIdMiddleware:
 class RequestIdLogFilter(logging.Filter):
     def filter(self, record):
         record.request_id = _request_id.get()
+        record.client_ip = _client_ip.get()
         return True
 
 
@@ -46,20 +52,54 @@ class SecurityHeadersMiddleware:
         return response
 
 
+def _networks(cidrs):
+    return tuple(ipaddress.ip_network(cidr.strip(), strict=False) for cidr in cidrs if cidr.strip())
+
+
+@functools.lru_cache(maxsize=8)
+def _trusted_networks(cidrs: tuple[str, ...]):
+    return _networks(cidrs)
+
+
+def _address(text):
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
 def client_ip(request):
-    """The client's address as the login lock sees it. Behind N trusted
-    proxies (settings.TRUSTED_PROXY_COUNT) it is the N-th address from the
-    right of X-Forwarded-For; entries further left are client-supplied and
-    could be forged, so they are never used."""
+    """The client's address, the one function the login lock, the throttles
+    and the logs use.
+
+    `X-Forwarded-For` is believed only when the request came from a proxy in
+    settings.TRUSTED_PROXIES (CIDRs, default none): then the entries are read
+    from the right, skipping further trusted proxies, and the first address
+    outside them is the client. Anything a client writes into the header
+    itself lies to the left of that and is never used."""
     from django.conf import settings
 
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [a for a in forwarded if a]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+    remote = request.META.get("REMOTE_ADDR", "")
+    trusted = _trusted_networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+    if not trusted:
+        return remote
+
+    def is_trusted(address):
+        return address is not None and any(address in network for network in trusted)
+
+    if not is_trusted(_address(remote)):
+        return remote
+    client = remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    for entry in reversed([e for e in (part.strip() for part in forwarded) if e]):
+        address = _address(entry)
+        if address is None:
+            # A malformed hop: the last address a trusted proxy vouched for stands.
+            return client
+        client = str(address)
+        if not is_trusted(address):
+            return client
+    return client
 
 
 class CzechFirstMiddleware:

@@ -236,7 +236,9 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 # Another administrator sees a device in the admin, never its secret.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Number of reverse proxies in front of the portal that append to X-Forwarded-For.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Reverse proxies (CIDRs) whose X-Forwarded-For is believed; none by default,
+# so that a client reaching gunicorn directly cannot pick its own address.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # --- Tables and lists --------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "components/table.html"
@@ -249,7 +251,8 @@ LOGGING = {
     "filters": {"request_id": {"()": "core.middleware.RequestIdLogFilter"}},
     "formatters": {
         "plain": {
-            "format": "%(asctime)s %(levelname)s %(name)s [req=%(request_id)s] %(message)s"
+            "format": "%(asctime)s %(levelname)s %(name)s "
+            "[req=%(request_id)s ip=%(client_ip)s] %(message)s"
         },
         "json": {"()": "core.logging.JsonFormatter"},
     },

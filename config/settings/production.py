@@ -24,8 +24,6 @@ CSRF_COOKIE_HTTPONLY = True
 EMBEDDED_DEMO = False
 LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")  # noqa: F405
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
-# Behind the TLS-terminating proxy of the docker-compose deployment.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 
 # Several web and worker machines share one Redis: no embedded fallback here.
 REDIS_URL = env("REDIS_URL")

@@ -65,7 +65,7 @@ def test_profile_lists_the_roles(client, manager_a):
 
 
 def test_lock_counts_the_client_behind_the_proxy_not_the_proxy(client, settings):
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
     UserFactory(username="urednice")
     for _ in range(5):
         client.post(reverse("accounts:login"), {"username": "urednice", "password": "x"},
@@ -75,6 +75,38 @@ def test_lock_counts_the_client_behind_the_proxy_not_the_proxy(client, settings)
                            {"username": "urednice", "password": PASSWORD},
                            HTTP_X_FORWARDED_FOR="203.0.113.9", REMOTE_ADDR="10.0.0.2")
     assert response.status_code == 302
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_lock(client, settings):
+    """The penetration test's reproduction: gunicorn reached directly, a new
+    X-Forwarded-For with every guess. With no trusted proxy configured the
+    header is not believed, so the address stays the same and the lock holds."""
+    UserFactory(username="urednice")
+    for attempt in range(15):
+        client.post(reverse("accounts:login"), {"username": "urednice", "password": "x"},
+                    HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}", REMOTE_ADDR="192.0.2.50")
+    response = client.post(reverse("accounts:login"),
+                           {"username": "urednice", "password": PASSWORD},
+                           HTTP_X_FORWARDED_FOR="203.0.113.99", REMOTE_ADDR="192.0.2.50")
+    assert response.status_code != 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_forged_hop_left_of_the_trusted_proxy_is_not_believed(client, settings):
+    """Behind a trusted proxy the client can still prepend entries of its own;
+    only the address the proxy appended counts."""
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
+    UserFactory(username="urednice")
+    for attempt in range(15):
+        client.post(reverse("accounts:login"), {"username": "urednice", "password": "x"},
+                    HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}, 203.0.113.5",
+                    REMOTE_ADDR="10.0.0.2")
+    response = client.post(reverse("accounts:login"),
+                           {"username": "urednice", "password": PASSWORD},
+                           HTTP_X_FORWARDED_FOR="198.51.100.200, 203.0.113.5",
+                           REMOTE_ADDR="10.0.0.2")
+    assert "_auth_user_id" not in client.session
+    assert response.status_code != 302
 
 
 @pytest.mark.django_db

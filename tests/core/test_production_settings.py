@@ -58,3 +58,26 @@ def test_production_responses_carry_hsts_csp_and_secure_cookies():
     assert json.loads(settings_dump.stdout.strip().splitlines()[-1]) == [
         False, True, True, True, True, "redis://127.0.0.1:6379/5"
     ]
+
+
+FORGED_LOGIN_PROBE = """
+import json, django
+django.setup()
+from core.middleware import client_ip
+from django.test import RequestFactory
+seen = set()
+for n in range(15):
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+                                   REMOTE_ADDR="192.0.2.50")
+    seen.add(client_ip(request))
+print(json.dumps(sorted(seen)))
+"""
+
+
+def test_production_believes_no_forwarded_address_by_default():
+    """With gunicorn reachable directly, a rotating X-Forwarded-For must not
+    give the client a new address per guess (the penetration test's bypass of
+    the login lock and the throttles)."""
+    result = _run(PRODUCTION_ENV, FORGED_LOGIN_PROBE)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == ["192.0.2.50"]
