@@ -1,8 +1,14 @@
 """CSV and XLSX downloads. Every text cell that a spreadsheet would read as a
-formula is neutralised, so an exported name like "=HYPERLINK(...)" stays text."""
+formula is neutralised, so an exported name like "=HYPERLINK(...)" stays text.
 
-import csv
+A CSV file is opened by spreadsheets with whatever separator the reader's
+locale uses (Czech Excel splits on ";", LibreOffice may choose "," or tab), and
+a separator inside a quoted field starts a new cell when the file is split on
+another one. So every text field is quoted, and every piece of it that a
+split on "," ";" or tab would turn into a cell of its own is neutralised too."""
+
 import io
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -14,9 +20,23 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+CSV_SEPARATORS = ",;\t"
+# A separator, optional blanks (spreadsheets trim them) and a formula trigger.
+_TRIGGER_AFTER_SEPARATOR = re.compile(r"([,;\t][ \u00a0]*)(?=[=+\-@\t\r])")
+
+
 def neutralise(value):
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
+    return value
+
+
+def neutralise_csv(value):
+    """`neutralise`, and also every piece after a separator, as each spreadsheet
+    would split the line."""
+    value = neutralise(value)
+    if isinstance(value, str):
+        value = _TRIGGER_AFTER_SEPARATOR.sub(r"\1'", value)
     return value
 
 
@@ -32,13 +52,20 @@ def _cell(value):
     return neutralise(str(value))
 
 
+def _csv_field(value):
+    value = _cell(value)
+    if isinstance(value, Decimal | int | float):
+        return str(value)
+    # Every text field quoted (Python 3.11's csv has no QUOTE_STRINGS, and
+    # QUOTE_NONNUMERIC would quote a Decimal as text), so no reader splits
+    # inside it on its own separator.
+    return '"' + neutralise_csv(value).replace('"', '""') + '"'
+
+
 def csv_bytes(header, rows):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([neutralise(h) for h in header])
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    return buffer.getvalue().encode("utf-8")
+    lines = [",".join(_csv_field(str(h)) for h in header)]
+    lines.extend(",".join(_csv_field(v) for v in row) for row in rows)
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def xlsx_bytes(header, rows, sheet_title="data"):

@@ -80,7 +80,7 @@ def test_detail_shows_chart_table_status_and_downloads(client):
         assert reverse("indicators:download", args=[indicator.code, fmt]) in html
     csv = client.get(reverse("indicators:download", args=[indicator.code, "csv"]))
     lines = csv.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("indicator_code,indicator,national_code,unit,territory")
+    assert lines[0].startswith('"indicator_code","indicator","national_code","unit","territory"')
     assert len(lines) == 5
 
 
