@@ -9,6 +9,10 @@ Pages carry a CSRF token (the language switch is a POST form). The stored copy
 has a placeholder instead; each reader gets their own token, so a cached page
 never shares one visitor's token with another.
 
+A page is keyed on the query parameters it understands, in a fixed order; a
+request carrying any other parameter (`?utm_source=…`) is redirected to the
+same page without it, so nobody can fill the cache with copies of one page.
+
 Only visitors without a session or messages cookie are served from the cache:
 anyone signed in, or with a pending message, gets a freshly rendered page. The
 cache fails open: if Redis is down, the page is rendered as if uncached."""
@@ -18,7 +22,7 @@ import re
 from functools import wraps
 
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
@@ -58,17 +62,42 @@ def _cacheable_request(request):
     return not any(name in request.COOKIES for name in _PERSONAL_COOKIES)
 
 
-def cache_public_page(namespace):
-    """Decorator for a view function (or `as_view()` result)."""
+def _canonical_query(request, params):
+    """The query string with only `params`, sorted, or None when the request
+    carries anything else."""
+    if any(name not in params for name in request.GET):
+        return None
+    query = QueryDict(mutable=True)
+    for name in sorted(request.GET):
+        query.setlist(name, sorted(request.GET.getlist(name)))
+    return query.urlencode()
+
+
+def _without_unknown(request, params):
+    query = QueryDict(mutable=True)
+    for name in request.GET:
+        if name in params:
+            query.setlist(name, request.GET.getlist(name))
+    encoded = query.urlencode()
+    return request.path + (f"?{encoded}" if encoded else "")
+
+
+def cache_public_page(namespace, params=()):
+    """Decorator for a view function (or `as_view()` result). `params` names
+    the query parameters the page understands (filters, `page`, `sort`)."""
+    params = frozenset(params)
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
+            query = _canonical_query(request, params)
+            if query is None:
+                return HttpResponseRedirect(_without_unknown(request, params))
             try:
                 key = (f"pagecache:{namespace}:{_generation(namespace)}:{get_language()}:"
-                       f"{request.get_full_path()}")
+                       f"{request.path}?{query}")
                 stored = cache.get(key)
             except Exception:  # noqa: BLE001 - fail open
                 logger.warning("page cache unavailable", exc_info=True)

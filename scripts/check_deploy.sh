@@ -7,6 +7,7 @@ out=$(DJANGO_SETTINGS_MODULE=config.settings.production \
   ALLOWED_HOSTS=portal.example.org \
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal \
   REDIS_URL=redis://127.0.0.1:6379/5 \
+  CACHE_URL=redis://127.0.0.1:6380/0 \
   LOG_LEVEL=WARNING \
   .venv/bin/python manage.py check --deploy --fail-level WARNING 2>&1) || { echo "$out"; exit 1; }
 echo "$out" | grep -v "^$"

@@ -135,10 +135,11 @@ STORAGES = {
 # --- Cache, Celery: Redis when REDIS_URL is set, embedded otherwise ----------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
+    CACHE_URL = env("CACHE_URL", default=REDIS_URL)
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": "portal",
         }
     }

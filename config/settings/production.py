@@ -27,10 +27,13 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.Ema
 
 # Several web and worker machines share one Redis: no embedded fallback here.
 REDIS_URL = env("REDIS_URL")
+# A Redis of its own, capped and evicting (docker-compose's `cache`): a full
+# cache must never refuse the broker's writes (core.checks warns if shared).
+CACHE_URL = env("CACHE_URL")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": CACHE_URL,
         "KEY_PREFIX": "portal",
     }
 }

@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "kp.example.org",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
     "REDIS_URL": "redis://127.0.0.1:6379/5",
+    "CACHE_URL": "redis://127.0.0.1:6379/5",
     "LOG_LEVEL": "CRITICAL",
 }
 
@@ -81,3 +82,17 @@ def test_production_believes_no_forwarded_address_by_default():
     result = _run(PRODUCTION_ENV, FORGED_LOGIN_PROBE)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == ["192.0.2.50"]
+
+
+def test_check_deploy_warns_when_the_cache_shares_the_brokers_redis():
+    shared = {**PRODUCTION_ENV, "CACHE_URL": PRODUCTION_ENV["REDIS_URL"]}
+    result = _run(shared, (
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('check', deploy=True, fail_level='WARNING')"))
+    assert result.returncode != 0
+    assert "core.W001" in result.stderr
+    own = {**PRODUCTION_ENV, "CACHE_URL": "redis://127.0.0.1:6380/0"}
+    result = _run(own, (
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('check', deploy=True, fail_level='WARNING')"))
+    assert "core.W001" not in result.stderr
