@@ -61,6 +61,9 @@ class ReportJob(models.Model):
     checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
     size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    # Set when a download found the file gone (a lost volume, a partial
+    # restore): the officer sees it on the run's page and renders it again.
+    file_missing_at = models.DateTimeField(_("file found missing at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("published by"),
                                      null=True, blank=True, on_delete=models.SET_NULL,

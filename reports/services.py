@@ -198,6 +198,30 @@ def report_job_publish(*, actor, job, publish=True) -> ReportJob:
     return job
 
 
+def report_job_file_missing(*, job_id) -> None:
+    """Record that the run's file is gone; the first discovery is audited."""
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.file_missing_at is not None:
+            return
+        job.file_missing_at = timezone.now()
+        job.save(update_fields=["file_missing_at"])
+        logger.error("report job %s: file %s is missing", job.pk, job.file.name)
+        audit_record(actor=None, action=AuditAction.UPDATE, instance=job,
+                     changes={"file_missing": [False, True]},
+                     message=_("The report's file was found missing"), with_snapshot=False)
+
+
+def report_job_rerender(*, actor, job) -> ReportJob:
+    """A new run with the same report and parameters, for a run whose file was
+    lost; the lost one leaves the public archive so nobody is sent to it."""
+    with transaction.atomic():
+        if job.is_published:
+            report_job_publish(actor=actor, job=job, publish=False)
+        return report_job_request(actor=actor, kind=job.kind, parameters=job.parameters,
+                                  schedule=job.schedule)
+
+
 # --- Schedules ---------------------------------------------------------------------------
 
 def _months(text):

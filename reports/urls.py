@@ -16,6 +16,7 @@ urlpatterns = [
     path("jobs/<uuid:pk>/publish/", views.JobPublishView.as_view(), name="job_publish"),
     path("jobs/<uuid:pk>/withdraw/", views.JobPublishView.as_view(publish=False),
          name="job_withdraw"),
+    path("jobs/<uuid:pk>/rerender/", views.JobRerenderView.as_view(), name="job_rerender"),
     path("schedules/new/", views.ScheduleFormView.as_view(), name="schedule_create"),
     path("schedules/<int:pk>/edit/", views.ScheduleFormView.as_view(), name="schedule_update"),
     path("schedules/<int:pk>/delete/", views.ScheduleDeleteView.as_view(),

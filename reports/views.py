@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
@@ -62,7 +62,12 @@ def download(request, pk):
     job = _job_or_404(request, pk)
     if job.status != JobStatus.SUCCEEDED:
         raise Http404(_("The report is not ready."))
-    response = FileResponse(job.file.open("rb"), content_type="application/pdf",
+    try:
+        handle = job.file.open("rb")
+    except OSError:
+        services.report_job_file_missing(job_id=job.pk)
+        return render(request, "reports/file_missing.html", {"job": job}, status=410)
+    response = FileResponse(handle, content_type="application/pdf",
                             as_attachment=False, filename=job.file_name or f"{job.pk}.pdf")
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -151,6 +156,21 @@ class JobPublishView(OfficersOnly, View):
             messages.success(request, _("The report is public now.") if self.publish
                              else _("The report is no longer public."))
         return redirect(job.get_absolute_url())
+
+
+class JobRerenderView(OfficersOnly, View):
+    def get(self, request, pk):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, pk):
+        job = get_object_or_404(ReportJob, pk=pk)
+        try:
+            new_job = services.report_job_rerender(actor=request.user, job=job)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(job.get_absolute_url())
+        messages.success(request, _("The report is being rendered again."))
+        return redirect(new_job.get_absolute_url())
 
 
 # --- Schedules, abbreviations, evaluation texts --------------------------------------------

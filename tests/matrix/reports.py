@@ -52,6 +52,7 @@ MATRIX = {
     "reports:job_progress": [("", _pk("report_unpublished"), officers_only())],
     "reports:job_publish": [("", _pk("report_unpublished"), _post_only())],
     "reports:job_withdraw": [("", _pk("report_published"), _post_only())],
+    "reports:job_rerender": [("", _pk("report_published"), _post_only())],
     "reports:schedule_create": [("", lambda w: [], officers_only())],
     "reports:schedule_update": [("", _pk("report_schedule"), officers_only())],
     "reports:schedule_delete": [("", _pk("report_schedule"), _post_only())],
