@@ -5,6 +5,12 @@ import re
 import uuid
 from contextvars import ContextVar
 
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.defaultfilters import filesizeformat
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
 _request_id: ContextVar[str] = ContextVar("request_id", default="-")
 _client_ip: ContextVar[str] = ContextVar("client_ip", default="-")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -52,6 +58,38 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class RequestSizeLimitMiddleware:
+    """Refuses a body longer than settings.MAX_REQUEST_BODY_BYTES by its
+    Content-Length, before Django parses it (an anonymous 300 MB POST would
+    otherwise be written to /tmp before CSRF rejects it). Without a
+    Content-Length Django reads no body at all."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BODY_BYTES:
+            return _too_large_response(settings.MAX_REQUEST_BODY_BYTES)
+        return self.get_response(request)
+
+
+def _too_large_response(limit):
+    # Plain and self-contained: no session, user or template is ready yet.
+    title = _("The request is too large")
+    text = _("The portal accepts at most %(max)s in one request. Choose a smaller file.") % {
+        "max": filesizeformat(limit)}
+    body = (f'<!DOCTYPE html><html lang="cs"><head><meta charset="utf-8">'
+            f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1>"
+            f"<p>{escape(text)}</p></body></html>")
+    response = HttpResponse(body, status=413, content_type="text/html; charset=utf-8")
+    response["Connection"] = "close"
+    return response
+
+
 def _networks(cidrs):
     return tuple(ipaddress.ip_network(cidr.strip(), strict=False) for cidr in cidrs if cidr.strip())
 
@@ -77,8 +115,6 @@ def client_ip(request):
     from the right, skipping further trusted proxies, and the first address
     outside them is the client. Anything a client writes into the header
     itself lies to the left of that and is never used."""
-    from django.conf import settings
-
     remote = request.META.get("REMOTE_ADDR", "")
     trusted = _trusted_networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
     if not trusted:

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
+    # Before anything reads the body: an oversized upload is refused unread.
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -244,6 +246,16 @@ TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # --- Tables and lists --------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "components/table.html"
 LIST_PAGE_SIZE = 25
+
+# The largest request body the portal accepts: the largest upload (an
+# attendance scan, 10 MiB) and the form around it. Anything longer is refused
+# with 413 before a byte is read or written to disk. The proxy's
+# client_max_body_size (docs/deployment.md) should say the same.
+MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=12 * 1024 * 1024)
+# Non-file form data, and the size above which an uploaded file goes to a
+# temporary file instead of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Logging: one line per record, with the request id ----------------------
 LOGGING = {

@@ -149,3 +149,37 @@ def test_read_upload_for_scans():
                        allowed=("pdf", "png", "jpeg"), max_bytes=MiB) == pdf
     assert _code(lambda: read_upload(upload(xlsx_bytes(), "scan.pdf"),
                                      allowed=("pdf", "png", "jpeg"), max_bytes=MiB)) == "type"
+
+
+@pytest.mark.django_db
+def test_an_oversized_anonymous_post_is_refused_unread(client, settings, tmp_path):
+    """The penetration test's 300 MB anonymous POST: refused by its length with a
+    Czech 413, before Django parses the body (no temporary file is written)."""
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    before = set(tmp_path.iterdir())
+    body = b"x" * 1024
+    response = client.generic(
+        "POST", "/accounts/login/", body, content_type="multipart/form-data; boundary=b",
+        CONTENT_LENGTH=str(300 * 1024 * 1024))
+    assert response.status_code == 413
+    assert "Požadavek je příliš velký" in response.content.decode()
+    assert set(tmp_path.iterdir()) == before
+
+
+def test_the_length_is_judged_before_anything_reads_the_body(settings):
+    from django.test import RequestFactory
+
+    from core.middleware import RequestSizeLimitMiddleware
+
+    def view(request):
+        raise AssertionError("the body was handed on")
+
+    request = RequestFactory().post("/", data=b"", content_type="application/octet-stream",
+                                    CONTENT_LENGTH=str(settings.MAX_REQUEST_BODY_BYTES + 1))
+    assert RequestSizeLimitMiddleware(view)(request).status_code == 413
+
+
+@pytest.mark.django_db
+def test_a_post_within_the_limit_reaches_the_view(client):
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 200
