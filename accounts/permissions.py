@@ -3,6 +3,7 @@ templates (through the `can` template tag) and tests all call these."""
 
 from functools import cache
 
+from django.conf import settings
 from django.utils import timezone
 
 
@@ -264,10 +265,20 @@ def needs_second_factor(user):
             and _has_confirmed_device(user))
 
 
+def must_have_second_factor(user):
+    """Administrators and every staff account (they reach the admin) always;
+    city officers when the city requires it (settings.OTP_REQUIRED_FOR_OFFICERS,
+    on by default in production)."""
+    if not _authenticated(user):
+        return False
+    return (user.is_superuser or user.is_staff
+            or (settings.OTP_REQUIRED_FOR_OFFICERS and is_city_officer(user)))
+
+
 def must_set_up_second_factor(user):
-    """An administrator without a confirmed authenticator: may see nothing but
-    the set-up page (and log out) until one is confirmed."""
-    return (is_administrator(user) and not _session_verified(user)
+    """A user who must have a second factor but has no confirmed authenticator:
+    may see nothing but the set-up page (and log out) until one is confirmed."""
+    return (must_have_second_factor(user) and not _session_verified(user)
             and not _has_confirmed_device(user))
 
 

@@ -229,13 +229,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
-# Second factor (TOTP, django-otp): optional for everyone, required for
-# administrators (accounts.middleware). django-otp throttles guessing per
+# Second factor (TOTP, django-otp): required for administrators and staff
+# accounts, for city officers when OTP_REQUIRED_FOR_OFFICERS (on in
+# production), optional for everyone else (accounts.middleware). django-otp throttles guessing per
 # device: after n wrong codes in a row the next attempt is refused for
 # FACTOR * 2^(n-1) seconds (1, 2, 4, 8 … s; 10 wrong codes = 8.5 min); a right
 # code resets the count. `manage.py otp_reset USER` clears a lost device.
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="KP Ostrava")
 OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_REQUIRED_FOR_OFFICERS = env.bool("OTP_REQUIRED_FOR_OFFICERS", default=False)
 # Another administrator sees a device in the admin, never its secret.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Number of reverse proxies in front of the portal that append to X-Forwarded-For.

@@ -379,3 +379,32 @@ def test_a_device_removed_elsewhere_is_noticed(client, officer, officer_with_dev
     call_command("otp_reset", "spravce", stdout=io.StringIO())
     response = admin_client.get(reverse("core:home"), follow=True)
     assert response.redirect_chain[-1][0].startswith(SETUP)
+
+
+# --- staff accounts and officers when the city requires it ----------------------
+
+def test_a_staff_account_without_device_must_set_one_up_before_the_admin(client):
+    """The penetration test's reproduction: is_staff without a device reached
+    /admin/ with the password alone."""
+    UserFactory(username="personalista", is_staff=True)
+    log_in(client, "personalista")
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(SETUP)
+
+
+def test_the_city_can_require_the_second_factor_of_officers(client, officer, settings):
+    settings.OTP_REQUIRED_FOR_OFFICERS = True
+    log_in(client, "officer")
+    response = client.get(reverse("accounts:profile"))
+    assert response["Location"].startswith(SETUP)
+    settings.OTP_REQUIRED_FOR_OFFICERS = False
+    assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_production_requires_it_of_officers_by_default():
+    from tests.core.test_production_settings import PRODUCTION_ENV, _run
+
+    result = _run(PRODUCTION_ENV, "import django; django.setup(); from django.conf import "
+                                  "settings; print(settings.OTP_REQUIRED_FOR_OFFICERS)")
+    assert result.stdout.strip().splitlines()[-1] == "True"
