@@ -1,10 +1,16 @@
 """Backups an operator can restore: one tar.gz with the database as a Django
 fixture, every uploaded and generated file, and a manifest with table counts
-and SHA-256 checksums that the restore verifies."""
+and SHA-256 checksums that the restore verifies.
+
+An archive holds password hashes and TOTP keys (a restored portal needs them),
+so it is written readable by its owner only and must be kept as a secret. Live
+sessions and the login lock's logs are left out: a stolen archive must not
+sign anybody in, and a restore starts with nobody signed in."""
 
 import hashlib
 import io
 import json
+import os
 import tarfile
 import tempfile
 from pathlib import Path
@@ -18,6 +24,10 @@ from django.utils import timezone
 FORMAT_VERSION = 1
 # Rebuilt by `migrate` itself; restoring them would clash with what it creates.
 REBUILT_BY_MIGRATE = {"contenttypes.contenttype", "auth.permission"}
+# Live state, not records: valid sessions (anyone holding one is signed in)
+# and the login lock's attempts and logs.
+LEFT_OUT = {"sessions.session", "axes.accessattempt", "axes.accessattemptexpiration",
+            "axes.accesslog", "axes.accessfailurelog"}
 
 
 class BackupError(Exception):
@@ -37,10 +47,12 @@ def _file_sha256(path: Path) -> str:
 
 
 def table_counts() -> dict[str, int]:
-    """Rows per table, many-to-many link tables included."""
+    """Rows per table a backup keeps, many-to-many link tables included."""
     counts = {}
     for model in apps.get_models(include_auto_created=True):
         if model._meta.proxy or not model._meta.managed:
+            continue
+        if model._meta.label_lower in LEFT_OUT:
             continue
         counts[model._meta.db_table] = model._base_manager.count()
     return dict(sorted(counts.items()))
@@ -68,7 +80,7 @@ def _dump_database() -> tuple[bytes, dict[str, int]]:
         call_command(
             "dumpdata",
             natural_foreign=True,
-            exclude=sorted(REBUILT_BY_MIGRATE),
+            exclude=sorted(REBUILT_BY_MIGRATE | LEFT_OUT),
             indent=None,
             stdout=out,
         )
@@ -103,7 +115,10 @@ def backup_create(*, destination: Path) -> Path:
         "files": files,
     }
     partial = destination.with_suffix(".partial")
-    with tarfile.open(partial, "w:gz") as archive:
+    partial.unlink(missing_ok=True)
+    # Owner-only from the first byte (not chmod afterwards): it holds secrets.
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as archive:
         _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=1).encode())
         _add_bytes(archive, "database.json", database)
         root = Path(settings.MEDIA_ROOT)
@@ -120,18 +135,52 @@ def _add_bytes(archive, name, data):
     archive.addfile(info, io.BytesIO(data))
 
 
+def _member_bytes(archive, name):
+    try:
+        member = archive.getmember(name)
+    except KeyError:
+        raise BackupError(f"the archive has no {name}") from None
+    if not member.isfile():
+        raise BackupError(f"{name} in the archive is not a regular file")
+    return archive.extractfile(member).read()
+
+
+def _read_manifest(archive):
+    try:
+        manifest = json.loads(_member_bytes(archive, "manifest.json"))
+    except (ValueError, UnicodeDecodeError):
+        raise BackupError("manifest.json is not valid JSON") from None
+    required = {"format": int, "database_sha256": str, "files": dict, "table_counts": dict,
+                "created_at": str}
+    for key, kind in required.items():
+        if not isinstance(manifest, dict) or not isinstance(manifest.get(key), kind):
+            raise BackupError(f"manifest.json lacks a valid '{key}'")
+    return manifest
+
+
 def _read_archive(path: Path):
-    with tarfile.open(path, "r:gz") as archive:
-        manifest = json.loads(archive.extractfile("manifest.json").read())
-        database = archive.extractfile("database.json").read()
+    try:
+        archive = tarfile.open(path, "r:gz")  # noqa: SIM115 - closed by the with below
+    except (OSError, tarfile.TarError) as error:
+        raise BackupError(f"{path} is not a backup archive: {error}") from None
+    with archive:
+        manifest = _read_manifest(archive)
+        if manifest["format"] != FORMAT_VERSION:
+            raise BackupError(f"unknown backup format {manifest['format']}")
+        database = _member_bytes(archive, "database.json")
         if _sha256(database) != manifest["database_sha256"]:
             raise BackupError("database.json does not match its checksum in the manifest")
+        listed = {f"media/{relative}" for relative in manifest["files"]}
+        unlisted = [m.name for m in archive.getmembers()
+                    if m.name.startswith("media/") and m.name not in listed]
+        if unlisted:
+            raise BackupError(f"files in the archive that the manifest does not list: {unlisted}")
         files = {}
         for relative, checksum in manifest["files"].items():
-            member = archive.getmember(f"media/{relative}")
-            if not member.isfile() or ".." in Path(relative).parts or relative.startswith("/"):
+            if (not isinstance(relative, str) or ".." in Path(relative).parts
+                    or relative.startswith("/") or "\\" in relative):
                 raise BackupError(f"unsafe entry in the archive: {relative}")
-            data = archive.extractfile(member).read()
+            data = _member_bytes(archive, f"media/{relative}")
             if _sha256(data) != checksum:
                 raise BackupError(f"{relative} does not match its checksum in the manifest")
             files[relative] = data
@@ -149,8 +198,6 @@ def backup_restore(*, archive: Path) -> dict:
     """Restore into an empty, migrated database; every checksum and every
     table count is verified. Returns the manifest."""
     manifest, database, files = _read_archive(Path(archive))
-    if manifest.get("format") != FORMAT_VERSION:
-        raise BackupError(f"unknown backup format {manifest.get('format')}")
     if not _database_is_empty():
         raise BackupError("the database is not empty; restore only into an empty database")
     with tempfile.TemporaryDirectory() as tmp:

@@ -70,3 +70,73 @@ def test_restore_refuses_a_tampered_archive_and_changes_nothing(media, tmp_path,
         call_command("restore", str(tampered), verbosity=0)
     assert table_counts()["accounts_user"] == 0
     assert media_files() == {}
+
+
+def test_the_archive_is_for_its_owner_only_and_holds_no_live_session(
+        media, tmp_path, officer, client):
+    from django.contrib.sessions.models import Session
+
+    client.force_login(officer)
+    client.post("/accounts/login/", {"username": "officer", "password": "wrong"})
+    assert Session.objects.exists()
+    archive = tmp_path / "b.tar.gz"
+    call_command("backup", output=str(archive), verbosity=0)
+    assert archive.stat().st_mode & 0o777 == 0o600
+    with tarfile.open(archive) as opened:
+        database = opened.extractfile("database.json").read().decode()
+        manifest = opened.extractfile("manifest.json").read().decode()
+    assert '"sessions.session"' not in database and '"axes.' not in database
+    assert "django_session" not in manifest
+    assert '"accounts.user"' in database  # what a restore needs stays
+
+
+def _doctor(archive, target, *, drop=(), add=(), manifest_change=None):
+    import io
+    import json
+
+    with tarfile.open(archive) as source, tarfile.open(target, "w:gz") as out:
+        for member in source.getmembers():
+            if member.name in drop:
+                continue
+            data = source.extractfile(member).read()
+            if member.name == "manifest.json" and manifest_change:
+                manifest = json.loads(data)
+                manifest_change(manifest)
+                data = json.dumps(manifest).encode()
+            member.size = len(data)
+            out.addfile(member, io.BytesIO(data))
+        for name, data in add:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            out.addfile(info, io.BytesIO(data))
+    return target
+
+
+def _traverse(manifest):
+    manifest["files"]["../../etc/cron.d/x"] = "0" * 64
+
+
+@pytest.mark.parametrize(("doctoring", "message"), [
+    ({"drop": ("manifest.json",)}, "no manifest.json"),
+    ({"drop": ("database.json",)}, "no database.json"),
+    ({"drop": ("media/reports/vyhodnoceni.pdf",)}, "no media/reports/vyhodnoceni.pdf"),
+    ({"add": (("media/extra.sh", b"#!/bin/sh"),)}, "does not list"),
+    ({"manifest_change": _traverse}, "unsafe entry"),
+    ({"manifest_change": lambda m: m.pop("files")}, "lacks a valid 'files'"),
+])
+def test_a_doctored_archive_is_refused_with_a_clear_message(
+        media, tmp_path, officer, doctoring, message):
+    archive = tmp_path / "b.tar.gz"
+    call_command("backup", output=str(archive), verbosity=0)
+    doctored = _doctor(archive, tmp_path / "doctored.tar.gz", **doctoring)
+    _wipe(media)
+    with pytest.raises(CommandError, match=message):
+        call_command("restore", str(doctored), verbosity=0)
+    assert table_counts()["accounts_user"] == 0
+
+
+def test_a_file_that_is_no_archive_is_refused(tmp_path, db):
+    bogus = tmp_path / "bogus.tar.gz"
+    bogus.write_bytes(b"not a tar file")
+    with pytest.raises(CommandError, match="not a backup archive"):
+        call_command("restore", str(bogus), verbosity=0)
