@@ -136,15 +136,24 @@ STORAGES = {
 
 # --- Cache, Celery: Redis when REDIS_URL is set, embedded otherwise ----------
 REDIS_URL = env("REDIS_URL", default="")
+# A Redis outage must cost a page milliseconds, not seconds: short socket
+# timeouts, and after a failure the cache is skipped for a while (core.cache).
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.2)
+CACHE_BREAKER_SECONDS = env.int("CACHE_BREAKER_SECONDS", default=30)
+
+
+def redis_cache(url, timeout=CACHE_SOCKET_TIMEOUT):
+    return {
+        "BACKEND": "core.cache.ResilientRedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "portal",
+        "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
+    }
+
+
 if REDIS_URL:
     CACHE_URL = env("CACHE_URL", default=REDIS_URL)
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": CACHE_URL,
-            "KEY_PREFIX": "portal",
-        }
-    }
+    CACHES = {"default": redis_cache(CACHE_URL)}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
 else:

@@ -32,13 +32,7 @@ REDIS_URL = env("REDIS_URL")
 # A Redis of its own, capped and evicting (docker-compose's `cache`): a full
 # cache must never refuse the broker's writes (core.checks warns if shared).
 CACHE_URL = env("CACHE_URL")
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": CACHE_URL,
-        "KEY_PREFIX": "portal",
-    }
-}
+CACHES = {"default": redis_cache(CACHE_URL)}  # noqa: F405
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 # Report renders take minutes at most: a task a dead worker held is given to
