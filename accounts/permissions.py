@@ -282,6 +282,11 @@ def must_set_up_second_factor(user):
             and not _has_confirmed_device(user))
 
 
+def can_unlock_logins(user):
+    """See accounts locked after repeated failed logins and unlock them."""
+    return is_city_officer(user)
+
+
 # --- Registry for templates ---------------------------------------------------
 
 @cache
@@ -323,6 +328,7 @@ def registry():
         "view_meeting_dashboard": can_view_meeting_dashboard,
         "manage_reports": can_manage_reports,
         "view_report": can_view_report,
+        "unlock_logins": can_unlock_logins,
         "is_city_officer": is_city_officer,
         "is_administrator": is_administrator,
     }

@@ -9,6 +9,8 @@ urlpatterns = [
     path("login/", views.PortalLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("locked/", views.LockedAccountsView.as_view(), name="locked_accounts"),
+    path("locked/unlock/", views.UnlockAccountView.as_view(), name="unlock_account"),
     path("otp/verify/", otp.VerifyView.as_view(), name="otp_verify"),
     path("otp/setup/", otp.SetupView.as_view(), name="otp_setup"),
     path("otp/remove/", otp.RemoveView.as_view(), name="otp_remove"),
@@ -34,7 +36,7 @@ urlpatterns = [
          name="password_reset_done"),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        views.UnlockingPasswordResetConfirmView.as_view(
             success_url=reverse_lazy("accounts:password_reset_complete")
         ),
         name="password_reset_confirm",

@@ -1,8 +1,14 @@
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.auth.views import LoginView, PasswordResetView
-from django.views.generic import TemplateView
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView, PasswordResetView
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
 
-from . import permissions
+from core.views import RuleRequiredMixin
+
+from . import lockout, permissions
 from .otp import confirmed_device
 
 
@@ -50,3 +56,43 @@ class ThrottledPasswordResetView(PasswordResetView):
 
 RESET_LIMIT = 5
 RESET_WINDOW = 15 * 60  # seconds
+
+
+class UnlockingPasswordResetConfirmView(PasswordResetConfirmView):
+    """Setting a new password through the e-mailed link also unlocks the
+    account, as the lock's e-mail promises."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        lockout.login_lock_release(actor=form.user, username=form.user.get_username(),
+                                   reason=_("Unlocked by a password reset"))
+        return response
+
+
+class LockedAccountsView(RuleRequiredMixin, TemplateView):
+    rule = permissions.can_unlock_logins
+    template_name = "accounts/locked_accounts.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["locked"] = lockout.locked_accounts()
+        return context
+
+
+class UnlockAccountView(RuleRequiredMixin, View):
+    rule = permissions.can_unlock_logins
+
+    def get(self, request):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request):
+        username = request.POST.get("username", "")[:150]
+        count = lockout.login_lock_release(actor=request.user, username=username,
+                                           reason=_("Unlocked by an officer"))
+        if count:
+            messages.success(request, _("The account %(username)s is unlocked.")
+                             % {"username": username})
+        else:
+            messages.info(request, _("The account %(username)s was not locked.")
+                          % {"username": username})
+        return redirect("accounts:locked_accounts")

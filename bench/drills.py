@@ -8,10 +8,14 @@ anonymous requests to public pages, and
   kept as a `queued` job row with `enqueued_at` empty. When Redis is back,
   `reports.services.report_jobs_requeue()` (what beat runs every minute) sends
   them and the worker must finish every one;
+* **redis frozen**: Redis is stopped with SIGSTOP for `--freeze-seconds` (it
+  accepts connections, the kernel does, but never answers: the costliest
+  outage for a client), then continued. The cache's short socket timeouts and
+  its circuit breaker (core.cache) must keep the public pages fast;
 * **postgres**: PostgreSQL is restarted.
 
-It prints, per phase, how many requests were answered with which status and
-the slowest answer, and the report runs' figures, and writes the tables into
+It prints, per phase, how many requests were answered with which status, the
+median, 95th percentile and slowest answer, and the report runs' figures, and writes the tables into
 bench/README.md between the drills markers. Exits with status 1 if an
 anonymous reader got anything but 200 (or, during the PostgreSQL restart,
 503), or if a report run was lost.
@@ -108,6 +112,19 @@ class Redis:
         else:
             sh(f"redis-cli -h 127.0.0.1 -p {self.port} shutdown nosave")
 
+    def pid(self):
+        if self.private:
+            return self.process.pid
+        info = sh(f"redis-cli -h 127.0.0.1 -p {self.port} info server").stdout
+        return int(re.search(r"process_id:(\d+)", info).group(1))
+
+    def freeze(self):
+        self.frozen_pid = self.pid()
+        os.kill(self.frozen_pid, signal.SIGSTOP)
+
+    def thaw(self):
+        os.kill(self.frozen_pid, signal.SIGCONT)
+
     def cleanup(self):
         if self.private:
             self.stop()
@@ -115,9 +132,10 @@ class Redis:
 
 
 def _env(redis_url):
+    # The production cache timeouts (the test settings' are generous).
     return {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "DATABASE_URL": DB_URL, "REDIS_URL": redis_url, "CONN_MAX_AGE": "60",
-            "LOG_LEVEL": "CRITICAL"}
+            "LOG_LEVEL": "CRITICAL", "CACHE_SOCKET_TIMEOUT": "0.2"}
 
 
 def prepare(redis_url):
@@ -154,9 +172,9 @@ def start_server(redis_url):
     )
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/", timeout=2)  # noqa: S310
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/", timeout=10)  # noqa: S310
             return server
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
     stop_process(server)
     raise SystemExit("gunicorn did not start")
@@ -203,6 +221,7 @@ class Load:
         self.phase = "before"
         self.results = collections.defaultdict(collections.Counter)
         self.slowest = collections.defaultdict(float)
+        self.durations = collections.defaultdict(list)
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
 
@@ -223,8 +242,10 @@ class Load:
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 status = "no answer"
             phase = self.phase
+            took = time.monotonic() - started
             self.results[phase][status] += 1
-            self.slowest[phase] = max(self.slowest[phase], time.monotonic() - started)
+            self.slowest[phase] = max(self.slowest[phase], took)
+            self.durations[phase].append(took)
             time.sleep(0.02)
 
 
@@ -354,6 +375,18 @@ def redis_drill(load, redis, seconds, officer, report_interval):
     return figures
 
 
+def freeze_drill(load, redis, seconds):
+    """Redis stopped with SIGSTOP: connections are accepted, nothing answers."""
+    load.phase = "Redis frozen"
+    redis.freeze()
+    try:
+        time.sleep(seconds)
+    finally:
+        redis.thaw()
+    load.phase = "Redis continued"
+    time.sleep(10)
+
+
 def normal_run(officer, count=1):
     """One run requested through gunicorn: was it sent to the workers at once
     (`enqueued_at` set by the request), and did the worker finish it? One the
@@ -389,15 +422,23 @@ def postgres_drill(load):
     return restart_seconds
 
 
+def _percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
 def table(load, phases, notes):
-    lines = ["| phase | anonymous answers | slowest |", "|---|---|---|"]
+    lines = ["| phase | anonymous answers | median | p95 | slowest |", "|---|---|---|---|---|"]
     for phase in phases:
         counter = load.results.get(phase)
         if not counter:
             continue
         answers = ", ".join(f"{status}: {n}" for status, n in sorted(
             counter.items(), key=lambda kv: str(kv[0])))
-        lines.append(f"| {phase} | {answers} | {load.slowest[phase] * 1000:.0f} ms |")
+        durations = load.durations[phase]
+        lines.append(f"| {phase} | {answers} | {_percentile(durations, 0.5) * 1000:.0f} ms | "
+                     f"{_percentile(durations, 0.95) * 1000:.0f} ms | "
+                     f"{load.slowest[phase] * 1000:.0f} ms |")
     return "\n".join(lines + ["", *notes])
 
 
@@ -443,6 +484,7 @@ def write_readme(section, text):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--redis-seconds", type=int, default=60)
+    parser.add_argument("--freeze-seconds", type=int, default=30)
     parser.add_argument("--report-interval", type=float, default=8.0,
                         help="seconds between the officer's report requests in the outage")
     parser.add_argument("--private-redis", action="store_true",
@@ -471,6 +513,7 @@ def main(argv=None):
         before = normal_run(officer)  # the normal path: sent at once, finished by the worker
         time.sleep(5)
         outage = redis_drill(load, redis, args.redis_seconds, officer, args.report_interval)
+        freeze_drill(load, redis, args.freeze_seconds)
         from django.db import connections
 
         connections.close_all()
@@ -486,18 +529,21 @@ def main(argv=None):
             worker.log.close()
         redis.cleanup()
 
-    anonymous_errors = sum(n for phase in ("Redis stopped", "Redis back")
+    redis_phases = ["before", "Redis stopped", "Redis back", "Redis frozen", "Redis continued"]
+    anonymous_errors = sum(n for phase in redis_phases[1:]
                            for status, n in load.results.get(phase, {}).items() if status != 200)
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     which = (f"a private Redis server on port {redis.port}" if redis.private
              else "the local Redis on port 6379")
     redis_text = "\n".join([
-        table(load, ["before", "Redis stopped", "Redis back"], []),
+        table(load, redis_phases, []),
         report_table(before, outage, officer, anonymous_errors),
         "",
         f"Redis ({which}; the portal's cache, Celery broker and result backend) was down for "
-        f"{args.redis_seconds} s. gunicorn (2 workers) and the Celery worker (`--pool solo`) "
-        f"were never restarted. Run {stamp}.",
+        f"{args.redis_seconds} s, then frozen (SIGSTOP) for {args.freeze_seconds} s. The "
+        f"cache client's socket timeouts were 200 ms with its circuit breaker (core.cache); "
+        f"pages were rendered uncached while Redis was away. gunicorn (2 workers) and the "
+        f"Celery worker (`--pool solo`) were never restarted. Run {stamp}.",
     ])
     print(redis_text)
     if not args.no_readme:

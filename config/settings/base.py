@@ -238,6 +238,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
+# Beyond axes' lock of a user name from one address (accounts.lockout): an
+# account guessed from many addresses, and one address guessing many accounts.
+AXES_HANDLER = "accounts.lockout.PortalAxesHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+LOGIN_LOCK_WINDOW = timedelta(hours=1)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("LOGIN_ACCOUNT_FAILURE_LIMIT", default=20)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
 # Second factor (TOTP, django-otp): required for administrators and staff
 # accounts, for city officers when OTP_REQUIRED_FOR_OFFICERS (on in
 # production), optional for everyone else (accounts.middleware). django-otp throttles guessing per

@@ -24,8 +24,12 @@ if _XDIST_INDEX and not env.bool("PORTAL_TEST_REDIS_MAPPED", default=False):
     REDIS_URL = f"{_base}/{(int(_db or 0) + _XDIST_INDEX) % 16}"
 if _XDIST:
     MEDIA_ROOT = MEDIA_ROOT / f"test-{_XDIST}"  # noqa: F405
-# Generous timeouts: two busy test processes must not trip the breaker.
-CACHES = {"default": {**redis_cache(REDIS_URL, timeout=5), "KEY_PREFIX": "portal-test"}}  # noqa: F405
+# Generous timeouts: two busy test processes must not trip the breaker (the
+# fault drills set the production value).
+CACHES = {"default": {  # noqa: F405
+    **redis_cache(REDIS_URL, timeout=env.float("CACHE_SOCKET_TIMEOUT", default=5)),  # noqa: F405
+    "KEY_PREFIX": "portal-test",
+}}
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 # A message a killed worker left unacknowledged comes back after this many
