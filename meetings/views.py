@@ -290,8 +290,12 @@ class AttendanceSheetView(MeetingMixin, ServiceFormMixin, FormView):
 
 
 class AttendanceScanView(MeetingMixin, View):
-    """The scan, only to those who may read the minutes; from MEDIA_ROOT, never
-    as a static file. PDFs and images are shown inline, nothing else exists."""
+    """The scan carries signatures: personal data that published minutes do
+    not make public. Only officers and the body's own people see it (others who
+    may read the minutes: login or 403); from MEDIA_ROOT, never as a static
+    file. PDFs and images are shown inline, nothing else exists."""
+
+    rule = staticmethod(permissions.can_view_meeting_internals)
 
     def get(self, request, *args, **kwargs):
         scan = self.meeting.attendance_scan

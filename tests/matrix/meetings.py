@@ -31,6 +31,11 @@ def officers_only_hidden():
     return {role: 200 if role in ("administrator", "city_officer") else 404 for role in ROLES}
 
 
+def insiders_only_of_published_a():
+    return {"anonymous": LOGIN,
+            **{role: 200 if role in INSIDERS_A else 403 for role in ROLES[1:]}}
+
+
 def public_but_forbidden():
     return {"anonymous": LOGIN, **{r: 403 for r in ROLES[1:]}}
 
@@ -115,8 +120,9 @@ MATRIX = {
         ("draft A", lambda w: [w["meeting_draft"].pk], edit_draft_a()),
         ("published A", lambda w: [w["meeting_published"].pk], public_but_forbidden()),
     ],
+    # Signatures: never public, even when the minutes are.
     "meetings:scan": [
-        ("published A", lambda w: [w["meeting_published"].pk], everyone()),
+        ("published A", lambda w: [w["meeting_published"].pk], insiders_only_of_published_a()),
         ("draft A", lambda w: [w["meeting_draft"].pk], seen_by_insiders_of_a()),
     ],
     "meetings:membership_change": [
