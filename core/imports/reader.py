@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from .columns import CellError, RowError, is_blank, text, undo_neutralise
+from .columns import CellError, RowError, is_blank, text
 
 
 @dataclass
@@ -38,7 +38,7 @@ class SheetRead:
 
 
 def _header_text(value):
-    return undo_neutralise(" ".join(text(value).split()))
+    return " ".join(text(value).split())
 
 
 def read_sheet(importer, content):
