@@ -3,6 +3,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .imports.models import PendingImport, PendingImportState  # noqa: F401 - models of core
+
 
 class AuditAction(models.TextChoices):
     CREATE = "create", _("created")

@@ -6,9 +6,7 @@ evaluation report prints "cca 3 100", "n. a." or "174,1, 2. v ČR" and the
 portal must be able to print the same. Composite values ("12/12/4/22") are
 labelled parts, never a string."""
 
-import uuid
 
-from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -330,24 +328,3 @@ class IndicatorValuePart(models.Model):
 
     def __str__(self):
         return f"{self.label}: {self.amount}"
-
-
-class ImportBatch(models.Model):
-    """An uploaded value workbook between preview and confirm: the parsed rows
-    wait here so the confirm saves exactly what the preview showed."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                   related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    file_name = models.CharField(max_length=200)
-    rows = models.JSONField(default=list)
-    fingerprint = models.CharField(max_length=64)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("value import")
-        verbose_name_plural = _("value imports")
-
-    def __str__(self):
-        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -32,7 +32,7 @@ from django.views.generic import TemplateView, View
 
 from accounts import permissions
 
-from . import plan_xlsx
+from .imports import plan_xlsx_response
 from .models import ActivityType, LevelRole, MeasureStatus, Plan, PlanItem, ServiceType
 from .plan_filters import PlanFilterForm, filter_tree, is_measure
 from .plan_selectors import CHECK_LABELS, build_tree, plan_data_checks, plan_items
@@ -238,4 +238,4 @@ class PlanDataChecksView(TemplateView):
 class PlanExportXlsxView(View):
     def get(self, request, code):
         plan = plan_or_404(request, code)
-        return plan_xlsx.plan_xlsx_response(plan)
+        return plan_xlsx_response(plan)

@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from indicators.imports import BY_KEY, HEADERS, SHEET_TITLE
 from indicators.models import IndicatorValue
-from indicators.value_xlsx import BY_KEY, HEADERS, SHEET_TITLE
 from tests.browser.conftest import AXE, BLOCKING, WCAG_AA, login
 from tests.indicators.import_factories import reporting_world, sheet_bytes
 

@@ -4,8 +4,8 @@ import io
 
 from openpyxl import Workbook, load_workbook
 
+from indicators.imports import BY_KEY, HEADERS, SHEET_TITLE
 from indicators.models import IndicatorKind
-from indicators.value_xlsx import BY_KEY, HEADERS, SHEET_TITLE
 from tests.indicators.factories import IndicatorFactory, ostrava, region
 from tests.planning.factories import OrganisationFactory, PlanFactory, PlanItemFactory
 from tests.projects.factories import ProjectFactory

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from core.models import AuditEntry
-from indicators.models import ImportBatch, IndicatorValue
+from core.models import AuditEntry, PendingImport, PendingImportState
+from indicators.imports import HEADERS, SHEET_TITLE, template_xlsx_bytes
+from indicators.models import IndicatorValue
 from indicators.selectors import reportable_indicators
-from indicators.value_xlsx import HEADERS, SHEET_TITLE, template_xlsx_bytes
 from tests.indicators.import_factories import reporting_world
 from tests.test_upload_fuzz import NAMES, TYPES, malformed
 
@@ -73,7 +73,7 @@ def test_no_upload_makes_the_import_fail_or_save(client, implementer_x, organisa
         sent.append(name)
         response = client.post(url, {"file": SimpleUploadedFile(name, content, content_type)})
         assert response.status_code < 500, (name, content[:40], response.status_code)
-        batch = response.context.get("batch") if response.context else None
+        batch = response.context.get("pending") if response.context else None
         if batch is not None:
             batches.append(batch)
 
@@ -84,10 +84,11 @@ def test_no_upload_makes_the_import_fail_or_save(client, implementer_x, organisa
 
     # Whatever a preview accepted saves every row or none.
     for batch in batches[-5:]:
-        if not ImportBatch.objects.filter(pk=batch.pk).exists():
-            continue  # pruned
+        if not PendingImport.objects.filter(pk=batch.pk,
+                                            state=PendingImportState.PREVIEWED).exists():
+            continue  # expired
         IndicatorValue.objects.all().delete()
-        to_save = [r for r in batch.rows if r["outcome"] in ("new", "changed")]
+        to_save = [r for r in batch.preview if r["outcome"] in ("new", "changed")]
         response = client.post(reverse("indicators:import_confirm", args=[batch.pk]))
         assert response.status_code in (302, 409), response.status_code
         saved = IndicatorValue.objects.count()

@@ -1,5 +1,5 @@
 """Reporting overview, template download and the import upload → preview →
-confirm (indicators.views_import)."""
+confirm (indicators.views_import on core.imports)."""
 
 import io
 from datetime import date, timedelta
@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
-from core.models import AuditEntry
-from indicators.models import ImportBatch, IndicatorValue
+from core.models import AuditEntry, PendingImport, PendingImportState
+from indicators.models import IndicatorValue
 from planning.models import PlanItemImplementer
 from tests.accounts.factories import UserFactory
 from tests.indicators.factories import IndicatorFactory, year_value
@@ -137,7 +137,7 @@ def test_upload_with_errors_shows_them_and_keeps_nothing(client, world, implemen
     assert 'id="import-errors"' in html
     assert "Row 3, column I (Hodnota)" in html or "Řádek 3, sloupec I (Hodnota)" in html
     assert "import-confirm" not in html
-    assert ImportBatch.objects.count() == 0
+    assert PendingImport.objects.count() == 0
     assert not IndicatorValue.objects.exists()
 
 
@@ -152,7 +152,7 @@ def test_upload_preview_confirm_saves_in_one_go(client, world, implementer_x):
     }, extra=[{"code": "R-own", "period": "2022", "value": "cca 3 100", "note": "odhad"}])
     response = _upload(client, content, name="hlášení 2024.xlsx")
     assert response.status_code == 200
-    batch = response.context["batch"]
+    batch = response.context["pending"]
     assert batch is not None and batch.created_by == implementer_x
     assert batch.file_name == "hlášení 2024.xlsx"
     assert response.context["counts"] == {"new": 3, "changed": 1, "unchanged": 0, "error": 0}
@@ -190,7 +190,7 @@ def test_upload_preview_confirm_saves_in_one_go(client, world, implementer_x):
 def _preview_batch(client, user, rows):
     client.force_login(user)
     response = _upload(client, sheet_bytes(rows))
-    batch = response.context["batch"]
+    batch = response.context["pending"]
     assert batch is not None, response.context["preview"].errors
     return batch
 
@@ -261,7 +261,7 @@ def test_refused_files_get_a_clear_message(client, world, officer):
     nothing = client.post(reverse("indicators:import"), {})
     assert gettext("Choose a file to upload.") in nothing.content.decode() or \
         nothing.context["form"].errors["file"]
-    assert ImportBatch.objects.count() == 0
+    assert PendingImport.objects.count() == 0
 
 
 def test_a_file_changing_nothing_offers_no_confirm(client, world, officer):
@@ -270,7 +270,7 @@ def test_a_file_changing_nothing_offers_no_confirm(client, world, officer):
     response = _upload(client, sheet_bytes([{"code": "R-own", "period": "2023",
                                              "value": "200"}]))
     assert response.context["counts"]["unchanged"] == 1
-    assert response.context["batch"] is None
+    assert response.context["pending"] is None
     assert 'id="import-unchanged"' in response.content.decode()
 
 
@@ -290,20 +290,23 @@ def test_implementer_cannot_import_into_an_indicator_of_others(client, world, im
     client.force_login(implementer_x)
     response = _upload(client, sheet_bytes([{"code": "R-other", "period": "2024",
                                              "value": "1"}]))
-    assert response.context["batch"] is None
+    assert response.context["pending"] is None
     assert response.context["counts"]["error"] == 1
     assert not IndicatorValue.objects.exists()
 
 
 def test_old_unconfirmed_batches_are_pruned(client, world, officer):
-    stale = ImportBatch.objects.create(created_by=UserFactory(), file_name="x.xlsx", rows=[],
-                                       fingerprint="x")
-    ImportBatch.objects.filter(pk=stale.pk).update(
+    stale = PendingImport.objects.create(
+        importer="indicators.values", created_by=UserFactory(), file_name="x.xlsx",
+        checksum="x", expires_at=timezone.now() - timedelta(days=1))
+    PendingImport.objects.filter(pk=stale.pk).update(
         created_at=timezone.now() - timedelta(days=2))
     for year in range(2010, 2017):
         _preview_batch(client, officer, [{"code": "R-own", "period": str(year), "value": "1"}])
-    assert not ImportBatch.objects.filter(pk=stale.pk).exists()
-    assert ImportBatch.objects.filter(created_by=officer).count() == 5
+    stale.refresh_from_db()
+    assert stale.state == PendingImportState.EXPIRED
+    assert PendingImport.objects.filter(created_by=officer,
+                                        state=PendingImportState.PREVIEWED).count() == 5
 
 
 def test_value_in_a_plan_draft_is_still_reportable_by_officers(client, officer):

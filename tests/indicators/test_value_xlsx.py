@@ -1,4 +1,4 @@
-"""The value workbook: the template and reading it back (indicators.value_xlsx)."""
+"""The value workbook: the template and reading it back (indicators.imports)."""
 
 import io
 from datetime import date
@@ -8,7 +8,8 @@ import pytest
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
-from indicators import value_xlsx as vx
+from core.imports.reader import read_sheet
+from indicators import imports as vx
 from indicators.models import PeriodKind
 from indicators.selectors import reportable_indicators
 from tests.indicators.factories import IndicatorFactory, year_value
@@ -142,7 +143,7 @@ def test_outcomes_compare_with_saved_values(world, officer):
     assert [r["outcome"] for r in preview.rows] == [vx.UNCHANGED, vx.CHANGED, vx.NEW]
     changed = preview.rows[1]
     assert (changed["old"], changed["new"]) == ("200", "250")
-    assert [r["row"] for r in preview.to_save] == [3, 4]
+    assert [r["row"] for r in preview.to_apply] == [3, 4]
 
 
 def _errors_of(preview, row):
@@ -212,14 +213,14 @@ def test_column_sanity(world, officer):
     assert gettext("The column is there twice.") in twice.errors[0]
     wide = _preview([], officer, headers=[*vx.HEADERS, *[""] * 30, "x"])
     assert any(gettext("The sheet has more than %(max)d columns; use the template.")
-               % {"max": vx.MAX_COLUMNS} in e for e in wide.errors)
+               % {"max": vx.ValueImporter.max_columns} in e for e in wide.errors)
     # Keys instead of Czech headers are fine too; the order does not matter.
     keys = _preview([["2024", "5", "R-own"]], officer, headers=["period", "value", "code"])
     assert keys.errors == [] and keys.rows[0]["value"] == "5"
 
 
 def test_row_limit(world, officer, monkeypatch):
-    monkeypatch.setattr(vx, "MAX_ROWS", 3)
+    monkeypatch.setattr(vx.ValueImporter, "max_rows", 3)
     rows = [{"code": "R-own", "period": str(2000 + n), "value": "1"} for n in range(4)]
     preview = _preview(rows, officer)
     assert preview.rows == []
@@ -238,7 +239,7 @@ def test_empty_rows_are_skipped(world, officer):
 
 @pytest.mark.parametrize("content", [b"", b"not a workbook", b"PK\x03\x04broken"])
 def test_unreadable_files_are_one_error(content, officer):
-    read = vx.read_value_workbook(content)
+    read = read_sheet(vx.VALUE_IMPORTER, content)
     assert read.rows == []
     assert [str(e) for e in read.errors] == [gettext("The file is not an XLSX workbook.")]
 

@@ -1,4 +1,4 @@
-"""Reporting indicator values (indicators/views_import.py): the overview, the
+"""Reporting indicator values (indicators/views_import.py on core.imports): the overview, the
 template and the import are for officers and implementers (each for what they
 may report); everyone else signed in gets 403, visitors the login page. The
 confirm is POST-only: a GET by those who pass the gate answers 405 - for their
@@ -18,7 +18,11 @@ def _reporters(status):
 
 
 def extend_world(world):
-    from indicators.models import ImportBatch
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core.models import PendingImport
 
     ostrava()
     # An impact indicator under the specific goal of measure_published (which
@@ -31,10 +35,12 @@ def extend_world(world):
     return {
         "indicator_import_own": own,
         "indicator_import_other": other,
-        "import_batch_implementer": ImportBatch.objects.create(
-            created_by=users["implementer_x"], file_name="x.xlsx", rows=[], fingerprint="-"),
-        "import_batch_officer": ImportBatch.objects.create(
-            created_by=users["city_officer"], file_name="o.xlsx", rows=[], fingerprint="-"),
+        "import_batch_implementer": PendingImport.objects.create(
+            importer="indicators.values", created_by=users["implementer_x"], file_name="x.xlsx",
+            checksum="-", expires_at=timezone.now() + timedelta(days=1)),
+        "import_batch_officer": PendingImport.objects.create(
+            importer="indicators.values", created_by=users["city_officer"], file_name="o.xlsx",
+            checksum="-", expires_at=timezone.now() + timedelta(days=1)),
     }
 
 

@@ -4,6 +4,7 @@ confirm (saved, audited). Bad files of every kind give a clear message on a
 the session, user and plan that uploaded it."""
 
 import io
+import uuid
 import zipfile
 
 import pytest
@@ -12,11 +13,10 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from core.models import AuditEntry
+from core.models import AuditEntry, PendingImport, PendingImportState
 from planning import plan_services
+from planning.imports import HEADER, plan_xlsx_bytes
 from planning.models import PlanItem
-from planning.plan_xlsx import HEADER, plan_xlsx_bytes
-from planning.views_plan_import import SESSION_KEY
 from tests.accounts.factories import UserFactory
 from tests.core.test_uploads import zip_bomb
 from tests.planning.test_plan_pages import build_kp, build_psz
@@ -111,13 +111,13 @@ def test_upload_previews_then_confirm_saves_audited(officer_client, officer, psz
     assert "<del>Prostupné bydlení</del>" in html
     assert "<ins>Prostupné bydlení – nově</ins>" in html
     assert "<del>in_progress</del>" in html and "<ins>completed</ins>" in html
-    assert response.context["result"].unchanged == 8
-    token = response.context["token"]
-    assert token and f'value="{token}"' in html
+    assert response.context["preview"].unchanged == 8
+    token = str(response.context["pending"].pk)
+    assert f'value="{token}"' in html
     # Nothing saved yet; the file is kept outside the static path, by its uuid.
     assert snapshot(plan) == before
     assert AuditEntry.objects.count() == audits
-    assert [p.name for p in pending_files(media)] == [f"{token}.xlsx"]
+    assert [p.name for p in pending_files(media)] == [f"{uuid.UUID(token).hex}.xlsx"]
 
     response = officer_client.post(confirm_url(plan), {"upload": token})
     assert response.status_code == 302
@@ -145,13 +145,13 @@ def test_a_row_error_is_listed_with_row_and_column_and_no_confirm(officer_client
     html = response.content.decode()
     row = rows[psz["m1"]]
     # Czech is the default language: "Řádek N, sloupec „X“: důvod".
-    errors = [str(e) for e in response.context["result"].errors]
+    errors = [str(e) for e in response.context["preview"].errors]
     assert len(errors) == 1
     assert errors[0].startswith(f"Řádek {row}, sloupec „target_year“: ")
     assert "letos" in errors[0]
     assert f"<li>{errors[0]}</li>" in html
     assert 'name="upload"' not in html
-    assert response.context["token"] is None
+    assert response.context["pending"] is None
     assert snapshot(plan) == before
     assert pending_files(media) == []
 
@@ -159,7 +159,7 @@ def test_a_row_error_is_listed_with_row_and_column_and_no_confirm(officer_client
 def test_an_unchanged_sheet_has_nothing_to_confirm(officer_client, psz):
     response = upload(officer_client, psz["plan"], plan_xlsx_bytes(psz["plan"]))
     assert response.status_code == 200
-    assert response.context["result"].unchanged == 9
+    assert response.context["preview"].unchanged == 9
     assert 'name="upload"' not in response.content.decode()
 
 
@@ -237,7 +237,7 @@ def test_a_bad_file_gets_a_clear_message_never_a_500(client, officer, psz, media
 def test_a_file_whose_sheet_is_not_xml_is_an_error_not_a_500(officer_client, psz, media):
     response = upload(officer_client, psz["plan"], _garbage_sheet())
     assert response.status_code == 200
-    assert response.context["result"].errors
+    assert response.context["preview"].errors
     assert 'name="upload"' not in response.content.decode()
     assert pending_files(media) == []
 
@@ -252,7 +252,7 @@ def _preview(client, plan, item, title):
     content, _rows = edited_sheet(plan, {item: {"title": title}})
     response = upload(client, plan, content)
     assert response.status_code == 200
-    return response.context["token"]
+    return str(response.context["pending"].pk)
 
 
 def test_another_sessions_file_is_refused(officer, psz, media):
@@ -275,13 +275,9 @@ def test_another_users_file_is_refused(client, officer, psz, media):
     plan = psz["plan"]
     client.force_login(officer)
     token = _preview(client, plan, psz["m1"], "Cizí změna")
-    # Another officer somehow holding the id (and even the session data) is refused.
+    # Another officer somehow holding the id is refused.
     other = UserFactory(username="officer2", is_city_officer=True)
-    pending = client.session[SESSION_KEY]
-    client.force_login(other)  # a new session for the other user
-    session = client.session
-    session[SESSION_KEY] = pending
-    session.save()
+    client.force_login(other)
     response = client.post(confirm_url(plan), {"upload": token})
     assert response.status_code == 400
     assert PlanItem.objects.get(pk=psz["m1"].pk).title == "Prostupné bydlení"
@@ -307,7 +303,7 @@ def test_a_row_changed_after_the_preview_is_refused_and_nothing_saved(
     plan = psz["plan"]
     content, rows = edited_sheet(plan, {psz["m1"]: {"title": "Z tabulky"},
                                         psz["m3"]: {"title": "Také z tabulky"}})
-    token = upload(officer_client, plan, content).context["token"]
+    token = upload(officer_client, plan, content).context["pending"].pk
     plan_services.plan_item_update(actor=officer, item=psz["m1"], title="Mezitím v portálu")
     response = officer_client.post(confirm_url(plan), {"upload": token})
     assert response.status_code == 409
@@ -334,7 +330,7 @@ def test_a_change_without_version_column_is_still_what_was_previewed(
             sheet.cell(row=row, column=title_col).value = "Z tabulky"
     out = io.BytesIO()
     workbook.save(out)
-    token = upload(officer_client, plan, out.getvalue()).context["token"]
+    token = upload(officer_client, plan, out.getvalue()).context["pending"].pk
     plan_services.plan_item_update(actor=officer, item=psz["m1"], title="Mezitím v portálu")
     response = officer_client.post(confirm_url(plan), {"upload": token})
     assert response.status_code == 409
@@ -356,4 +352,6 @@ def test_a_session_keeps_only_its_latest_uploads(officer_client, psz, media):
     tokens = [_preview(officer_client, plan, psz["m1"], f"Verze {i}") for i in range(5)]
     assert len(set(tokens)) == 5
     kept = {p.stem for p in pending_files(media)}
-    assert kept == set(officer_client.session[SESSION_KEY]) == set(tokens[-3:])
+    waiting = PendingImport.objects.filter(state=PendingImportState.PREVIEWED)
+    assert kept == {pk.hex for pk in waiting.values_list("pk", flat=True)} == {
+        uuid.UUID(token).hex for token in tokens[-3:]}

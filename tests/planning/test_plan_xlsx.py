@@ -7,9 +7,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from core.imports.reader import read_sheet
+from core.imports.services import import_file
 from core.models import AuditEntry
+from planning.imports import HEADER, PLAN_IMPORTER, plan_xlsx_bytes
 from planning.models import MeasureStatus, PlanItem, PlanStatus
-from planning.plan_xlsx import HEADER, plan_import_xlsx, plan_xlsx_bytes, read_plan_xlsx
 from tests.planning.factories import OrganisationFactory
 from tests.planning.test_plan_pages import build_kp, build_psz
 
@@ -46,6 +48,18 @@ def _save(workbook):
     workbook.save(out)
     out.seek(0)
     return out
+
+
+def plan_import(*, actor, plan, file, dry_run=False):
+    """The sheet previewed (dry run) or imported at once."""
+    content = file.getvalue()
+    if dry_run:
+        return PLAN_IMPORTER.preview(content, actor=actor, target=plan)
+    return import_file(importer=PLAN_IMPORTER, actor=actor, target=plan, content=content)
+
+
+def read_plan(file):
+    return read_sheet(PLAN_IMPORTER, file.getvalue())
 
 
 def _snapshot(plan):
@@ -89,7 +103,7 @@ def test_export_neutralises_formulas(client):
     assert row["title"] == "'=HYPERLINK(\"http://x\")"
     assert row["footnote"] == "'-1+2"
     # ...and an untouched sheet reads back to the original text.
-    read = read_plan_xlsx(io.BytesIO(content))
+    read = read_plan(io.BytesIO(content))
     assert not read.errors
     assert read.rows[1].values["title"] == "=HYPERLINK(\"http://x\")"
 
@@ -99,10 +113,10 @@ def test_round_trip_unchanged_changes_nothing(officer):
     build_kp()  # another plan, untouched
     before = _snapshot(w["plan"])
     audits = AuditEntry.objects.count()
-    result = plan_import_xlsx(actor=officer, plan=w["plan"],
+    result = plan_import(actor=officer, plan=w["plan"],
                               file=io.BytesIO(plan_xlsx_bytes(w["plan"])), dry_run=False)
     assert result.errors == []
-    assert result.changes == []
+    assert result.to_apply == []
     assert result.unchanged == 9
     assert _snapshot(w["plan"]) == before
     assert AuditEntry.objects.count() == audits
@@ -113,11 +127,11 @@ def test_round_trip_two_edited_cells_update_the_items_audited(officer):
     workbook, sheet = _sheet(plan_xlsx_bytes(w["plan"]))
     _set(sheet, w["m1"], "status", "completed")
     _set(sheet, w["m3"], "title", "Sociální podnik – nový název")
-    result = plan_import_xlsx(actor=officer, plan=w["plan"], file=_save(workbook),
+    result = plan_import(actor=officer, plan=w["plan"], file=_save(workbook),
                               dry_run=False)
     assert result.errors == []
-    assert result.saved
-    assert {(c.item.pk, tuple(c.changes)) for c in result.changes} == {
+    assert result.can_confirm
+    assert {(r["item"], tuple(r["changes"])) for r in result.to_apply} == {
         (w["m1"].pk, ("status",)), (w["m3"].pk, ("title",))}
     w["m1"].refresh_from_db()
     w["m3"].refresh_from_db()
@@ -138,10 +152,10 @@ def test_dry_run_reports_but_saves_nothing(officer):
     workbook, sheet = _sheet(plan_xlsx_bytes(w["plan"]))
     _set(sheet, w["m1"], "status_text", "Dokončeno")
     before = _snapshot(w["plan"])
-    result = plan_import_xlsx(actor=officer, plan=w["plan"], file=_save(workbook), dry_run=True)
+    result = plan_import(actor=officer, plan=w["plan"], file=_save(workbook), dry_run=True)
     assert result.errors == []
-    assert [c.changes for c in result.changes] == [{"status_text": ["V realizaci", "Dokončeno"]}]
-    assert not result.saved
+    assert [r["changes"] for r in result.to_apply] == [
+        {"status_text": ["V realizaci", "Dokončeno"]}]
     assert _snapshot(w["plan"]) == before
 
 
@@ -154,7 +168,7 @@ def test_round_trip_of_lists_dates_and_flags(officer, group_a):
     _set(sheet, w["m2"], "period_end", "31. 12. 2025")
     _set(sheet, w["m2"], "cross_cutting_priority", "ano")
     _set(sheet, w["spec1"], "target_year", 2026)
-    result = plan_import_xlsx(actor=officer, plan=w["plan"], file=_save(workbook))
+    result = plan_import(actor=officer, plan=w["plan"], file=_save(workbook))
     assert result.errors == []
     m2 = PlanItem.objects.get(pk=w["m2"].pk)
     assert [str(link) for link in m2.implementer_links.all()] == ["SD", "Armáda spásy"]
@@ -163,9 +177,9 @@ def test_round_trip_of_lists_dates_and_flags(officer, group_a):
     assert m2.cross_cutting_priority is True
     assert PlanItem.objects.get(pk=w["spec1"].pk).target_year == 2026
     # Exported again, the sheet reads back as unchanged.
-    again = plan_import_xlsx(actor=officer, plan=w["plan"],
+    again = plan_import(actor=officer, plan=w["plan"],
                              file=io.BytesIO(plan_xlsx_bytes(w["plan"])))
-    assert again.errors == [] and again.changes == []
+    assert again.errors == [] and again.to_apply == []
 
 
 @pytest.mark.parametrize(("column", "value"), [
@@ -188,12 +202,12 @@ def test_a_bad_row_names_row_and_column_and_nothing_is_saved(officer, column, va
     row = _set(sheet, w["m1"], column, value)
     before = _snapshot(w["plan"])
     audits = AuditEntry.objects.count()
-    result = plan_import_xlsx(actor=officer, plan=w["plan"], file=_save(workbook))
+    result = plan_import(actor=officer, plan=w["plan"], file=_save(workbook))
     assert result.errors, result
     assert [(e.row, e.column) for e in result.errors] == [(row, column)], result.errors
     # The message names both, in whatever language is active.
     assert f"{row}" in str(result.errors[0]) and column in str(result.errors[0])
-    assert not result.saved
+    assert not result.can_confirm
     assert _snapshot(w["plan"]) == before
     assert AuditEntry.objects.count() == audits
 
@@ -205,7 +219,7 @@ def test_an_item_changed_after_the_export_is_not_overwritten(officer):
     workbook, sheet = _sheet(plan_xlsx_bytes(w["plan"]))
     plan_services.plan_item_update(actor=officer, item=w["m1"], title="Změněno v portálu")
     row = _set(sheet, w["m1"], "status_text", "Dokončeno")
-    result = plan_import_xlsx(actor=officer, plan=w["plan"], file=_save(workbook))
+    result = plan_import(actor=officer, plan=w["plan"], file=_save(workbook))
     assert [(e.row, e.column) for e in result.errors] == [(row, "version")]
     w["m1"].refresh_from_db()
     assert w["m1"].title == "Změněno v portálu"
@@ -215,7 +229,7 @@ def test_an_item_changed_after_the_export_is_not_overwritten(officer):
 def test_rows_of_another_plan_are_refused(officer):
     w = build_psz()
     other = build_kp()
-    result = plan_import_xlsx(actor=officer, plan=w["plan"],
+    result = plan_import(actor=officer, plan=w["plan"],
                               file=io.BytesIO(plan_xlsx_bytes(other["plan"])))
     assert {e.column for e in result.errors} == {"id"}
     assert [e.row for e in result.errors] == [2, 3, 4, 5]
@@ -224,7 +238,7 @@ def test_rows_of_another_plan_are_refused(officer):
 @pytest.mark.parametrize("content", [b"", b"not a workbook", b"PK\x03\x04broken zip"])
 def test_a_broken_file_is_an_error_not_a_crash(officer, content):
     w = build_kp()
-    result = plan_import_xlsx(actor=officer, plan=w["plan"], file=io.BytesIO(content))
+    result = plan_import(actor=officer, plan=w["plan"], file=io.BytesIO(content))
     assert len(result.errors) == 1
     assert (result.errors[0].row, result.errors[0].column) == (None, None)
 
@@ -235,16 +249,16 @@ def test_unknown_and_missing_columns(officer):
     sheet = workbook.active
     sheet.append(["titel", "code"])
     sheet.append(["x", "y"])
-    result = read_plan_xlsx(_save(workbook))
+    result = read_plan(_save(workbook))
     assert {(e.row, e.column) for e in result.errors} == {(1, "titel"), (1, "id")}
-    assert plan_import_xlsx(actor=officer, plan=w["plan"], file=_save(workbook)).errors
+    assert plan_import(actor=officer, plan=w["plan"], file=_save(workbook)).errors
 
 
 def test_formulas_typed_into_the_sheet_are_refused(officer):
     w = build_kp()
     workbook, sheet = _sheet(plan_xlsx_bytes(w["plan"]))
     row = _set(sheet, w["measure"], "reports_total", "=1+5")
-    result = plan_import_xlsx(actor=officer, plan=w["plan"], file=_save(workbook))
+    result = plan_import(actor=officer, plan=w["plan"], file=_save(workbook))
     assert [(e.row, e.column) for e in result.errors] == [(row, "reports_total")]
 
 
@@ -265,6 +279,6 @@ def test_round_trip_with_large_item_ids(officer):
         cursor.execute("SELECT setval(pg_get_serial_sequence('planning_planitem', 'id'), 900000)")
     w = build_kp()
     assert w["measure"].pk > 900000
-    result = plan_import_xlsx(actor=officer, plan=w["plan"],
+    result = plan_import(actor=officer, plan=w["plan"],
                               file=io.BytesIO(plan_xlsx_bytes(w["plan"])), dry_run=False)
     assert result.errors == []

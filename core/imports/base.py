@@ -1,0 +1,148 @@
+"""An importer is a declaration: its columns and sheet, how a read row becomes
+a preview row, the checks across rows and against the portal, and `apply`,
+which writes every previewed row. The framework (reader, services, views)
+does the rest the same way for every importer."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.utils.translation import gettext_lazy, ngettext
+
+from .columns import normal
+from .reader import read_sheet
+
+NEW, CHANGED, UNCHANGED, ERROR = "new", "changed", "unchanged", "error"
+OUTCOMES = (NEW, CHANGED, UNCHANGED, ERROR)
+
+
+class ImportRefused(Exception):  # noqa: N818 - it is an answer, not a bug
+    """The confirm saves nothing: `errors` say why. A 400 is a confirm that
+    should never have been asked (not yours, used, expired); a 409 one that
+    the portal's data no longer allows."""
+
+    def __init__(self, errors, status=409):
+        super().__init__(errors)
+        self.errors = list(errors)
+        self.status = status
+
+
+class ImportChanged(ImportRefused):
+    """The portal changed after the preview, so the confirm would no longer do
+    what the preview showed."""
+
+    def __init__(self):
+        super().__init__([], status=409)
+
+
+@dataclass
+class Preview:
+    """What an upload would do: one JSON-ready dict per row read (each with
+    "row", "outcome" and "errors", and the importer's own keys), and every
+    error in row order."""
+
+    rows: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    skipped: int = 0
+
+    def count(self, outcome):
+        return sum(1 for row in self.rows if row["outcome"] == outcome)
+
+    @property
+    def counts(self):
+        return {outcome: self.count(outcome) for outcome in OUTCOMES}
+
+    @property
+    def unchanged(self):
+        return self.count(UNCHANGED)
+
+    @property
+    def to_apply(self):
+        return [row for row in self.rows if row["outcome"] in (NEW, CHANGED)]
+
+    @property
+    def can_confirm(self):
+        return not self.errors and bool(self.to_apply)
+
+
+class Importer:
+    """Subclasses declare `name` (stored with every pending import), `columns`
+    and `sheet`, and implement `check` and `apply`."""
+
+    name = ""
+    columns = ()
+    sheet = None  # the preferred sheet's title; otherwise the first sheet is read
+    max_rows = 20_000  # filled rows
+    max_sheet_rows = 20_000  # rows of any kind read before giving up
+    max_columns = None
+    column_letters = False  # name columns as "I (Hodnota)" rather than by their header
+    presence_columns = None  # a row with none of these filled is empty (default: all)
+    input_columns = None  # a row with only context and none of these is skipped
+    max_age = timedelta(days=1)
+    keep_per_user = 5  # previews of one user waiting for a confirm
+    rows_template = ""
+    unknown_column_message = gettext_lazy("Unknown column.")
+    missing_column_message = gettext_lazy("The column is missing.")
+    unreadable_message = gettext_lazy("The file is not an XLSX workbook.")
+    changed_message = gettext_lazy(
+        "The data changed after the preview: the import would now change something other "
+        "than what you confirmed. Nothing was saved. Upload the file again to see the "
+        "current preview.")
+    stale_hint = ""
+
+    def __init__(self):
+        self._by_name = {c.name: c for c in self.columns}
+        self._by_header = {normal(c.name): c for c in self.columns} | {
+            normal(c.header): c for c in self.columns}
+
+    def column(self, name):
+        return self._by_name.get(name)
+
+    def column_for_header(self, written):
+        return self._by_header.get(normal(written))
+
+    # --- Declared by each importer --------------------------------------------------------
+
+    def scope(self, target):
+        """What a pending import is bound to besides its user (e.g. the plan)."""
+        return "" if target is None else str(target.pk)
+
+    def parse_row(self, row, read):
+        """Parse what the columns alone cannot (e.g. a value by its period)."""
+
+    def check(self, read, *, actor, target):
+        """The preview rows (JSON-ready dicts) of `read.rows` (a SheetRead):
+        looked up in the portal, checked across rows, each with its outcome.
+        Reads only."""
+        raise NotImplementedError
+
+    def apply(self, rows, *, actor, target, pending):
+        """Write the NEW and CHANGED rows of `rows` (every row of the stored
+        preview; the others tell what the preview relied on), in the caller's
+        transaction. Raises ImportRefused with the rows that can no longer be
+        written, or ImportChanged. Returns the count written."""
+        raise NotImplementedError
+
+    def display_rows(self, preview):
+        """The rows as the preview page shows them."""
+        return preview.rows
+
+    def confirm_label(self, count):
+        return ngettext("Confirm and save %(counter)s row", "Confirm and save %(counter)s rows",
+                        count) % {"counter": count}
+
+    def saved_message(self, count, pending):
+        return ngettext("The import was saved: %(count)d row.",
+                        "The import was saved: %(count)d rows.", count) % {"count": count}
+
+    # --- The same for every importer --------------------------------------------------------
+
+    def preview(self, content, *, actor, target=None):
+        """Read and check an upload (bytes). Reads only."""
+        read = read_sheet(self, content)
+        if read.errors:
+            return Preview(errors=list(read.errors), skipped=read.skipped)
+        for row in read.rows:
+            self.parse_row(row, read)
+        rows = self.check(read, actor=actor, target=target)
+        return Preview(rows=rows, errors=[e for row in rows for e in row["errors"]],
+                       skipped=read.skipped)

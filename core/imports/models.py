@@ -1,0 +1,45 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PendingImportState(models.TextChoices):
+    PREVIEWED = "previewed", _("previewed")
+    CONFIRMED = "confirmed", _("confirmed")
+    EXPIRED = "expired", _("expired")
+    FAILED = "failed", _("failed")
+
+
+class PendingImport(models.Model):
+    """An uploaded workbook between preview and confirm, for every importer:
+    the confirm applies the rows stored here, exactly as previewed, once. The
+    file itself waits in MEDIA_ROOT/imports/ (never served) so the confirm can
+    check it is still the one previewed (`checksum`)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    importer = models.CharField(_("importer"), max_length=50)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who"),
+                                   on_delete=models.CASCADE, related_name="+")
+    # What it is bound to besides its user, e.g. the plan (the importer's `scope`),
+    # and the session that previewed it, hashed.
+    scope = models.CharField(max_length=100, blank=True)
+    session = models.CharField(max_length=64, blank=True)
+    file_name = models.CharField(_("file"), max_length=200)
+    checksum = models.CharField(_("SHA-256 of the file"), max_length=64)
+    state = models.CharField(_("state"), max_length=16, choices=PendingImportState.choices,
+                             default=PendingImportState.PREVIEWED)
+    preview = models.JSONField(_("previewed rows"), default=list, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pending import")
+        verbose_name_plural = _("pending imports")
+        indexes = [models.Index(fields=["importer", "created_by", "state"])]
+
+    def __str__(self):
+        return f"{self.importer}: {self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -1,0 +1,138 @@
+"""Upload → preview → confirm pages, the same for every importer. An app's
+views add their gate (a RuleRequiredMixin), `importer`, `template_name` (its
+page, which includes core/imports/preview.html) and the URLs."""
+
+import logging
+import os
+
+from django import forms
+from django.contrib import messages
+from django.db import DatabaseError
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from core.exports import XLSX_CONTENT_TYPE
+from core.uploads import XLSX_MAX_BYTES, check_xlsx_upload
+
+from .base import ImportChanged, ImportRefused, Preview
+from .services import pending_import_confirm, pending_import_preview
+
+logger = logging.getLogger(__name__)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        allow_empty_file=True,  # core.uploads says "The file is empty." itself
+        widget=forms.FileInput(attrs={"accept": f".xlsx,{XLSX_CONTENT_TYPE}"}),
+    )
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = label
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.content = check_xlsx_upload(upload)
+        return upload
+
+
+def _file_name(upload):
+    name = os.path.basename(str(getattr(upload, "name", "") or "")).strip()
+    return name[:200] or "import.xlsx"
+
+
+class ImportPageMixin:
+    importer = None  # an Importer instance
+    file_label = gettext_lazy("File (XLSX)")
+
+    def import_target(self):
+        return None
+
+    def confirm_url(self, pending):
+        raise NotImplementedError
+
+    def cancel_url(self):
+        raise NotImplementedError
+
+    def done_url(self):
+        return self.cancel_url()
+
+    def form(self, *args):
+        return ImportForm(*args, label=self.file_label)
+
+    def session_key(self):
+        if not self.request.session.session_key:
+            self.request.session.save()
+        return self.request.session.session_key
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", self.form())
+        kwargs.setdefault("importer", self.importer)
+        kwargs.setdefault("columns", self.importer.columns)
+        kwargs.setdefault("max_size", XLSX_MAX_BYTES)
+        kwargs.setdefault("max_rows", self.importer.max_rows)
+        kwargs.setdefault("cancel_url", self.cancel_url())
+        preview = kwargs.get("preview")
+        if preview is not None:
+            kwargs.setdefault("rows", self.importer.display_rows(preview))
+            kwargs.setdefault("counts", preview.counts)
+        pending = kwargs.get("pending")
+        if pending is not None:
+            kwargs.setdefault("confirm_url", self.confirm_url(pending))
+            kwargs.setdefault("confirm_label",
+                              self.importer.confirm_label(len(preview.to_apply)))
+        return super().get_context_data(**kwargs)
+
+
+class ImportPreviewView(ImportPageMixin, TemplateView):
+    """The upload form (GET) and the preview of an upload (POST): nothing is
+    saved; a preview that can be confirmed is kept as a PendingImport."""
+
+    def post(self, request, *args, **kwargs):
+        form = self.form(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        file_name = _file_name(form.cleaned_data["file"])
+        preview, pending = pending_import_preview(
+            importer=self.importer, actor=request.user, content=form.content,
+            file_name=file_name, target=self.import_target(), session_key=self.session_key())
+        return self.render_to_response(self.get_context_data(
+            preview=preview, pending=pending, file_name=file_name))
+
+
+class ImportConfirmView(ImportPageMixin, TemplateView):
+    """Save what the preview showed (POST only)."""
+
+    http_method_names = ["post"]
+
+    def pending_id(self):
+        return self.request.POST.get("upload")
+
+    def post(self, request, *args, **kwargs):
+        pending_id = self.pending_id()
+        try:
+            pending, count = pending_import_confirm(
+                importer=self.importer, actor=request.user, pending_id=pending_id,
+                target=self.import_target(), session_key=self.session_key())
+        except ImportChanged as refusal:
+            return self.refused(refusal, changed_meanwhile=True)
+        except ImportRefused as refusal:
+            return self.refused(refusal)
+        except DatabaseError:
+            logger.exception("%s import %s could not be saved", self.importer.name, pending_id)
+            return self.render_to_response(self.get_context_data(refused=[_(
+                "The import could not be saved. Nothing was saved; try again.")]), status=409)
+        messages.success(request, self.importer.saved_message(count, pending))
+        return HttpResponseRedirect(self.done_url())
+
+    def refused(self, refusal, **context):
+        if refusal.status == 400:
+            return self.render_to_response(self.get_context_data(refused=refusal.errors),
+                                           status=400)
+        pending = getattr(refusal, "pending", None)
+        preview = Preview(rows=pending.preview if pending else [], errors=refusal.errors)
+        return self.render_to_response(self.get_context_data(
+            preview=preview, confirmed=True, file_name=pending.file_name if pending else "",
+            **context), status=refusal.status)
