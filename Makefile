@@ -20,9 +20,9 @@ bench: setup
 check-deploy: setup
 	bash scripts/check_deploy.sh
 
-# The project catalogue (locale/) holds core, accounts and planning; each
-# later app keeps its own catalogue in <app>/locale/ beside its templates.
-APP_CATALOGUES = indicators meetings projects reports
+# The project catalogue (locale/) holds core and accounts; each
+# app keeps its own catalogue in <app>/locale/ beside its templates.
+APP_CATALOGUES = directory planning indicators meetings projects reports
 
 messages: setup
 	.venv/bin/python manage.py makemessages -l cs --no-obsolete --ignore='.venv/*' --ignore='var/*' $(foreach app,$(APP_CATALOGUES),--ignore='$(app)/*')

@@ -17,8 +17,8 @@ from core.audit import AuditAction, audit_record
 from core.sanitize import sanitize_html
 from core.services import model_create, model_update
 from core.uploads import MiB, read_upload, sniff_type
-from planning import services as planning_services
-from planning.models import Membership
+from directory import services as planning_services
+from directory.models import Membership
 
 from .models import (
     EDITABLE_MINUTES_STATUSES,

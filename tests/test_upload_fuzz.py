@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from core.models import AuditEntry
 from planning.models import PlanItem
-from planning.plan_xlsx import plan_xlsx_bytes
+from planning.xlsx import plan_xlsx_bytes
 from tests.planning.factories import PlanFactory, PlanItemFactory
 
 EXAMPLES = int(os.environ.get("UPLOAD_FUZZ_EXAMPLES", "1000"))

@@ -13,10 +13,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from core.models import AuditEntry
-from planning import plan_services
 from planning.models import PlanItem
-from planning.plan_xlsx import HEADER, plan_xlsx_bytes
-from planning.views_plan_import import SESSION_KEY
+from planning.services import plans as plan_services
+from planning.views.imports import SESSION_KEY
+from planning.xlsx import HEADER, plan_xlsx_bytes
 from tests.accounts.factories import UserFactory
 from tests.core.test_uploads import zip_bomb
 from tests.planning.test_plan_pages import build_kp, build_psz
