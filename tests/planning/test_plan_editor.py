@@ -1,4 +1,4 @@
-"""The officers' plan editor: views over planning.plan_services (create, settings,
+"""The officers' plan editor: views over planning.services.plans (create, settings,
 status, tree editing inline and as whole pages, history and restore, refusal of
 concurrent edits) and their query counts."""
 
