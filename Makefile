@@ -28,9 +28,9 @@ check-deploy: setup
 lock:
 	bash scripts/lock.sh
 
-# The project catalogue (locale/) holds core, accounts and planning; each
-# later app keeps its own catalogue in <app>/locale/ beside its templates.
-APP_CATALOGUES = indicators meetings projects reports
+# The project catalogue (locale/) holds core and accounts; each
+# app keeps its own catalogue in <app>/locale/ beside its templates.
+APP_CATALOGUES = directory planning indicators meetings projects reports
 
 messages: setup-dev
 	.venv/bin/python manage.py makemessages -l cs --no-obsolete --ignore='.venv/*' --ignore='var/*' $(foreach app,$(APP_CATALOGUES),--ignore='$(app)/*')

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from tests.accounts.factories import PASSWORD, UserFactory, confirmed_totp_device
-from tests.planning.factories import (
+from tests.directory.factories import (
     MembershipFactory,
     OrganisationFactory,
     PersonFactory,

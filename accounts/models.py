@@ -9,7 +9,7 @@ class User(AbstractUser):
     that the working group's page and the permissions never disagree."""
 
     person = models.OneToOneField(
-        "planning.Person",
+        "directory.Person",
         verbose_name=_("person"),
         null=True,
         blank=True,
@@ -22,7 +22,7 @@ class User(AbstractUser):
         help_text=_("Edits plans, groups, indicators and projects; generates reports."),
     )
     implementer_organisation = models.ForeignKey(
-        "planning.Organisation",
+        "directory.Organisation",
         verbose_name=_("implementer for organisation"),
         null=True,
         blank=True,

@@ -46,13 +46,13 @@ def _group_ids(user, attribute):
 
 
 def _managed(person_id):
-    from planning.models import WorkingGroup
+    from directory.models import WorkingGroup
 
     return frozenset(WorkingGroup.objects.filter(manager_id=person_id).values_list("id", flat=True))
 
 
 def _contact(person_id):
-    from planning.models import WorkingGroup
+    from directory.models import WorkingGroup
 
     return frozenset(
         WorkingGroup.objects.filter(contact_person_id=person_id).values_list("id", flat=True)
@@ -62,7 +62,7 @@ def _contact(person_id):
 def _member(person_id):
     from django.db.models import Q
 
-    from planning.models import Membership
+    from directory.models import Membership
 
     return frozenset(
         Membership.objects.current(on=timezone.localdate())

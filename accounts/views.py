@@ -20,7 +20,7 @@ class ProfileView(LoginRequiredMixin, TemplateView):
     template_name = "accounts/profile.html"
 
     def get_context_data(self, **kwargs):
-        from planning.models import WorkingGroup
+        from directory.models import WorkingGroup
 
         context = super().get_context_data(**kwargs)
         user = self.request.user

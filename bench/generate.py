@@ -52,7 +52,7 @@ class _IcoSource:
     """Unique, checksum-valid IČO numbers that are not in the database yet."""
 
     def __init__(self, taken):
-        from planning.validators import ico_check_digit
+        from directory.validators import ico_check_digit
 
         self._check = ico_check_digit
         self._taken = set(taken)
@@ -72,8 +72,8 @@ def _free_tags(organisations, people, groups, indicators, copies):
     """Suffix makers for copy k: " (k)" and "-k" on the first multiplication;
     " (r.k)" and "-r-k" with the first round r that collides with nothing, when
     the data was multiplied before."""
+    from directory.models import Organisation, Person, WorkingGroup
     from indicators.models import Indicator
-    from planning.models import Organisation, Person, WorkingGroup
 
     org_names = set(Organisation.objects.values_list("name", flat=True))
     person_keys = set(Person.objects.values_list(
@@ -118,6 +118,7 @@ def _free_tags(organisations, people, groups, indicators, copies):
 
 def _models():
     """The multiplied models, by the key `counts()` reports them under."""
+    from directory.models import GroupNeed, Membership, Organisation, Person, WorkingGroup
     from indicators.models import Indicator, IndicatorValue, IndicatorValuePart
     from meetings.models import (
         Attendance,
@@ -130,7 +131,6 @@ def _models():
         ProgrammeItem,
         Task,
     )
-    from planning.models import GroupNeed, Membership, Organisation, Person, WorkingGroup
     from projects.models import FundingSource, HalfYearReport, KeyActivity, Project
 
     return {
@@ -258,8 +258,8 @@ def multiply(factor):
 def _multiply_planning(copies):
     """Organisations, people, working groups (their support areas and needs)
     and memberships. Sets the suffix makers used by the other apps' copies."""
+    from directory.models import GroupNeed, Membership, Organisation, Person, WorkingGroup
     from indicators.models import Indicator
-    from planning.models import GroupNeed, Membership, Organisation, Person, WorkingGroup
 
     organisations = list(Organisation.objects.order_by("pk"))
     people = list(Person.objects.order_by("pk"))
@@ -464,8 +464,8 @@ def create_base_set(groups=4, members_per_group=4):
     list page, so that an N+1 shows as a different count at 100x)."""
     import datetime
 
-    from planning.models import GroupNeed, OrganisationKind, SupportArea
-    from tests.planning.factories import (
+    from directory.models import GroupNeed, OrganisationKind, SupportArea
+    from tests.directory.factories import (
         MembershipFactory,
         OrganisationFactory,
         PersonFactory,
@@ -547,7 +547,7 @@ def main(argv=None):
     import django
 
     django.setup()
-    from planning.models import Organisation, WorkingGroup
+    from directory.models import Organisation, WorkingGroup
 
     if args.seed and not (Organisation.objects.exists() or WorkingGroup.objects.exists()):
         print(f"base data loaded with {load_base()}")

@@ -90,9 +90,9 @@ def pick_targets():
     attendance, minutes items and tasks."""
     from django.db.models import Count
 
+    from directory.models import Organisation, Person, WorkingGroup
     from indicators.models import Indicator
     from meetings.models import Meeting
-    from planning.models import Organisation, Person, WorkingGroup
     from projects.models import Project
 
     group = WorkingGroup.objects.annotate(n=Count("memberships")).order_by("-n", "pk").first()
@@ -159,17 +159,17 @@ def pages(targets):
 
     result = [
         _page("home", reverse("core:home")),
-        _page("organisation list", reverse("planning:organisation_list")),
-        _page("group list", reverse("planning:group_list")),
-        _page("people list", reverse("planning:person_list"), "officer"),
+        _page("organisation list", reverse("directory:organisation_list")),
+        _page("group list", reverse("directory:group_list")),
+        _page("people list", reverse("directory:person_list"), "officer"),
         _page("organisations.json", dataset("organisations")),
         _page("working-groups.json", dataset("working-groups")),
         _page("working-groups.csv", dataset("working-groups", "csv")),
-        _page("group detail", reverse("planning:group_detail", args=[group.code])),
-        _page("group detail", reverse("planning:group_detail", args=[group.code]), "officer"),
+        _page("group detail", reverse("directory:group_detail", args=[group.code])),
+        _page("group detail", reverse("directory:group_detail", args=[group.code]), "officer"),
         _page("organisation detail",
-              reverse("planning:organisation_detail", args=[organisation.pk])),
-        _page("person detail", reverse("planning:person_detail", args=[person.pk]), "officer"),
+              reverse("directory:organisation_detail", args=[organisation.pk])),
+        _page("person detail", reverse("directory:person_detail", args=[person.pk]), "officer"),
     ]
     if indicator is not None:
         indicator_list = reverse("indicators:list")

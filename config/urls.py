@@ -7,6 +7,7 @@ admin.site.site_title = _("Community planning portal")
 
 urlpatterns = [
     path("", include("core.urls")),
+    path("", include("directory.urls")),
     path("", include("planning.urls")),
     path("indicators/", include("indicators.urls")),
     path("meetings/", include("meetings.urls")),

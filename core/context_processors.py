@@ -10,8 +10,8 @@ NAVIGATION = [
     ("meetings", _("Meetings"), "meetings:list"),
     ("projects", _("Projects"), "projects:list"),
     ("reports", _("Reports"), "reports:list"),
-    ("groups", _("Working groups"), "planning:group_list"),
-    ("organisations", _("Organisations"), "planning:organisation_list"),
+    ("groups", _("Working groups"), "directory:group_list"),
+    ("organisations", _("Organisations"), "directory:organisation_list"),
     ("data", _("Open data"), "core:data_catalogue"),
 ]
 

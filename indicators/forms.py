@@ -2,7 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from planning.models import LevelRole, Person, Plan, PlanItem
+from directory.models import Person
+from planning.models import LevelRole, Plan, PlanItem
 
 from .models import Indicator, Territory
 from .parsing import ParseError, parse_period, parse_value

@@ -13,7 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from planning.models import PUBLIC_PLAN_STATUSES, Person, Plan, PlanItem
+from directory.models import Person
+from planning.models import PUBLIC_PLAN_STATUSES, Plan, PlanItem
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z"
 

@@ -19,8 +19,8 @@ from django.conf import settings
 from django.db import transaction
 
 from core.services import model_create
+from directory.seed import CREATED, UNCHANGED, SeedError, _say
 from planning.models import LevelRole, Plan, PlanItem, PlanSourceNote
-from planning.seed import CREATED, UNCHANGED, SeedError, _say
 
 from . import services
 from .models import Indicator, IndicatorKind, IndicatorValue, TargetKind, Territory, Unit

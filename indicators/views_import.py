@@ -53,7 +53,7 @@ class Line:
 
 @dataclass
 class Group:
-    organisation: object  # planning.Organisation or None (no implementer)
+    organisation: object  # directory.Organisation or None (no implementer)
     lines: list = field(default_factory=list)
 
     @property

@@ -49,7 +49,7 @@ def format_days(days):
 
 
 def heading_of(body):
-    from planning.models import BodyKind
+    from directory.models import BodyKind
 
     if body.kind == BodyKind.MANAGERIAL_TEAM:
         return body.name.upper()

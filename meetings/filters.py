@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from planning.models import WorkingGroup
+from directory.models import WorkingGroup
 
 from . import search, selectors
 from .models import Meeting, MeetingKind

@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from planning.models import Organisation, Person, WorkingGroup
+from directory.models import Organisation, Person, WorkingGroup
 
 from .models import (
     Attendance,

@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from planning.models import HttpsURLField, Organisation, Person, WorkingGroup
+from core.fields import HttpsURLField
+from directory.models import Organisation, Person, WorkingGroup
 
 
 class MeetingKind(models.TextChoices):
@@ -421,7 +422,7 @@ class MembershipChange(models.Model):
     effective_on = models.DateField(_("takes effect on"))
     published_text = models.TextField(_("text of the minutes"), blank=True)
     membership = models.ForeignKey(
-        "planning.Membership", verbose_name=_("resulting membership"), null=True, blank=True,
+        "directory.Membership", verbose_name=_("resulting membership"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="announcements", editable=False,
     )
 

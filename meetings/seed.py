@@ -19,8 +19,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from planning.models import Membership, Organisation, Person, PlanItem, WorkingGroup
-from planning.seed import CREATED, UNCHANGED, SeedError, read_seed_data
+from directory.models import Membership, Organisation, Person, WorkingGroup
+from directory.seed import CREATED, UNCHANGED, SeedError, read_seed_data
+from planning.models import PlanItem
 
 from . import services
 from .models import (

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from accounts import permissions
-from planning.models import WorkingGroup
+from directory.models import WorkingGroup
 
 from .models import EDITABLE_MINUTES_STATUSES, Event, Meeting, MeetingDay, MinutesStatus, Task
 

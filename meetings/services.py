@@ -17,8 +17,8 @@ from core.audit import AuditAction, audit_record
 from core.sanitize import sanitize_html
 from core.services import model_create, model_update
 from core.uploads import MiB, read_upload, sniff_type
-from planning import services as planning_services
-from planning.models import Membership
+from directory import services as directory_services
+from directory.models import Membership
 
 from .models import (
     EDITABLE_MINUTES_STATUSES,
@@ -305,7 +305,7 @@ def membership_change_record(*, actor, meeting, organisation, effective_on, memb
                 raise ValidationError({"member": _(
                     "%(org)s has no seat in this group yet: name its member.") % {
                         "org": organisation}})
-            result = planning_services.membership_start(
+            result = directory_services.membership_start(
                 actor=actor, body=meeting.body, organisation=organisation, member=member,
                 substitute=substitute, valid_from=effective_on, source=source)
         else:
@@ -314,7 +314,7 @@ def membership_change_record(*, actor, meeting, organisation, effective_on, memb
                 kwargs["member"] = member
             if substitute is not None:
                 kwargs["substitute"] = substitute
-            result = planning_services.membership_change(
+            result = directory_services.membership_change(
                 actor=actor, membership=seat, on=effective_on, source=source, **kwargs)
         change = model_create(actor=actor, model=MembershipChange, data={
             "meeting": meeting, "organisation": organisation, "member": member,

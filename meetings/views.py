@@ -13,7 +13,7 @@ from django.views.generic import CreateView, FormView, TemplateView, UpdateView
 from accounts import permissions
 from core.audit import audit_entries_for
 from core.views import RuleRequiredMixin, ServiceFormMixin, TableListView
-from planning.models import WorkingGroup
+from directory.models import WorkingGroup
 
 from . import ical, selectors, services
 from .documents import minutes_document, with_previous

@@ -7,10 +7,6 @@ class PlanningConfig(AppConfig):
     verbose_name = _("Community planning")
 
     def ready(self):
-        from .datasets import register_datasets
-
-        register_datasets()
-
-        from .plan_datasets import register_plan_datasets
+        from .datasets import register_plan_datasets
 
         register_plan_datasets()

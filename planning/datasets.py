@@ -1,79 +1,111 @@
+"""The open dataset `measures`: one row per measure of every public plan
+(drafts never appear). Four queries whatever the number of plans and
+measures: the items of public plans with their plan and level, implementers,
+working groups."""
+
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.opendata import Column, Dataset, register
 
-from . import selectors
+from .models import LevelRole, PlanItem, PlanItemImplementer
+from .selectors import build_tree
 
 
-def _organisation_rows():
-    for org in selectors.organisation_list().order_by("name"):
-        yield {
-            "id": org.pk,
-            "name": org.name,
-            "short_name": org.short_name,
-            "legal_form": org.legal_form,
-            "kind": org.kind,
-            "ico": org.ico,
-            "web": org.web,
-            "address": org.address,
-            "active_group_count": org.active_group_count,
-            "url": reverse("planning:organisation_detail", args=[org.pk]),
-        }
+def _public_items():
+    return (
+        PlanItem.objects.in_public_plans()
+        .select_related("plan", "level")
+        .prefetch_related(
+            Prefetch("implementer_links",
+                     queryset=PlanItemImplementer.objects.select_related("organisation")),
+            "working_groups",
+        )
+        .order_by("plan__period_start", "plan__code", "parent_id", "position", "id")
+    )
 
 
-def _group_rows():
-    for group in selectors.working_group_list().order_by("kind", "name"):
-        yield {
-            "code": group.code,
-            "name": group.name,
-            "kind": group.kind,
-            "status": group.status,
-            "support_areas": ";".join(a.numeral for a in group.support_areas.all()),
-            "manager": group.manager.full_name if group.manager else "",
-            "contact_person": group.contact_person.full_name if group.contact_person else "",
-            "current_member_count": group.current_member_count,
-            "url": reverse("planning:group_detail", args=[group.code]),
-        }
+def _measure_rows():
+    by_plan = {}
+    for item in _public_items():
+        by_plan.setdefault(item.plan_id, []).append(item)
+    for items in by_plan.values():
+        for root in build_tree(items):
+            yield from _rows_under(root, area=root.item, specific=None)
 
 
-def register_datasets():
+def _rows_under(node, *, area, specific):
+    item = node.item
+    if item.level.role == LevelRole.SPECIFIC_GOAL:
+        specific = item
+    if item.level.role == LevelRole.MEASURE:
+        yield _row(item, area if area is not item else None, specific)
+    for child in node.children:
+        yield from _rows_under(child, area=area, specific=specific)
+
+
+def _row(item, area, specific):
+    plan = item.plan
+    return {
+        "plan_code": plan.code,
+        "plan_title": str(plan),
+        "area_code": area.code if area else "",
+        "area_title": area.title if area else "",
+        "specific_goal_code": specific.code if specific else "",
+        "code": item.code,
+        "title": item.title,
+        "status": item.status,
+        "status_text": item.status_text,
+        "reports_done": item.reports_done,
+        "reports_total": item.reports_total,
+        "implementers": ";".join(str(link) for link in item.implementer_links.all()),
+        "activity_type": item.activity_type,
+        "service_type": item.service_type,
+        "period_start": item.period_start.isoformat() if item.period_start else None,
+        "period_end": item.period_end.isoformat() if item.period_end else None,
+        "period_text": item.period_text,
+        "ongoing": item.ongoing,
+        "working_groups": ";".join(sorted(g.code for g in item.working_groups.all())),
+        "url": reverse("planning:plan_item_detail", args=[plan.code, item.pk]),
+    }
+
+
+def register_plan_datasets():
     register(Dataset(
-        slug="organisations",
-        title=_("Organisations"),
-        description=_("Organisations taking part in community planning: providers of "
-                      "social services, city districts and city bodies."),
+        slug="measures",
+        title=_("Measures of plans"),
+        description=_("Every measure of the published community plans and social inclusion "
+                      "plans, with its status as published, implementers and period. Drafts "
+                      "are not included."),
         columns=(
-            Column("id", "integer", _("Identifier in this portal")),
-            Column("name", "string", _("Name as published")),
-            Column("short_name", "string", _("Short name or abbreviation")),
-            Column("legal_form", "string", _("Legal form as published, e.g. z.s., o.p.s.")),
-            Column("kind", "string", _("ngo, city_district, city_body, school or other")),
-            Column("ico", "string", _("Company identification number (IČO), 8 digits")),
-            Column("web", "url", _("Web site")),
-            Column("address", "string", _("Address")),
-            Column("active_group_count", "integer",
-                   _("Number of bodies the organisation currently has a seat in")),
+            Column("plan_code", "string", _("Short code of the plan, as in its address")),
+            Column("plan_title", "string", _("Title of the plan")),
+            Column("area_code", "string",
+                   _("Code of the top-level item the measure belongs to (thematic area; "
+                     "the goal in a community plan)")),
+            Column("area_title", "string", _("Title of that top-level item")),
+            Column("specific_goal_code", "string",
+                   _("Code of the specific goal (empty where the plan has none)")),
+            Column("code", "string", _("Code of the measure as published")),
+            Column("title", "string", _("Title of the measure")),
+            Column("status", "string",
+                   _("not_started, in_progress, completed, cancelled, or empty")),
+            Column("status_text", "string", _("Status as published, e.g. V realizaci")),
+            Column("reports_done", "integer", _("Implementation reports submitted")),
+            Column("reports_total", "integer", _("Implementation reports planned")),
+            Column("implementers", "list",
+                   _("Implementers as published, separated by semicolons")),
+            Column("activity_type", "string", _("project, non_project or empty")),
+            Column("service_type", "string",
+                   _("SAS, OSP, TP, SNP, krizova_pomoc, pecovatelska_sluzba, other or empty")),
+            Column("period_start", "date", _("Start of the measure (ISO 8601)")),
+            Column("period_end", "date", _("End of the measure (ISO 8601)")),
+            Column("period_text", "string", _("Period as published")),
+            Column("ongoing", "boolean", _("True for an ongoing measure (průběžně)")),
+            Column("working_groups", "list",
+                   _("Codes of the working groups, separated by semicolons")),
             Column("url", "url", _("Page in this portal (path)")),
         ),
-        rows=_organisation_rows,
-    ))
-    register(Dataset(
-        slug="working-groups",
-        title=_("Working groups"),
-        description=_("Working groups, the managerial team and platforms of community "
-                      "planning, with their managers and contact persons."),
-        columns=(
-            Column("code", "string", _("Short code, e.g. DaR")),
-            Column("name", "string", _("Name")),
-            Column("kind", "string", _("working_group, managerial_team or platform")),
-            Column("status", "string", _("active or archived")),
-            Column("support_areas", "list",
-                   _("Support areas I-IX the group covers, separated by semicolons")),
-            Column("manager", "string", _("Group manager, with academic titles")),
-            Column("contact_person", "string", _("Contact person at the city, with titles")),
-            Column("current_member_count", "integer", _("Number of current seats")),
-            Column("url", "url", _("Page in this portal (path)")),
-        ),
-        rows=_group_rows,
+        rows=_measure_rows,
     ))

@@ -32,10 +32,11 @@ from core.imports import columns as parse
 from core.imports.base import CHANGED, ERROR, UNCHANGED, ImportChanged, Importer, ImportRefused
 from core.imports.columns import Column, RowError
 from core.services import StaleEditError
+from directory.models import Organisation, WorkingGroup
 
-from . import plan_services
-from .models import ActivityType, MeasureStatus, Organisation, PlanItem, ServiceType, WorkingGroup
-from .plan_selectors import build_tree, plan_items
+from .models import ActivityType, MeasureStatus, PlanItem, ServiceType
+from .selectors import build_tree, plan_items
+from .services import plans as plan_services
 
 SHEET_TITLE = "items"
 LIST_SEPARATOR = "; "

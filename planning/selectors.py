@@ -1,113 +1,161 @@
-"""Reads for planning pages and datasets. Each returns a QuerySet whose number
-of SQL queries does not grow with the number of rows."""
+"""Reads for plans: the whole tree of a plan in a fixed number of queries, and
+the data checks that flag what the published source got wrong."""
 
-import django_filters
-from django.db.models import Prefetch, Q
-from django.utils import timezone
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import (
-    BodyKind,
-    BodyStatus,
-    GroupNeed,
-    Membership,
-    Organisation,
-    OrganisationKind,
-    Person,
-    SupportArea,
-    WorkingGroup,
-)
+from .models import ItemYearSummary, Plan, PlanItem, PlanItemImplementer
 
 
-def organisation_list():
-    return Organisation.objects.with_member_group_count().order_by("name")
+def public_plans():
+    return Plan.objects.public().select_related("working_group")
 
 
-def person_list():
-    return Person.objects.select_related("organisation")
-
-
-def working_group_list():
+def plan_items(plan):
+    """Every item of a plan with what its page shows: 5 queries, any size."""
     return (
-        WorkingGroup.objects.select_related("manager", "contact_person")
-        .prefetch_related("support_areas")
-        .with_current_member_count()
-        .order_by("kind", "name")
-    )
-
-
-def working_group_detail():
-    return WorkingGroup.objects.select_related("manager", "contact_person").prefetch_related(
-        "support_areas",
-        Prefetch("needs", queryset=GroupNeed.objects.order_by("position")),
-    )
-
-
-def group_memberships(group):
-    """All seats of a group, current first, then history (newest end first)."""
-    return (
-        Membership.objects.filter(body=group)
-        .select_related("organisation", "member", "substitute")
-        .order_by("valid_to", "organisation__name", "member__family_name", "-valid_from")
-    )
-
-
-def split_memberships(memberships, on=None):
-    on = on or timezone.localdate()
-    current, history = [], []
-    for m in memberships:
-        ended = m.valid_to is not None and m.valid_to <= on
-        (history if ended else current).append(m)
-    history.sort(key=lambda m: m.valid_to, reverse=True)
-    return current, history
-
-
-class OrganisationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrganisationKind.choices)
-    legal_form = django_filters.CharFilter(label=_("Legal form"), lookup_expr="icontains")
-
-    class Meta:
-        model = Organisation
-        fields = ["q", "kind", "legal_form"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(name__icontains=value) | Q(short_name__icontains=value) | Q(ico__startswith=value)
+        PlanItem.objects.filter(plan=plan)
+        .select_related("level")
+        .prefetch_related(
+            Prefetch("implementer_links",
+                     queryset=PlanItemImplementer.objects.select_related("organisation")),
+            "working_groups",
+            Prefetch("summaries", queryset=ItemYearSummary.objects.order_by("-year")),
         )
-
-
-class PersonFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
-    # A text filter, not a <select> of every organisation: that list would make
-    # the page grow with the data (3 000 options at 100x the seeds).
-    organisation = django_filters.CharFilter(
-        label=_("Organisation"), field_name="organisation__name", lookup_expr="icontains"
+        .order_by("parent_id", "position", "id")
     )
 
-    class Meta:
-        model = Person
-        fields = ["q", "organisation"]
 
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(family_name__icontains=value)
-            | Q(given_name__icontains=value)
-            | Q(email__icontains=value)
-        )
+@dataclass
+class Node:
+    item: PlanItem
+    children: list = field(default_factory=list)
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
 
 
-class WorkingGroupFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=BodyKind.choices)
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=BodyStatus.choices)
-    support_area = django_filters.ModelChoiceFilter(
-        label=_("Support area"), field_name="support_areas", queryset=SupportArea.objects.all()
-    )
+def build_tree(items):
+    """Nest a flat list of items (already ordered by position) into Nodes."""
+    nodes = {item.pk: Node(item) for item in items}
+    roots = []
+    for item in items:
+        node = nodes[item.pk]
+        if item.parent_id is None:
+            roots.append(node)
+        elif item.parent_id in nodes:
+            nodes[item.parent_id].children.append(node)
+    return roots
 
-    class Meta:
-        model = WorkingGroup
-        fields = ["q", "kind", "status", "support_area"]
 
-    def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+# --- Data checks ---------------------------------------------------------------
+
+# The number inside a published code: "2.1.3.1", "Cíl 2." -> "2", "Opatření 2.2" -> "2.2".
+CODE_NUMBER = re.compile(r"\d+(?:\.\d+)*")
+
+
+def _code_number(code):
+    match = CODE_NUMBER.search(code or "")
+    return match.group(0) if match else None
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    message: str
+    items: tuple
+
+
+CHECK_LABELS = {
+    "code_parent": _("Code does not fit its parent"),
+    "duplicate_code": _("Code used more than once"),
+    "duplicate_title": _("Same title more than once"),
+    "implementer_spelling": _("One implementer named in different ways"),
+    "code_format": _("Codes of one level written in different ways"),
+}
+
+
+def _normalised(text):
+    return " ".join(text.split()).casefold()
+
+
+def plan_data_checks(plan, items=None):
+    """Inconsistencies of the plan as entered or published. They are reported,
+    never corrected: officers decide what to do with each."""
+    items = list(items if items is not None else plan_items(plan))
+    by_pk = {i.pk: i for i in items}
+    findings = []
+
+    for item in items:
+        parent = by_pk.get(item.parent_id)
+        number, parent_number = _code_number(item.code), _code_number(parent and parent.code)
+        if number and parent_number and not number.startswith(parent_number + "."):
+            findings.append(Finding(
+                "code_parent",
+                _("%(code)s is placed under %(parent)s, but its code belongs elsewhere.")
+                % {"code": item.code, "parent": parent.code},
+                (item, parent),
+            ))
+
+    codes = defaultdict(list)
+    titles = defaultdict(list)
+    for item in items:
+        if item.code:
+            codes[item.code].append(item)
+        titles[(item.level_id, _normalised(item.title))].append(item)
+    for code, same in codes.items():
+        if len(same) > 1:
+            findings.append(Finding(
+                "duplicate_code",
+                ngettext("Code %(code)s is used %(count)d time.",
+                         "Code %(code)s is used %(count)d times.", len(same))
+                % {"code": code, "count": len(same)},
+                tuple(same),
+            ))
+    for (_level, _title), same in titles.items():
+        if len(same) > 1:
+            findings.append(Finding(
+                "duplicate_title",
+                ngettext("%(count)d item at the same level has the title “%(title)s”.",
+                         "%(count)d items at the same level have the title “%(title)s”.",
+                         len(same))
+                % {"count": len(same), "title": same[0].title},
+                tuple(same),
+            ))
+
+    spellings = defaultdict(lambda: defaultdict(list))
+    for item in items:
+        for link in item.implementer_links.all():
+            spellings[link.organisation][link.published_name or link.organisation.name].append(item)
+    for organisation, names in spellings.items():
+        if len(names) > 1:
+            findings.append(Finding(
+                "implementer_spelling",
+                _("%(org)s is published as: %(names)s.")
+                % {"org": organisation, "names": "; ".join(f"„{n}“" for n in sorted(names))},
+                tuple(i for group in names.values() for i in group),
+            ))
+    by_level = defaultdict(list)
+    for item in items:
+        if item.code:
+            by_level[item.level_id].append(item)
+    for same_level in by_level.values():
+        with_stop = [i for i in same_level if i.code.endswith(".")]
+        if with_stop and len(with_stop) < len(same_level):
+            without = [i for i in same_level if not i.code.endswith(".")]
+            findings.append(Finding(
+                "code_format",
+                _("Some codes at this level end with a full stop (%(with)s) and some do not "
+                  "(%(without)s).")
+                % {"with": ", ".join(i.code for i in with_stop),
+                   "without": ", ".join(i.code for i in without)},
+                tuple(same_level),
+            ))
+    return findings

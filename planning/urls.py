@@ -1,32 +1,71 @@
+"""Plans: the officers' editor and XLSX round trip, the public pages, change proposals and
+public comment."""
+
 from django.urls import path
 
-from . import urls_comments, urls_plan_editor, urls_plans, views
+from .views import comments, editor, imports, public
 
 app_name = "planning"
 
-urlpatterns = [
-    path("organisations/", views.OrganisationListView.as_view(), name="organisation_list"),
-    path("organisations/new/", views.OrganisationCreateView.as_view(), name="organisation_create"),
-    path("organisations/<int:pk>/", views.OrganisationDetailView.as_view(),
-         name="organisation_detail"),
-    path("organisations/<int:pk>/edit/", views.OrganisationUpdateView.as_view(),
-         name="organisation_update"),
-    path("people/", views.PersonListView.as_view(), name="person_list"),
-    path("people/new/", views.PersonCreateView.as_view(), name="person_create"),
-    path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
-    path("people/<int:pk>/edit/", views.PersonUpdateView.as_view(), name="person_update"),
-    path("groups/", views.WorkingGroupListView.as_view(), name="group_list"),
-    path("groups/new/", views.WorkingGroupCreateView.as_view(), name="group_create"),
-    path("groups/<slug:code>/", views.WorkingGroupDetailView.as_view(), name="group_detail"),
-    path("groups/<slug:code>/edit/", views.WorkingGroupUpdateView.as_view(), name="group_update"),
-    path("groups/<slug:code>/members/new/", views.MembershipStartView.as_view(),
-         name="membership_start"),
-    path("groups/<slug:code>/members/<int:pk>/change/", views.MembershipChangeView.as_view(),
-         name="membership_change"),
-    path("groups/<slug:code>/members/<int:pk>/end/", views.MembershipEndView.as_view(),
-         name="membership_end"),
-]
-
-# Plans: public pages, the officers' editor, proposals and public comment.
 # The editor comes first: /plans/new/ must not be taken for the plan with code "new".
-urlpatterns += urls_plan_editor.urlpatterns + urls_plans.urlpatterns + urls_comments.urlpatterns
+urlpatterns = [
+    path("plans/new/", editor.PlanCreateView.as_view(), name="plan_create"),
+    path("plans/<slug:code>/edit/", editor.PlanEditorView.as_view(), name="plan_editor"),
+    path("plans/<slug:code>/edit/settings/", editor.PlanSettingsView.as_view(),
+         name="plan_settings"),
+    path("plans/<slug:code>/edit/status/", editor.PlanStatusView.as_view(), name="plan_status"),
+    path("plans/<slug:code>/edit/bulk-status/", editor.BulkStatusView.as_view(),
+         name="plan_bulk_status"),
+    path("plans/<slug:code>/edit/items/new/", editor.ItemCreateView.as_view(),
+         name="plan_item_create"),
+    path("plans/<slug:code>/edit/items/<int:pk>/", editor.ItemUpdateView.as_view(),
+         name="plan_item_update"),
+    path("plans/<slug:code>/edit/items/<int:pk>/inline/", editor.ItemInlineEditView.as_view(),
+         name="plan_item_inline"),
+    path("plans/<slug:code>/edit/items/<int:pk>/summary/", editor.ItemSummaryView.as_view(),
+         name="plan_item_summary"),
+    path("plans/<slug:code>/edit/items/<int:pk>/move/", editor.ItemMoveView.as_view(),
+         name="plan_item_move"),
+    path("plans/<slug:code>/edit/items/<int:pk>/delete/", editor.ItemDeleteView.as_view(),
+         name="plan_item_delete"),
+    path("plans/<slug:code>/edit/items/<int:pk>/history/", editor.ItemHistoryView.as_view(),
+         name="plan_item_history"),
+    path("plans/<slug:code>/edit/items/<int:pk>/restore/", editor.ItemRestoreView.as_view(),
+         name="plan_item_restore"),
+    # Upload an edited XLSX of the plan: preview, then confirm.
+    path("plans/<slug:code>/edit/import/", imports.PlanImportView.as_view(),
+         name="plan_import"),
+    path("plans/<slug:code>/edit/import/confirm/",
+         imports.PlanImportConfirmView.as_view(), name="plan_import_confirm"),
+    # Public plan pages, data checks, exports.
+    path("plans/", public.PlanListView.as_view(), name="plan_list"),
+    path("plans/<slug:code>/", public.PlanDetailView.as_view(), name="plan_detail"),
+    path("plans/<slug:code>/items/<int:pk>/", public.PlanItemDetailView.as_view(),
+         name="plan_item_detail"),
+    path("plans/<slug:code>/checks/", public.PlanDataChecksView.as_view(),
+         name="plan_data_checks"),
+    path("plans/<slug:code>/export.xlsx", public.PlanExportXlsxView.as_view(),
+         name="plan_export_xlsx"),
+    # Change proposals: group managers propose, officers decide.
+    path("plans/<slug:code>/proposals/", comments.ProposalListView.as_view(),
+         name="proposal_list"),
+    path("plans/<slug:code>/proposals/add/", comments.ProposalCreateView.as_view(new=True),
+         name="proposal_create_top"),
+    path("plans/<slug:code>/proposals/items/<int:item_pk>/change/",
+         comments.ProposalCreateView.as_view(), name="proposal_create"),
+    path("plans/<slug:code>/proposals/items/<int:item_pk>/add/",
+         comments.ProposalCreateView.as_view(new=True), name="proposal_create_child"),
+    path("plans/<slug:code>/proposals/<int:pk>/", comments.ProposalDecideView.as_view(),
+         name="proposal_decide"),
+    # Public comment, and its moderation and settlement by officers.
+    path("plans/<slug:code>/comments/", comments.CommentModerationView.as_view(),
+         name="comment_moderation"),
+    path("plans/<slug:code>/comments/new/", comments.CommentCreateView.as_view(),
+         name="comment_create"),
+    path("plans/<slug:code>/comments/new/<int:item_pk>/", comments.CommentCreateView.as_view(),
+         name="item_comment_create"),
+    path("plans/<slug:code>/comments/<int:pk>/moderate/", comments.CommentModerateView.as_view(),
+         name="comment_moderate"),
+    path("plans/<slug:code>/comments/<int:pk>/settle/", comments.CommentSettleView.as_view(),
+         name="comment_settle"),
+]

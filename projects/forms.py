@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from planning.forms import VersionedForm
+from core.forms import VersionedForm
 from planning.models import LevelRole, PlanItem
 
 from .models import FundingSourceKind, HalfYearReport, KeyActivity, Project

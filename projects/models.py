@@ -140,7 +140,7 @@ class Project(models.Model):
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT,
                              related_name="projects")
     implementer = models.ForeignKey(
-        "planning.Organisation", verbose_name=_("implementer"), null=True, blank=True,
+        "directory.Organisation", verbose_name=_("implementer"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="projects",
         help_text=_("An organisation or a city district."),
     )

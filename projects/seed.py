@@ -20,8 +20,9 @@ from pathlib import Path
 
 from django.conf import settings
 
-from planning.models import LevelRole, Organisation, PlanItem
-from planning.seed import CREATED, DIFFERS, UNCHANGED, SeedError, _say, read_seed_data
+from directory.models import Organisation
+from directory.seed import CREATED, DIFFERS, UNCHANGED, SeedError, _say, read_seed_data
+from planning.models import LevelRole, PlanItem
 
 from . import services
 from .models import Call, EuFund, KeyActivity, Programme, Project, ProjectStatus, StatedTotal
@@ -330,7 +331,7 @@ class _Loader:
 
 
 def load(*, stdout=None, summary=None, verbosity=1, psz_path=None):
-    from planning.seed import SeedSummary
+    from directory.seed import SeedSummary
 
     summary = summary if summary is not None else SeedSummary()
     loader = _Loader(summary, stdout, verbosity)

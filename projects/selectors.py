@@ -10,7 +10,8 @@ import django_filters
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from planning.models import LevelRole, Organisation, PlanItem
+from directory.models import Organisation
+from planning.models import LevelRole, PlanItem
 
 from .models import Call, HalfYearReport, Programme, Project, ProjectStatus, StatedTotal
 

@@ -233,7 +233,7 @@ def half_year_report_submit(*, actor, project, number, total, period_start, peri
     """Record report `number` of `total`, the values of the impact indicators
     (`indicator_values`: {indicator: Decimal or None}) and move the linked
     measures' "V realizaci (n/N)" on, all in one transaction."""
-    from planning import plan_services
+    from planning.services import plans as plan_services
 
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)

@@ -3,8 +3,8 @@ the half-yearly schedule of the interim evaluation, and — like the city's
 own June 2024 evaluation — one interim evaluation rendered by the portal and
 published, so the public archive is not empty. Idempotent."""
 
+from directory.seed import CREATED, UNCHANGED
 from planning.models import Plan
-from planning.seed import CREATED, UNCHANGED
 
 from . import services
 from .models import JobStatus, ReportJob, ReportKind, ReportSchedule

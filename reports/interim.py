@@ -37,7 +37,7 @@ from indicators.status import baseline_and_latest, display_value
 from meetings.models import Meeting
 from meetings.selectors import timeline_events
 from planning.models import LevelRole, MeasureStatus
-from planning.plan_selectors import build_tree, plan_items
+from planning.selectors import build_tree, plan_items
 from projects.models import Project
 from projects.selectors import grand_total, stated_totals, totals_by_programme
 

@@ -9,8 +9,8 @@ it since)."""
 
 from core.sanitize import sanitize_html
 from core.services import model_create
+from directory.seed import CREATED, DIFFERS, UNCHANGED, SeedError, _say
 from planning.models import Plan
-from planning.seed import CREATED, DIFFERS, UNCHANGED, SeedError, _say
 
 from .models import EvaluationText, GlossaryTerm
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from hypothesis import strategies as st
 
+from tests.directory.factories import MembershipFactory, OrganisationFactory
 from tests.fuzz import fuzz_form
-from tests.planning.factories import MembershipFactory, OrganisationFactory
 
 # url name, args builder, field names the form knows
 FORMS = {
@@ -56,7 +56,7 @@ def world(group_a):
 @pytest.mark.parametrize("form", sorted(FORMS))
 def test_no_input_makes_a_form_fail_or_half_save(client, officer, world, form):
     args, fields = FORMS[form]
-    url = reverse(f"planning:{form}", args=args(world))
+    url = reverse(f"directory:{form}", args=args(world))
     client.force_login(officer)
 
-    fuzz_form(client, url, fields, values, app_labels={"planning"}, label=form)
+    fuzz_form(client, url, fields, values, app_labels={"directory"}, label=form)

@@ -98,17 +98,18 @@ def _seeded_officer_pages():
         "measure form": reverse("planning:plan_item_update", args=["psz-2022-2027", measure.pk]),
         "measure history": reverse("planning:plan_item_history",
                                    args=["psz-2022-2027", measure.pk]),
-        "group": reverse("planning:group_detail", args=["DaR"]),
+        "group": reverse("directory:group_detail", args=["DaR"]),
         "indicator G05": reverse("indicators:detail", args=["G05"]),
         "meeting": reverse("meetings:detail", args=[meeting.pk]),
-        "people": reverse("planning:person_list"),
+        "people": reverse("directory:person_list"),
     }
 
 
 def _seeded_pages():
     """Label -> URL of the public pages with the demo data's real content."""
+    from directory.models import Organisation
     from meetings.models import Meeting
-    from planning.models import Organisation, Plan, PlanItem
+    from planning.models import Plan, PlanItem
     from projects.models import Project
 
     plan = Plan.objects.get(code="psz-2022-2027")
@@ -124,11 +125,11 @@ def _seeded_pages():
         "plan": reverse("planning:plan_detail", args=[plan.code]),
         "measure": reverse("planning:plan_item_detail", args=[plan.code, measure.pk]),
         "specific goal": reverse("planning:plan_item_detail", args=[plan.code, goal.pk]),
-        "groups": reverse("planning:group_list"),
-        "group": reverse("planning:group_detail", args=["DaR"]),
-        "organisations": reverse("planning:organisation_list"),
-        "organisations filtered": reverse("planning:organisation_list") + "?kind=ngo&q=diakonie",
-        "organisation": reverse("planning:organisation_detail", args=[organisation.pk]),
+        "groups": reverse("directory:group_list"),
+        "group": reverse("directory:group_detail", args=["DaR"]),
+        "organisations": reverse("directory:organisation_list"),
+        "organisations filtered": reverse("directory:organisation_list") + "?kind=ngo&q=diakonie",
+        "organisation": reverse("directory:organisation_detail", args=[organisation.pk]),
         "indicators": reverse("indicators:list"),
         "indicators filtered": reverse("indicators:list") + "?status=off_track&kind=global",
         "indicator G05 (rank, commentary)": reverse("indicators:detail", args=["G05"]),
@@ -150,7 +151,7 @@ def _seeded_pages():
 
 @pytest.fixture
 def seeded(db):
-    call_command("seed_demo", "--only", "planning", "--only", "plans", "--only", "projects",
+    call_command("seed_demo", "--only", "directory", "--only", "plans", "--only", "projects",
                  "--only", "indicators", "--only", "meetings", "--without-accounts",
                  verbosity=0, stdout=io.StringIO())
 

@@ -9,8 +9,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import matrix
+from tests.directory.factories import MembershipFactory
 from tests.matrix import LOGIN, ROLES
-from tests.planning.factories import MembershipFactory, PlanFactory, PlanItemFactory
+from tests.planning.factories import PlanFactory, PlanItemFactory
 
 
 def _matrix_modules():

@@ -1,13 +1,14 @@
 """Template tags of public comment and change proposals, for the slots the
-public plan pages include (templates/planning/plans/_item_comments.html and
+public plan pages include (planning/plans/_item_comments.html and
 _plan_comments.html)."""
 
 from django import template
 
 from accounts import permissions
-from planning.forms_comments import CommentForm
-from planning.models import CommentModeration, PlanComment
-from planning.proposal_services import level_role_below
+
+from ..forms.comments import CommentForm
+from ..models import CommentModeration, PlanComment
+from ..services.proposals import level_role_below
 
 register = template.Library()
 

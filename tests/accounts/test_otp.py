@@ -62,8 +62,8 @@ def officer_with_device(officer):
 
 # --- administrators ----------------------------------------------------------
 
-@pytest.mark.parametrize("url_name", ["core:home", "accounts:profile", "planning:group_list",
-                                      "planning:person_list", "admin:index",
+@pytest.mark.parametrize("url_name", ["core:home", "accounts:profile", "directory:group_list",
+                                      "directory:person_list", "admin:index",
                                       "accounts:otp_verify", "accounts:otp_remove"])
 def test_administrator_without_device_is_sent_to_setup_from_every_page(client, new_admin,
                                                                        url_name):
@@ -115,7 +115,7 @@ def test_administrator_sets_up_totp(client, new_admin):
     # The next login asks for a code; a wrong one is refused, a right one passes.
     client.post(reverse("accounts:logout"))
     log_in(client, "spravce")
-    response = client.get(reverse("planning:group_list"))
+    response = client.get(reverse("directory:group_list"))
     assert response["Location"] == f"{VERIFY}?next=%2Fworking-groups%2F" or (
         response["Location"].startswith(f"{VERIFY}?next="))
     response = client.post(VERIFY, {"token": "12345x"})
@@ -182,9 +182,9 @@ def test_gate_lets_through_logout_static_and_language(client, new_admin):
 def test_a_post_to_another_page_is_refused_before_the_code(client, officer,
                                                            officer_with_device):
     log_in(client, "officer")
-    response = client.post(reverse("planning:organisation_create"), {"name": "X"})
+    response = client.post(reverse("directory:organisation_create"), {"name": "X"})
     assert response.status_code == 302 and response["Location"] == VERIFY
-    from planning.models import Organisation
+    from directory.models import Organisation
 
     assert not Organisation.objects.filter(name="X").exists()
 
@@ -224,7 +224,7 @@ def test_officer_without_device_logs_in_with_the_password_only(client, officer):
     response = log_in(client, "officer")
     assert response["Location"] == reverse("core:home")
     assert client.get(reverse("core:home")).status_code == 200
-    assert client.get(reverse("planning:person_list")).status_code == 200
+    assert client.get(reverse("directory:person_list")).status_code == 200
     profile = client.get(reverse("accounts:profile"))
     assert f'href="{SETUP}?next=' in profile.text
 
@@ -245,14 +245,14 @@ def test_officer_enables_totp_and_is_then_asked_for_codes(client, officer):
 
     client.post(reverse("accounts:logout"))
     log_in(client, "officer")
-    response = client.get(reverse("planning:person_list"))
+    response = client.get(reverse("directory:person_list"))
     assert response["Location"].startswith(VERIFY)
     response = client.get(response["Location"])
     assert response.status_code == 200
     assert 'autocomplete="one-time-code"' in response.text
     response = client.post(VERIFY, {"token": totp_code(device), "next": "/people/"})
     assert response["Location"] == "/people/"
-    assert client.get(reverse("planning:person_list")).status_code == 200
+    assert client.get(reverse("directory:person_list")).status_code == 200
 
 
 def test_unverified_session_cannot_add_a_second_device(client, officer, officer_with_device):
@@ -275,7 +275,7 @@ def test_removing_a_device_needs_a_valid_code(client, officer, officer_with_devi
     response = client.post(remove, {"token": totp_code(officer_with_device)})
     assert response["Location"] == reverse("accounts:profile")
     assert not TOTPDevice.objects.filter(user=officer).exists()
-    assert client.get(reverse("planning:person_list")).status_code == 200
+    assert client.get(reverse("directory:person_list")).status_code == 200
 
 
 def test_administrator_removing_the_device_must_set_up_a_new_one(client, administrator):
@@ -333,7 +333,7 @@ def test_otp_reset_removes_a_lost_device(client, new_admin):
 
 
 def test_demo_admin_gets_the_published_authenticator(settings):
-    from planning.seed import DEMO_TOTP_SECRET
+    from directory.seed import DEMO_TOTP_SECRET
 
     out = io.StringIO()
     call_command("seed_demo", "--with-accounts", stdout=out)
@@ -360,7 +360,7 @@ def test_gate_costs_no_query_for_users_without_an_authenticator(client, officer)
     log_in(client, "officer")
     client.get(reverse("accounts:profile"))  # the first request learns it
     with CaptureQueriesContext(connection) as ctx:
-        assert client.get(reverse("planning:group_list")).status_code == 200
+        assert client.get(reverse("directory:group_list")).status_code == 200
     assert not [q for q in ctx.captured_queries if "otp_totp" in q["sql"]]
 
 

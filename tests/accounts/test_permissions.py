@@ -38,7 +38,7 @@ def test_ended_membership_no_longer_grants_member_access(group_a):
     import datetime
 
     from tests.accounts.factories import UserFactory
-    from tests.planning.factories import MembershipFactory
+    from tests.directory.factories import MembershipFactory
 
     seat = MembershipFactory(body=group_a, valid_from=datetime.date(2020, 1, 1),
                              valid_to=datetime.date(2021, 1, 1))

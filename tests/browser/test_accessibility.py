@@ -4,7 +4,7 @@ violation on any public page (Czech law 99/2019 requires it of a city's site).""
 import pytest
 
 from tests.browser.conftest import AXE, BLOCKING, WCAG_AA, audit
-from tests.planning.factories import MembershipFactory, OrganisationFactory, WorkingGroupFactory
+from tests.directory.factories import MembershipFactory, OrganisationFactory, WorkingGroupFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

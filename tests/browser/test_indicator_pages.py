@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def seeded(transactional_db):
-    call_command("seed_demo", "--only", "planning", "--only", "plans", "--only", "projects",
+    call_command("seed_demo", "--only", "directory", "--only", "plans", "--only", "projects",
                  "--only", "indicators", stdout=io.StringIO())
 
 

@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from planning import plan_services as ps
 from planning.models import LevelRole, MeasureStatus, PlanItem
+from planning.services import plans as ps
 from tests.accounts.factories import UserFactory
 from tests.browser.conftest import TIMEOUT_MS, BrowserLog, login
 

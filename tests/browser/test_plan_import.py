@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from planning import plan_services as ps
 from planning.imports import HEADER, plan_xlsx_bytes
 from planning.models import LevelRole, Plan, PlanItem, PlanStatus
+from planning.services import plans as ps
 from tests.browser.conftest import AXE, BLOCKING, WCAG_AA, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from playwright.sync_api import expect
 
 from core.models import AuditEntry
-from planning.models import WorkingGroup
+from directory.models import WorkingGroup
 from tests.browser.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

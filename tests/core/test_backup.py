@@ -31,14 +31,14 @@ def test_backup_wipe_restore_gives_equal_counts_and_checksums(media, tmp_path):
     call_command("seed_demo", "--with-accounts", verbosity=0)
     counts_before, files_before = table_counts(), media_files()
     # The two files above and the interim evaluation the demo renders.
-    assert counts_before["planning_membership"] > 0 and len(files_before) == 3
+    assert counts_before["directory_membership"] > 0 and len(files_before) == 3
     assert counts_before["reports_reportjob"] == 1
 
     call_command("backup", output=str(tmp_path / "backups"), verbosity=0)
     archive = next((tmp_path / "backups").glob("portal-backup-*.tar.gz"))
 
     _wipe(media)
-    assert table_counts()["planning_organisation"] == 0 and media_files() == {}
+    assert table_counts()["directory_organisation"] == 0 and media_files() == {}
 
     call_command("restore", str(archive), verbosity=0)
     assert table_counts() == counts_before

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from core.exports import FORMULA_TRIGGERS, csv_bytes
-from tests.planning.factories import OrganisationFactory
+from tests.directory.factories import OrganisationFactory
 
 PAYLOADS = [
     "pozn.;=1+1;@SUM(1+1)",

@@ -4,7 +4,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from tests.planning.factories import MembershipFactory, OrganisationFactory, WorkingGroupFactory
+from tests.directory.factories import MembershipFactory, OrganisationFactory, WorkingGroupFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,9 @@ from openpyxl import Workbook, load_workbook
 
 from indicators.imports import BY_KEY, HEADERS, SHEET_TITLE
 from indicators.models import IndicatorKind
+from tests.directory.factories import OrganisationFactory
 from tests.indicators.factories import IndicatorFactory, ostrava, region
-from tests.planning.factories import OrganisationFactory, PlanFactory, PlanItemFactory
+from tests.planning.factories import PlanFactory, PlanItemFactory
 from tests.projects.factories import ProjectFactory
 
 

@@ -18,9 +18,10 @@ from core.models import AuditEntry, PendingImport, PendingImportState
 from indicators.models import IndicatorValue
 from planning.models import PlanItemImplementer
 from tests.accounts.factories import UserFactory
+from tests.directory.factories import OrganisationFactory
 from tests.indicators.factories import IndicatorFactory, year_value
 from tests.indicators.import_factories import fill_template, reporting_world, sheet_bytes
-from tests.planning.factories import OrganisationFactory, PlanFactory, PlanItemFactory
+from tests.planning.factories import PlanFactory, PlanItemFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ FIXTURE = json.loads((Path(settings.BASE_DIR) / "fixtures" / "seed_indicators.js
 
 @pytest.fixture
 def seeded(db):
-    call_command("seed_demo", "--only", "planning", "--only", "plans", "--only", "projects",
+    call_command("seed_demo", "--only", "directory", "--only", "plans", "--only", "projects",
                  "--only", "indicators", stdout=io.StringIO())
 
 
@@ -98,6 +98,6 @@ def test_every_impact_indicator_of_appendix_b_and_the_project_indicators(seeded)
 
 def test_a_second_run_changes_nothing(seeded):
     out = io.StringIO()
-    call_command("seed_demo", "--only", "planning", "--only", "plans", "--only", "projects",
+    call_command("seed_demo", "--only", "directory", "--only", "plans", "--only", "projects",
                  "--only", "indicators", stdout=out)
     assert "Nothing changed" in out.getvalue()

@@ -6,33 +6,33 @@ MATRIX = {
     "core:dataset_csv": [("organisations", lambda w: ["organisations"], everyone())],
     "core:dataset_json": [("working-groups", lambda w: ["working-groups"], everyone())],
     "core:healthz": [("", lambda w: [], everyone())],
-    "planning:organisation_list": [("", lambda w: [], everyone())],
-    "planning:organisation_detail": [("X", lambda w: [w["org_x"].pk], everyone())],
-    "planning:organisation_create": [("", lambda w: [], officers_only())],
-    "planning:organisation_update": [("X", lambda w: [w["org_x"].pk], officers_only())],
-    "planning:person_list": [("", lambda w: [], officers_only())],
-    "planning:person_create": [("", lambda w: [], officers_only())],
-    "planning:person_detail": [("", lambda w: [w["group_a"].manager.pk], officers_only())],
-    "planning:person_update": [("", lambda w: [w["group_a"].manager.pk], officers_only())],
-    "planning:group_list": [("", lambda w: [], everyone())],
-    "planning:group_detail": [
+    "directory:organisation_list": [("", lambda w: [], everyone())],
+    "directory:organisation_detail": [("X", lambda w: [w["org_x"].pk], everyone())],
+    "directory:organisation_create": [("", lambda w: [], officers_only())],
+    "directory:organisation_update": [("X", lambda w: [w["org_x"].pk], officers_only())],
+    "directory:person_list": [("", lambda w: [], officers_only())],
+    "directory:person_create": [("", lambda w: [], officers_only())],
+    "directory:person_detail": [("", lambda w: [w["group_a"].manager.pk], officers_only())],
+    "directory:person_update": [("", lambda w: [w["group_a"].manager.pk], officers_only())],
+    "directory:group_list": [("", lambda w: [], everyone())],
+    "directory:group_detail": [
         ("A", lambda w: [w["group_a"].code], everyone()),
         ("B", lambda w: [w["group_b"].code], everyone()),
     ],
-    "planning:group_create": [("", lambda w: [], officers_only())],
-    "planning:group_update": [
+    "directory:group_create": [("", lambda w: [], officers_only())],
+    "directory:group_update": [
         ("A", lambda w: [w["group_a"].code], officers_and_manager_of_a()),
         ("B", lambda w: [w["group_b"].code], officers_only()),
     ],
-    "planning:membership_start": [
+    "directory:membership_start": [
         ("A", lambda w: [w["group_a"].code], officers_and_manager_of_a()),
         ("B", lambda w: [w["group_b"].code], officers_only()),
     ],
-    "planning:membership_change": [
+    "directory:membership_change": [
         ("A", lambda w: [w["group_a"].code, w["seat_a"].pk], officers_and_manager_of_a()),
         ("B", lambda w: [w["group_b"].code, w["seat_b"].pk], officers_only()),
     ],
-    "planning:membership_end": [
+    "directory:membership_end": [
         ("A", lambda w: [w["group_a"].code, w["seat_a"].pk], officers_and_manager_of_a()),
         ("B", lambda w: [w["group_b"].code, w["seat_b"].pk], officers_only()),
     ],

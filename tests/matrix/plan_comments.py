@@ -1,4 +1,4 @@
-"""Change proposals and public comment (planning/urls_comments.py)."""
+"""Change proposals and public comment (planning/views/comments.py)."""
 
 from planning.models import ChangeProposal, PlanComment, ProposalKind
 from tests.accounts.factories import UserFactory

@@ -1,4 +1,4 @@
-"""Import of an edited plan sheet (planning/views_plan_import.py on core.imports): officers
+"""Import of an edited plan sheet (planning/views/imports.py on core.imports): officers
 only, for a draft, a published and a commenting plan alike. The confirm is
 POST-only: an officer's GET answers 405, everyone else is stopped before."""
 

@@ -1,4 +1,4 @@
-"""Public plan pages (planning/views_plans.py).
+"""Public plan pages (planning/views/public.py).
 
 A plan someone may not see answers 404 on every page of it, to anonymous
 visitors too, so that a draft's existence is not revealed. The draft of the

@@ -36,7 +36,7 @@ def _officers_on_draft():
 
 
 def extend_world(world):
-    from tests.planning.factories import OrganisationFactory
+    from tests.directory.factories import OrganisationFactory
     from tests.projects.factories import CallFactory, ProjectFactory
 
     call = CallFactory()

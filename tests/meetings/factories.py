@@ -12,7 +12,7 @@ from meetings.models import (
     ProgrammeItem,
     Task,
 )
-from tests.planning.factories import WorkingGroupFactory
+from tests.directory.factories import WorkingGroupFactory
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):

@@ -74,7 +74,7 @@ values = st.one_of(st.sampled_from(PLAUSIBLE), st.text(max_size=60),
 
 def _counts():
     return {m._meta.label: m._base_manager.count() for m in apps.get_models()
-            if m._meta.app_label in {"meetings", "planning", "core"}}
+            if m._meta.app_label in {"meetings", "directory", "planning", "core"}}
 
 
 @pytest.fixture
@@ -98,8 +98,8 @@ def test_no_input_makes_a_form_fail_or_half_save(client, officer, world, form):
     url = reverse(f"meetings:{name}", args=args(world))
     client.force_login(officer)
 
-    fuzz_form(client, url, fields, values, app_labels={"meetings", "planning"}, label=form,
-              fresh_state=True, save_must_change=False)
+    fuzz_form(client, url, fields, values, app_labels={"meetings", "directory", "planning"},
+              label=form, fresh_state=True, save_must_change=False)
 
 
 def _random_zip(entries):

@@ -9,13 +9,13 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from core.models import AuditEntry
+from directory.models import Membership
+from directory.seed import SeedError
 from meetings.models import Event, Meeting, MinutesStatus
-from planning.models import Membership
-from planning.seed import SeedError
 
 pytestmark = pytest.mark.django_db
 
-LOADERS = ["planning", "plans", "projects", "meetings"]
+LOADERS = ["directory", "plans", "projects", "meetings"]
 
 
 def seed(*names):
@@ -87,9 +87,9 @@ def test_second_run_changes_nothing(seeded):
 
 
 def test_a_missing_project_is_an_error_not_a_silent_drop():
-    seed("planning", "plans")
+    seed("directory", "plans")
+    from directory.seed import SeedSummary
     from meetings import seed as meetings_seed
-    from planning.seed import SeedSummary
 
     with pytest.raises(SeedError, match="CZ.03.2.63/0.0/0.0/16_063/0006590"):
         meetings_seed.load(stdout=io.StringIO(), summary=SeedSummary())

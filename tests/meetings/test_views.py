@@ -128,8 +128,8 @@ def test_scan_too_large_is_refused(client, manager_a, group_a, media, monkeypatc
 
 
 def test_membership_change_from_the_minutes_updates_history(client, manager_a, group_a):
-    from planning.models import Membership
-    from tests.planning.factories import MembershipFactory, PersonFactory
+    from directory.models import Membership
+    from tests.directory.factories import MembershipFactory, PersonFactory
 
     seat = MembershipFactory(body=group_a)
     new_member = PersonFactory()

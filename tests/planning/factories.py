@@ -1,75 +1,15 @@
 import factory
 
 from planning.models import (
-    BodyKind,
     LevelRole,
     MeasureStatus,
-    Membership,
-    Organisation,
-    OrganisationKind,
-    Person,
     Plan,
     PlanItem,
     PlanItemImplementer,
     PlanKind,
     PlanLevel,
     PlanStatus,
-    SupportArea,
-    WorkingGroup,
 )
-
-
-class SupportAreaFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = SupportArea
-        django_get_or_create = ("numeral",)
-
-    position = factory.Sequence(lambda n: n + 100)
-    numeral = factory.Sequence(lambda n: f"X{n}")
-    name = factory.Sequence(lambda n: f"Oblast podpory {n}")
-
-
-class OrganisationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organisation
-
-    name = factory.Sequence(lambda n: f"Organizace {n}, z.s.")
-    short_name = factory.Sequence(lambda n: f"ORG{n}")
-    legal_form = "z.s."
-    kind = OrganisationKind.NGO
-
-
-class PersonFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Person
-
-    title_before = "Mgr."
-    given_name = factory.Sequence(lambda n: f"Jana{n}")
-    family_name = factory.Sequence(lambda n: f"Nováková{n}")
-    organisation = factory.SubFactory(OrganisationFactory)
-    email = factory.LazyAttribute(lambda p: f"{p.given_name.lower()}@example.org")
-
-
-class WorkingGroupFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = WorkingGroup
-
-    kind = BodyKind.WORKING_GROUP
-    name = factory.Sequence(lambda n: f"Pracovní skupina {n}")
-    code = factory.Sequence(lambda n: f"PS{n}")
-    manager = factory.SubFactory(PersonFactory)
-    contact_person = factory.SubFactory(PersonFactory)
-    target_group_description = "Popis cílové skupiny."
-
-
-class MembershipFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Membership
-
-    body = factory.SubFactory(WorkingGroupFactory)
-    organisation = factory.SubFactory(OrganisationFactory)
-    member = factory.SubFactory(PersonFactory)
-    substitute = factory.SubFactory(PersonFactory)
 
 
 class PlanFactory(factory.django.DjangoModelFactory):

@@ -17,14 +17,9 @@ from django.utils import timezone, translation
 from core.audit import audit_entries_for
 from core.models import AuditAction
 from core.throttle import throttle_hit
-from planning import comment_services
-from planning.forms_comments import comment_form_token
-from planning.models import (
-    CommentModeration,
-    CommentSettlement,
-    PlanComment,
-    PlanStatus,
-)
+from planning.forms.comments import comment_form_token
+from planning.models import CommentModeration, CommentSettlement, PlanComment, PlanStatus
+from planning.services import comments as comment_services
 from tests.planning.factories import PlanFactory, PlanItemFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The officers' plan editor: views over planning.plan_services (create, settings,
+"""The officers' plan editor: views over planning.services.plans (create, settings,
 status, tree editing inline and as whole pages, history and restore, refusal of
 concurrent edits) and their query counts."""
 
@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from core.audit import audit_entries_for
 from core.models import AuditAction, AuditEntry
-from planning import plan_services as ps
 from planning.models import (
     ItemYearSummary,
     LevelRole,
@@ -19,8 +18,10 @@ from planning.models import (
     PlanLevel,
     PlanStatus,
 )
+from planning.services import plans as ps
 from tests.accounts.factories import UserFactory
-from tests.planning.factories import OrganisationFactory, PlanFactory
+from tests.directory.factories import OrganisationFactory
+from tests.planning.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from core.models import AuditEntry, PendingImport, PendingImportState
-from planning import plan_services
 from planning.imports import HEADER, plan_xlsx_bytes
 from planning.models import PlanItem
+from planning.services import plans as plan_services
 from tests.accounts.factories import UserFactory
 from tests.core.test_uploads import zip_bomb
 from tests.planning.test_plan_pages import build_kp, build_psz

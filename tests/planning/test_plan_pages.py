@@ -20,7 +20,8 @@ from planning.models import (
     PlanStatus,
     ServiceType,
 )
-from tests.planning.factories import OrganisationFactory, PlanFactory, PlanItemFactory
+from tests.directory.factories import OrganisationFactory
+from tests.planning.factories import PlanFactory, PlanItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -173,7 +174,7 @@ def test_two_level_community_plan(client, group_a):
               "Kurzy")
     assert heading("h3", "node-title", w["goal"]) in tree
     assert heading("h4", "measure-title", w["measure"]) in tree
-    assert f'href="{reverse("planning:group_detail", args=[group_a.code])}"' in tree
+    assert f'href="{reverse("directory:group_detail", args=[group_a.code])}"' in tree
     counts = response.context["counts"]
     assert [row["item"].code for row in counts["rows"]] == ["Cíl 1", "Cíl 2"]
     # One measure without a status: counted in its own column.

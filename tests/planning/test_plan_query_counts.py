@@ -1,5 +1,5 @@
 """Plan pages run a fixed number of SQL queries, whatever the plan's size
-(DESIGN.md, quality bars), in the manner of tests/planning/test_query_counts.py.
+(DESIGN.md, quality bars), in the manner of tests/directory/test_query_counts.py.
 
 Each page is requested with a small plan (about 10 items), then the plan grows
 to about 1 000 items (100x: areas, goals, specific goals, measures with
@@ -28,8 +28,9 @@ from planning.models import (
     PlanLevel,
     PlanStatus,
 )
-from tests.planning.factories import OrganisationFactory, PlanFactory, WorkingGroupFactory
-from tests.planning.test_query_counts import measure
+from tests.directory.factories import OrganisationFactory, WorkingGroupFactory
+from tests.directory.test_query_counts import measure
+from tests.planning.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from planning.models import ItemYearSummary, MeasureStatus, Plan, PlanItem
-from planning.plan_selectors import plan_data_checks
+from planning.selectors import plan_data_checks
 
 pytestmark = pytest.mark.django_db
 

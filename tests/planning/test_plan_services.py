@@ -3,10 +3,10 @@ from django.core.exceptions import ValidationError
 
 from core.audit import audit_entries_for
 from core.services import StaleEditError
-from planning import plan_services as ps
 from planning.models import LevelRole, MeasureStatus, PlanItem, PlanStatus
-from planning.plan_selectors import build_tree, plan_data_checks, plan_items
-from tests.planning.factories import OrganisationFactory
+from planning.selectors import build_tree, plan_data_checks, plan_items
+from planning.services import plans as ps
+from tests.directory.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from core.imports.services import import_file
 from core.models import AuditEntry
 from planning.imports import HEADER, PLAN_IMPORTER, plan_xlsx_bytes
 from planning.models import MeasureStatus, PlanItem, PlanStatus
-from tests.planning.factories import OrganisationFactory
+from tests.directory.factories import OrganisationFactory
 from tests.planning.test_plan_pages import build_kp, build_psz
 
 pytestmark = pytest.mark.django_db
@@ -213,7 +213,7 @@ def test_a_bad_row_names_row_and_column_and_nothing_is_saved(officer, column, va
 
 
 def test_an_item_changed_after_the_export_is_not_overwritten(officer):
-    from planning import plan_services
+    from planning.services import plans as plan_services
 
     w = build_psz()
     workbook, sheet = _sheet(plan_xlsx_bytes(w["plan"]))

@@ -10,7 +10,6 @@ from django.utils import timezone, translation
 
 from core.audit import audit_entries_for
 from core.models import AuditAction
-from planning import plan_services, proposal_services
 from planning.models import (
     ChangeProposal,
     MeasureStatus,
@@ -19,8 +18,11 @@ from planning.models import (
     ProposalKind,
     ProposalStatus,
 )
+from planning.services import plans as plan_services
+from planning.services import proposals as proposal_services
 from tests.accounts.factories import UserFactory
-from tests.planning.factories import PlanFactory, PlanItemFactory, WorkingGroupFactory
+from tests.directory.factories import WorkingGroupFactory
+from tests.planning.factories import PlanFactory, PlanItemFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 import factory
 
 from projects.models import Call, EuFund, Programme, Project, ProjectStatus
-from tests.planning.factories import OrganisationFactory
+from tests.directory.factories import OrganisationFactory
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):

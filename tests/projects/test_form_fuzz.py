@@ -62,5 +62,5 @@ def test_no_input_makes_a_project_form_fail_or_half_save(client, officer, world,
     url = reverse(f"projects:{form}", args=args(world))
     client.force_login(officer)
 
-    fuzz_form(client, url, fields, values, app_labels={"projects", "planning", "indicators"},
-              label=form)
+    fuzz_form(client, url, fields, values,
+              app_labels={"projects", "directory", "planning", "indicators"}, label=form)

@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import FundingSource, HalfYearReport, KeyActivity, StatedTotal
-from tests.planning.factories import OrganisationFactory, PlanFactory, PlanItemFactory
+from tests.directory.factories import OrganisationFactory
+from tests.planning.factories import PlanFactory, PlanItemFactory
 
 from .factories import CallFactory, ProjectFactory, irop
 

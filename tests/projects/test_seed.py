@@ -23,7 +23,7 @@ ESF_NUMBER = "CZ.03.2.63/0.0/0.0/16_063/0006590"
 
 def _seed():
     out = StringIO()
-    call_command("seed_demo", "--without-accounts", "--only", "planning", "--only", "plans",
+    call_command("seed_demo", "--without-accounts", "--only", "directory", "--only", "plans",
                  "--only", "projects", stdout=out, verbosity=1)
     return out.getvalue()
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from core.models import AuditEntry
 from projects.models import HalfYearReport, Project, StatedTotal
-from tests.planning.factories import OrganisationFactory, PlanFactory, PlanItemFactory
+from tests.directory.factories import OrganisationFactory
+from tests.planning.factories import PlanFactory, PlanItemFactory
 
 from .factories import CallFactory, ProgrammeFactory, ProjectFactory, irop
 from .pdf_text import pdf_text

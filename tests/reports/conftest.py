@@ -3,7 +3,7 @@ import logging
 import pytest
 from django.core.management import call_command
 
-SEED_LOADERS = ("planning", "plans", "projects", "indicators", "meetings")
+SEED_LOADERS = ("directory", "plans", "projects", "indicators", "meetings")
 
 
 def seed_interim_data():
@@ -11,7 +11,7 @@ def seed_interim_data():
     apps it draws on, then the reports loader (glossary, officers' texts)."""
     from io import StringIO
 
-    from planning.seed import SeedSummary
+    from directory.seed import SeedSummary
     from reports.seed import load
 
     args = []

@@ -54,7 +54,7 @@ def _wait(condition, timeout, what):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_render_leads_to_exactly_one_artifact(tmp_path):
-    call_command("seed_demo", "--only", "planning", "--only", "plans", "--only", "projects",
+    call_command("seed_demo", "--only", "directory", "--only", "plans", "--only", "projects",
                  "--only", "indicators", "--only", "meetings", stdout=io.StringIO())
     from planning.models import Plan
 

@@ -11,12 +11,12 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from core.models import AuditEntry
-from planning.seed import SeedError, SeedSummary
+from directory.seed import SeedError, SeedSummary
 
 # (name, dotted path), in dependency order.
 LOADERS = [
-    ("planning", "planning.seed.load"),
-    ("plans", "planning.plan_seed.load"),
+    ("directory", "directory.seed.load"),
+    ("plans", "planning.seed.load"),
     ("projects", "projects.seed.load"),
     ("indicators", "indicators.seed.load"),
     ("meetings", "meetings.seed.load"),
@@ -24,7 +24,7 @@ LOADERS = [
 ]
 # Logins for every role; only for the embedded demo or on request.
 ACCOUNT_LOADERS = [
-    ("accounts", "planning.seed.load_demo_accounts"),
+    ("accounts", "directory.seed.load_demo_accounts"),
     # A schedule and a published interim evaluation rendered by the portal.
     ("demo-reports", "reports.demo.load"),
 ]
@@ -49,7 +49,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--only", action="append", metavar="NAME",
-            help="Run only the named loader(s), e.g. --only planning.",
+            help="Run only the named loader(s), e.g. --only directory.",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Report what would happen, then roll back.",

@@ -1,0 +1,317 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.fields import HttpsURLField
+
+from .validators import validate_ico
+
+
+class SupportArea(models.Model):
+    """A key support area of community planning (I.–IX. in the project card)."""
+
+    numeral = models.CharField(_("numeral"), max_length=8, unique=True)
+    position = models.PositiveSmallIntegerField(_("order"), unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = _("support area")
+        verbose_name_plural = _("support areas")
+        ordering = ["position"]
+
+    def __str__(self):
+        return f"{self.numeral} {self.name}"
+
+
+class OrganisationKind(models.TextChoices):
+    NGO = "ngo", _("non-governmental organisation")
+    CITY_DISTRICT = "city_district", _("city district")
+    CITY_BODY = "city_body", _("city body")
+    SCHOOL = "school", _("school")
+    OTHER = "other", _("other")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def with_member_group_count(self):
+        return self.annotate(
+            active_group_count=models.Count(
+                "memberships__body",
+                filter=Q(memberships__valid_to__isnull=True),
+                distinct=True,
+            )
+        )
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=300, unique=True)
+    short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    # Kept as published ("z.s.", "z. s.", "o.p.s.", "příspěvková organizace").
+    legal_form = models.CharField(_("legal form"), max_length=80, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.NGO
+    )
+    ico = models.CharField(
+        _("IČO"), max_length=8, blank=True, validators=[validate_ico],
+        help_text=_("Company identification number: 8 digits with the official checksum."),
+    )
+    web = HttpsURLField(_("web"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ico"], condition=~Q(ico=""), name="organisation_ico_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(ico="") | Q(ico__regex=r"^[0-9]{8}$"),
+                name="organisation_ico_eight_digits",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("directory:organisation_detail", args=[self.pk])
+
+
+class Person(models.Model):
+    title_before = models.CharField(_("title before name"), max_length=60, blank=True)
+    # Some seeds name a person by surname only ("paní Telčerová").
+    given_name = models.CharField(_("given name"), max_length=100, blank=True)
+    family_name = models.CharField(_("family name"), max_length=100)
+    title_after = models.CharField(_("title after name"), max_length=60, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["family_name", "given_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["title_before", "given_name", "family_name", "title_after"],
+                name="person_full_name_unique",
+            )
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("directory:person_detail", args=[self.pk])
+
+    @property
+    def plain_name(self):
+        return " ".join(p for p in (self.given_name, self.family_name) if p)
+
+    @property
+    def full_name(self):
+        name = " ".join(p for p in (self.title_before, self.given_name, self.family_name) if p)
+        return f"{name}, {self.title_after}" if self.title_after else name
+
+
+class BodyKind(models.TextChoices):
+    WORKING_GROUP = "working_group", _("working group")
+    MANAGERIAL_TEAM = "managerial_team", _("managerial team")
+    PLATFORM = "platform", _("platform")
+
+
+class BodyStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    ARCHIVED = "archived", _("archived")
+
+
+class WorkingGroupQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=BodyStatus.ACTIVE)
+
+    def with_current_member_count(self):
+        today = timezone.localdate()
+        return self.annotate(
+            current_member_count=models.Count(
+                "memberships",
+                filter=Q(memberships__valid_to__isnull=True)
+                | Q(memberships__valid_to__gt=today),
+                distinct=True,
+            )
+        )
+
+
+class WorkingGroup(models.Model):
+    """A standing body of community planning: a working group (PS), the
+    managerial team (MT KP) or a platform (e.g. Platforma zdraví)."""
+
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=BodyKind.choices, default=BodyKind.WORKING_GROUP
+    )
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    code = models.SlugField(
+        _("short code"), max_length=20, unique=True, allow_unicode=False,
+        help_text=_("Short code used in addresses and documents, e.g. DaR."),
+    )
+    support_areas = models.ManyToManyField(
+        SupportArea, verbose_name=_("support areas"), blank=True, related_name="groups"
+    )
+    manager = models.ForeignKey(
+        Person, verbose_name=_("manager"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="managed_groups",
+    )
+    contact_person = models.ForeignKey(
+        Person, verbose_name=_("contact person"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="contact_for_groups",
+    )
+    target_group_description = models.TextField(_("target group description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=BodyStatus.choices, default=BodyStatus.ACTIVE
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = WorkingGroupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("working group")
+        verbose_name_plural = _("working groups")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Za-z0-9-]+$"), name="working_group_code_format"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("directory:group_detail", args=[self.code])
+
+
+class GroupNeed(models.Model):
+    """One item of a group's list of its target group's needs, in order."""
+
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="needs")
+    position = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("need"))
+
+    class Meta:
+        verbose_name = _("need of the target group")
+        verbose_name_plural = _("needs of the target group")
+        ordering = ["group", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "position"], name="group_need_position_unique")
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class MembershipPosition(models.TextChoices):
+    MEMBER = "member", _("member")
+    GROUP_MANAGER = "group_manager", _("group manager")
+    CONTACT_PERSON = "contact_person", _("group contact person")
+    COORDINATOR = "coordinator", _("coordinator")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=on),
+            Q(valid_to__isnull=True) | Q(valid_to__gt=on),
+        )
+
+    def ended(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(valid_to__lte=on)
+
+
+class Membership(models.Model):
+    """A seat in a body: an organisation with its member and substitute, or a
+    person in the managerial team. Valid over [valid_from, valid_to): a change
+    ends one record and starts another, so history is never overwritten. An
+    unknown start (the seeds often do not say) is left empty."""
+
+    body = models.ForeignKey(
+        WorkingGroup, verbose_name=_("body"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="memberships",
+    )
+    member = models.ForeignKey(
+        Person, verbose_name=_("member"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="memberships",
+    )
+    substitute = models.ForeignKey(
+        Person, verbose_name=_("substitute"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="substitute_memberships",
+    )
+    position = models.CharField(
+        _("position"), max_length=20, choices=MembershipPosition.choices,
+        default=MembershipPosition.MEMBER,
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["body", "organisation__name", "member__family_name", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | Q(member__isnull=False),
+                name="membership_has_organisation_or_member",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gt=models.F("valid_from")),
+                name="membership_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(substitute__isnull=True) | ~Q(substitute=models.F("member")),
+                name="membership_substitute_not_member",
+            ),
+            models.UniqueConstraint(
+                fields=["body", "organisation"],
+                condition=Q(valid_to__isnull=True, organisation__isnull=False),
+                name="membership_one_open_seat_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["body", "member", "position"],
+                condition=Q(valid_to__isnull=True, organisation__isnull=True),
+                name="membership_one_open_personal_seat",
+            ),
+        ]
+
+    def __str__(self):
+        who = self.organisation or self.member
+        return f"{self.body.code}: {who}"
+
+    @property
+    def is_current(self):
+        today = timezone.localdate()
+        return (self.valid_from is None or self.valid_from <= today) and (
+            self.valid_to is None or self.valid_to > today
+        )

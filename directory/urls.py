@@ -1,0 +1,30 @@
+"""The directory: organisations, people, working groups and their memberships."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "directory"
+
+urlpatterns = [
+    path("organisations/", views.OrganisationListView.as_view(), name="organisation_list"),
+    path("organisations/new/", views.OrganisationCreateView.as_view(), name="organisation_create"),
+    path("organisations/<int:pk>/", views.OrganisationDetailView.as_view(),
+         name="organisation_detail"),
+    path("organisations/<int:pk>/edit/", views.OrganisationUpdateView.as_view(),
+         name="organisation_update"),
+    path("people/", views.PersonListView.as_view(), name="person_list"),
+    path("people/new/", views.PersonCreateView.as_view(), name="person_create"),
+    path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path("people/<int:pk>/edit/", views.PersonUpdateView.as_view(), name="person_update"),
+    path("groups/", views.WorkingGroupListView.as_view(), name="group_list"),
+    path("groups/new/", views.WorkingGroupCreateView.as_view(), name="group_create"),
+    path("groups/<slug:code>/", views.WorkingGroupDetailView.as_view(), name="group_detail"),
+    path("groups/<slug:code>/edit/", views.WorkingGroupUpdateView.as_view(), name="group_update"),
+    path("groups/<slug:code>/members/new/", views.MembershipStartView.as_view(),
+         name="membership_start"),
+    path("groups/<slug:code>/members/<int:pk>/change/", views.MembershipChangeView.as_view(),
+         name="membership_change"),
+    path("groups/<slug:code>/members/<int:pk>/end/", views.MembershipEndView.as_view(),
+         name="membership_end"),
+]

@@ -1,0 +1,1 @@
+"""Plan forms: the officers' editor (editor), proposals and public comment (comments)."""

@@ -1,0 +1,1 @@
+"""Rules of the plans app. Today every rule lives in accounts/permissions.py."""

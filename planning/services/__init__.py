@@ -1,0 +1,2 @@
+"""Plan services: plans and items (plans), change proposals (proposals), public comment
+(comments)."""

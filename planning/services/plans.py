@@ -1,0 +1,274 @@
+"""Changes to plans and their items: validated, atomic, audited with the actor
+(and a snapshot, so every version can be restored)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from core.audit import AuditAction, audit_record
+from core.sanitize import sanitize_html
+from core.services import model_create, model_update, restored_message, snapshot_fields
+from directory.models import Organisation
+
+from ..models import (
+    PLAN_TRANSITIONS,
+    ItemYearSummary,
+    LevelRole,
+    MeasureStatus,
+    Plan,
+    PlanItem,
+    PlanItemImplementer,
+    PlanLevel,
+    PlanStatus,
+)
+
+
+def plan_create(*, actor, levels, **data) -> Plan:
+    """`levels`: [(name, role), ...] from the top level down."""
+    if not levels:
+        raise ValidationError(_("A plan needs at least one level."))
+    with transaction.atomic():
+        plan = model_create(actor=actor, model=Plan, data=data)
+        for depth, (name, role) in enumerate(levels, start=1):
+            level = PlanLevel(plan=plan, depth=depth, name=name, role=role)
+            level.full_clean()
+            level.save()
+    return plan
+
+
+def plan_update(*, actor, plan, expected_version=None, **data) -> Plan:
+    data.pop("status", None)  # status changes only through plan_transition
+    return model_update(actor=actor, instance=plan, data=data, expected_version=expected_version)
+
+
+def plan_transition(*, actor, plan, to_status, message="") -> Plan:
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        allowed = PLAN_TRANSITIONS[PlanStatus(plan.status)]
+        if to_status not in allowed:
+            raise ValidationError(
+                {"status": _("A plan in status “%(current)s” cannot move to “%(new)s”.") % {
+                    "current": plan.get_status_display(),
+                    "new": PlanStatus(to_status).label,
+                }}
+            )
+        old = plan.status
+        plan.status = to_status
+        plan.version += 1
+        plan.full_clean()
+        plan.save(update_fields=["status", "version"])
+        audit_record(actor=actor, action=AuditAction.TRANSITION, instance=plan,
+                     changes={"status": [old, to_status]}, message=message)
+    return plan
+
+
+def _level_for(plan, parent):
+    depth = 1 if parent is None else parent.level.depth + 1
+    level = plan.levels.filter(depth=depth).first()
+    if level is None:
+        raise ValidationError(
+            {"parent": _("The plan has no level below “%(parent)s”.") % {"parent": parent}}
+        )
+    return level
+
+
+def _check_parent(plan, parent):
+    if parent is not None and parent.plan_id != plan.pk:
+        raise ValidationError({"parent": _("The parent item belongs to another plan.")})
+
+
+def _set_implementers(item, implementers):
+    """`implementers`: [(organisation, published_name), ...] in order."""
+    item.implementer_links.all().delete()
+    PlanItemImplementer.objects.bulk_create(
+        PlanItemImplementer(item=item, organisation=org, published_name=name or "", position=i)
+        for i, (org, name) in enumerate(implementers)
+    )
+
+
+def _implementers_change(item, implementers):
+    old = [str(link) for link in item.implementer_links.select_related("organisation")]
+    new = [name or str(org) for org, name in implementers]
+    return None if old == new else {"implementers": [old, new]}
+
+
+def plan_item_create(
+    *, actor, plan, parent=None, position=None, implementers=(), working_groups=(), message="",
+    **data,
+) -> PlanItem:
+    with transaction.atomic():
+        _check_parent(plan, parent)
+        level = _level_for(plan, parent)
+        if position is None:
+            last = PlanItem.objects.filter(plan=plan, parent=parent).aggregate(m=Max("position"))
+            position = (last["m"] or 0) + 1
+        item = model_create(
+            actor=actor, model=PlanItem,
+            data={"plan": plan, "parent": parent, "level": level, "position": position, **data},
+            m2m={"working_groups": list(working_groups)},
+            message=message,
+            after_save=(lambda obj: _set_implementers(obj, implementers)) if implementers
+            else None,
+        )
+    return item
+
+
+def plan_item_update(
+    *, actor, item, expected_version=None, implementers=None, working_groups=None, message="",
+    **data,
+) -> PlanItem:
+    for locked in ("plan", "parent", "level", "position"):
+        data.pop(locked, None)  # structure changes only through plan_item_move
+    m2m = {} if working_groups is None else {"working_groups": list(working_groups)}
+    with transaction.atomic():
+        extra = _implementers_change(item, implementers) if implementers is not None else None
+        item = model_update(actor=actor, instance=item, data=data, m2m=m2m,
+                            expected_version=expected_version, extra_changes=extra,
+                            message=message,
+                            after_save=(lambda obj: _set_implementers(obj, implementers))
+                            if extra else None)
+    return item
+
+
+def _renumber(plan, parent):
+    siblings = list(PlanItem.objects.filter(plan=plan, parent=parent).order_by("position", "id"))
+    for index, sibling in enumerate(siblings, start=1):
+        if sibling.position != index:
+            PlanItem.objects.filter(pk=sibling.pk).update(position=index)
+
+
+def plan_item_move(*, actor, item, new_parent=None, position, expected_version=None) -> PlanItem:
+    """Move an item (with its subtree) under `new_parent` at 1-based `position`
+    among its new siblings. The item keeps its level, so the new parent must be
+    one level above it."""
+    with transaction.atomic():
+        item = (
+            PlanItem.objects.select_for_update(of=("self",))
+            .select_related("level", "parent")
+            .get(pk=item.pk)
+        )
+        if expected_version is not None and item.version != expected_version:
+            from core.audit import audit_entries_for
+            from core.services import StaleEditError
+
+            raise StaleEditError(item, audit_entries_for(item)[:1])
+        _check_parent(item.plan, new_parent)
+        expected_depth = 1 if new_parent is None else new_parent.level.depth + 1
+        if item.level.depth != expected_depth:
+            raise ValidationError({"parent": _(
+                "“%(item)s” is a %(level)s; it can only be placed directly under an item one "
+                "level above it."
+            ) % {"item": item, "level": item.level.name}})
+        node = new_parent
+        while node is not None:
+            if node.pk == item.pk:
+                raise ValidationError({"parent": _("An item cannot be moved under itself.")})
+            node = node.parent
+        old_parent, old_position = item.parent, item.position
+        siblings = list(
+            PlanItem.objects.filter(plan=item.plan, parent=new_parent).exclude(pk=item.pk)
+            .order_by("position", "id")
+        )
+        position = max(1, min(position, len(siblings) + 1))
+        siblings.insert(position - 1, item)
+        for index, sibling in enumerate(siblings, start=1):
+            PlanItem.objects.filter(pk=sibling.pk).update(position=index)
+        PlanItem.objects.filter(pk=item.pk).update(parent=new_parent, version=item.version + 1)
+        if old_parent != new_parent:
+            _renumber(item.plan, old_parent)
+        item.refresh_from_db()
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, instance=item,
+            changes={
+                "parent": [str(old_parent or ""), str(new_parent or "")],
+                "position": [old_position, item.position],
+            },
+            message=_("moved"),
+        )
+    return item
+
+
+def plan_item_delete(*, actor, item, message="") -> None:
+    with transaction.atomic():
+        item = PlanItem.objects.select_for_update().get(pk=item.pk)
+        removed = [str(item)] + [str(d) for d in _descendants(item)]
+        parent, plan = item.parent, item.plan
+        audit_record(actor=actor, action=AuditAction.DELETE, instance=item,
+                     changes={"items": [removed, None]}, message=message)
+        item.delete()
+        _renumber(plan, parent)
+
+
+def _descendants(item):
+    found, frontier = [], [item]
+    while frontier:
+        children = list(PlanItem.objects.filter(parent__in=frontier).order_by("position"))
+        found.extend(children)
+        frontier = children
+    return found
+
+
+def plan_items_set_status(*, actor, items, status) -> int:
+    """Bulk status change of measures; each change audited."""
+    if status not in MeasureStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    changed = 0
+    with transaction.atomic():
+        for item in PlanItem.objects.select_for_update().filter(
+            pk__in=[i.pk for i in items]
+        ).select_related("level"):
+            if item.level.role != LevelRole.MEASURE:
+                raise ValidationError(
+                    _("“%(item)s” is not a measure; only measures have a status.") % {"item": item}
+                )
+            if item.status != status:
+                model_update(actor=actor, instance=item, data={"status": status})
+                changed += 1
+    return changed
+
+
+# Where an item sits is changed only by plan_item_move (which renumbers the
+# siblings); restoring an earlier version brings back its content, not its place.
+_STRUCTURE_FIELDS = ("plan_id", "parent_id", "level_id", "position")
+
+
+def plan_item_restore(*, actor, item, entry, expected_version=None) -> PlanItem:
+    """Bring back the content of an earlier version, implementers included."""
+    if entry.snapshot is None or entry.object_id != str(item.pk):
+        raise ValueError("this history entry cannot be restored")
+    snapshot = {k: v for k, v in entry.snapshot.items() if k not in _STRUCTURE_FIELDS}
+    recorded = snapshot.pop("implementers", None)
+    data, m2m = snapshot_fields(PlanItem, snapshot)
+    implementers = None
+    if recorded is not None:
+        organisations = Organisation.objects.in_bulk([org_id for org_id, _name in recorded])
+        missing = [name for org_id, name in recorded if org_id not in organisations]
+        if missing:
+            raise ValidationError(_("This version names implementers that no longer exist: "
+                                    "%(names)s.") % {"names": ", ".join(missing)})
+        implementers = [(organisations[org_id], name) for org_id, name in recorded]
+    return plan_item_update(
+        actor=actor, item=item, expected_version=expected_version, implementers=implementers,
+        working_groups=m2m.get("working_groups"), message=restored_message(entry), **data,
+    )
+
+
+def item_summary_set(*, actor, item, year, title, text, expected_version=None) -> ItemYearSummary:
+    """Create or replace the narrative of one year; the text is sanitised.
+    `expected_version` is the version the editor loaded, 0 when the year had
+    no summary yet: a summary written by someone else meanwhile is refused."""
+    clean = sanitize_html(text)
+    with transaction.atomic():
+        existing = (ItemYearSummary.objects.select_for_update()
+                    .filter(item=item, year=year).first())
+        if existing is None:
+            return model_create(actor=actor, model=ItemYearSummary,
+                                data={"item": item, "year": year, "title": title, "text": clean})
+        if expected_version == 0:
+            from core.audit import audit_entries_for
+            from core.services import StaleEditError
+
+            raise StaleEditError(existing, audit_entries_for(existing)[:1])
+        return model_update(actor=actor, instance=existing, data={"title": title, "text": clean},
+                            expected_version=expected_version or None)

@@ -1,0 +1,2 @@
+"""Plan views: public pages (public), the officers' editor (editor), XLSX import (imports),
+proposals and public comment (comments)."""
