@@ -2,6 +2,7 @@
 the PDF and the kept versions of amended minutes all render from it, so what
 was published once can be shown again exactly, whatever changed later."""
 
+from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
@@ -257,3 +258,10 @@ def search_text_of(doc):
     parts += doc.get("excused", [])
     parts += [doc.get("recorded_by", ""), doc.get("verified_by", "")]
     return normalise(" ".join(p for p in parts if p))
+
+
+def minutes_pdf_html(meeting, *, internal=False):
+    """The minutes' HTML, for the meeting's PDF download and the report runs."""
+    with_previous(meeting)
+    doc = minutes_document(meeting, include_minutes=True, internal=internal)
+    return render_to_string("meetings/minutes_pdf.html", {"doc": doc})

@@ -3,7 +3,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,11 +11,12 @@ from django.views.generic import CreateView, FormView, TemplateView, UpdateView
 
 from accounts import permissions
 from core.audit import audit_entries_for
+from core.pdf import html_to_pdf
 from core.views import RuleRequiredMixin, ServiceFormMixin, TableListView
 from planning.models import WorkingGroup
 
 from . import ical, selectors, services
-from .documents import minutes_document, with_previous
+from .documents import minutes_document, minutes_pdf_html, with_previous
 from .filters import MinutesFilter
 from .forms import (
     AmendForm,
@@ -450,17 +450,8 @@ class AmendView(MeetingMixin, ServiceFormMixin, FormView):
 # --- Outputs ----------------------------------------------------------------------------
 
 
-def minutes_pdf_html(meeting, *, internal=False):
-    """The minutes' HTML, for this page's PDF and the report runs."""
-    with_previous(meeting)
-    doc = minutes_document(meeting, include_minutes=True, internal=internal)
-    return render_to_string("meetings/minutes_pdf.html", {"doc": doc})
-
-
 class MinutesPdfView(MeetingMixin, View):
     def get(self, request, *args, **kwargs):
-        from reports.rendering import html_to_pdf
-
         internal = permissions.can_view_meeting_internals(request.user, self.meeting)
         pdf = html_to_pdf(minutes_pdf_html(self.meeting, internal=internal))
         response = HttpResponse(pdf, content_type="application/pdf")

@@ -2,16 +2,17 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
 from accounts import permissions
+from core.pdf import html_to_pdf
 from core.views import RuleRequiredMixin, ServiceFormMixin, TableListView
 
 from . import selectors, services
+from .documents import project_card_html
 from .forms import (
     FundingFormSet,
     HalfYearReportForm,
@@ -106,21 +107,11 @@ class ProjectDetailView(DetailView):
         return context
 
 
-def project_card_html(project):
-    """The project card's HTML, for this page's PDF and the report runs."""
-    return render_to_string("projects/card_pdf.html", {
-        "project": project,
-        "indicators": selectors.project_indicators(project),
-    })
-
-
 class ProjectCardPdfView(View):
     """The project card as PDF, rendered now (the reports issue moves it
     behind a background job)."""
 
     def get(self, request, pk):
-        from reports.rendering import html_to_pdf
-
         project = visible_project_or_404(request.user, pk, selectors.project_detail_queryset())
         response = HttpResponse(html_to_pdf(project_card_html(project)),
                                 content_type="application/pdf")

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.exports import neutralise
+from core.pdf import render_pdf
 from indicators.charts import render_svg
 from indicators.models import IndicatorKind, Status, TargetKind
 from indicators.selectors import indicator_list, with_assessment
@@ -580,8 +581,6 @@ def interim_html(plan, *, year=None, progress=None):
 def build_pdf(html):
     """(PDF bytes, number of pages) through the portal's fetcher, which only
     serves the portal's own static files."""
-    from .rendering import render_pdf
-
     return render_pdf(html)
 
 
