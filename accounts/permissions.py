@@ -396,7 +396,7 @@ def reportable_indicator_ids(user):
         if org_id:
             ids = frozenset(Indicator.objects.filter(
                 Q(kind=IndicatorKind.IMPACT, plan_item__children__implementers__id=org_id)
-                | Q(kind=IndicatorKind.PROJECT, project__implementer_id=org_id)
+                | Q(kind=IndicatorKind.PROJECT, project_link__project__implementer_id=org_id)
             ).values_list("id", flat=True))
         user._perm_reportable_indicators = ids
     return user._perm_reportable_indicators

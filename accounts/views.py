@@ -1,6 +1,12 @@
+import hashlib
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import LoginView, PasswordResetView
+from django.template.response import TemplateResponse
 from django.views.generic import TemplateView
+
+from core.middleware import client_ip
+from core.throttle import throttle_hit
 
 from . import permissions
 from .otp import confirmed_device
@@ -34,13 +40,6 @@ class ThrottledPasswordResetView(PasswordResetView):
     per client address per window, so it cannot be used to flood mailboxes."""
 
     def form_valid(self, form):
-        import hashlib
-
-        from django.template.response import TemplateResponse
-
-        from core.middleware import client_ip
-        from core.throttle import throttle_hit
-
         ip_hash = hashlib.sha256(client_ip(self.request).encode()).hexdigest()[:32]
         if not throttle_hit(f"password-reset:{ip_hash}", RESET_LIMIT, RESET_WINDOW):
             return TemplateResponse(self.request, "registration/password_reset_throttled.html",

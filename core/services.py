@@ -27,8 +27,10 @@ def _audited_fields(instance, data, m2m):
     return [*data.keys(), *m2m.keys()]
 
 
-def model_create(*, actor, model, data, m2m=None, message="", after_save=None):
-    """`after_save(instance)` writes related rows before the audit snapshot."""
+def model_create(*, actor, model, data, m2m=None, message="", after_save=None,
+                 extra_changes=None):
+    """`after_save(instance)` writes related rows before the audit snapshot;
+    `extra_changes` records what the caller sets on related rows."""
     m2m = m2m or {}
     with transaction.atomic():
         instance = model(**data)
@@ -43,7 +45,8 @@ def model_create(*, actor, model, data, m2m=None, message="", after_save=None):
             actor=actor,
             action=AuditAction.CREATE,
             instance=instance,
-            changes={k: [None, v] for k, v in after.items() if v not in (None, "", [])},
+            changes={**{k: [None, v] for k, v in after.items() if v not in (None, "", [])},
+                     **(extra_changes or {})},
             message=message,
         )
     return instance

@@ -1,11 +1,12 @@
 import json
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils import timezone
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -14,6 +15,7 @@ from django_tables2 import SingleTableMixin
 from . import opendata
 from .exports import EXPORT_FORMATS, csv_response, table_response
 from .health import worker_heartbeat_age_seconds
+from .services import StaleEditError
 
 
 def deny(request):
@@ -186,12 +188,6 @@ class ServiceFormMixin:
         raise NotImplementedError
 
     def form_valid(self, form):
-        from django.contrib import messages
-        from django.core.exceptions import ValidationError
-        from django.http import HttpResponseRedirect
-
-        from .services import StaleEditError
-
         try:
             self.object = self.perform(form)
         except StaleEditError as stale:

@@ -37,27 +37,46 @@ def _clean_indicator_data(data):
     kind = data.get("kind")
     if kind and kind != IndicatorKind.IMPACT:
         data["plan_item"] = None
-    if kind and kind != IndicatorKind.PROJECT:
-        data["project"] = None
     return data
 
 
-def indicator_create(*, actor, plans=(), **data) -> Indicator:
+def _link_changes(links, indicator):
+    changes = {}
+    for link in links:
+        changes.update(link.changes(indicator))
+    return changes
+
+
+def _save_links(links):
+    def save(indicator):
+        for link in links:
+            link.save(indicator=indicator)
+    return save
+
+
+def indicator_create(*, actor, plans=(), links=(), **data) -> Indicator:
+    """`links`: what the apps above keep about the indicator (projects: the
+    project of a project indicator), each with `changes(indicator)` for the
+    audit entry and `save(indicator=)`, run in this transaction."""
     data = _clean_indicator_data(data)
     with transaction.atomic():
         indicator = model_create(actor=actor, model=Indicator, data=data,
-                                 m2m={"plans": list(plans)})
+                                 m2m={"plans": list(plans)}, after_save=_save_links(links),
+                                 extra_changes=_link_changes(links, None))
         indicator_refresh_status(indicator=indicator)
         _refresh_pages()
     return indicator
 
 
-def indicator_update(*, actor, indicator, expected_version=None, plans=None, **data) -> Indicator:
+def indicator_update(*, actor, indicator, expected_version=None, plans=None, links=(),
+                     **data) -> Indicator:
     data = _clean_indicator_data(data)
     m2m = {"plans": list(plans)} if plans is not None else None
     with transaction.atomic():
         indicator = model_update(actor=actor, instance=indicator, data=data, m2m=m2m,
-                                 expected_version=expected_version)
+                                 expected_version=expected_version,
+                                 extra_changes=_link_changes(links, indicator),
+                                 after_save=_save_links(links))
         indicator_refresh_status(indicator=indicator)
         _refresh_pages()
     return indicator
@@ -96,7 +115,7 @@ def indicator_value_record(
     *, actor, indicator, territory=None, period_kind, period_start, period_end, period_text,
     value=None, available=True, not_available_reason="", is_estimate=False, rank=None,
     rank_scope="", value_text="", note="", is_baseline=None, source="", parts=None,
-    half_year_report=None, message="",
+    message="",
 ) -> IndicatorValue:
     """Create or replace the value of `indicator` for one period and territory.
     `parts`: [(label, amount), ...] for a composite value. Returns the value;
@@ -137,8 +156,6 @@ def indicator_value_record(
         record.note = note
         record.is_baseline = is_baseline
         record.source = source
-        if half_year_report is not None:
-            record.half_year_report = half_year_report
         if is_baseline:
             clash = (IndicatorValue.objects.filter(indicator=indicator, territory=territory,
                                                    is_baseline=True)

@@ -211,7 +211,8 @@ class IndicatorCreateView(ServiceFormMixin, FormView):
     def perform(self, form):
         data = form.service_data()
         return services.indicator_create(actor=self.request.user,
-                                         plans=form.cleaned_data["plans"], **data)
+                                         plans=form.cleaned_data["plans"], links=form.links(),
+                                         **data)
 
     def get_success_url(self):
         return self.object.get_absolute_url()
@@ -243,7 +244,7 @@ class IndicatorUpdateView(ServiceFormMixin, FormView):
         return services.indicator_update(
             actor=self.request.user, indicator=Indicator.objects.get(pk=self.indicator.pk),
             expected_version=form.cleaned_data.get("version"),
-            plans=form.cleaned_data["plans"], **data)
+            plans=form.cleaned_data["plans"], links=form.links(), **data)
 
     def get_success_url(self):
         return self.object.get_absolute_url()

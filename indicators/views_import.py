@@ -101,7 +101,7 @@ def reporting_overview(user, today=None):
     """(lines, groups, counts) for the overview page; a fixed number of queries."""
     today = today or timezone.localdate()
     cutoff = today - OVERDUE_AFTER
-    indicators = reportable_indicators(user).select_related("project__implementer") \
+    indicators = reportable_indicators(user).select_related("project_link__project__implementer") \
         .prefetch_related(Prefetch(
             "plan_item__children__implementer_links",
             queryset=PlanItemImplementer.objects.select_related("organisation")))

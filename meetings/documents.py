@@ -6,6 +6,8 @@ from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from planning.models import BodyKind
+
 from .models import (
     AttendanceRole,
     Meeting,
@@ -50,8 +52,6 @@ def format_days(days):
 
 
 def heading_of(body):
-    from planning.models import BodyKind
-
     if body.kind == BodyKind.MANAGERIAL_TEAM:
         return body.name.upper()
     if body.kind == BodyKind.PLATFORM:

@@ -21,6 +21,7 @@ from django.db import transaction
 
 from planning.models import Membership, Organisation, Person, PlanItem, WorkingGroup
 from planning.seed import CREATED, UNCHANGED, SeedError, read_seed_data
+from projects.models import Project
 
 from . import services
 from .models import (
@@ -118,8 +119,6 @@ class _Loader:
         number = record.get("funding_project_registration_number")
         if not number:
             return None
-        from projects.models import Project
-
         project = Project.objects.filter(registration_number=number).first()
         if project is None:
             raise SeedError(

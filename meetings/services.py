@@ -13,13 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import AuditAction, audit_record
+from core.audit import AuditAction, audit_entries_for, audit_record
 from core.sanitize import sanitize_html
-from core.services import model_create, model_update
+from core.services import StaleEditError, model_create, model_update
 from core.uploads import MiB, read_upload, sniff_type
 from planning import services as planning_services
 from planning.models import Membership
 
+from .documents import minutes_document, search_text_of
 from .models import (
     EDITABLE_MINUTES_STATUSES,
     MINUTES_TRANSITIONS,
@@ -65,8 +66,6 @@ def check_content_editable(meeting):
 def refresh_meeting(meeting):
     """Recompute the denormalised first day and search text (no audit: they
     follow from audited rows)."""
-    from .documents import minutes_document, search_text_of
-
     first = meeting.days.order_by("date").values_list("date", flat=True).first()
     meeting = Meeting.objects.get(pk=meeting.pk)
     document = minutes_document(meeting, include_minutes=True)
@@ -463,8 +462,6 @@ def minutes_publish(*, actor, meeting, verified_by=_ACTOR, verified_by_text=None
 def minutes_amend_open(*, actor, meeting, reason) -> MinutesVersion:
     """An officer opens published minutes for an amendment: the minutes as
     published so far are kept as a numbered version, with the reason."""
-    from .documents import minutes_document
-
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the amendment.")})
@@ -536,9 +533,6 @@ def event_create(*, actor, **data) -> Event:
 
 
 def event_update(*, actor, event, expected_version=None, **data) -> Event:
-    from core.audit import audit_entries_for
-    from core.services import StaleEditError
-
     with transaction.atomic():
         current = Event.objects.select_for_update().get(pk=event.pk)
         if expected_version is not None and current.version != expected_version:

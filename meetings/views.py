@@ -17,7 +17,7 @@ from planning.models import WorkingGroup
 
 from . import ical, selectors, services
 from .documents import minutes_document, minutes_pdf_html, with_previous
-from .filters import MinutesFilter
+from .filters import EventFilter, MinutesFilter
 from .forms import (
     AmendForm,
     AttendanceForm,
@@ -527,8 +527,6 @@ class EventListView(TableListView):
         return selectors.event_list()
 
     def get_filterset_class(self):
-        from .filters import EventFilter
-
         return EventFilter
 
     def get_create_url(self):

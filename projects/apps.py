@@ -7,6 +7,10 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self):
+        from indicators.forms import IndicatorForm
+
         from .datasets import register_datasets
+        from .forms import INDICATOR_PROJECT
 
         register_datasets()
+        IndicatorForm.extensions.append(INDICATOR_PROJECT)

@@ -335,6 +335,39 @@ class HalfYearReport(models.Model):
         return reverse("projects:report_detail", args=[self.project_id, self.pk])
 
 
+class ProjectIndicator(models.Model):
+    """The project that reports a project indicator. Held on this side so
+    that the indicators app does not depend on projects."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE,
+                                related_name="indicator_links")
+    indicator = models.OneToOneField("indicators.Indicator", verbose_name=_("indicator"),
+                                     on_delete=models.CASCADE, related_name="project_link")
+
+    class Meta:
+        verbose_name = _("project indicator")
+        verbose_name_plural = _("project indicators")
+
+    def __str__(self):
+        return f"{self.project} – {self.indicator}"
+
+
+class HalfYearReportValue(models.Model):
+    """An indicator value that a half-year report brought."""
+
+    report = models.ForeignKey(HalfYearReport, verbose_name=_("half-year report"),
+                               on_delete=models.CASCADE, related_name="value_links")
+    value = models.OneToOneField("indicators.IndicatorValue", verbose_name=_("indicator value"),
+                                 on_delete=models.CASCADE, related_name="half_year_report_link")
+
+    class Meta:
+        verbose_name = _("value of a half-year report")
+        verbose_name_plural = _("values of half-year reports")
+
+    def __str__(self):
+        return f"{self.report} – {self.value}"
+
+
 class StatedTotal(models.Model):
     """A total as a published document prints it (e.g. "Celkem OPZ+"), kept
     next to the sum computed from the rows so that officers see rounding.

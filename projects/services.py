@@ -1,6 +1,7 @@
 """Changes to programmes, calls, projects, their budget split, key activities
 and half-year reports: validated, atomic and audited with the actor."""
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -9,9 +10,21 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.services import model_create, model_update
+from indicators.models import IndicatorKind
+from indicators.services import indicator_value_record
+from planning import plan_services
 from planning.models import LevelRole, PlanItem
 
-from .models import FundingSource, HalfYearReport, KeyActivity, Project
+from .models import (
+    Call,
+    FundingSource,
+    HalfYearReport,
+    HalfYearReportValue,
+    KeyActivity,
+    Programme,
+    Project,
+    ProjectIndicator,
+)
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
@@ -31,8 +44,6 @@ def _pct(value):
 
 
 def programme_create(*, actor, **data):
-    from .models import Programme
-
     return model_create(actor=actor, model=Programme, data=data)
 
 
@@ -42,8 +53,6 @@ def programme_update(*, actor, programme, expected_version=None, **data):
 
 
 def call_create(*, actor, **data):
-    from .models import Call
-
     return model_create(actor=actor, model=Call, data=data)
 
 
@@ -219,22 +228,11 @@ def key_activity_update(*, actor, activity, expected_version=None, **data) -> Ke
 # --- Half-year reports ------------------------------------------------------------
 
 
-def _indicator_api():
-    """The indicators app's service for values, when it exists."""
-    try:
-        from indicators.services import indicator_value_record
-    except ImportError:
-        return None
-    return indicator_value_record
-
-
 def half_year_report_submit(*, actor, project, number, total, period_start, period_end,
                             submitted_on, narrative, indicator_values=None) -> HalfYearReport:
     """Record report `number` of `total`, the values of the impact indicators
     (`indicator_values`: {indicator: Decimal or None}) and move the linked
     measures' "V realizaci (n/N)" on, all in one transaction."""
-    from planning import plan_services
-
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         if project.reports_total and total != project.reports_total:
@@ -251,17 +249,16 @@ def half_year_report_submit(*, actor, project, number, total, period_start, peri
         })
         values = {k: v for k, v in (indicator_values or {}).items() if v is not None}
         if values:
-            record = _indicator_api()
-            if record is None:
-                raise ValidationError(_("Indicator values cannot be recorded yet."))
             period_text = (f"{period_start.day}. {period_start.month}. {period_start.year} – "
                            f"{period_end.day}. {period_end.month}. {period_end.year}")
             for indicator, value in values.items():
-                record(actor=actor, indicator=indicator, period_kind="half_year",
-                       period_start=period_start, period_end=period_end,
-                       period_text=period_text, value=value, half_year_report=report,
-                       source=f"{project.registration_number}, {report}",
-                       message=str(report))
+                recorded = indicator_value_record(
+                    actor=actor, indicator=indicator, period_kind="half_year",
+                    period_start=period_start, period_end=period_end, period_text=period_text,
+                    value=value, source=f"{project.registration_number}, {report}",
+                    message=str(report))
+                HalfYearReportValue.objects.update_or_create(value=recorded,
+                                                             defaults={"report": report})
         done = HalfYearReport.objects.filter(project=project).count()
         for measure in project.measures.all():
             if measure.reports_done != done or measure.reports_total != total:
@@ -273,3 +270,33 @@ def half_year_report_submit(*, actor, project, number, total, period_start, peri
         if project.reports_total is None:
             model_update(actor=actor, instance=project, data={"reports_total": total})
     return report
+
+
+# --- Project indicators -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorProjectLink:
+    """The project of a project indicator, saved by the indicator services in
+    their transaction (indicators.services.indicator_create); None for an
+    indicator of another kind."""
+
+    project: Project | None
+
+    def changes(self, indicator):
+        before = indicator.project if indicator is not None else None
+        if before == self.project:
+            return {}
+        return {"project": [str(before) if before else None,
+                            str(self.project) if self.project else None]}
+
+    def save(self, *, indicator):
+        if self.project is None:
+            ProjectIndicator.objects.filter(indicator=indicator).delete()
+        else:
+            ProjectIndicator.objects.update_or_create(indicator=indicator,
+                                                      defaults={"project": self.project})
+
+
+def indicator_project_link(*, kind, project):
+    return IndicatorProjectLink(project if kind == IndicatorKind.PROJECT else None)

@@ -1,5 +1,4 @@
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -279,20 +278,18 @@ class HalfYearReportCreateView(ServiceFormMixin, CreateView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["project"] = self.project
-        kwargs["indicators"] = selectors.impact_indicators(self.project) or ()
+        kwargs["indicators"] = selectors.impact_indicators(self.project)
         return kwargs
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             title=_("Half-year report: %(project)s") % {"project": self.project.title},
-            project=self.project, indicators_available=selectors.impact_indicators(
-                self.project) is not None, **kwargs)
+            project=self.project, **kwargs)
 
     def perform(self, form):
-        with transaction.atomic():
-            return services.half_year_report_submit(
-                actor=self.request.user, project=self.project,
-                indicator_values=form.indicator_values(), **form.report_data())
+        return services.half_year_report_submit(
+            actor=self.request.user, project=self.project,
+            indicator_values=form.indicator_values(), **form.report_data())
 
     def get_success_url(self):
         return self.project.get_absolute_url()

@@ -28,6 +28,7 @@ from core import pagecache
 from core.audit import AuditAction, audit_record
 from core.sanitize import sanitize_html
 from core.services import model_create, model_update
+from planning.models import Plan
 
 from . import kinds
 from .models import EvaluationText, GlossaryTerm, JobStatus, ReportJob, ReportSchedule
@@ -53,8 +54,6 @@ def _enqueue(job_id):
 
 def report_job_request(*, actor, kind, parameters, schedule=None) -> ReportJob:
     """Create a run and send it to the workers after commit."""
-    from planning.models import Plan
-
     parameters = {k: v for k, v in parameters.items() if v not in (None, "")}
     if kind not in kinds.BUILDERS:
         raise ValidationError({"kind": _("Unknown report.")})

@@ -24,6 +24,7 @@ from planning.models import Plan
 
 from . import services
 from .forms import EvaluationTextForm, GlossaryTermForm, ReportRequestForm, ReportScheduleForm
+from .interim import interim_xlsx
 from .models import EvaluationText, GlossaryTerm, JobStatus, ReportJob, ReportSchedule
 
 
@@ -72,8 +73,6 @@ def plan_tables_xlsx(request, code):
     plan = get_object_or_404(Plan, code=code)
     if not permissions.can_view_plan(request.user, plan):
         raise Http404
-    from .interim import interim_xlsx
-
     response = HttpResponse(interim_xlsx(plan), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{plan.code}-tables.xlsx"'
     return response
