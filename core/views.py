@@ -27,7 +27,7 @@ def deny(request):
 
 
 class RuleRequiredMixin:
-    """Gate a view with a rule from accounts.permissions. A rule without an
+    """Gate a view with a rule from an app's permissions module. A rule without an
     object takes (user); with `rule_on_object`, (user, object). Anonymous
     visitors who fail go to the login page; signed-in users get 403."""
 

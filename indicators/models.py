@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from planning.models import PUBLIC_PLAN_STATUSES, Person, Plan, PlanItem
+from planning.models import Person, Plan, PlanItem
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z"
 
@@ -105,22 +105,6 @@ class Territory(models.Model):
         return self.short_name or self.name
 
 
-class IndicatorQuerySet(models.QuerySet):
-    def public(self):
-        """Indicators a visitor may read: those of a published plan (directly,
-        through a specific goal) or of a project. Drafts stay private."""
-        return self.filter(
-            Q(kind=IndicatorKind.PROJECT, project_link__project__is_published=True)
-            | Q(plan_item__plan__status__in=PUBLIC_PLAN_STATUSES)
-            | Q(plans__status__in=PUBLIC_PLAN_STATUSES)
-        ).distinct()
-
-    def visible_to(self, user):
-        from accounts.permissions import is_city_officer
-
-        return self if is_city_officer(user) else self.public()
-
-
 class Indicator(models.Model):
     code = models.CharField(
         _("code"), max_length=40, unique=True,
@@ -183,7 +167,6 @@ class Indicator(models.Model):
                               default=Status.NO_DATA, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("indicator")

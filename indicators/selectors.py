@@ -5,10 +5,10 @@ import django_filters
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import is_city_officer, reportable_indicator_ids
 from planning.models import PUBLIC_PLAN_STATUSES, LevelRole, Plan, PlanItem
 
 from .models import Indicator, IndicatorKind, IndicatorValue, Status
+from .permissions import can_report_indicator, can_view_indicator
 from .status import assess
 
 
@@ -31,14 +31,14 @@ def with_relations(queryset):
 
 def indicator_list(*, user):
     """Every indicator the user may read, with values for the status sentence."""
-    return with_relations(Indicator.objects.visible_to(user)).order_by("kind", "position",
-                                                                         "code")
+    visible = can_view_indicator.filter(user, Indicator.objects.all())
+    return with_relations(visible).order_by("kind", "position", "code")
 
 
 def indicator_detail(*, code, user):
     """One indicator for its page, or None if it is missing or not the user's
     to read."""
-    queryset = Indicator.objects.visible_to(user).filter(code=code)
+    queryset = can_view_indicator.filter(user, Indicator.objects.all()).filter(code=code)
     return (with_relations(queryset).select_related("responsible")
             .prefetch_related("plans").first())
 
@@ -55,9 +55,7 @@ def status_counts(queryset):
 def reportable_indicators(user):
     """The indicators whose values the user may enter: all for officers, the
     own ones for an implementer."""
-    queryset = Indicator.objects.all()
-    if not is_city_officer(user):
-        queryset = queryset.filter(pk__in=reportable_indicator_ids(user))
+    queryset = can_report_indicator.filter(user, Indicator.objects.all())
     return with_relations(queryset).order_by("kind", "position", "code")
 
 

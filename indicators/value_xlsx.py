@@ -40,11 +40,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from accounts.permissions import is_city_officer, reportable_indicator_ids
+from accounts.permissions import is_city_officer
 from core.exports import FORMULA_TRIGGERS, XLSX_CONTENT_TYPE, download, neutralise
 
 from .models import Indicator, IndicatorValue, Territory, Unit
 from .parsing import ParseError, parse_period, parse_value
+from .permissions import can_report_indicator
 from .status import display_value
 
 SHEET_TITLE = "Hodnoty"
@@ -518,7 +519,7 @@ def check_rows(read, user):
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes)
                   .select_related("home_territory", "comparison_territory")}
     officer = is_city_officer(user)
-    allowed = None if officer else reportable_indicator_ids(user)
+    allowed = None if officer else can_report_indicator.allowed_ids(user, Indicator)
     territories = _Territories()
     existing = {}
     for value in (IndicatorValue.objects.filter(indicator__in=list(indicators.values()))

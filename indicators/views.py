@@ -24,12 +24,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
-from accounts import permissions
 from core.audit import audit_entries_for
 from core.exports import csv_response, xlsx_response
 from core.views import ServiceFormMixin, TableListView, deny
 
-from . import services
+from . import permissions, services
 from .charts import render_svg
 from .forms import IndicatorForm, ValueForm
 from .models import Indicator, IndicatorValue, Status
@@ -54,7 +53,6 @@ class IndicatorListView(TableListView):
             title=_("Indicators"),
             status_counts=[(Status(code), counts[code]) for code in Status.values],
             total=sum(counts.values()),
-            can_create=permissions.can_edit_indicator(self.request.user),
         )
         return context
 
@@ -112,10 +110,8 @@ class IndicatorDetailView(TemplateView):
             baseline_value=baseline,
             latest_value=latest,
             plans=list(indicator.plans.all()),
-            can_edit=permissions.can_edit_indicator(user, indicator),
-            can_report=permissions.can_report_indicator(user, indicator),
         )
-        if context["can_edit"]:
+        if permissions.can_edit_indicator(user, indicator):
             context["history"] = audit_entries_for(indicator)[:20]
         return context
 
@@ -284,7 +280,6 @@ class ValueFormView(FormView):
 
     def get_context_data(self, **kwargs):
         kwargs.update(indicator=self.indicator, value=self.value,
-                      can_delete=permissions.can_edit_indicator(self.request.user),
                       cancel_url=self.indicator.get_absolute_url(),
                       title=_("Value of %(indicator)s") % {"indicator": self.indicator.name})
         return super().get_context_data(**kwargs)

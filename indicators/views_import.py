@@ -17,7 +17,7 @@ template, and the import upload → preview → confirm.
   batch; another user's or a confirmed batch is refused. Any failure: nothing
   is saved.
 
-Gated by accounts.permissions.can_import_indicator_values (rows by
+Gated by indicators.permissions.can_import_indicator_values (rows by
 can_report_indicator)."""
 
 import hashlib
@@ -41,11 +41,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.permissions import (
-    can_import_indicator_values,
-    can_report_indicator,
-    is_city_officer,
-)
+from accounts.permissions import is_city_officer
 from core.exports import XLSX_CONTENT_TYPE
 from core.uploads import XLSX_MAX_BYTES, check_xlsx_upload
 from core.views import RuleRequiredMixin
@@ -53,6 +49,7 @@ from planning.models import PlanItemImplementer
 
 from . import value_xlsx
 from .models import ImportBatch, Indicator, IndicatorKind, IndicatorValue, Territory
+from .permissions import can_import_indicator_values, can_report_indicator
 from .selectors import reportable_indicators
 from .services import indicator_value_record
 from .status import display_value

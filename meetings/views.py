@@ -9,13 +9,13 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, FormView, TemplateView, UpdateView
 
-from accounts import permissions
+from accounts.permissions import is_city_officer, managed_group_ids
 from core.audit import audit_entries_for
 from core.pdf import html_to_pdf
 from core.views import RuleRequiredMixin, ServiceFormMixin, TableListView
 from planning.models import WorkingGroup
 
-from . import ical, selectors, services
+from . import ical, permissions, selectors, services
 from .documents import minutes_document, minutes_pdf_html, with_previous
 from .filters import EventFilter, MinutesFilter
 from .forms import (
@@ -98,13 +98,9 @@ class MeetingDetailView(MeetingMixin, TemplateView):
         context.update(
             doc=minutes_document(meeting, include_minutes=may_read_minutes, internal=internal),
             internal=internal,
-            can_edit=permissions.can_edit_meeting(user, meeting),
-            can_submit=permissions.can_submit_minutes(user, meeting),
-            can_verify=permissions.can_verify_minutes(user, meeting),
-            can_amend=permissions.can_amend_minutes(user, meeting),
             versions=list(meeting.versions.all()) if may_read_minutes else [],
         )
-        if context["can_edit"]:
+        if permissions.can_edit_meeting(user, meeting):
             context.update(
                 programme=list(meeting.programme.select_related("presenter", "day", "parent")),
                 attendance=list(meeting.attendance.select_related("person", "organisation")),
@@ -128,12 +124,12 @@ class VersionView(MeetingMixin, TemplateView):
 
 def _meeting_form_kwargs(view, kwargs):
     user = view.request.user
-    kwargs["officer"] = permissions.is_city_officer(user)
-    if permissions.is_city_officer(user):
+    kwargs["officer"] = is_city_officer(user)
+    if is_city_officer(user):
         kwargs["bodies"] = WorkingGroup.objects.active().order_by("kind", "name")
     else:
         kwargs["bodies"] = WorkingGroup.objects.filter(
-            pk__in=permissions.managed_group_ids(user)).order_by("name")
+            pk__in=managed_group_ids(user)).order_by("name")
     return kwargs
 
 
@@ -510,7 +506,6 @@ class DashboardView(RuleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(selectors.dashboard(self.request.user))
-        context["can_create"] = permissions.can_create_meeting(self.request.user)
         return context
 
 

@@ -9,8 +9,10 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from indicators.forms import IndicatorForm
 
+        from . import permissions
         from .datasets import register_datasets
         from .forms import INDICATOR_PROJECT
 
         register_datasets()
+        permissions.register()
         IndicatorForm.extensions.append(INDICATOR_PROJECT)

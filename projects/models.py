@@ -118,17 +118,6 @@ class ProjectQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
-    def visible_to(self, user):
-        from accounts.permissions import is_city_officer
-
-        if is_city_officer(user):
-            return self
-        org_id = getattr(user, "implementer_organisation_id", None) \
-            if getattr(user, "is_authenticated", False) else None
-        if org_id:
-            return self.filter(Q(is_published=True) | Q(implementer_id=org_id))
-        return self.published()
-
     def with_related(self):
         return self.select_related("call__programme", "implementer", "thematic_area")
 

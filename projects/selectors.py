@@ -14,13 +14,14 @@ from indicators.models import Indicator, IndicatorKind
 from indicators.selectors import with_relations
 from planning.models import LevelRole, Organisation, PlanItem
 
+from . import permissions
 from .models import Call, HalfYearReport, Programme, Project, ProjectStatus, StatedTotal
 
 ZERO = Decimal("0.00")
 
 
 def project_list(user):
-    return (Project.objects.visible_to(user).with_related()
+    return (permissions.can_view_project.filter(user, Project.objects.all()).with_related()
             .prefetch_related(Prefetch("measures", queryset=PlanItem.objects.only(
                 "id", "code", "title", "plan_id").order_by("code"))))
 

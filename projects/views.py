@@ -6,11 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
-from accounts import permissions
 from core.pdf import html_to_pdf
 from core.views import RuleRequiredMixin, ServiceFormMixin, TableListView
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .documents import project_card_html
 from .forms import (
     FundingFormSet,
@@ -97,12 +96,7 @@ class ProjectDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = self.request.user
-        context.update(
-            indicators=selectors.project_indicators(self.object),
-            can_edit=permissions.can_edit_project(user, self.object),
-            can_report=permissions.can_submit_project_report(user, self.object),
-        )
+        context["indicators"] = selectors.project_indicators(self.object)
         return context
 
 

@@ -4,15 +4,16 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from accounts import permissions
+from core import rules
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def can(context, name, obj=None):
-    """{% can "edit_working_group" group as allowed %}: asks accounts.permissions."""
-    return permissions.check(name, context["request"].user, obj)
+    """{% can "edit_working_group" group as allowed %}: asks the rule registered
+    under that name (core.rules)."""
+    return rules.check(name, context["request"].user, obj)
 
 
 @register.filter
