@@ -20,17 +20,9 @@ class ProfileView(LoginRequiredMixin, TemplateView):
     template_name = "accounts/profile.html"
 
     def get_context_data(self, **kwargs):
-        from planning.models import WorkingGroup
-
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["roles"] = permissions.roles_of(user)
-        context["managed_groups"] = WorkingGroup.objects.filter(
-            pk__in=permissions.managed_group_ids(user))
-        context["contact_groups"] = WorkingGroup.objects.filter(
-            pk__in=permissions.contact_group_ids(user))
-        context["member_groups"] = WorkingGroup.objects.filter(
-            pk__in=permissions.member_group_ids(user))
         context["second_factor_on"] = confirmed_device(user) is not None
         return context
 
