@@ -206,10 +206,6 @@ class Indicator(models.Model):
         return {Unit.PERCENT: "%", Unit.CZK: "Kč"}.get(self.unit, "")
 
     @property
-    def has_target(self):
-        return bool(self.target_kind)
-
-    @property
     def project(self):
         """The project that reports a project indicator, or None. The projects
         app keeps the link (projects.ProjectIndicator), so that this app does

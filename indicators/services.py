@@ -82,11 +82,6 @@ def indicator_update(*, actor, indicator, expected_version=None, plans=None, lin
     return indicator
 
 
-def indicator_commentary_update(*, actor, indicator, commentary, expected_version=None):
-    return indicator_update(actor=actor, indicator=indicator, commentary=commentary,
-                            expected_version=expected_version)
-
-
 def _parts_snapshot(value):
     return [[p.label, str(p.amount)] for p in value.parts.order_by("position")]
 
@@ -115,11 +110,13 @@ def indicator_value_record(
     *, actor, indicator, territory=None, period_kind, period_start, period_end, period_text,
     value=None, available=True, not_available_reason="", is_estimate=False, rank=None,
     rank_scope="", value_text="", note="", is_baseline=None, source="", parts=None,
-    message="",
+    message="", replaces=None,
 ) -> IndicatorValue:
     """Create or replace the value of `indicator` for one period and territory.
-    `parts`: [(label, amount), ...] for a composite value. Returns the value;
-    audited on the indicator (who, when, what changed)."""
+    `parts`: [(label, amount), ...] for a composite value. `replaces`: a value
+    this one corrects (its period or territory was wrong), deleted in the same
+    transaction. Returns the value; audited on the indicator (who, when, what
+    changed)."""
     territory = territory or indicator.home_territory
     parts = list(parts or [])
     if parts and indicator.part_labels and len(parts) != len(indicator.part_labels):
@@ -134,6 +131,8 @@ def indicator_value_record(
                     str(t) for t in Territory.objects.filter(
                         pk__in=[indicator.home_territory_id, indicator.comparison_territory_id]))}})
     with transaction.atomic():
+        if replaces is not None:
+            indicator_value_delete(actor=actor, value=replaces)
         Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
         existing = (IndicatorValue.objects.select_for_update()
                     .filter(indicator=indicator, territory=territory,

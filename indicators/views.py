@@ -286,24 +286,13 @@ class ValueFormView(FormView):
 
     def form_valid(self, form):
         arguments = form.service_kwargs()
-        if self.value is not None and (
-                self.value.territory_id != arguments["territory"].pk
-                or self.value.period_start != arguments["period_start"]
-                or self.value.period_end != arguments["period_end"]):
-            # A corrected period or territory: the old row goes, in the same
-            # transaction as the new one.
-            from django.db import transaction
-
-            try:
-                with transaction.atomic():
-                    services.indicator_value_delete(actor=self.request.user, value=self.value)
-                    services.indicator_value_record(actor=self.request.user,
-                                                    indicator=self.indicator, **arguments)
-            except ValidationError as error:
-                return self._invalid(form, error)
-            return self._done()
+        moved = self.value is not None and (
+            self.value.territory_id != arguments["territory"].pk
+            or self.value.period_start != arguments["period_start"]
+            or self.value.period_end != arguments["period_end"])
         try:
             services.indicator_value_record(actor=self.request.user, indicator=self.indicator,
+                                            replaces=self.value if moved else None,
                                             **arguments)
         except ValidationError as error:
             return self._invalid(form, error)

@@ -81,12 +81,6 @@ def _task(task):
     }
 
 
-def meeting_queryset():
-    return Meeting.objects.select_related(
-        "body", "recorded_by", "verified_by", "funding_project__call__programme",
-    )
-
-
 def minutes_document(meeting, *, include_minutes=True, internal=False):
     """Everything the minutes show, in a fixed number of queries.
 

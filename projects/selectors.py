@@ -152,10 +152,6 @@ def stated_totals():
     return comparisons
 
 
-def reports_for(project):
-    return project.reports.select_related("submitted_by").order_by("number")
-
-
 def project_indicators(project):
     """The project's own indicators (national code, planned, actual)."""
     indicators = list(with_relations(Indicator.objects.filter(

@@ -47,17 +47,8 @@ def programme_create(*, actor, **data):
     return model_create(actor=actor, model=Programme, data=data)
 
 
-def programme_update(*, actor, programme, expected_version=None, **data):
-    return model_update(actor=actor, instance=programme, data=data,
-                        expected_version=expected_version)
-
-
 def call_create(*, actor, **data):
     return model_create(actor=actor, model=Call, data=data)
-
-
-def call_update(*, actor, call, expected_version=None, **data):
-    return model_update(actor=actor, instance=call, data=data, expected_version=expected_version)
 
 
 # --- Budget split ---------------------------------------------------------------

@@ -2,7 +2,6 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.translation import gettext as _
 
 from core import rules
 
@@ -44,6 +43,3 @@ def percent(value, decimals=2):
     return f"{number_format(value, decimal_pos=int(decimals))}\xa0%"
 
 
-@register.filter
-def yesno_cs(value):
-    return _("yes") if value else _("no")
