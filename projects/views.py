@@ -101,8 +101,8 @@ class ProjectDetailView(DetailView):
 
 
 class ProjectCardPdfView(View):
-    """The project card as PDF, rendered now (the reports issue moves it
-    behind a background job)."""
+    """The project card as PDF, rendered while the visitor waits (the report
+    runs render the same card in the background)."""
 
     def get(self, request, pk):
         project = visible_project_or_404(request.user, pk, selectors.project_detail_queryset())
