@@ -9,6 +9,21 @@ from django.utils.translation import gettext as _
 from .audit import AuditAction, audit_entries_for, audit_record, diff, snapshot
 
 
+class _Unset:
+    def __repr__(self):
+        return "UNSET"
+
+
+UNSET = _Unset()
+"""The default of a service's keyword that the caller did not give: a create
+leaves the model's default, an update leaves the stored value."""
+
+
+def given(**fields):
+    """The keywords a caller gave, as model data (UNSET ones left out)."""
+    return {name: value for name, value in fields.items() if value is not UNSET}
+
+
 class StaleEditError(Exception):
     """The record changed since the editor loaded it; nothing was saved."""
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from core import pagecache
 from core.audit import AuditAction, audit_record
 from core.sanitize import sanitize_html
-from core.services import model_create, model_update
+from core.services import UNSET, given, model_create, model_update
 
 from .models import Indicator, IndicatorKind, IndicatorValue, IndicatorValuePart, Territory
 from .status import assess
@@ -54,11 +54,25 @@ def _save_links(links):
     return save
 
 
-def indicator_create(*, actor, plans=(), links=(), **data) -> Indicator:
+def indicator_create(
+    *, actor, plans=(), links=(),
+    code, name, national_code=UNSET, kind, unit=UNSET, unit_label=UNSET, definition=UNSET,
+    data_source=UNSET, update_frequency=UNSET, responsible=UNSET, plan_item=UNSET, position=UNSET,
+    home_territory, comparison_territory=UNSET, part_labels=UNSET, target_kind=UNSET,
+    target_value=UNSET, target_year=UNSET, target_due=UNSET, target_text=UNSET, note=UNSET,
+    commentary=UNSET,
+) -> Indicator:
     """`links`: what the apps above keep about the indicator (projects: the
     project of a project indicator), each with `changes(indicator)` for the
     audit entry and `save(indicator=)`, run in this transaction."""
-    data = _clean_indicator_data(data)
+    data = _clean_indicator_data(given(
+        code=code, name=name, national_code=national_code, kind=kind, unit=unit,
+        unit_label=unit_label, definition=definition, data_source=data_source,
+        update_frequency=update_frequency, responsible=responsible, plan_item=plan_item,
+        position=position, home_territory=home_territory,
+        comparison_territory=comparison_territory, part_labels=part_labels,
+        target_kind=target_kind, target_value=target_value, target_year=target_year,
+        target_due=target_due, target_text=target_text, note=note, commentary=commentary))
     with transaction.atomic():
         indicator = model_create(actor=actor, model=Indicator, data=data,
                                  m2m={"plans": list(plans)}, after_save=_save_links(links),
@@ -68,9 +82,23 @@ def indicator_create(*, actor, plans=(), links=(), **data) -> Indicator:
     return indicator
 
 
-def indicator_update(*, actor, indicator, expected_version=None, plans=None, links=(),
-                     **data) -> Indicator:
-    data = _clean_indicator_data(data)
+def indicator_update(
+    *, actor, indicator, expected_version=None, plans=None, links=(),
+    code=UNSET, name=UNSET, national_code=UNSET, kind=UNSET, unit=UNSET, unit_label=UNSET,
+    definition=UNSET, data_source=UNSET, update_frequency=UNSET, responsible=UNSET,
+    plan_item=UNSET, position=UNSET, home_territory=UNSET, comparison_territory=UNSET,
+    part_labels=UNSET, target_kind=UNSET, target_value=UNSET, target_year=UNSET, target_due=UNSET,
+    target_text=UNSET, note=UNSET, commentary=UNSET,
+) -> Indicator:
+    """Change the given fields; `plans` None keeps them."""
+    data = _clean_indicator_data(given(
+        code=code, name=name, national_code=national_code, kind=kind, unit=unit,
+        unit_label=unit_label, definition=definition, data_source=data_source,
+        update_frequency=update_frequency, responsible=responsible, plan_item=plan_item,
+        position=position, home_territory=home_territory,
+        comparison_territory=comparison_territory, part_labels=part_labels,
+        target_kind=target_kind, target_value=target_value, target_year=target_year,
+        target_due=target_due, target_text=target_text, note=note, commentary=commentary))
     m2m = {"plans": list(plans)} if plans is not None else None
     with transaction.atomic():
         indicator = model_update(actor=actor, instance=indicator, data=data, m2m=m2m,

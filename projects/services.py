@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from core.services import model_create, model_update
+from core.services import UNSET, given, model_create, model_update
 from indicators.models import IndicatorKind
 from indicators.services import indicator_value_record
 from planning import plan_services
@@ -43,12 +43,20 @@ def _pct(value):
 # --- Programmes and calls ------------------------------------------------------
 
 
-def programme_create(*, actor, **data):
-    return model_create(actor=actor, model=Programme, data=data)
+def programme_create(*, actor, code, name, registration_number_pattern,
+                     registration_number_example, short_name=UNSET, eu_fund=UNSET,
+                     position=UNSET) -> Programme:
+    return model_create(actor=actor, model=Programme, data=given(
+        code=code, name=name, short_name=short_name, eu_fund=eu_fund,
+        registration_number_pattern=registration_number_pattern,
+        registration_number_example=registration_number_example, position=position))
 
 
-def call_create(*, actor, **data):
-    return model_create(actor=actor, model=Call, data=data)
+def call_create(*, actor, programme, number, name=UNSET, published_label=UNSET,
+                initiative=UNSET) -> Call:
+    return model_create(actor=actor, model=Call, data=given(
+        programme=programme, number=number, name=name, published_label=published_label,
+        initiative=initiative))
 
 
 # --- Budget split ---------------------------------------------------------------
@@ -147,18 +155,23 @@ def area_of(measure):
     return item if item.level.role == LevelRole.AREA else None
 
 
-PROJECT_FIELDS = (
-    "registration_number", "title", "call", "implementer", "implementer_text", "thematic_area",
-    "area_text", "period_start", "period_end", "status", "total_budget", "budget_text",
-    "funding_note", "description", "target_groups", "goals", "reports_total", "is_published",
-    "source",
-)
-
-
-def project_create(*, actor, measures=(), funding=(), message="", **data) -> Project:
-    unknown = set(data) - set(PROJECT_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown project fields: {sorted(unknown)}")
+def project_create(
+    *, actor, registration_number, title, call, implementer=UNSET, implementer_text=UNSET,
+    thematic_area=UNSET, area_text=UNSET, period_start=UNSET, period_end=UNSET, status=UNSET,
+    total_budget=UNSET, budget_text=UNSET, funding_note=UNSET, description=UNSET,
+    target_groups=UNSET, goals=UNSET, reports_total=UNSET, is_published=UNSET, source=UNSET,
+    measures=(), funding=(), message="",
+) -> Project:
+    """A project with its measures and budget split (`funding`: rows of
+    source, percent, amount); the thematic area follows the first measure
+    unless given."""
+    data = given(
+        registration_number=registration_number, title=title, call=call,
+        implementer=implementer, implementer_text=implementer_text, thematic_area=thematic_area,
+        area_text=area_text, period_start=period_start, period_end=period_end, status=status,
+        total_budget=total_budget, budget_text=budget_text, funding_note=funding_note,
+        description=description, target_groups=target_groups, goals=goals,
+        reports_total=reports_total, is_published=is_published, source=source)
     measures = list(measures)
     funding = list(funding)
     with transaction.atomic():
@@ -173,11 +186,22 @@ def project_create(*, actor, measures=(), funding=(), message="", **data) -> Pro
     return project
 
 
-def project_update(*, actor, project, expected_version=None, measures=None, funding=None,
-                   message="", **data) -> Project:
-    unknown = set(data) - set(PROJECT_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown project fields: {sorted(unknown)}")
+def project_update(
+    *, actor, project, expected_version=None, registration_number=UNSET, title=UNSET,
+    call=UNSET, implementer=UNSET, implementer_text=UNSET, thematic_area=UNSET,
+    area_text=UNSET, period_start=UNSET, period_end=UNSET, status=UNSET, total_budget=UNSET,
+    budget_text=UNSET, funding_note=UNSET, description=UNSET, target_groups=UNSET,
+    goals=UNSET, reports_total=UNSET, is_published=UNSET, source=UNSET, measures=None,
+    funding=None, message="",
+) -> Project:
+    """Change the given fields; `measures` / `funding` None keep them."""
+    data = given(
+        registration_number=registration_number, title=title, call=call,
+        implementer=implementer, implementer_text=implementer_text, thematic_area=thematic_area,
+        area_text=area_text, period_start=period_start, period_end=period_end, status=status,
+        total_budget=total_budget, budget_text=budget_text, funding_note=funding_note,
+        description=description, target_groups=target_groups, goals=goals,
+        reports_total=reports_total, is_published=is_published, source=source)
     m2m = {}
     with transaction.atomic():
         if measures is not None:
@@ -206,14 +230,24 @@ def project_update(*, actor, project, expected_version=None, measures=None, fund
 # --- Key activities ---------------------------------------------------------------
 
 
-def key_activity_create(*, actor, project, **data) -> KeyActivity:
-    return model_create(actor=actor, model=KeyActivity, data={"project": project, **data})
+def key_activity_create(*, actor, project, code, title, position=UNSET, period_start=UNSET,
+                        period_end=UNSET, period_text=UNSET, goal=UNSET,
+                        planned_outputs=UNSET, done=UNSET) -> KeyActivity:
+    return model_create(actor=actor, model=KeyActivity, data=given(
+        project=project, code=code, title=title, position=position,
+        period_start=period_start, period_end=period_end, period_text=period_text, goal=goal,
+        planned_outputs=planned_outputs, done=done))
 
 
-def key_activity_update(*, actor, activity, expected_version=None, **data) -> KeyActivity:
-    data.pop("project", None)
-    return model_update(actor=actor, instance=activity, data=data,
-                        expected_version=expected_version)
+def key_activity_update(*, actor, activity, expected_version=None, code=UNSET, title=UNSET,
+                        position=UNSET, period_start=UNSET, period_end=UNSET,
+                        period_text=UNSET, goal=UNSET, planned_outputs=UNSET,
+                        done=UNSET) -> KeyActivity:
+    """The activity's project stays as it is."""
+    return model_update(actor=actor, instance=activity, data=given(
+        code=code, title=title, position=position, period_start=period_start,
+        period_end=period_end, period_text=period_text, goal=goal,
+        planned_outputs=planned_outputs, done=done), expected_version=expected_version)
 
 
 # --- Half-year reports ------------------------------------------------------------
