@@ -7,6 +7,7 @@ the registry of `core.rules`, which views, the `{% can %}` template tag and
 tests ask. The directory's and the plans' rules stay here until planning is
 split into its two apps."""
 
+from django.db.models import Q
 from django.utils import timezone
 
 from core import rules
@@ -65,8 +66,6 @@ def _contact(person_id):
 
 
 def _member(person_id):
-    from django.db.models import Q
-
     from planning.models import Membership
 
     return frozenset(

@@ -6,7 +6,7 @@ them is decided in accounts.permissions and checked by the views."""
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
@@ -104,8 +104,6 @@ def _emails_of(person):
 
 
 def _has_user(person):
-    from django.core.exceptions import ObjectDoesNotExist
-
     try:
         return person.user is not None
     except ObjectDoesNotExist:

@@ -1,3 +1,4 @@
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -260,8 +261,6 @@ class HalfYearReportCreateView(ServiceFormMixin, CreateView):
         self.project = visible_project_or_404(request.user, kwargs["pk"])
         if not permissions.can_submit_project_report(request.user, self.project):
             if not request.user.is_authenticated:
-                from django.contrib.auth.views import redirect_to_login
-
                 return redirect_to_login(request.get_full_path())
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)

@@ -28,6 +28,8 @@ from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from core.exports import neutralise
 from core.pdf import render_pdf
@@ -666,9 +668,6 @@ def _sheet_title(title, used):
 def interim_xlsx(plan, *, year=None):
     """The report's tables as one workbook, one sheet per table; text that a
     spreadsheet would read as a formula is neutralised."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     workbook = Workbook()
     workbook.remove(workbook.active)
     used = set()
