@@ -97,11 +97,7 @@ class HomeView(TemplateView):
     template_name = "core/home.html"
 
     def get_context_data(self, **kwargs):
-        from planning.models import Organisation, WorkingGroup
-
         context = super().get_context_data(**kwargs)
-        context["group_count"] = WorkingGroup.objects.active().count()
-        context["organisation_count"] = Organisation.objects.count()
         context["datasets"] = opendata.datasets()
         return context
 
