@@ -17,6 +17,7 @@ test: setup-dev
 
 lint: setup-dev
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports
 
 bench: setup-dev
 	bash scripts/bench.sh

@@ -9,3 +9,6 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Connects the login signal receiver of the second factor.
         from . import otp  # noqa: F401
+        from .permissions import register
+
+        register()

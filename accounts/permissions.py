@@ -1,10 +1,17 @@
-"""Every permission of the portal is decided here, and only here. Views,
-templates (through the `can` template tag) and tests all call these."""
+"""Users and their roles, and the rules of the directory and the plans.
 
-from functools import cache
+The roles (officer, administrator, group manager, contact person, member,
+implementer) are derived here; the apps above ask them through the helpers
+below. Each app keeps its own rules in its `permissions.py` and adds them to
+the registry of `core.rules`, which views, the `{% can %}` template tag and
+tests ask. The directory's and the plans' rules stay here until planning is
+split into its two apps."""
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
+
+from core import rules
 
 
 class Role:
@@ -16,21 +23,21 @@ class Role:
     GROUP_MEMBER = "group_member"
 
 
-def _authenticated(user):
+def is_authenticated(user):
     return user is not None and user.is_authenticated and user.is_active
 
 
 def is_administrator(user):
-    return _authenticated(user) and user.is_superuser
+    return is_authenticated(user) and user.is_superuser
 
 
 def is_city_officer(user):
     """City officers, and administrators, who can do everything officers can."""
-    return _authenticated(user) and (user.is_city_officer or user.is_superuser)
+    return is_authenticated(user) and (user.is_city_officer or user.is_superuser)
 
 
 def _person_id(user):
-    return getattr(user, "person_id", None) if _authenticated(user) else None
+    return getattr(user, "person_id", None) if is_authenticated(user) else None
 
 
 def _group_ids(user, attribute):
@@ -60,8 +67,6 @@ def _contact(person_id):
 
 
 def _member(person_id):
-    from django.db.models import Q
-
     from directory.models import Membership
 
     return frozenset(
@@ -86,9 +91,20 @@ def member_group_ids(user):
     return _group_ids(user, "member")
 
 
+def internal_group_ids(user):
+    """Groups whose internals (drafts, minutes before publication, tasks) the
+    user sees: those they manage, are the contact person of, or belong to."""
+    return managed_group_ids(user) | contact_group_ids(user) | member_group_ids(user)
+
+
+def implementer_organisation_id(user):
+    """The organisation the user reports for as an implementer, or None."""
+    return getattr(user, "implementer_organisation_id", None) if is_authenticated(user) else None
+
+
 def roles_of(user):
     """The roles a user holds, for display and for the role matrix."""
-    if not _authenticated(user):
+    if not is_authenticated(user):
         return []
     held = [
         (Role.ADMINISTRATOR, user.is_superuser),
@@ -261,7 +277,7 @@ def _session_verified(user):
 def needs_second_factor(user):
     """A signed-in user with a confirmed authenticator whose session has not
     yet passed a code: may see nothing but the code page (and log out)."""
-    return (_authenticated(user) and not _session_verified(user)
+    return (is_authenticated(user) and not _session_verified(user)
             and _has_confirmed_device(user))
 
 
@@ -269,7 +285,7 @@ def must_have_second_factor(user):
     """Administrators and every staff account (they reach the admin) always;
     city officers when the city requires it (settings.OTP_REQUIRED_FOR_OFFICERS,
     on by default in production)."""
-    if not _authenticated(user):
+    if not is_authenticated(user):
         return False
     return (user.is_superuser or user.is_staff
             or (settings.OTP_REQUIRED_FOR_OFFICERS and is_city_officer(user)))
@@ -287,243 +303,24 @@ def can_unlock_logins(user):
     return is_city_officer(user)
 
 
-# --- Registry for templates ---------------------------------------------------
-
-@cache
-def registry():
-    return {
-        "view_people": can_view_people,
-        "edit_person": can_edit_person,
-        "edit_organisation": can_edit_organisation,
-        "create_working_group": can_create_working_group,
-        "edit_working_group": can_edit_working_group,
-        "manage_membership": can_manage_membership,
-        "view_group_internals": can_view_group_internals,
-        "view_plan": can_view_plan,
-        "edit_plan": can_edit_plan,
-        "create_plan": can_create_plan,
-        "view_data_checks": can_view_data_checks,
-        "propose_change": can_propose_change,
-        "decide_proposal": can_decide_proposal,
-        "comment_on_plan": can_comment_on_plan,
-        "moderate_comments": can_moderate_comments,
-        "view_project": can_view_project,
-        "create_project": can_create_project,
-        "edit_project": can_edit_project,
-        "submit_project_report": can_submit_project_report,
-        "view_indicator": can_view_indicator,
-        "edit_indicator": can_edit_indicator,
-        "report_indicator": can_report_indicator,
-        "import_indicator_values": can_import_indicator_values,
-        "view_meeting": can_view_meeting,
-        "view_minutes": can_view_minutes,
-        "view_meeting_internals": can_view_meeting_internals,
-        "create_meeting": can_create_meeting,
-        "edit_meeting": can_edit_meeting,
-        "submit_minutes": can_submit_minutes,
-        "verify_minutes": can_verify_minutes,
-        "amend_minutes": can_amend_minutes,
-        "update_task": can_update_task,
-        "manage_events": can_manage_events,
-        "view_meeting_dashboard": can_view_meeting_dashboard,
-        "manage_reports": can_manage_reports,
-        "view_report": can_view_report,
-        "unlock_logins": can_unlock_logins,
-        "is_city_officer": is_city_officer,
-        "is_administrator": is_administrator,
-    }
-
-
-def check(name, user, obj=None):
-    rule = registry()[name]
-    return rule(user) if obj is None else rule(user, obj)
-
-
-# --- Projects ---------------------------------------------------------------------
-
-def _implements(user, project):
-    org_id = getattr(user, "implementer_organisation_id", None) if _authenticated(user) else None
-    return bool(org_id) and project.implementer_id == org_id
-
-
-def can_view_project(user, project):
-    """Published projects are public; a project not yet published is seen by
-    officers and by its implementer's users."""
-    return project.is_published or is_city_officer(user) or _implements(user, project)
-
-
-def can_create_project(user):
-    return is_city_officer(user)
-
-
-def can_edit_project(user, project=None):
-    """Officers edit everything of a project (budget, status, key activities)."""
-    return is_city_officer(user)
-
-
-def can_submit_project_report(user, project):
-    """Half-year reports: officers, and the users of the implementer
-    organisation for their own projects only."""
-    return is_city_officer(user) or _implements(user, project)
-
-
-# --- Indicators -------------------------------------------------------------------
-
-def can_view_indicator(user, indicator):
-    """Indicators of a published plan or project are public; those of drafts
-    only for officers (others get 404, so a draft does not leak)."""
-    if is_city_officer(user):
-        return True
-    from indicators.models import Indicator
-
-    return Indicator.objects.public().filter(pk=indicator.pk).exists()
-
-
-def can_edit_indicator(user, indicator=None):
-    """Definitions, targets, commentary and any value: officers."""
-    return is_city_officer(user)
-
-
-def _organisation_id(user):
-    return getattr(user, "implementer_organisation_id", None) if _authenticated(user) else None
-
-
-def can_report_indicator(user, indicator):
-    """Values: officers for every indicator; an implementer for the impact
-    indicators of the specific goals of its own measures and for the
-    indicators of its own projects."""
-    if is_city_officer(user):
-        return True
-    org_id = _organisation_id(user)
-    if not org_id:
-        return False
-    return indicator.pk in reportable_indicator_ids(user)
-
-
-def reportable_indicator_ids(user):
-    """The ids of the indicators an implementer reports; cached on the user
-    object, one query per request."""
-    if not hasattr(user, "_perm_reportable_indicators"):
-        from django.db.models import Q
-
-        from indicators.models import Indicator, IndicatorKind
-
-        org_id = _organisation_id(user)
-        ids = frozenset()
-        if org_id:
-            ids = frozenset(Indicator.objects.filter(
-                Q(kind=IndicatorKind.IMPACT, plan_item__children__implementers__id=org_id)
-                | Q(kind=IndicatorKind.PROJECT, project__implementer_id=org_id)
-            ).values_list("id", flat=True))
-        user._perm_reportable_indicators = ids
-    return user._perm_reportable_indicators
-
-
-def can_import_indicator_values(user):
-    """The value workbook: officers and implementers (each for what they may report)."""
-    return is_city_officer(user) or bool(_organisation_id(user))
-
-
-# --- Meetings ---------------------------------------------------------------------
-
-def _meeting_groups(user):
-    """Groups whose internals (draft minutes, tasks) the user sees."""
-    return managed_group_ids(user) | contact_group_ids(user) | member_group_ids(user)
-
-
-def can_view_meeting(user, meeting):
-    """A meeting's date, place and programme are public once announced (planned
-    or cancelled) or when its minutes are published; otherwise only officers and
-    the group's manager, contact person and members see it (others get 404)."""
-    from meetings.models import MeetingStatus, MinutesStatus
-
-    if meeting.minutes_status == MinutesStatus.PUBLISHED or meeting.status in (
-            MeetingStatus.PLANNED, MeetingStatus.CANCELLED):
-        return True
-    return is_city_officer(user) or meeting.body_id in _meeting_groups(user)
-
-
-def can_view_minutes(user, meeting):
-    """The minutes (attendance, items, tasks, the attendance scan, earlier
-    versions): public once published; before that the group's own people."""
-    from meetings.models import MinutesStatus
-
-    return (meeting.minutes_status == MinutesStatus.PUBLISHED or is_city_officer(user)
-            or meeting.body_id in _meeting_groups(user))
-
-
-def can_view_meeting_internals(user, meeting):
-    """Workflow details: the return comment, the audit trail, unpublished tasks."""
-    return is_city_officer(user) or meeting.body_id in _meeting_groups(user)
-
-
-def can_create_meeting(user, group=None):
-    """Officers for any body; a group's manager for the groups they manage."""
-    if is_city_officer(user):
-        return True
-    managed = managed_group_ids(user)
-    return bool(managed) if group is None else group.pk in managed
-
-
-def can_edit_meeting(user, meeting):
-    """The group's manager while the minutes are a draft or returned; officers
-    also then and, with an amendment opened (reason recorded), once published.
-    Nobody edits minutes waiting for verification."""
-    from meetings.models import EDITABLE_MINUTES_STATUSES, MinutesStatus
-
-    if meeting.minutes_status in EDITABLE_MINUTES_STATUSES:
-        return is_city_officer(user) or meeting.body_id in managed_group_ids(user)
-    if meeting.minutes_status == MinutesStatus.PUBLISHED and meeting.amendment_open:
-        return is_city_officer(user)
-    return False
-
-
-def can_submit_minutes(user, meeting):
-    from meetings.models import EDITABLE_MINUTES_STATUSES
-
-    return meeting.minutes_status in EDITABLE_MINUTES_STATUSES and (
-        is_city_officer(user) or meeting.body_id in managed_group_ids(user))
-
-
-def can_verify_minutes(user, meeting):
-    """Verify and publish, or return with a comment: the group's contact person
-    (and officers) while the minutes are submitted."""
-    from meetings.models import MinutesStatus
-
-    return meeting.minutes_status == MinutesStatus.SUBMITTED and (
-        is_city_officer(user) or meeting.body_id in contact_group_ids(user))
-
-
-def can_amend_minutes(user, meeting):
-    """Published minutes change only by an officer, with a recorded reason."""
-    from meetings.models import MinutesStatus
-
-    return meeting.minutes_status == MinutesStatus.PUBLISHED and is_city_officer(user)
-
-
-def can_update_task(user, meeting):
-    """Mark open tasks (of this and earlier meetings) done at `meeting`: those
-    who may edit it."""
-    return can_edit_meeting(user, meeting)
-
-
-def can_view_meeting_dashboard(user):
-    return _authenticated(user)
-
-
-def can_manage_events(user, event=None):
-    return is_city_officer(user)
-
-
-# --- Reports ----------------------------------------------------------------------
-
-def can_manage_reports(user):
-    """Requesting, publishing and scheduling reports, the glossary and the
-    evaluation texts: officers."""
-    return is_city_officer(user)
-
-
-def can_view_report(user, job):
-    """A published report is public; an unpublished one only for officers
-    (others get 404, so it does not leak)."""
-    return job.is_published or is_city_officer(user)
+def register():
+    rules.register(
+        view_people=can_view_people,
+        edit_person=can_edit_person,
+        edit_organisation=can_edit_organisation,
+        create_working_group=can_create_working_group,
+        edit_working_group=can_edit_working_group,
+        manage_membership=can_manage_membership,
+        view_group_internals=can_view_group_internals,
+        view_plan=can_view_plan,
+        edit_plan=can_edit_plan,
+        create_plan=can_create_plan,
+        view_data_checks=can_view_data_checks,
+        propose_change=can_propose_change,
+        decide_proposal=can_decide_proposal,
+        comment_on_plan=can_comment_on_plan,
+        moderate_comments=can_moderate_comments,
+        is_city_officer=is_city_officer,
+        is_administrator=is_administrator,
+        unlock_logins=can_unlock_logins,
+    )

@@ -1,11 +1,16 @@
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import LoginView, PasswordResetConfirmView, PasswordResetView
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
+from core.middleware import client_ip
+from core.throttle import throttle_hit
 from core.views import RuleRequiredMixin
 
 from . import lockout, permissions
@@ -20,17 +25,9 @@ class ProfileView(LoginRequiredMixin, TemplateView):
     template_name = "accounts/profile.html"
 
     def get_context_data(self, **kwargs):
-        from directory.models import WorkingGroup
-
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["roles"] = permissions.roles_of(user)
-        context["managed_groups"] = WorkingGroup.objects.filter(
-            pk__in=permissions.managed_group_ids(user))
-        context["contact_groups"] = WorkingGroup.objects.filter(
-            pk__in=permissions.contact_group_ids(user))
-        context["member_groups"] = WorkingGroup.objects.filter(
-            pk__in=permissions.member_group_ids(user))
         context["second_factor_on"] = confirmed_device(user) is not None
         return context
 
@@ -40,13 +37,6 @@ class ThrottledPasswordResetView(PasswordResetView):
     per client address per window, so it cannot be used to flood mailboxes."""
 
     def form_valid(self, form):
-        import hashlib
-
-        from django.template.response import TemplateResponse
-
-        from core.middleware import client_ip
-        from core.throttle import throttle_hit
-
         ip_hash = hashlib.sha256(client_ip(self.request).encode()).hexdigest()[:32]
         if not throttle_hit(f"password-reset:{ip_hash}", RESET_LIMIT, RESET_WINDOW):
             return TemplateResponse(self.request, "registration/password_reset_throttled.html",

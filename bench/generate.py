@@ -373,22 +373,28 @@ def _multiply_indicators(copies, maps):
     plans, specific goals and territories are shared, so the plan's report
     grows with the copies."""
     from indicators.models import Indicator, IndicatorValue, IndicatorValuePart
+    from projects.models import HalfYearReportValue, ProjectIndicator
 
     name_tag, code_tag = maps["name_tag"], maps["code_tag"]
     field = Indicator._meta.get_field
     indicators = list(Indicator.objects.order_by("pk"))
     indicator_map = _bulk_copy(Indicator, indicators, copies, lambda k, i: _clone(
-        i, k, {"responsible_id": maps["person"], "project_id": maps["project"]},
+        i, k, {"responsible_id": maps["person"]},
         code=_suffixed(i.code, code_tag(k), field("code").max_length),
         name=_suffixed(i.name, name_tag(k), field("name").max_length),
     ))
     _copy_m2m(Indicator.plans.through, "indicator_id", indicator_map, copies)
     value_map = _bulk_copy(
         IndicatorValue, list(IndicatorValue.objects.order_by("pk")), copies,
-        lambda k, v: _clone(v, k, {"indicator_id": indicator_map,
-                                   "half_year_report_id": maps["half_year_report"]}))
+        lambda k, v: _clone(v, k, {"indicator_id": indicator_map}))
     _bulk_copy(IndicatorValuePart, list(IndicatorValuePart.objects.order_by("pk")), copies,
                lambda k, part: _clone(part, k, {"value_id": value_map}))
+    _bulk_copy(ProjectIndicator, list(ProjectIndicator.objects.order_by("pk")), copies,
+               lambda k, link: _clone(link, k, {"project_id": maps["project"],
+                                                "indicator_id": indicator_map}))
+    _bulk_copy(HalfYearReportValue, list(HalfYearReportValue.objects.order_by("pk")), copies,
+               lambda k, link: _clone(link, k, {"report_id": maps["half_year_report"],
+                                                "value_id": value_map}))
     return {"indicator": indicator_map}
 
 

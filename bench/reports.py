@@ -11,7 +11,7 @@ bench.run's; seed_demo, then bench.generate.multiply), for the plan
     Celery task, `render_report` and the bench all call: data collection,
     template, WeasyPrint - against WeasyPrint's own render of the same final
     HTML, both as `HTML(string=html, base_url=..., url_fetcher=...).write_pdf()`
-    and as `HTML(...).render().write_pdf()` (what reports.rendering.render_pdf
+    and as `HTML(...).render().write_pdf()` (what core.pdf.render_pdf
     does; the shortcut measured a few per cent slower on WeasyPrint 70).
     Rotating order after a warm-up; each ratio is the median of the ratios of
     neighbouring runs, on this process's CPU time (other processes on a
@@ -92,10 +92,10 @@ def measure_overhead(plan_code, repeat):
     from django.test.utils import CaptureQueriesContext
     from weasyprint import HTML
 
+    from core.pdf import PORTAL_BASE_URL, PortalURLFetcher
     from planning.models import Plan
     from reports import kinds
     from reports.interim import interim_html
-    from reports.rendering import PORTAL_BASE_URL, PortalURLFetcher
 
     plan = Plan.objects.get(code=plan_code)
     with CaptureQueriesContext(connection) as ctx:
@@ -108,7 +108,7 @@ def measure_overhead(plan_code, repeat):
                     url_fetcher=PortalURLFetcher()).write_pdf()
 
     def weasyprint_render_write():
-        # What reports.rendering.render_pdf does: render(), then write_pdf().
+        # What core.pdf.render_pdf does: render(), then write_pdf().
         return HTML(string=html, base_url=PORTAL_BASE_URL,
                     url_fetcher=PortalURLFetcher()).render().write_pdf()
 
@@ -177,8 +177,8 @@ def child_main(args):
     setup_django(args.database)
     import weasyprint  # noqa: F401 - imported before the baseline is taken
 
+    from core.pdf import PORTAL_BASE_URL, PortalURLFetcher
     from reports import kinds
-    from reports.rendering import PORTAL_BASE_URL, PortalURLFetcher
 
     baseline = _peak_rss_mb()
     started = time.perf_counter()
@@ -340,7 +340,7 @@ def _render_part(html):
     and internal links are (page index, CSS px)."""
     from weasyprint import HTML
 
-    from reports.rendering import PORTAL_BASE_URL, PortalURLFetcher
+    from core.pdf import PORTAL_BASE_URL, PortalURLFetcher
 
     logging.getLogger("weasyprint").setLevel(logging.CRITICAL)  # the front's links dangle
     started, cpu = time.perf_counter(), time.process_time()

@@ -88,10 +88,12 @@ def pick_targets():
     funding lines, key activities, measures, indicators and reports; the
     meeting with published minutes with the most programme items,
     attendance, minutes items and tasks."""
+    from django.contrib.auth.models import AnonymousUser
     from django.db.models import Count
 
     from directory.models import Organisation, Person, WorkingGroup
     from indicators.models import Indicator
+    from indicators.permissions import can_view_indicator
     from meetings.models import Meeting
     from projects.models import Project
 
@@ -108,7 +110,8 @@ def pick_targets():
         .order_by("-n", "pk")
         .first()
     )
-    public_indicators = Indicator.objects.public().values("pk")
+    public_indicators = can_view_indicator.filter(
+        AnonymousUser(), Indicator.objects.all()).values("pk")
     indicator = (
         Indicator.objects.filter(pk__in=public_indicators)
         .annotate(n=Count("values", distinct=True) + Count("values__parts", distinct=True))

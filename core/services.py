@@ -9,6 +9,21 @@ from django.utils.translation import gettext as _
 from .audit import AuditAction, audit_entries_for, audit_record, diff, snapshot
 
 
+class _Unset:
+    def __repr__(self):
+        return "UNSET"
+
+
+UNSET = _Unset()
+"""The default of a service's keyword that the caller did not give: a create
+leaves the model's default, an update leaves the stored value."""
+
+
+def given(**fields):
+    """The keywords a caller gave, as model data (UNSET ones left out)."""
+    return {name: value for name, value in fields.items() if value is not UNSET}
+
+
 class StaleEditError(Exception):
     """The record changed since the editor loaded it; nothing was saved."""
 
@@ -27,8 +42,10 @@ def _audited_fields(instance, data, m2m):
     return [*data.keys(), *m2m.keys()]
 
 
-def model_create(*, actor, model, data, m2m=None, message="", after_save=None):
-    """`after_save(instance)` writes related rows before the audit snapshot."""
+def model_create(*, actor, model, data, m2m=None, message="", after_save=None,
+                 extra_changes=None):
+    """`after_save(instance)` writes related rows before the audit snapshot;
+    `extra_changes` records what the caller sets on related rows."""
     m2m = m2m or {}
     with transaction.atomic():
         instance = model(**data)
@@ -43,7 +60,8 @@ def model_create(*, actor, model, data, m2m=None, message="", after_save=None):
             actor=actor,
             action=AuditAction.CREATE,
             instance=instance,
-            changes={k: [None, v] for k, v in after.items() if v not in (None, "", [])},
+            changes={**{k: [None, v] for k, v in after.items() if v not in (None, "", [])},
+                     **(extra_changes or {})},
             message=message,
         )
     return instance

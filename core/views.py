@@ -1,11 +1,12 @@
 import json
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils import timezone
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -14,6 +15,7 @@ from django_tables2 import SingleTableMixin
 from . import opendata
 from .exports import EXPORT_FORMATS, csv_response, table_response
 from .health import worker_heartbeat_age_seconds
+from .services import StaleEditError
 
 
 def deny(request):
@@ -25,7 +27,7 @@ def deny(request):
 
 
 class RuleRequiredMixin:
-    """Gate a view with a rule from accounts.permissions. A rule without an
+    """Gate a view with a rule from an app's permissions module. A rule without an
     object takes (user); with `rule_on_object`, (user, object). Anonymous
     visitors who fail go to the login page; signed-in users get 403."""
 
@@ -95,11 +97,7 @@ class HomeView(TemplateView):
     template_name = "core/home.html"
 
     def get_context_data(self, **kwargs):
-        from directory.models import Organisation, WorkingGroup
-
         context = super().get_context_data(**kwargs)
-        context["group_count"] = WorkingGroup.objects.active().count()
-        context["organisation_count"] = Organisation.objects.count()
         context["datasets"] = opendata.datasets()
         return context
 
@@ -186,12 +184,6 @@ class ServiceFormMixin:
         raise NotImplementedError
 
     def form_valid(self, form):
-        from django.contrib import messages
-        from django.core.exceptions import ValidationError
-        from django.http import HttpResponseRedirect
-
-        from .services import StaleEditError
-
         try:
             self.object = self.perform(form)
         except StaleEditError as stale:

@@ -308,10 +308,3 @@ class Membership(models.Model):
     def __str__(self):
         who = self.organisation or self.member
         return f"{self.body.code}: {who}"
-
-    @property
-    def is_current(self):
-        today = timezone.localdate()
-        return (self.valid_from is None or self.valid_from <= today) and (
-            self.valid_to is None or self.valid_to > today
-        )

@@ -14,7 +14,6 @@ exactly as if an officer had entered them; membership changes use
 """
 
 import json
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +21,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from core.seeding import (  # noqa: F401 - the other apps' loaders take them from here
+    CREATED,
+    DIFFERS,
+    UNCHANGED,
+    UPDATED,
+    SeedError,
+    SeedSummary,
+    _say,
+)
 from core.services import model_create
 
 from . import services
@@ -29,42 +37,6 @@ from .models import Membership, Organisation, Person, SupportArea, WorkingGroup
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed_planning.json"
 DEMO_PASSWORD = "demo-heslo-2024"  # noqa: S105 - published demo password, embedded default only
-
-CREATED = "created"
-UPDATED = "updated"
-UNCHANGED = "unchanged"
-DIFFERS = "kept (differs from seed)"
-_OUTCOMES = (CREATED, UPDATED, UNCHANGED, DIFFERS)
-
-
-class SeedError(Exception):
-    """The seed data cannot be applied (e.g. a record it refers to is missing)."""
-
-
-class SeedSummary:
-    """Outcome counts per model, shared by every loader of one `seed_demo` run."""
-
-    def __init__(self):
-        self.counts: dict[str, Counter] = {}
-
-    def add(self, model, outcome, n=1):
-        label = model if isinstance(model, str) else model._meta.label
-        self.counts.setdefault(label, Counter())[outcome] += n
-
-    @property
-    def changed(self):
-        return any(c[CREATED] or c[UPDATED] for c in self.counts.values())
-
-    def lines(self):
-        for label, counter in self.counts.items():
-            parts = [f"{outcome} {counter[outcome]}" for outcome in _OUTCOMES if counter[outcome]]
-            yield f"  {label}: {', '.join(parts)}"
-
-
-def _say(stdout, message=""):
-    if stdout is not None:
-        stdout.write(f"{message}\n")
-
 
 def read_seed_data(path=None):
     with open(path or FIXTURE, encoding="utf-8") as fh:

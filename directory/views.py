@@ -199,8 +199,6 @@ class WorkingGroupDetailView(DetailView):
             current_memberships=current,
             membership_history=history,
             show_internals=permissions.can_view_group_internals(user, group),
-            can_edit=permissions.can_edit_working_group(user, group),
-            can_manage_membership=permissions.can_manage_membership(user, group),
         )
         if context["show_internals"]:
             context["audit_entries"] = audit_entries_for(group)[:20]

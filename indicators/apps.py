@@ -7,6 +7,8 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicators")
 
     def ready(self):
+        from . import permissions
         from .datasets import register_datasets
 
         register_datasets()
+        permissions.register()

@@ -1,3 +1,7 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +15,27 @@ from .parsing import ParseError, parse_period, parse_value
 RESERVED_CODES = {"report", "new", "manage", "data"}
 
 
+@dataclass(frozen=True)
+class FormExtension:
+    """A field that an app above this one adds to the indicator form (projects
+    adds the project of a project indicator), so that indicators need not know
+    that app. `field()` builds the field, shown after the field `after`;
+    `initial(indicator)` reads it from a saved indicator; `clean(cleaned_data)`
+    returns errors as {field: message}; `link(cleaned_data)` gives what the indicator
+    service saves in its transaction (see services.indicator_create)."""
+
+    name: str
+    after: str
+    field: Callable[[], forms.Field]
+    initial: Callable[[Any], Any]
+    clean: Callable[[dict], dict]
+    link: Callable[[Any], Any]
+
+
 class IndicatorForm(forms.ModelForm):
+    # Filled by the apps above in their AppConfig.ready().
+    extensions: list[FormExtension] = []
+
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     part_labels_text = forms.CharField(
         label=_("Labels of the parts"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -22,7 +46,7 @@ class IndicatorForm(forms.ModelForm):
         model = Indicator
         fields = [
             "code", "name", "national_code", "kind", "unit", "unit_label", "definition",
-            "data_source", "update_frequency", "responsible", "plans", "plan_item", "project",
+            "data_source", "update_frequency", "responsible", "plans", "plan_item",
             "home_territory", "comparison_territory", "target_kind", "target_value",
             "target_year", "target_due", "target_text", "note", "commentary",
         ]
@@ -44,14 +68,36 @@ class IndicatorForm(forms.ModelForm):
         self.fields["plans"].queryset = Plan.objects.order_by("code")
         self.fields["responsible"].queryset = Person.objects.order_by("family_name",
                                                                        "given_name")
-        from projects.models import Project
-
-        self.fields["project"].queryset = Project.objects.order_by("registration_number")
         self.fields["home_territory"].queryset = Territory.objects.all()
         self.fields["comparison_territory"].queryset = Territory.objects.all()
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["part_labels_text"].initial = "\n".join(self.instance.part_labels)
+        for extension in self.extensions:
+            self._add_field(extension)
+
+    def _add_field(self, extension):
+        field = extension.field()
+        if self.instance.pk:
+            field.initial = extension.initial(self.instance)
+        fields = {}
+        for name, existing in self.fields.items():
+            fields[name] = existing
+            if name == extension.after:
+                fields[extension.name] = field
+        fields.setdefault(extension.name, field)
+        self.fields = fields
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for extension in self.extensions:
+            for name, message in extension.clean(cleaned_data).items():
+                self.add_error(name, message)
+        return cleaned_data
+
+    def links(self):
+        """What the apps above save with the indicator, for the service."""
+        return [extension.link(self.cleaned_data) for extension in self.extensions]
 
     def clean_code(self):
         code = self.cleaned_data["code"]

@@ -34,13 +34,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from accounts.permissions import can_report_indicator, is_city_officer, reportable_indicator_ids
+from accounts.permissions import is_city_officer
 from core.exports import XLSX_CONTENT_TYPE, download, neutralise
 from core.imports.base import CHANGED, ERROR, NEW, UNCHANGED, Importer, ImportRefused
 from core.imports.columns import Column, RowError, normal, undo_neutralise
 
 from .models import Indicator, IndicatorValue, Territory, Unit
 from .parsing import ParseError, parse_period, parse_value
+from .permissions import can_report_indicator
 from .services import indicator_value_record
 from .status import display_value
 
@@ -348,7 +349,8 @@ class ValueImporter(Importer):
         codes = {row.values.get("code") for row in read.rows if row.values.get("code")}
         indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes)
                       .select_related("home_territory", "comparison_territory")}
-        allowed = None if is_city_officer(actor) else reportable_indicator_ids(actor)
+        allowed = (None if is_city_officer(actor)
+                   else can_report_indicator.allowed_ids(actor, Indicator))
         territories = _Territories()
         existing = {}
         for value in (IndicatorValue.objects.filter(indicator__in=list(indicators.values()))

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Person
-from planning.models import PUBLIC_PLAN_STATUSES, Plan, PlanItem
+from planning.models import Plan, PlanItem
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z"
 
@@ -104,22 +104,6 @@ class Territory(models.Model):
         return self.short_name or self.name
 
 
-class IndicatorQuerySet(models.QuerySet):
-    def public(self):
-        """Indicators a visitor may read: those of a published plan (directly,
-        through a specific goal) or of a project. Drafts stay private."""
-        return self.filter(
-            Q(kind=IndicatorKind.PROJECT, project__is_published=True)
-            | Q(plan_item__plan__status__in=PUBLIC_PLAN_STATUSES)
-            | Q(plans__status__in=PUBLIC_PLAN_STATUSES)
-        ).distinct()
-
-    def visible_to(self, user):
-        from accounts.permissions import is_city_officer
-
-        return self if is_city_officer(user) else self.public()
-
-
 class Indicator(models.Model):
     code = models.CharField(
         _("code"), max_length=40, unique=True,
@@ -149,11 +133,6 @@ class Indicator(models.Model):
         PlanItem, verbose_name=_("specific goal"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="indicators",
         help_text=_("For impact indicators: the specific goal they measure."),
-    )
-    project = models.ForeignKey(
-        "projects.Project", verbose_name=_("project"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="indicators",
-        help_text=_("For project indicators: the project that reports them."),
     )
     position = models.PositiveIntegerField(_("order"), default=0)
     home_territory = models.ForeignKey(Territory, verbose_name=_("territory"),
@@ -187,7 +166,6 @@ class Indicator(models.Model):
                               default=Status.NO_DATA, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("indicator")
@@ -197,10 +175,6 @@ class Indicator(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind=IndicatorKind.IMPACT) | Q(plan_item__isnull=False),
                 name="indicator_impact_has_specific_goal",
-            ),
-            models.CheckConstraint(
-                condition=~Q(kind=IndicatorKind.PROJECT) | Q(project__isnull=False),
-                name="indicator_project_has_project",
             ),
             models.CheckConstraint(
                 condition=~Q(target_kind__in=TARGETS_WITH_VALUE) | Q(target_value__isnull=False),
@@ -231,8 +205,13 @@ class Indicator(models.Model):
         return {Unit.PERCENT: "%", Unit.CZK: "Kč"}.get(self.unit, "")
 
     @property
-    def has_target(self):
-        return bool(self.target_kind)
+    def project(self):
+        """The project that reports a project indicator, or None. The projects
+        app keeps the link (projects.ProjectIndicator), so that this app does
+        not depend on projects; select `project_link__project` to read it
+        without a query."""
+        link = getattr(self, "project_link", None)
+        return link.project if link is not None else None
 
 
 class ValueQuerySet(models.QuerySet):
@@ -264,11 +243,6 @@ class IndicatorValue(models.Model):
     note = models.TextField(_("note"), blank=True)
     is_baseline = models.BooleanField(_("baseline"), default=False)
     source = models.CharField(_("source"), max_length=200, blank=True)
-    half_year_report = models.ForeignKey(
-        "projects.HalfYearReport", verbose_name=_("half-year report"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="indicator_values",
-        help_text=_("The implementation report that brought this value."),
-    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ValueQuerySet.as_manager()
@@ -308,6 +282,13 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code} {self.period_text} {self.territory.label}"
+
+    @property
+    def half_year_report(self):
+        """The implementation report that brought this value, or None (the
+        link is kept by the projects app, projects.HalfYearReportValue)."""
+        link = getattr(self, "half_year_report_link", None)
+        return link.report if link is not None else None
 
 
 class IndicatorValuePart(models.Model):

@@ -3,16 +3,15 @@
 * the 11 global indicators of 001 with baseline, current value, the regional
   comparison, target and the report's commentary (fixtures/seed_indicators.json);
 * every impact indicator of 001 Appendix B with its value and "as of" date,
-  composite ones as labelled parts (fixtures/seed_psz.json);
-* the two project indicators of 004.
+  composite ones as labelled parts (fixtures/seed_psz.json).
+
+The two project indicators of 004 come with their project (projects.seed).
 
 Values are parsed from the published text and keep that text. An indicator
 that exists already is left as it is (idempotent)."""
 
 import json
 import re
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -23,7 +22,7 @@ from directory.seed import CREATED, UNCHANGED, SeedError, _say
 from planning.models import LevelRole, Plan, PlanItem, PlanSourceNote
 
 from . import services
-from .models import Indicator, IndicatorKind, IndicatorValue, TargetKind, Territory, Unit
+from .models import Indicator, IndicatorKind, IndicatorValue, Territory, Unit
 from .parsing import ParseError, parse_period, parse_target, parse_value
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -177,26 +176,6 @@ class _Loader:
                                    self.territories[HOME], where=f"impact {code}",
                                    source=f"{PUBLISHED_IN} příloha B")
 
-    def project_indicators(self, data):
-        from projects.models import Project
-
-        for position, record in enumerate(data["project_indicators"], start=1):
-            project = Project.objects.filter(
-                registration_number=record["project_registration_number"]).first()
-            if project is None:
-                raise SeedError(f"Project {record['project_registration_number']} is missing; "
-                                "load the projects first.")
-            self.indicator(
-                record["code"], name=record["name"], kind=IndicatorKind.PROJECT,
-                national_code=record["national_code"], definition=record["definition"],
-                unit=Unit.COUNT, project=project, position=position,
-                home_territory=self.territories[HOME],
-                target_kind=TargetKind.AT_LEAST, target_value=Decimal(record["planned"]),
-                target_due=date.fromisoformat(record["due"]),
-                target_text=record["planned_text"],
-                note=record["actual_text"],
-            )
-
 
 def load(*, stdout=None, summary, verbosity=1):
     indicators = _read("seed_indicators.json")
@@ -206,7 +185,6 @@ def load(*, stdout=None, summary, verbosity=1):
         loader.territories_from(indicators["territories"])
         loader.global_indicators(indicators)
         loader.impact_indicators(psz)
-        loader.project_indicators(indicators)
         loader.source_notes(indicators)
     if verbosity >= 2:
         for item in indicators["inconsistencies"]:

@@ -5,10 +5,10 @@ import django_filters
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import is_city_officer, reportable_indicator_ids
 from planning.models import PUBLIC_PLAN_STATUSES, LevelRole, Plan, PlanItem
 
 from .models import Indicator, IndicatorKind, IndicatorValue, Status
+from .permissions import can_report_indicator, can_view_indicator
 from .status import assess
 
 
@@ -20,24 +20,26 @@ def values_prefetch():
     )
 
 
-def _with_relations(queryset):
+def with_relations(queryset):
+    """What an indicator's line shows, fetched with it: territories, the
+    specific goal, the project of a project indicator and the values."""
     return queryset.select_related(
         "home_territory", "comparison_territory", "plan_item__plan", "plan_item__parent__parent",
-        "project",
+        "project_link__project",
     ).prefetch_related(values_prefetch())
 
 
 def indicator_list(*, user):
     """Every indicator the user may read, with values for the status sentence."""
-    return _with_relations(Indicator.objects.visible_to(user)).order_by("kind", "position",
-                                                                         "code")
+    visible = can_view_indicator.filter(user, Indicator.objects.all())
+    return with_relations(visible).order_by("kind", "position", "code")
 
 
 def indicator_detail(*, code, user):
     """One indicator for its page, or None if it is missing or not the user's
     to read."""
-    queryset = Indicator.objects.visible_to(user).filter(code=code)
-    return (_with_relations(queryset).select_related("responsible")
+    queryset = can_view_indicator.filter(user, Indicator.objects.all()).filter(code=code)
+    return (with_relations(queryset).select_related("responsible")
             .prefetch_related("plans").first())
 
 
@@ -50,26 +52,11 @@ def status_counts(queryset):
     return counts
 
 
-def project_indicators(project):
-    """The project's own indicators (national code, planned, actual)."""
-    return _with_relations(Indicator.objects.filter(kind=IndicatorKind.PROJECT, project=project))
-
-
-def impact_indicators_for_project(project):
-    """Impact indicators of the specific goals above the project's measures:
-    the values a half-year report brings."""
-    return _with_relations(Indicator.objects.filter(
-        kind=IndicatorKind.IMPACT, plan_item__children__in=project.measures.all(),
-    ).distinct())
-
-
 def reportable_indicators(user):
     """The indicators whose values the user may enter: all for officers, the
     own ones for an implementer."""
-    queryset = Indicator.objects.all()
-    if not is_city_officer(user):
-        queryset = queryset.filter(pk__in=reportable_indicator_ids(user))
-    return _with_relations(queryset).order_by("kind", "position", "code")
+    queryset = can_report_indicator.filter(user, Indicator.objects.all())
+    return with_relations(queryset).order_by("kind", "position", "code")
 
 
 def with_assessment(indicators):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from core import pagecache
 from core.audit import AuditAction, audit_record
 from core.sanitize import sanitize_html
-from core.services import model_create, model_update
+from core.services import UNSET, given, model_create, model_update
 
 from .models import Indicator, IndicatorKind, IndicatorValue, IndicatorValuePart, Territory
 from .status import assess
@@ -37,35 +37,77 @@ def _clean_indicator_data(data):
     kind = data.get("kind")
     if kind and kind != IndicatorKind.IMPACT:
         data["plan_item"] = None
-    if kind and kind != IndicatorKind.PROJECT:
-        data["project"] = None
     return data
 
 
-def indicator_create(*, actor, plans=(), **data) -> Indicator:
-    data = _clean_indicator_data(data)
+def _link_changes(links, indicator):
+    changes = {}
+    for link in links:
+        changes.update(link.changes(indicator))
+    return changes
+
+
+def _save_links(links):
+    def save(indicator):
+        for link in links:
+            link.save(indicator=indicator)
+    return save
+
+
+def indicator_create(
+    *, actor, plans=(), links=(),
+    code, name, national_code=UNSET, kind, unit=UNSET, unit_label=UNSET, definition=UNSET,
+    data_source=UNSET, update_frequency=UNSET, responsible=UNSET, plan_item=UNSET, position=UNSET,
+    home_territory, comparison_territory=UNSET, part_labels=UNSET, target_kind=UNSET,
+    target_value=UNSET, target_year=UNSET, target_due=UNSET, target_text=UNSET, note=UNSET,
+    commentary=UNSET,
+) -> Indicator:
+    """`links`: what the apps above keep about the indicator (projects: the
+    project of a project indicator), each with `changes(indicator)` for the
+    audit entry and `save(indicator=)`, run in this transaction."""
+    data = _clean_indicator_data(given(
+        code=code, name=name, national_code=national_code, kind=kind, unit=unit,
+        unit_label=unit_label, definition=definition, data_source=data_source,
+        update_frequency=update_frequency, responsible=responsible, plan_item=plan_item,
+        position=position, home_territory=home_territory,
+        comparison_territory=comparison_territory, part_labels=part_labels,
+        target_kind=target_kind, target_value=target_value, target_year=target_year,
+        target_due=target_due, target_text=target_text, note=note, commentary=commentary))
     with transaction.atomic():
         indicator = model_create(actor=actor, model=Indicator, data=data,
-                                 m2m={"plans": list(plans)})
+                                 m2m={"plans": list(plans)}, after_save=_save_links(links),
+                                 extra_changes=_link_changes(links, None))
         indicator_refresh_status(indicator=indicator)
         _refresh_pages()
     return indicator
 
 
-def indicator_update(*, actor, indicator, expected_version=None, plans=None, **data) -> Indicator:
-    data = _clean_indicator_data(data)
+def indicator_update(
+    *, actor, indicator, expected_version=None, plans=None, links=(),
+    code=UNSET, name=UNSET, national_code=UNSET, kind=UNSET, unit=UNSET, unit_label=UNSET,
+    definition=UNSET, data_source=UNSET, update_frequency=UNSET, responsible=UNSET,
+    plan_item=UNSET, position=UNSET, home_territory=UNSET, comparison_territory=UNSET,
+    part_labels=UNSET, target_kind=UNSET, target_value=UNSET, target_year=UNSET, target_due=UNSET,
+    target_text=UNSET, note=UNSET, commentary=UNSET,
+) -> Indicator:
+    """Change the given fields; `plans` None keeps them."""
+    data = _clean_indicator_data(given(
+        code=code, name=name, national_code=national_code, kind=kind, unit=unit,
+        unit_label=unit_label, definition=definition, data_source=data_source,
+        update_frequency=update_frequency, responsible=responsible, plan_item=plan_item,
+        position=position, home_territory=home_territory,
+        comparison_territory=comparison_territory, part_labels=part_labels,
+        target_kind=target_kind, target_value=target_value, target_year=target_year,
+        target_due=target_due, target_text=target_text, note=note, commentary=commentary))
     m2m = {"plans": list(plans)} if plans is not None else None
     with transaction.atomic():
         indicator = model_update(actor=actor, instance=indicator, data=data, m2m=m2m,
-                                 expected_version=expected_version)
+                                 expected_version=expected_version,
+                                 extra_changes=_link_changes(links, indicator),
+                                 after_save=_save_links(links))
         indicator_refresh_status(indicator=indicator)
         _refresh_pages()
     return indicator
-
-
-def indicator_commentary_update(*, actor, indicator, commentary, expected_version=None):
-    return indicator_update(actor=actor, indicator=indicator, commentary=commentary,
-                            expected_version=expected_version)
 
 
 def _parts_snapshot(value):
@@ -96,11 +138,13 @@ def indicator_value_record(
     *, actor, indicator, territory=None, period_kind, period_start, period_end, period_text,
     value=None, available=True, not_available_reason="", is_estimate=False, rank=None,
     rank_scope="", value_text="", note="", is_baseline=None, source="", parts=None,
-    half_year_report=None, message="",
+    message="", replaces=None,
 ) -> IndicatorValue:
     """Create or replace the value of `indicator` for one period and territory.
-    `parts`: [(label, amount), ...] for a composite value. Returns the value;
-    audited on the indicator (who, when, what changed)."""
+    `parts`: [(label, amount), ...] for a composite value. `replaces`: a value
+    this one corrects (its period or territory was wrong), deleted in the same
+    transaction. Returns the value; audited on the indicator (who, when, what
+    changed)."""
     territory = territory or indicator.home_territory
     parts = list(parts or [])
     if parts and indicator.part_labels and len(parts) != len(indicator.part_labels):
@@ -115,6 +159,8 @@ def indicator_value_record(
                     str(t) for t in Territory.objects.filter(
                         pk__in=[indicator.home_territory_id, indicator.comparison_territory_id]))}})
     with transaction.atomic():
+        if replaces is not None:
+            indicator_value_delete(actor=actor, value=replaces)
         Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
         existing = (IndicatorValue.objects.select_for_update()
                     .filter(indicator=indicator, territory=territory,
@@ -137,8 +183,6 @@ def indicator_value_record(
         record.note = note
         record.is_baseline = is_baseline
         record.source = source
-        if half_year_report is not None:
-            record.half_year_report = half_year_report
         if is_baseline:
             clash = (IndicatorValue.objects.filter(indicator=indicator, territory=territory,
                                                    is_baseline=True)

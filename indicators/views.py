@@ -24,12 +24,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
-from accounts import permissions
 from core.audit import audit_entries_for
 from core.exports import csv_response, xlsx_response
 from core.views import ServiceFormMixin, TableListView, deny
 
-from . import services
+from . import permissions, services
 from .charts import render_svg
 from .forms import IndicatorForm, ValueForm
 from .models import Indicator, IndicatorValue, Status
@@ -54,7 +53,6 @@ class IndicatorListView(TableListView):
             title=_("Indicators"),
             status_counts=[(Status(code), counts[code]) for code in Status.values],
             total=sum(counts.values()),
-            can_create=permissions.can_edit_indicator(self.request.user),
         )
         return context
 
@@ -112,10 +110,8 @@ class IndicatorDetailView(TemplateView):
             baseline_value=baseline,
             latest_value=latest,
             plans=list(indicator.plans.all()),
-            can_edit=permissions.can_edit_indicator(user, indicator),
-            can_report=permissions.can_report_indicator(user, indicator),
         )
-        if context["can_edit"]:
+        if permissions.can_edit_indicator(user, indicator):
             context["history"] = audit_entries_for(indicator)[:20]
         return context
 
@@ -211,7 +207,8 @@ class IndicatorCreateView(ServiceFormMixin, FormView):
     def perform(self, form):
         data = form.service_data()
         return services.indicator_create(actor=self.request.user,
-                                         plans=form.cleaned_data["plans"], **data)
+                                         plans=form.cleaned_data["plans"], links=form.links(),
+                                         **data)
 
     def get_success_url(self):
         return self.object.get_absolute_url()
@@ -243,7 +240,7 @@ class IndicatorUpdateView(ServiceFormMixin, FormView):
         return services.indicator_update(
             actor=self.request.user, indicator=Indicator.objects.get(pk=self.indicator.pk),
             expected_version=form.cleaned_data.get("version"),
-            plans=form.cleaned_data["plans"], **data)
+            plans=form.cleaned_data["plans"], links=form.links(), **data)
 
     def get_success_url(self):
         return self.object.get_absolute_url()
@@ -283,31 +280,19 @@ class ValueFormView(FormView):
 
     def get_context_data(self, **kwargs):
         kwargs.update(indicator=self.indicator, value=self.value,
-                      can_delete=permissions.can_edit_indicator(self.request.user),
                       cancel_url=self.indicator.get_absolute_url(),
                       title=_("Value of %(indicator)s") % {"indicator": self.indicator.name})
         return super().get_context_data(**kwargs)
 
     def form_valid(self, form):
         arguments = form.service_kwargs()
-        if self.value is not None and (
-                self.value.territory_id != arguments["territory"].pk
-                or self.value.period_start != arguments["period_start"]
-                or self.value.period_end != arguments["period_end"]):
-            # A corrected period or territory: the old row goes, in the same
-            # transaction as the new one.
-            from django.db import transaction
-
-            try:
-                with transaction.atomic():
-                    services.indicator_value_delete(actor=self.request.user, value=self.value)
-                    services.indicator_value_record(actor=self.request.user,
-                                                    indicator=self.indicator, **arguments)
-            except ValidationError as error:
-                return self._invalid(form, error)
-            return self._done()
+        moved = self.value is not None and (
+            self.value.territory_id != arguments["territory"].pk
+            or self.value.period_start != arguments["period_start"]
+            or self.value.period_end != arguments["period_end"])
         try:
             services.indicator_value_record(actor=self.request.user, indicator=self.indicator,
+                                            replaces=self.value if moved else None,
                                             **arguments)
         except ValidationError as error:
             return self._invalid(form, error)

@@ -13,7 +13,7 @@ template, and the import upload → preview → confirm.
   are checked again, a value changed since the preview refuses the whole
   import. Any failure: nothing is saved.
 
-Gated by accounts.permissions.can_import_indicator_values (rows by
+Gated by indicators.permissions.can_import_indicator_values (rows by
 can_report_indicator)."""
 
 from dataclasses import dataclass, field
@@ -27,13 +27,14 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.permissions import can_import_indicator_values, is_city_officer
+from accounts.permissions import is_city_officer
 from core.imports import views as imports
 from core.views import RuleRequiredMixin
 from planning.models import PlanItemImplementer
 
 from .imports import VALUE_IMPORTER, latest_value, template_response
 from .models import Indicator, IndicatorKind, IndicatorValue
+from .permissions import can_import_indicator_values
 from .selectors import reportable_indicators
 from .status import display_value
 
@@ -77,7 +78,7 @@ def reporting_overview(user, today=None):
     """(lines, groups, counts) for the overview page; a fixed number of queries."""
     today = today or timezone.localdate()
     cutoff = today - OVERDUE_AFTER
-    indicators = reportable_indicators(user).select_related("project__implementer") \
+    indicators = reportable_indicators(user).select_related("project_link__project__implementer") \
         .prefetch_related(Prefetch(
             "plan_item__children__implementer_links",
             queryset=PlanItemImplementer.objects.select_related("organisation")))

@@ -7,6 +7,8 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings and minutes")
 
     def ready(self):
+        from . import permissions
         from .datasets import register_datasets
 
         register_datasets()
+        permissions.register()

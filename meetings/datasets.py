@@ -1,3 +1,4 @@
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -7,8 +8,6 @@ from .models import Meeting, MeetingDay
 
 
 def _meeting_rows():
-    from django.db.models import Prefetch
-
     meetings = (Meeting.objects.published().select_related("body")
                 .prefetch_related(Prefetch("days", queryset=MeetingDay.objects.order_by("date")))
                 .order_by("starts_on", "pk"))

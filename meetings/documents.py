@@ -2,8 +2,11 @@
 the PDF and the kept versions of amended minutes all render from it, so what
 was published once can be shown again exactly, whatever changed later."""
 
+from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+
+from directory.models import BodyKind
 
 from .models import (
     AttendanceRole,
@@ -49,8 +52,6 @@ def format_days(days):
 
 
 def heading_of(body):
-    from directory.models import BodyKind
-
     if body.kind == BodyKind.MANAGERIAL_TEAM:
         return body.name.upper()
     if body.kind == BodyKind.PLATFORM:
@@ -78,12 +79,6 @@ def _task(task):
         "status_label": str(TaskStatus(task.status).label),
         "meeting_id": task.meeting_id,
     }
-
-
-def meeting_queryset():
-    return Meeting.objects.select_related(
-        "body", "recorded_by", "verified_by", "funding_project__call__programme",
-    )
 
 
 def minutes_document(meeting, *, include_minutes=True, internal=False):
@@ -257,3 +252,10 @@ def search_text_of(doc):
     parts += doc.get("excused", [])
     parts += [doc.get("recorded_by", ""), doc.get("verified_by", "")]
     return normalise(" ".join(p for p in parts if p))
+
+
+def minutes_pdf_html(meeting, *, internal=False):
+    """The minutes' HTML, for the meeting's PDF download and the report runs."""
+    with_previous(meeting)
+    doc = minutes_document(meeting, include_minutes=True, internal=internal)
+    return render_to_string("meetings/minutes_pdf.html", {"doc": doc})

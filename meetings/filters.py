@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from directory.models import WorkingGroup
 
 from . import search, selectors
-from .models import Meeting, MeetingKind
+from .models import Event, Meeting, MeetingKind
 
 
 def _year_choices():
@@ -35,8 +35,6 @@ class MinutesFilter(django_filters.FilterSet):
 
 
 def _event_years():
-    from .models import Event
-
     return [(d.year, str(d.year)) for d in Event.objects.dates("starts_on", "year", "DESC")]
 
 
@@ -46,7 +44,5 @@ class EventFilter(django_filters.FilterSet):
     )
 
     class Meta:
-        from .models import Event
-
         model = Event
         fields = ["year", "kind"]

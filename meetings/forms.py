@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Organisation, Person, WorkingGroup
+from planning.models import PlanItem
 
 from .models import (
     Attendance,
@@ -276,7 +277,5 @@ class EventForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from planning.models import PlanItem
-
         self.fields["plan_area"].queryset = PlanItem.objects.filter(
             parent__isnull=True).select_related("plan").order_by("plan__code", "position")

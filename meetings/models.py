@@ -57,9 +57,6 @@ class MeetingQuerySet(models.QuerySet):
             | Q(status__in=[MeetingStatus.PLANNED, MeetingStatus.CANCELLED])
         )
 
-    def of_groups(self, group_ids):
-        return self.filter(body_id__in=group_ids)
-
 
 class Meeting(models.Model):
     body = models.ForeignKey(

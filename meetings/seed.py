@@ -22,6 +22,7 @@ from django.db import transaction
 from directory.models import Membership, Organisation, Person, WorkingGroup
 from directory.seed import CREATED, UNCHANGED, SeedError, read_seed_data
 from planning.models import PlanItem
+from projects.models import Project
 
 from . import services
 from .models import (
@@ -119,8 +120,6 @@ class _Loader:
         number = record.get("funding_project_registration_number")
         if not number:
             return None
-        from projects.models import Project
-
         project = Project.objects.filter(registration_number=number).first()
         if project is None:
             raise SeedError(

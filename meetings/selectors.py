@@ -6,10 +6,16 @@ import datetime
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from accounts import permissions
+from accounts.permissions import (
+    contact_group_ids,
+    is_city_officer,
+    managed_group_ids,
+    member_group_ids,
+)
 from directory.models import WorkingGroup
 
-from .models import EDITABLE_MINUTES_STATUSES, Event, Meeting, MeetingDay, MinutesStatus, Task
+from . import permissions
+from .models import Event, Meeting, MeetingDay, Task
 
 
 def published_minutes():
@@ -49,32 +55,27 @@ def meeting_years():
 def dashboard(user):
     """What a manager or contact person needs first: their groups, upcoming
     meetings, open tasks, minutes to finish, minutes to verify."""
-    managed = permissions.managed_group_ids(user)
-    contact = permissions.contact_group_ids(user)
-    member = permissions.member_group_ids(user)
-    everything = permissions.is_city_officer(user)
+    managed = managed_group_ids(user)
+    contact = contact_group_ids(user)
+    member = member_group_ids(user)
+    everything = is_city_officer(user)
     groups_q = Q(pk__in=managed | contact | member)
     groups = WorkingGroup.objects.all() if everything else WorkingGroup.objects.filter(groups_q)
-    group_ids = Q() if everything else Q(body_id__in=managed | contact | member)
     today = timezone.localdate()
     meetings = Meeting.objects.select_related("body")
     return {
         "groups": list(groups.order_by("kind", "name")) if not everything else [],
-        "upcoming": list(meetings.filter(group_ids, starts_on__gte=today).exclude(
-            status="cancelled").order_by("starts_on")[:20]),
+        "upcoming": list(permissions.can_view_meeting_internals.filter(user, meetings).filter(
+            starts_on__gte=today).exclude(status="cancelled").order_by("starts_on")[:20]),
         "open_tasks": list(Task.objects.open().filter(
             Q() if everything else Q(meeting__body_id__in=managed | contact | member)
         ).select_related("meeting__body", "owner_person", "owner_organisation")
             .order_by("deadline", "pk")[:50]),
-        "to_finish": list(meetings.filter(
-            Q() if everything else Q(body_id__in=managed),
-            minutes_status__in=EDITABLE_MINUTES_STATUSES,
+        "to_finish": list(permissions.can_submit_minutes.filter(user, meetings).filter(
             starts_on__lte=today + datetime.timedelta(days=1),
         ).order_by("-starts_on")[:50]) if (managed or everything) else [],
-        "to_verify": list(meetings.filter(
-            Q() if everything else Q(body_id__in=contact),
-            minutes_status=MinutesStatus.SUBMITTED,
-        ).order_by("submitted_at")[:50]) if (contact or everything) else [],
+        "to_verify": list(permissions.can_verify_minutes.filter(user, meetings)
+                          .order_by("submitted_at")[:50]) if (contact or everything) else [],
     }
 
 

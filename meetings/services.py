@@ -6,20 +6,21 @@ them is decided in accounts.permissions and checked by the views."""
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import AuditAction, audit_record
+from core.audit import AuditAction, audit_entries_for, audit_record
 from core.sanitize import sanitize_html
-from core.services import model_create, model_update
+from core.services import UNSET, StaleEditError, given, model_create, model_update
 from core.uploads import MiB, read_upload, sniff_type
 from directory import services as directory_services
 from directory.models import Membership
 
+from .documents import minutes_document, search_text_of
 from .models import (
     EDITABLE_MINUTES_STATUSES,
     MINUTES_TRANSITIONS,
@@ -65,8 +66,6 @@ def check_content_editable(meeting):
 def refresh_meeting(meeting):
     """Recompute the denormalised first day and search text (no audit: they
     follow from audited rows)."""
-    from .documents import minutes_document, search_text_of
-
     first = meeting.days.order_by("date").values_list("date", flat=True).first()
     meeting = Meeting.objects.get(pk=meeting.pk)
     document = minutes_document(meeting, include_minutes=True)
@@ -105,8 +104,6 @@ def _emails_of(person):
 
 
 def _has_user(person):
-    from django.core.exceptions import ObjectDoesNotExist
-
     try:
         return person.user is not None
     except ObjectDoesNotExist:
@@ -136,12 +133,6 @@ def _locked(meeting):
 
 # --- Meetings --------------------------------------------------------------------
 
-MEETING_FIELDS = (
-    "kind", "title", "status", "place_name", "place_address", "place_room", "latitude",
-    "longitude", "recorded_by", "recorded_by_text", "recorded_on", "funding_project",
-)
-
-
 def _save_days(meeting, days):
     """`days`: [(date, start_time, end_time)]; replaces the meeting's days."""
     seen = set()
@@ -162,7 +153,16 @@ def _days_of(meeting):
              d.end_time and d.end_time.isoformat()] for d in meeting.days.all()]
 
 
-def meeting_create(*, actor, body, days, source="", **data) -> Meeting:
+def meeting_create(
+    *, actor, body, days, source="", kind=UNSET, title=UNSET, status=UNSET, place_name=UNSET,
+    place_address=UNSET, place_room=UNSET, latitude=UNSET, longitude=UNSET, recorded_by=UNSET,
+    recorded_by_text=UNSET, recorded_on=UNSET, funding_project=UNSET,
+) -> Meeting:
+    """A meeting of `body` on `days` ([(date, start_time, end_time)])."""
+    data = given(kind=kind, title=title, status=status, place_name=place_name,
+                 place_address=place_address, place_room=place_room, latitude=latitude,
+                 longitude=longitude, recorded_by=recorded_by, recorded_by_text=recorded_by_text,
+                 recorded_on=recorded_on, funding_project=funding_project)
     if not days:
         raise ValidationError({"days": _("Give at least one day of the meeting.")})
     with transaction.atomic():
@@ -174,11 +174,17 @@ def meeting_create(*, actor, body, days, source="", **data) -> Meeting:
     return Meeting.objects.get(pk=meeting.pk)
 
 
-def meeting_update(*, actor, meeting, expected_version=None, days=None, **data) -> Meeting:
-    unknown = set(data) - set(MEETING_FIELDS)
-    if unknown:
-        raise ValidationError(_("These fields cannot be set here: %(f)s") % {
-            "f": ", ".join(sorted(unknown))})
+def meeting_update(
+    *, actor, meeting, expected_version=None, days=None, kind=UNSET, title=UNSET, status=UNSET,
+    place_name=UNSET, place_address=UNSET, place_room=UNSET, latitude=UNSET, longitude=UNSET,
+    recorded_by=UNSET, recorded_by_text=UNSET, recorded_on=UNSET, funding_project=UNSET,
+) -> Meeting:
+    """Change the given fields; `days` None keeps them. The body, the minutes
+    and the workflow change only through their own services."""
+    data = given(kind=kind, title=title, status=status, place_name=place_name,
+                 place_address=place_address, place_room=place_room, latitude=latitude,
+                 longitude=longitude, recorded_by=recorded_by, recorded_by_text=recorded_by_text,
+                 recorded_on=recorded_on, funding_project=funding_project)
     with transaction.atomic():
         check_content_editable(meeting)
         extra = None
@@ -463,8 +469,6 @@ def minutes_publish(*, actor, meeting, verified_by=_ACTOR, verified_by_text=None
 def minutes_amend_open(*, actor, meeting, reason) -> MinutesVersion:
     """An officer opens published minutes for an amendment: the minutes as
     published so far are kept as a numbered version, with the reason."""
-    from .documents import minutes_document
-
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the amendment.")})
@@ -522,9 +526,15 @@ def _event_state(event):
     return {name: _plain(getattr(event, name)) for name in EVENT_FIELDS}
 
 
-def event_create(*, actor, **data) -> Event:
+def event_create(*, actor, title, starts_on, kind=UNSET, ends_on=UNSET, month_only=UNSET,
+                 start_time=UNSET, end_time=UNSET, place=UNSET, link=UNSET, organiser=UNSET,
+                 plan_area=UNSET, description=UNSET, source=UNSET) -> Event:
     """Audited like model_create; written out because core.audit does not turn
     times of day into JSON (see Event.audit_snapshot_extra)."""
+    data = given(title=title, kind=kind, starts_on=starts_on, ends_on=ends_on,
+                 month_only=month_only, start_time=start_time, end_time=end_time, place=place,
+                 link=link, organiser=organiser, plan_area=plan_area, description=description,
+                 source=source)
     with transaction.atomic():
         event = Event(**data)
         event.full_clean()
@@ -535,10 +545,14 @@ def event_create(*, actor, **data) -> Event:
     return event
 
 
-def event_update(*, actor, event, expected_version=None, **data) -> Event:
-    from core.audit import audit_entries_for
-    from core.services import StaleEditError
-
+def event_update(*, actor, event, expected_version=None, title=UNSET, kind=UNSET,
+                 starts_on=UNSET, ends_on=UNSET, month_only=UNSET, start_time=UNSET,
+                 end_time=UNSET, place=UNSET, link=UNSET, organiser=UNSET, plan_area=UNSET,
+                 description=UNSET, source=UNSET) -> Event:
+    data = given(title=title, kind=kind, starts_on=starts_on, ends_on=ends_on,
+                 month_only=month_only, start_time=start_time, end_time=end_time, place=place,
+                 link=link, organiser=organiser, plan_area=plan_area, description=description,
+                 source=source)
     with transaction.atomic():
         current = Event.objects.select_for_update().get(pk=event.pk)
         if expected_version is not None and current.version != expected_version:

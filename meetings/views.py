@@ -3,21 +3,21 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, FormView, TemplateView, UpdateView
 
-from accounts import permissions
+from accounts.permissions import is_city_officer, managed_group_ids
 from core.audit import audit_entries_for
+from core.pdf import html_to_pdf
 from core.views import RuleRequiredMixin, ServiceFormMixin, TableListView
 from directory.models import WorkingGroup
 
-from . import ical, selectors, services
-from .documents import minutes_document, with_previous
-from .filters import MinutesFilter
+from . import ical, permissions, selectors, services
+from .documents import minutes_document, minutes_pdf_html, with_previous
+from .filters import EventFilter, MinutesFilter
 from .forms import (
     AmendForm,
     AttendanceForm,
@@ -98,13 +98,9 @@ class MeetingDetailView(MeetingMixin, TemplateView):
         context.update(
             doc=minutes_document(meeting, include_minutes=may_read_minutes, internal=internal),
             internal=internal,
-            can_edit=permissions.can_edit_meeting(user, meeting),
-            can_submit=permissions.can_submit_minutes(user, meeting),
-            can_verify=permissions.can_verify_minutes(user, meeting),
-            can_amend=permissions.can_amend_minutes(user, meeting),
             versions=list(meeting.versions.all()) if may_read_minutes else [],
         )
-        if context["can_edit"]:
+        if permissions.can_edit_meeting(user, meeting):
             context.update(
                 programme=list(meeting.programme.select_related("presenter", "day", "parent")),
                 attendance=list(meeting.attendance.select_related("person", "organisation")),
@@ -128,12 +124,12 @@ class VersionView(MeetingMixin, TemplateView):
 
 def _meeting_form_kwargs(view, kwargs):
     user = view.request.user
-    kwargs["officer"] = permissions.is_city_officer(user)
-    if permissions.is_city_officer(user):
+    kwargs["officer"] = is_city_officer(user)
+    if is_city_officer(user):
         kwargs["bodies"] = WorkingGroup.objects.active().order_by("kind", "name")
     else:
         kwargs["bodies"] = WorkingGroup.objects.filter(
-            pk__in=permissions.managed_group_ids(user)).order_by("name")
+            pk__in=managed_group_ids(user)).order_by("name")
     return kwargs
 
 
@@ -454,17 +450,8 @@ class AmendView(MeetingMixin, ServiceFormMixin, FormView):
 # --- Outputs ----------------------------------------------------------------------------
 
 
-def minutes_pdf_html(meeting, *, internal=False):
-    """The minutes' HTML, for this page's PDF and the report runs."""
-    with_previous(meeting)
-    doc = minutes_document(meeting, include_minutes=True, internal=internal)
-    return render_to_string("meetings/minutes_pdf.html", {"doc": doc})
-
-
 class MinutesPdfView(MeetingMixin, View):
     def get(self, request, *args, **kwargs):
-        from reports.rendering import html_to_pdf
-
         internal = permissions.can_view_meeting_internals(request.user, self.meeting)
         pdf = html_to_pdf(minutes_pdf_html(self.meeting, internal=internal))
         response = HttpResponse(pdf, content_type="application/pdf")
@@ -523,7 +510,6 @@ class DashboardView(RuleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(selectors.dashboard(self.request.user))
-        context["can_create"] = permissions.can_create_meeting(self.request.user)
         return context
 
 
@@ -540,8 +526,6 @@ class EventListView(TableListView):
         return selectors.event_list()
 
     def get_filterset_class(self):
-        from .filters import EventFilter
-
         return EventFilter
 
     def get_create_url(self):

@@ -9,11 +9,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import ItemYearSummary, Plan, PlanItem, PlanItemImplementer
-
-
-def public_plans():
-    return Plan.objects.public().select_related("working_group")
+from .models import ItemYearSummary, PlanItem, PlanItemImplementer
 
 
 def plan_items(plan):

@@ -7,6 +7,12 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self):
+        from indicators.forms import IndicatorForm
+
+        from . import permissions
         from .datasets import register_datasets
+        from .forms import INDICATOR_PROJECT
 
         register_datasets()
+        permissions.register()
+        IndicatorForm.extensions.append(INDICATOR_PROJECT)

@@ -2,9 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import VersionedForm
+from indicators.forms import FormExtension
+from indicators.models import IndicatorKind
 from planning.models import LevelRole, PlanItem
 
 from .models import FundingSourceKind, HalfYearReport, KeyActivity, Project
+from .services import indicator_project_link
 
 
 class DateInput(forms.DateInput):
@@ -151,3 +154,28 @@ class HalfYearReportForm(forms.ModelForm):
 
     def report_data(self):
         return {k: self.cleaned_data[k] for k in self._meta.fields}
+
+
+# --- The project of a project indicator, on the indicator form -----------------------
+
+
+def _indicator_project_field():
+    return forms.ModelChoiceField(
+        label=_("project"), required=False,
+        queryset=Project.objects.order_by("registration_number"),
+        help_text=_("For project indicators: the project that reports them."))
+
+
+def _indicator_project_errors(cleaned_data):
+    if cleaned_data.get("kind") == IndicatorKind.PROJECT and not cleaned_data.get("project"):
+        return {"project": _("A project indicator needs the project that reports it.")}
+    return {}
+
+
+INDICATOR_PROJECT = FormExtension(
+    name="project", after="plan_item", field=_indicator_project_field,
+    initial=lambda indicator: indicator.project.pk if indicator.project else None,
+    clean=_indicator_project_errors,
+    link=lambda cleaned_data: indicator_project_link(kind=cleaned_data.get("kind"),
+                                                     project=cleaned_data.get("project")),
+)

@@ -118,17 +118,6 @@ class ProjectQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
-    def visible_to(self, user):
-        from accounts.permissions import is_city_officer
-
-        if is_city_officer(user):
-            return self
-        org_id = getattr(user, "implementer_organisation_id", None) \
-            if getattr(user, "is_authenticated", False) else None
-        if org_id:
-            return self.filter(Q(is_published=True) | Q(implementer_id=org_id))
-        return self.published()
-
     def with_related(self):
         return self.select_related("call__programme", "implementer", "thematic_area")
 
@@ -333,6 +322,39 @@ class HalfYearReport(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:report_detail", args=[self.project_id, self.pk])
+
+
+class ProjectIndicator(models.Model):
+    """The project that reports a project indicator. Held on this side so
+    that the indicators app does not depend on projects."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE,
+                                related_name="indicator_links")
+    indicator = models.OneToOneField("indicators.Indicator", verbose_name=_("indicator"),
+                                     on_delete=models.CASCADE, related_name="project_link")
+
+    class Meta:
+        verbose_name = _("project indicator")
+        verbose_name_plural = _("project indicators")
+
+    def __str__(self):
+        return f"{self.project} – {self.indicator}"
+
+
+class HalfYearReportValue(models.Model):
+    """An indicator value that a half-year report brought."""
+
+    report = models.ForeignKey(HalfYearReport, verbose_name=_("half-year report"),
+                               on_delete=models.CASCADE, related_name="value_links")
+    value = models.OneToOneField("indicators.IndicatorValue", verbose_name=_("indicator value"),
+                                 on_delete=models.CASCADE, related_name="half_year_report_link")
+
+    class Meta:
+        verbose_name = _("value of a half-year report")
+        verbose_name_plural = _("values of half-year reports")
+
+    def __str__(self):
+        return f"{self.report} – {self.value}"
 
 
 class StatedTotal(models.Model):

@@ -4,8 +4,9 @@
   ``fixtures/seed_psz.json``: ``appendix_a``, ``appendix_a_totals``), each linked
   to its measure of the PSZ 2022–2027, with the printed totals kept as stated
   figures next to the sums computed from the rows.
-* The ESF project of `004` with its budget split, key activities KA1–KA5 (its
-  two indicators are created by the indicators seed).
+* The ESF project of `004` with its budget split, key activities KA1–KA5 and
+  its two project indicators (``fixtures/seed_indicators.json``:
+  ``project_indicators``).
 
 Idempotent: records are looked up by their natural keys and never touched
 again; where the database differs from the seed, the database wins and the
@@ -20,14 +21,27 @@ from pathlib import Path
 
 from django.conf import settings
 
+from core.services import model_create
 from directory.models import Organisation
-from directory.seed import CREATED, DIFFERS, UNCHANGED, SeedError, _say, read_seed_data
+from directory.seed import (
+    CREATED,
+    DIFFERS,
+    UNCHANGED,
+    SeedError,
+    SeedSummary,
+    _say,
+    read_seed_data,
+)
+from indicators import services as indicator_services
+from indicators.models import Indicator, IndicatorKind, TargetKind, Territory, Unit
 from planning.models import LevelRole, PlanItem
 
 from . import services
 from .models import Call, EuFund, KeyActivity, Programme, Project, ProjectStatus, StatedTotal
 
 PSZ_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed_psz.json"
+INDICATORS_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed_indicators.json"
+INDICATORS_HOME = "ostrava"
 PSZ_PLAN_CODE = "psz-2022-2027"
 KPSV = "KPSV+"
 
@@ -289,8 +303,6 @@ class _Loader:
             total = StatedTotal.objects.filter(source=record["source"],
                                                label=record["label"]).first()
             if total is None:
-                from core.services import model_create
-
                 model_create(actor=None, model=StatedTotal,
                              data={"source": record["source"], "label": record["label"],
                                    **fields})
@@ -319,6 +331,31 @@ class _Loader:
             else:
                 self._compare(KeyActivity, existing, activity, f"{where} {activity['code']}")
 
+    def esf_indicators(self, data):
+        home = next(t for t in data["territories"] if t["code"] == INDICATORS_HOME)
+        territory, created = Territory.objects.get_or_create(
+            code=home["code"], defaults={"name": home["name"], "short_name": home["short_name"]})
+        self.summary.add(Territory, CREATED if created else UNCHANGED)
+        for position, record in enumerate(data["project_indicators"], start=1):
+            number = record["project_registration_number"]
+            project = Project.objects.filter(registration_number=number).first()
+            if project is None:
+                raise SeedError(f"Project {number} of indicator {record['code']} is missing.")
+            if Indicator.objects.filter(code=record["code"]).exists():
+                self.summary.add(Indicator, UNCHANGED)
+                continue
+            indicator_services.indicator_create(
+                actor=None, code=record["code"], name=record["name"],
+                kind=IndicatorKind.PROJECT, national_code=record["national_code"],
+                definition=record["definition"], unit=Unit.COUNT, position=position,
+                home_territory=territory, target_kind=TargetKind.AT_LEAST,
+                target_value=Decimal(record["planned"]),
+                target_due=date.fromisoformat(record["due"]),
+                target_text=record["planned_text"], note=record["actual_text"],
+                links=[services.indicator_project_link(kind=IndicatorKind.PROJECT,
+                                                       project=project)])
+            self.summary.add(Indicator, CREATED)
+
     def project(self, number, fields, measures, funding, where):
         project = Project.objects.filter(registration_number=number).first()
         if project is None:
@@ -331,12 +368,11 @@ class _Loader:
 
 
 def load(*, stdout=None, summary=None, verbosity=1, psz_path=None):
-    from directory.seed import SeedSummary
-
     summary = summary if summary is not None else SeedSummary()
     loader = _Loader(summary, stdout, verbosity)
     loader.programmes_and_calls()
     with open(psz_path or PSZ_FIXTURE, encoding="utf-8") as fh:
         loader.appendix_a(json.load(fh))
     loader.esf_project()
+    loader.esf_indicators(json.loads(INDICATORS_FIXTURE.read_text(encoding="utf-8")))
     return summary

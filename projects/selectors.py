@@ -11,15 +11,18 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Organisation
+from indicators.models import Indicator, IndicatorKind
+from indicators.selectors import with_relations
 from planning.models import LevelRole, PlanItem
 
+from . import permissions
 from .models import Call, HalfYearReport, Programme, Project, ProjectStatus, StatedTotal
 
 ZERO = Decimal("0.00")
 
 
 def project_list(user):
-    return (Project.objects.visible_to(user).with_related()
+    return (permissions.can_view_project.filter(user, Project.objects.all()).with_related()
             .prefetch_related(Prefetch("measures", queryset=PlanItem.objects.only(
                 "id", "code", "title", "plan_id").order_by("code"))))
 
@@ -150,17 +153,10 @@ def stated_totals():
     return comparisons
 
 
-def reports_for(project):
-    return project.reports.select_related("submitted_by").order_by("number")
-
-
 def project_indicators(project):
-    """The project's indicators from the indicators app, when it provides them."""
-    try:
-        from indicators.selectors import project_indicators as selector
-    except ImportError:
-        return None
-    indicators = list(selector(project))
+    """The project's own indicators (national code, planned, actual)."""
+    indicators = list(with_relations(Indicator.objects.filter(
+        kind=IndicatorKind.PROJECT, project_link__project=project)))
     for indicator in indicators:
         if not hasattr(indicator, "latest_value"):
             values = [v for v in indicator.values.all()
@@ -170,8 +166,8 @@ def project_indicators(project):
 
 
 def impact_indicators(project):
-    try:
-        from indicators.selectors import impact_indicators_for_project as selector
-    except ImportError:
-        return None
-    return list(selector(project))
+    """Impact indicators of the specific goals above the project's measures:
+    the values a half-year report brings."""
+    return list(with_relations(Indicator.objects.filter(
+        kind=IndicatorKind.IMPACT, plan_item__children__in=project.measures.all(),
+    ).distinct()))

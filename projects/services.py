@@ -1,6 +1,7 @@
 """Changes to programmes, calls, projects, their budget split, key activities
 and half-year reports: validated, atomic and audited with the actor."""
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -8,10 +9,22 @@ from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from core.services import model_create, model_update
+from core.services import UNSET, given, model_create, model_update
+from indicators.models import IndicatorKind
+from indicators.services import indicator_value_record
 from planning.models import LevelRole, PlanItem
+from planning.services import plans as plan_services
 
-from .models import FundingSource, HalfYearReport, KeyActivity, Project
+from .models import (
+    Call,
+    FundingSource,
+    HalfYearReport,
+    HalfYearReportValue,
+    KeyActivity,
+    Programme,
+    Project,
+    ProjectIndicator,
+)
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
@@ -30,25 +43,20 @@ def _pct(value):
 # --- Programmes and calls ------------------------------------------------------
 
 
-def programme_create(*, actor, **data):
-    from .models import Programme
-
-    return model_create(actor=actor, model=Programme, data=data)
-
-
-def programme_update(*, actor, programme, expected_version=None, **data):
-    return model_update(actor=actor, instance=programme, data=data,
-                        expected_version=expected_version)
+def programme_create(*, actor, code, name, registration_number_pattern,
+                     registration_number_example, short_name=UNSET, eu_fund=UNSET,
+                     position=UNSET) -> Programme:
+    return model_create(actor=actor, model=Programme, data=given(
+        code=code, name=name, short_name=short_name, eu_fund=eu_fund,
+        registration_number_pattern=registration_number_pattern,
+        registration_number_example=registration_number_example, position=position))
 
 
-def call_create(*, actor, **data):
-    from .models import Call
-
-    return model_create(actor=actor, model=Call, data=data)
-
-
-def call_update(*, actor, call, expected_version=None, **data):
-    return model_update(actor=actor, instance=call, data=data, expected_version=expected_version)
+def call_create(*, actor, programme, number, name=UNSET, published_label=UNSET,
+                initiative=UNSET) -> Call:
+    return model_create(actor=actor, model=Call, data=given(
+        programme=programme, number=number, name=name, published_label=published_label,
+        initiative=initiative))
 
 
 # --- Budget split ---------------------------------------------------------------
@@ -147,18 +155,23 @@ def area_of(measure):
     return item if item.level.role == LevelRole.AREA else None
 
 
-PROJECT_FIELDS = (
-    "registration_number", "title", "call", "implementer", "implementer_text", "thematic_area",
-    "area_text", "period_start", "period_end", "status", "total_budget", "budget_text",
-    "funding_note", "description", "target_groups", "goals", "reports_total", "is_published",
-    "source",
-)
-
-
-def project_create(*, actor, measures=(), funding=(), message="", **data) -> Project:
-    unknown = set(data) - set(PROJECT_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown project fields: {sorted(unknown)}")
+def project_create(
+    *, actor, registration_number, title, call, implementer=UNSET, implementer_text=UNSET,
+    thematic_area=UNSET, area_text=UNSET, period_start=UNSET, period_end=UNSET, status=UNSET,
+    total_budget=UNSET, budget_text=UNSET, funding_note=UNSET, description=UNSET,
+    target_groups=UNSET, goals=UNSET, reports_total=UNSET, is_published=UNSET, source=UNSET,
+    measures=(), funding=(), message="",
+) -> Project:
+    """A project with its measures and budget split (`funding`: rows of
+    source, percent, amount); the thematic area follows the first measure
+    unless given."""
+    data = given(
+        registration_number=registration_number, title=title, call=call,
+        implementer=implementer, implementer_text=implementer_text, thematic_area=thematic_area,
+        area_text=area_text, period_start=period_start, period_end=period_end, status=status,
+        total_budget=total_budget, budget_text=budget_text, funding_note=funding_note,
+        description=description, target_groups=target_groups, goals=goals,
+        reports_total=reports_total, is_published=is_published, source=source)
     measures = list(measures)
     funding = list(funding)
     with transaction.atomic():
@@ -173,11 +186,22 @@ def project_create(*, actor, measures=(), funding=(), message="", **data) -> Pro
     return project
 
 
-def project_update(*, actor, project, expected_version=None, measures=None, funding=None,
-                   message="", **data) -> Project:
-    unknown = set(data) - set(PROJECT_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown project fields: {sorted(unknown)}")
+def project_update(
+    *, actor, project, expected_version=None, registration_number=UNSET, title=UNSET,
+    call=UNSET, implementer=UNSET, implementer_text=UNSET, thematic_area=UNSET,
+    area_text=UNSET, period_start=UNSET, period_end=UNSET, status=UNSET, total_budget=UNSET,
+    budget_text=UNSET, funding_note=UNSET, description=UNSET, target_groups=UNSET,
+    goals=UNSET, reports_total=UNSET, is_published=UNSET, source=UNSET, measures=None,
+    funding=None, message="",
+) -> Project:
+    """Change the given fields; `measures` / `funding` None keep them."""
+    data = given(
+        registration_number=registration_number, title=title, call=call,
+        implementer=implementer, implementer_text=implementer_text, thematic_area=thematic_area,
+        area_text=area_text, period_start=period_start, period_end=period_end, status=status,
+        total_budget=total_budget, budget_text=budget_text, funding_note=funding_note,
+        description=description, target_groups=target_groups, goals=goals,
+        reports_total=reports_total, is_published=is_published, source=source)
     m2m = {}
     with transaction.atomic():
         if measures is not None:
@@ -206,26 +230,27 @@ def project_update(*, actor, project, expected_version=None, measures=None, fund
 # --- Key activities ---------------------------------------------------------------
 
 
-def key_activity_create(*, actor, project, **data) -> KeyActivity:
-    return model_create(actor=actor, model=KeyActivity, data={"project": project, **data})
+def key_activity_create(*, actor, project, code, title, position=UNSET, period_start=UNSET,
+                        period_end=UNSET, period_text=UNSET, goal=UNSET,
+                        planned_outputs=UNSET, done=UNSET) -> KeyActivity:
+    return model_create(actor=actor, model=KeyActivity, data=given(
+        project=project, code=code, title=title, position=position,
+        period_start=period_start, period_end=period_end, period_text=period_text, goal=goal,
+        planned_outputs=planned_outputs, done=done))
 
 
-def key_activity_update(*, actor, activity, expected_version=None, **data) -> KeyActivity:
-    data.pop("project", None)
-    return model_update(actor=actor, instance=activity, data=data,
-                        expected_version=expected_version)
+def key_activity_update(*, actor, activity, expected_version=None, code=UNSET, title=UNSET,
+                        position=UNSET, period_start=UNSET, period_end=UNSET,
+                        period_text=UNSET, goal=UNSET, planned_outputs=UNSET,
+                        done=UNSET) -> KeyActivity:
+    """The activity's project stays as it is."""
+    return model_update(actor=actor, instance=activity, data=given(
+        code=code, title=title, position=position, period_start=period_start,
+        period_end=period_end, period_text=period_text, goal=goal,
+        planned_outputs=planned_outputs, done=done), expected_version=expected_version)
 
 
 # --- Half-year reports ------------------------------------------------------------
-
-
-def _indicator_api():
-    """The indicators app's service for values, when it exists."""
-    try:
-        from indicators.services import indicator_value_record
-    except ImportError:
-        return None
-    return indicator_value_record
 
 
 def half_year_report_submit(*, actor, project, number, total, period_start, period_end,
@@ -233,8 +258,6 @@ def half_year_report_submit(*, actor, project, number, total, period_start, peri
     """Record report `number` of `total`, the values of the impact indicators
     (`indicator_values`: {indicator: Decimal or None}) and move the linked
     measures' "V realizaci (n/N)" on, all in one transaction."""
-    from planning.services import plans as plan_services
-
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         if project.reports_total and total != project.reports_total:
@@ -251,17 +274,16 @@ def half_year_report_submit(*, actor, project, number, total, period_start, peri
         })
         values = {k: v for k, v in (indicator_values or {}).items() if v is not None}
         if values:
-            record = _indicator_api()
-            if record is None:
-                raise ValidationError(_("Indicator values cannot be recorded yet."))
             period_text = (f"{period_start.day}. {period_start.month}. {period_start.year} – "
                            f"{period_end.day}. {period_end.month}. {period_end.year}")
             for indicator, value in values.items():
-                record(actor=actor, indicator=indicator, period_kind="half_year",
-                       period_start=period_start, period_end=period_end,
-                       period_text=period_text, value=value, half_year_report=report,
-                       source=f"{project.registration_number}, {report}",
-                       message=str(report))
+                recorded = indicator_value_record(
+                    actor=actor, indicator=indicator, period_kind="half_year",
+                    period_start=period_start, period_end=period_end, period_text=period_text,
+                    value=value, source=f"{project.registration_number}, {report}",
+                    message=str(report))
+                HalfYearReportValue.objects.update_or_create(value=recorded,
+                                                             defaults={"report": report})
         done = HalfYearReport.objects.filter(project=project).count()
         for measure in project.measures.all():
             if measure.reports_done != done or measure.reports_total != total:
@@ -273,3 +295,33 @@ def half_year_report_submit(*, actor, project, number, total, period_start, peri
         if project.reports_total is None:
             model_update(actor=actor, instance=project, data={"reports_total": total})
     return report
+
+
+# --- Project indicators -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorProjectLink:
+    """The project of a project indicator, saved by the indicator services in
+    their transaction (indicators.services.indicator_create); None for an
+    indicator of another kind."""
+
+    project: Project | None
+
+    def changes(self, indicator):
+        before = indicator.project if indicator is not None else None
+        if before == self.project:
+            return {}
+        return {"project": [str(before) if before else None,
+                            str(self.project) if self.project else None]}
+
+    def save(self, *, indicator):
+        if self.project is None:
+            ProjectIndicator.objects.filter(indicator=indicator).delete()
+        else:
+            ProjectIndicator.objects.update_or_create(indicator=indicator,
+                                                      defaults={"project": self.project})
+
+
+def indicator_project_link(*, kind, project):
+    return IndicatorProjectLink(project if kind == IndicatorKind.PROJECT else None)

@@ -1,17 +1,17 @@
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
-from accounts import permissions
+from core.pdf import html_to_pdf
 from core.views import RuleRequiredMixin, ServiceFormMixin, TableListView
 
-from . import selectors, services
+from . import permissions, selectors, services
+from .documents import project_card_html
 from .forms import (
     FundingFormSet,
     HalfYearReportForm,
@@ -97,30 +97,15 @@ class ProjectDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = self.request.user
-        context.update(
-            indicators=selectors.project_indicators(self.object),
-            can_edit=permissions.can_edit_project(user, self.object),
-            can_report=permissions.can_submit_project_report(user, self.object),
-        )
+        context["indicators"] = selectors.project_indicators(self.object)
         return context
 
 
-def project_card_html(project):
-    """The project card's HTML, for this page's PDF and the report runs."""
-    return render_to_string("projects/card_pdf.html", {
-        "project": project,
-        "indicators": selectors.project_indicators(project),
-    })
-
-
 class ProjectCardPdfView(View):
-    """The project card as PDF, rendered now (the reports issue moves it
-    behind a background job)."""
+    """The project card as PDF, rendered while the visitor waits (the report
+    runs render the same card in the background)."""
 
     def get(self, request, pk):
-        from reports.rendering import html_to_pdf
-
         project = visible_project_or_404(request.user, pk, selectors.project_detail_queryset())
         response = HttpResponse(html_to_pdf(project_card_html(project)),
                                 content_type="application/pdf")
@@ -276,8 +261,6 @@ class HalfYearReportCreateView(ServiceFormMixin, CreateView):
         self.project = visible_project_or_404(request.user, kwargs["pk"])
         if not permissions.can_submit_project_report(request.user, self.project):
             if not request.user.is_authenticated:
-                from django.contrib.auth.views import redirect_to_login
-
                 return redirect_to_login(request.get_full_path())
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -288,20 +271,18 @@ class HalfYearReportCreateView(ServiceFormMixin, CreateView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["project"] = self.project
-        kwargs["indicators"] = selectors.impact_indicators(self.project) or ()
+        kwargs["indicators"] = selectors.impact_indicators(self.project)
         return kwargs
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             title=_("Half-year report: %(project)s") % {"project": self.project.title},
-            project=self.project, indicators_available=selectors.impact_indicators(
-                self.project) is not None, **kwargs)
+            project=self.project, **kwargs)
 
     def perform(self, form):
-        with transaction.atomic():
-            return services.half_year_report_submit(
-                actor=self.request.user, project=self.project,
-                indicator_values=form.indicator_values(), **form.report_data())
+        return services.half_year_report_submit(
+            actor=self.request.user, project=self.project,
+            indicator_values=form.indicator_values(), **form.report_data())
 
     def get_success_url(self):
         return self.project.get_absolute_url()

@@ -3,6 +3,7 @@ the half-yearly schedule of the interim evaluation, and — like the city's
 own June 2024 evaluation — one interim evaluation rendered by the portal and
 published, so the public archive is not empty. Idempotent."""
 
+from accounts.models import User
 from directory.seed import CREATED, UNCHANGED
 from planning.models import Plan
 
@@ -14,8 +15,6 @@ SCHEDULE_NAME = "Průběžné vyhodnocení PSZ – 1. ledna a 1. července"
 
 
 def load(*, stdout=None, summary, verbosity=1):
-    from accounts.models import User
-
     plan = Plan.objects.filter(code=PLAN_CODE).first()
     if plan is None:
         return

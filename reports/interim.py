@@ -28,8 +28,11 @@ from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from core.exports import neutralise
+from core.pdf import render_pdf
 from indicators.charts import render_svg
 from indicators.models import IndicatorKind, Status, TargetKind
 from indicators.selectors import indicator_list, with_assessment
@@ -580,8 +583,6 @@ def interim_html(plan, *, year=None, progress=None):
 def build_pdf(html):
     """(PDF bytes, number of pages) through the portal's fetcher, which only
     serves the portal's own static files."""
-    from .rendering import render_pdf
-
     return render_pdf(html)
 
 
@@ -667,9 +668,6 @@ def _sheet_title(title, used):
 def interim_xlsx(plan, *, year=None):
     """The report's tables as one workbook, one sheet per table; text that a
     spreadsheet would read as a formula is neutralised."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     workbook = Workbook()
     workbook.remove(workbook.active)
     used = set()

@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .models import ReportKind
+from core.pdf import render_pdf
+from meetings.documents import minutes_pdf_html
+from meetings.models import Meeting
+from planning.models import Plan
+from projects import selectors as project_selectors
+from projects.documents import project_card_html
+
+from .interim import interim_html
+from .models import EvaluationText, ReportKind
 
 
 @dataclass
@@ -25,8 +33,6 @@ class Rendered:
 
 
 def _plan(parameters):
-    from planning.models import Plan
-
     code = parameters.get("plan")
     plan = Plan.objects.filter(code=code).first() if code else None
     if plan is None:
@@ -35,9 +41,6 @@ def _plan(parameters):
 
 
 def _interim(parameters, progress):
-    from .interim import interim_html
-    from .models import EvaluationText
-
     plan = _plan(parameters)
     year = parameters.get("year")
     html = interim_html(plan, year=year, progress=progress)
@@ -54,9 +57,6 @@ def _interim(parameters, progress):
 
 def _minutes(parameters, progress):
     """The public minutes, as the meeting's own PDF download renders them."""
-    from meetings.models import Meeting
-    from meetings.views import minutes_pdf_html
-
     meeting = Meeting.objects.filter(pk=parameters.get("meeting")).first()
     if meeting is None:
         raise ValidationError({"meeting": _("Unknown meeting.")})
@@ -65,10 +65,7 @@ def _minutes(parameters, progress):
 
 
 def _project_card(parameters, progress):
-    from projects import selectors
-    from projects.views import project_card_html
-
-    project = selectors.project_detail_queryset().filter(
+    project = project_selectors.project_detail_queryset().filter(
         registration_number=parameters.get("project")).first()
     if project is None:
         raise ValidationError({"project": _("Unknown project.")})
@@ -97,8 +94,6 @@ def _no_progress(percent, message):
 
 def render(kind, parameters, progress=None) -> Rendered:
     """The PDF of one report. `progress(percent, message)` hears each stage."""
-    from .rendering import render_pdf
-
     progress = progress or _no_progress
     progress(5, _("Collecting the data"))
     html, title, file_name = BUILDERS[ReportKind(kind)](parameters, progress)

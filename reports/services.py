@@ -27,7 +27,8 @@ from django.utils.translation import ngettext
 from core import pagecache
 from core.audit import AuditAction, audit_record
 from core.sanitize import sanitize_html
-from core.services import model_create, model_update
+from core.services import UNSET, given, model_create, model_update
+from planning.models import Plan
 
 from . import kinds
 from .models import EvaluationText, GlossaryTerm, JobStatus, ReportJob, ReportSchedule
@@ -53,8 +54,6 @@ def _enqueue(job_id):
 
 def report_job_request(*, actor, kind, parameters, schedule=None) -> ReportJob:
     """Create a run and send it to the workers after commit."""
-    from planning.models import Plan
-
     parameters = {k: v for k, v in parameters.items() if v not in (None, "")}
     if kind not in kinds.BUILDERS:
         raise ValidationError({"kind": _("Unknown report.")})
@@ -259,25 +258,29 @@ def _sync_periodic_task(schedule):
         schedule.periodic_task = task
 
 
-def _schedule_data(data):
-    data = dict(data)
-    if "months" in data:
-        data["months"] = _months(data["months"])
-    return data
-
-
-def report_schedule_create(*, actor, **data) -> ReportSchedule:
+def report_schedule_create(*, actor, name, plan, kind=UNSET, months=UNSET,
+                           day_of_month=UNSET, hour=UNSET, minute=UNSET, enabled=UNSET,
+                           notify=UNSET) -> ReportSchedule:
+    """A schedule of runs (`months`: "1,7" or a list of months), created by
+    `actor`, with its periodic task for beat."""
     with transaction.atomic():
-        schedule = model_create(actor=actor, model=ReportSchedule,
-                                data={**_schedule_data(data), "created_by": actor})
+        schedule = model_create(actor=actor, model=ReportSchedule, data=given(
+            name=name, kind=kind, plan=plan,
+            months=UNSET if months is UNSET else _months(months), day_of_month=day_of_month,
+            hour=hour, minute=minute, enabled=enabled, notify=notify, created_by=actor))
         _sync_periodic_task(schedule)
     return schedule
 
 
-def report_schedule_update(*, actor, schedule, expected_version=None, **data) -> ReportSchedule:
+def report_schedule_update(*, actor, schedule, expected_version=None, name=UNSET, kind=UNSET,
+                           plan=UNSET, months=UNSET, day_of_month=UNSET, hour=UNSET,
+                           minute=UNSET, enabled=UNSET, notify=UNSET) -> ReportSchedule:
     with transaction.atomic():
-        schedule = model_update(actor=actor, instance=schedule, data=_schedule_data(data),
-                                expected_version=expected_version)
+        schedule = model_update(actor=actor, instance=schedule, data=given(
+            name=name, kind=kind, plan=plan,
+            months=UNSET if months is UNSET else _months(months), day_of_month=day_of_month,
+            hour=hour, minute=minute, enabled=enabled, notify=notify),
+            expected_version=expected_version)
         _sync_periodic_task(schedule)
     return schedule
 
@@ -305,7 +308,9 @@ def report_schedule_run(*, schedule_id) -> ReportJob | None:
 
 # --- Texts -------------------------------------------------------------------------------
 
-def glossary_term_save(*, actor, term=None, **data) -> GlossaryTerm:
+def glossary_term_save(*, actor, term=None, abbreviation, meaning) -> GlossaryTerm:
+    """A new term (`term` None) or a change of `term`."""
+    data = {"abbreviation": abbreviation, "meaning": meaning}
     if term is None:
         return model_create(actor=actor, model=GlossaryTerm, data=data)
     return model_update(actor=actor, instance=term, data=data)
@@ -318,9 +323,12 @@ def glossary_term_delete(*, actor, term) -> None:
         term.delete()
 
 
-def evaluation_text_save(*, actor, text=None, expected_version=None, **data) -> EvaluationText:
-    if "summary" in data:
-        data["summary"] = sanitize_html(data["summary"] or "")
+def evaluation_text_save(*, actor, text=None, expected_version=None, plan=UNSET, year=UNSET,
+                         title=UNSET, issued_text=UNSET, summary=UNSET) -> EvaluationText:
+    """A new evaluation text (`text` None) or a change of the given fields;
+    the summary is sanitised HTML."""
+    data = given(plan=plan, year=year, title=title, issued_text=issued_text,
+                 summary=UNSET if summary is UNSET else sanitize_html(summary or ""))
     if text is None:
         return model_create(actor=actor, model=EvaluationText, data=data)
     return model_update(actor=actor, instance=text, data=data, expected_version=expected_version)

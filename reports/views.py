@@ -17,13 +17,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
-from accounts import permissions
+from accounts.permissions import can_view_plan
 from core.exports import XLSX_CONTENT_TYPE
 from core.views import RuleRequiredMixin, ServiceFormMixin
 from planning.models import Plan
 
-from . import services
+from . import permissions, services
 from .forms import EvaluationTextForm, GlossaryTermForm, ReportRequestForm, ReportScheduleForm
+from .interim import interim_xlsx
 from .models import EvaluationText, GlossaryTerm, JobStatus, ReportJob, ReportSchedule
 
 
@@ -46,7 +47,6 @@ class ArchiveView(TemplateView):
         context.update(
             plans=plans,
             other=published.filter(plan__isnull=True),
-            can_manage=permissions.can_manage_reports(self.request.user),
         )
         return context
 
@@ -75,10 +75,8 @@ def download(request, pk):
 
 def plan_tables_xlsx(request, code):
     plan = get_object_or_404(Plan, code=code)
-    if not permissions.can_view_plan(request.user, plan):
+    if not can_view_plan(request.user, plan):
         raise Http404
-    from .interim import interim_xlsx
-
     response = HttpResponse(interim_xlsx(plan), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{plan.code}-tables.xlsx"'
     return response

@@ -2,17 +2,17 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.translation import gettext as _
 
-from accounts import permissions
+from core import rules
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def can(context, name, obj=None):
-    """{% can "edit_working_group" group as allowed %}: asks accounts.permissions."""
-    return permissions.check(name, context["request"].user, obj)
+    """{% can "edit_working_group" group as allowed %}: asks the rule registered
+    under that name (core.rules)."""
+    return rules.check(name, context["request"].user, obj)
 
 
 @register.filter
@@ -43,6 +43,3 @@ def percent(value, decimals=2):
     return f"{number_format(value, decimal_pos=int(decimals))}\xa0%"
 
 
-@register.filter
-def yesno_cs(value):
-    return _("yes") if value else _("no")

@@ -1,5 +1,5 @@
 """Forms of the officers' plan editor. They validate input only; every change
-goes through planning.plan_services."""
+goes through planning.services.plans."""
 
 import unicodedata
 

@@ -6,9 +6,15 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from core.audit import AuditAction, audit_record
+from core.audit import AuditAction, audit_entries_for, audit_record
 from core.sanitize import sanitize_html
-from core.services import model_create, model_update, restored_message, snapshot_fields
+from core.services import (
+    StaleEditError,
+    model_create,
+    model_update,
+    restored_message,
+    snapshot_fields,
+)
 from directory.models import Organisation
 
 from ..models import (
@@ -149,9 +155,6 @@ def plan_item_move(*, actor, item, new_parent=None, position, expected_version=N
             .get(pk=item.pk)
         )
         if expected_version is not None and item.version != expected_version:
-            from core.audit import audit_entries_for
-            from core.services import StaleEditError
-
             raise StaleEditError(item, audit_entries_for(item)[:1])
         _check_parent(item.plan, new_parent)
         expected_depth = 1 if new_parent is None else new_parent.level.depth + 1
@@ -266,9 +269,6 @@ def item_summary_set(*, actor, item, year, title, text, expected_version=None) -
             return model_create(actor=actor, model=ItemYearSummary,
                                 data={"item": item, "year": year, "title": title, "text": clean})
         if expected_version == 0:
-            from core.audit import audit_entries_for
-            from core.services import StaleEditError
-
             raise StaleEditError(existing, audit_entries_for(existing)[:1])
         return model_update(actor=actor, instance=existing, data={"title": title, "text": clean},
                             expected_version=expected_version or None)

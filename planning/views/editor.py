@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, UpdateView
@@ -185,14 +186,10 @@ class PartialTemplateMixin:
 
 
 class ItemMixin(PlanEditorMixin):
-    @property
+    @cached_property
     def item(self):
-        if not hasattr(self, "_item"):
-            self._item = get_object_or_404(
-                PlanItem.objects.select_related("level", "parent"),
-                pk=self.kwargs["pk"], plan=self.plan,
-            )
-        return self._item
+        return get_object_or_404(PlanItem.objects.select_related("level", "parent"),
+                                 pk=self.kwargs["pk"], plan=self.plan)
 
     def get_object(self, queryset=None):
         return self.item
@@ -374,33 +371,23 @@ class ItemCreateView(PlanEditorMixin, EditorFormMixin, FormView):
     partial_template = TEMPLATES + "_create_form.html"
     page_template = TEMPLATES + "item_page.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.parent_error = None
-        return super().dispatch(request, *args, **kwargs)
-
-    @property
-    def parent(self):
-        if not hasattr(self, "_parent"):
-            raw = (self.request.POST if self.request.method == "POST" else self.request.GET).get(
-                "parent", "")
-            self._parent = None
-            if raw:
-                self._parent = (
-                    PlanItem.objects.select_related("level").filter(plan=self.plan,
-                                                                    pk=_int(raw)).first()
-                )
-                if self._parent is None:
-                    self.parent_error = _("The item to add under does not exist in this plan; "
-                                          "it may have been deleted meanwhile.")
-        return self._parent
-
-    @property
-    def level(self):
-        level = self.child_level(self.parent)
-        if level is None and self.parent_error is None:
+    def resolve_parent(self):
+        """Read the item to add under and the level below it, once per
+        request (after the permission check): `parent`, `level`, and
+        `parent_error` when the form cannot be saved there."""
+        raw = (self.request.POST if self.request.method == "POST" else self.request.GET).get(
+            "parent", "")
+        self.parent, self.parent_error = None, None
+        if raw:
+            self.parent = (PlanItem.objects.select_related("level")
+                           .filter(plan=self.plan, pk=_int(raw)).first())
+            if self.parent is None:
+                self.parent_error = _("The item to add under does not exist in this plan; "
+                                      "it may have been deleted meanwhile.")
+        self.level = self.child_level(self.parent)
+        if self.level is None and self.parent_error is None:
             self.parent_error = _("The plan has no level below “%(parent)s”.") % {
                 "parent": self.parent or self.plan}
-        return level
 
     def build_form(self):
         level = self.level
@@ -412,6 +399,7 @@ class ItemCreateView(PlanEditorMixin, EditorFormMixin, FormView):
                             auto_id=f"add{slot}_%s")
 
     def post(self, request, *args, **kwargs):
+        self.resolve_parent()
         form = self.get_form()
         if form.is_valid() and self.parent_error is None:
             return self.form_valid(form)
@@ -420,6 +408,7 @@ class ItemCreateView(PlanEditorMixin, EditorFormMixin, FormView):
         return self.form_invalid(form)
 
     def get(self, request, *args, **kwargs):
+        self.resolve_parent()
         form = self.get_form()
         return self.render_to_response(self.get_context_data(form=form,
                                                              parent_error=self.parent_error))

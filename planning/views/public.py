@@ -69,10 +69,6 @@ def period_label(item):
     return ""
 
 
-def implementer_names(item):
-    return [str(link) for link in item.implementer_links.all()]
-
-
 def decorate(items):
     """Attach what the templates print, computed once per item."""
     for item in items:

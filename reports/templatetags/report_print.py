@@ -3,6 +3,7 @@
 from django import template
 
 from reports import typography
+from reports.interim import money, signed_money
 
 register = template.Library()
 
@@ -21,13 +22,9 @@ def cs_html(value):
 
 @register.filter
 def czk(value):
-    from reports.interim import money
-
     return money(value)
 
 
 @register.filter
 def czk_signed(value):
-    from reports.interim import signed_money
-
     return signed_money(value)

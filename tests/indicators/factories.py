@@ -11,6 +11,7 @@ from indicators.models import (
     Territory,
     Unit,
 )
+from projects.models import ProjectIndicator
 from tests.planning.factories import PlanFactory, PlanItemFactory
 
 
@@ -50,6 +51,12 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         self.plans.set(extracted if extracted is not None else [PlanFactory()])
+
+    @factory.post_generation
+    def project(self, create, extracted, **kwargs):
+        """`project=`: the project of a project indicator (kept by projects)."""
+        if create and extracted is not None:
+            ProjectIndicator.objects.create(project=extracted, indicator=self)
 
     @classmethod
     def impact(cls, specific_goal, **kwargs):

@@ -43,8 +43,8 @@ def page_count(meeting):
     from django.template.loader import render_to_string
     from weasyprint import HTML
 
+    from core.pdf import PORTAL_BASE_URL, PortalURLFetcher
     from meetings.documents import minutes_document
-    from reports.rendering import PORTAL_BASE_URL, PortalURLFetcher
 
     html = render_to_string("meetings/minutes_pdf.html", {"doc": minutes_document(meeting)})
     return len(HTML(string=html, base_url=PORTAL_BASE_URL,

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from indicators.models import Indicator, IndicatorKind, IndicatorValue, Territory
-from projects.models import HalfYearReport
+from projects.models import HalfYearReport, ProjectIndicator
 from tests.planning.factories import PlanFactory, PlanItemFactory
 
 from .factories import ProjectFactory
@@ -24,10 +24,11 @@ def ostrava(db):
 
 def test_the_project_page_lists_its_indicators(client, ostrava):
     project = ProjectFactory()
-    Indicator.objects.create(
+    indicator = Indicator.objects.create(
         code="p-60000", name="Celkový počet účastníků", national_code="60000",
-        kind=IndicatorKind.PROJECT, project=project, home_territory=ostrava,
+        kind=IndicatorKind.PROJECT, home_territory=ostrava,
         target_value=Decimal("20"), target_due=date(2019, 10, 31))
+    ProjectIndicator.objects.create(project=project, indicator=indicator)
     text = client.get(project.get_absolute_url()).content.decode()
     assert "60000" in text and "Celkový počet účastníků" in text
     assert "31. 10. 2019" in text

@@ -75,7 +75,7 @@ class Rendered:
 def _render(html):
     from weasyprint import HTML
 
-    from reports.rendering import PORTAL_BASE_URL, PortalURLFetcher
+    from core.pdf import PORTAL_BASE_URL, PortalURLFetcher
 
     document = HTML(string=html, base_url=PORTAL_BASE_URL,
                     url_fetcher=PortalURLFetcher()).render()

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from reports.rendering import PortalURLFetcher, RefusedURL, html_to_pdf
+from core.pdf import PortalURLFetcher, RefusedURL, html_to_pdf
 
 
 @pytest.fixture

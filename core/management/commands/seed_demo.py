@@ -1,8 +1,8 @@
 """`manage.py seed_demo`: load the demo data curated from the seed documents.
 
 Idempotent: a second run creates, changes and audits nothing. Each loader is a
-callable ``load(stdout=..., summary=..., verbosity=...)``; later parts of the
-portal (indicators, meetings, projects) add theirs to ``LOADERS``.
+callable ``load(stdout=..., summary=..., verbosity=...)``, listed in
+``LOADERS`` in dependency order.
 """
 
 from django.conf import settings
@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from core.models import AuditEntry
-from directory.seed import SeedError, SeedSummary
+from core.seeding import SeedError, SeedSummary
 
 # (name, dotted path), in dependency order.
 LOADERS = [

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from planning.models import Plan, PlanStatus
 from reports import kinds
 from reports.models import ReportKind
 
@@ -32,8 +33,6 @@ class Command(BaseCommand):
         parameters = {name: options[name] for name in ("plan", "year", "meeting", "project")
                       if options[name] is not None}
         if kind == ReportKind.INTERIM_EVALUATION and "plan" not in parameters:
-            from planning.models import Plan, PlanStatus
-
             plan = Plan.objects.filter(status=PlanStatus.IN_FORCE).order_by("code").first()
             if plan is None:
                 raise CommandError("No plan in force; name one with --plan CODE.")

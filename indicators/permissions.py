@@ -1,0 +1,57 @@
+"""Who may see indicators and report or edit their values. Each rule is
+written once and serves both the object check and the queryset filter."""
+
+from django.db.models import Q
+
+from accounts.permissions import implementer_organisation_id, is_city_officer
+from core import rules
+from planning.models import PUBLIC_PLAN_STATUSES
+
+from .models import IndicatorKind
+
+
+@rules.rule(distinct=True)
+def can_view_indicator(user):
+    """Indicators of a published plan (directly, or through a specific goal)
+    or of a published project are public; drafts only for officers (others
+    get 404, so a draft does not leak). The project side of the link is kept
+    by the projects app (projects.ProjectIndicator)."""
+    if is_city_officer(user):
+        return rules.ALL
+    return (Q(kind=IndicatorKind.PROJECT, project_link__project__is_published=True)
+            | Q(plan_item__plan__status__in=PUBLIC_PLAN_STATUSES)
+            | Q(plans__status__in=PUBLIC_PLAN_STATUSES))
+
+
+@rules.rule(memoise=True, distinct=True)
+def can_report_indicator(user):
+    """Values: officers for every indicator; an implementer for the impact
+    indicators of the specific goals of its own measures and for the
+    indicators of its own projects (their ids asked once per request)."""
+    if is_city_officer(user):
+        return rules.ALL
+    organisation_id = implementer_organisation_id(user)
+    if not organisation_id:
+        return rules.NONE
+    return (Q(kind=IndicatorKind.IMPACT, plan_item__children__implementers__id=organisation_id)
+            | Q(kind=IndicatorKind.PROJECT,
+                project_link__project__implementer_id=organisation_id))
+
+
+def can_edit_indicator(user, indicator=None):
+    """Definitions, targets, commentary and any value: officers."""
+    return is_city_officer(user)
+
+
+def can_import_indicator_values(user):
+    """The value workbook: officers and implementers (each for what they may report)."""
+    return is_city_officer(user) or bool(implementer_organisation_id(user))
+
+
+def register():
+    rules.register(
+        view_indicator=can_view_indicator,
+        edit_indicator=can_edit_indicator,
+        report_indicator=can_report_indicator,
+        import_indicator_values=can_import_indicator_values,
+    )

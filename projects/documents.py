@@ -1,0 +1,14 @@
+"""The documents built from a project for PDFs: the project card, for its page's
+download and the report runs."""
+
+from django.template.loader import render_to_string
+
+from . import selectors
+
+
+def project_card_html(project):
+    """The project card's HTML."""
+    return render_to_string("projects/card_pdf.html", {
+        "project": project,
+        "indicators": selectors.project_indicators(project),
+    })
