@@ -28,9 +28,13 @@ settings.register_profile("deep", max_examples=1000, **_FUZZ)
 settings.load_profile("dev")
 
 
+# Orders the tests on rows shared by a module (its pytest_collection_modifyitems).
+pytest_plugins = ["tests.shared_db"]
+
 BROWSER_TESTS = Path(__file__).parent / "tests" / "browser"
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """The markers `make test-fast` deselects by (pyproject.toml) follow from
     what a test is, so that no such test can miss its marker: tests/browser is

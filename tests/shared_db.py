@@ -3,11 +3,15 @@ outlives the tests using it and rolls it back at the end; each test runs in
 pytest-django's own atomic block, which inside it is a savepoint, so a test
 sees the shared rows and whatever it changes is rolled back to them.
 
-Only for tests that use `django_db` without `transaction=True`: a
-transactional test flushes the database and would wipe the shared rows."""
+`module_rows(build)` makes such a module-scoped fixture. Only for tests that
+use `django_db` without `transaction=True` (a transactional test flushes the
+database). Within a module, the tests using one run after the others (the
+hook below; this module is a plugin of conftest.py), so that no test expecting
+an empty database runs while the shared rows exist."""
 
 from contextlib import contextmanager
 
+import pytest
 from django.db import connection, transaction
 
 
@@ -27,3 +31,45 @@ def shared_rows(django_db_blocker):
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
             assert not connection.in_atomic_block
+
+
+def module_rows(build):
+    """A module-scoped fixture whose value is `build()`, run once inside
+    `shared_rows`."""
+
+    def fixture(django_db_setup, django_db_blocker):
+        with shared_rows(django_db_blocker):
+            with django_db_blocker.unblock():
+                value = build()
+            yield value
+
+    fixture.shares_rows = True
+    fixture.__doc__ = build.__doc__
+    return pytest.fixture(scope="module")(fixture)
+
+
+def _uses_shared_rows(item):
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(getattr(definition.func, "shares_rows", False)
+               for name in item.fixturenames
+               for definition in info.name2fixturedefs.get(name, ()))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests on rows shared by a module run after the module's other tests, so
+    that those never see the shared rows. Only within a run of one module's
+    tests: pytest-django's order (transactional tests after the others) stays."""
+    def module(item):
+        return getattr(item, "module", None)
+
+    ordered, run = [], []
+    for item in [*items, None]:
+        if run and (item is None or module(item) is not module(run[0])):
+            ordered += sorted(run, key=_uses_shared_rows)
+            run = []
+        if item is not None:
+            run.append(item)
+    items[:] = ordered

@@ -12,7 +12,7 @@ from tests import matrix
 from tests.matrix import LOGIN, ROLES
 from tests.planning.factories import MembershipFactory, PlanFactory, PlanItemFactory
 from tests.roles import build_roles
-from tests.shared_db import shared_rows
+from tests.shared_db import module_rows
 
 
 def _matrix_modules():
@@ -49,18 +49,10 @@ def _cells():
                 )
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def _build_world():
     """One object of every kind, inside and outside each role's scope. Built
     once for the module (tests/shared_db.py); every cell runs in a savepoint
     inside it and is rolled back."""
-    with shared_rows(django_db_blocker):
-        with django_db_blocker.unblock():
-            world = _build_world()
-        yield world
-
-
-def _build_world():
     people = build_roles()
     group_a, group_b = people["group_a"], people["group_b"]
     organisation_x = people["organisation_x"]
@@ -90,6 +82,9 @@ def _build_world():
         assert not overlap, f"world objects defined twice: {overlap}"
         world.update(added)
     return world
+
+
+world = module_rows(_build_world)
 
 
 @pytest.fixture
