@@ -37,10 +37,10 @@ BROWSER_TESTS = Path(__file__).parent / "tests" / "browser"
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """The markers `make test-fast` deselects by (pyproject.toml) follow from
-    what a test is, so that no such test can miss its marker: tests/browser is
-    `browser`, the `celery_worker_process` fixture is
-    `worker`. A Hypothesis test is `fuzz`; a test posting through tests/fuzz.py
-    or an inner @given carries `pytestmark = pytest.mark.fuzz` itself."""
+    what a test is where that can be told: tests/browser is `browser`, the
+    `celery_worker_process` fixture `worker`, a Hypothesis test `fuzz`. A test
+    starting its own worker, or posting through tests/fuzz.py or an inner
+    @given, carries its marker itself."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         if item.path.is_relative_to(BROWSER_TESTS):
