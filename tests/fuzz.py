@@ -119,15 +119,16 @@ def typed_values(field):
     elif isinstance(field, forms.TimeField):
         options.append(st.times().map(lambda t: t.strftime("%H:%M")))
         options.append(st.sampled_from(["24:00", "23:60", "-1:00"]))
+    # Before IntegerField, of which Django makes them subclasses.
+    elif isinstance(field, forms.DecimalField | forms.FloatField):
+        options.append(st.decimals(allow_nan=True, allow_infinity=True).map(str))
+        options.append(st.decimals(-decimal.Decimal(10) ** 12, decimal.Decimal(10) ** 12,
+                                   places=2).map(lambda d: str(d).replace(".", ",")))
     elif isinstance(field, forms.IntegerField):
         low = field.min_value if field.min_value is not None else -(2**31)
         high = field.max_value if field.max_value is not None else 2**31
         options.append(st.sampled_from([low - 1, low, high, high + 1, 2**63]).map(str))
         options.append(st.integers(low, high).map(str))
-    elif isinstance(field, forms.DecimalField | forms.FloatField):
-        options.append(st.decimals(allow_nan=True, allow_infinity=True).map(str))
-        options.append(st.decimals(-decimal.Decimal(10) ** 12, decimal.Decimal(10) ** 12,
-                                   places=2).map(lambda d: str(d).replace(".", ",")))
     elif isinstance(field, forms.CharField):
         if field.max_length:
             options.append(_text(field.max_length))
