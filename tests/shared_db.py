@@ -57,19 +57,40 @@ def _uses_shared_rows(item):
                for definition in info.name2fixturedefs.get(name, ()))
 
 
+def _db_kind(item):
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction")
+                                     or (marker.args and marker.args[0])))
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return (marker is not None or "db" in fixtures,
+            transactional or bool({"transactional_db", "live_server"} & fixtures))
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Tests on rows shared by a module run after the module's other tests, so
-    that those never see the shared rows. Only within a run of one module's
-    tests: pytest-django's order (transactional tests after the others) stays."""
+    that those never see the shared rows. Runs of one module's tests keep
+    pytest-django's order (transactional tests after the others); among
+    adjacent runs of the same kind the longest goes first, so that the
+    processes of `make test` (a module each, --dist loadscope) do not end
+    waiting for one that drew the role matrix last."""
+
     def module(item):
         return getattr(item, "module", None)
 
-    ordered, run = [], []
+    runs, run = [], []
     for item in [*items, None]:
         if run and (item is None or module(item) is not module(run[0])):
-            ordered += sorted(run, key=_uses_shared_rows)
+            runs.append(sorted(run, key=_uses_shared_rows))
             run = []
         if item is not None:
             run.append(item)
+    ordered, block = [], []
+    for run in [*runs, None]:
+        if block and (run is None or _db_kind(run[0]) != _db_kind(block[0][0])):
+            for each in sorted(block, key=len, reverse=True):
+                ordered += each
+            block = []
+        if run is not None:
+            block.append(run)
     items[:] = ordered
