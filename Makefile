@@ -1,6 +1,6 @@
 # Command 1: `make run`  - set up and start the portal (embedded default) on http://127.0.0.1:8000
 # Command 2: `make test` - set up and run every test against PostgreSQL, Redis and Chromium
-.PHONY: setup setup-dev run test lint bench check-deploy messages lock
+.PHONY: setup setup-dev run test test-fast test-deep lint bench check-deploy messages lock
 
 # Running needs only the runtime lock; tests, lint and benchmarks add the dev one.
 setup:
@@ -14,6 +14,15 @@ run: setup
 
 test: setup-dev
 	bash scripts/test.sh
+
+# While working: no browser, no Celery worker, 25 Hypothesis examples per test.
+test-fast: setup-dev
+	bash scripts/test.sh --fast
+
+# Everything, with 1,000 Hypothesis examples per form and upload (make test: 200);
+# run it before closing an issue that touches forms or imports.
+test-deep: setup-dev
+	bash scripts/test.sh --hypothesis-profile=deep
 
 lint: setup-dev
 	.venv/bin/ruff check .

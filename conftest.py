@@ -1,16 +1,54 @@
 """Shared fixtures: one user per role, a group A the roles belong to and a group
-B they do not, and an organisation X the implementer works for."""
+B they do not, and an organisation X the implementer works for (made by
+tests/roles.py)."""
+
+from pathlib import Path
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, settings
 
-from tests.accounts.factories import PASSWORD, UserFactory, confirmed_totp_device
-from tests.directory.factories import (
-    MembershipFactory,
-    OrganisationFactory,
-    PersonFactory,
-    WorkingGroupFactory,
-)
+from tests import roles
+from tests.accounts.factories import PASSWORD
+
+# Property-based tests (marked `fuzz`) run as many examples as the profile says:
+# `dev` while working (the default, and `make test-fast`), `ci` in `make test`,
+# `deep` in `make test-deep`. Choose one with `--hypothesis-profile NAME`.
+# Examples are not stored between runs (no .hypothesis database): every run
+# draws afresh, and a failure prints the example that broke.
+_FUZZ = {
+    "deadline": None,
+    "database": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                              HealthCheck.data_too_large],
+}
+settings.register_profile("dev", max_examples=25, **_FUZZ)
+settings.register_profile("ci", max_examples=200, **_FUZZ)
+settings.register_profile("deep", max_examples=1000, **_FUZZ)
+settings.load_profile("dev")
+
+
+# Orders the tests on rows shared by a module (its pytest_collection_modifyitems).
+pytest_plugins = ["tests.shared_db"]
+
+BROWSER_TESTS = Path(__file__).parent / "tests" / "browser"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """The markers `make test-fast` deselects by (pyproject.toml) follow from
+    what a test is where that can be told: tests/browser is `browser`, the
+    `celery_worker_process` fixture `worker`, a Hypothesis test `fuzz`. A test
+    starting its own worker, or posting through tests/fuzz.py or an inner
+    @given, carries its marker itself."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if item.path.is_relative_to(BROWSER_TESTS):
+            item.add_marker(pytest.mark.browser)
+        if "celery_worker_process" in fixtures:
+            item.add_marker(pytest.mark.worker)
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.fuzz)
 
 
 @pytest.fixture(autouse=True)
@@ -52,61 +90,52 @@ def password():
 
 @pytest.fixture
 def organisation_x(db):
-    return OrganisationFactory(name="Organizace X, z.s.")
+    return roles.make_organisation_x()
 
 
 @pytest.fixture
 def group_a(db):
-    return WorkingGroupFactory(name="Skupina A", code="A")
+    return roles.make_group_a()
 
 
 @pytest.fixture
 def group_b(db):
-    return WorkingGroupFactory(name="Skupina B", code="B")
+    return roles.make_group_b()
 
 
 @pytest.fixture
 def administrator(db):
-    """With a confirmed authenticator, as every administrator must have."""
-    user = UserFactory(username="admin", is_superuser=True, is_staff=True)
-    confirmed_totp_device(user)
-    return user
+    return roles.make_administrator()
 
 
 @pytest.fixture
 def officer(db):
-    return UserFactory(username="officer", is_city_officer=True)
+    return roles.make_officer()
 
 
 @pytest.fixture
 def manager_a(group_a):
-    return UserFactory(username="manager_a", person=group_a.manager)
+    return roles.make_manager_a(group_a)
 
 
 @pytest.fixture
 def contact_a(group_a):
-    return UserFactory(username="contact_a", person=group_a.contact_person)
+    return roles.make_contact_a(group_a)
 
 
 @pytest.fixture
 def member_a(group_a):
-    membership = MembershipFactory(body=group_a)
-    return UserFactory(username="member_a", person=membership.member)
+    return roles.make_member_a(group_a)
 
 
 @pytest.fixture
 def implementer_x(organisation_x):
-    return UserFactory(
-        username="implementer_x",
-        implementer_organisation=organisation_x,
-        person=PersonFactory(organisation=organisation_x),
-    )
+    return roles.make_implementer_x(organisation_x)
 
 
 @pytest.fixture
 def plain_user(db):
-    """Signed in, but holding no role at all."""
-    return UserFactory(username="nobody")
+    return roles.make_plain_user()
 
 
 @pytest.fixture

@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
-# Runs every test against real PostgreSQL, Redis, a Celery worker and Chromium.
+# Runs the tests against real PostgreSQL and Redis; arguments go to pytest.
+#   bash scripts/test.sh [ARGS]          everything CI runs: Chromium, real Celery
+#                                        workers, Hypothesis profile `ci` (make test)
+#   bash scripts/test.sh --fast [ARGS]   no browser, no worker, profile `dev`
+#                                        (make test-fast)
+# A later --hypothesis-profile wins: make test-deep passes `deep`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x /usr/bin/chromium ]; then
+fast=0
+if [ "${1:-}" = "--fast" ]; then
+  fast=1
+  shift
+fi
+
+if [ "$fast" = 0 ] && [ ! -x /usr/bin/chromium ]; then
   echo "Installing Debian chromium for the browser tests"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core
 fi
@@ -19,6 +30,14 @@ export REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/5}
 
 .venv/bin/python manage.py makemigrations --check --dry-run -v1
 bash scripts/check_deploy.sh
+
+if [ "$fast" = 1 ]; then
+  set -- -m "not browser and not worker" --hypothesis-profile=dev "$@"
+else
+  set -- --hypothesis-profile=ci "$@"
+fi
 # Two processes (pytest-xdist): each with its own test database, Redis
-# database and MEDIA_ROOT (config/settings/test.py). PYTEST_WORKERS=0 runs in one.
-.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
+# database and MEDIA_ROOT (config/settings/test.py). A module goes to one
+# process as a whole (loadscope), so that the rows it shares (tests/shared_db.py)
+# are built once. PYTEST_WORKERS=0 runs in one.
+.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadscope "$@"

@@ -12,6 +12,8 @@ from tests import matrix
 from tests.directory.factories import MembershipFactory
 from tests.matrix import LOGIN, ROLES
 from tests.planning.factories import PlanFactory, PlanItemFactory
+from tests.roles import build_roles
+from tests.shared_db import module_rows
 
 
 def _matrix_modules():
@@ -48,14 +50,19 @@ def _cells():
                 )
 
 
-@pytest.fixture
-def world(group_a, group_b, organisation_x, users_by_role):
-    """One object of every kind, inside and outside each role's scope."""
+def _build_world():
+    """One object of every kind, inside and outside each role's scope. Built
+    once for the module (tests/shared_db.py); every cell runs in a savepoint
+    inside it and is rolled back."""
+    people = build_roles()
+    group_a, group_b = people["group_a"], people["group_b"]
+    organisation_x = people["organisation_x"]
     published = PlanFactory(code="published", status="in_force")
     draft = PlanFactory(code="draft", status="draft", working_group=group_a)
     commenting = PlanFactory(code="commenting", status="public_comment")
     world = {
-        "users": users_by_role,
+        "users": people["users"],
+        "plain_user": people["plain_user"],
         "group_a": group_a,
         "group_b": group_b,
         "org_x": organisation_x,
@@ -78,12 +85,15 @@ def world(group_a, group_b, organisation_x, users_by_role):
     return world
 
 
+world = module_rows(_build_world)
+
+
 @pytest.fixture
-def client_as(client, users_by_role, plain_user):
+def client_as(client, world):
     def sign_in(role):
         if role == "anonymous":
             return client
-        user = plain_user if role == "no_role" else users_by_role[role]
+        user = world["plain_user"] if role == "no_role" else world["users"][role]
         # The administrator has an authenticator; force_login (PortalClient in
         # conftest.py) gives a session that passed the second factor.
         client.force_login(user)
@@ -95,7 +105,9 @@ def client_as(client, users_by_role, plain_user):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("url_name", "args", "role", "expected"), list(_cells()))
 def test_role_matrix(world, client_as, url_name, args, role, expected):
-    url = reverse(url_name, args=args(world))
+    # A copy: an args builder may add an object it creates on demand (in this
+    # cell's savepoint, rolled back after it) to the world it is given.
+    url = reverse(url_name, args=args(dict(world)))
     response = client_as(role).get(url)
     status = 302 if expected == LOGIN else expected
     assert response.status_code == status, (

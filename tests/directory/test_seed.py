@@ -25,6 +25,7 @@ from directory.models import (
     WorkingGroup,
 )
 from directory.seed import DEMO_PASSWORD, read_seed_data
+from tests.shared_db import module_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +51,13 @@ def versions():
     }
 
 
+# seed_demo's output; the demo is loaded once for the module (tests/shared_db.py).
+_seeded_once = module_rows(seed)
+
+
 @pytest.fixture
-def seeded():
-    return seed()
+def seeded(_seeded_once, db):
+    return _seeded_once
 
 
 def person(family_name, **kwargs):

@@ -5,12 +5,11 @@ nothing is saved; confirming whatever batch a preview produced either saves
 all of its rows or none."""
 
 import io
-import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -21,7 +20,7 @@ from indicators.selectors import reportable_indicators
 from tests.indicators.import_factories import reporting_world
 from tests.test_upload_fuzz import NAMES, TYPES, malformed
 
-EXAMPLES = int(os.environ.get("UPLOAD_FUZZ_EXAMPLES", "1000"))
+pytestmark = pytest.mark.fuzz
 
 CELLS = st.one_of(
     st.none(),
@@ -64,9 +63,6 @@ def test_no_upload_makes_the_import_fail_or_save(client, implementer_x, organisa
     sent = []
     batches = []
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                     HealthCheck.data_too_large])
     @given(content=st.one_of(malformed(template), filled_template(template)),
            name=st.sampled_from(NAMES), content_type=st.sampled_from(TYPES))
     def upload(content, name, content_type):
@@ -78,7 +74,7 @@ def test_no_upload_makes_the_import_fail_or_save(client, implementer_x, organisa
             batches.append(batch)
 
     upload()
-    assert len(sent) >= EXAMPLES  # the files really were sent
+    assert len(sent) >= settings.default.max_examples  # the files really were sent
     assert not IndicatorValue.objects.exists()
     assert AuditEntry.objects.count() == audits_before
 

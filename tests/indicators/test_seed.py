@@ -13,15 +13,24 @@ from django.utils import translation
 
 from indicators.models import Indicator, IndicatorKind, IndicatorValue, Status
 from indicators.selectors import with_assessment
+from tests.shared_db import module_rows
 
 FIXTURE = json.loads((Path(settings.BASE_DIR) / "fixtures" / "seed_indicators.json")
                      .read_text(encoding="utf-8"))
 
 
-@pytest.fixture
-def seeded(db):
+def _seed():
     call_command("seed_demo", "--only", "directory", "--only", "plans", "--only", "projects",
                  "--only", "indicators", stdout=io.StringIO())
+
+
+# The demo is loaded once for the module (tests/shared_db.py).
+_seeded_once = module_rows(_seed)
+
+
+@pytest.fixture
+def seeded(_seeded_once, db):
+    return None
 
 
 def test_the_computed_statuses_agree_with_the_report(seeded):

@@ -12,6 +12,7 @@ from core.models import AuditEntry
 from directory.models import Membership
 from directory.seed import SeedError
 from meetings.models import Event, Meeting, MinutesStatus
+from tests.shared_db import module_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +28,13 @@ def seed(*names):
     return out.getvalue()
 
 
+# seed_demo's output; the demo is loaded once for the module (tests/shared_db.py).
+_seeded_once = module_rows(seed)
+
+
 @pytest.fixture
-def seeded():
-    return seed()
+def seeded(_seeded_once, db):
+    return _seeded_once
 
 
 def test_three_minutes_published_as_in_the_sources(seeded, client):

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from planning.models import ItemYearSummary, MeasureStatus, Plan, PlanItem
 from planning.selectors import plan_data_checks
+from tests.shared_db import module_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +24,16 @@ def _published_measures():
                 yield from specific["measures"]
 
 
-@pytest.fixture
-def seeded(db):
+def _seed():
     call_command("seed_demo", "--without-accounts", verbosity=0)
+
+
+# The demo is loaded once for the module (tests/shared_db.py).
+_seeded_once = module_rows(_seed)
+
+
+@pytest.fixture
+def seeded(_seeded_once, db):
     return Plan.objects.get(code="psz-2022-2027")
 
 

@@ -3,6 +3,8 @@ import logging
 import pytest
 from django.core.management import call_command
 
+from tests.shared_db import module_rows
+
 SEED_LOADERS = ("directory", "plans", "projects", "indicators", "meetings")
 
 
@@ -21,9 +23,13 @@ def seed_interim_data():
     load(stdout=None, summary=SeedSummary(), verbosity=0)
 
 
+# Loaded once for each module that asks (tests/shared_db.py).
+_seeded_once = module_rows(seed_interim_data)
+
+
 @pytest.fixture
-def seeded(db):
-    seed_interim_data()
+def seeded(_seeded_once, db):
+    return None
 
 
 @pytest.fixture(autouse=True)

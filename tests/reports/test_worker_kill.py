@@ -52,6 +52,7 @@ def _wait(condition, timeout, what):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+@pytest.mark.worker  # starts and kills its own Celery workers
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_render_leads_to_exactly_one_artifact(tmp_path):
     call_command("seed_demo", "--only", "directory", "--only", "plans", "--only", "projects",
