@@ -7,11 +7,11 @@ from accounts.permissions import is_city_officer
 from core import rules
 from directory.permissions import internal_group_ids, managed_group_ids
 
-from .models import PUBLIC_PLAN_STATUSES, PlanItem, PlanStatus
+from .models import PUBLIC_PLAN_STATUSES, Plan, PlanItem, PlanStatus
 
 
 @rules.rule()
-def can_view_plan(user):
+def _view_plan(user):
     """Published plans are public (`Plan.objects.public()`). A draft is seen
     by officers and, for a community plan drafted by a working group, by that
     group's manager, contact person and members. Both conditions read the
@@ -19,6 +19,17 @@ def can_view_plan(user):
     if is_city_officer(user):
         return rules.ALL
     return Q(status__in=PUBLIC_PLAN_STATUSES) | Q(working_group__in=internal_group_ids(user))
+
+
+def can_view_plan(user, plan):
+    # A published plan is answered before the rule: building the rule's
+    # condition looks up the user's groups, which a public plan never needs.
+    return plan.is_public or _view_plan.allows(user, plan)
+
+
+def plans_visible_to(user, queryset=None):
+    """The plans of `queryset` (all plans by default) the user may see."""
+    return _view_plan.filter(user, Plan.objects.all() if queryset is None else queryset)
 
 
 def _plan_group_ids(plan):

@@ -131,7 +131,7 @@ class PlanListView(TemplateView):
             .annotate(measure_count=Count("items", filter=Q(items__level__role=LevelRole.MEASURE)))
             .order_by("-period_start", "title")
         )
-        context["plans"] = permissions.can_view_plan.filter(self.request.user, plans)
+        context["plans"] = permissions.plans_visible_to(self.request.user, plans)
         return context
 
 
