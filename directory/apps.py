@@ -9,6 +9,8 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Community planning")
 
     def ready(self):
+        from . import permissions
         from .datasets import register_datasets
 
         register_datasets()
+        permissions.register()

@@ -3,11 +3,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, FormView, UpdateView
 
-from accounts import permissions
 from core.audit import audit_entries_for
 from core.views import RuleRequiredMixin, ServiceFormMixin, TableListView
 
-from . import filters, selectors, services
+from . import filters, permissions, selectors, services
 from .forms import (
     MembershipChangeForm,
     MembershipEndForm,

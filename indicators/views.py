@@ -7,7 +7,7 @@
 * Indicators of a draft plan or an unpublished project answer 404 to anyone
   but officers, so a draft does not leak.
 * Officers create and edit indicators (target, commentary) and any value;
-  implementers add values of their own indicators (accounts.permissions).
+  implementers add values of their own indicators (indicators.permissions).
 
 Every page runs a fixed number of queries whatever the data size.
 """

@@ -5,14 +5,9 @@ already fetched costs no query."""
 
 from django.db.models import Q
 
-from accounts.permissions import (
-    contact_group_ids,
-    internal_group_ids,
-    is_authenticated,
-    is_city_officer,
-    managed_group_ids,
-)
+from accounts.permissions import is_authenticated, is_city_officer
 from core import rules
+from directory.permissions import contact_group_ids, internal_group_ids, managed_group_ids
 
 from .models import EDITABLE_MINUTES_STATUSES, MeetingStatus, MinutesStatus
 

@@ -6,13 +6,9 @@ import datetime
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from accounts.permissions import (
-    contact_group_ids,
-    is_city_officer,
-    managed_group_ids,
-    member_group_ids,
-)
+from accounts.permissions import is_city_officer
 from directory.models import WorkingGroup
+from directory.permissions import contact_group_ids, managed_group_ids, member_group_ids
 
 from . import permissions
 from .models import Event, Meeting, MeetingDay, Task

@@ -1,7 +1,7 @@
 """Every change to meetings and minutes goes through these functions:
 validated, atomic, audited with the acting user. They also enforce the minutes
 workflow (which status may follow which, what may change when); who may call
-them is decided in accounts.permissions and checked by the views."""
+them is decided in meetings.permissions and checked by the views."""
 
 import uuid
 

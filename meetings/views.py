@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, FormView, TemplateView, UpdateView
 
-from accounts.permissions import is_city_officer, managed_group_ids
+from accounts.permissions import is_city_officer
 from core.audit import audit_entries_for
 from core.pdf import html_to_pdf
 from core.views import RuleRequiredMixin, ServiceFormMixin, TableListView
 from directory.models import WorkingGroup
+from directory.permissions import managed_group_ids
 
 from . import ical, permissions, selectors, services
 from .documents import minutes_document, minutes_pdf_html, with_previous

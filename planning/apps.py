@@ -7,6 +7,8 @@ class PlanningConfig(AppConfig):
     verbose_name = _("Community planning")
 
     def ready(self):
+        from . import permissions
         from .datasets import register_plan_datasets
 
         register_plan_datasets()
+        permissions.register()

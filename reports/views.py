@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
-from accounts.permissions import can_view_plan
 from core.exports import XLSX_CONTENT_TYPE
 from core.views import RuleRequiredMixin, ServiceFormMixin
 from planning.models import Plan
+from planning.permissions import can_view_plan
 
 from . import permissions, services
 from .forms import EvaluationTextForm, GlossaryTermForm, ReportRequestForm, ReportScheduleForm

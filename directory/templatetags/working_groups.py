@@ -5,9 +5,8 @@ themselves."""
 
 from django import template
 
-from accounts.permissions import contact_group_ids, managed_group_ids, member_group_ids
-
 from ..models import Organisation, WorkingGroup
+from ..permissions import contact_group_ids, managed_group_ids, member_group_ids
 
 register = template.Library()
 

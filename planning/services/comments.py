@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import permissions
 from core.audit import AuditAction, audit_record
 from core.services import model_update
 
+from .. import permissions
 from ..models import CommentModeration, CommentSettlement, PlanComment
 
 MAX_COMMENT_LENGTH = 5000

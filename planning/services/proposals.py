@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import permissions
 from core.audit import AuditAction, audit_record
 
+from .. import permissions
 from ..models import (
     PROPOSABLE_FIELDS,
     ChangeProposal,

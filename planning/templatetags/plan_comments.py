@@ -4,8 +4,7 @@ _plan_comments.html)."""
 
 from django import template
 
-from accounts import permissions
-
+from .. import permissions
 from ..forms.comments import CommentForm
 from ..models import CommentModeration, PlanComment
 from ..services.proposals import level_role_below
@@ -32,7 +31,7 @@ def comment_form(form_id="comment"):
 @register.simple_tag(takes_context=True)
 def may_propose(context, plan, item=None):
     """Whether the signed-in group manager may propose for this item
-    (accounts.permissions.can_propose_change, narrowed to their group's items)."""
+    (planning.permissions.can_propose_change, narrowed to their group's items)."""
     user = context["request"].user
     return permissions.can_propose_change_to_item(user, plan, item)
 

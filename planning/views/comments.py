@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
-from accounts import permissions
 from core.middleware import client_ip
 from core.throttle import throttle_hit
 
+from .. import permissions
 from ..forms.comments import (
     CommentFilterForm,
     CommentForm,

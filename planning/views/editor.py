@@ -3,7 +3,7 @@ edit its tree of items inline (htmx) or as plain pages without JavaScript,
 with history, restore and refusal of concurrent edits.
 
 Every change goes through planning.services.plans; every view is gated by
-accounts.permissions."""
+planning.permissions."""
 
 from urllib.parse import urlencode
 
@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, UpdateView
 
-from accounts import permissions
 from core.audit import audit_entries_for
 from core.services import StaleEditError
 from core.views import RuleRequiredMixin, ServiceFormMixin
 
+from .. import permissions
 from ..forms.editor import (
     BulkStatusForm,
     ImplementerFormSet,

@@ -1,6 +1,6 @@
 """Officers upload an edited plan sheet (the XLSX export): upload → preview →
 confirm, on core.imports with the plan importer (planning.imports). Gated by
-accounts.permissions.can_edit_plan.
+planning.permissions.can_edit_plan.
 
 * GET  /plans/<code>/edit/import/          the upload form.
 * POST /plans/<code>/edit/import/          the preview: what would change, row by

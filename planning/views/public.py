@@ -1,7 +1,7 @@
 """Public plan pages: the list of plans, a plan with its tree, one item, the
 officers' data checks and the XLSX export.
 
-Who gets what (every decision through accounts.permissions):
+Who gets what (every decision through planning.permissions):
 
 * A plan someone may not see (`can_view_plan` is False: a draft, for anyone
   but officers and the drafting working group's manager, contact person and
@@ -30,8 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
-from accounts import permissions
-
+from .. import permissions
 from ..filters import PlanFilterForm, filter_tree, is_measure
 from ..imports import plan_xlsx_response
 from ..models import ActivityType, LevelRole, MeasureStatus, Plan, PlanItem, ServiceType
@@ -132,8 +131,7 @@ class PlanListView(TemplateView):
             .annotate(measure_count=Count("items", filter=Q(items__level__role=LevelRole.MEASURE)))
             .order_by("-period_start", "title")
         )
-        user = self.request.user
-        context["plans"] = [plan for plan in plans if permissions.can_view_plan(user, plan)]
+        context["plans"] = permissions.plans_visible_to(self.request.user, plans)
         return context
 
 
