@@ -32,6 +32,7 @@ from directory.seed import (
     _say,
     read_seed_data,
 )
+from indicators import seed as indicator_seed
 from indicators import services as indicator_services
 from indicators.models import Indicator, IndicatorKind, TargetKind, Territory, Unit
 from planning.models import LevelRole, PlanItem
@@ -41,7 +42,6 @@ from .models import Call, EuFund, KeyActivity, Programme, Project, ProjectStatus
 
 PSZ_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed_psz.json"
 INDICATORS_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed_indicators.json"
-INDICATORS_HOME = "ostrava"
 PSZ_PLAN_CODE = "psz-2022-2027"
 KPSV = "KPSV+"
 
@@ -332,7 +332,7 @@ class _Loader:
                 self._compare(KeyActivity, existing, activity, f"{where} {activity['code']}")
 
     def esf_indicators(self, data):
-        home = next(t for t in data["territories"] if t["code"] == INDICATORS_HOME)
+        home = next(t for t in data["territories"] if t["code"] == indicator_seed.HOME)
         territory, created = Territory.objects.get_or_create(
             code=home["code"], defaults={"name": home["name"], "short_name": home["short_name"]})
         self.summary.add(Territory, CREATED if created else UNCHANGED)
