@@ -13,6 +13,8 @@ account's failure records and writes an audit entry that keeps who released it
 and how many failures there were."""
 
 
+import logging
+
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt, AccessFailureLog
@@ -27,6 +29,8 @@ from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, audit_record
 from core.middleware import client_ip
+
+logger = logging.getLogger(__name__)
 
 
 def _since():
@@ -79,7 +83,9 @@ def login_lock_release(*, actor, username, reason):
     return count
 
 
-def _tell_the_owner(username):
+def account_locked_notify(*, username):
+    """E-mail the owner of a just-locked account (run by a Celery task, so a
+    slow mail server never holds up a sign-in)."""
     user = get_user_model().objects.filter(username=username).exclude(email="").first()
     if user is None:
         return
@@ -94,6 +100,16 @@ def _tell_the_owner(username):
         None,
         [user.email],
     )
+
+
+def _enqueue_notice(username):
+    from .tasks import notify_account_locked  # the tasks module imports this one
+
+    try:
+        notify_account_locked.delay(username)
+    except Exception:  # noqa: BLE001 - broker down: the lock holds, only the e-mail is lost
+        logger.warning("account %s locked; the owner's e-mail could not be queued", username,
+                       exc_info=True)
 
 
 class PortalAxesHandler(AxesDatabaseHandler):
@@ -111,4 +127,4 @@ class PortalAxesHandler(AxesDatabaseHandler):
             return
         username = get_client_username(request, credentials)
         if account_failures(username) == settings.LOGIN_ACCOUNT_FAILURE_LIMIT:
-            transaction.on_commit(lambda: _tell_the_owner(username))
+            transaction.on_commit(lambda: _enqueue_notice(username))

@@ -121,7 +121,7 @@ def pick_targets():
     project = (
         Project.objects.published()
         .annotate(n=Count("funding", distinct=True) + Count("key_activities", distinct=True)
-                  + Count("measures", distinct=True) + Count("indicators", distinct=True)
+                  + Count("measures", distinct=True) + Count("indicator_links", distinct=True)
                   + Count("reports", distinct=True))
         .order_by("-n", "pk")
         .first()

@@ -33,21 +33,34 @@ def limits(settings):
 
 
 def test_guesses_from_rotating_addresses_lock_the_account(
-        client, limits, django_capture_on_commit_callbacks):
+        client, limits, monkeypatch, django_capture_on_commit_callbacks):
     """The penetration test's reproduction: 16 wrong guesses from four
     addresses (4 each, under axes' 5 per address), then the right password
     from a fifth address signed in."""
+    from accounts import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.notify_account_locked, "delay", queued.append)
     UserFactory(username="urednice", email="urednice@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(16):
             _fail(client, "urednice", f"198.51.100.{n % 4}")
     assert not _signs_in(client, "urednice", "203.0.113.50")
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["urednice@example.org"]
-    assert reverse("accounts:password_reset") in mail.outbox[0].body
+    # The owner's e-mail is queued once, when the lock starts.
+    assert queued == ["urednice"]
     # Other accounts are not affected.
     UserFactory(username="jiny")
     assert _signs_in(client, "jiny", "203.0.113.50")
+
+
+def test_the_owner_is_told_with_a_reset_link(limits):
+    from accounts import lockout
+
+    UserFactory(username="urednice", email="urednice@example.org")
+    lockout.account_locked_notify(username="urednice")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["urednice@example.org"]
+    assert reverse("accounts:password_reset") in mail.outbox[0].body
 
 
 def test_spraying_many_accounts_from_one_address_locks_the_address(client, limits):
