@@ -315,13 +315,10 @@ def membership_change_record(*, actor, meeting, organisation, effective_on, memb
                 actor=actor, body=meeting.body, organisation=organisation, member=member,
                 substitute=substitute, valid_from=effective_on, source=source)
         else:
-            kwargs = {}
-            if member is not None:
-                kwargs["member"] = member
-            if substitute is not None:
-                kwargs["substitute"] = substitute
             result = directory_services.membership_change(
-                actor=actor, membership=seat, on=effective_on, source=source, **kwargs)
+                actor=actor, membership=seat, on=effective_on, source=source,
+                member=UNSET if member is None else member,
+                substitute=UNSET if substitute is None else substitute)
         change = model_create(actor=actor, model=MembershipChange, data={
             "meeting": meeting, "organisation": organisation, "member": member,
             "substitute": substitute, "effective_on": effective_on,
