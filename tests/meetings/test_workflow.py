@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.models import AuditAction, AuditEntry
+from core.services import StaleEditError
 from meetings import services
 from meetings.models import Meeting, MinutesStatus, Task, TaskStatus
 
@@ -126,3 +127,24 @@ def test_next_meeting_must_come_later(manager_a, group_a):
     with pytest.raises(ValidationError):
         services.next_meeting_plan(actor=manager_a, meeting=meeting,
                                    date=datetime.date(2025, 1, 1))
+
+
+def test_parts_are_numbered_kept_to_their_meeting_and_tasks_locked(manager_a, officer, group_a):
+    meeting = MeetingFactory.with_minutes(body=group_a)
+    other = MeetingFactory.with_minutes(body=group_a, day=datetime.date(2025, 2, 1))
+    point = services.programme_item_create(actor=manager_a, meeting=meeting, title="Různé")
+    assert point.position == 2  # after the factory's one
+    with pytest.raises(ValidationError) as wrong:
+        services.programme_item_create(actor=manager_a, meeting=meeting, title="Pod bod",
+                                       parent=other.programme.get())
+    assert "parent" in wrong.value.message_dict
+    task = meeting.tasks.get()
+    with pytest.raises(ValidationError):
+        services.task_update(actor=manager_a, task=task, item=other.items.get())
+    services.task_update(actor=officer, task=task, expected_version=1, owner_text="KC")
+    with pytest.raises(StaleEditError):
+        services.task_update(actor=manager_a, task=task, expected_version=1, owner_text="Adra")
+    task.refresh_from_db()
+    assert (task.owner_text, task.version) == ("KC", 2)
+    assert AuditEntry.objects.filter(object_id=str(task.pk), action=AuditAction.UPDATE,
+                                     actor=officer).count() == 1
