@@ -8,27 +8,48 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, audit_record
-from core.services import model_create, model_update
+from core.services import UNSET, given, model_create, model_update
 
 from .models import GroupNeed, Membership, MembershipPosition, Organisation, Person, WorkingGroup
 
 
-def organisation_create(*, actor, **data) -> Organisation:
-    return model_create(actor=actor, model=Organisation, data=data)
+def organisation_create(
+    *, actor, name, short_name=UNSET, legal_form=UNSET, kind=UNSET, ico=UNSET, web=UNSET,
+    address=UNSET, note=UNSET,
+) -> Organisation:
+    return model_create(actor=actor, model=Organisation, data=given(
+        name=name, short_name=short_name, legal_form=legal_form, kind=kind, ico=ico, web=web,
+        address=address, note=note))
 
 
-def organisation_update(*, actor, organisation, expected_version=None, **data) -> Organisation:
-    return model_update(
-        actor=actor, instance=organisation, data=data, expected_version=expected_version
-    )
+def organisation_update(
+    *, actor, organisation, expected_version=None, name=UNSET, short_name=UNSET,
+    legal_form=UNSET, kind=UNSET, ico=UNSET, web=UNSET, address=UNSET, note=UNSET,
+) -> Organisation:
+    """Change the given fields."""
+    return model_update(actor=actor, instance=organisation, data=given(
+        name=name, short_name=short_name, legal_form=legal_form, kind=kind, ico=ico, web=web,
+        address=address, note=note), expected_version=expected_version)
 
 
-def person_create(*, actor, **data) -> Person:
-    return model_create(actor=actor, model=Person, data=data)
+def person_create(
+    *, actor, family_name, given_name=UNSET, title_before=UNSET, title_after=UNSET,
+    organisation=UNSET, email=UNSET, phone=UNSET,
+) -> Person:
+    return model_create(actor=actor, model=Person, data=given(
+        title_before=title_before, given_name=given_name, family_name=family_name,
+        title_after=title_after, organisation=organisation, email=email, phone=phone))
 
 
-def person_update(*, actor, person, expected_version=None, **data) -> Person:
-    return model_update(actor=actor, instance=person, data=data, expected_version=expected_version)
+def person_update(
+    *, actor, person, expected_version=None, family_name=UNSET, given_name=UNSET,
+    title_before=UNSET, title_after=UNSET, organisation=UNSET, email=UNSET, phone=UNSET,
+) -> Person:
+    """Change the given fields."""
+    return model_update(actor=actor, instance=person, data=given(
+        title_before=title_before, given_name=given_name, family_name=family_name,
+        title_after=title_after, organisation=organisation, email=email, phone=phone),
+        expected_version=expected_version)
 
 
 def _replace_needs(*, group, needs):
@@ -38,7 +59,13 @@ def _replace_needs(*, group, needs):
     )
 
 
-def working_group_create(*, actor, support_areas=(), needs=(), **data) -> WorkingGroup:
+def working_group_create(
+    *, actor, name, code, kind=UNSET, manager=UNSET, contact_person=UNSET, status=UNSET,
+    target_group_description=UNSET, support_areas=(), needs=(),
+) -> WorkingGroup:
+    """`needs`: the texts of the target group's needs, in order."""
+    data = given(kind=kind, name=name, code=code, manager=manager, contact_person=contact_person,
+                 status=status, target_group_description=target_group_description)
     with transaction.atomic():
         group = model_create(
             actor=actor, model=WorkingGroup, data=data, m2m={"support_areas": list(support_areas)}
@@ -48,10 +75,15 @@ def working_group_create(*, actor, support_areas=(), needs=(), **data) -> Workin
 
 
 def working_group_update(
-    *, actor, group, expected_version=None, support_areas=None, needs=None, **data
+    *, actor, group, expected_version=None, kind=UNSET, name=UNSET, code=UNSET, manager=UNSET,
+    contact_person=UNSET, status=UNSET, target_group_description=UNSET, support_areas=None,
+    needs=None,
 ) -> WorkingGroup:
-    """Only the keys given change: a manager's form passes just the fields a
-    manager may edit, so nothing else can be set by crafting the POST."""
+    """Only the fields given change (`support_areas` / `needs` None keep
+    them): a manager's form passes just the fields a manager may edit, so
+    nothing else can be set by crafting the POST."""
+    data = given(kind=kind, name=name, code=code, manager=manager, contact_person=contact_person,
+                 status=status, target_group_description=target_group_description)
     m2m = {} if support_areas is None else {"support_areas": list(support_areas)}
     with transaction.atomic():
         old_needs = list(group.needs.values_list("text", flat=True))
@@ -134,16 +166,13 @@ def membership_end(*, actor, membership: Membership, on: date, source: str = "")
     return membership
 
 
-_UNCHANGED = object()
-
-
 def membership_change(
     *,
     actor,
     membership: Membership,
     on: date,
-    member=_UNCHANGED,
-    substitute=_UNCHANGED,
+    member=UNSET,
+    substitute=UNSET,
     source: str = "",
 ) -> Membership:
     """'Organisation X: new member Y, substitute stays Z' ends the current seat
@@ -154,8 +183,8 @@ def membership_change(
             actor=actor,
             body=ended.body,
             organisation=ended.organisation,
-            member=ended.member if member is _UNCHANGED else member,
-            substitute=ended.substitute if substitute is _UNCHANGED else substitute,
+            member=ended.member if member is UNSET else member,
+            substitute=ended.substitute if substitute is UNSET else substitute,
             position=ended.position,
             valid_from=on,
             source=source,

@@ -26,17 +26,13 @@ from projects.models import Project
 
 from . import services
 from .models import (
-    Attendance,
     AttendanceRole,
     Event,
     EventKind,
     Meeting,
     MeetingKind,
     MeetingStatus,
-    MinutesItem,
     Presence,
-    ProgrammeItem,
-    Task,
 )
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed_meetings.json"
@@ -194,8 +190,8 @@ class _Loader:
             day = day_rows[point["day"]] if multi and point.get("day") is not None else None
             presenters = point.get("presenters") or []
             single = presenters[0] if len(presenters) == 1 else None
-            parent = services.part_create(
-                actor=None, meeting=meeting, model=ProgrammeItem, position=point["number"],
+            parent = services.programme_item_create(
+                actor=None, meeting=meeting, position=point["number"],
                 title=point["title"], day=day,
                 presenter=self.person(single.get("person_key")) if single else None,
                 presenter_text=point.get("presenter_text") or "",
@@ -204,8 +200,8 @@ class _Loader:
                                                          point.get("sub_points", [])]
             for position, sub in enumerate(parsed, start=1):
                 who = sub.get("presenter") or {}
-                services.part_create(
-                    actor=None, meeting=meeting, model=ProgrammeItem, position=position,
+                services.programme_item_create(
+                    actor=None, meeting=meeting, position=position,
                     parent=parent, day=day, title=sub.get("topic") or sub.get("text", ""),
                     presenter=self.person(who.get("person_key")),
                     presenter_text=sub.get("presenter_text") or "",
@@ -216,8 +212,8 @@ class _Loader:
         position = 0
         for person in att.get("present", []):
             position += 1
-            services.part_create(
-                actor=None, meeting=meeting, model=Attendance, presence=Presence.PRESENT,
+            services.attendance_create(
+                actor=None, meeting=meeting, presence=Presence.PRESENT,
                 role=ROLE_GROUPS.get(person.get("role_group"), AttendanceRole.MEMBER),
                 person=self.person(person.get("person_key")),
                 organisation=self.organisation(person.get("organisation_key")),
@@ -230,16 +226,16 @@ class _Loader:
             name = guest.get("name_text") or ""
             if guest.get("organisation_text"):
                 name = f"{name} ({guest['organisation_text']})"
-            services.part_create(
-                actor=None, meeting=meeting, model=Attendance, presence=Presence.PRESENT,
+            services.attendance_create(
+                actor=None, meeting=meeting, presence=Presence.PRESENT,
                 role=AttendanceRole.GUEST, person=self.person(guest.get("person_key")),
                 organisation=self.organisation(guest.get("organisation_key")),
                 name_text=name, position=position,
             )
         for excused in att.get("excused", []):
             position += 1
-            services.part_create(
-                actor=None, meeting=meeting, model=Attendance, presence=Presence.EXCUSED,
+            services.attendance_create(
+                actor=None, meeting=meeting, presence=Presence.EXCUSED,
                 role=AttendanceRole.MEMBER,
                 organisation=self.organisation(excused.get("organisation_key")),
                 name_text=excused.get("text") or "", position=position,
@@ -250,8 +246,8 @@ class _Loader:
     def items(self, meeting, record):
         items = {}
         for entry in record.get("items", []):
-            item = services.part_create(
-                actor=None, meeting=meeting, model=MinutesItem, position=entry["number"],
+            item = services.minutes_item_create(
+                actor=None, meeting=meeting, position=entry["number"],
                 title=entry["title"], text_html=entry.get("text_html") or "",
                 decisions="\n".join(entry.get("decisions") or []),
                 moved_to_next=bool(entry.get("moved_to_next_meeting")),
@@ -259,8 +255,8 @@ class _Loader:
             items[entry["number"]] = item
             for position, task in enumerate(entry.get("tasks") or [], start=1):
                 owner_person = self.person(task.get("owner_person_key"))
-                services.part_create(
-                    actor=None, meeting=meeting, model=Task, item=item, position=position,
+                services.task_create(
+                    actor=None, meeting=meeting, item=item, position=position,
                     description=task["description"], owner_person=owner_person,
                     owner_text=task.get("owner_text") or ("" if owner_person else "neuvedeno"),
                     deadline=_date(task.get("deadline")),

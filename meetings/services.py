@@ -207,21 +207,6 @@ def meeting_update(
 
 # --- Parts of the minutes ----------------------------------------------------------
 
-PART_MODELS = {
-    "programme": ProgrammeItem,
-    "attendance": Attendance,
-    "item": MinutesItem,
-    "task": Task,
-}
-
-
-def _clean_part_data(model, data):
-    data = dict(data)
-    if model is MinutesItem and "text_html" in data:
-        data["text_html"] = sanitize_html(data["text_html"])
-    return data
-
-
 def _check_belongs(meeting, data):
     for name in ("parent", "day", "item"):
         related = data.get(name)
@@ -229,12 +214,14 @@ def _check_belongs(meeting, data):
             raise ValidationError({name: _("Choose one from this meeting.")})
 
 
-def part_create(*, actor, meeting, model, **data):
+def _part_create(*, actor, meeting, model, data):
+    """A part of the minutes, numbered after the last one unless `data` has a
+    position; only while the content may change, and only with a parent, day
+    or item of the same meeting."""
     with transaction.atomic():
         check_content_editable(meeting)
         _check_belongs(meeting, data)
-        data = _clean_part_data(model, data)
-        if "position" not in data or data["position"] is None:
+        if data.get("position") is None:
             last = model.objects.filter(meeting=meeting).order_by("-position").first()
             data["position"] = (last.position + 1) if last else 1
         instance = model_create(actor=actor, model=model, data={"meeting": meeting, **data})
@@ -242,15 +229,98 @@ def part_create(*, actor, meeting, model, **data):
     return instance
 
 
-def part_update(*, actor, instance, expected_version=None, **data):
+def _part_update(*, actor, instance, data, expected_version=None):
     with transaction.atomic():
         check_content_editable(instance.meeting)
         _check_belongs(instance.meeting, data)
-        data = _clean_part_data(type(instance), data)
         instance = model_update(actor=actor, instance=instance, data=data,
                                 expected_version=expected_version)
         refresh_meeting(instance.meeting)
     return instance
+
+
+def programme_item_create(
+    *, actor, meeting, title, position=None, parent=UNSET, day=UNSET, presenter=UNSET,
+    presenter_text=UNSET,
+) -> ProgrammeItem:
+    """A point of the programme; with `parent`, a sub-point. `position` None:
+    after the last one."""
+    return _part_create(actor=actor, meeting=meeting, model=ProgrammeItem, data=given(
+        title=title, position=position, parent=parent, day=day, presenter=presenter,
+        presenter_text=presenter_text))
+
+
+def programme_item_update(
+    *, actor, programme_item, title=UNSET, position=UNSET, parent=UNSET, day=UNSET,
+    presenter=UNSET, presenter_text=UNSET,
+) -> ProgrammeItem:
+    return _part_update(actor=actor, instance=programme_item, data=given(
+        title=title, position=position, parent=parent, day=day, presenter=presenter,
+        presenter_text=presenter_text))
+
+
+def attendance_create(
+    *, actor, meeting, position=None, presence=UNSET, role=UNSET, person=UNSET,
+    organisation=UNSET, name_text=UNSET,
+) -> Attendance:
+    """Someone present at or excused from the meeting: a person, an
+    organisation or a name as published."""
+    return _part_create(actor=actor, meeting=meeting, model=Attendance, data=given(
+        position=position, presence=presence, role=role, person=person,
+        organisation=organisation, name_text=name_text))
+
+
+def attendance_update(
+    *, actor, attendance, position=UNSET, presence=UNSET, role=UNSET, person=UNSET,
+    organisation=UNSET, name_text=UNSET,
+) -> Attendance:
+    return _part_update(actor=actor, instance=attendance, data=given(
+        position=position, presence=presence, role=role, person=person,
+        organisation=organisation, name_text=name_text))
+
+
+def minutes_item_create(
+    *, actor, meeting, title, position=None, text_html=UNSET, decisions=UNSET,
+    moved_to_next=UNSET,
+) -> MinutesItem:
+    """A numbered item of the minutes; `text_html` is sanitised."""
+    return _part_create(actor=actor, meeting=meeting, model=MinutesItem, data=given(
+        title=title, position=position,
+        text_html=text_html if text_html is UNSET else sanitize_html(text_html),
+        decisions=decisions, moved_to_next=moved_to_next))
+
+
+def minutes_item_update(
+    *, actor, minutes_item, title=UNSET, position=UNSET, text_html=UNSET, decisions=UNSET,
+    moved_to_next=UNSET,
+) -> MinutesItem:
+    return _part_update(actor=actor, instance=minutes_item, data=given(
+        title=title, position=position,
+        text_html=text_html if text_html is UNSET else sanitize_html(text_html),
+        decisions=decisions, moved_to_next=moved_to_next))
+
+
+def task_create(
+    *, actor, meeting, description, position=None, item=UNSET, owner_person=UNSET,
+    owner_organisation=UNSET, owner_text=UNSET, deadline=UNSET, status=UNSET,
+) -> Task:
+    """A task agreed at the meeting, under its minutes `item` if given."""
+    return _part_create(actor=actor, meeting=meeting, model=Task, data=given(
+        description=description, position=position, item=item, owner_person=owner_person,
+        owner_organisation=owner_organisation, owner_text=owner_text, deadline=deadline,
+        status=status))
+
+
+def task_update(
+    *, actor, task, expected_version=None, description=UNSET, position=UNSET, item=UNSET,
+    owner_person=UNSET, owner_organisation=UNSET, owner_text=UNSET, deadline=UNSET,
+    status=UNSET,
+) -> Task:
+    return _part_update(actor=actor, instance=task, expected_version=expected_version,
+                        data=given(description=description, position=position, item=item,
+                                   owner_person=owner_person,
+                                   owner_organisation=owner_organisation,
+                                   owner_text=owner_text, deadline=deadline, status=status))
 
 
 def part_delete(*, actor, instance):
@@ -315,13 +385,10 @@ def membership_change_record(*, actor, meeting, organisation, effective_on, memb
                 actor=actor, body=meeting.body, organisation=organisation, member=member,
                 substitute=substitute, valid_from=effective_on, source=source)
         else:
-            kwargs = {}
-            if member is not None:
-                kwargs["member"] = member
-            if substitute is not None:
-                kwargs["substitute"] = substitute
             result = directory_services.membership_change(
-                actor=actor, membership=seat, on=effective_on, source=source, **kwargs)
+                actor=actor, membership=seat, on=effective_on, source=source,
+                member=UNSET if member is None else member,
+                substitute=UNSET if substitute is None else substitute)
         change = model_create(actor=actor, model=MembershipChange, data={
             "meeting": meeting, "organisation": organisation, "member": member,
             "substitute": substitute, "effective_on": effective_on,
@@ -573,9 +640,11 @@ def event_update(*, actor, event, expected_version=None, title=UNSET, kind=UNSET
 
 
 __all__ = [
-    "PART_MODELS", "SCAN_MAX_BYTES", "attendance_sheet_set", "event_create", "event_update",
-    "meeting_create", "meeting_update", "membership_change_record", "minutes_amend_close",
-    "minutes_amend_open", "minutes_publish", "minutes_return", "minutes_submit",
-    "next_meeting_plan", "normalise", "part_create", "part_delete", "part_update",
-    "task_set_status",
+    "SCAN_MAX_BYTES", "attendance_create", "attendance_sheet_set", "attendance_update",
+    "event_create", "event_update", "meeting_create", "meeting_update",
+    "membership_change_record", "minutes_amend_close", "minutes_amend_open",
+    "minutes_item_create", "minutes_item_update", "minutes_publish", "minutes_return",
+    "minutes_submit", "next_meeting_plan", "normalise", "part_delete",
+    "programme_item_create", "programme_item_update", "task_create", "task_set_status",
+    "task_update",
 ]

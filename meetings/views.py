@@ -186,11 +186,16 @@ class MeetingUpdateView(MeetingMixin, ServiceFormMixin, UpdateView):
 
 # --- Parts: programme, attendance, minutes items, tasks -----------------------------------
 
+# Model, form, label and the service that creates one (each takes the meeting
+# and the form's fields by name).
 PARTS = {
-    "programme": (ProgrammeItem, ProgrammeItemForm, gettext_lazy("Programme item")),
-    "attendance": (Attendance, AttendanceForm, gettext_lazy("Attendance")),
-    "item": (MinutesItem, MinutesItemForm, gettext_lazy("Item of the minutes")),
-    "task": (Task, TaskForm, gettext_lazy("Task")),
+    "programme": (ProgrammeItem, ProgrammeItemForm, gettext_lazy("Programme item"),
+                  services.programme_item_create),
+    "attendance": (Attendance, AttendanceForm, gettext_lazy("Attendance"),
+                   services.attendance_create),
+    "item": (MinutesItem, MinutesItemForm, gettext_lazy("Item of the minutes"),
+             services.minutes_item_create),
+    "task": (Task, TaskForm, gettext_lazy("Task"), services.task_create),
 }
 
 
@@ -202,7 +207,8 @@ class PartMixin(MeetingMixin, ServiceFormMixin):
     def dispatch(self, request, *args, **kwargs):
         if kwargs["part"] not in PARTS:
             raise Http404
-        self.part_model, self.form_class, self.part_label = PARTS[kwargs["part"]]
+        self.part_model, self.form_class, self.part_label, self.create_part = (
+            PARTS[kwargs["part"]])
         return super().dispatch(request, *args, **kwargs)
 
     def get_part(self):
@@ -226,8 +232,8 @@ class PartCreateView(PartMixin, FormView):
             title=_("%(part)s: new") % {"part": self.part_label}, **kwargs)
 
     def perform(self, form):
-        return services.part_create(actor=self.request.user, meeting=self.meeting,
-                                    model=self.part_model, **form.part_data())
+        return self.create_part(actor=self.request.user, meeting=self.meeting,
+                                **form.part_data())
 
 
 class PartUpdateView(PartMixin, UpdateView):
@@ -238,9 +244,15 @@ class PartUpdateView(PartMixin, UpdateView):
         return super().get_context_data(title=str(self.part_label), **kwargs)
 
     def perform(self, form):
-        return services.part_update(actor=self.request.user, instance=self.get_part(),
-                                    expected_version=form.cleaned_data.get("version"),
-                                    **form.part_data())
+        actor, part, fields = self.request.user, self.get_part(), form.part_data()
+        if isinstance(part, ProgrammeItem):
+            return services.programme_item_update(actor=actor, programme_item=part, **fields)
+        if isinstance(part, Attendance):
+            return services.attendance_update(actor=actor, attendance=part, **fields)
+        if isinstance(part, MinutesItem):
+            return services.minutes_item_update(actor=actor, minutes_item=part, **fields)
+        return services.task_update(actor=actor, task=part,
+                                    expected_version=form.cleaned_data.get("version"), **fields)
 
 
 class PartDeleteView(PartMixin, TemplateView):

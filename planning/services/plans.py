@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from core.audit import AuditAction, audit_entries_for, audit_record
 from core.sanitize import sanitize_html
 from core.services import (
+    UNSET,
     StaleEditError,
+    given,
     model_create,
     model_update,
     restored_message,
@@ -30,10 +32,20 @@ from ..models import (
 )
 
 
-def plan_create(*, actor, levels, **data) -> Plan:
-    """`levels`: [(name, role), ...] from the top level down."""
+def plan_create(
+    *, actor, levels, kind, title, code, period_start, ordinal=UNSET, subtitle=UNSET,
+    description=UNSET, period_end=UNSET, approved_by=UNSET, resolution_number=UNSET,
+    resolution_date=UNSET, working_group=UNSET, status=UNSET,
+) -> Plan:
+    """`levels`: [(name, role), ...] from the top level down. `status` is the
+    starting one (a transcribed plan may already be in force); later it changes
+    only through plan_transition."""
     if not levels:
         raise ValidationError(_("A plan needs at least one level."))
+    data = given(kind=kind, ordinal=ordinal, title=title, subtitle=subtitle, code=code,
+                 description=description, period_start=period_start, period_end=period_end,
+                 approved_by=approved_by, resolution_number=resolution_number,
+                 resolution_date=resolution_date, working_group=working_group, status=status)
     with transaction.atomic():
         plan = model_create(actor=actor, model=Plan, data=data)
         for depth, (name, role) in enumerate(levels, start=1):
@@ -43,8 +55,16 @@ def plan_create(*, actor, levels, **data) -> Plan:
     return plan
 
 
-def plan_update(*, actor, plan, expected_version=None, **data) -> Plan:
-    data.pop("status", None)  # status changes only through plan_transition
+def plan_update(
+    *, actor, plan, expected_version=None, kind=UNSET, ordinal=UNSET, title=UNSET,
+    subtitle=UNSET, code=UNSET, description=UNSET, period_start=UNSET, period_end=UNSET,
+    approved_by=UNSET, resolution_number=UNSET, resolution_date=UNSET, working_group=UNSET,
+) -> Plan:
+    """Change the given fields; the status changes only through plan_transition."""
+    data = given(kind=kind, ordinal=ordinal, title=title, subtitle=subtitle, code=code,
+                 description=description, period_start=period_start, period_end=period_end,
+                 approved_by=approved_by, resolution_number=resolution_number,
+                 resolution_date=resolution_date, working_group=working_group)
     return model_update(actor=actor, instance=plan, data=data, expected_version=expected_version)
 
 
@@ -100,9 +120,24 @@ def _implementers_change(item, implementers):
 
 
 def plan_item_create(
-    *, actor, plan, parent=None, position=None, implementers=(), working_groups=(), message="",
-    **data,
+    *, actor, plan, title, parent=None, position=None, code=UNSET, description=UNSET,
+    target_text=UNSET, target_year=UNSET, status=UNSET, status_text=UNSET,
+    reports_done=UNSET, reports_total=UNSET, implementers_text=UNSET, activity_type=UNSET,
+    activity_type_text=UNSET, service_type=UNSET, period_start=UNSET, period_end=UNSET,
+    period_text=UNSET, ongoing=UNSET, cross_cutting_priority=UNSET, footnote=UNSET,
+    implementers=(), working_groups=(), message="",
 ) -> PlanItem:
+    """A new item under `parent` (None: at the top) at `position` (None: the
+    last); its level follows from the parent. `implementers`:
+    [(organisation, published_name), ...] in order."""
+    data = given(
+        code=code, title=title, description=description, target_text=target_text,
+        target_year=target_year, status=status, status_text=status_text,
+        reports_done=reports_done, reports_total=reports_total,
+        implementers_text=implementers_text, activity_type=activity_type,
+        activity_type_text=activity_type_text, service_type=service_type,
+        period_start=period_start, period_end=period_end, period_text=period_text,
+        ongoing=ongoing, cross_cutting_priority=cross_cutting_priority, footnote=footnote)
     with transaction.atomic():
         _check_parent(plan, parent)
         level = _level_for(plan, parent)
@@ -121,11 +156,24 @@ def plan_item_create(
 
 
 def plan_item_update(
-    *, actor, item, expected_version=None, implementers=None, working_groups=None, message="",
-    **data,
+    *, actor, item, expected_version=None, code=UNSET, title=UNSET, description=UNSET,
+    target_text=UNSET, target_year=UNSET, status=UNSET, status_text=UNSET,
+    reports_done=UNSET, reports_total=UNSET, implementers_text=UNSET, activity_type=UNSET,
+    activity_type_text=UNSET, service_type=UNSET, period_start=UNSET, period_end=UNSET,
+    period_text=UNSET, ongoing=UNSET, cross_cutting_priority=UNSET, footnote=UNSET,
+    implementers=None, working_groups=None, message="",
 ) -> PlanItem:
-    for locked in ("plan", "parent", "level", "position"):
-        data.pop(locked, None)  # structure changes only through plan_item_move
+    """Change the given fields; `implementers` / `working_groups` None keep
+    them. Where the item sits (plan, parent, level, position) changes only
+    through plan_item_move."""
+    data = given(
+        code=code, title=title, description=description, target_text=target_text,
+        target_year=target_year, status=status, status_text=status_text,
+        reports_done=reports_done, reports_total=reports_total,
+        implementers_text=implementers_text, activity_type=activity_type,
+        activity_type_text=activity_type_text, service_type=service_type,
+        period_start=period_start, period_end=period_end, period_text=period_text,
+        ongoing=ongoing, cross_cutting_priority=cross_cutting_priority, footnote=footnote)
     m2m = {} if working_groups is None else {"working_groups": list(working_groups)}
     with transaction.atomic():
         extra = _implementers_change(item, implementers) if implementers is not None else None

@@ -87,9 +87,9 @@ def test_script_in_minutes_is_not_in_pages_or_pdf(client, manager_a, group_a):
     from meetings import services
 
     meeting = MeetingFactory(body=group_a)
-    services.part_create(actor=manager_a, meeting=meeting, model=MinutesItem, title="Bod",
-                         text_html='<p>ok<script>alert("x")</script>'
-                                   '<a href="javascript:alert(1)">klik</a></p>')
+    services.minutes_item_create(actor=manager_a, meeting=meeting, title="Bod",
+                                 text_html='<p>ok<script>alert("x")</script>'
+                                           '<a href="javascript:alert(1)">klik</a></p>')
     client.force_login(manager_a)
     page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert 'alert("x")' not in page and "javascript:" not in page

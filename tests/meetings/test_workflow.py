@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.models import AuditAction, AuditEntry
+from core.services import StaleEditError
 from meetings import services
-from meetings.models import Meeting, MinutesItem, MinutesStatus, Task, TaskStatus
+from meetings.models import Meeting, MinutesStatus, Task, TaskStatus
 
 from .factories import MeetingFactory
 
@@ -31,13 +32,13 @@ def test_full_flow_is_audited_and_notifies(manager_a, contact_a, group_a, mailou
     meeting = services.meeting_create(actor=manager_a, body=group_a,
                                       days=[(datetime.date(2025, 1, 16), None, None)],
                                       place_name="Nová radnice")
-    services.part_create(actor=manager_a, meeting=meeting, model=MinutesItem,
-                         title="Různé", text_html="<p>Text</p>")
+    services.minutes_item_create(actor=manager_a, meeting=meeting,
+                                 title="Různé", text_html="<p>Text</p>")
     with django_capture_on_commit_callbacks(execute=True):
         services.minutes_submit(actor=manager_a, meeting=meeting)
     assert "kontakt@example.org" in mailoutbox[-1].to
     with pytest.raises(ValidationError):
-        services.part_create(actor=manager_a, meeting=meeting, model=MinutesItem, title="X")
+        services.minutes_item_create(actor=manager_a, meeting=meeting, title="X")
     with django_capture_on_commit_callbacks(execute=True):
         services.minutes_return(actor=contact_a, meeting=meeting, comment="Doplňte úkoly.")
     assert "manazer@example.org" in mailoutbox[-1].to
@@ -71,8 +72,8 @@ def test_publishing_a_draft_is_refused(contact_a, group_a):
 
 def test_rich_text_is_sanitised_on_save(manager_a, group_a):
     meeting = MeetingFactory(body=group_a)
-    item = services.part_create(
-        actor=manager_a, meeting=meeting, model=MinutesItem, title="Bod",
+    item = services.minutes_item_create(
+        actor=manager_a, meeting=meeting, title="Bod",
         text_html='<p onclick="x()">A <strong>b</strong> <script>alert(1)</script>'
                   '<a href="javascript:alert(1)">odkaz</a> <a href="https://ostrava.cz">web</a>'
                   '<style>p{}</style></p>')
@@ -87,9 +88,9 @@ def test_amending_published_minutes_keeps_the_earlier_version(officer, group_a, 
     meeting = MeetingFactory.with_minutes(body=group_a, minutes_status="published")
     item = meeting.items.get()
     with pytest.raises(ValidationError):
-        services.part_update(actor=officer, instance=item, title="Nový název")
+        services.minutes_item_update(actor=officer, minutes_item=item, title="Nový název")
     services.minutes_amend_open(actor=officer, meeting=meeting, reason="Překlep v názvu")
-    services.part_update(actor=officer, instance=item, title="Nový název")
+    services.minutes_item_update(actor=officer, minutes_item=item, title="Nový název")
     services.minutes_amend_close(actor=officer, meeting=meeting)
     version = meeting.versions.get()
     assert version.number == 1 and version.reason == "Překlep v názvu"
@@ -126,3 +127,24 @@ def test_next_meeting_must_come_later(manager_a, group_a):
     with pytest.raises(ValidationError):
         services.next_meeting_plan(actor=manager_a, meeting=meeting,
                                    date=datetime.date(2025, 1, 1))
+
+
+def test_parts_are_numbered_kept_to_their_meeting_and_tasks_locked(manager_a, officer, group_a):
+    meeting = MeetingFactory.with_minutes(body=group_a)
+    other = MeetingFactory.with_minutes(body=group_a, day=datetime.date(2025, 2, 1))
+    point = services.programme_item_create(actor=manager_a, meeting=meeting, title="Různé")
+    assert point.position == 2  # after the factory's one
+    with pytest.raises(ValidationError) as wrong:
+        services.programme_item_create(actor=manager_a, meeting=meeting, title="Pod bod",
+                                       parent=other.programme.get())
+    assert "parent" in wrong.value.message_dict
+    task = meeting.tasks.get()
+    with pytest.raises(ValidationError):
+        services.task_update(actor=manager_a, task=task, item=other.items.get())
+    services.task_update(actor=officer, task=task, expected_version=1, owner_text="KC")
+    with pytest.raises(StaleEditError):
+        services.task_update(actor=manager_a, task=task, expected_version=1, owner_text="Adra")
+    task.refresh_from_db()
+    assert (task.owner_text, task.version) == ("KC", 2)
+    assert AuditEntry.objects.filter(object_id=str(task.pk), action=AuditAction.UPDATE,
+                                     actor=officer).count() == 1

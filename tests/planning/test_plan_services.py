@@ -1,3 +1,5 @@
+import inspect
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -89,6 +91,17 @@ def test_update_history_and_restore(tree, officer):
     measure.refresh_from_db()
     assert measure.title == "Zachování programu APK"
     assert audit_entries_for(measure).count() == 3
+
+
+def test_update_names_every_content_field_of_an_item():
+    """A restore passes every recorded field to plan_item_update by name, so a
+    new field of PlanItem must be added to the service's keywords too."""
+    structure = {"plan", "parent", "level", "position"}
+    content = {f.name for f in PlanItem._meta.concrete_fields
+               if f.editable and not f.primary_key and f.name not in structure | {"version"}}
+    keywords = set(inspect.signature(ps.plan_item_update).parameters)
+    assert content <= keywords
+    assert not structure & keywords
 
 
 def test_concurrent_edit_is_refused(tree, officer, administrator):
