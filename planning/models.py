@@ -1,3 +1,4 @@
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -35,6 +36,13 @@ PUBLIC_PLAN_STATUSES = (
 )
 
 
+class PlanLanguage(models.TextChoices):
+    """The language a plan's documents (the interim evaluation) are printed in."""
+
+    CS = "cs", _("Czech")
+    EN = "en", _("English")
+
+
 class PlanQuerySet(models.QuerySet):
     def public(self):
         return self.filter(status__in=PUBLIC_PLAN_STATUSES)
@@ -61,6 +69,12 @@ class Plan(models.Model):
         WorkingGroup, verbose_name=_("drafted by working group"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="plans",
     )
+    language = models.CharField(_("language of its documents"), max_length=5,
+                                choices=PlanLanguage.choices, default=PlanLanguage.CS)
+    currency = models.CharField(_("currency"), max_length=3, default="CZK",
+                                validators=[RegexValidator(r"^[A-Z]{3}$", _(
+                                    "An ISO 4217 code: three capital letters, e.g. CZK or EUR."))],
+                                help_text=_("ISO 4217 code of the plan's amounts, e.g. CZK."))
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = PlanQuerySet.as_manager()
@@ -77,6 +91,10 @@ class Plan(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in PlanStatus]), name="plan_status_valid"
             ),
+            models.CheckConstraint(condition=Q(language__in=[c.value for c in PlanLanguage]),
+                                   name="plan_language_valid"),
+            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"),
+                                   name="plan_currency_iso_4217"),
         ]
 
     def __str__(self):

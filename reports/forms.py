@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import VersionedForm
 from planning.models import Plan
 
-from .models import EvaluationText, GlossaryTerm, ReportKind, ReportSchedule
+from .models import EvaluationText, GlossaryTerm, PlanReportTexts, ReportKind, ReportSchedule
 
 
 class ReportRequestForm(forms.Form):
@@ -70,3 +71,13 @@ class EvaluationTextForm(forms.ModelForm):
         self.fields["plan"].queryset = Plan.objects.order_by("code")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+
+
+class PlanReportTextsForm(VersionedForm):
+    class Meta:
+        model = PlanReportTexts
+        fields = ["global_indicators_heading", "global_indicators_intro", "timeline_heading"]
+        widgets = {"global_indicators_intro": forms.Textarea(attrs={"rows": 5})}
+
+    def service_data(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

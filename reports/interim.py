@@ -6,7 +6,8 @@ Public API, called by the report machinery (reports.kinds, the Celery task,
 
 * `interim_context(plan, year=None, progress=None)`: everything the report
   shows, in a fixed number of queries whatever the size of the plan;
-* `interim_html(...)`: the HTML in Czech, styled by /static/reports/print.css;
+* `interim_html(...)`: the HTML in the plan's language (Czech or English),
+  styled by /static/reports/print.css;
 * `interim_tables(...)` / `interim_xlsx(...)`: the report's tables;
 * `build_pdf(html)`: (PDF bytes, page count).
 
@@ -16,9 +17,11 @@ document is shown next to it with the difference), indicator statuses come
 from indicators.status, measure statuses from the plan."""
 
 import io
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html import unescape
 
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -32,7 +35,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from core.exports import neutralise
+from core.formats import currency_sign, format_money
 from core.pdf import render_pdf
+from directory.models import WorkingGroup
 from indicators.charts import render_svg
 from indicators.models import IndicatorKind, Status, TargetKind
 from indicators.selectors import indicator_list, with_assessment
@@ -44,7 +49,7 @@ from planning.selectors import build_tree, plan_items
 from projects.models import Project
 from projects.selectors import grand_total, stated_totals, totals_by_programme
 
-from .models import EvaluationText, GlossaryTerm
+from .models import EvaluationText, GlossaryTerm, PlanReportTexts
 from .typography import cs_html, cs_text
 
 ZERO = Decimal("0.00")
@@ -74,16 +79,15 @@ def _no_progress(percent, message):
     pass
 
 
-def money(amount):
-    """178730828.51 -> "178 730 828,51 Kč" in the active locale."""
-    if amount is None:
-        return ""
-    return f"{number_format(Decimal(amount), decimal_pos=2, force_grouping=True)}\xa0Kč"
+def money(amount, currency="CZK"):
+    """178730828.51 -> "178 730 828,51 Kč" (Czech) or "CZK 178,730,828.51"
+    (English), in the active language (the report's, see interim_html)."""
+    return format_money(amount, currency, translation.get_language() or "cs")
 
 
-def signed_money(amount):
-    sign = "+" if amount > 0 else "−" if amount < 0 else "±"
-    return f"{sign}{money(abs(amount))}"
+def signed_money(amount, currency="CZK"):
+    """A difference: "+0,04 Kč", "−0,01 Kč"."""
+    return format_money(amount, currency, translation.get_language() or "cs", signed=True)
 
 
 def _date(value):
@@ -433,20 +437,25 @@ def _month_name(month):
     return capfirst(str(MONTHS[month]))
 
 
+def _day(value):
+    """"1. 7." in Czech, "July 1" in English."""
+    return date_format(value, "MONTH_DAY_FORMAT")
+
+
 def _timeline(year, events, meetings, measure_items):
     entries = []
     for event in events:
         if event.month_only:
             when = _month_name(event.starts_on.month)
         elif event.ends_on and event.ends_on != event.starts_on:
-            when = f"{date_format(event.starts_on, 'j. n.')}–{date_format(event.ends_on, 'j. n.')}"
+            when = f"{_day(event.starts_on)}–{_day(event.ends_on)}"
         else:
-            when = date_format(event.starts_on, "j. n.")
+            when = _day(event.starts_on)
         detail = ", ".join(p for p in (event.get_kind_display(), event.place) if p)
         entries.append(TimelineEntry(event.starts_on, when, "event", event.title, detail))
     for meeting in meetings:
         text = meeting.body.name + (f" – {meeting.title}" if meeting.title else "")
-        entries.append(TimelineEntry(meeting.starts_on, date_format(meeting.starts_on, "j. n."),
+        entries.append(TimelineEntry(meeting.starts_on, _day(meeting.starts_on),
                                      "meeting", text, capfirst(meeting.get_kind_display())))
     starts = defaultdict(list)
     for item in measure_items:
@@ -455,7 +464,7 @@ def _timeline(year, events, meetings, measure_items):
     for start, items in starts.items():
         codes = ", ".join(i.code for i in sorted(items, key=lambda i: i.code))
         entries.append(TimelineEntry(
-            start, date_format(start, "j. n."), "milestone",
+            start, _day(start), "milestone",
             ngettext("Measure %(codes)s starts", "Measures %(codes)s start", len(items))
             % {"codes": codes}))
     entries.sort(key=lambda e: (e.date, {"event": 0, "meeting": 1, "milestone": 2}[e.kind]))
@@ -466,32 +475,80 @@ def _timeline(year, events, meetings, measure_items):
             for month in sorted(months)]
 
 
-def _highlights(programme_lines, overall, global_rows, measure_rows):
-    """The figures the portal computes for the management summary."""
+def _in_order(counts, order):
+    """The keys of `counts` in `order` first, then any other, each once."""
+    return [key for key in order if counts[key]] + sorted(
+        key for key in counts if key not in order and counts[key])
+
+
+def _measure_status_label(status):
+    return capfirst(MeasureStatus(status).label) if status in MeasureStatus.values else status
+
+
+def _highlights(programme_lines, overall, global_rows, measure_rows, currency):
+    """The figures the portal computes for the management summary. An
+    enumeration is printed only with something in it: a count with nothing
+    to list becomes a sentence of its own."""
     lines = []
     if overall.count:
         parts = [ngettext("%(count)d project of %(programme)s",
                           "%(count)d projects of %(programme)s", line.count)
                  % {"count": line.count, "programme": line.what}
-                 for line in programme_lines]
-        lines.append(_("%(projects)s, in total %(amount)s.") % {
-            "projects": ", ".join(parts) if parts else str(overall.count),
-            "amount": money(overall.amount)})
-    counts = Counter(row.status for row in global_rows)
-    if global_rows:
-        lines.append(_("Global indicators: %(counts)s.") % {"counts": "; ".join(
-            f"{_status_label(status)}: {counts[status]}"
-            for status in INDICATOR_STATUS_ORDER if counts[status])})
-    measure_counts = Counter(row.status for row in measure_rows)
-    if measure_rows:
+                 for line in programme_lines if line.count]
+        if parts:
+            lines.append(_("%(projects)s, in total %(amount)s.") % {
+                "projects": ", ".join(parts), "amount": money(overall.amount, currency)})
+        else:
+            lines.append(ngettext("%(count)d project, in total %(amount)s.",
+                                  "%(count)d projects, in total %(amount)s.", overall.count)
+                         % {"count": overall.count, "amount": money(overall.amount, currency)})
+    counts = Counter(row.status for row in global_rows if row.status)
+    parts = [f"{_status_label(status)}: {counts[status]}"
+             for status in _in_order(counts, INDICATOR_STATUS_ORDER)]
+    if parts:
+        lines.append(_("Global indicators: %(counts)s.") % {"counts": "; ".join(parts)})
+    elif global_rows:
+        lines.append(ngettext("%(count)d global indicator, without a status.",
+                              "%(count)d global indicators, without a status.",
+                              len(global_rows)) % {"count": len(global_rows)})
+    measure_counts = Counter(row.status for row in measure_rows if row.status)
+    unstated = sum(1 for row in measure_rows if not row.status)
+    parts = [f"{_measure_status_label(status)}: {measure_counts[status]}"
+             for status in _in_order(measure_counts, MEASURE_STATUS_ORDER)]
+    if parts and unstated:
+        parts.append(_("no status %(count)d") % {"count": unstated})
+    if parts:
         lines.append(ngettext("%(count)d measure: %(counts)s.",
                               "%(count)d measures: %(counts)s.", len(measure_rows)) % {
-            "count": len(measure_rows),
-            "counts": "; ".join(f"{capfirst(MeasureStatus(status).label)}: {measure_counts[status]}"
-                                for status in MEASURE_STATUS_ORDER if measure_counts[status])
-            + ("; " + _("no status %(count)d") % {"count": measure_counts[""]}
-               if measure_counts[""] else "")})
+            "count": len(measure_rows), "counts": "; ".join(parts)})
+    elif measure_rows:
+        lines.append(ngettext("%(count)d measure, without a status.",
+                              "%(count)d measures, without a status.", len(measure_rows))
+                     % {"count": len(measure_rows)})
     return lines
+
+
+def _report_texts(plan, year):
+    """The plan's own headings and introduction, or the neutral wording in the
+    report's language where the plan has none. One query."""
+    texts = PlanReportTexts.objects.filter(plan=plan).first()
+    global_heading = texts.global_indicators_heading if texts else ""
+    global_intro = texts.global_indicators_intro if texts else ""
+    timeline_heading = texts.timeline_heading if texts else ""
+    return {
+        "global_heading": global_heading or _("Global indicators"),
+        "global_intro": global_intro or _(
+            "Global indicators describe the situation the plan addresses and the change it "
+            "is expected to bring."),
+        "timeline_heading": (timeline_heading.replace("{year}", str(year)) if timeline_heading
+                             else _("The year %(year)s") % {"year": year}),
+    }
+
+
+def plan_bodies(plan):
+    """The bodies whose meetings belong to the plan's report: the working
+    group that drafted it and those linked to any of its items."""
+    return WorkingGroup.objects.filter(Q(plans=plan) | Q(plan_items__plan=plan)).values("pk")
 
 
 def interim_context(plan, *, year=None, progress=None):
@@ -528,8 +585,11 @@ def interim_context(plan, *, year=None, progress=None):
     project_rows = _appendix_a(plan, items_by_pk, projects)
     programme_lines, overall = _totals(queryset, projects)
 
-    events = list(timeline_events(year=year))
-    meetings = list(Meeting.objects.published().filter(starts_on__year=year)
+    # Only what belongs to this plan: events linked to one of its items,
+    # meetings of its bodies.
+    events = list(timeline_events(year=year).filter(plan_area__plan=plan))
+    meetings = list(Meeting.objects.published()
+                    .filter(starts_on__year=year, body__in=plan_bodies(plan))
                     .select_related("body").order_by("starts_on", "pk"))
     timeline = _timeline(year, events, meetings,
                          [i for i in items if i.level.role == LevelRole.MEASURE])
@@ -537,8 +597,13 @@ def interim_context(plan, *, year=None, progress=None):
 
     title = text.title if text else _("Interim evaluation %(year)s") % {"year": year}
     areas = [b for b in blocks if b.kind == "area"]
+    currency = plan.currency
+    language = translation.get_language() or plan.language
     return {
         "plan": plan,
+        "language": language,
+        "currency": currency,
+        "currency_sign": currency_sign(currency, language),
         "year": year,
         "year_label": str(year),
         "next_year": year + 1,
@@ -547,7 +612,8 @@ def interim_context(plan, *, year=None, progress=None):
         "issued_text": text.issued_text if text else "",
         "summary_html": text.summary if text else "",
         "glossary": list(GlossaryTerm.objects.order_by("abbreviation")),
-        "highlights": _highlights(programme_lines, overall, global_rows, measure_rows),
+        **_report_texts(plan, year),
+        "highlights": _highlights(programme_lines, overall, global_rows, measure_rows, currency),
         "global_rows": global_rows,
         "global_target_year": plan.period_end,
         "global_target_label": str(plan.period_end or ""),
@@ -569,14 +635,32 @@ def interim_context(plan, *, year=None, progress=None):
 # --- HTML and PDF ---------------------------------------------------------------
 
 
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def used_terms(terms, html):
+    """The glossary terms whose abbreviation occurs in the document's text as
+    a word of its own ("OPZ+" in "18 projektů OPZ+", not "TP" in "TPS")."""
+    text = unescape(_TAGS.sub(" ", html))
+    return [term for term in terms
+            if re.search(rf"(?<!\w){re.escape(term.abbreviation)}(?!\w)", text)]
+
+
 def interim_html(plan, *, year=None, progress=None):
-    """The report as HTML in Czech, for WeasyPrint."""
+    """The report as HTML in the plan's language (Czech or English), for
+    WeasyPrint. Its list of abbreviations holds only the officers' terms that
+    the document itself uses: the document is written once without it, the
+    terms it uses are picked from its text, and then it is written with them."""
     progress = progress or _no_progress
-    with translation.override("cs"):
+    with translation.override(plan.language or "cs"):
         context = interim_context(plan, year=year, progress=progress)
         context["stylesheet"] = STYLESHEET
         progress(40, _("Writing the document"))
+        terms, context["glossary"] = context["glossary"], []
         html = render_to_string(TEMPLATE, context)
+        context["glossary"] = used_terms(terms, html)
+        if context["glossary"]:
+            html = render_to_string(TEMPLATE, context)
     return html
 
 
@@ -592,8 +676,9 @@ def build_pdf(html):
 def interim_tables(plan, *, year=None):
     """[(sheet title, header, rows)]: global indicators, Appendix A (with the
     totals), Appendix B measures, impact indicators."""
-    with translation.override("cs"):
+    with translation.override(plan.language or "cs"):
         context = interim_context(plan, year=year)
+        currency = context["currency"]
         tables = []
         tables.append((
             _("Global indicators"),
@@ -612,11 +697,11 @@ def interim_tables(plan, *, year=None):
                 rows.append([_("%(label)s as published") % {"label": line.stated_label},
                              "", "", "", line.stated_amount,
                              _("difference %(amount)s") % {"amount": signed_money(
-                                 line.difference)} if line.differs else ""])
+                                 line.difference, currency)} if line.differs else ""])
         tables.append((
             _("Appendix A projects"),
             [_("Thematic area"), _("Measure"), _("Implementer"), _("Registration number"),
-             _("Budget (CZK)"), _("Call")],
+             _("Budget (%(currency)s)") % {"currency": currency}, _("Call")],
             rows,
         ))
         measure_rows = []

@@ -193,3 +193,35 @@ class EvaluationText(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.year})"
+
+
+class PlanReportTexts(models.Model):
+    """The texts of one plan's interim evaluation that are not about a single
+    edition: the heading and introduction of the global indicators and the
+    heading of the year's timeline. Each plan writes its own (a social
+    inclusion plan speaks of social inclusion, a community plan of social
+    services); a text left empty prints the portal's neutral wording."""
+
+    plan = models.OneToOneField(Plan, verbose_name=_("plan"), on_delete=models.CASCADE,
+                                related_name="report_texts")
+    global_indicators_heading = models.CharField(
+        _("heading of the global indicators"), max_length=200, blank=True,
+        help_text=_("E.g. Globální indikátory sociálního začleňování. Empty: "
+                    "“Global indicators” in the plan's language."))
+    global_indicators_intro = models.TextField(
+        _("introduction to the global indicators"), blank=True,
+        help_text=_("Printed under the heading, before the table. Empty: a neutral sentence "
+                    "in the plan's language."))
+    timeline_heading = models.CharField(
+        _("heading of the year's timeline"), max_length=200, blank=True,
+        help_text=_("{year} stands for the year evaluated, e.g. Spolupráce v roce {year}. "
+                    "Empty: “The year {year}” in the plan's language."))
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("report texts of a plan")
+        verbose_name_plural = _("report texts of plans")
+        ordering = ["plan"]
+
+    def __str__(self):
+        return str(self.plan)

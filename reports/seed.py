@@ -1,7 +1,8 @@
 """Demo data of the reports app, loaded by `manage.py seed_demo` (loader
-`reports.seed.load`, after the plans): the list of abbreviations and the
-officers' texts of the interim evaluation 2023 of the PSZ plan, as document
-001 ("Průběžné vyhodnocení I.", June 2024) prints them.
+`reports.seed.load`, after the plans): the list of abbreviations, the
+officers' texts of the interim evaluation 2023 of the PSZ plan and the plan's
+own report headings and introduction, as document 001 ("Průběžné vyhodnocení
+I.", June 2024) prints them.
 
 Idempotent: a term or text that exists is left as it is; one that differs
 from the document is reported, never overwritten (officers may have edited
@@ -12,7 +13,7 @@ from core.services import model_create
 from directory.seed import CREATED, DIFFERS, UNCHANGED, SeedError, _say
 from planning.models import Plan
 
-from .models import EvaluationText, GlossaryTerm
+from .models import EvaluationText, GlossaryTerm, PlanReportTexts
 
 SOURCE = "001"
 PLAN_CODE = "psz-2022-2027"
@@ -93,6 +94,17 @@ v příštím vyhodnocení.</p>
 """
 
 
+# 001's own headings and the introduction to its global indicators; "{year}"
+# stands for the year evaluated.
+REPORT_TEXTS = {
+    "global_indicators_heading": "Globální indikátory sociálního začleňování",
+    "global_indicators_intro": (
+        "Globální indikátory slouží jednak k popisu stavu sociálního vyloučení, ale také "
+        "k vyjádření očekávaného zlepšení, k němuž přispěje plán."),
+    "timeline_heading": "Spolupráce v roce {year}",
+}
+
+
 def _one_line(html):
     """The source is wrapped for reading; stored text has one space between words."""
     return " ".join(html.split()).replace("> <", "><")
@@ -133,4 +145,17 @@ def load(*, stdout, summary, verbosity=1):
                          "kept as it is.")
     else:
         summary.add(EvaluationText, UNCHANGED)
+
+    texts = PlanReportTexts.objects.filter(plan=plan).first()
+    if texts is None:
+        model_create(actor=None, model=PlanReportTexts, data={"plan": plan, **REPORT_TEXTS},
+                     message=f"seed {SOURCE}")
+        summary.add(PlanReportTexts, CREATED)
+    elif any(getattr(texts, name) != value for name, value in REPORT_TEXTS.items()):
+        summary.add(PlanReportTexts, DIFFERS)
+        if verbosity >= 1:
+            _say(stdout, f"  reports: the report texts of {PLAN_CODE} differ from {SOURCE}, "
+                         "kept as they are.")
+    else:
+        summary.add(PlanReportTexts, UNCHANGED)
     return summary

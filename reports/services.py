@@ -31,7 +31,14 @@ from core.services import UNSET, given, model_create, model_update
 from planning.models import Plan
 
 from . import kinds
-from .models import EvaluationText, GlossaryTerm, JobStatus, ReportJob, ReportSchedule
+from .models import (
+    EvaluationText,
+    GlossaryTerm,
+    JobStatus,
+    PlanReportTexts,
+    ReportJob,
+    ReportSchedule,
+)
 
 logger = logging.getLogger("portal.reports")
 
@@ -332,3 +339,19 @@ def evaluation_text_save(*, actor, text=None, expected_version=None, plan=UNSET,
     if text is None:
         return model_create(actor=actor, model=EvaluationText, data=data)
     return model_update(actor=actor, instance=text, data=data, expected_version=expected_version)
+
+
+def plan_report_texts_save(*, actor, plan, expected_version=None,
+                           global_indicators_heading=UNSET, global_indicators_intro=UNSET,
+                           timeline_heading=UNSET) -> PlanReportTexts:
+    """The plan's report texts: created on the first save, changed after; a
+    save on a stale version is refused (StaleEditError)."""
+    data = given(global_indicators_heading=global_indicators_heading,
+                 global_indicators_intro=global_indicators_intro,
+                 timeline_heading=timeline_heading)
+    with transaction.atomic():
+        texts = PlanReportTexts.objects.select_for_update().filter(plan=plan).first()
+        if texts is None:
+            return model_create(actor=actor, model=PlanReportTexts, data={"plan": plan, **data})
+        return model_update(actor=actor, instance=texts, data=data,
+                            expected_version=expected_version)

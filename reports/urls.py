@@ -28,6 +28,8 @@ urlpatterns = [
          name="glossary_update"),
     path("texts/abbreviations/<int:pk>/delete/", views.GlossaryTermDeleteView.as_view(),
          name="glossary_delete"),
+    path("texts/plans/<slug:code>/", views.PlanReportTextsFormView.as_view(),
+         name="plan_texts"),
     path("texts/evaluations/new/", views.EvaluationTextFormView.as_view(),
          name="text_create"),
     path("texts/evaluations/<int:pk>/edit/", views.EvaluationTextFormView.as_view(),

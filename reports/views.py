@@ -23,9 +23,22 @@ from planning.models import Plan
 from planning.permissions import can_view_plan
 
 from . import permissions, services
-from .forms import EvaluationTextForm, GlossaryTermForm, ReportRequestForm, ReportScheduleForm
+from .forms import (
+    EvaluationTextForm,
+    GlossaryTermForm,
+    PlanReportTextsForm,
+    ReportRequestForm,
+    ReportScheduleForm,
+)
 from .interim import interim_xlsx
-from .models import EvaluationText, GlossaryTerm, JobStatus, ReportJob, ReportSchedule
+from .models import (
+    EvaluationText,
+    GlossaryTerm,
+    JobStatus,
+    PlanReportTexts,
+    ReportJob,
+    ReportSchedule,
+)
 
 
 class OfficersOnly(RuleRequiredMixin):
@@ -234,6 +247,7 @@ class GlossaryView(OfficersOnly, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(terms=GlossaryTerm.objects.all(),
                                          texts=EvaluationText.objects.select_related("plan"),
+                                         plans=Plan.objects.order_by("code"),
                                          **kwargs)
 
 
@@ -276,6 +290,38 @@ class EvaluationTextFormView(_FormPage):
         return services.evaluation_text_save(
             actor=self.request.user, text=self.instance,
             expected_version=form.cleaned_data.get("version"), **data)
+
+    def get_success_url(self):
+        return reverse("reports:glossary")
+
+
+class PlanReportTextsFormView(OfficersOnly, ServiceFormMixin, FormView):
+    """The plan's own headings and introduction of its interim evaluation."""
+
+    template_name = "components/form_page.html"
+    form_class = PlanReportTextsForm
+    plan = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if permissions.can_manage_reports(request.user):
+            self.plan = get_object_or_404(Plan, code=kwargs["code"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = (PlanReportTexts.objects.filter(plan=self.plan).first()
+                              or PlanReportTexts(plan=self.plan))
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("title", _("Report texts of %(plan)s") % {"plan": self.plan})
+        kwargs.setdefault("cancel_url", self.get_success_url())
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        return services.plan_report_texts_save(
+            actor=self.request.user, plan=self.plan,
+            expected_version=form.cleaned_data.get("version"), **form.service_data())
 
     def get_success_url(self):
         return reverse("reports:glossary")

@@ -31,7 +31,7 @@ MAX_LEVELS = 6
 
 PLAN_FIELDS = [
     "kind", "ordinal", "title", "subtitle", "code", "description", "period_start", "period_end",
-    "approved_by", "resolution_number", "resolution_date", "working_group",
+    "approved_by", "resolution_number", "resolution_date", "working_group", "language", "currency",
 ]
 
 

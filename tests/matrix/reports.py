@@ -60,6 +60,7 @@ MATRIX = {
     "reports:glossary_create": [("", lambda w: [], officers_only())],
     "reports:glossary_update": [("", _pk("report_term"), officers_only())],
     "reports:glossary_delete": [("", _pk("report_term"), _post_only())],
+    "reports:plan_texts": [("", lambda w: [w["plan_published"].code], officers_only())],
     "reports:text_create": [("", lambda w: [], officers_only())],
     "reports:text_update": [("", _pk("report_text"), officers_only())],
 }

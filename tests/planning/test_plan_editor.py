@@ -134,7 +134,8 @@ def _plan_post(**overrides):
             "subtitle": "", "code": "kp7", "description": "", "period_start": "2027",
             "period_end": "2030", "approved_by": "Zastupitelstvo města Ostravy",
             "resolution_number": "1234/ZM2226/22", "resolution_date": "2026-12-10",
-            "working_group": "", "level_1_name": "Cíl", "level_2_name": "Opatření"}
+            "working_group": "", "language": "cs", "currency": "CZK",
+            "level_1_name": "Cíl", "level_2_name": "Opatření"}
     data.update(overrides)
     return data
 
@@ -177,7 +178,8 @@ def test_plan_settings_save_and_a_stale_save_is_refused(oc, client, plan, other_
     data = {"version": plan.version, "kind": plan.kind, "title": plan.title, "code": plan.code,
             "period_start": plan.period_start, "period_end": plan.period_end,
             "approved_by": "Rada města", "ordinal": "", "subtitle": "", "description": "",
-            "resolution_number": "", "resolution_date": "", "working_group": ""}
+            "resolution_number": "", "resolution_date": "", "working_group": "",
+            "language": "cs", "currency": "CZK"}
     ps.plan_update(actor=other_officer, plan=plan, subtitle="Akční plán I.")
     response = oc.post(url("plan_settings", plan.code), data)
     assert response.status_code == 409
@@ -189,6 +191,20 @@ def test_plan_settings_save_and_a_stale_save_is_refused(oc, client, plan, other_
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.approved_by == "Rada města"
+
+
+def test_a_plan_s_documents_take_its_language_and_currency_from_the_settings(oc):
+    oc.post(url("plan_create"), _plan_post(language="en", currency="EUR"))
+    plan = Plan.objects.get(code="kp7")
+    assert (plan.language, plan.currency) == ("en", "EUR")
+
+
+@pytest.mark.parametrize("currency", ["eur", "EURO", "€", ""])
+def test_a_currency_that_is_not_an_iso_code_is_refused(oc, currency):
+    response = oc.post(url("plan_create"), _plan_post(currency=currency))
+    assert response.status_code == 200
+    assert "currency" in response.context["form"].errors
+    assert not Plan.objects.filter(code="kp7").exists()
 
 
 def test_plan_status_changes_along_the_allowed_transitions_and_is_audited(oc, officer):
