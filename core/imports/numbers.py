@@ -175,10 +175,10 @@ def stated_format(text):
     """The format a cell states ("český (1 234,5)", "English", "cs"), or None
     when it states none or both."""
     written = squeeze(text).casefold()
-    word = re.match(r"[^\W\d_]+", written)
-    first = word.group(0) if word else ""
-    found = {number_format for number_format, words, example in _STATED
-             if first in words[:2] or first.startswith(words[2:]) or example in written}
+    words = re.findall(r"[^\W\d_]+", written)
+    found = {number_format for number_format, names, example in _STATED
+             if example in written or any(
+                 word in names[:2] or word.startswith(names[2:]) for word in words)}
     return found.pop() if len(found) == 1 else None
 
 
