@@ -25,11 +25,9 @@ from indicators.imports import (
     HELP_TITLE,
     SHEET_TITLE,
     VALUE_IMPORTER,
-    template_xlsx_bytes,
 )
 from indicators.models import IndicatorValue
 from indicators.parsing import ParseError, parse_value
-from indicators.selectors import reportable_indicators
 from tests.indicators.import_factories import fill_template, reporting_world, sheet_bytes
 
 CS, EN = NumberFormat.CZECH, NumberFormat.ENGLISH

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from core.imports.base import ERROR, NEW, Importer, ImportUnconfirmed
 from core.imports.columns import Column, number, text
 from core.imports.services import import_file, pending_import_confirm, pending_import_preview
-from core.models import PendingImport, PendingImportState
+from core.models import PendingImportState
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
