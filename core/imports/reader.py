@@ -4,7 +4,7 @@ cell parsed by its column, every error naming its row and column.
 Numbers written as text are read in one number format per workbook
 (core.imports.numbers): the one chosen on the upload form, else the one the
 workbook states (a cell labelled "Formát čísel" / "Number format" on any
-other sheet, e.g. "Návod", with the format in the next cell), else the one of
+other sheet, e.g. "Návod", with the format in the cell to its right), else the one of
 the uploader's language. A text the two formats read differently is kept on
 its row as an ambiguity (`SheetRow.ambiguous`) that the preview has confirmed."""
 
@@ -155,10 +155,10 @@ def _read_stated_format(workbook, data_sheet, result):
             for index, value in enumerate(values[:-1]):
                 if not isinstance(value, str) or normal(value).rstrip(":") not in FORMAT_LABELS:
                     continue
-                at = next((j for j in range(index + 1, len(values)) if not is_blank(values[j])),
-                          index + 1)
-                stated = values[at]
-                found = stated_format(text(stated)) if stated is not None else None
+                at, stated = index + 1, values[index + 1]
+                if is_blank(stated):
+                    return  # stated nothing: the language decides
+                found = stated_format(text(stated))
                 if found is None:
                     result.errors.append(RowError(None, None, _(
                         "Sheet “%(sheet)s”, cell %(cell)s: “%(text)s” is not a number format; "

@@ -114,6 +114,8 @@ def test_the_form_choice_wins_and_the_language_is_the_fallback(officer):
     assert str(result.rows[0]["amount"]) == "1.5"
     result, _pending = preview(officer, workbook([("ana", "1,5")]))
     assert (result.number_format, result.number_format_source) == ("cs", "language")
+    result, _pending = preview(officer, workbook([("ana", "1,5")], stated=""))  # left empty
+    assert (result.number_format, result.number_format_source) == ("cs", "language")
     assert str(result.rows[0]["amount"]) == "1.5"
     with translation.override("en"):
         result, _pending = preview(officer, workbook([("ana", "1.5")]))
