@@ -5,18 +5,22 @@ Template (`template_xlsx_bytes(indicators)`): sheet "Hodnoty" with one row per
 indicator the user may report - code, name, unit, the labels of a composite
 value's parts, territory, the last period and value as context - and empty
 columns to fill: period, value, reason when not available, note. Sheet
-"Návod" documents every column with examples. Every text written is formula-
+"Návod" documents every column with examples, the limits, and states the
+workbook's number format (cell B4 „Formát čísel“: „český (1 234,5)“ or
+„anglický (1,234.5)“), prefilled with the format of the downloader's language
+and read back by core.imports.reader. Every text written is formula-
 neutralised (core.exports.neutralise): an indicator named "=1+1" stays text.
 The workbook is always in Czech (its headers are the format).
 
-Import: each filled row's period and value are parsed (indicators.parsing),
-then looked up: unknown code, an indicator the user may not report, the
-territory, composite part counts, duplicate (indicator, territory, period)
-rows, and the value already saved. Each row's outcome is "new", "changed",
-"unchanged" or "error"; every error names the row and the column (letter and
-header). `apply` records the rows through
-`indicators.services.indicator_value_record`, checking permissions and the
-saved values' versions again.
+Import: each filled row's period and value are parsed (indicators.parsing), in
+the workbook's number format (an ambiguous number, e.g. „83,511“, is kept on
+its row for the preview to have confirmed), then looked up: unknown code, an
+indicator the user may not report, the territory, composite part counts,
+duplicate (indicator, territory, period) rows, and the value already saved.
+Each row's outcome is "new", "changed", "unchanged" or "error"; every error
+names the row and the column (letter and header). `apply` records the rows
+through `indicators.services.indicator_value_record`, checking permissions and
+the saved values' versions again.
 """
 
 import io
@@ -25,6 +29,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -38,6 +43,8 @@ from accounts.permissions import is_city_officer
 from core.exports import XLSX_CONTENT_TYPE, download, neutralise
 from core.imports.base import CHANGED, ERROR, NEW, UNCHANGED, Importer, ImportRefused
 from core.imports.columns import Column, RowError, normal, undo_neutralise
+from core.imports.numbers import NumberFormat, language_format
+from core.uploads import XLSX_MAX_BYTES
 
 from .models import Indicator, IndicatorValue, Territory, Unit
 from .parsing import ParseError, parse_period, parse_value
@@ -49,6 +56,13 @@ SHEET_TITLE = "Hodnoty"
 HELP_TITLE = "Návod"
 EXTRA_ROWS = 200  # empty, text-formatted rows below the indicators for added periods
 MAX_NOTE = 2000
+MAX_VALUE, MAX_PERIOD, MAX_REASON = 100, 100, 300
+LIMITS = {"value": MAX_VALUE, "period": MAX_PERIOD, "reason": MAX_REASON, "note": MAX_NOTE}
+
+
+def _cut(text, limit):
+    return text if len(text) <= limit else text[:limit] + "…"
+FORMAT_CELL = "B4"  # on the sheet "Návod": the workbook's number format
 INPUT_KEYS = ("period", "value", "reason", "note")
 
 
@@ -96,9 +110,11 @@ COLUMNS = (
         "year or a date."), "2024; 12/2024; 1. pol. 2024; 2023/24; k 30. 4. 2024", 16,
          required=True),
     _col("value", "Hodnota", True, gettext_lazy(
-        "The value as it is published. Spaces group thousands, a comma is the decimal mark; "
-        "“cca” marks an estimate; “n. a.” a value that is not available; a rank follows the "
-        "number after a comma; the parts of a composite value are separated by slashes."),
+        "The value as it is published, its numbers in the number format stated on the sheet "
+        "“Návod” (Czech: spaces group thousands, a comma is the decimal mark; English: "
+        "1,234.5); “cca” marks an estimate; “n. a.” a value that is not available; a rank "
+        "follows the number after a comma; the parts of a composite value are separated by "
+        "slashes."),
          "1 190; cca 3 100; n. a.; 174,1; 174,1, 2. v ČR; 3,01 %; 12/12/4/22", 16,
          required=True),
     _col("reason", "Důvod nedostupnosti", True, gettext_lazy(
@@ -147,14 +163,16 @@ def _text_cell(value):
     return neutralise(str(value))
 
 
-def template_xlsx_bytes(indicators):
+def template_xlsx_bytes(indicators, number_format=None):
     """The template for `indicators` (with home_territory and values
-    prefetched, e.g. selectors.reportable_indicators)."""
+    prefetched, e.g. selectors.reportable_indicators), stating
+    `number_format` (default: the format of the current language)."""
+    stated = NumberFormat(number_format or language_format())
     with translation.override("cs"):
-        return _template(list(indicators))
+        return _template(list(indicators), stated)
 
 
-def _template(indicators):
+def _template(indicators, stated):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_TITLE
@@ -179,7 +197,7 @@ def _template(indicators):
                 cell.number_format = "@"
     sheet.freeze_panes = "C2"
     _validations(sheet, last_row)
-    _help_sheet(workbook)
+    _help_sheet(workbook, stated)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -190,8 +208,8 @@ def _letter(key):
 
 
 def _validations(sheet, last_row):
-    limits = (("period", 100, _("Period")), ("value", 100, _("Value")),
-              ("reason", 300, _("Reason")), ("note", MAX_NOTE, _("Note")))
+    limits = (("period", MAX_PERIOD, _("Period")), ("value", MAX_VALUE, _("Value")),
+              ("reason", MAX_REASON, _("Reason")), ("note", MAX_NOTE, _("Note")))
     for key, limit, title in limits:
         rule = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(limit),
                               allow_blank=True, showErrorMessage=True, showInputMessage=True)
@@ -205,7 +223,7 @@ def _validations(sheet, last_row):
         sheet.add_data_validation(rule)
 
 
-def _help_sheet(workbook):
+def _help_sheet(workbook, stated):
     sheet = workbook.create_sheet(HELP_TITLE)
     rows = [
         [_("How to fill in the values")],
@@ -214,9 +232,21 @@ def _help_sheet(workbook):
            "copy its row. Upload the file on the portal: you will see what each row does "
            "and every error (with its row and column) before anything is saved; nothing is "
            "saved while any row has an error.") % {"sheet": SHEET_TITLE}],
-        [_("At most %(rows)d filled rows; formulas are not accepted, type the values.")
-         % {"rows": ValueImporter.max_rows}],
-        [],
+        [_("Limits: at most %(rows)d filled rows and %(sheet_rows)d rows in all; a file of "
+           "at most %(size)s; a period and a value of at most %(value)d characters, a reason "
+           "of at most %(reason)d and a note of at most %(note)d. Formulas are not accepted, "
+           "type the values. A file over a limit is refused whole, with the reason.") % {
+               "rows": ValueImporter.max_rows, "sheet_rows": ValueImporter.max_sheet_rows,
+               "size": filesizeformat(XLSX_MAX_BYTES), "value": MAX_VALUE,
+               "reason": MAX_REASON, "note": MAX_NOTE}],
+        [_("Number format"), stated.label, _(
+            "How the numbers you type are read; write “%(czech)s” (a comma is the decimal "
+            "mark, spaces or dots group thousands: 1 234,5) or “%(english)s” (a dot is the "
+            "decimal mark, commas or spaces group thousands: 1,234.5). A number that reads "
+            "differently in the two formats (e.g. 83,511 or 1.234) is shown in the preview "
+            "for you to confirm, row by row, or to correct here. Numbers typed as numbers, "
+            "not text, are read as they are.") % {
+                "czech": NumberFormat.CZECH.label, "english": NumberFormat.ENGLISH.label}],
         [_("Column"), _("Filled in by"), _("Description"), _("Examples")],
     ]
     for column in COLUMNS:
@@ -225,6 +255,9 @@ def _help_sheet(workbook):
     for row in rows:
         sheet.append([_text_cell(v) for v in row])
     sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A4"].font = Font(bold=True)
+    sheet[FORMAT_CELL].font = Font(bold=True)
+    sheet[FORMAT_CELL].fill = PatternFill("solid", fgColor="FFF2CC")
     for cell in sheet[5]:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCD", (22, 14, 80, 50), strict=True):
@@ -295,6 +328,7 @@ class ValueImporter(Importer):
     max_rows = 2000
     max_columns = 30
     column_letters = True
+    reads_numbers = True  # the value column, through indicators.parsing
     presence_columns = ("code", "territory", *INPUT_KEYS)
     input_columns = INPUT_KEYS
     keep_per_user = 5
@@ -319,29 +353,38 @@ class ValueImporter(Importer):
             raw = row.raw.get("period")
             if isinstance(raw, datetime):
                 raw = raw.date()
-            try:
-                row.period = parse_period(raw if isinstance(raw, date) else cells["period"])
-            except ParseError as failure:
-                error("period", str(failure))
-            if len(cells["period"]) > 100:
-                error("period", _("At most %(max)d characters.") % {"max": 100})
-        if "value" not in row.failed:
-            if isinstance(row.raw.get("value"), datetime | date):
-                error("value", _("The cell holds a date, not a value; format the column as "
-                                 "text and type the value again."))
+            if len(cells["period"]) > MAX_PERIOD:  # not read at all: it may be megabytes
+                error("period", _("At most %(max)d characters.") % {"max": MAX_PERIOD})
             else:
                 try:
-                    row.value = parse_value(cells["value"])
+                    row.period = parse_period(raw if isinstance(raw, date) else cells["period"])
+                except ParseError as failure:
+                    error("period", str(failure))
+        if "value" not in row.failed:
+            raw = row.raw.get("value")
+            if isinstance(raw, datetime | date):
+                error("value", _("The cell holds a date, not a value; format the column as "
+                                 "text and type the value again."))
+            elif len(cells["value"]) > MAX_VALUE:
+                error("value", _("At most %(max)d characters.") % {"max": MAX_VALUE})
+            else:
+                # A number typed as a number is taken as it is; text in the
+                # workbook's number format, an ambiguous number kept to confirm.
+                typed = isinstance(raw, int | float | Decimal) and not isinstance(raw, bool)
+                try:
+                    row.value = parse_value(raw if typed else cells["value"],
+                                            number_format=read.number_format)
                 except ParseError as failure:
                     error("value", str(failure))
-                if len(cells["value"]) > 100:
-                    error("value", _("At most %(max)d characters.") % {"max": 100})
+                else:
+                    row.ambiguous.extend(read.ambiguity(self, row.number, "value", ambiguity)
+                                         for ambiguity in row.value.ambiguities)
         reason = cells.get("reason", "")
         if reason and row.value is not None and row.value.available:
             error("reason", _("Fill in the reason only when the value is not available "
                               "(“n. a.”)."))
-        if len(reason) > 300:
-            error("reason", _("At most %(max)d characters.") % {"max": 300})
+        if len(reason) > MAX_REASON:
+            error("reason", _("At most %(max)d characters.") % {"max": MAX_REASON})
         if len(cells.get("note", "")) > MAX_NOTE:
             error("note", _("At most %(max)d characters.") % {"max": MAX_NOTE})
 
@@ -364,7 +407,10 @@ class ValueImporter(Importer):
     def _check_row(self, sheet_row, read, indicators, allowed, territories, existing, seen):
         errors = list(sheet_row.errors)
         number = sheet_row.number
-        cells = sheet_row.values
+        # A cell over its limit is an error; the row keeps only its start (a
+        # cell may hold megabytes), every row within the limits keeps its text.
+        cells = {key: _cut(text, LIMITS.get(key, 200)) if isinstance(text, str) else text
+                 for key, text in sheet_row.values.items()}
 
         def error(key, message):
             errors.append(read.error(self, number, key, message))

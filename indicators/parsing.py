@@ -2,7 +2,14 @@
 
 Each parser returns what it understood or raises `ParseError` with a Czech
 message; nothing is guessed. The published text is always kept by the caller
-next to the parsed result."""
+next to the parsed result.
+
+Numbers: with `number_format` (core.imports.numbers: "cs" 1 234,5 or "en"
+1,234.5, a workbook's stated format) a number is read in that format only,
+and a text the two formats read differently ("83,511", "1.234") is reported
+in `ParsedValue.ambiguities` for a person to confirm, never silently taken.
+Without it (forms typed in the portal, the curated seed) the portal's own
+reading applies: a comma (or a dot) is the decimal mark, spaces group."""
 
 import calendar
 import re
@@ -11,6 +18,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+
+from core.imports.numbers import NumberError, read_number
 
 from .models import PeriodKind, TargetKind
 
@@ -27,13 +36,30 @@ _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?: \d{3})+(?:[.,]\d+)?$")
 
 
-def parse_decimal(text):
+def parse_decimal(text, number_format=None, ambiguities=None):
     """'1 190' → 1190, '3,01' → 3.01, '-2.5' → -2.5. A comma is the decimal
-    mark; spaces group thousands."""
+    mark; spaces group thousands. With `number_format` the text is read in
+    that format only, and an ambiguous text is appended to `ambiguities` (a
+    list of core.imports.numbers.Ambiguity) when given, else refused."""
+    if isinstance(text, bool):
+        raise ParseError(_("“%(text)s” is not a number.") % {"text": text})
     if isinstance(text, (int, Decimal)):
         number = Decimal(text)
     elif isinstance(text, float):
         number = Decimal(repr(text))
+    elif number_format:
+        raw = _SPACES.sub(" ", str(text or "")).strip()
+        if not raw:
+            raise ParseError(_("The value is empty."))
+        try:
+            number, ambiguity = read_number(raw, number_format)
+        except NumberError as error:
+            raise ParseError(str(error)) from None
+        if ambiguity is not None:
+            if ambiguities is None:
+                raise ParseError(_("“%(text)s” reads differently in the Czech and the English "
+                                   "number format.") % {"text": raw[:40]})
+            ambiguities.append(ambiguity)
     else:
         raw = _SPACES.sub(" ", str(text or "")).strip()
         if not raw:
@@ -60,6 +86,8 @@ class ParsedValue:
     rank_scope: str = ""
     parts: list[Decimal] = field(default_factory=list)
     percent: bool = False
+    # Numbers of the text the two number formats read differently (with a format).
+    ambiguities: list = field(default_factory=list)
 
     @property
     def is_composite(self):
@@ -68,12 +96,17 @@ class ParsedValue:
 
 NOT_AVAILABLE = {"n. a.", "n.a.", "n/a", "na", "-", "–", "—", "nedostupné", "není k dispozici"}
 _ESTIMATE = re.compile(r"^(?:cca\.?|asi|přibližně|~)\s*", re.I)
-_RANK = re.compile(r"^(?P<number>.+?),\s*(?P<rank>\d{1,3})\.\s*(?P<scope>.*)$")
+# The rank's dot ends a word ("2. v ČR"), so "1,234.5" is no number 1 of rank 234.
+_RANK = re.compile(r"^(?P<number>.+?),\s*(?P<rank>\d{1,3})\.(?=\s|$)\s*(?P<scope>.*)$")
 
 
-def parse_value(text):
+def parse_value(text, number_format=None):
     """One published value: '39', 'cca 3 100', 'n. a.', '-', '174,1, 2. v ČR',
-    '3,01 %', '12/12/4/22'."""
+    '3,01 %', '12/12/4/22'; its numbers in `number_format` when given (see
+    the module), each ambiguous one in `ambiguities`. A number typed as a
+    number (int, float, Decimal) is taken as it is."""
+    if isinstance(text, int | float | Decimal) and not isinstance(text, bool):
+        return ParsedValue(value=parse_decimal(text))
     raw = _SPACES.sub(" ", str(text if text is not None else "")).strip()
     if not raw:
         raise ParseError(_("The value is empty; write “n. a.” when it is not available."))
@@ -88,7 +121,7 @@ def parse_value(text):
         pieces = [p.strip() for p in raw.split("/")]
         if len(pieces) > 12:
             raise ParseError(_("A composite value has at most 12 parts."))
-        parsed.parts = [parse_decimal(p) for p in pieces]
+        parsed.parts = [parse_decimal(p, number_format, parsed.ambiguities) for p in pieces]
         return parsed
     ranked = _RANK.match(raw)
     if ranked:
@@ -100,7 +133,7 @@ def parse_value(text):
     if raw.endswith("%"):
         parsed.percent = True
         raw = raw[:-1].strip()
-    parsed.value = parse_decimal(raw)
+    parsed.value = parse_decimal(raw, number_format, parsed.ambiguities)
     return parsed
 
 

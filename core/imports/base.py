@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.utils.translation import gettext_lazy, ngettext
 
 from .columns import normal
+from .numbers import NumberFormat
 from .reader import read_sheet
 
 NEW, CHANGED, UNCHANGED, ERROR = "new", "changed", "unchanged", "error"
@@ -34,6 +35,16 @@ class ImportChanged(ImportRefused):
         super().__init__([], status=409)
 
 
+class ImportUnconfirmed(ImportRefused):
+    """The preview showed numbers that read differently in the two number
+    formats and the user did not confirm them all: nothing is saved, and the
+    pending import stays open to be confirmed again."""
+
+    def __init__(self, errors, pending):
+        super().__init__(errors, status=409)
+        self.pending = pending
+
+
 @dataclass
 class Preview:
     """What an upload would do: one JSON-ready dict per row read (each with
@@ -43,6 +54,8 @@ class Preview:
     rows: list = field(default_factory=list)
     errors: list = field(default_factory=list)
     skipped: int = 0
+    number_format: str = ""  # how numbers written as text were read (core.imports.numbers)
+    number_format_source: str = ""  # "form", "workbook" or "language" (core.imports.reader)
 
     def count(self, outcome):
         return sum(1 for row in self.rows if row["outcome"] == outcome)
@@ -62,6 +75,31 @@ class Preview:
     @property
     def can_confirm(self):
         return not self.errors and bool(self.to_apply)
+
+    @property
+    def number_format_label(self):
+        return NumberFormat(self.number_format).label if self.number_format else ""
+
+    @property
+    def ambiguous(self):
+        """The rows (not in error) with a number the preview asks to confirm."""
+        return ambiguous_rows(self.rows)
+
+
+def ambiguous_rows(rows):
+    return [row for row in rows if row.get("ambiguous") and row.get("outcome") != ERROR]
+
+
+def unconfirmed(rows, confirmed_rows):
+    """The refusals of every ambiguous number on a row not in `confirmed_rows`."""
+    confirmed = set()
+    for number in confirmed_rows or ():
+        try:
+            confirmed.add(int(number))
+        except (TypeError, ValueError):
+            continue
+    return [item["message"] for row in ambiguous_rows(rows) if row["row"] not in confirmed
+            for item in row["ambiguous"]]
 
 
 class Importer:
@@ -88,11 +126,16 @@ class Importer:
         "than what you confirmed. Nothing was saved. Upload the file again to see the "
         "current preview.")
     stale_hint = ""
+    # Whether the upload form offers the number format and the reader looks for
+    # the workbook's; None: whether any column reads numbers (columns.number).
+    reads_numbers = None
 
     def __init__(self):
         self._by_name = {c.name: c for c in self.columns}
         self._by_header = {normal(c.name): c for c in self.columns} | {
             normal(c.header): c for c in self.columns}
+        if self.reads_numbers is None:
+            self.reads_numbers = any(getattr(c, "reads_numbers", False) for c in self.columns)
 
     def column(self, name):
         return self._by_name.get(name)
@@ -136,13 +179,23 @@ class Importer:
 
     # --- The same for every importer --------------------------------------------------------
 
-    def preview(self, content, *, actor, target=None):
-        """Read and check an upload (bytes). Reads only."""
-        read = read_sheet(self, content)
+    def preview(self, content, *, actor, target=None, number_format=None):
+        """Read and check an upload (bytes), numbers written as text in
+        `number_format` (else as the workbook states, else as the language
+        reads them). Reads only. Each row's ambiguous numbers (SheetRow.
+        ambiguous, from number columns and `parse_row`) come as its
+        "ambiguous" list."""
+        read = read_sheet(self, content, number_format=number_format)
+        formats = {"number_format": str(read.number_format),
+                   "number_format_source": read.number_format_source}
         if read.errors:
-            return Preview(errors=list(read.errors), skipped=read.skipped)
+            return Preview(errors=list(read.errors), skipped=read.skipped, **formats)
         for row in read.rows:
             self.parse_row(row, read)
         rows = self.check(read, actor=actor, target=target)
+        ambiguous = {row.number: row.ambiguous for row in read.rows if row.ambiguous}
+        for row in rows:
+            if row.get("row") in ambiguous:
+                row.setdefault("ambiguous", ambiguous[row["row"]])
         return Preview(rows=rows, errors=[e for row in rows for e in row["errors"]],
-                       skipped=read.skipped)
+                       skipped=read.skipped, **formats)

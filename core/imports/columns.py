@@ -4,10 +4,13 @@ names a sheet row and a column header."""
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from core.exports import FORMULA_TRIGGERS
+
+from .numbers import NumberError, NumberFormat, read_number
 
 TRUE_WORDS = {"ano", "a", "yes", "y", "true", "pravda", "1", "x"}
 FALSE_WORDS = {"ne", "n", "no", "false", "nepravda", "0", ""}
@@ -83,6 +86,18 @@ class Column:
     examples: str = ""
     width: int = 14
     field: str | None = None  # the model field it updates, for the model's own errors
+
+    @property
+    def reads_numbers(self):
+        """Whether its cells are read in the workbook's number format."""
+        return hasattr(self.parser, "read")
+
+    def read(self, raw, number_format=NumberFormat.CZECH):
+        """(value, Ambiguity or None): the parser's value; a number parser
+        (`number()`) reads text in `number_format` and tells an ambiguity."""
+        if self.reads_numbers:
+            return self.parser.read(raw, number_format)
+        return self.parser(raw), None
 
 
 def normal(text):
@@ -196,3 +211,60 @@ def choice(choices):
 def text_list(value):
     """"a; b; c" -> ["a", "b", "c"]."""
     return [part.strip() for part in text(value).split(";") if part.strip()]
+
+
+class number:  # noqa: N801 - a parser factory, used like the functions above
+    """A parser of numbers: cells typed as numbers are taken as they are; text
+    is read in the workbook's number format (core.imports.numbers), and a text
+    the two formats read differently is returned with its Ambiguity, for the
+    preview to have confirmed. `places` limits the decimal places (0: whole
+    numbers); `minimum`/`maximum` the value. An empty cell is None.
+
+    Used as a column's parser, the reader calls `read(raw, number_format)`;
+    called plainly it reads Czech and refuses an ambiguous text."""
+
+    def __init__(self, *, places=4, minimum=None, maximum=Decimal("99999999999999")):
+        self.places = places
+        self.minimum = None if minimum is None else Decimal(minimum)
+        self.maximum = None if maximum is None else Decimal(maximum)
+
+    def __call__(self, raw):
+        value, ambiguity = self.read(raw, NumberFormat.CZECH)
+        if ambiguity is not None:
+            raise CellError(_("“%(value)s” reads differently in the Czech and the English "
+                              "number format.") % {"value": ambiguity.text})
+        return value
+
+    def read(self, raw, number_format):
+        if is_blank(raw):
+            return None, None
+        ambiguity = None
+        if isinstance(raw, bool | date | datetime):
+            raise CellError(_("“%(value)s” is not a number.") % {"value": text(raw)[:40]})
+        if isinstance(raw, int):
+            value = Decimal(raw)
+        elif isinstance(raw, float):
+            value = Decimal(repr(raw))
+        elif isinstance(raw, Decimal):
+            value = raw
+        else:
+            try:
+                value, ambiguity = read_number(undo_neutralise(str(raw))[:200], number_format)
+            except NumberError as error:
+                raise CellError(str(error)) from None
+        self.check(value)
+        return (int(value) if self.places == 0 else value), ambiguity
+
+    def check(self, value):
+        if not value.is_finite():
+            raise CellError(_("“%(value)s” is not a number.") % {"value": value})
+        if self.maximum is not None and abs(value) > self.maximum:
+            raise CellError(_("%(value)s is too large.") % {"value": value})
+        if self.minimum is not None and value < self.minimum:
+            raise CellError(_("%(value)s is less than %(minimum)s.") % {
+                "value": value, "minimum": self.minimum})
+        if value.as_tuple().exponent < -self.places:
+            if self.places == 0:
+                raise CellError(_("“%(value)s” is not a whole number.") % {"value": value})
+            raise CellError(_("Use at most %(places)d decimal places.") % {
+                "places": self.places})

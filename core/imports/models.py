@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .numbers import NumberFormat
+
 
 class PendingImportState(models.TextChoices):
     PREVIEWED = "previewed", _("previewed")
@@ -31,6 +33,12 @@ class PendingImport(models.Model):
     state = models.CharField(_("state"), max_length=16, choices=PendingImportState.choices,
                              default=PendingImportState.PREVIEWED)
     preview = models.JSONField(_("previewed rows"), default=list, blank=True)
+    # How numbers written as text were read, and the rows whose ambiguous
+    # numbers (core.imports.numbers) the user confirmed with the confirm.
+    number_format = models.CharField(_("number format"), max_length=2, blank=True,
+                                     choices=NumberFormat.choices)
+    confirmed_rows = models.JSONField(_("rows with numbers confirmed"), default=list,
+                                      blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))

@@ -1,5 +1,12 @@
 """The one sheet reader: openpyxl in read-only mode, formulas refused, every
-cell parsed by its column, every error naming its row and column."""
+cell parsed by its column, every error naming its row and column.
+
+Numbers written as text are read in one number format per workbook
+(core.imports.numbers): the one chosen on the upload form, else the one the
+workbook states (a cell labelled "Formát čísel" / "Number format" on any
+other sheet, e.g. "Návod", with the format in the cell to its right), else the one of
+the uploader's language. A text the two formats read differently is kept on
+its row as an ambiguity (`SheetRow.ambiguous`) that the preview has confirmed."""
 
 import io
 from dataclasses import dataclass, field
@@ -8,7 +15,21 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from .columns import CellError, RowError, is_blank, text
+from .columns import CellError, RowError, is_blank, normal, text
+from .numbers import (
+    FORMAT_LABELS,
+    NumberFormat,
+    ambiguity_label,
+    ambiguity_message,
+    language_format,
+    stated_format,
+)
+
+# Where a workbook's number format is looked for: the first rows and columns
+# of at most this many sheets besides the one imported.
+FORMAT_SHEETS, FORMAT_ROWS, FORMAT_COLUMNS = 10, 40, 6
+
+FROM_FORM, FROM_WORKBOOK, FROM_LANGUAGE = "form", "workbook", "language"
 
 
 @dataclass
@@ -18,6 +39,7 @@ class SheetRow:
     raw: dict = field(default_factory=dict)  # column name -> the cell's value as stored
     errors: list = field(default_factory=list)  # RowError
     failed: set = field(default_factory=set)  # names of the columns whose cell was refused
+    ambiguous: list = field(default_factory=list)  # dicts: numbers to confirm (SheetRead.ambiguity)
 
 
 @dataclass
@@ -27,6 +49,8 @@ class SheetRead:
     rows: list = field(default_factory=list)
     errors: list = field(default_factory=list)  # about the file as a whole
     skipped: int = 0  # rows with context only: template rows nobody filled in
+    number_format: str = NumberFormat.CZECH  # how numbers written as text are read
+    number_format_source: str = FROM_LANGUAGE  # FROM_FORM, FROM_WORKBOOK or FROM_LANGUAGE
 
     def error(self, importer, row, name, message):
         """A RowError on the column `name`, labelled the way `importer` names it."""
@@ -36,15 +60,34 @@ class SheetRead:
             return RowError(row, None, message)
         return RowError(row, column.header, message, letter=letter)
 
+    def ambiguity(self, importer, row, name, ambiguity):
+        """A JSON-ready record of an ambiguous number in column `name` of `row`:
+        what the preview asks to confirm, and the confirm's refusal without it."""
+        return {
+            "column": name,
+            "text": ambiguity.text,
+            "value": str(ambiguity.value),
+            "other": str(ambiguity.other),
+            "number_format": ambiguity.number_format,
+            "label": ambiguity_label(ambiguity),
+            "message": str(self.error(importer, row, name, ambiguity_message(ambiguity))),
+        }
+
 
 def _header_text(value):
     return " ".join(text(value).split())
 
 
-def read_sheet(importer, content):
-    """Read the upload (bytes) for `importer`. Never raises for a bad file: a
-    file that cannot be read is one error."""
+def read_sheet(importer, content, number_format=None):
+    """Read the upload (bytes) for `importer`, numbers in `number_format` when
+    given (the upload form's choice). Never raises for a bad file: a file that
+    cannot be read is one error."""
     result = SheetRead()
+    if number_format:
+        result.number_format, result.number_format_source = (
+            NumberFormat(number_format), FROM_FORM)
+    else:
+        result.number_format = language_format()
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception:  # noqa: BLE001 - any unreadable upload is the same answer
@@ -66,6 +109,10 @@ def _read(importer, workbook, result):
         result.errors.append(RowError(None, None, _("The workbook has no sheet.")))
         return
     sheet = workbook[importer.sheet] if importer.sheet in names else workbook[names[0]]
+    if result.number_format_source != FROM_FORM and importer.reads_numbers:
+        _read_stated_format(workbook, sheet.title, result)
+        if result.errors:
+            return
     header_cells = next(sheet.iter_rows(max_row=1), None)
     if not header_cells:
         result.errors.append(RowError(None, None, _("The sheet is empty.")))
@@ -96,6 +143,34 @@ def _read(importer, workbook, result):
                 "files.") % {"max": importer.max_rows}))
             break
         result.rows.append(row)
+
+
+def _read_stated_format(workbook, data_sheet, result):
+    """The number format the workbook states, if it states one."""
+    titles = [title for title in workbook.sheetnames if title != data_sheet][:FORMAT_SHEETS]
+    for title in titles:
+        rows = workbook[title].iter_rows(max_row=FORMAT_ROWS, max_col=FORMAT_COLUMNS)
+        for number, cells in enumerate(rows, start=1):
+            values = [getattr(cell, "value", None) for cell in cells]
+            for index, value in enumerate(values[:-1]):
+                if not isinstance(value, str) or normal(value).rstrip(":") not in FORMAT_LABELS:
+                    continue
+                at, stated = index + 1, values[index + 1]
+                if is_blank(stated):
+                    return  # stated nothing: the language decides
+                found = stated_format(text(stated))
+                if found is None:
+                    result.errors.append(RowError(None, None, _(
+                        "Sheet “%(sheet)s”, cell %(cell)s: “%(text)s” is not a number format; "
+                        "write “%(czech)s” or “%(english)s”.") % {
+                            "sheet": title[:40],
+                            "cell": f"{get_column_letter(at + 1)}{number}",
+                            "text": text(stated)[:40],
+                            "czech": NumberFormat.CZECH.label,
+                            "english": NumberFormat.ENGLISH.label}))
+                    return
+                result.number_format, result.number_format_source = found, FROM_WORKBOOK
+                return
 
 
 def _read_header(importer, cells, result):
@@ -140,7 +215,9 @@ def _read_row(importer, number, cells, result):
             continue
         row.raw[name] = raw
         try:
-            row.values[name] = importer.column(name).parser(raw)
+            row.values[name], ambiguity = importer.column(name).read(raw, result.number_format)
+            if ambiguity is not None:
+                row.ambiguous.append(result.ambiguity(importer, number, name, ambiguity))
         except CellError as error:
             row.errors.append(result.error(importer, number, name, str(error)))
             row.failed.add(name)

@@ -6,7 +6,12 @@ confirmed, keeps it as a PendingImport with its rows exactly as previewed.
 in one transaction, after checking that the pending import is the user's, for
 this target and session, still previewed (locked, so a second confirm waits
 and is refused), not expired, and that the kept file is still the one whose
-checksum was previewed. Anything refused saves nothing."""
+checksum was previewed. Anything refused saves nothing.
+
+A number the two number formats read differently (core.imports.numbers) must
+be confirmed per row: the confirm is given the rows the user ticked, and
+while any ambiguous row is not among them it is refused with
+`ImportUnconfirmed` (naming row and column) and the preview stays open."""
 
 import hashlib
 import json
@@ -24,7 +29,16 @@ from django.utils.translation import gettext as _
 from core.uploads import check_xlsx_upload
 
 from . import storage
-from .base import CHANGED, ERROR, NEW, ImportChanged, ImportRefused, Preview
+from .base import (
+    CHANGED,
+    ERROR,
+    NEW,
+    ImportChanged,
+    ImportRefused,
+    ImportUnconfirmed,
+    Preview,
+    unconfirmed,
+)
 from .columns import RowError
 from .models import PendingImport, PendingImportState
 
@@ -52,10 +66,13 @@ def refused_message():
              "expired or has nothing to save. Nothing was saved; upload the file again.")
 
 
-def read_preview(*, importer, actor, content, target=None):
+def read_preview(*, importer, actor, content, target=None, number_format=None):
     """importer.preview, with a failure to read the file as its one error: an
     upload never makes a 500."""
     try:
+        if number_format:
+            return importer.preview(content, actor=actor, target=target,
+                                    number_format=number_format)
         return importer.preview(content, actor=actor, target=target)
     except Exception:  # noqa: BLE001 - a malformed workbook must not crash the page
         logger.warning("%s import could not read the file", importer.name, exc_info=True)
@@ -80,10 +97,12 @@ def pending_imports_expire(*, importer=None, user=None):
         state=PendingImportState.PREVIEWED).delete()
 
 
-def pending_import_preview(*, importer, actor, content, file_name, target=None, session_key=""):
+def pending_import_preview(*, importer, actor, content, file_name, target=None, session_key="",
+                           number_format=None):
     """(preview, pending): the pending import is None unless the preview can be
-    confirmed."""
-    preview = read_preview(importer=importer, actor=actor, content=content, target=target)
+    confirmed. `number_format`: the upload form's choice (None: the workbook's)."""
+    preview = read_preview(importer=importer, actor=actor, content=content, target=target,
+                           number_format=number_format)
     if not preview.can_confirm:
         return preview, None
     with transaction.atomic():
@@ -92,6 +111,7 @@ def pending_import_preview(*, importer, actor, content, file_name, target=None, 
             importer=importer.name, created_by=actor, scope=importer.scope(target),
             session=_session_hash(session_key), file_name=file_name[:200],
             checksum=checksum(content), preview=_json(preview.rows),
+            number_format=preview.number_format if importer.reads_numbers else "",
             expires_at=timezone.now() + importer.max_age,
         )
         pending.full_clean()
@@ -107,9 +127,12 @@ def _uuid(value):
         return None
 
 
-def pending_import_confirm(*, importer, actor, pending_id, target=None, session_key=""):
+def pending_import_confirm(*, importer, actor, pending_id, target=None, session_key="",
+                           confirmed_rows=()):
     """Apply the rows previewed under `pending_id`; returns (pending, count).
-    Raises ImportRefused (ImportChanged) when nothing was saved."""
+    `confirmed_rows`: the sheet rows whose ambiguous numbers the user
+    confirmed. Raises ImportRefused (ImportChanged) when nothing was saved;
+    ImportUnconfirmed leaves the pending import open to confirm again."""
     pk = _uuid(pending_id)
     if pk is None:
         raise ImportRefused([refused_message()], status=400)
@@ -126,6 +149,9 @@ def pending_import_confirm(*, importer, actor, pending_id, target=None, session_
             ends = PendingImportState.EXPIRED
             if pending.expires_at <= timezone.now():
                 raise ImportRefused([refused_message()], status=400)
+            missing = unconfirmed(pending.preview, confirmed_rows)
+            if missing:
+                raise ImportUnconfirmed(missing, pending)
             ends = PendingImportState.FAILED
             _check_file(pending)
             rows = [row for row in pending.preview if row.get("outcome") in (NEW, CHANGED)]
@@ -134,9 +160,11 @@ def pending_import_confirm(*, importer, actor, pending_id, target=None, session_
             count = importer.apply(pending.preview, actor=actor, target=target, pending=pending)
             pending.state = PendingImportState.CONFIRMED
             pending.confirmed_at = timezone.now()
-            pending.save(update_fields=["state", "confirmed_at"])
+            pending.confirmed_rows = sorted(
+                row["row"] for row in pending.preview if row.get("ambiguous"))
+            pending.save(update_fields=["state", "confirmed_at", "confirmed_rows"])
     except ImportRefused as refusal:
-        if ends is not None:
+        if ends is not None and not isinstance(refusal, ImportUnconfirmed):
             refusal.pending = pending
             PendingImport.objects.filter(pk=pk, state=PendingImportState.PREVIEWED).update(
                 state=ends, errors=[str(e) for e in refusal.errors])
@@ -158,12 +186,19 @@ def _check_file(pending):
                                "it again.")], status=400) from None
 
 
-def import_file(*, importer, actor, content, target=None):
+def import_file(*, importer, actor, content, target=None, number_format=None,
+                confirmed_rows=()):
     """Preview and, when nothing is wrong, apply at once in one transaction (for
     commands and tests; people go through preview and confirm). Returns the
-    preview with any refusal of the apply among its errors."""
-    preview = read_preview(importer=importer, actor=actor, content=content, target=target)
+    preview with any refusal of the apply among its errors; an ambiguous
+    number on a row not in `confirmed_rows` is one, and nothing is saved."""
+    preview = read_preview(importer=importer, actor=actor, content=content, target=target,
+                           number_format=number_format)
     if not preview.can_confirm:
+        return preview
+    missing = unconfirmed(preview.rows, confirmed_rows)
+    if missing:
+        preview.errors.extend(missing)
         return preview
     try:
         with transaction.atomic():

@@ -16,7 +16,8 @@ from django.views.generic import TemplateView
 from core.exports import XLSX_CONTENT_TYPE
 from core.uploads import XLSX_MAX_BYTES, check_xlsx_upload
 
-from .base import ImportChanged, ImportRefused, Preview
+from .base import ImportChanged, ImportRefused, ImportUnconfirmed, Preview
+from .numbers import NumberFormat
 from .services import pending_import_confirm, pending_import_preview
 
 logger = logging.getLogger(__name__)
@@ -28,9 +29,20 @@ class ImportForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": f".xlsx,{XLSX_CONTENT_TYPE}"}),
     )
 
-    def __init__(self, *args, label=None, **kwargs):
+    # Offered when the importer reads numbers (Importer.reads_numbers).
+    number_format = forms.ChoiceField(
+        label=gettext_lazy("Number format"), required=False,
+        choices=[("", gettext_lazy("As the workbook states it (sheet “Návod”)")),
+                 *NumberFormat.choices],
+        help_text=gettext_lazy(
+            "How numbers typed as text are read. A number that reads differently in the two "
+            "formats (e.g. 83,511 or 1.234) is shown in the preview for you to confirm."))
+
+    def __init__(self, *args, label=None, numbers=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].label = label
+        if not numbers:
+            del self.fields["number_format"]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -60,7 +72,7 @@ class ImportPageMixin:
         return self.cancel_url()
 
     def form(self, *args):
-        return ImportForm(*args, label=self.file_label)
+        return ImportForm(*args, label=self.file_label, numbers=self.importer.reads_numbers)
 
     def session_key(self):
         if not self.request.session.session_key:
@@ -97,7 +109,8 @@ class ImportPreviewView(ImportPageMixin, TemplateView):
         file_name = _file_name(form.cleaned_data["file"])
         preview, pending = pending_import_preview(
             importer=self.importer, actor=request.user, content=form.content,
-            file_name=file_name, target=self.import_target(), session_key=self.session_key())
+            file_name=file_name, target=self.import_target(), session_key=self.session_key(),
+            number_format=form.cleaned_data.get("number_format") or None)
         return self.render_to_response(self.get_context_data(
             preview=preview, pending=pending, file_name=file_name))
 
@@ -110,12 +123,19 @@ class ImportConfirmView(ImportPageMixin, TemplateView):
     def pending_id(self):
         return self.request.POST.get("upload")
 
+    def confirmed_rows(self):
+        """The rows whose ambiguous numbers were confirmed (preview checkboxes)."""
+        return self.request.POST.getlist("confirm_number")[:100_000]
+
     def post(self, request, *args, **kwargs):
         pending_id = self.pending_id()
         try:
             pending, count = pending_import_confirm(
                 importer=self.importer, actor=request.user, pending_id=pending_id,
-                target=self.import_target(), session_key=self.session_key())
+                target=self.import_target(), session_key=self.session_key(),
+                confirmed_rows=self.confirmed_rows())
+        except ImportUnconfirmed as refusal:
+            return self.unconfirmed(refusal)
         except ImportChanged as refusal:
             return self.refused(refusal, changed_meanwhile=True)
         except ImportRefused as refusal:
@@ -126,6 +146,15 @@ class ImportConfirmView(ImportPageMixin, TemplateView):
                 "The import could not be saved. Nothing was saved; try again.")]), status=409)
         messages.success(request, self.importer.saved_message(count, pending))
         return HttpResponseRedirect(self.done_url())
+
+    def unconfirmed(self, refusal):
+        """The preview again, still confirmable, with the numbers to confirm."""
+        pending = refusal.pending
+        preview = Preview(rows=pending.preview, number_format=pending.number_format)
+        return self.render_to_response(self.get_context_data(
+            preview=preview, pending=pending, file_name=pending.file_name,
+            unconfirmed=refusal.errors, confirmed_rows=self.confirmed_rows()),
+            status=refusal.status)
 
     def refused(self, refusal, **context):
         if refusal.status == 400:
