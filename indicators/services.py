@@ -2,8 +2,11 @@
 actor. Every change recomputes the indicator's status in the same transaction
 and, once committed, refreshes the public pages."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from core import pagecache
@@ -11,7 +14,11 @@ from core.audit import AuditAction, audit_record
 from core.sanitize import sanitize_html
 from core.services import UNSET, given, model_create, model_update
 
-from .models import Indicator, IndicatorKind, IndicatorValue, IndicatorValuePart, Territory
+from .codes import code_sort_key, slug_base
+from .models import (
+    Frequency, Indicator, IndicatorKind, IndicatorTarget, IndicatorValue, IndicatorValuePart,
+    Territory, TargetKind,
+)
 from .status import assess
 
 PAGE_CACHE = "indicators"
@@ -23,6 +30,7 @@ def _refresh_pages():
 
 def indicator_refresh_status(*, indicator) -> str:
     values = list(indicator.values.select_related("territory").prefetch_related("parts"))
+    prefetch_related_objects([indicator], "targets")
     status = assess(indicator, values).status
     if status != indicator.status:
         Indicator.objects.filter(pk=indicator.pk).update(status=status)
@@ -37,7 +45,89 @@ def _clean_indicator_data(data):
     kind = data.get("kind")
     if kind and kind != IndicatorKind.IMPACT:
         data["plan_item"] = None
+    if "update_frequency" in data and data["update_frequency"] != Frequency.EVERY_N_YEARS:
+        data["frequency_years"] = None
+    if "code" in data:
+        data["code"] = (data["code"] or "").strip()
+        data["sort_key"] = code_sort_key(data["code"])
     return data
+
+
+def indicator_free_slug(code, *, exclude=None):
+    """The address key for a new indicator with `code`: derived from it, with
+    -2, -3 ... when another indicator has it already."""
+    base = slug_base(code)
+    taken = {s.casefold() for s in Indicator.objects.exclude(pk=exclude).filter(
+        slug__istartswith=base).values_list("slug", flat=True)}
+    slug, number = base, 1
+    while slug.casefold() in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+# --- Milestones ----------------------------------------------------------------------------
+
+TARGET_FIELDS = ("year", "due", "kind", "value", "text")
+
+
+def _target_snapshot(target):
+    return {
+        "year": target.year, "due": target.due.isoformat() if target.due else None,
+        "kind": target.kind,
+        "value": None if target.value is None else str(Decimal(target.value).normalize()),
+        "text": target.text,
+    }
+
+
+def build_targets(targets, *, comparison_territory):
+    """IndicatorTarget rows (unsaved, no indicator) from dicts with the keys of
+    TARGET_FIELDS, numbered in the given order, each validated; a ValidationError
+    names the milestone."""
+    rows = []
+    for position, data in enumerate(targets, start=1):
+        target = IndicatorTarget(position=position, **{
+            name: data.get(name, "" if name in ("kind", "text") else None)
+            for name in TARGET_FIELDS})
+        target.text = (target.text or "").strip()
+        try:
+            target.full_clean(exclude=["indicator"])
+            if target.kind == TargetKind.BELOW_COMPARISON and comparison_territory is None:
+                raise ValidationError({"kind": _(
+                    "This target compares with a territory: choose the comparison territory "
+                    "of the indicator.")})
+        except ValidationError as error:
+            raise ValidationError({"targets": [_("Milestone %(number)d: %(errors)s") % {
+                "number": position, "errors": " ".join(error.messages)}]}) from None
+        rows.append(target)
+    return rows
+
+
+class _TargetsLink:
+    """The milestones, saved with the indicator like the apps' links."""
+
+    def __init__(self, targets):
+        self.targets = targets  # list of dicts, or None: keep them
+
+    def changes(self, indicator):
+        if self.targets is None:
+            return {}
+        before = [] if indicator is None else [
+            _target_snapshot(t) for t in indicator.targets.order_by("position")]
+        after = [_target_snapshot(t) for t in self.rows]
+        return {} if before == after else {"milestones": [before, after]}
+
+    def prepare(self, comparison_territory):
+        if self.targets is not None:
+            self.rows = build_targets(self.targets, comparison_territory=comparison_territory)
+
+    def save(self, *, indicator):
+        if self.targets is None:
+            return
+        indicator.targets.all().delete()
+        for target in self.rows:
+            target.indicator = indicator
+        IndicatorTarget.objects.bulk_create(self.rows)
 
 
 def _link_changes(links, indicator):
@@ -54,25 +144,37 @@ def _save_links(links):
     return save
 
 
+INDICATOR_FIELDS = (
+    "code", "slug", "name", "national_code", "kind", "unit", "unit_label", "definition",
+    "data_source", "update_frequency", "frequency_years", "responsible", "plan_item",
+    "position", "home_territory", "comparison_territory", "part_labels", "note", "commentary",
+)
+
+
 def indicator_create(
-    *, actor, plans=(), links=(),
-    code, name, national_code=UNSET, kind, unit=UNSET, unit_label=UNSET, definition=UNSET,
-    data_source=UNSET, update_frequency=UNSET, responsible=UNSET, plan_item=UNSET, position=UNSET,
-    home_territory, comparison_territory=UNSET, part_labels=UNSET, target_kind=UNSET,
-    target_value=UNSET, target_year=UNSET, target_due=UNSET, target_text=UNSET, note=UNSET,
-    commentary=UNSET,
+    *, actor, plans=(), links=(), targets=(),
+    code, slug=UNSET, name, national_code=UNSET, kind, unit=UNSET, unit_label=UNSET,
+    definition=UNSET, data_source=UNSET, update_frequency=UNSET, frequency_years=UNSET,
+    responsible=UNSET, plan_item=UNSET, position=UNSET, home_territory,
+    comparison_territory=UNSET, part_labels=UNSET, note=UNSET, commentary=UNSET,
 ) -> Indicator:
-    """`links`: what the apps above keep about the indicator (projects: the
+    """`targets`: the milestones, dicts with the keys of TARGET_FIELDS, in their
+    order. `slug` (the address) is derived from the code when not given.
+    `links`: what the apps above keep about the indicator (projects: the
     project of a project indicator), each with `changes(indicator)` for the
     audit entry and `save(indicator=)`, run in this transaction."""
     data = _clean_indicator_data(given(
-        code=code, name=name, national_code=national_code, kind=kind, unit=unit,
+        code=code, slug=slug, name=name, national_code=national_code, kind=kind, unit=unit,
         unit_label=unit_label, definition=definition, data_source=data_source,
-        update_frequency=update_frequency, responsible=responsible, plan_item=plan_item,
-        position=position, home_territory=home_territory,
-        comparison_territory=comparison_territory, part_labels=part_labels,
-        target_kind=target_kind, target_value=target_value, target_year=target_year,
-        target_due=target_due, target_text=target_text, note=note, commentary=commentary))
+        update_frequency=update_frequency, frequency_years=frequency_years,
+        responsible=responsible, plan_item=plan_item, position=position,
+        home_territory=home_territory, comparison_territory=comparison_territory,
+        part_labels=part_labels, note=note, commentary=commentary))
+    if not data.get("slug"):
+        data["slug"] = indicator_free_slug(data["code"])
+    milestones = _TargetsLink(list(targets or ()))
+    milestones.prepare(data.get("comparison_territory"))
+    links = [milestones, *links]
     with transaction.atomic():
         indicator = model_create(actor=actor, model=Indicator, data=data,
                                  m2m={"plans": list(plans)}, after_save=_save_links(links),
@@ -83,23 +185,29 @@ def indicator_create(
 
 
 def indicator_update(
-    *, actor, indicator, expected_version=None, plans=None, links=(),
-    code=UNSET, name=UNSET, national_code=UNSET, kind=UNSET, unit=UNSET, unit_label=UNSET,
-    definition=UNSET, data_source=UNSET, update_frequency=UNSET, responsible=UNSET,
-    plan_item=UNSET, position=UNSET, home_territory=UNSET, comparison_territory=UNSET,
-    part_labels=UNSET, target_kind=UNSET, target_value=UNSET, target_year=UNSET, target_due=UNSET,
-    target_text=UNSET, note=UNSET, commentary=UNSET,
+    *, actor, indicator, expected_version=None, plans=None, links=(), targets=None,
+    code=UNSET, slug=UNSET, name=UNSET, national_code=UNSET, kind=UNSET, unit=UNSET,
+    unit_label=UNSET, definition=UNSET, data_source=UNSET, update_frequency=UNSET,
+    frequency_years=UNSET, responsible=UNSET, plan_item=UNSET, position=UNSET,
+    home_territory=UNSET, comparison_territory=UNSET, part_labels=UNSET, note=UNSET,
+    commentary=UNSET,
 ) -> Indicator:
-    """Change the given fields; `plans` None keeps them."""
+    """Change the given fields; `plans` None keeps them, `targets` None keeps
+    the milestones (a list replaces them all)."""
     data = _clean_indicator_data(given(
-        code=code, name=name, national_code=national_code, kind=kind, unit=unit,
+        code=code, slug=slug, name=name, national_code=national_code, kind=kind, unit=unit,
         unit_label=unit_label, definition=definition, data_source=data_source,
-        update_frequency=update_frequency, responsible=responsible, plan_item=plan_item,
-        position=position, home_territory=home_territory,
-        comparison_territory=comparison_territory, part_labels=part_labels,
-        target_kind=target_kind, target_value=target_value, target_year=target_year,
-        target_due=target_due, target_text=target_text, note=note, commentary=commentary))
+        update_frequency=update_frequency, frequency_years=frequency_years,
+        responsible=responsible, plan_item=plan_item, position=position,
+        home_territory=home_territory, comparison_territory=comparison_territory,
+        part_labels=part_labels, note=note, commentary=commentary))
+    if "slug" in data and not data["slug"]:
+        del data["slug"]
     m2m = {"plans": list(plans)} if plans is not None else None
+    milestones = _TargetsLink(None if targets is None else list(targets))
+    milestones.prepare(data.get("comparison_territory", indicator.comparison_territory)
+                       if "comparison_territory" in data else indicator.comparison_territory)
+    links = [milestones, *links]
     with transaction.atomic():
         indicator = model_update(actor=actor, instance=indicator, data=data, m2m=m2m,
                                  expected_version=expected_version,
