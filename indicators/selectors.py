@@ -11,7 +11,6 @@ from .models import Indicator, IndicatorKind, IndicatorValue, Status
 from .permissions import can_report_indicator, can_view_indicator
 from .status import assess
 
-
 # Printed order where the plan gives one, else the code's natural order (G2
 # before G10, 2.1.3 before 2.1.10): Indicator.sort_key, kept by the services.
 LIST_ORDER = ("kind", "position", "sort_key", "id")

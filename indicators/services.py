@@ -2,22 +2,33 @@
 actor. Every change recomputes the indicator's status in the same transaction
 and, once committed, refreshes the public pages."""
 
+import json
+from datetime import date
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from core import pagecache
 from core.audit import AuditAction, audit_record
+from core.models import AuditEntry
 from core.sanitize import sanitize_html
 from core.services import UNSET, given, model_create, model_update
 
-from .codes import code_sort_key, slug_base
+from .codes import code_sort_key, slug_base, unique_slug
 from .models import (
-    Frequency, Indicator, IndicatorKind, IndicatorTarget, IndicatorValue, IndicatorValuePart,
-    Territory, TargetKind,
+    Frequency,
+    Indicator,
+    IndicatorKind,
+    IndicatorTarget,
+    IndicatorValue,
+    IndicatorValuePart,
+    TargetKind,
+    Territory,
 )
 from .status import assess
 
@@ -71,11 +82,13 @@ def indicator_free_slug(code, *, exclude=None):
 TARGET_FIELDS = ("year", "due", "kind", "value", "text")
 
 
-def _target_snapshot(target):
+def target_snapshot(target):
+    """A milestone as JSON-ready data (audit entries, the definitions import)."""
     return {
         "year": target.year, "due": target.due.isoformat() if target.due else None,
         "kind": target.kind,
-        "value": None if target.value is None else str(Decimal(target.value).normalize()),
+        "value": None if target.value is None else format(Decimal(target.value).normalize(),
+                                                          "f"),
         "text": target.text,
     }
 
@@ -113,8 +126,8 @@ class _TargetsLink:
         if self.targets is None:
             return {}
         before = [] if indicator is None else [
-            _target_snapshot(t) for t in indicator.targets.order_by("position")]
-        after = [_target_snapshot(t) for t in self.rows]
+            target_snapshot(t) for t in indicator.targets.order_by("position")]
+        after = [target_snapshot(t) for t in self.rows]
         return {} if before == after else {"milestones": [before, after]}
 
     def prepare(self, comparison_territory):
@@ -340,3 +353,185 @@ def indicator_value_delete(*, actor, value) -> None:
         )
         indicator_refresh_status(indicator=indicator)
         _refresh_pages()
+
+
+# --- Definitions in bulk (the definitions workbook) -------------------------------------------
+
+BATCH = 500
+
+
+def _batches(items, size=BATCH):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def indicator_definitions_save(*, actor, definitions, message=""):
+    """Create and update indicators from the definitions import's rows, set-
+    based: a constant number of queries per batch of BATCH, in the caller's
+    transaction. Each row: `indicator` (pk or None), `version` (as previewed),
+    `plan` (pk), `fields` (model field -> value, foreign keys as pks), `targets`
+    (milestone dicts, or None: keep them), `baseline` (a value dict, or None).
+    Returns the number of indicators written, or None when one changed since
+    the preview (nothing is written then). Audited per indicator; statuses
+    recomputed; the public pages refreshed once committed."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("indicator_definitions_save must run inside a transaction")
+    existing_pks = [row["indicator"] for row in definitions if row["indicator"]]
+    current = {}
+    for batch in _batches(existing_pks):
+        current.update({i.pk: i for i in Indicator.objects.select_for_update().filter(
+            pk__in=batch)})
+    for row in definitions:
+        if row["indicator"] and (row["indicator"] not in current
+                                 or current[row["indicator"]].version != row["version"]):
+            return None
+    fk = {"home_territory", "comparison_territory", "plan_item"}
+    taken = {slug.casefold() for slug in Indicator.objects.values_list("slug", flat=True)}
+    created, updated, audits = [], [], []
+    before_fields = {}
+    for row in definitions:
+        data = {(f"{name}_id" if name in fk else name): value
+                for name, value in row["fields"].items()}
+        data["sort_key"] = code_sort_key(data["code"])
+        if data.get("update_frequency") != Frequency.EVERY_N_YEARS:
+            data["frequency_years"] = None
+        if row["indicator"]:
+            indicator = current[row["indicator"]]
+            before_fields[indicator.pk] = {name: getattr(indicator, name) for name in data}
+            for name, value in data.items():
+                setattr(indicator, name, value)
+            indicator.version += 1
+            updated.append((row, indicator))
+        else:
+            indicator = Indicator(slug=unique_slug(data["code"], taken), **data)
+            created.append((row, indicator))
+        try:
+            indicator.full_clean(validate_unique=False, validate_constraints=False,
+                                 exclude=["slug"] if row["indicator"] else None)
+        except ValidationError as error:
+            raise ValidationError({"row": [f"{row['row']}: {' '.join(error.messages)}"]}) \
+                from None
+    names = sorted({name for row, _i in updated for name in row["fields"]} | {
+        "sort_key", "version", "frequency_years"})
+    names = [f"{n}_id" if n in fk else n for n in names]
+    for batch in _batches([i for _r, i in updated]):
+        Indicator.objects.bulk_update(batch, names)
+    for batch in _batches([i for _r, i in created]):
+        Indicator.objects.bulk_create(batch)
+    rows = [*created, *updated]
+    # Plans: a new indicator belongs to its row's plan; an updated one gains it.
+    through = Indicator.plans.through
+    have = set(through.objects.filter(indicator_id__in=[i.pk for _r, i in updated])
+               .values_list("indicator_id", "plan_id")) if updated else set()
+    links = [through(indicator_id=i.pk, plan_id=row["plan"]) for row, i in rows
+             if (i.pk, row["plan"]) not in have]
+    through.objects.bulk_create(links, batch_size=BATCH)
+    # Milestones: replaced where the workbook gives them.
+    with_targets = [(row, i) for row, i in rows if row["targets"] is not None and (
+        not row["indicator"] or "milestones" in row.get("changes", ()))]
+    replaced_targets = {i.pk for _r, i in with_targets}
+    old_targets = {}
+    for target in IndicatorTarget.objects.filter(
+            indicator_id__in=[i.pk for row, i in with_targets if row["indicator"]]):
+        old_targets.setdefault(target.indicator_id, []).append(target)
+    IndicatorTarget.objects.filter(indicator_id__in=[i.pk for _r, i in with_targets]).delete()
+    new_targets = []
+    for row, indicator in with_targets:
+        for position, data in enumerate(row["targets"], start=1):
+            target = IndicatorTarget(
+                indicator=indicator, position=position, year=data["year"],
+                due=date.fromisoformat(data["due"]) if data["due"] else None, kind=data["kind"],
+                value=None if data["value"] is None else Decimal(data["value"]),
+                text=data["text"])
+            target.full_clean(exclude=["indicator"], validate_unique=False,
+                              validate_constraints=False)
+            new_targets.append(target)
+    IndicatorTarget.objects.bulk_create(new_targets, batch_size=BATCH)
+    _save_baselines([(row, i) for row, i in rows if not row["indicator"]
+                     or "baseline" in row.get("changes", ())])
+    # Statuses, from the saved rows.
+    pks = [i.pk for _r, i in rows]
+    for batch in _batches(pks):
+        statuses = list(Indicator.objects.filter(pk__in=batch).prefetch_related(
+                "targets", Prefetch("values", queryset=IndicatorValue.objects.select_related(
+                    "territory").prefetch_related("parts"))))
+        for indicator in statuses:
+            indicator.status = assess(indicator, list(indicator.values.all())).status
+        Indicator.objects.bulk_update(statuses, ["status"])
+    content_type = ContentType.objects.get_for_model(Indicator)
+    who = actor if getattr(actor, "is_authenticated", False) else None
+    old_by_pk = {pk: [target_snapshot(t) for t in sorted(ts, key=lambda t: t.position)]
+                 for pk, ts in old_targets.items()}
+    for row, indicator in rows:
+        before = before_fields.get(indicator.pk)
+        changes = {}
+        for name in row["fields"]:
+            attname = f"{name}_id" if name in fk else name
+            old = None if before is None else before[attname]
+            if before is None or old != getattr(indicator, attname):
+                changes[name] = [old, getattr(indicator, attname)]
+        if indicator.pk in replaced_targets:
+            changes["milestones"] = [old_by_pk.get(indicator.pk, []), row["targets"]]
+        if row.get("baseline") and (not row["indicator"] or "baseline" in row["changes"]):
+            changes["baseline"] = [None, row["baseline"]["value_text"]]
+        audits.append(AuditEntry(
+            actor=who, action=AuditAction.UPDATE if before is not None else AuditAction.CREATE,
+            content_type=content_type, object_id=str(indicator.pk),
+            object_repr=str(indicator)[:300],
+            changes=json_ready(changes), message=str(message)[:300], snapshot=None))
+    AuditEntry.objects.bulk_create(audits, batch_size=BATCH)
+    _refresh_pages()
+    return len(rows)
+
+
+def json_ready(data):
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def _save_baselines(rows):
+    """The baselines of the rows that give one: the value of that period is
+    created or updated and marked; an earlier baseline of the same territory
+    stays as a value, unmarked."""
+    wanted = [(i, row["baseline"]) for row, i in rows if row.get("baseline")]
+    if not wanted:
+        return
+    pks = [i.pk for i, _b in wanted]
+    values = {}
+    for value in IndicatorValue.objects.filter(indicator_id__in=pks):
+        values.setdefault(value.indicator_id, []).append(value)
+    unmark, create, change = [], [], []
+    for indicator, baseline in wanted:
+        start = date.fromisoformat(baseline["period_start"])
+        end = date.fromisoformat(baseline["period_end"])
+        territory = baseline["territory"]
+        same = None
+        for value in values.get(indicator.pk, []):
+            if value.territory_id != territory:
+                continue
+            if (value.period_start, value.period_end) == (start, end):
+                same = value
+            elif value.is_baseline:
+                value.is_baseline = False
+                unmark.append(value)
+        record = same or IndicatorValue(indicator=indicator, territory_id=territory,
+                                        period_start=start, period_end=end)
+        record.period_kind = baseline["period_kind"]
+        record.period_text = baseline["period_text"]
+        record.available = baseline["available"]
+        record.is_composite = False
+        record.value = None if baseline["value"] is None else Decimal(baseline["value"])
+        record.is_estimate = baseline["is_estimate"]
+        record.rank = baseline["rank"]
+        record.rank_scope = baseline["rank_scope"] or ""
+        record.value_text = baseline["value_text"]
+        record.is_baseline = True
+        if same is None:
+            create.append(record)
+        else:
+            record.version += 1
+            change.append(record)
+    IndicatorValue.objects.bulk_update(unmark, ["is_baseline"], batch_size=BATCH)
+    IndicatorValue.objects.bulk_update(change, [
+        "period_kind", "period_text", "available", "is_composite", "value", "is_estimate",
+        "rank", "rank_scope", "value_text", "is_baseline", "version"], batch_size=BATCH)
+    IndicatorValue.objects.bulk_create(create, batch_size=BATCH)
