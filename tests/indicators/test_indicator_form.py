@@ -98,7 +98,7 @@ def test_every_n_years_needs_the_number(client, officer):
     assert "3" in client.get(indicator.get_absolute_url()).content.decode()
 
 
-def test_the_list_sorts_codes_naturally_and_by_printed_order(client):
+def test_the_list_sorts_codes_naturally_and_by_printed_order(client, no_page_cache):
     plan = PlanFactory()
     for code in ("G10", "2.1.10", "G2", "2.1.3", "10", "2", "1"):
         from indicators.services import indicator_create
