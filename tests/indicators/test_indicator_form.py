@@ -14,6 +14,11 @@ from tests.planning.factories import PlanFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def no_page_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
 def _post_data(client, indicator, **changes):
     form = client.get(reverse("indicators:update", args=[indicator.slug])).context["form"]
     data = {name: value for name, value in form.initial.items() if value is not None}
