@@ -406,8 +406,10 @@ def indicator_definitions_save(*, actor, definitions, message=""):
             indicator = Indicator(slug=unique_slug(data["code"], taken), **data)
             created.append((row, indicator))
         try:
+            # Foreign keys were looked up by the preview (and the database
+            # checks them); cleaning them here would cost a query each.
             indicator.full_clean(validate_unique=False, validate_constraints=False,
-                                 exclude=["slug"] if row["indicator"] else None)
+                                 exclude=["slug", *fk, "responsible"])
         except ValidationError as error:
             raise ValidationError({"row": [f"{row['row']}: {' '.join(error.messages)}"]}) \
                 from None
