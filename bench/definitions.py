@@ -40,7 +40,10 @@ def _workbook(count):
     from openpyxl import Workbook
 
     from indicators.imports_definitions import (
-        COLUMNS, MILESTONE_COLUMNS, MILESTONE_SHEET, SHEET_TITLE,
+        COLUMNS,
+        MILESTONE_COLUMNS,
+        MILESTONE_SHEET,
+        SHEET_TITLE,
     )
 
     workbook = Workbook()
