@@ -218,8 +218,7 @@ def indicator_update(
         del data["slug"]
     m2m = {"plans": list(plans)} if plans is not None else None
     milestones = _TargetsLink(None if targets is None else list(targets))
-    milestones.prepare(data.get("comparison_territory", indicator.comparison_territory)
-                       if "comparison_territory" in data else indicator.comparison_territory)
+    milestones.prepare(data.get("comparison_territory", indicator.comparison_territory))
     links = [milestones, *links]
     with transaction.atomic():
         indicator = model_update(actor=actor, instance=indicator, data=data, m2m=m2m,
