@@ -176,7 +176,7 @@ def pages(targets):
     ]
     if indicator is not None:
         indicator_list = reverse("indicators:list")
-        indicator_detail = reverse("indicators:detail", args=[indicator.code])
+        indicator_detail = reverse("indicators:detail", args=[indicator.slug])
         result += [
             _page("indicator list", indicator_list, cache=MISS),
             _page("indicator list", indicator_list, cache=HIT),
@@ -452,8 +452,8 @@ def main(argv=None):
         from bench import serving
         from indicators.models import Indicator
 
-        code = "G05" if Indicator.objects.filter(code="G05").exists() else targets[
-            "indicator"].code
+        code = "G05" if Indicator.objects.filter(slug="G05").exists() else targets[
+            "indicator"].slug
         print(f"Cached indicator pages vs static files at {factors[-1]}x")
         result["static_comparison"] = serving.compare(
             [reverse("indicators:list"), reverse("indicators:detail", args=[code])],

@@ -14,7 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .models import TargetKind
-from .status import baseline_and_latest
+from .status import baseline_and_latest, next_target
 
 WIDTH, HEIGHT = 720, 340
 LEFT, RIGHT, TOP, BOTTOM = 70, 24, 24, 64
@@ -78,14 +78,16 @@ def chart_data(indicator, values):
     return categories, ordered
 
 
-def _target_level(indicator, baseline):
-    kind = indicator.target_kind
+def _target_level(target, baseline):
+    if target is None:
+        return None
+    kind = target.kind
     if kind in (TargetKind.BELOW, TargetKind.AT_MOST, TargetKind.AT_LEAST):
-        return indicator.target_value
+        return target.value
     if kind in (TargetKind.DECREASE_BY, TargetKind.INCREASE_BY) and baseline is not None \
             and baseline.value is not None:
         sign = -1 if kind == TargetKind.DECREASE_BY else 1
-        return baseline.value + sign * indicator.target_value
+        return baseline.value + sign * target.value
     return None
 
 
@@ -106,8 +108,8 @@ def render_svg(indicator, values, *, element_id=None):
     """The chart of `indicator` from its prefetched `values`, as an SVG string."""
     element_id = element_id or f"chart-{indicator.pk}"
     categories, series = chart_data(indicator, values)
-    baseline, _latest, _b, _l = baseline_and_latest(indicator, values)
-    target = _target_level(indicator, baseline)
+    baseline, latest, _b, _l = baseline_and_latest(indicator, values)
+    target = _target_level(next_target(indicator, latest=latest), baseline)
     title = _("Chart: %(name)s") % {"name": indicator.name}
     if not categories or not series:
         desc = _("No values to chart yet.")

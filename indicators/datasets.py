@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.opendata import Column, Dataset, register
 
 from .selectors import indicator_list, with_assessment
-from .status import baseline_and_latest, display_value
+from .status import baseline_and_latest, display_value, next_target
 from .views import download_rows
 
 
@@ -24,6 +24,7 @@ def _indicator_rows():
         for indicator in with_assessment(_public()):
             values = list(indicator.values.all())
             baseline, latest, _bc, latest_cmp = baseline_and_latest(indicator, values)
+            target = next_target(indicator, latest=latest)
             yield {
                 "code": indicator.code,
                 "name": indicator.name,
@@ -40,14 +41,14 @@ def _indicator_rows():
                 "latest": display_value(latest, indicator) if latest else "",
                 "latest_period": latest.period_text if latest else "",
                 "latest_comparison": display_value(latest_cmp, indicator) if latest_cmp else "",
-                "target": indicator.target_text or str(indicator.get_target_kind_display()),
-                "target_kind": indicator.target_kind,
-                "target_value": (str(indicator.target_value.normalize())
-                                 if indicator.target_value is not None else None),
-                "target_year": indicator.target_year,
+                "target": "; ".join(t.phrase for t in indicator.milestones),
+                "target_kind": target.kind if target else "",
+                "target_value": (str(target.value.normalize())
+                                 if target and target.value is not None else None),
+                "target_year": target.year if target else None,
                 "status": indicator.assessment.status,
                 "status_explanation": indicator.assessment.sentence,
-                "url": reverse("indicators:detail", args=[indicator.code]),
+                "url": reverse("indicators:detail", args=[indicator.slug]),
             }
 
 
@@ -79,8 +80,9 @@ def register_datasets():
             Column("latest", "string", _("Latest value as published")),
             Column("latest_period", "string", _("Period of the latest value")),
             Column("latest_comparison", "string", _("Latest value of the comparison territory")),
-            Column("target", "string", _("Target as published")),
-            Column("target_kind", "string", _("Kind of target")),
+            Column("target", "string", _("Milestones as published, separated by semicolons")),
+            Column("target_kind", "string",
+                   _("Kind of the next milestone (the one the status is judged against)")),
             Column("target_value", "decimal", _("Number in the target")),
             Column("target_year", "integer", _("Target year")),
             Column("status", "string",

@@ -4,15 +4,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Person
 from planning.models import LevelRole, Plan, PlanItem
 
-from .models import Indicator, Territory
+from .models import TARGETS_WITH_VALUE, Frequency, Indicator, TargetKind, Territory
 from .parsing import ParseError, parse_period, parse_value
-
-RESERVED_CODES = {"report", "new", "manage", "data"}
 
 
 @dataclass(frozen=True)
@@ -45,10 +44,10 @@ class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
         fields = [
-            "code", "name", "national_code", "kind", "unit", "unit_label", "definition",
-            "data_source", "update_frequency", "responsible", "plans", "plan_item",
-            "home_territory", "comparison_territory", "target_kind", "target_value",
-            "target_year", "target_due", "target_text", "note", "commentary",
+            "code", "position", "name", "national_code", "kind", "unit", "unit_label",
+            "definition", "data_source", "update_frequency", "frequency_years", "responsible",
+            "plans", "plan_item", "home_territory", "comparison_territory", "note",
+            "commentary",
         ]
         widgets = {
             "name": forms.TextInput,
@@ -57,7 +56,6 @@ class IndicatorForm(forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 3}),
             "commentary": forms.Textarea(attrs={"rows": 8}),
             "plans": forms.CheckboxSelectMultiple,
-            "target_due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, **kwargs):
@@ -75,6 +73,46 @@ class IndicatorForm(forms.ModelForm):
             self.fields["part_labels_text"].initial = "\n".join(self.instance.part_labels)
         for extension in self.extensions:
             self._add_field(extension)
+        initial = [{name: getattr(t, name) for name in MilestoneForm.base_fields}
+                   for t in self.instance.targets.order_by("position")] if self.instance.pk \
+            else []
+        # A post without the milestone rows (no management form) keeps them.
+        posted = self.is_bound and "milestones-TOTAL_FORMS" in self.data
+        self.milestones = MilestoneFormSet(self.data if posted else None, initial=initial,
+                                           prefix="milestones")
+
+    def is_valid(self):
+        valid = super().is_valid()
+        return (not self.milestones.is_bound or self.milestones.is_valid()) and valid
+
+    def milestone_data(self):
+        """The milestones for the service, in their order; empty and deleted
+        rows left out; None when the post had none (keep them)."""
+        if not self.milestones.is_bound:
+            return None
+        rows = []
+        for form in self.milestones.forms:
+            if not form.is_filled() or form.cleaned_data.get("DELETE"):
+                continue
+            rows.append({name: form.cleaned_data.get(name)
+                         for name in ("year", "due", "kind", "value", "text")})
+        return rows
+
+    def duplicate_codes(self):
+        """Indicators of the same plans that print the same code: accepted,
+        with a notice (indicators.checks flags them on the plan)."""
+        code = self.cleaned_data.get("code")
+        plans = list(self.cleaned_data.get("plans") or [])
+        item = self.cleaned_data.get("plan_item")
+        if item is not None:
+            plans.append(item.plan)
+        if not code or not plans:
+            return []
+        others = Indicator.objects.filter(code=code).filter(
+            Q(plans__in=plans) | Q(plan_item__plan__in=plans)).distinct()
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        return list(others.order_by("pk"))
 
     def _add_field(self, extension):
         field = extension.field()
@@ -90,6 +128,11 @@ class IndicatorForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        every_n = cleaned_data.get("update_frequency") == Frequency.EVERY_N_YEARS
+        if every_n and not cleaned_data.get("frequency_years"):
+            self.add_error("frequency_years", _("Say every how many years."))
+        elif not every_n:
+            cleaned_data["frequency_years"] = None
         for extension in self.extensions:
             for name, message in extension.clean(cleaned_data).items():
                 self.add_error(name, message)
@@ -100,11 +143,7 @@ class IndicatorForm(forms.ModelForm):
         return [extension.link(self.cleaned_data) for extension in self.extensions]
 
     def clean_code(self):
-        code = self.cleaned_data["code"]
-        if code.lower() in RESERVED_CODES:
-            raise ValidationError(_("“%(code)s” is reserved; choose another code.") % {
-                "code": code})
-        return code
+        return self.cleaned_data["code"].strip()
 
     def clean_part_labels_text(self):
         labels = [line.strip() for line in self.cleaned_data["part_labels_text"].splitlines()]
@@ -118,11 +157,44 @@ class IndicatorForm(forms.ModelForm):
     def service_data(self):
         data = {name: self.cleaned_data.get(name) for name in self.Meta.fields
                 if name != "plans"}
-        for name in ("target_kind", "unit_label", "national_code", "definition", "data_source",
-                     "update_frequency", "target_text", "note", "commentary"):
+        for name in ("unit_label", "national_code", "definition", "data_source",
+                     "update_frequency", "note", "commentary"):
             data[name] = data[name] or ""
+        data["position"] = data["position"] or 0
         data["part_labels"] = self.cleaned_data["part_labels_text"]
+        data["targets"] = self.milestone_data()
         return data
+
+
+class MilestoneForm(forms.Form):
+    """One milestone of the indicator form's inline list."""
+
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
+    due = forms.DateField(label=_("Due date"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    kind = forms.ChoiceField(label=_("Target"), required=False, choices=TargetKind.choices)
+    value = forms.DecimalField(label=_("Value"), required=False, max_digits=18,
+                               decimal_places=4)
+    text = forms.CharField(label=_("Target as published"), required=False, max_length=300)
+
+    def is_filled(self):
+        data = getattr(self, "cleaned_data", {})
+        return any(data.get(name) not in (None, "") for name in ("year", "due", "kind", "value",
+                                                                  "text"))
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.is_filled() and not cleaned_data.get("DELETE"):
+            kind = cleaned_data.get("kind")
+            if not kind:
+                self.add_error("kind", _("Choose the kind of target."))
+            elif kind in TARGETS_WITH_VALUE and cleaned_data.get("value") is None:
+                self.add_error("value", _("This target needs a value."))
+        return cleaned_data
+
+
+MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=2, can_delete=True,
+                                         max_num=50, validate_max=True)
 
 
 class ValueForm(forms.Form):

@@ -7,10 +7,14 @@ portal must be able to print the same. Composite values ("12/12/4/22") are
 labelled parts, never a string."""
 
 
+from datetime import date
+from decimal import Decimal
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Person
@@ -42,6 +46,7 @@ class Frequency(models.TextChoices):
     SCHOOL_YEAR = "school_year", _("every school year")
     IRREGULAR = "irregular", _("irregularly")
     ONCE = "once", _("once, at the project's end")
+    EVERY_N_YEARS = "every_n_years", _("every N years")
 
 
 class TargetKind(models.TextChoices):
@@ -105,13 +110,22 @@ class Territory(models.Model):
 
 
 class Indicator(models.Model):
+    # The code as the document prints it: not unique (a plan may print one
+    # twice; indicators.checks flags it) and not a URL key - `slug` is.
     code = models.CharField(
-        _("code"), max_length=40, unique=True,
+        _("code"), max_length=60,
+        help_text=_("As printed in the plan, e.g. G01, 1.1.1-a or 2.1.10."),
+    )
+    slug = models.CharField(
+        _("address"), max_length=80, unique=True,
         validators=[RegexValidator(CODE_PATTERN, _(
             "Use letters, digits, dots, hyphens and underscores, starting with a letter or "
             "a digit."))],
-        help_text=_("Short identifier used in addresses and imports, e.g. G01 or 1.1.1-a."),
+        help_text=_("The indicator's key in addresses, derived from the code."),
     )
+    # Natural order of the code (G2 before G10, 2.1.3 before 2.1.10), kept by
+    # the services (indicators.services.code_sort_key).
+    sort_key = models.CharField(max_length=200, blank=True, default="", editable=False)
     name = models.CharField(_("name"), max_length=500)
     national_code = models.CharField(_("national code"), max_length=20, blank=True,
                                      help_text=_("e.g. 60000 in the ESF indicator list"))
@@ -122,8 +136,11 @@ class Indicator(models.Model):
                                   help_text=_("Shown instead of the unit when set."))
     definition = models.TextField(_("definition"), blank=True)
     data_source = models.TextField(_("data source"), blank=True)
-    update_frequency = models.CharField(_("update frequency"), max_length=12,
+    update_frequency = models.CharField(_("update frequency"), max_length=20,
                                         choices=Frequency.choices, blank=True)
+    frequency_years = models.PositiveSmallIntegerField(
+        _("every how many years"), null=True, blank=True,
+        help_text=_("Only with the frequency “every N years”."))
     responsible = models.ForeignKey(Person, verbose_name=_("responsible person"), null=True,
                                     blank=True, on_delete=models.SET_NULL,
                                     related_name="indicators")
@@ -134,7 +151,9 @@ class Indicator(models.Model):
         on_delete=models.PROTECT, related_name="indicators",
         help_text=_("For impact indicators: the specific goal they measure."),
     )
-    position = models.PositiveIntegerField(_("order"), default=0)
+    position = models.PositiveIntegerField(
+        _("printed order"), default=0,
+        help_text=_("Order in which the plan prints its indicators; 0 orders by the code."))
     home_territory = models.ForeignKey(Territory, verbose_name=_("territory"),
                                        on_delete=models.PROTECT, related_name="+")
     comparison_territory = models.ForeignKey(
@@ -145,14 +164,6 @@ class Indicator(models.Model):
         _("labels of the parts"), default=list, blank=True,
         help_text=_("For a composite value such as 12/12/4/22: what each part counts."),
     )
-    # Target
-    target_kind = models.CharField(_("target"), max_length=20, choices=TargetKind.choices,
-                                   blank=True, default=TargetKind.NONE)
-    target_value = models.DecimalField(_("target value"), max_digits=18, decimal_places=4,
-                                       null=True, blank=True)
-    target_year = models.PositiveSmallIntegerField(_("target year"), null=True, blank=True)
-    target_due = models.DateField(_("due date"), null=True, blank=True)
-    target_text = models.CharField(_("target as published"), max_length=300, blank=True)
     note = models.TextField(_("note"), blank=True)
     commentary = models.TextField(
         _("commentary"), blank=True,
@@ -170,20 +181,17 @@ class Indicator(models.Model):
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
-        ordering = ["kind", "position", "code"]
+        ordering = ["kind", "position", "sort_key", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind=IndicatorKind.IMPACT) | Q(plan_item__isnull=False),
                 name="indicator_impact_has_specific_goal",
             ),
             models.CheckConstraint(
-                condition=~Q(target_kind__in=TARGETS_WITH_VALUE) | Q(target_value__isnull=False),
-                name="indicator_target_has_value",
-            ),
-            models.CheckConstraint(
-                condition=~Q(target_kind__in=TARGETS_WITH_COMPARISON)
-                | Q(comparison_territory__isnull=False),
-                name="indicator_target_has_comparison",
+                condition=Q(update_frequency=Frequency.EVERY_N_YEARS, frequency_years__gte=1)
+                | (~Q(update_frequency=Frequency.EVERY_N_YEARS)
+                   & Q(frequency_years__isnull=True)),
+                name="indicator_frequency_years_iff_every_n_years",
             ),
             models.CheckConstraint(
                 condition=Q(comparison_territory__isnull=True)
@@ -196,7 +204,19 @@ class Indicator(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("indicators:detail", args=[self.code])
+        return reverse("indicators:detail", args=[self.slug])
+
+    @property
+    def frequency_display(self):
+        if self.update_frequency == Frequency.EVERY_N_YEARS and self.frequency_years:
+            return _("every %(years)d years") % {"years": self.frequency_years}
+        return self.get_update_frequency_display()
+
+    @property
+    def milestones(self):
+        """The milestones in their order (prefetch `targets` to read them
+        without a query)."""
+        return sorted(self.targets.all(), key=lambda t: t.position)
 
     @property
     def unit_display(self):
@@ -212,6 +232,68 @@ class Indicator(models.Model):
         without a query."""
         link = getattr(self, "project_link", None)
         return link.project if link is not None else None
+
+
+class IndicatorTarget(models.Model):
+    """One dated milestone of an indicator: "at most 16 by 2025", "decrease"
+    by 30. 6. 2027. An indicator has any number; the status is judged
+    against the next one (indicators.status.next_target)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    position = models.PositiveSmallIntegerField(_("order"), default=1)
+    year = models.PositiveSmallIntegerField(_("target year"), null=True, blank=True)
+    due = models.DateField(_("due date"), null=True, blank=True)
+    kind = models.CharField(_("target"), max_length=20,
+                            choices=[c for c in TargetKind.choices if c[0]])
+    value = models.DecimalField(_("target value"), max_digits=18, decimal_places=4,
+                                null=True, blank=True)
+    text = models.CharField(_("target as published"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["indicator", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "position"],
+                                    name="indicator_target_unique_position"),
+            models.CheckConstraint(condition=~Q(kind=""), name="indicator_target_has_kind"),
+            models.CheckConstraint(
+                condition=~Q(kind__in=TARGETS_WITH_VALUE) | Q(value__isnull=False),
+                name="indicator_target_has_value",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=1900, year__lte=2100),
+                name="indicator_target_year_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        return self.phrase
+
+    @property
+    def ends(self):
+        """The last day the milestone covers, or None (undated: never past)."""
+        if self.due is not None:
+            return self.due
+        if self.year is not None:
+            return date(self.year, 12, 31)
+        return None
+
+    @property
+    def when(self):
+        if self.due is not None:
+            return f"{self.due.day}. {self.due.month}. {self.due.year}"
+        return str(self.year) if self.year else ""
+
+    @property
+    def phrase(self):
+        """The target as published, or built from its kind and value."""
+        if self.text:
+            return self.text
+        label = str(TargetKind(self.kind).label)
+        if self.value is not None:
+            return f"{label} {number_format(Decimal(self.value).normalize(), force_grouping=True)}"
+        return label
 
 
 class ValueQuerySet(models.QuerySet):

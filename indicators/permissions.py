@@ -48,10 +48,16 @@ def can_import_indicator_values(user):
     return is_city_officer(user) or bool(implementer_organisation_id(user))
 
 
+def can_import_indicator_definitions(user):
+    """The definitions workbook (export, template, import): officers."""
+    return is_city_officer(user)
+
+
 def register():
     rules.register(
         view_indicator=can_view_indicator,
         edit_indicator=can_edit_indicator,
         report_indicator=can_report_indicator,
         import_indicator_values=can_import_indicator_values,
+        import_indicator_definitions=can_import_indicator_definitions,
     )

@@ -101,8 +101,9 @@ class _Loader:
                 unit=Unit(record["unit"]), definition=record.get("definition", ""),
                 data_source=record.get("data_source", ""), position=position,
                 home_territory=self.territories[HOME], comparison_territory=comparison,
-                target_kind=target.kind, target_value=target.value,
-                target_year=record.get("target_year"), target_text=record["target_text"],
+                targets=[{"kind": target.kind, "value": target.value,
+                          "year": record.get("target_year"), "text": record["target_text"]}]
+                if target.kind else [],
                 note=note, commentary=record.get("commentary_html", ""), plans=[plan],
             )
             if indicator is None:

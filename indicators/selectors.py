@@ -11,6 +11,10 @@ from .models import Indicator, IndicatorKind, IndicatorValue, Status
 from .permissions import can_report_indicator, can_view_indicator
 from .status import assess
 
+# Printed order where the plan gives one, else the code's natural order (G2
+# before G10, 2.1.3 before 2.1.10): Indicator.sort_key, kept by the services.
+LIST_ORDER = ("kind", "position", "sort_key", "id")
+
 
 def values_prefetch():
     return Prefetch(
@@ -26,21 +30,28 @@ def with_relations(queryset):
     return queryset.select_related(
         "home_territory", "comparison_territory", "plan_item__plan", "plan_item__parent__parent",
         "project_link__project",
-    ).prefetch_related(values_prefetch())
+    ).prefetch_related(values_prefetch(), "targets")
 
 
 def indicator_list(*, user):
     """Every indicator the user may read, with values for the status sentence."""
     visible = can_view_indicator.filter(user, Indicator.objects.all())
-    return with_relations(visible).order_by("kind", "position", "code")
+    return with_relations(visible).order_by(*LIST_ORDER)
 
 
-def indicator_detail(*, code, user):
+def indicator_detail(*, slug, user):
     """One indicator for its page, or None if it is missing or not the user's
     to read."""
-    queryset = can_view_indicator.filter(user, Indicator.objects.all()).filter(code=code)
+    queryset = can_view_indicator.filter(user, Indicator.objects.all()).filter(slug=slug)
     return (with_relations(queryset).select_related("responsible")
             .prefetch_related("plans").first())
+
+
+def plan_indicators(plan):
+    """The indicators of one plan (listed in it, or measuring one of its
+    specific goals), in printed order, then by code."""
+    return (Indicator.objects.filter(Q(plans=plan) | Q(plan_item__plan=plan)).distinct()
+            .order_by("position", "sort_key", "id"))
 
 
 def status_counts(queryset):
@@ -56,7 +67,7 @@ def reportable_indicators(user):
     """The indicators whose values the user may enter: all for officers, the
     own ones for an implementer."""
     queryset = can_report_indicator.filter(user, Indicator.objects.all())
-    return with_relations(queryset).order_by("kind", "position", "code")
+    return with_relations(queryset).order_by(*LIST_ORDER)
 
 
 def with_assessment(indicators):

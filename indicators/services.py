@@ -2,16 +2,34 @@
 actor. Every change recomputes the indicator's status in the same transaction
 and, once committed, refreshes the public pages."""
 
+import json
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from core import pagecache
 from core.audit import AuditAction, audit_record
+from core.models import AuditEntry
 from core.sanitize import sanitize_html
 from core.services import UNSET, given, model_create, model_update
 
-from .models import Indicator, IndicatorKind, IndicatorValue, IndicatorValuePart, Territory
+from .codes import code_sort_key, slug_base, unique_slug
+from .models import (
+    Frequency,
+    Indicator,
+    IndicatorKind,
+    IndicatorTarget,
+    IndicatorValue,
+    IndicatorValuePart,
+    TargetKind,
+    Territory,
+)
 from .status import assess
 
 PAGE_CACHE = "indicators"
@@ -23,6 +41,7 @@ def _refresh_pages():
 
 def indicator_refresh_status(*, indicator) -> str:
     values = list(indicator.values.select_related("territory").prefetch_related("parts"))
+    prefetch_related_objects([indicator], "targets")
     status = assess(indicator, values).status
     if status != indicator.status:
         Indicator.objects.filter(pk=indicator.pk).update(status=status)
@@ -37,7 +56,91 @@ def _clean_indicator_data(data):
     kind = data.get("kind")
     if kind and kind != IndicatorKind.IMPACT:
         data["plan_item"] = None
+    if "update_frequency" in data and data["update_frequency"] != Frequency.EVERY_N_YEARS:
+        data["frequency_years"] = None
+    if "code" in data:
+        data["code"] = (data["code"] or "").strip()
+        data["sort_key"] = code_sort_key(data["code"])
     return data
+
+
+def indicator_free_slug(code, *, exclude=None):
+    """The address key for a new indicator with `code`: derived from it, with
+    -2, -3 ... when another indicator has it already."""
+    base = slug_base(code)
+    taken = {s.casefold() for s in Indicator.objects.exclude(pk=exclude).filter(
+        slug__istartswith=base).values_list("slug", flat=True)}
+    slug, number = base, 1
+    while slug.casefold() in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+# --- Milestones ----------------------------------------------------------------------------
+
+TARGET_FIELDS = ("year", "due", "kind", "value", "text")
+
+
+def target_snapshot(target):
+    """A milestone as JSON-ready data (audit entries, the definitions import)."""
+    return {
+        "year": target.year, "due": target.due.isoformat() if target.due else None,
+        "kind": target.kind,
+        "value": None if target.value is None else format(Decimal(target.value).normalize(),
+                                                          "f"),
+        "text": target.text,
+    }
+
+
+def build_targets(targets, *, comparison_territory):
+    """IndicatorTarget rows (unsaved, no indicator) from dicts with the keys of
+    TARGET_FIELDS, numbered in the given order, each validated; a ValidationError
+    names the milestone."""
+    rows = []
+    for position, data in enumerate(targets, start=1):
+        target = IndicatorTarget(position=position, **{
+            name: data.get(name, "" if name in ("kind", "text") else None)
+            for name in TARGET_FIELDS})
+        target.text = (target.text or "").strip()
+        try:
+            target.full_clean(exclude=["indicator"])
+            if target.kind == TargetKind.BELOW_COMPARISON and comparison_territory is None:
+                raise ValidationError({"kind": _(
+                    "This target compares with a territory: choose the comparison territory "
+                    "of the indicator.")})
+        except ValidationError as error:
+            raise ValidationError({"targets": [_("Milestone %(number)d: %(errors)s") % {
+                "number": position, "errors": " ".join(error.messages)}]}) from None
+        rows.append(target)
+    return rows
+
+
+class _TargetsLink:
+    """The milestones, saved with the indicator like the apps' links."""
+
+    def __init__(self, targets):
+        self.targets = targets  # list of dicts, or None: keep them
+
+    def changes(self, indicator):
+        if self.targets is None:
+            return {}
+        before = [] if indicator is None else [
+            target_snapshot(t) for t in indicator.targets.order_by("position")]
+        after = [target_snapshot(t) for t in self.rows]
+        return {} if before == after else {"milestones": [before, after]}
+
+    def prepare(self, comparison_territory):
+        if self.targets is not None:
+            self.rows = build_targets(self.targets, comparison_territory=comparison_territory)
+
+    def save(self, *, indicator):
+        if self.targets is None:
+            return
+        indicator.targets.all().delete()
+        for target in self.rows:
+            target.indicator = indicator
+        IndicatorTarget.objects.bulk_create(self.rows)
 
 
 def _link_changes(links, indicator):
@@ -54,25 +157,37 @@ def _save_links(links):
     return save
 
 
+INDICATOR_FIELDS = (
+    "code", "slug", "name", "national_code", "kind", "unit", "unit_label", "definition",
+    "data_source", "update_frequency", "frequency_years", "responsible", "plan_item",
+    "position", "home_territory", "comparison_territory", "part_labels", "note", "commentary",
+)
+
+
 def indicator_create(
-    *, actor, plans=(), links=(),
-    code, name, national_code=UNSET, kind, unit=UNSET, unit_label=UNSET, definition=UNSET,
-    data_source=UNSET, update_frequency=UNSET, responsible=UNSET, plan_item=UNSET, position=UNSET,
-    home_territory, comparison_territory=UNSET, part_labels=UNSET, target_kind=UNSET,
-    target_value=UNSET, target_year=UNSET, target_due=UNSET, target_text=UNSET, note=UNSET,
-    commentary=UNSET,
+    *, actor, plans=(), links=(), targets=(),
+    code, slug=UNSET, name, national_code=UNSET, kind, unit=UNSET, unit_label=UNSET,
+    definition=UNSET, data_source=UNSET, update_frequency=UNSET, frequency_years=UNSET,
+    responsible=UNSET, plan_item=UNSET, position=UNSET, home_territory,
+    comparison_territory=UNSET, part_labels=UNSET, note=UNSET, commentary=UNSET,
 ) -> Indicator:
-    """`links`: what the apps above keep about the indicator (projects: the
+    """`targets`: the milestones, dicts with the keys of TARGET_FIELDS, in their
+    order. `slug` (the address) is derived from the code when not given.
+    `links`: what the apps above keep about the indicator (projects: the
     project of a project indicator), each with `changes(indicator)` for the
     audit entry and `save(indicator=)`, run in this transaction."""
     data = _clean_indicator_data(given(
-        code=code, name=name, national_code=national_code, kind=kind, unit=unit,
+        code=code, slug=slug, name=name, national_code=national_code, kind=kind, unit=unit,
         unit_label=unit_label, definition=definition, data_source=data_source,
-        update_frequency=update_frequency, responsible=responsible, plan_item=plan_item,
-        position=position, home_territory=home_territory,
-        comparison_territory=comparison_territory, part_labels=part_labels,
-        target_kind=target_kind, target_value=target_value, target_year=target_year,
-        target_due=target_due, target_text=target_text, note=note, commentary=commentary))
+        update_frequency=update_frequency, frequency_years=frequency_years,
+        responsible=responsible, plan_item=plan_item, position=position,
+        home_territory=home_territory, comparison_territory=comparison_territory,
+        part_labels=part_labels, note=note, commentary=commentary))
+    if not data.get("slug"):
+        data["slug"] = indicator_free_slug(data["code"])
+    milestones = _TargetsLink(list(targets or ()))
+    milestones.prepare(data.get("comparison_territory"))
+    links = [milestones, *links]
     with transaction.atomic():
         indicator = model_create(actor=actor, model=Indicator, data=data,
                                  m2m={"plans": list(plans)}, after_save=_save_links(links),
@@ -83,23 +198,28 @@ def indicator_create(
 
 
 def indicator_update(
-    *, actor, indicator, expected_version=None, plans=None, links=(),
-    code=UNSET, name=UNSET, national_code=UNSET, kind=UNSET, unit=UNSET, unit_label=UNSET,
-    definition=UNSET, data_source=UNSET, update_frequency=UNSET, responsible=UNSET,
-    plan_item=UNSET, position=UNSET, home_territory=UNSET, comparison_territory=UNSET,
-    part_labels=UNSET, target_kind=UNSET, target_value=UNSET, target_year=UNSET, target_due=UNSET,
-    target_text=UNSET, note=UNSET, commentary=UNSET,
+    *, actor, indicator, expected_version=None, plans=None, links=(), targets=None,
+    code=UNSET, slug=UNSET, name=UNSET, national_code=UNSET, kind=UNSET, unit=UNSET,
+    unit_label=UNSET, definition=UNSET, data_source=UNSET, update_frequency=UNSET,
+    frequency_years=UNSET, responsible=UNSET, plan_item=UNSET, position=UNSET,
+    home_territory=UNSET, comparison_territory=UNSET, part_labels=UNSET, note=UNSET,
+    commentary=UNSET,
 ) -> Indicator:
-    """Change the given fields; `plans` None keeps them."""
+    """Change the given fields; `plans` None keeps them, `targets` None keeps
+    the milestones (a list replaces them all)."""
     data = _clean_indicator_data(given(
-        code=code, name=name, national_code=national_code, kind=kind, unit=unit,
+        code=code, slug=slug, name=name, national_code=national_code, kind=kind, unit=unit,
         unit_label=unit_label, definition=definition, data_source=data_source,
-        update_frequency=update_frequency, responsible=responsible, plan_item=plan_item,
-        position=position, home_territory=home_territory,
-        comparison_territory=comparison_territory, part_labels=part_labels,
-        target_kind=target_kind, target_value=target_value, target_year=target_year,
-        target_due=target_due, target_text=target_text, note=note, commentary=commentary))
+        update_frequency=update_frequency, frequency_years=frequency_years,
+        responsible=responsible, plan_item=plan_item, position=position,
+        home_territory=home_territory, comparison_territory=comparison_territory,
+        part_labels=part_labels, note=note, commentary=commentary))
+    if "slug" in data and not data["slug"]:
+        del data["slug"]
     m2m = {"plans": list(plans)} if plans is not None else None
+    milestones = _TargetsLink(None if targets is None else list(targets))
+    milestones.prepare(data.get("comparison_territory", indicator.comparison_territory))
+    links = [milestones, *links]
     with transaction.atomic():
         indicator = model_update(actor=actor, instance=indicator, data=data, m2m=m2m,
                                  expected_version=expected_version,
@@ -232,3 +352,187 @@ def indicator_value_delete(*, actor, value) -> None:
         )
         indicator_refresh_status(indicator=indicator)
         _refresh_pages()
+
+
+# --- Definitions in bulk (the definitions workbook) -------------------------------------------
+
+BATCH = 500
+
+
+def _batches(items, size=BATCH):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def indicator_definitions_save(*, actor, definitions, message=""):
+    """Create and update indicators from the definitions import's rows, set-
+    based: a constant number of queries per batch of BATCH, in the caller's
+    transaction. Each row: `indicator` (pk or None), `version` (as previewed),
+    `plan` (pk), `fields` (model field -> value, foreign keys as pks), `targets`
+    (milestone dicts, or None: keep them), `baseline` (a value dict, or None).
+    Returns the number of indicators written, or None when one changed since
+    the preview (nothing is written then). Audited per indicator; statuses
+    recomputed; the public pages refreshed once committed."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("indicator_definitions_save must run inside a transaction")
+    existing_pks = [row["indicator"] for row in definitions if row["indicator"]]
+    current = {}
+    for batch in _batches(existing_pks):
+        current.update({i.pk: i for i in Indicator.objects.select_for_update().filter(
+            pk__in=batch)})
+    for row in definitions:
+        if row["indicator"] and (row["indicator"] not in current
+                                 or current[row["indicator"]].version != row["version"]):
+            return None
+    fk = {"home_territory", "comparison_territory", "plan_item"}
+    taken = {slug.casefold() for slug in Indicator.objects.values_list("slug", flat=True)}
+    created, updated, audits = [], [], []
+    before_fields = {}
+    for row in definitions:
+        data = {(f"{name}_id" if name in fk else name): value
+                for name, value in row["fields"].items()}
+        data["sort_key"] = code_sort_key(data["code"])
+        if data.get("update_frequency") != Frequency.EVERY_N_YEARS:
+            data["frequency_years"] = None
+        if row["indicator"]:
+            indicator = current[row["indicator"]]
+            before_fields[indicator.pk] = {name: getattr(indicator, name) for name in data}
+            for name, value in data.items():
+                setattr(indicator, name, value)
+            indicator.version += 1
+            updated.append((row, indicator))
+        else:
+            indicator = Indicator(slug=unique_slug(data["code"], taken), **data)
+            created.append((row, indicator))
+        try:
+            # Foreign keys were looked up by the preview (and the database
+            # checks them); cleaning them here would cost a query each.
+            indicator.full_clean(validate_unique=False, validate_constraints=False,
+                                 exclude=["slug", *fk, "responsible"])
+        except ValidationError as error:
+            raise ValidationError({"row": [f"{row['row']}: {' '.join(error.messages)}"]}) \
+                from None
+    names = sorted({name for row, _i in updated for name in row["fields"]} | {
+        "sort_key", "version", "frequency_years"})
+    names = [f"{n}_id" if n in fk else n for n in names]
+    for batch in _batches([i for _r, i in updated]):
+        Indicator.objects.bulk_update(batch, names)
+    for batch in _batches([i for _r, i in created]):
+        Indicator.objects.bulk_create(batch)
+    rows = [*created, *updated]
+    # Plans: a new indicator belongs to its row's plan; an updated one gains it.
+    through = Indicator.plans.through
+    have = set(through.objects.filter(indicator_id__in=[i.pk for _r, i in updated])
+               .values_list("indicator_id", "plan_id")) if updated else set()
+    links = [through(indicator_id=i.pk, plan_id=row["plan"]) for row, i in rows
+             if (i.pk, row["plan"]) not in have]
+    through.objects.bulk_create(links, batch_size=BATCH)
+    # Milestones: replaced where the workbook gives them.
+    with_targets = [(row, i) for row, i in rows if row["targets"] is not None and (
+        not row["indicator"] or "milestones" in row.get("changes", ()))]
+    replaced_targets = {i.pk for _r, i in with_targets}
+    old_targets = {}
+    for target in IndicatorTarget.objects.filter(
+            indicator_id__in=[i.pk for row, i in with_targets if row["indicator"]]):
+        old_targets.setdefault(target.indicator_id, []).append(target)
+    IndicatorTarget.objects.filter(indicator_id__in=[i.pk for _r, i in with_targets]).delete()
+    new_targets = []
+    for row, indicator in with_targets:
+        for position, data in enumerate(row["targets"], start=1):
+            target = IndicatorTarget(
+                indicator=indicator, position=position, year=data["year"],
+                due=date.fromisoformat(data["due"]) if data["due"] else None, kind=data["kind"],
+                value=None if data["value"] is None else Decimal(data["value"]),
+                text=data["text"])
+            target.full_clean(exclude=["indicator"], validate_unique=False,
+                              validate_constraints=False)
+            new_targets.append(target)
+    IndicatorTarget.objects.bulk_create(new_targets, batch_size=BATCH)
+    _save_baselines([(row, i) for row, i in rows if not row["indicator"]
+                     or "baseline" in row.get("changes", ())])
+    # Statuses, from the saved rows.
+    pks = [i.pk for _r, i in rows]
+    for batch in _batches(pks):
+        statuses = list(Indicator.objects.filter(pk__in=batch).prefetch_related(
+                "targets", Prefetch("values", queryset=IndicatorValue.objects.select_related(
+                    "territory").prefetch_related("parts"))))
+        for indicator in statuses:
+            indicator.status = assess(indicator, list(indicator.values.all())).status
+        Indicator.objects.bulk_update(statuses, ["status"])
+    content_type = ContentType.objects.get_for_model(Indicator)
+    who = actor if getattr(actor, "is_authenticated", False) else None
+    old_by_pk = {pk: [target_snapshot(t) for t in sorted(ts, key=lambda t: t.position)]
+                 for pk, ts in old_targets.items()}
+    for row, indicator in rows:
+        before = before_fields.get(indicator.pk)
+        changes = {}
+        for name in row["fields"]:
+            attname = f"{name}_id" if name in fk else name
+            old = None if before is None else before[attname]
+            if before is None or old != getattr(indicator, attname):
+                changes[name] = [old, getattr(indicator, attname)]
+        if indicator.pk in replaced_targets:
+            changes["milestones"] = [old_by_pk.get(indicator.pk, []), row["targets"]]
+        if row.get("baseline") and (not row["indicator"] or "baseline" in row["changes"]):
+            changes["baseline"] = [None, row["baseline"]["value_text"]]
+        audits.append(AuditEntry(
+            actor=who, action=AuditAction.UPDATE if before is not None else AuditAction.CREATE,
+            content_type=content_type, object_id=str(indicator.pk),
+            object_repr=str(indicator)[:300],
+            changes=json_ready(changes), message=str(message)[:300], snapshot=None))
+    AuditEntry.objects.bulk_create(audits, batch_size=BATCH)
+    _refresh_pages()
+    return len(rows)
+
+
+def json_ready(data):
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def _save_baselines(rows):
+    """The baselines of the rows that give one: the value of that period is
+    created or updated and marked; an earlier baseline of the same territory
+    stays as a value, unmarked."""
+    wanted = [(i, row["baseline"]) for row, i in rows if row.get("baseline")]
+    if not wanted:
+        return
+    pks = [i.pk for i, _b in wanted]
+    values = {}
+    for value in IndicatorValue.objects.filter(indicator_id__in=pks):
+        values.setdefault(value.indicator_id, []).append(value)
+    unmark, create, change = [], [], []
+    for indicator, baseline in wanted:
+        start = date.fromisoformat(baseline["period_start"])
+        end = date.fromisoformat(baseline["period_end"])
+        territory = baseline["territory"]
+        same = None
+        for value in values.get(indicator.pk, []):
+            if value.territory_id != territory:
+                continue
+            if (value.period_start, value.period_end) == (start, end):
+                same = value
+            elif value.is_baseline:
+                value.is_baseline = False
+                unmark.append(value)
+        record = same or IndicatorValue(indicator=indicator, territory_id=territory,
+                                        period_start=start, period_end=end)
+        record.period_kind = baseline["period_kind"]
+        record.period_text = baseline["period_text"]
+        record.available = baseline["available"]
+        record.is_composite = False
+        record.value = None if baseline["value"] is None else Decimal(baseline["value"])
+        record.is_estimate = baseline["is_estimate"]
+        record.rank = baseline["rank"]
+        record.rank_scope = baseline["rank_scope"] or ""
+        record.value_text = baseline["value_text"]
+        record.is_baseline = True
+        if same is None:
+            create.append(record)
+        else:
+            record.version += 1
+            change.append(record)
+    IndicatorValue.objects.bulk_update(unmark, ["is_baseline"], batch_size=BATCH)
+    IndicatorValue.objects.bulk_update(change, [
+        "period_kind", "period_text", "available", "is_composite", "value", "is_estimate",
+        "rank", "rank_scope", "value_text", "is_baseline", "version"], batch_size=BATCH)
+    IndicatorValue.objects.bulk_create(create, batch_size=BATCH)

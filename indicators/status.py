@@ -1,7 +1,10 @@
 """The automatic status of an indicator: is it moving the way its target asks?
 
-Inputs are the indicator's target and its values (home territory and, where
-the target compares with one, the comparison territory). The rules, per target:
+Inputs are the indicator's milestones and its values (home territory and,
+where the target compares with one, the comparison territory). The status is
+judged against the NEXT milestone (next_target): the earliest whose year or
+due date is not yet past at the latest value's period; when all are past, the
+last. An undated milestone is never past. The rules, per target:
 
 * less than / at most / at least N: met → on track; else moving towards N
   since the baseline → improving; else off track.
@@ -18,7 +21,6 @@ explains the result with the figures, e.g. "278,7, 2. v ČR (2023) against
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -96,14 +98,33 @@ def _met(kind, number, target):
     return number >= target  # AT_LEAST
 
 
-def _judge(indicator, baseline, latest, baseline_cmp, latest_cmp):
-    kind = indicator.target_kind
+def _dated_order(target):
+    return (target.ends is None, target.ends or 0, target.position)
+
+
+def next_target(indicator, values=None, latest=None):
+    """The milestone the status is judged against (prefetched `targets`), or
+    None. `latest`: the latest home value, found from `values` when not given."""
+    targets = sorted(indicator.targets.all(), key=_dated_order)
+    if not targets:
+        return None
+    if latest is None and values is not None:
+        latest = baseline_and_latest(indicator, values)[1]
+    if latest is None:
+        return targets[0]
+    for target in targets:
+        if target.ends is None or target.ends >= latest.period_end:
+            return target
+    return targets[-1]
+
+
+def _judge(target, baseline, latest, baseline_cmp, latest_cmp):
+    kind = target.kind
     now, then = _number(latest), _number(baseline)
     if now is None:
         return Status.NO_DATA
     if kind in (TargetKind.BELOW, TargetKind.AT_MOST, TargetKind.AT_LEAST):
-        target = indicator.target_value
-        if _met(kind, now, target):
+        if _met(kind, now, target.value):
             return Status.ON_TRACK
         if then is None:
             return Status.OFF_TRACK
@@ -116,11 +137,11 @@ def _judge(indicator, baseline, latest, baseline_cmp, latest_cmp):
     if kind == TargetKind.INCREASE:
         return Status.ON_TRACK if now > then else Status.OFF_TRACK
     if kind == TargetKind.DECREASE_BY:
-        if now <= then - indicator.target_value:
+        if now <= then - target.value:
             return Status.ON_TRACK
         return Status.IMPROVING if now < then else Status.OFF_TRACK
     if kind == TargetKind.INCREASE_BY:
-        if now >= then + indicator.target_value:
+        if now >= then + target.value:
             return Status.ON_TRACK
         return Status.IMPROVING if now > then else Status.OFF_TRACK
     if kind == TargetKind.BELOW_COMPARISON:
@@ -149,25 +170,24 @@ def _with_period(value, indicator, comparison=None):
     return f"{text} ({value.period_text})"
 
 
-def _target_phrase(indicator):
-    if indicator.target_text:
-        return indicator.target_text
-    label = TargetKind(indicator.target_kind).label
-    if indicator.target_value is not None:
-        return f"{label} {number_format(Decimal(indicator.target_value).normalize())}"
-    return str(label)
+def _target_phrase(target):
+    phrase = target.phrase
+    if target.when and target.when not in phrase:
+        phrase = f"{phrase} ({target.when})"
+    return phrase
 
 
 def assess(indicator, values):
     """The status and its sentence, from the indicator and all its values
-    (prefetched; no queries beyond the composite parts already prefetched)."""
+    (prefetched, with its `targets`; no queries beyond those prefetched)."""
     baseline, latest, baseline_cmp, latest_cmp = baseline_and_latest(indicator, values)
-    if not indicator.target_kind:
+    target = next_target(indicator, latest=latest)
+    if target is None:
         status = Status.NO_TARGET
     elif latest is None:
         status = Status.NO_DATA
     else:
-        status = _judge(indicator, baseline, latest, baseline_cmp, latest_cmp)
+        status = _judge(target, baseline, latest, baseline_cmp, latest_cmp)
     parts = []
     if latest is not None:
         current = _with_period(latest, indicator, latest_cmp)
@@ -182,7 +202,7 @@ def assess(indicator, values):
             "baseline": _with_period(baseline, indicator, baseline_cmp)})
     else:
         parts.append(_("no value yet"))
-    if indicator.target_kind:
-        parts.append(_("target: %(target)s") % {"target": _target_phrase(indicator)})
+    if target is not None:
+        parts.append(_("target: %(target)s") % {"target": _target_phrase(target)})
     sentence = "; ".join(parts) + f" → {Status(status).label}"
     return Assessment(status, sentence)

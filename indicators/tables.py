@@ -12,11 +12,13 @@ def _latest(record):
 
 
 class IndicatorTable(tables.Table):
-    code = tables.Column(verbose_name=_("Code"))
+    # Printed order where the plan gives one, else the code's natural order.
+    code = tables.Column(verbose_name=_("Code"), order_by=("position", "sort_key", "id"))
     name = tables.Column(verbose_name=_("Indicator"), linkify=True)
     kind = tables.Column(verbose_name=_("Kind"))
     latest = tables.Column(verbose_name=_("Latest value"), empty_values=(), orderable=False)
-    target_text = tables.Column(verbose_name=_("Target"), empty_values=())
+    target_text = tables.Column(verbose_name=_("Target"), empty_values=(), accessor="pk",
+                                orderable=False)
     status = tables.Column(verbose_name=_("Status"))
 
     class Meta:
@@ -41,8 +43,15 @@ class IndicatorTable(tables.Table):
     def value_latest(self, record):
         return self._latest_text(record)
 
+    def _targets_text(self, record):
+        return "; ".join(f"{t.phrase} ({t.when})" if t.when and t.when not in t.phrase
+                         else t.phrase for t in record.milestones)
+
     def render_target_text(self, record):
-        return record.target_text or record.get_target_kind_display() or "–"
+        return self._targets_text(record) or "–"
+
+    def value_target_text(self, record):
+        return self._targets_text(record)
 
     def render_status(self, record):
         return format_html('<span class="status status-{}">{}</span>', record.status,

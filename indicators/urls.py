@@ -6,7 +6,7 @@ from . import views
 from .services import PAGE_CACHE
 
 
-class IndicatorCodeConverter:
+class IndicatorSlugConverter:
     regex = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 
     def to_python(self, value):
@@ -26,7 +26,7 @@ class DownloadFormatConverter:
         return value
 
 
-register_converter(IndicatorCodeConverter, "indicator")
+register_converter(IndicatorSlugConverter, "indicator")
 register_converter(DownloadFormatConverter, "download_format")
 
 app_name = "indicators"
@@ -41,12 +41,13 @@ urlpatterns = [
     path("new/", views.IndicatorCreateView.as_view(), name="create"),
     # Reporting values (overview, Excel template, import) before "<code>/".
     path("report/", include("indicators.urls_import")),
-    path("<indicator:code>/", public(views.IndicatorDetailView.as_view()), name="detail"),
-    path("<indicator:code>/data.<download_format:fmt>", views.indicator_download, name="download"),
-    path("<indicator:code>/edit/", views.IndicatorUpdateView.as_view(), name="update"),
-    path("<indicator:code>/values/new/", views.ValueFormView.as_view(), name="value_create"),
-    path("<indicator:code>/values/<int:pk>/edit/", views.ValueFormView.as_view(),
+    path("definitions/", include("indicators.urls_definitions")),
+    path("<indicator:slug>/", public(views.IndicatorDetailView.as_view()), name="detail"),
+    path("<indicator:slug>/data.<download_format:fmt>", views.indicator_download, name="download"),
+    path("<indicator:slug>/edit/", views.IndicatorUpdateView.as_view(), name="update"),
+    path("<indicator:slug>/values/new/", views.ValueFormView.as_view(), name="value_create"),
+    path("<indicator:slug>/values/<int:pk>/edit/", views.ValueFormView.as_view(),
          name="value_update"),
-    path("<indicator:code>/values/<int:pk>/delete/", views.ValueDeleteView.as_view(),
+    path("<indicator:slug>/values/<int:pk>/delete/", views.ValueDeleteView.as_view(),
          name="value_delete"),
 ]

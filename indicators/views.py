@@ -33,7 +33,7 @@ from .charts import render_svg
 from .forms import IndicatorForm, ValueForm
 from .models import Indicator, IndicatorValue, Status
 from .selectors import IndicatorFilter, indicator_detail, indicator_list, status_counts
-from .status import assess, baseline_and_latest, display_value
+from .status import assess, baseline_and_latest, display_value, next_target
 from .tables import IndicatorTable
 
 
@@ -57,8 +57,8 @@ class IndicatorListView(TableListView):
         return context
 
 
-def _get_indicator(request, code):
-    indicator = indicator_detail(code=code, user=request.user)
+def _get_indicator(request, slug):
+    indicator = indicator_detail(slug=slug, user=request.user)
     if indicator is None:
         raise Http404(_("No such indicator."))
     return indicator
@@ -92,7 +92,7 @@ class IndicatorDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        indicator = _get_indicator(self.request, kwargs["code"])
+        indicator = _get_indicator(self.request, kwargs["slug"])
         values = list(indicator.values.all())
         territories, rows = value_rows(indicator, values)
         baseline, latest, baseline_cmp, latest_cmp = baseline_and_latest(indicator, values)
@@ -110,6 +110,8 @@ class IndicatorDetailView(TemplateView):
             baseline_value=baseline,
             latest_value=latest,
             plans=list(indicator.plans.all()),
+            milestones=indicator.milestones,
+            next_target=next_target(indicator, latest=latest),
         )
         if permissions.can_edit_indicator(user, indicator):
             context["history"] = audit_entries_for(indicator)[:20]
@@ -154,11 +156,11 @@ def _json_default(value):
     raise TypeError(type(value))
 
 
-def indicator_download(request, code, fmt):
-    indicator = _get_indicator(request, code)
+def indicator_download(request, slug, fmt):
+    indicator = _get_indicator(request, slug)
     values = list(indicator.values.all())
     rows = list(download_rows(indicator, values))
-    filename = f"indicator-{indicator.code}"
+    filename = f"indicator-{indicator.slug}"
     if fmt == "csv":
         return csv_response(f"{filename}.csv", DOWNLOAD_COLUMNS,
                             ([row[c] for c in DOWNLOAD_COLUMNS] for row in rows))
@@ -173,8 +175,10 @@ def indicator_download(request, code, fmt):
         "kind": indicator.kind,
         "unit": indicator.unit,
         "unit_label": indicator.unit_display,
-        "target": {"kind": indicator.target_kind, "value": indicator.target_value,
-                   "year": indicator.target_year, "as_published": indicator.target_text},
+        "milestones": [
+            {"year": t.year, "due": t.due.isoformat() if t.due else None, "kind": t.kind,
+             "value": t.value, "as_published": t.text}
+            for t in indicator.milestones],
         "status": assessment.status,
         "status_explanation": assessment.sentence,
         "values": rows,
@@ -190,8 +194,18 @@ def indicator_download(request, code, fmt):
 # --- Officers and implementers -------------------------------------------------------------
 
 
+def _notice_duplicates(request, form):
+    others = form.duplicate_codes()
+    if others:
+        messages.warning(request, _(
+            "The code “%(code)s” is printed for another indicator of the same plan as well "
+            "(%(others)s). It is kept as printed and flagged in the plan's data checks.") % {
+                "code": form.cleaned_data["code"],
+                "others": ", ".join(str(other) for other in others[:5])})
+
+
 class IndicatorCreateView(ServiceFormMixin, FormView):
-    template_name = "components/form_page.html"
+    template_name = "indicators/indicator_form.html"
     form_class = IndicatorForm
 
     def dispatch(self, request, *args, **kwargs):
@@ -206,24 +220,27 @@ class IndicatorCreateView(ServiceFormMixin, FormView):
 
     def perform(self, form):
         data = form.service_data()
-        return services.indicator_create(actor=self.request.user,
-                                         plans=form.cleaned_data["plans"], links=form.links(),
-                                         **data)
+        indicator = services.indicator_create(actor=self.request.user,
+                                              plans=form.cleaned_data["plans"],
+                                              links=form.links(), **data)
+        _notice_duplicates(self.request, form)
+        return indicator
 
     def get_success_url(self):
         return self.object.get_absolute_url()
 
 
 class IndicatorUpdateView(ServiceFormMixin, FormView):
-    template_name = "components/form_page.html"
+    template_name = "indicators/indicator_form.html"
     form_class = IndicatorForm
 
     def dispatch(self, request, *args, **kwargs):
-        self.indicator = get_object_or_404(Indicator, code=kwargs["code"])
+        self.indicator = get_object_or_404(Indicator, slug=kwargs["slug"])
         if not permissions.can_edit_indicator(request.user, self.indicator):
             return deny(request)
         # The form writes into its instance while validating: keep what was saved.
         self.saved_code = self.indicator.code
+        self.saved_slug = self.indicator.slug
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -232,15 +249,17 @@ class IndicatorUpdateView(ServiceFormMixin, FormView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("title", _("Edit %(indicator)s") % {"indicator": self.saved_code})
-        kwargs.setdefault("cancel_url", reverse("indicators:detail", args=[self.saved_code]))
+        kwargs.setdefault("cancel_url", reverse("indicators:detail", args=[self.saved_slug]))
         return super().get_context_data(**kwargs)
 
     def perform(self, form):
         data = form.service_data()
-        return services.indicator_update(
+        indicator = services.indicator_update(
             actor=self.request.user, indicator=Indicator.objects.get(pk=self.indicator.pk),
             expected_version=form.cleaned_data.get("version"),
             plans=form.cleaned_data["plans"], links=form.links(), **data)
+        _notice_duplicates(self.request, form)
+        return indicator
 
     def get_success_url(self):
         return self.object.get_absolute_url()
@@ -254,7 +273,7 @@ class ValueFormView(FormView):
     form_class = ValueForm
 
     def dispatch(self, request, *args, **kwargs):
-        self.indicator = get_object_or_404(Indicator, code=kwargs["code"])
+        self.indicator = get_object_or_404(Indicator, slug=kwargs["slug"])
         if not permissions.can_report_indicator(request.user, self.indicator):
             return deny(request)
         self.value = None
@@ -315,14 +334,14 @@ class ValueDeleteView(View):
     http_method_names = ["get", "post"]
 
     def dispatch(self, request, *args, **kwargs):
-        self.indicator = get_object_or_404(Indicator, code=kwargs["code"])
+        self.indicator = get_object_or_404(Indicator, slug=kwargs["slug"])
         if not permissions.can_edit_indicator(request.user, self.indicator):
             return deny(request)
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         return super().dispatch(request, *args, **kwargs)
 
-    def post(self, request, code, pk):
+    def post(self, request, slug, pk):
         value = get_object_or_404(IndicatorValue, pk=pk, indicator=self.indicator)
         services.indicator_value_delete(actor=request.user, value=value)
         messages.success(request, _("The value was deleted."))

@@ -348,10 +348,10 @@ class _Loader:
                 actor=None, code=record["code"], name=record["name"],
                 kind=IndicatorKind.PROJECT, national_code=record["national_code"],
                 definition=record["definition"], unit=Unit.COUNT, position=position,
-                home_territory=territory, target_kind=TargetKind.AT_LEAST,
-                target_value=Decimal(record["planned"]),
-                target_due=date.fromisoformat(record["due"]),
-                target_text=record["planned_text"], note=record["actual_text"],
+                home_territory=territory, targets=[{
+                    "kind": TargetKind.AT_LEAST, "value": Decimal(record["planned"]),
+                    "due": date.fromisoformat(record["due"]), "text": record["planned_text"]}],
+                note=record["actual_text"],
                 links=[services.indicator_project_link(kind=IndicatorKind.PROJECT,
                                                        project=project)])
             self.summary.add(Indicator, CREATED)

@@ -219,16 +219,22 @@ def _value_with_where(indicator, value, comparison):
     return text, f"{value.period_text}, {where}"
 
 
+def _milestone_text(target):
+    if target.text:
+        return target.text
+    label = str(capfirst(TargetKind(target.kind).label))
+    if target.value is not None:
+        number = number_format(Decimal(target.value).normalize(), force_grouping=True)
+        label = f"{label} {number}"
+    return f"{label} ({target.when})" if target.when else label
+
+
 def _target_text(indicator):
-    if indicator.target_text:
-        return indicator.target_text
-    if not indicator.target_kind:
+    """Every milestone as published, in the plan's order."""
+    milestones = indicator.milestones
+    if not milestones:
         return _("no target set")
-    label = capfirst(TargetKind(indicator.target_kind).label)
-    if indicator.target_value is not None:
-        number = number_format(Decimal(indicator.target_value).normalize(), force_grouping=True)
-        return f"{label} {number}"
-    return label
+    return "; ".join(_milestone_text(target) for target in milestones)
 
 
 def _global_rows(indicators):

@@ -3,9 +3,11 @@ from decimal import Decimal
 
 import factory
 
+from indicators.codes import code_sort_key
 from indicators.models import (
     Indicator,
     IndicatorKind,
+    IndicatorTarget,
     IndicatorValue,
     PeriodKind,
     Territory,
@@ -41,10 +43,23 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"T{n:03d}")
+    slug = factory.LazyAttribute(lambda o: o.code)
+    sort_key = factory.LazyAttribute(lambda o: code_sort_key(o.code))
     name = factory.Sequence(lambda n: f"Indikátor {n}")
     kind = IndicatorKind.GLOBAL
     unit = Unit.COUNT
     home_territory = factory.LazyFunction(ostrava)
+
+    @classmethod
+    def _create(cls, model_class, *args, target_kind="", target_value=None, target_year=None,
+                target_due=None, target_text="", **kwargs):
+        """`target_*=`: one milestone, the way an indicator had one target."""
+        indicator = super()._create(model_class, *args, **kwargs)
+        if target_kind:
+            IndicatorTarget.objects.create(
+                indicator=indicator, position=1, kind=target_kind, value=target_value,
+                year=target_year, due=target_due, text=target_text)
+        return indicator
 
     @factory.post_generation
     def plans(self, create, extracted, **kwargs):

@@ -100,7 +100,8 @@ def test_every_impact_indicator_of_appendix_b_and_the_project_indicators(seeded)
     assert impact.count() == expected == 46
     assert not impact.filter(values__isnull=True).exists()
     project = Indicator.objects.filter(kind=IndicatorKind.PROJECT).order_by("national_code")
-    assert [(i.national_code, i.target_value, i.project.registration_number) for i in project] \
+    assert [(i.national_code, i.milestones[0].value, i.project.registration_number)
+            for i in project] \
         == [("60000", 20, "CZ.03.2.63/0.0/0.0/16_063/0006590"),
             ("80500", 1, "CZ.03.2.63/0.0/0.0/16_063/0006590")]
 

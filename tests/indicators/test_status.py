@@ -6,6 +6,7 @@ import pytest
 
 from indicators.models import Status, TargetKind
 from indicators.services import indicator_refresh_status
+from indicators.status import assess, next_target
 from tests.indicators.factories import IndicatorFactory, region, year_value
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +78,42 @@ def test_lower_in_the_ranking(then, now, expected):
     year_value(indicator, 2021, "174.1", rank=then, is_baseline=True)
     year_value(indicator, 2023, "278.7", rank=now)
     assert indicator_refresh_status(indicator=indicator) == expected
+
+
+# --- Milestones: the status is judged against the next one ------------------------------
+
+
+def _milestones(indicator, *targets):
+    from indicators.models import IndicatorTarget
+    for position, (year, kind, value) in enumerate(targets, start=1):
+        IndicatorTarget.objects.create(indicator=indicator, position=position, year=year,
+                                       kind=kind, value=value)
+
+
+def _assessed(indicator):
+    indicator = type(indicator).objects.prefetch_related("targets").get(pk=indicator.pk)
+    values = list(indicator.values.select_related("territory").prefetch_related("parts"))
+    return next_target(indicator, values), assess(indicator, values).status
+
+
+def test_the_next_milestone_is_the_earliest_not_yet_past_at_the_latest_value():
+    indicator = IndicatorFactory()
+    # Printed out of date order: the order of dates decides, not the position.
+    _milestones(indicator, (2030, TargetKind.AT_MOST, Decimal("10")),
+                (2025, TargetKind.AT_MOST, Decimal("20")))
+    year_value(indicator, 2020, 30, is_baseline=True)
+    year_value(indicator, 2024, 18)
+    target, status = _assessed(indicator)
+    assert (target.year, status) == (2025, Status.ON_TRACK)
+    year_value(indicator, 2026, 18)  # 2025 is past: judged against "at most 10 by 2030"
+    target, status = _assessed(indicator)
+    assert (target.year, status) == (2030, Status.IMPROVING)
+    year_value(indicator, 2031, 12)  # all past: the last one
+    target, status = _assessed(indicator)
+    assert (target.year, status) == (2030, Status.IMPROVING)
+
+
+def test_without_milestones_there_is_no_target():
+    indicator = IndicatorFactory()
+    year_value(indicator, 2024, 18)
+    assert _assessed(indicator) == (None, Status.NO_TARGET)

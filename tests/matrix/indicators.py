@@ -75,6 +75,14 @@ MATRIX = {
     "indicators:value_delete": [
         ("own", _value("ind_own", "ind_own_value"), _post_only(officers_only())),
     ],
+    # The definitions workbook (indicators/views_definitions.py): officers only.
+    "indicators:definitions_import": [("", lambda w: [], officers_only())],
+    "indicators:definitions_export": [("", lambda w: [], officers_only())],
+    "indicators:definitions_template": [("", lambda w: [], officers_only())],
+    "indicators:definitions_confirm": [
+        ("any batch", lambda w: ["00000000-0000-0000-0000-000000000000"],
+         _post_only(officers_only())),
+    ],
 }
 
 

@@ -25,9 +25,9 @@ def ostrava(db):
 def test_the_project_page_lists_its_indicators(client, ostrava):
     project = ProjectFactory()
     indicator = Indicator.objects.create(
-        code="p-60000", name="Celkový počet účastníků", national_code="60000",
-        kind=IndicatorKind.PROJECT, home_territory=ostrava,
-        target_value=Decimal("20"), target_due=date(2019, 10, 31))
+        code="p-60000", slug="p-60000", name="Celkový počet účastníků", national_code="60000",
+        kind=IndicatorKind.PROJECT, home_territory=ostrava)
+    indicator.targets.create(kind="at_least", value=Decimal("20"), due=date(2019, 10, 31))
     ProjectIndicator.objects.create(project=project, indicator=indicator)
     text = client.get(project.get_absolute_url()).content.decode()
     assert "60000" in text and "Celkový počet účastníků" in text
@@ -37,7 +37,7 @@ def test_the_project_page_lists_its_indicators(client, ostrava):
 def test_a_report_saves_the_impact_indicator_values_with_it(client, implementer_x, ostrava):
     measure = PlanItemFactory.measure(plan=PlanFactory(code="psz", status="in_force"))
     indicator = Indicator.objects.create(
-        code="i-1", name="Počet klientů", kind=IndicatorKind.IMPACT,
+        code="i-1", slug="i-1", name="Počet klientů", kind=IndicatorKind.IMPACT,
         plan_item=measure.parent, home_territory=ostrava)
     project = ProjectFactory(implementer=implementer_x.implementer_organisation,
                              measures=[measure], reports_total=6)

@@ -1,0 +1,235 @@
+"""The indicator definitions workbook: export → import changes nothing (the
+Ostrava demo and a small English made-up set with a duplicate code and two
+milestones), new and changed definitions, and every kind of bad input
+refused with its row and column, nothing saved."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from core.imports.base import CHANGED, NEW, UNCHANGED
+from core.imports.services import import_file
+from indicators.checks import duplicate_indicator_codes
+from indicators.imports_definitions import (
+    COLUMNS,
+    DEFINITION_IMPORTER,
+    MILESTONE_COLUMNS,
+    MILESTONE_SHEET,
+    SHEET_TITLE,
+    definitions_xlsx_bytes,
+)
+from indicators.models import Frequency, Indicator, IndicatorKind, IndicatorTarget, Status
+from tests.indicators.factories import IndicatorFactory, ostrava, region, year_value
+from tests.planning.factories import PlanFactory
+from tests.shared_db import module_rows
+
+
+def _seed():
+    call_command("seed_demo", "--only", "directory", "--only", "plans", "--only", "projects",
+                 "--only", "indicators", stdout=io.StringIO())
+
+
+_seeded_once = module_rows(_seed)
+
+
+def _state():
+    return sorted(
+        (i.pk, i.code, i.slug, i.name, i.position, i.kind, i.unit, i.home_territory_id,
+         i.comparison_territory_id, i.update_frequency, i.frequency_years, i.data_source,
+         i.definition, i.plan_item_id, i.version, i.status,
+         tuple((t.year, t.due, t.kind, t.value, t.text) for t in i.milestones),
+         tuple(sorted((v.territory_id, v.period_text, v.value, v.is_baseline, v.version)
+                      for v in i.values.all())))
+        for i in Indicator.objects.prefetch_related("targets", "values"))
+
+
+def _workbook(rows, milestones=None):
+    from openpyxl import Workbook
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_TITLE
+    sheet.append([c.header for c in COLUMNS])
+    for row in rows:
+        sheet.append([row.get(c.name) for c in COLUMNS])
+    if milestones is not None:
+        other = workbook.create_sheet(MILESTONE_SHEET)
+        other.append([c.header for c in MILESTONE_COLUMNS])
+        for row in milestones:
+            other.append([row.get(c.name) for c in MILESTONE_COLUMNS])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_export_then_import_of_the_ostrava_demo_changes_nothing(_seeded_once, db, officer):
+    before = _state()
+    content = definitions_xlsx_bytes()
+    assert load_workbook(io.BytesIO(content)).sheetnames[:2] == [SHEET_TITLE, MILESTONE_SHEET]
+    preview = import_file(importer=DEFINITION_IMPORTER, actor=officer, content=content)
+    assert preview.errors == []
+    assert len(preview.rows) == Indicator.objects.exclude(kind=IndicatorKind.PROJECT).count()
+    assert {row["outcome"] for row in preview.rows} == {UNCHANGED}, [
+        (row["code"], row["changes"]) for row in preview.rows if row["outcome"] != UNCHANGED]
+    assert _state() == before
+
+
+@pytest.fixture
+def made_up(db):
+    """A small English plan: two indicators printed with the code 1.2, one with
+    two milestones."""
+    ostrava()
+    region()
+    plan = PlanFactory(code="east", status="in_force")
+    return plan
+
+
+ROWS = [
+    {"plan": "east", "code": "1.2", "position": 1, "name": "Homeless people housed",
+     "kind": "global", "unit": "count", "territory": "Ostrava", "frequency": "every 3 years",
+     "source": "City survey", "baseline_value": "120", "baseline_period": "2021"},
+    {"plan": "east", "code": "1.2", "position": 2, "name": "Shelter beds", "kind": "global",
+     "unit": "count", "territory": "ostrava", "comparison_territory": "MSK",
+     "frequency": "yearly"},
+    {"plan": "east", "code": "10", "position": 3, "name": "Volunteers", "territory": "ostrava"},
+]
+MILESTONES = [
+    {"plan": "east", "code": "1.2", "position": 1, "year": 2025, "kind": "at_least",
+     "value": 150, "text": "at least 150 by 2025"},
+    {"plan": "east", "code": "1.2", "position": 1, "due": date(2030, 6, 30), "kind": "at_least",
+     "value": 200},
+    {"plan": "east", "code": "10", "year": 2027, "kind": "increase"},
+]
+
+
+def test_a_made_up_set_with_a_duplicate_code_and_two_milestones_round_trips(made_up, officer):
+    preview = import_file(importer=DEFINITION_IMPORTER, actor=officer,
+                          content=_workbook(ROWS, MILESTONES))
+    assert preview.errors == []
+    assert [row["outcome"] for row in preview.rows] == [NEW, NEW, NEW]
+    housed, beds = Indicator.objects.filter(code="1.2").order_by("position")
+    assert (housed.slug, beds.slug) == ("1.2", "1.2-2")  # addresses stay unique
+    assert (housed.update_frequency, housed.frequency_years) == (Frequency.EVERY_N_YEARS, 3)
+    assert [(t.year, t.due, t.value) for t in housed.milestones] == [
+        (2025, None, Decimal("150")), (None, date(2030, 6, 30), Decimal("200"))]
+    assert housed.values.get(is_baseline=True).value == 120
+    assert beds.comparison_territory.code == "msk"
+    assert set(housed.plans.all()) == {made_up}
+    # The duplicate is accepted, kept and flagged.
+    findings = duplicate_indicator_codes(made_up)
+    assert [(f.kind, set(f.items)) for f in findings] == [
+        ("duplicate_indicator_code", {housed, beds})]
+    # The export of what was imported imports as no change at all.
+    before = _state()
+    again = import_file(importer=DEFINITION_IMPORTER, actor=officer,
+                        content=definitions_xlsx_bytes())
+    assert again.errors == []
+    assert {row["outcome"] for row in again.rows} == {UNCHANGED}
+    assert _state() == before
+
+
+def test_a_changed_row_updates_the_indicator_matched_by_code_and_printed_order(made_up,
+                                                                              officer):
+    import_file(importer=DEFINITION_IMPORTER, actor=officer, content=_workbook(ROWS, MILESTONES))
+    rows = [dict(row) for row in ROWS]
+    rows[1]["name"] = "Shelter beds (night)"
+    milestones = MILESTONES[:1] + MILESTONES[2:]
+    preview = import_file(importer=DEFINITION_IMPORTER, actor=officer,
+                          content=_workbook(rows, milestones))
+    assert preview.errors == []
+    assert [row["outcome"] for row in preview.rows] == [CHANGED, CHANGED, UNCHANGED]
+    assert preview.rows[0]["changes"] == ["milestones"]
+    assert preview.rows[1]["changes"] == ["name"]
+    beds = Indicator.objects.get(code="1.2", position=2)
+    assert beds.name == "Shelter beds (night)" and beds.version == 2
+    assert Indicator.objects.get(code="1.2", position=1).targets.count() == 1
+
+
+def test_the_status_is_judged_against_the_next_milestone_after_an_import(made_up, officer):
+    import_file(importer=DEFINITION_IMPORTER, actor=officer, content=_workbook(ROWS, MILESTONES))
+    housed = Indicator.objects.get(code="1.2", position=1)
+    # 2024: the 2025 milestone (at least 150) is next; 160 meets it.
+    year_value(housed, 2024, 160)
+    from indicators.services import indicator_refresh_status
+    assert indicator_refresh_status(indicator=housed) == Status.ON_TRACK
+    # 2026: the 2025 one is past; against "at least 200 by 30. 6. 2030" 170 is improving.
+    year_value(housed, 2026, 170)
+    assert indicator_refresh_status(indicator=housed) == Status.IMPROVING
+
+
+@pytest.mark.parametrize(("change", "column", "words"), [
+    ({"territory": "Atlantis"}, "Území", "Atlantis"),
+    ({"plan_items": "9.9.9"}, "Položky plánu", "9.9.9"),
+    ({"plan": "west"}, "Plán", "west"),
+    ({"frequency": "sometimes"}, "Četnost", "sometimes"),
+    ({"baseline_value": "lots", "baseline_period": "2021"}, "Výchozí hodnota", "lots"),
+    ({"kind": "impact"}, "Položky plánu", "specific"),
+])
+def test_bad_definitions_name_row_and_column_and_save_nothing(made_up, officer, change, column,
+                                                              words):
+    rows = [dict(ROWS[0], **change), *ROWS[1:]]
+    preview = import_file(importer=DEFINITION_IMPORTER, actor=officer,
+                          content=_workbook(rows, MILESTONES))
+    assert [(e.row, e.column) for e in preview.errors] == [(2, column)]
+    assert words in preview.errors[0]
+    assert not Indicator.objects.exists() and not IndicatorTarget.objects.exists()
+
+
+@pytest.mark.parametrize(("change", "column"), [
+    ({"code": "99"}, "Kód"),  # a milestone of an indicator the sheet does not define
+    ({"kind": "more or less"}, "Druh cíle"),
+    ({"kind": "at_most", "value": None}, "Hodnota"),
+])
+def test_bad_milestones_name_sheet_row_and_column_and_save_nothing(made_up, officer, change,
+                                                                   column):
+    milestones = [dict(MILESTONES[0], **change), *MILESTONES[1:]]
+    preview = import_file(importer=DEFINITION_IMPORTER, actor=officer,
+                          content=_workbook(ROWS, milestones))
+    assert len(preview.errors) == 1
+    assert MILESTONE_SHEET in preview.errors[0] and f"„{column}“" in preview.errors[0]
+    assert "2" in preview.errors[0]
+    assert not Indicator.objects.exists()
+
+
+def test_the_import_pages_are_for_officers(client, officer, implementer_x, made_up):
+    urls = [reverse("indicators:definitions_import"), reverse("indicators:definitions_export"),
+            reverse("indicators:definitions_template")]
+    for url in urls:
+        assert client.get(url).status_code == 302  # anonymous: to the sign-in
+        assert "login" in client.get(url)["Location"]
+    client.force_login(implementer_x)
+    for url in urls:
+        assert client.get(url).status_code == 403
+    client.force_login(officer)
+    for url in urls:
+        assert client.get(url).status_code == 200
+
+
+def test_upload_preview_and_confirm_through_the_pages(client, officer, made_up):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    client.force_login(officer)
+    upload = SimpleUploadedFile("defs.xlsx", _workbook(ROWS, MILESTONES))
+    response = client.post(reverse("indicators:definitions_import"), {"file": upload})
+    assert response.status_code == 200
+    pending = response.context["pending"]
+    assert pending is not None and not Indicator.objects.exists()
+    response = client.post(reverse("indicators:definitions_confirm", args=[pending.pk]))
+    assert response.status_code == 302
+    assert Indicator.objects.count() == 3
+
+
+def test_duplicate_indicator_codes_flags_only_codes_printed_twice_in_one_plan(db):
+    plan, other = PlanFactory(), PlanFactory()
+    a = IndicatorFactory(code="G2", plans=[plan])
+    b = IndicatorFactory(code="G2", slug="g2-b", plans=[plan])
+    IndicatorFactory(code="G10", plans=[plan])
+    IndicatorFactory(code="G2", slug="g2-c", plans=[other])  # another plan: fine
+    findings = duplicate_indicator_codes(plan)
+    assert len(findings) == 1
+    assert findings[0].kind == "duplicate_indicator_code"
+    assert set(findings[0].items) == {a, b}
+    assert duplicate_indicator_codes(other) == []
