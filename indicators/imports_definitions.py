@@ -44,11 +44,12 @@ from core.imports.base import (
     Preview,
 )
 from core.imports.columns import CellError, Column, RowError, normal
+from core.imports.numbers import NumberFormat, language_format
 from core.imports.reader import read_sheet
 from planning.models import Plan, PlanItem
 
 from .models import Frequency, Indicator, IndicatorKind, TargetKind, Territory, Unit
-from .parsing import ParseError, parse_decimal, parse_period, parse_value
+from .parsing import ParseError, parse_period, parse_value
 from .services import indicator_definitions_save, target_snapshot
 from .status import display_value
 
@@ -60,18 +61,6 @@ EVERY_N = re.compile(
 
 
 # --- Parsers ---------------------------------------------------------------------------------
-
-
-def _number(value):
-    """A decimal in Czech or plain notation (1 190; 3,01; 16.5)."""
-    if parse.is_blank(value):
-        return None
-    if isinstance(value, bool):
-        raise CellError(_("“%(value)s” is not a number.") % {"value": value})
-    try:
-        return parse_decimal(value)
-    except ParseError as error:
-        raise CellError(str(error)) from None
 
 
 def _frequency(value):
@@ -154,7 +143,7 @@ MILESTONE_COLUMNS = (
     _col("kind", "Druh cíle", _target_kind, gettext_lazy(
         "below, at_most, at_least, decrease, increase, decrease_by, increase_by, "
         "below_comparison or lower_in_ranking."), True),
-    _col("value", "Hodnota", _number, gettext_lazy("Number of the target, where its kind "
+    _col("value", "Hodnota", parse.number(), gettext_lazy("Number of the target, where its kind "
                                                    "needs one.")),
     _col("text", "Cíl v dokumentu", parse.text, gettext_lazy("The target as published."),
          width=40),
@@ -262,9 +251,11 @@ def _sheet(sheet, columns, rows):
     sheet.freeze_panes = "C2"
 
 
-def definitions_xlsx_bytes(indicators=None):
+def definitions_xlsx_bytes(indicators=None, number_format=None):
     """The workbook of `indicators` (default: every plan's); with an empty
-    list, the template."""
+    list, the template. It states `number_format` (default: the format of the
+    current language)."""
+    stated = NumberFormat(number_format or language_format())
     with translation.override("cs"):
         rows, milestones = definition_rows(
             definition_indicators() if indicators is None else indicators)
@@ -273,6 +264,13 @@ def definitions_xlsx_bytes(indicators=None):
         workbook.active.title = SHEET_TITLE
         _sheet(workbook.create_sheet(MILESTONE_SHEET), MILESTONE_COLUMNS, milestones)
         help_sheet = workbook.create_sheet("Návod")
+        # The reader looks for this label to learn how the numbers typed as
+        # text are read (core.imports.reader).
+        help_sheet.append([_("Number format"), str(stated.label), _(
+            "How numbers typed as text are read: “%(czech)s” (1 234,5) or “%(english)s” "
+            "(1,234.5). A number that reads differently in the two (e.g. 83,511) is shown in "
+            "the preview to confirm or correct.") % {
+                "czech": NumberFormat.CZECH.label, "english": NumberFormat.ENGLISH.label}])
         help_sheet.append([_("Sheet"), _("Column"), _("Description")])
         for title, columns in ((SHEET_TITLE, COLUMNS), (MILESTONE_SHEET, MILESTONE_COLUMNS)):
             for column in columns:
@@ -331,6 +329,9 @@ def _fields_snapshot(indicator):
 
 
 class DefinitionImporter(Importer):
+    # Baselines are published values read by indicators.parsing, not a number
+    # column, so the workbook's stated number format is looked up explicitly.
+    reads_numbers = True
     name = "indicators.definitions"
     columns = COLUMNS
     sheet = SHEET_TITLE
@@ -345,10 +346,12 @@ class DefinitionImporter(Importer):
         "An indicator was changed in the portal after the preview. Nothing was saved. Upload "
         "the file again to see the current preview.")
 
-    def preview(self, content, *, actor, target=None):
-        read = read_sheet(self, content)
+    def preview(self, content, *, actor, target=None, number_format=None):
+        read = read_sheet(self, content, number_format=number_format)
+        formats = {"number_format": str(read.number_format),
+                   "number_format_source": read.number_format_source}
         if read.errors:
-            return Preview(errors=list(read.errors), skipped=read.skipped)
+            return Preview(errors=list(read.errors), skipped=read.skipped, **formats)
         milestone_read = None
         workbook = load_workbook(io.BytesIO(content), read_only=True)
         try:
@@ -356,12 +359,19 @@ class DefinitionImporter(Importer):
         finally:
             workbook.close()
         if has_milestones:
-            milestone_read = read_sheet(MILESTONES, content)
+            # The workbook's one number format, however the main sheet learnt it.
+            milestone_read = read_sheet(MILESTONES, content,
+                                        number_format=str(read.number_format))
             if milestone_read.errors:
-                return Preview(errors=[self._on_milestones(e) for e in milestone_read.errors])
+                return Preview(errors=[self._on_milestones(e) for e in milestone_read.errors],
+                               **formats)
         rows, orphans = self._check(read, milestone_read)
+        ambiguous = {row.number: row.ambiguous for row in read.rows if row.ambiguous}
+        for row in rows:
+            if row.get("row") in ambiguous:
+                row.setdefault("ambiguous", ambiguous[row["row"]])
         return Preview(rows=rows, errors=[e for row in rows for e in row["errors"]] + orphans,
-                       skipped=read.skipped)
+                       skipped=read.skipped, **formats)
 
     @staticmethod
     def _on_milestones(error):
@@ -508,11 +518,15 @@ class DefinitionImporter(Importer):
         if not period_text:
             error("baseline_period", _("The period of the baseline is missing."))
             return None
+        raw = sheet_row.raw.get("baseline_value")
+        typed = isinstance(raw, int | float | Decimal) and not isinstance(raw, bool)
         try:
-            parsed = parse_value(text)
+            parsed = parse_value(raw if typed else text, number_format=read.number_format)
         except ParseError as failure:
             error("baseline_value", str(failure))
             return None
+        sheet_row.ambiguous.extend(read.ambiguity(self, sheet_row.number, "baseline_value", a)
+                                   for a in parsed.ambiguities)
         if parsed.is_composite:
             error("baseline_value", _("A baseline of several parts is entered in the portal."))
             return None
@@ -558,6 +572,14 @@ class DefinitionImporter(Importer):
 
             def error(name, message, number=number, errors=errors):
                 errors.append(milestone_read.error(MILESTONES, number, name, message))
+
+            # The preview confirms ambiguous numbers of the first sheet only; a
+            # milestone's must be written so that it cannot be misread.
+            for ambiguity in sheet_row.ambiguous:
+                error(ambiguity["column"], _(
+                    "“%(text)s” reads as %(value)s in this workbook's number format but as "
+                    "%(other)s in the other; write it so that it cannot be misread (e.g. "
+                    "without grouping).") % ambiguity)
 
             plan_code = cells.get("plan", "").strip()
             code = cells.get("code", "").strip()

@@ -195,6 +195,45 @@ def test_bad_milestones_name_sheet_row_and_column_and_save_nothing(made_up, offi
     assert not Indicator.objects.exists()
 
 
+def test_numbers_are_read_in_the_workbooks_format_and_an_ambiguous_baseline_is_confirmed(
+        made_up, officer):
+    english = [dict(ROWS[0], baseline_value="1,234.5"), *ROWS[1:]]
+    preview = import_file(importer=DEFINITION_IMPORTER, actor=officer,
+                          content=_workbook(english, MILESTONES), number_format="en")
+    assert preview.errors == []
+    assert Indicator.objects.get(code="1.2", position=1).values.get(
+        is_baseline=True).value == Decimal("1234.5")
+
+    Indicator.objects.all().delete()
+    ambiguous = [dict(ROWS[0], baseline_value="83,511"), *ROWS[1:]]
+    content = _workbook(ambiguous, MILESTONES)
+    preview = DEFINITION_IMPORTER.preview(content, actor=officer, number_format="en")
+    assert preview.errors == []
+    assert [(item["column"], item["text"]) for item in preview.rows[0]["ambiguous"]] == [
+        ("baseline_value", "83,511")]
+    refused = import_file(importer=DEFINITION_IMPORTER, actor=officer, content=content,
+                          number_format="en")
+    assert refused.errors and "83,511" in refused.errors[0]
+    assert not Indicator.objects.exists()
+
+
+def test_an_ambiguous_milestone_value_is_an_error_on_its_sheet(made_up, officer):
+    milestones = [dict(MILESTONES[0], value="83,511"), *MILESTONES[1:]]
+    preview = import_file(importer=DEFINITION_IMPORTER, actor=officer,
+                          content=_workbook(ROWS, milestones), number_format="cs")
+    assert len(preview.errors) == 1
+    assert MILESTONE_SHEET in preview.errors[0] and "„Hodnota“" in preview.errors[0]
+    assert not Indicator.objects.exists()
+
+
+def test_the_template_states_its_number_format_and_the_reader_takes_it(made_up, officer):
+    content = definitions_xlsx_bytes([], number_format="en")
+    help_sheet = load_workbook(io.BytesIO(content))["Návod"]
+    assert help_sheet["A1"].value == "Formát čísel"
+    preview = DEFINITION_IMPORTER.preview(content, actor=officer)
+    assert (preview.number_format, preview.number_format_source) == ("en", "workbook")
+
+
 def test_the_import_pages_are_for_officers(client, officer, implementer_x, made_up):
     urls = [reverse("indicators:definitions_import"), reverse("indicators:definitions_export"),
             reverse("indicators:definitions_template")]
