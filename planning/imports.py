@@ -59,6 +59,7 @@ from core.imports.reader import read_sheet
 from core.services import StaleEditError
 from directory.models import Organisation, WorkingGroup
 
+from .forms.editor import RESERVED_CODES
 from .models import (
     CODE_MAX,
     PUBLISHED_TEXT_MAX,
@@ -81,10 +82,12 @@ NOTES_SHEET = "Poznámky ke zdroji"
 HELP_SHEET = "Návod"
 LIST_SEPARATOR = "; "
 PATH_SEPARATOR = " / "
-# A cell of a workbook holds at most 32,767 characters (Excel's own limit):
-# long texts (titles, descriptions, targets, footnotes) up to that, texts "as
-# published" up to PUBLISHED_TEXT_MAX; a longer cell is a row error, never cut.
-CELL_MAX = 32_767
+# A cell of a workbook holds at most 32,767 characters (Excel's own limit),
+# and openpyxl reads a longer cell cut to that length - so a cell read at
+# full length may have been cut, and is refused: long texts (titles,
+# descriptions, targets, footnotes) have at most 32,766 characters, texts
+# "as published" PUBLISHED_TEXT_MAX; a longer cell is a row error, never cut.
+CELL_MAX = 32_766
 SHORT_MAX = 200  # choices, numbers, codes of groups: anything longer is a typo
 PLAN_SHEET_MAX_ROWS = 200
 NOTES_MAX_ROWS = 5_000
@@ -768,6 +771,10 @@ class PlanImporter(Importer):
         if not extra["levels"]:
             errors.append(_sheet_error(PLAN_SHEET, None, "level", _(
                 "Name the plan's levels, top level first: one row “level” each.")))
+        if data.get("code") in RESERVED_CODES:
+            errors.append(_sheet_error(PLAN_SHEET, found["code"][0], "code", _(
+                "“%(code)s” is reserved for the portal's own pages; choose another code.") % {
+                    "code": data["code"]}))
         if not errors:
             candidate = Plan(**data)
             try:
@@ -856,7 +863,7 @@ class PlanImporter(Importer):
 
     def _check_new(self, result, values, resolver, errors, done):
         number = result["row"]
-        if not values.get("title"):
+        if not values.get("title") and "title" not in result["failed"]:
             errors.append(RowError(number, "title", _("A new item needs a title.")))
         printed = values.get("implementers", "")
         if printed:
