@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from core.imports.services import import_file
@@ -126,7 +127,8 @@ def test_new_rows_are_added_to_an_existing_plan_under_parents_by_code(officer):
     ([{"code": "1", "title": "A", "level": "Section"}], 2, "level", "Unknown level"),
 ])
 def test_wrong_structure_is_a_row_error_and_saves_nothing(officer, rows, row, column, words):
-    result = run(workbook(rows), officer)
+    with translation.override("en"):
+        result = run(workbook(rows), officer)
     assert [(e.row, e.column) for e in result.errors] == [(row, column)], result.errors
     assert words in str(result.errors[0])
     assert not Plan.objects.filter(code="springfield").exists()
@@ -136,9 +138,13 @@ def test_wrong_structure_is_a_row_error_and_saves_nothing(officer, rows, row, co
 def test_a_cycle_of_parent_codes_is_refused_on_every_row_of_it(officer):
     rows = [{"code": "A", "title": "a", "parent": "B"}, {"code": "B", "title": "b",
                                                           "parent": "A"}]
-    result = run(workbook(rows), officer)
+    with translation.override("en"):
+        result = run(workbook(rows), officer)
     assert {(e.row, e.column) for e in result.errors} == {(2, "parent"), (3, "parent")}
     assert "circle" in str(result.errors[0])
+    czech = run(workbook(rows), officer)  # the portal's language
+    assert "Řádek 2, sloupec „parent“: Kódy nadřazených položek tvoří kruh" in str(
+        czech.errors[0])
     assert not Plan.objects.exists()
 
 
