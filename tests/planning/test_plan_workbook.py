@@ -312,3 +312,19 @@ def test_new_plan_upload_preview_and_confirm(client, officer, settings, tmp_path
     assert done.status_code == 302
     assert done["Location"] == reverse("planning:plan_editor", args=["springfield"])
     assert PlanItem.objects.filter(plan__code="springfield").count() == 6
+
+
+def test_the_item_page_shows_costs_source_page_and_names_as_printed(officer, client):
+    OrganisationFactory(name="Red Cross")
+    content = workbook([{"code": "1", "title": "A", "level": "Goal"},
+                        {"code": "1.1", "title": "B", "level": "Measure",
+                         "implementers": "Red Cross; Shelter Friends", "costs": "about 1.5 m",
+                         "costs_amount": "1 500 000,50", "costs_currency": "EUR",
+                         "source_page": "12"}])
+    assert run(content, officer).errors == []
+    item = PlanItem.objects.get(code="1.1")
+    client.force_login(officer)
+    html = client.get(item.get_absolute_url()).content.decode()
+    assert "about 1.5 m" in html and "1\xa0500\xa0000,50&nbsp;EUR" in html
+    assert "Red Cross; Shelter Friends" in html  # the printed text, with the link above
+    assert ">12<" in html
