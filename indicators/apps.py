@@ -7,8 +7,9 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicators")
 
     def ready(self):
-        from . import permissions
+        from . import checks, permissions
         from .datasets import register_datasets
 
         register_datasets()
         permissions.register()
+        checks.register()

@@ -6,7 +6,8 @@ from collections import defaultdict
 
 from django.utils.translation import gettext_lazy, ngettext
 
-from planning.selectors import Finding
+from planning import checks
+from planning.checks import Finding
 
 from .selectors import plan_indicators
 
@@ -35,3 +36,9 @@ def duplicate_indicator_codes(plan, indicators=None):
                 tuple(same),
             ))
     return findings
+
+
+def register():
+    """Show these findings on every plan's data-checks page."""
+    checks.register(duplicate_indicator_codes, kind="duplicate_indicator_code",
+                    label=CHECK_LABELS["duplicate_indicator_code"])

@@ -1,3 +1,5 @@
+import re
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -122,7 +124,7 @@ class PlanLevel(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="levels")
     depth = models.PositiveSmallIntegerField(_("depth"))
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=200)
     role = models.CharField(_("role"), max_length=20, choices=LevelRole.choices,
                             default=LevelRole.OTHER)
 
@@ -161,6 +163,22 @@ class ServiceType(models.TextChoices):
     OTHER = "other", _("other")
 
 
+# Text "as published" is kept whole: a cell of a workbook holds up to 32,767
+# characters, a published field rarely more than a page.
+PUBLISHED_TEXT_MAX = 2000
+CODE_MAX = 100
+SORT_KEY_MAX = 600
+_CODE_PARTS = re.compile(r"(\d+)")
+
+
+def code_sort_key(code):
+    """A key that sorts codes as people read them: 1, 2, 10 and 2.1.3 before
+    2.1.10 (numbers compared as numbers, the rest case-insensitively)."""
+    parts = _CODE_PARTS.split((code or "").strip().casefold())
+    key = "".join(part.zfill(10) if part.isdigit() else part for part in parts)
+    return key[:SORT_KEY_MAX]
+
+
 class PlanItemQuerySet(models.QuerySet):
     def measures(self):
         return self.filter(level__role=LevelRole.MEASURE)
@@ -179,7 +197,9 @@ class PlanItem(models.Model):
                                related_name="children")
     level = models.ForeignKey(PlanLevel, on_delete=models.PROTECT, related_name="items")
     position = models.PositiveIntegerField(_("order"), default=0)
-    code = models.CharField(_("code"), max_length=40, blank=True)
+    code = models.CharField(_("code"), max_length=CODE_MAX, blank=True)
+    # code_sort_key(code), kept by save() and the bulk import: lists sort by it.
+    sort_key = models.CharField(max_length=SORT_KEY_MAX, blank=True, editable=False)
     title = models.TextField(_("title"))
     description = models.TextField(_("description"), blank=True)
     working_groups = models.ManyToManyField(WorkingGroup, verbose_name=_("working groups"),
@@ -190,26 +210,37 @@ class PlanItem(models.Model):
     # Measure
     status = models.CharField(_("status"), max_length=20, choices=MeasureStatus.choices,
                               blank=True)
-    status_text = models.CharField(_("status as published"), max_length=100, blank=True)
+    status_text = models.CharField(_("status as published"), max_length=PUBLISHED_TEXT_MAX,
+                                   blank=True)
     reports_done = models.PositiveSmallIntegerField(_("reports submitted"), null=True, blank=True)
     reports_total = models.PositiveSmallIntegerField(_("reports planned"), null=True, blank=True)
     implementers = models.ManyToManyField(Organisation, verbose_name=_("implementers"),
                                           through="PlanItemImplementer", blank=True,
                                           related_name="plan_items")
-    implementers_text = models.CharField(_("implementers as published"), max_length=300,
-                                         blank=True)
+    implementers_text = models.CharField(_("implementers as published"),
+                                         max_length=PUBLISHED_TEXT_MAX, blank=True)
     activity_type = models.CharField(_("activity type"), max_length=20,
                                      choices=ActivityType.choices, blank=True)
-    activity_type_text = models.CharField(_("activity type as published"), max_length=100,
-                                          blank=True)
+    activity_type_text = models.CharField(_("activity type as published"),
+                                          max_length=PUBLISHED_TEXT_MAX, blank=True)
     service_type = models.CharField(_("service type"), max_length=30,
                                     choices=ServiceType.choices, blank=True)
     period_start = models.DateField(_("from"), null=True, blank=True)
     period_end = models.DateField(_("to"), null=True, blank=True)
-    period_text = models.CharField(_("period as published"), max_length=100, blank=True)
+    period_text = models.CharField(_("period as published"), max_length=PUBLISHED_TEXT_MAX,
+                                   blank=True)
     ongoing = models.BooleanField(_("ongoing"), default=False)
     cross_cutting_priority = models.BooleanField(_("cross-cutting priority"), default=False)
+    # Costs as printed ("2,5 mil. Kč ročně"), and the amount read from them
+    # with its currency (ISO 4217), when the source gives one.
+    costs_text = models.CharField(_("costs as published"), max_length=PUBLISHED_TEXT_MAX,
+                                  blank=True)
+    costs_amount = models.DecimalField(_("costs"), max_digits=16, decimal_places=2, null=True,
+                                       blank=True)
+    costs_currency = models.CharField(_("currency"), max_length=3, blank=True,
+                                      help_text=_("ISO 4217 code, e.g. CZK or EUR"))
     footnote = models.TextField(_("footnote"), blank=True)
+    source_page = models.CharField(_("page in the source"), max_length=50, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = PlanItemQuerySet.as_manager()
@@ -217,7 +248,7 @@ class PlanItem(models.Model):
     class Meta:
         verbose_name = _("plan item")
         verbose_name_plural = _("plan items")
-        ordering = ["plan", "parent_id", "position", "id"]
+        ordering = ["plan", "parent_id", "position", "sort_key", "id"]
         indexes = [models.Index(fields=["plan", "parent", "position"])]
         constraints = [
             models.CheckConstraint(
@@ -233,10 +264,25 @@ class PlanItem(models.Model):
             models.CheckConstraint(
                 condition=~Q(parent=models.F("id")), name="plan_item_not_own_parent"
             ),
+            models.CheckConstraint(
+                condition=Q(costs_currency="") | Q(costs_currency__regex=r"^[A-Z]{3}$"),
+                name="plan_item_costs_currency_iso",
+            ),
+            models.CheckConstraint(
+                condition=Q(costs_amount__isnull=True) | Q(costs_amount__gte=0),
+                name="plan_item_costs_not_negative",
+            ),
         ]
 
     def __str__(self):
         return f"{self.code} {self.title}".strip()
+
+    def save(self, *args, **kwargs):
+        self.sort_key = code_sort_key(self.code)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "code" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("planning:plan_item_detail", args=[self.plan.code, self.pk])
@@ -270,7 +316,8 @@ class PlanItemImplementer(models.Model):
                              related_name="implementer_links")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
                                      related_name="implementer_links")
-    published_name = models.CharField(_("name as published"), max_length=300, blank=True)
+    published_name = models.CharField(_("name as published"), max_length=PUBLISHED_TEXT_MAX,
+                                      blank=True)
     role = models.CharField(_("responsibility"), max_length=20, choices=ImplementerRole.choices,
                             default=ImplementerRole.LEAD)
     position = models.PositiveSmallIntegerField(default=0)

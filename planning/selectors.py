@@ -9,6 +9,8 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import checks
+from .checks import Finding
 from .models import ItemYearSummary, PlanItem, PlanItemImplementer
 
 
@@ -23,7 +25,7 @@ def plan_items(plan):
             "working_groups",
             Prefetch("summaries", queryset=ItemYearSummary.objects.order_by("-year")),
         )
-        .order_by("parent_id", "position", "id")
+        .order_by("parent_id", "position", "sort_key", "id")
     )
 
 
@@ -62,12 +64,8 @@ def _code_number(code):
     return match.group(0) if match else None
 
 
-@dataclass(frozen=True)
-class Finding:
-    kind: str
-    message: str
-    items: tuple
-
+__all__ = ["Finding", "CHECK_LABELS", "build_tree", "check_labels", "plan_data_checks",
+           "plan_items"]
 
 CHECK_LABELS = {
     "code_parent": _("Code does not fit its parent"),
@@ -78,14 +76,22 @@ CHECK_LABELS = {
 }
 
 
+def check_labels():
+    """Kind -> heading: the plan's own checks, then the registered ones."""
+    return {**CHECK_LABELS, **checks.registered_labels()}
+
+
 def _normalised(text):
     return " ".join(text.split()).casefold()
 
 
 def plan_data_checks(plan, items=None):
-    """Inconsistencies of the plan as entered or published. They are reported,
+    """Inconsistencies of the plan as entered or published, with the findings
+    of the checks other apps registered (planning.checks). They are reported,
     never corrected: officers decide what to do with each."""
     items = list(items if items is not None else plan_items(plan))
+    for item in items:
+        item.plan = plan  # their links need the plan's code, not a query each
     by_pk = {i.pk: i for i in items}
     findings = []
 
@@ -154,4 +160,5 @@ def plan_data_checks(plan, items=None):
                    "without": ", ".join(i.code for i in without)},
                 tuple(same_level),
             ))
+    findings.extend(checks.run_registered(plan))
     return findings

@@ -10,6 +10,11 @@ app_name = "planning"
 # The editor comes first: /plans/new/ must not be taken for the plan with code "new".
 urlpatterns = [
     path("plans/new/", editor.PlanCreateView.as_view(), name="plan_create"),
+    path("plans/import/", imports.NewPlanImportView.as_view(), name="plan_import_new"),
+    path("plans/import/confirm/", imports.NewPlanImportConfirmView.as_view(),
+         name="plan_import_new_confirm"),
+    path("plans/import/template.xlsx", imports.PlanTemplateView.as_view(),
+         name="plan_import_template"),
     path("plans/<slug:code>/edit/", editor.PlanEditorView.as_view(), name="plan_editor"),
     path("plans/<slug:code>/edit/settings/", editor.PlanSettingsView.as_view(),
          name="plan_settings"),

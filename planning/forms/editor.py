@@ -24,7 +24,7 @@ from ..models import (
 
 DATE_WIDGET = {"type": "date"}
 # /plans/new/ is the form for a new plan.
-RESERVED_CODES = {"new"}
+RESERVED_CODES = {"new", "import"}
 MAX_LEVELS = 6
 
 # --- Plans --------------------------------------------------------------------

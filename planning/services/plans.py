@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from core.audit import AuditAction, audit_entries_for, audit_record
+from core.audit import AuditAction, audit_entries_for, audit_record, audit_record_many
 from core.sanitize import sanitize_html
 from core.services import (
     UNSET,
@@ -28,8 +28,12 @@ from ..models import (
     PlanItem,
     PlanItemImplementer,
     PlanLevel,
+    PlanSourceNote,
     PlanStatus,
+    code_sort_key,
 )
+
+IMPORT_BATCH = 500
 
 
 def plan_create(
@@ -320,3 +324,93 @@ def item_summary_set(*, actor, item, year, title, text, expected_version=None) -
             raise StaleEditError(existing, audit_entries_for(existing)[:1])
         return model_update(actor=actor, instance=existing, data={"title": title, "text": clean},
                             expected_version=expected_version or None)
+
+
+def plan_items_import(*, actor, plan, new_items, message="") -> int:
+    """Create many items at once (a plan workbook), set-based: one INSERT per
+    batch of items of one depth, their implementers, working groups and
+    audit entries (with snapshots) likewise; a constant number of queries
+    per batch, in the caller's transaction (or its own).
+
+    `new_items`: dicts in printed order with "key" (any hashable), either
+    "parent_key" (the key of another new item) or "parent" (an existing item
+    of the plan, or None for the top level), "depth", "fields" (model field
+    values, already validated), "implementers" [(organisation, name as
+    printed)] and "working_groups" [WorkingGroup]. Parents come before their
+    children's depth is reached; siblings follow the existing ones."""
+    if not new_items:
+        return 0
+    with transaction.atomic():
+        levels = {level.depth: level for level in plan.levels.all()}
+        last = dict(PlanItem.objects.filter(plan=plan).order_by().values_list("parent_id")
+                    .annotate(m=Max("position")).values_list("parent_id", "m"))
+        created = {}  # key -> PlanItem
+        records = []
+        links, memberships = [], []
+        through = PlanItem.working_groups.through
+        for depth in sorted({spec["depth"] for spec in new_items}):
+            batch = []
+            for spec in new_items:
+                if spec["depth"] != depth:
+                    continue
+                parent = (created[spec["parent_key"]] if spec.get("parent_key") is not None
+                          else spec.get("parent"))
+                parent_id = parent.pk if parent is not None else None
+                last[parent_id] = (last.get(parent_id) or 0) + 1
+                fields = dict(spec["fields"])
+                item = PlanItem(plan=plan, parent=parent, level=levels[depth],
+                                position=last[parent_id], **fields)
+                item.sort_key = code_sort_key(item.code)
+                batch.append((spec, item))
+            PlanItem.objects.bulk_create([item for _spec, item in batch],
+                                         batch_size=IMPORT_BATCH)
+            for spec, item in batch:
+                created[spec["key"]] = item
+                implementers = [(org.pk, name or "") for org, name in spec["implementers"]]
+                groups = sorted(group.pk for group in spec["working_groups"])
+                links.extend(PlanItemImplementer(item=item, organisation_id=org_id,
+                                                 published_name=name, position=i)
+                             for i, (org_id, name) in enumerate(implementers))
+                memberships.extend(through(planitem_id=item.pk, workinggroup_id=pk)
+                                   for pk in groups)
+                records.append((item, None, _item_snapshot(item, groups, implementers)))
+        PlanItemImplementer.objects.bulk_create(links, batch_size=IMPORT_BATCH * 2)
+        through.objects.bulk_create(memberships, batch_size=IMPORT_BATCH * 2)
+        audit_record_many(actor=actor, action=AuditAction.CREATE, records=records,
+                          message=message)
+    return len(created)
+
+
+def _item_snapshot(item, group_ids, implementers):
+    """What core.audit.full_snapshot records for a new item, without reading
+    it back."""
+    data = {}
+    for field in PlanItem._meta.concrete_fields:
+        if field.primary_key or not field.editable or field.name == "version":
+            continue
+        data[field.attname] = getattr(item, field.attname)
+    data["working_groups"] = list(group_ids)
+    data["implementers"] = [list(pair) for pair in implementers]
+    return data
+
+
+def plan_source_notes_replace(*, actor, plan, notes) -> list:
+    """The plan's notes on its source become `notes` [(where, what, kept_as)]
+    in this order (the notes sheet of a plan workbook)."""
+    with transaction.atomic():
+        old = [[n.where, n.what, n.kept_as] for n in plan.source_notes.all()]
+        new = [list(note) for note in notes]
+        if old == new:
+            return list(plan.source_notes.all())
+        rows = []
+        for position, (where, what, kept_as) in enumerate(new, start=1):
+            note = PlanSourceNote(plan=plan, position=position, where=where, what=what,
+                                  kept_as=kept_as)
+            note.full_clean(exclude=["plan"], validate_unique=False)
+            rows.append(note)
+        plan.source_notes.all().delete()
+        PlanSourceNote.objects.bulk_create(rows)
+        audit_record(actor=actor, action=AuditAction.UPDATE, instance=plan,
+                     changes={"source_notes": [old, new]}, message=_("notes on the source"),
+                     with_snapshot=False)
+    return rows

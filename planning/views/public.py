@@ -18,6 +18,7 @@ Python (planning.filters).
 """
 
 from collections import Counter
+from dataclasses import dataclass
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -34,7 +35,7 @@ from .. import permissions
 from ..filters import PlanFilterForm, filter_tree, is_measure
 from ..imports import plan_xlsx_response
 from ..models import ActivityType, LevelRole, MeasureStatus, Plan, PlanItem, ServiceType
-from ..selectors import CHECK_LABELS, build_tree, plan_data_checks, plan_items
+from ..selectors import build_tree, check_labels, plan_data_checks, plan_items
 
 STATUS_ORDER = [s.value for s in MeasureStatus]
 
@@ -216,17 +217,37 @@ class PlanDataChecksView(TemplateView):
         context = super().get_context_data(**kwargs)
         items = list(plan_items(self.plan))
         findings = plan_data_checks(self.plan, items)
-        groups = []
-        for kind, label in CHECK_LABELS.items():
-            found = [f for f in findings if f.kind == kind]
-            groups.append({"kind": kind, "label": label, "findings": found})
-        known = set(CHECK_LABELS)
-        other = [f for f in findings if f.kind not in known]
+        labels = check_labels()
+        groups = [{"kind": kind, "label": label, "findings": [
+            _shown(f) for f in findings if f.kind == kind]} for kind, label in labels.items()]
+        other = [_shown(f) for f in findings if f.kind not in labels]
         if other:
             groups.append({"kind": "other", "label": _("Other findings"), "findings": other})
         context.update(plan=self.plan, groups=groups, finding_count=len(findings),
                        item_count=len(items), source_notes=list(self.plan.source_notes.all()))
         return context
+
+
+def _shown(finding):
+    """A finding with its objects as the page links them: plan items with
+    their code and level, anything else (another app's finding) by its text."""
+    entries = []
+    for obj in finding.items:
+        if isinstance(obj, PlanItem):
+            entries.append({"url": obj.get_absolute_url(), "code": obj.code,
+                            "text": obj.title, "level": obj.level.name})
+        else:
+            entries.append({"url": obj.get_absolute_url(), "code": "", "text": str(obj),
+                            "level": obj._meta.verbose_name if hasattr(obj, "_meta") else ""})
+    return ShownFinding(finding.kind, finding.message, finding.items, tuple(entries))
+
+
+@dataclass(frozen=True)
+class ShownFinding:
+    kind: str
+    message: str
+    items: tuple
+    entries: tuple
 
 
 class PlanExportXlsxView(View):

@@ -19,4 +19,8 @@ def _plans(expected):
 MATRIX = {
     "planning:plan_import": _plans(officers_only()),
     "planning:plan_import_confirm": _plans(_post_only()),
+    # A new plan from a workbook, and its empty template: whoever may create plans.
+    "planning:plan_import_new": [("", lambda w: [], officers_only())],
+    "planning:plan_import_new_confirm": [("", lambda w: [], _post_only())],
+    "planning:plan_import_template": [("", lambda w: [], officers_only())],
 }

@@ -77,7 +77,7 @@ PAGES = [
     Page("data-checks-officer",
          lambda w: reverse("planning:plan_data_checks", args=[w.plan.code]), "officer", 8),
     Page("export-xlsx",
-         lambda w: reverse("planning:plan_export_xlsx", args=[w.plan.code]), "public", 5),
+         lambda w: reverse("planning:plan_export_xlsx", args=[w.plan.code]), "public", 7),
     Page("data-measures-json", lambda w: reverse("core:dataset_json", args=["measures"]),
          "public", 3),
     Page("data-measures-csv", lambda w: reverse("core:dataset_csv", args=["measures"]),

@@ -115,3 +115,23 @@ def test_measures_dataset_has_every_appendix_b_code_with_its_published_status(se
     loaded = sorted((r["code"], r["status_text"]) for r in rows
                     if r["plan_code"] == "psz-2022-2027")
     assert loaded == published
+
+
+def test_the_ostrava_plans_round_trip_through_their_workbooks(seeded, officer):
+    """Export → import changes nothing: no row, no note, no audit entry."""
+    from core.imports.services import import_file
+    from core.models import AuditEntry
+    from planning.imports import PLAN_IMPORTER, plan_xlsx_bytes
+
+    for plan in Plan.objects.all():
+        before = list(PlanItem.objects.filter(plan=plan).order_by("pk").values())
+        notes = list(plan.source_notes.values())
+        audits = AuditEntry.objects.count()
+        result = import_file(importer=PLAN_IMPORTER, actor=officer, target=plan,
+                             content=plan_xlsx_bytes(plan))
+        assert result.errors == [], (plan.code, result.errors[:3])
+        assert result.to_apply == [], plan.code
+        assert result.unchanged == len(before)
+        assert list(PlanItem.objects.filter(plan=plan).order_by("pk").values()) == before
+        assert list(plan.source_notes.values()) == notes
+        assert AuditEntry.objects.count() == audits
