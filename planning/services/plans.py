@@ -39,7 +39,7 @@ IMPORT_BATCH = 500
 def plan_create(
     *, actor, levels, kind, title, code, period_start, ordinal=UNSET, subtitle=UNSET,
     description=UNSET, period_end=UNSET, approved_by=UNSET, resolution_number=UNSET,
-    resolution_date=UNSET, working_group=UNSET, status=UNSET,
+    resolution_date=UNSET, working_group=UNSET, language=UNSET, currency=UNSET, status=UNSET,
 ) -> Plan:
     """`levels`: [(name, role), ...] from the top level down. `status` is the
     starting one (a transcribed plan may already be in force); later it changes
@@ -49,7 +49,8 @@ def plan_create(
     data = given(kind=kind, ordinal=ordinal, title=title, subtitle=subtitle, code=code,
                  description=description, period_start=period_start, period_end=period_end,
                  approved_by=approved_by, resolution_number=resolution_number,
-                 resolution_date=resolution_date, working_group=working_group, status=status)
+                 resolution_date=resolution_date, working_group=working_group, language=language,
+                 currency=currency, status=status)
     with transaction.atomic():
         plan = model_create(actor=actor, model=Plan, data=data)
         for depth, (name, role) in enumerate(levels, start=1):
@@ -63,12 +64,14 @@ def plan_update(
     *, actor, plan, expected_version=None, kind=UNSET, ordinal=UNSET, title=UNSET,
     subtitle=UNSET, code=UNSET, description=UNSET, period_start=UNSET, period_end=UNSET,
     approved_by=UNSET, resolution_number=UNSET, resolution_date=UNSET, working_group=UNSET,
+    language=UNSET, currency=UNSET,
 ) -> Plan:
     """Change the given fields; the status changes only through plan_transition."""
     data = given(kind=kind, ordinal=ordinal, title=title, subtitle=subtitle, code=code,
                  description=description, period_start=period_start, period_end=period_end,
                  approved_by=approved_by, resolution_number=resolution_number,
-                 resolution_date=resolution_date, working_group=working_group)
+                 resolution_date=resolution_date, working_group=working_group, language=language,
+                 currency=currency)
     return model_update(actor=actor, instance=plan, data=data, expected_version=expected_version)
 
 
@@ -129,6 +132,7 @@ def plan_item_create(
     reports_done=UNSET, reports_total=UNSET, implementers_text=UNSET, activity_type=UNSET,
     activity_type_text=UNSET, service_type=UNSET, period_start=UNSET, period_end=UNSET,
     period_text=UNSET, ongoing=UNSET, cross_cutting_priority=UNSET, footnote=UNSET,
+    costs_text=UNSET, costs_amount=UNSET, costs_currency=UNSET, source_page=UNSET,
     implementers=(), working_groups=(), message="",
 ) -> PlanItem:
     """A new item under `parent` (None: at the top) at `position` (None: the
@@ -141,7 +145,9 @@ def plan_item_create(
         implementers_text=implementers_text, activity_type=activity_type,
         activity_type_text=activity_type_text, service_type=service_type,
         period_start=period_start, period_end=period_end, period_text=period_text,
-        ongoing=ongoing, cross_cutting_priority=cross_cutting_priority, footnote=footnote)
+        ongoing=ongoing, cross_cutting_priority=cross_cutting_priority, footnote=footnote,
+        costs_text=costs_text, costs_amount=costs_amount, costs_currency=costs_currency,
+        source_page=source_page)
     with transaction.atomic():
         _check_parent(plan, parent)
         level = _level_for(plan, parent)
@@ -165,6 +171,7 @@ def plan_item_update(
     reports_done=UNSET, reports_total=UNSET, implementers_text=UNSET, activity_type=UNSET,
     activity_type_text=UNSET, service_type=UNSET, period_start=UNSET, period_end=UNSET,
     period_text=UNSET, ongoing=UNSET, cross_cutting_priority=UNSET, footnote=UNSET,
+    costs_text=UNSET, costs_amount=UNSET, costs_currency=UNSET, source_page=UNSET,
     implementers=None, working_groups=None, message="",
 ) -> PlanItem:
     """Change the given fields; `implementers` / `working_groups` None keep
@@ -177,7 +184,9 @@ def plan_item_update(
         implementers_text=implementers_text, activity_type=activity_type,
         activity_type_text=activity_type_text, service_type=service_type,
         period_start=period_start, period_end=period_end, period_text=period_text,
-        ongoing=ongoing, cross_cutting_priority=cross_cutting_priority, footnote=footnote)
+        ongoing=ongoing, cross_cutting_priority=cross_cutting_priority, footnote=footnote,
+        costs_text=costs_text, costs_amount=costs_amount, costs_currency=costs_currency,
+        source_page=source_page)
     m2m = {} if working_groups is None else {"working_groups": list(working_groups)}
     with transaction.atomic():
         extra = _implementers_change(item, implementers) if implementers is not None else None

@@ -272,3 +272,15 @@ def test_duplicate_indicator_codes_flags_only_codes_printed_twice_in_one_plan(db
     assert findings[0].kind == "duplicate_indicator_code"
     assert set(findings[0].items) == {a, b}
     assert duplicate_indicator_codes(other) == []
+
+
+def test_the_plans_data_checks_page_lists_indicator_codes_printed_twice(made_up, officer,
+                                                                       client):
+    import_file(importer=DEFINITION_IMPORTER, actor=officer, content=_workbook(ROWS, MILESTONES))
+    client.force_login(officer)
+    page = client.get(reverse("planning:plan_data_checks", args=[made_up.code]))
+    assert page.status_code == 200
+    housed, beds = Indicator.objects.filter(code="1.2").order_by("position")
+    html = page.content.decode()
+    assert 'id="check-duplicate_indicator_code"' in html
+    assert housed.get_absolute_url() in html and beds.get_absolute_url() in html

@@ -74,8 +74,9 @@ PAGES = [
     Page("item-detail",
          lambda w: reverse("planning:plan_item_detail", args=[w.plan.code, w.measure.pk]),
          "public", 7),
+    # One more for the indicators' registered check (duplicate indicator codes).
     Page("data-checks-officer",
-         lambda w: reverse("planning:plan_data_checks", args=[w.plan.code]), "officer", 8),
+         lambda w: reverse("planning:plan_data_checks", args=[w.plan.code]), "officer", 9),
     Page("export-xlsx",
          lambda w: reverse("planning:plan_export_xlsx", args=[w.plan.code]), "public", 7),
     Page("data-measures-json", lambda w: reverse("core:dataset_json", args=["measures"]),
