@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import GroupNeed, Membership, Organisation, Person, SupportArea, WorkingGroup
+from .models import (
+    City,
+    GroupNeed,
+    Membership,
+    Organisation,
+    Person,
+    SupportArea,
+    Territory,
+    WorkingGroup,
+)
 
 
 @admin.register(SupportArea)
@@ -39,3 +48,21 @@ class WorkingGroupAdmin(admin.ModelAdmin):
     list_filter = ("kind", "status")
     search_fields = ("name", "code")
     inlines = [GroupNeedInline, MembershipInline]
+
+
+@admin.register(Territory)
+class TerritoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "short_name", "code", "kind", "official_code", "parent")
+    list_filter = ("kind",)
+    search_fields = ("name", "short_name", "code", "official_code")
+    list_select_related = ("parent",)
+
+
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    """The portal's own page (directory:city_settings) audits every change and
+    checks the logo; the admin shows the row and edits the plain fields."""
+
+    list_display = ("name", "full_name", "department", "home_territory", "document_language",
+                    "currency")
+    readonly_fields = ("logo", "logo_type", "version")

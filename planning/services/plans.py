@@ -16,6 +16,7 @@ from core.services import (
     snapshot_fields,
 )
 from directory.models import Organisation
+from directory.selectors import current_city
 
 from ..models import (
     PLAN_TRANSITIONS,
@@ -30,10 +31,16 @@ from ..models import (
 )
 
 
-def plan_create(*, actor, levels, **data) -> Plan:
-    """`levels`: [(name, role), ...] from the top level down."""
+def plan_create(*, actor, levels, city=None, **data) -> Plan:
+    """`levels`: [(name, role), ...] from the top level down. The plan belongs
+    to `city`, by default the city that runs the portal."""
     if not levels:
         raise ValidationError(_("A plan needs at least one level."))
+    city = city or current_city()
+    if city is None:
+        raise ValidationError(_("The city is not set yet: an officer sets it on the City "
+                                "settings page before the first plan is added."))
+    data["city"] = city
     with transaction.atomic():
         plan = model_create(actor=actor, model=Plan, data=data)
         for depth, (name, role) in enumerate(levels, start=1):
