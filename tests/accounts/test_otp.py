@@ -16,6 +16,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.accounts.factories import PASSWORD, UserFactory, confirmed_totp_device, totp_code
+from tests.directory.factories import CityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +75,7 @@ def test_administrator_without_device_is_sent_to_setup_from_every_page(client, n
 
 
 def test_administrator_sets_up_totp(client, new_admin):
+    CityFactory(name="Testov")  # authenticator apps list the portal under the city's name
     response = log_in(client, "spravce")
     response = client.get(response["Location"])
     assert response.status_code == 302 and response["Location"].startswith(SETUP)
@@ -84,8 +86,8 @@ def test_administrator_sets_up_totp(client, new_admin):
     # The secret as text and a QR code of the otpauth URI, served as an image.
     secret = response.context["secret"]
     assert secret.replace(" ", "") in device.config_url
-    assert device.config_url.startswith("otpauth://totp/KP%20Ostrava%3Aspravce?")
-    assert "issuer=KP%20Ostrava" in device.config_url
+    assert device.config_url.startswith("otpauth://totp/KP%20Testov%3Aspravce?")
+    assert "issuer=KP%20Testov" in device.config_url
     html = response.text
     assert secret in html
     assert re.search(r'<img class="otp-qr" src="data:image/svg\+xml;base64,', html)
