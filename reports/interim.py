@@ -569,10 +569,15 @@ def interim_context(plan, *, year=None, progress=None):
 # --- HTML and PDF ---------------------------------------------------------------
 
 
+def document_language(plan):
+    """The language the city publishes its documents in (directory.City)."""
+    return plan.city.document_language or "cs"
+
+
 def interim_html(plan, *, year=None, progress=None):
-    """The report as HTML in Czech, for WeasyPrint."""
+    """The report as HTML in the city's language of documents, for WeasyPrint."""
     progress = progress or _no_progress
-    with translation.override("cs"):
+    with translation.override(document_language(plan)):
         context = interim_context(plan, year=year, progress=progress)
         context["stylesheet"] = STYLESHEET
         progress(40, _("Writing the document"))
@@ -592,7 +597,7 @@ def build_pdf(html):
 def interim_tables(plan, *, year=None):
     """[(sheet title, header, rows)]: global indicators, Appendix A (with the
     totals), Appendix B measures, impact indicators."""
-    with translation.override("cs"):
+    with translation.override(document_language(plan)):
         context = interim_context(plan, year=year)
         tables = []
         tables.append((

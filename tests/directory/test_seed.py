@@ -364,8 +364,8 @@ def test_the_demo_city_comes_from_the_fixture_and_heads_every_page(seeded, clien
 
 def test_the_seed_fills_a_city_row_the_migration_made_and_keeps_what_differs(seeded):
     from directory.models import City
-    from directory.seed import read_city_data, read_seed_data
     from directory.seed import load as load_directory
+    from directory.seed import read_city_data, read_seed_data
 
     City.objects.filter().update(full_name="", department="Odbor jiný", version=1)
     out = io.StringIO()
