@@ -15,7 +15,7 @@ from directory.models import City
 from directory.selectors import CITY_CACHE_KEY, current_city, totp_issuer
 from planning.models import LevelRole
 from planning.services.plans import plan_create
-from tests.directory.factories import CityFactory, TerritoryFactory
+from tests.directory.factories import CityFactory, TerritoryFactory, the_city
 from tests.planning.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,15 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+def _city(**fields):
+    """The portal's city (conftest's `_the_city`), with `fields` set."""
+    city = the_city()
+    for name, value in fields.items():
+        setattr(city, name, value)
+    city.save()
+    return city
+
+
 def _post(city=None, **overrides):
     data = {
         "name": "Testov", "full_name": "Statutární město Testov",
@@ -46,7 +55,7 @@ def _post(city=None, **overrides):
 
 # --- current_city ------------------------------------------------------------------
 
-def test_no_city_yet_is_none_and_pages_still_render(client):
+def test_no_city_yet_is_none_and_pages_still_render(client, no_city):
     assert current_city() is None
     response = client.get(reverse("core:home"))
     assert response.status_code == 200
@@ -54,7 +63,7 @@ def test_no_city_yet_is_none_and_pages_still_render(client):
 
 
 def test_current_city_is_the_first_row_and_costs_no_query_once_cached(
-        django_assert_num_queries):
+        no_city, django_assert_num_queries):
     first = CityFactory(name="Prvnov")
     CityFactory(name="Druhov")
     with django_assert_num_queries(1):
@@ -64,7 +73,7 @@ def test_current_city_is_the_first_row_and_costs_no_query_once_cached(
 
 
 def test_current_city_is_read_once_per_request(django_assert_num_queries):
-    CityFactory()
+    _city()
     request = RequestFactory().get("/")
     city = current_city(request=request)
     cache.delete(CITY_CACHE_KEY)
@@ -72,7 +81,7 @@ def test_current_city_is_read_once_per_request(django_assert_num_queries):
         assert current_city(request=request) is city
 
 
-def test_saving_the_city_anywhere_forgets_the_cached_row():
+def test_saving_the_city_anywhere_forgets_the_cached_row(no_city):
     city = CityFactory(name="Starov")
     assert current_city().name == "Starov"
     city.name = "Novov"
@@ -85,7 +94,7 @@ def test_saving_the_city_anywhere_forgets_the_cached_row():
 # --- the city in every page --------------------------------------------------------------
 
 def test_header_title_and_footer_come_from_the_city_row(client):
-    CityFactory(name="Testov", full_name="Statutární město Testov",
+    _city(name="Testov", full_name="Statutární město Testov",
                 department="Odbor sociálních věcí", address="Náměstí 1, Testov")
     html = client.get(reverse("core:home")).text
     assert '<span class="brand-city">Testov</span>' in html
@@ -97,7 +106,7 @@ def test_header_title_and_footer_come_from_the_city_row(client):
 
 def test_the_city_name_on_every_page_costs_no_query_on_a_warm_request(
         client, django_assert_num_queries):
-    CityFactory()
+    _city()
     client.get(reverse("core:home"))
     with django_assert_num_queries(2):  # the home page's own two counts
         response = client.get(reverse("core:home"))
@@ -112,14 +121,14 @@ def test_anonymous_goes_to_login(client):
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_wrong_role_is_refused(client, manager_a):
+def test_wrong_role_is_refused(client, manager_a, no_city):
     client.force_login(manager_a)
     assert client.get(reverse(URL)).status_code == 403
     assert client.post(reverse(URL), _post()).status_code == 403
     assert not City.objects.exists()
 
 
-def test_officer_sets_the_city_the_first_time_audited(client, officer):
+def test_officer_sets_the_city_the_first_time_audited(client, officer, no_city):
     client.force_login(officer)
     assert client.get(reverse(URL)).status_code == 200
     home = TerritoryFactory(name="Testov", code="testov")
@@ -136,7 +145,7 @@ def test_officer_sets_the_city_the_first_time_audited(client, officer):
 
 def test_officer_renames_the_city_and_every_page_shows_it(
         client, officer, django_capture_on_commit_callbacks):
-    city = CityFactory(name="Starov")
+    city = _city(name="Starov")
     client.force_login(officer)
     generation = pagecache._generation("indicators")
     with django_capture_on_commit_callbacks(execute=True):
@@ -152,7 +161,7 @@ def test_officer_renames_the_city_and_every_page_shows_it(
 
 
 def test_a_stale_edit_is_refused(client, officer):
-    city = CityFactory(name="Starov")
+    city = _city(name="Starov")
     client.force_login(officer)
     old = _post(city, name="Prvni")
     client.post(reverse(URL), _post(city, name="Druhy"))
@@ -165,7 +174,7 @@ def test_a_stale_edit_is_refused(client, officer):
 @pytest.mark.parametrize(("field", "value"), [("currency", "czk"), ("currency", "KČ"),
                                               ("name", ""), ("document_language", "de")])
 def test_bad_input_names_the_field_and_saves_nothing(client, officer, field, value):
-    city = CityFactory(name="Starov")
+    city = _city(name="Starov")
     client.force_login(officer)
     response = client.post(reverse(URL), _post(city, **{field: value, "full_name": "Jiné"}))
     assert response.status_code == 200
@@ -175,7 +184,7 @@ def test_bad_input_names_the_field_and_saves_nothing(client, officer, field, val
 
 
 def test_region_and_home_territory_differ(client, officer):
-    city = CityFactory()
+    city = _city()
     home = TerritoryFactory()
     client.force_login(officer)
     response = client.post(reverse(URL), _post(city, home_territory=home.pk, region=home.pk))
@@ -189,7 +198,7 @@ def test_region_and_home_territory_differ(client, officer):
 @pytest.mark.parametrize(("content", "kind", "mime"), [(PNG, "png", "image/png"),
                                                        (JPEG, "jpeg", "image/jpeg")])
 def test_a_png_or_jpeg_logo_is_shown_in_the_header(client, officer, media, content, kind, mime):
-    city = CityFactory(name="Testov")
+    city = _city(name="Testov")
     client.force_login(officer)
     response = client.post(reverse(URL), {**_post(city), "logo": SimpleUploadedFile(
         "znak.bin", content, content_type="application/octet-stream")})
@@ -210,7 +219,7 @@ def test_a_png_or_jpeg_logo_is_shown_in_the_header(client, officer, media, conte
 @pytest.mark.parametrize("content", [SVG, b"GIF89a" + bytes(20), b"%PDF-1.4\n"])
 def test_other_files_are_refused_by_content_whatever_their_name(client, officer, media,
                                                                  content):
-    city = CityFactory(name="Testov")
+    city = _city(name="Testov")
     client.force_login(officer)
     response = client.post(reverse(URL), {**_post(city, name="Jinov"), "logo": SimpleUploadedFile(
         "znak.png", content, content_type="image/png")})
@@ -222,7 +231,7 @@ def test_other_files_are_refused_by_content_whatever_their_name(client, officer,
 
 
 def test_the_logo_can_be_removed(client, officer, media):
-    city = CityFactory()
+    city = _city()
     client.force_login(officer)
     client.post(reverse(URL), {**_post(city), "logo": SimpleUploadedFile("a.png", PNG)})
     city.refresh_from_db()
@@ -235,15 +244,15 @@ def test_the_logo_can_be_removed(client, officer, media):
 
 # --- what belongs to the city ---------------------------------------------------------------
 
-def test_a_new_plan_belongs_to_the_city():
-    city = CityFactory()
+def test_a_new_plan_belongs_to_the_city(no_city):
+    city = _city()
     plan = plan_create(actor=None, levels=[("Opatření", LevelRole.MEASURE)], kind="kp",
                        title="Plán", code="plan-x", period_start=2025)
     assert plan.city == city
     assert PlanFactory().city == city
 
 
-def test_no_plan_before_the_city_is_set():
+def test_no_plan_before_the_city_is_set(no_city):
     with pytest.raises(ValidationError):
         plan_create(actor=None, levels=[("Opatření", LevelRole.MEASURE)], kind="kp",
                     title="Plán", code="plan-y", period_start=2025)
@@ -257,7 +266,7 @@ def test_a_city_with_plans_cannot_be_deleted():
         plan.city.delete()
 
 
-def test_authenticator_apps_list_the_portal_under_the_city_name(settings):
+def test_authenticator_apps_list_the_portal_under_the_city_name(settings, no_city):
     assert totp_issuer() == "KP"
     CityFactory(name="Testov")
     assert totp_issuer() == "KP Testov"
