@@ -272,3 +272,18 @@ def test_authenticator_apps_list_the_portal_under_the_city_name(settings, no_cit
     assert totp_issuer() == "KP Testov"
     assert callable(settings.OTP_TOTP_ISSUER)
     assert settings.OTP_TOTP_ISSUER(None) == "KP Testov"
+
+
+def test_an_edit_in_the_admin_is_audited_too(client, administrator):
+    city = _city(name="Starov")
+    client.force_login(administrator)
+    url = reverse("admin:directory_city_change", args=[city.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {**_post(city, name="Novov"), "_save": "Uložit"})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    city.refresh_from_db()
+    assert city.name == "Novov"
+    assert AuditEntry.objects.filter(actor=administrator, object_id=str(city.pk),
+                                     action="update").exists()
+    # One city: the admin offers no second.
+    assert client.get(reverse("admin:directory_city_add")).status_code == 403
