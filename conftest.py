@@ -59,6 +59,34 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _the_city(request):
+    """The portal runs for a city (directory.City), which every plan belongs to:
+    a test that uses the database finds the one row there from the start, as a
+    portal does after its administrator set it, so that creating the first plan
+    mid-test neither fails nor changes what a page costs. Transactional tests,
+    and tests of the state before the city is set (`no_city`), make their own."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
+    if transactional or (marker is None and "db" not in request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("db")
+    from tests.directory.factories import the_city
+
+    the_city()
+    yield
+
+
+@pytest.fixture
+def no_city(db):
+    """A portal whose administrator has not set the city yet."""
+    from directory.models import City
+
+    City.objects.all().delete()
+
+
 class PortalClient(Client):
     """`force_login` skips the password step; it skips the second step too,
     as if the user had entered a code: a user with a confirmed authenticator

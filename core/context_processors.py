@@ -31,5 +31,4 @@ def portal(request):
     return {
         "navigation": _navigation(request.path),
         "embedded_demo": getattr(settings, "EMBEDDED_DEMO", False),
-        "city_name": "Ostrava",
     }

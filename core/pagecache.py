@@ -46,6 +46,20 @@ def _generation(namespace):
     return generation
 
 
+# Every namespace a page is cached under (filled as the URLconfs are loaded).
+_NAMESPACES = set()
+
+
+def invalidate_all():
+    """Make every cached page stale, e.g. when the header or footer that every
+    page shows changes. Call it on commit."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - loads every URLconf, so every namespace is known
+    for namespace in sorted(_NAMESPACES):
+        invalidate(namespace)
+
+
 def invalidate(namespace):
     """Make every cached page of `namespace` stale. Call it on commit."""
     try:
@@ -86,6 +100,7 @@ def cache_public_page(namespace, params=()):
     """Decorator for a view function (or `as_view()` result). `params` names
     the query parameters the page understands (filters, `page`, `sort`)."""
     params = frozenset(params)
+    _NAMESPACES.add(namespace)
 
     def decorator(view):
         @wraps(view)

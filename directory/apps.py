@@ -9,8 +9,21 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Community planning")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from . import permissions
         from .datasets import register_datasets
+        from .models import City
+        from .selectors import forget_current_city
 
         register_datasets()
         permissions.register()
+
+        # Whatever saves the city (its service, the admin, a fixture), pages stop
+        # showing the cached row.
+        def forget(sender, **kwargs):
+            forget_current_city()
+
+        post_save.connect(forget, sender=City, weak=False, dispatch_uid="directory_city_saved")
+        post_delete.connect(forget, sender=City, weak=False,
+                            dispatch_uid="directory_city_deleted")

@@ -11,6 +11,8 @@ from .models import (
     OrganisationKind,
     Person,
     SupportArea,
+    Territory,
+    TerritoryKind,
     WorkingGroup,
 )
 
@@ -64,3 +66,18 @@ class WorkingGroupFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+
+class TerritoryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=TerritoryKind.choices)
+
+    class Meta:
+        model = Territory
+        fields = ["q", "kind"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value) | Q(short_name__icontains=value) | Q(code__icontains=value)
+            | Q(official_code__iexact=value)
+        )

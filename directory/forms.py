@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import VersionedForm
 
-from .models import Membership, Organisation, Person, WorkingGroup
+from .models import City, Membership, Organisation, Person, Territory, WorkingGroup
 
 
 class OrganisationForm(VersionedForm):
@@ -97,3 +97,38 @@ class MembershipEndForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     source = forms.CharField(label=_("Source"), required=False, max_length=300)
+
+
+class TerritoryForm(VersionedForm):
+    class Meta:
+        model = Territory
+        fields = ["name", "short_name", "code", "kind", "official_code", "parent"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Territories moved from the indicators have no kind yet: editing one states it.
+        self.fields["kind"].required = True
+        parents = Territory.objects.order_by("name")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+
+
+class CityForm(VersionedForm):
+    logo = forms.FileField(
+        label=_("Logo"), required=False,
+        help_text=_("A PNG or JPEG image of at most 1 MB, shown in the header of every page."),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    class Meta:
+        model = City
+        fields = ["name", "full_name", "department", "address", "home_territory", "region",
+                  "document_language", "currency", "currency_symbol"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("home_territory", "region"):
+            self.fields[name].queryset = Territory.objects.order_by("name")
+        if not self.instance.logo:
+            del self.fields["remove_logo"]

@@ -1,3 +1,6 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -308,3 +311,144 @@ class Membership(models.Model):
     def __str__(self):
         who = self.organisation or self.member
         return f"{self.body.code}: {who}"
+
+
+# --- Territories and the city ----------------------------------------------------
+
+
+class TerritoryKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("municipality")
+    ORP = "orp", _("municipality with extended powers (ORP)")
+    REGION = "region", _("region")
+    COUNTRY = "country", _("country")
+
+
+class Territory(models.Model):
+    """Where a value was measured: the city, its ORP, its region, the country.
+    Any indicator may compare any two territories."""
+
+    code = models.SlugField(
+        _("code"), max_length=20, unique=True,
+        help_text=_("Short identifier used in imports and addresses: letters, digits, "
+                    "hyphens."),
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=20, blank=True)
+    # Empty for a territory moved here from the indicators without a kind: the
+    # officer states it when editing (the form requires it).
+    kind = models.CharField(_("kind"), max_length=20, choices=TerritoryKind.choices,
+                            blank=True)
+    official_code = models.CharField(
+        _("official code"), max_length=20, blank=True,
+        validators=[RegexValidator(r"^[A-Z0-9]+\Z", _(
+            "Use capital letters and digits only, as the statistical office prints it."))],
+        help_text=_("The code of the Czech Statistical Office or the LAU/NUTS code, "
+                    "where known."),
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent territory"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("territory")
+        verbose_name_plural = _("territories")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["official_code"], condition=~Q(official_code=""),
+                                    name="territory_official_code_unique"),
+            models.CheckConstraint(
+                condition=Q(kind="") | Q(kind__in=[k.value for k in TerritoryKind]),
+                name="territory_kind_valid",
+            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")),
+                                   name="territory_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def label(self):
+        return self.short_name or self.name
+
+    def clean(self):
+        super().clean()
+        # The chain of parents must not come back to this territory.
+        seen, parent = {self.pk}, self.parent
+        while parent is not None:
+            if parent.pk in seen:
+                raise ValidationError({"parent": _(
+                    "A territory cannot lie within itself: %(parent)s is already within it."
+                ) % {"parent": self.parent}})
+            seen.add(parent.pk)
+            parent = parent.parent
+
+
+class City(models.Model):
+    """The city that runs the portal: one row, which its plans belong to (a
+    later install with several cities adds rows; until then the first row is
+    the city, see `directory.selectors.current_city`)."""
+
+    name = models.CharField(_("name of the city"), max_length=100,
+                            help_text=_("As shown in the header of every page."))
+    full_name = models.CharField(
+        _("official name"), max_length=200, blank=True,
+        help_text=_("As the city writes it in documents, e.g. “Statutární město …”."),
+    )
+    department = models.CharField(
+        _("department"), max_length=300, blank=True,
+        help_text=_("The department that runs community planning."),
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    logo = models.FileField(_("logo"), upload_to="city/", blank=True, editable=False)
+    logo_type = models.CharField(max_length=10, blank=True, editable=False)
+    home_territory = models.ForeignKey(
+        Territory, verbose_name=_("home territory"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="home_of_cities",
+        help_text=_("The territory the city's own indicators are measured in."),
+    )
+    region = models.ForeignKey(
+        Territory, verbose_name=_("region"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="region_of_cities",
+    )
+    document_language = models.CharField(
+        _("language of published documents"), max_length=5, choices=settings.LANGUAGES,
+        default="cs",
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, default="CZK",
+        validators=[RegexValidator(r"^[A-Z]{3}\Z", _("Three capital letters (ISO 4217), "
+                                                      "e.g. CZK or EUR."))],
+        help_text=_("ISO 4217 code, e.g. CZK."),
+    )
+    currency_symbol = models.CharField(
+        _("currency as shown"), max_length=10, blank=True,
+        help_text=_("e.g. Kč; empty shows the ISO code."),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"),
+                                   name="city_currency_iso_code"),
+            models.CheckConstraint(
+                condition=Q(region__isnull=True) | ~Q(region=models.F("home_territory")),
+                name="city_region_differs_from_home",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self):
+        return self.full_name or self.name
+
+    @property
+    def currency_label(self):
+        return self.currency_symbol or self.currency

@@ -140,6 +140,18 @@ def can_view_group_internals(user, group):
     )
 
 
+# --- Territories and the city -----------------------------------------------------
+
+def can_edit_territories(user):
+    return is_city_officer(user)
+
+
+def can_edit_city(user):
+    """The city's settings (name, department, logo, home territory, language,
+    currency): officers and administrators."""
+    return is_city_officer(user)
+
+
 def register():
     register_role(Role.GROUP_MANAGER, _holds_group_manager)
     register_role(Role.CONTACT_PERSON, _holds_contact_person)
@@ -152,4 +164,6 @@ def register():
         edit_working_group=can_edit_working_group,
         manage_membership=can_manage_membership,
         view_group_internals=can_view_group_internals,
+        edit_territories=can_edit_territories,
+        edit_city=can_edit_city,
     )

@@ -33,9 +33,10 @@ from core.seeding import (  # noqa: F401 - the other apps' loaders take them fro
 from core.services import model_create
 
 from . import services
-from .models import Membership, Organisation, Person, SupportArea, WorkingGroup
+from .models import City, Membership, Organisation, Person, SupportArea, Territory, WorkingGroup
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed_planning.json"
+CITY_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed_city.json"
 DEMO_PASSWORD = "demo-heslo-2024"  # noqa: S105 - published demo password, embedded default only
 
 def read_seed_data(path=None):
@@ -302,11 +303,92 @@ class _DirectoryLoader:
         self.report_notes()
 
 
-def load(stdout=None, *, summary=None, verbosity=1, data=None):
-    """Load support areas, organisations, people, bodies and memberships."""
+def read_city_data(path=None):
+    with open(path or CITY_FIXTURE, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+class _CityLoader:
+    """The territories and the city of the fixture. A row that exists is not
+    overwritten: an empty field of it is filled from the fixture (a territory
+    moved from the indicators has no kind or official code yet, a city row made
+    by the migration has only its name), any other difference is reported."""
+
+    TERRITORY_FIELDS = ("name", "short_name", "kind", "official_code")
+    CITY_FIELDS = ("name", "full_name", "department", "address", "document_language",
+                   "currency", "currency_symbol")
+
+    def __init__(self, data, summary, stdout):
+        self.data, self.summary, self.stdout = data, summary, stdout
+        self.territories: dict[str, Territory] = {}
+
+    def _fill(self, model, obj, wanted, update):
+        missing = {k: v for k, v in wanted.items() if v not in (None, "")
+                   and getattr(obj, k) in (None, "")}
+        differing = [k for k, v in wanted.items() if k not in missing and v not in (None, "")
+                     and getattr(obj, k) != v]
+        if missing:
+            obj = update(obj, missing)
+            self.summary.add(model, UPDATED)
+        elif not differing:
+            self.summary.add(model, UNCHANGED)
+        if differing:
+            self.summary.add(model, DIFFERS)
+            _say(self.stdout, f"  ! {model._meta.label} “{obj}” differs from the seed in "
+                              f"{', '.join(differing)}; kept as it is in the database.")
+        return obj
+
+    def _territory(self, code):
+        if code is None:
+            return None
+        try:
+            return self.territories[code]
+        except KeyError:
+            raise SeedError(f"Unknown territory code {code!r} in the city seed data.") from None
+
+    def run(self):
+        records = self.data["territories"]
+        for rec in records:  # in the fixture's order: the ids follow it
+            wanted = {k: rec.get(k, "") for k in self.TERRITORY_FIELDS}
+            territory = Territory.objects.filter(code=rec["code"]).first()
+            if territory is None:
+                territory = services.territory_create(actor=None, code=rec["code"], **wanted)
+                self.summary.add(Territory, CREATED)
+            else:
+                territory = self._fill(Territory, territory, wanted, lambda obj, data:
+                                       services.territory_update(actor=None, territory=obj,
+                                                                 **data))
+            self.territories[rec["code"]] = territory
+        for rec in records:
+            parent = self._territory(rec.get("parent"))
+            territory = self.territories[rec["code"]]
+            if parent is not None and territory.parent_id is None:
+                self.territories[rec["code"]] = services.territory_update(
+                    actor=None, territory=territory, parent=parent)
+            elif parent is not None and territory.parent_id != parent.pk:
+                _say(self.stdout, f"  ! Territory “{territory}” lies in another territory "
+                                  f"than the seed says; kept as it is in the database.")
+        rec = self.data["city"]
+        wanted = {k: rec.get(k, "") for k in self.CITY_FIELDS}
+        wanted["home_territory"] = self._territory(rec.get("home_territory"))
+        wanted["region"] = self._territory(rec.get("region"))
+        city = City.objects.order_by("pk").first()
+        if city is None:
+            services.city_save(actor=None, **wanted)
+            self.summary.add(City, CREATED)
+        else:
+            self._fill(City, city, wanted, lambda obj, data:
+                       services.city_save(actor=None, city=obj, **data))
+
+
+def load(stdout=None, *, summary=None, verbosity=1, data=None, city_data=None):
+    """Load the city and its territories, support areas, organisations, people,
+    bodies and memberships."""
     summary = summary if summary is not None else SeedSummary()
     data = data if data is not None else read_seed_data()
+    city_data = city_data if city_data is not None else read_city_data()
     with transaction.atomic():
+        _CityLoader(city_data, summary, stdout).run()
         _DirectoryLoader(data, summary, stdout, verbosity).run()
     return summary
 

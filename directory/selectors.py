@@ -1,16 +1,24 @@
 """Reads for the directory pages and datasets. Each returns a QuerySet whose number
 of SQL queries does not grow with the number of rows."""
 
+import logging
+
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from .models import (
+    City,
     GroupNeed,
     Membership,
     Organisation,
     Person,
+    Territory,
     WorkingGroup,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def organisation_list():
@@ -54,3 +62,66 @@ def split_memberships(memberships, on=None):
         (history if ended else current).append(m)
     history.sort(key=lambda m: m.valid_to, reverse=True)
     return current, history
+
+
+# --- Territories and the city ------------------------------------------------------
+
+
+def territory_list():
+    return Territory.objects.select_related("parent").order_by("kind", "name")
+
+
+CITY_CACHE_KEY = "directory:current-city:v1"
+CITY_CACHE_TIMEOUT = 3600
+_NO_CITY = "none"
+
+
+def current_city(*, request=None):
+    """The city that runs the portal (the first City row), or None before an
+    administrator has set it. Read once per request (kept on `request`) and
+    from the shared cache, so a page costs no query for it; any save or
+    delete of a City forgets the cached row (`forget_current_city`)."""
+    if request is not None and hasattr(request, "_current_city"):
+        return request._current_city
+    city = _cached_city()
+    if request is not None:
+        request._current_city = city
+    return city
+
+
+def _cached_city():
+    try:
+        cached = cache.get(CITY_CACHE_KEY)
+    except Exception:  # noqa: BLE001 - a cache outage must not break a page
+        logger.warning("city cache unavailable", exc_info=True)
+        cached = None
+    if isinstance(cached, City):
+        return cached
+    if cached == _NO_CITY:
+        return None
+    city = City.objects.order_by("pk").first()
+    try:
+        cache.set(CITY_CACHE_KEY, city if city is not None else _NO_CITY, CITY_CACHE_TIMEOUT)
+    except Exception:  # noqa: BLE001
+        logger.warning("city cache unavailable", exc_info=True)
+    return city
+
+
+def forget_current_city():
+    """Drop the cached city now and again once the transaction commits (a
+    request in between may have cached the row as it was before)."""
+
+    def forget():
+        try:
+            cache.delete(CITY_CACHE_KEY)
+        except Exception:  # noqa: BLE001
+            logger.warning("city cache unavailable", exc_info=True)
+
+    forget()
+    transaction.on_commit(forget)
+
+
+def totp_issuer():
+    """The name authenticator apps list the portal under (settings.OTP_TOTP_ISSUER)."""
+    city = current_city()
+    return f"KP {city.name}" if city is not None else "KP"

@@ -1,16 +1,30 @@
 """Every change to organisations, people, working groups and memberships goes
 through these functions: validated, atomic, audited with the acting user."""
 
+import uuid
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from core import pagecache
 from core.audit import AuditAction, audit_record
 from core.services import UNSET, given, model_create, model_update
+from core.uploads import MiB, read_upload, sniff_type
 
-from .models import GroupNeed, Membership, MembershipPosition, Organisation, Person, WorkingGroup
+from .models import (
+    City,
+    GroupNeed,
+    Membership,
+    MembershipPosition,
+    Organisation,
+    Person,
+    Territory,
+    WorkingGroup,
+)
+from .selectors import forget_current_city
 
 
 def organisation_create(
@@ -189,3 +203,91 @@ def membership_change(
             valid_from=on,
             source=source,
         )
+
+
+# --- Territories -----------------------------------------------------------------
+
+
+def territory_create(*, actor, code, name, short_name=UNSET, kind=UNSET, official_code=UNSET,
+                     parent=UNSET) -> Territory:
+    data = given(code=code, name=name, short_name=short_name, kind=kind,
+                 official_code=official_code, parent=parent)
+    return model_create(actor=actor, model=Territory, data=data)
+
+
+def territory_update(*, actor, territory, expected_version=None, code=UNSET, name=UNSET,
+                     short_name=UNSET, kind=UNSET, official_code=UNSET,
+                     parent=UNSET) -> Territory:
+    data = given(code=code, name=name, short_name=short_name, kind=kind,
+                 official_code=official_code, parent=parent)
+    return model_update(actor=actor, instance=territory, data=data,
+                        expected_version=expected_version)
+
+
+def territory_delete(*, actor, territory) -> None:
+    """A territory that values, indicators, the city or other territories point
+    at stays (PROTECT); the refusal says so."""
+    with transaction.atomic():
+        audit_record(actor=actor, action=AuditAction.DELETE, instance=territory,
+                     changes={"name": [territory.name, None]})
+        try:
+            with transaction.atomic():
+                territory.delete()
+        except models.ProtectedError:
+            raise ValidationError(_(
+                "The territory “%(name)s” is in use (by indicators, their values, the city "
+                "or other territories) and cannot be deleted.") % {"name": territory.name},
+                code="protected") from None
+
+
+# --- The city ----------------------------------------------------------------------
+
+LOGO_TYPES = ("png", "jpeg")
+LOGO_EXTENSIONS = {"png": "png", "jpeg": "jpg"}
+LOGO_MAX_BYTES = 1 * MiB
+
+
+def city_save(*, actor, city=None, expected_version=None, logo=None, remove_logo=False,
+              name=UNSET, full_name=UNSET, department=UNSET, address=UNSET,
+              home_territory=UNSET, region=UNSET, document_language=UNSET, currency=UNSET,
+              currency_symbol=UNSET) -> City:
+    """Create the city's row (the first time) or update it; with `logo` (an
+    uploaded PNG or JPEG, checked by its content) replace the logo, with
+    `remove_logo` drop it. Audited; every cached page is refreshed on commit,
+    since each shows the city's name."""
+    data = given(name=name, full_name=full_name, department=department, address=address,
+                 home_territory=home_territory, region=region,
+                 document_language=document_language, currency=currency,
+                 currency_symbol=currency_symbol)
+    logo_data = read_upload(logo, allowed=LOGO_TYPES, max_bytes=LOGO_MAX_BYTES) if logo else None
+    with transaction.atomic():
+        old_file = None
+        if city is None:
+            if City.objects.exists():
+                raise ValidationError(_("The city is already set; edit it instead."))
+            city = model_create(actor=actor, model=City, data=data)
+        else:
+            city = model_update(actor=actor, instance=city, data=data,
+                                expected_version=expected_version)
+        if logo_data is not None or (remove_logo and city.logo):
+            old_file = city.logo.name or None
+            before = city.logo.name or ""
+            if logo_data is not None:
+                kind = sniff_type(logo_data)
+                city.logo.save(f"city-{city.pk}-{uuid.uuid4().hex}.{LOGO_EXTENSIONS[kind]}",
+                               ContentFile(logo_data), save=False)
+                city.logo_type = kind
+            else:
+                city.logo, city.logo_type = "", ""
+            City.objects.filter(pk=city.pk).update(
+                logo=city.logo.name or "", logo_type=city.logo_type,
+                version=models.F("version") + 1)
+            city.refresh_from_db()
+            audit_record(actor=actor, action=AuditAction.UPDATE, instance=city,
+                         changes={"logo": [before, city.logo.name or ""]})
+            if old_file:
+                storage = city.logo.storage
+                transaction.on_commit(lambda: storage.delete(old_file))
+        forget_current_city()
+        transaction.on_commit(pagecache.invalidate_all)
+    return city

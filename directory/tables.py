@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organisation, Person, WorkingGroup
+from .models import Organisation, Person, Territory, WorkingGroup
 
 
 class OrganisationTable(tables.Table):
@@ -44,4 +44,14 @@ class WorkingGroupTable(tables.Table):
         model = WorkingGroup
         fields = ("name", "code", "kind", "support_areas", "manager", "contact_person",
                   "current_member_count", "status")
+        order_by = ("kind", "name")
+
+
+class TerritoryTable(tables.Table):
+    name = tables.Column(linkify=("directory:territory_update", {"pk": tables.A("pk")}))
+    parent = tables.Column()
+
+    class Meta:
+        model = Territory
+        fields = ("name", "short_name", "code", "kind", "official_code", "parent")
         order_by = ("kind", "name")

@@ -27,4 +27,12 @@ urlpatterns = [
          name="membership_change"),
     path("groups/<slug:code>/members/<int:pk>/end/", views.MembershipEndView.as_view(),
          name="membership_end"),
+    path("territories/", views.TerritoryListView.as_view(), name="territory_list"),
+    path("territories/new/", views.TerritoryCreateView.as_view(), name="territory_create"),
+    path("territories/<int:pk>/edit/", views.TerritoryUpdateView.as_view(),
+         name="territory_update"),
+    path("territories/<int:pk>/delete/", views.TerritoryDeleteView.as_view(),
+         name="territory_delete"),
+    path("city/settings/", views.CitySettingsView.as_view(), name="city_settings"),
+    path("city/logo/", views.CityLogoView.as_view(), name="city_logo"),
 ]

@@ -1,22 +1,28 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, DetailView, FormView, UpdateView
+from django.views import View
+from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
 from core.audit import audit_entries_for
 from core.views import RuleRequiredMixin, ServiceFormMixin, TableListView
 
 from . import filters, permissions, selectors, services
 from .forms import (
+    CityForm,
     MembershipChangeForm,
     MembershipEndForm,
     MembershipStartForm,
     OrganisationForm,
     PersonForm,
+    TerritoryForm,
     WorkingGroupForm,
 )
-from .models import Membership, Organisation, Person, WorkingGroup
-from .tables import OrganisationTable, PersonTable, WorkingGroupTable
+from .models import City, Membership, Organisation, Person, Territory, WorkingGroup
+from .tables import OrganisationTable, PersonTable, TerritoryTable, WorkingGroupTable
 
 # --- Organisations --------------------------------------------------------------
 
@@ -351,3 +357,148 @@ class MembershipEndView(MembershipObjectMixin, FormView):
             on=form.cleaned_data["on"], source=form.cleaned_data["source"],
         )
 
+
+
+# --- Territories ----------------------------------------------------------------
+
+
+class TerritoryListView(TableListView):
+    rule = staticmethod(permissions.can_edit_territories)
+    table_class = TerritoryTable
+    filterset_class = filters.TerritoryFilter
+    export_basename = "territories"
+    title = _("Territories")
+
+    def get_queryset(self):
+        return selectors.territory_list()
+
+    def get_create_url(self):
+        return reverse("directory:territory_create")
+
+
+class TerritoryCreateView(RuleRequiredMixin, ServiceFormMixin, CreateView):
+    rule = staticmethod(permissions.can_edit_territories)
+    form_class = TerritoryForm
+    template_name = "components/form_page.html"
+    extra_context = {"title": _("New territory")}
+    success_message = _("The territory was saved.")
+
+    def perform(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        return services.territory_create(actor=self.request.user, **data)
+
+    def get_success_url(self):
+        return reverse("directory:territory_list")
+
+
+class TerritoryUpdateView(RuleRequiredMixin, ServiceFormMixin, UpdateView):
+    rule = staticmethod(permissions.can_edit_territories)
+    model = Territory
+    form_class = TerritoryForm
+    template_name = "directory/territory_form.html"
+    success_message = _("The territory was saved.")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.object.name, **kwargs)
+
+    def perform(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        return services.territory_update(
+            actor=self.request.user, territory=self.object,
+            expected_version=form.cleaned_data.get("version"), **data,
+        )
+
+    def get_success_url(self):
+        return reverse("directory:territory_list")
+
+
+class TerritoryDeleteView(RuleRequiredMixin, TemplateView):
+    """A confirmation page; the POST deletes, or says why the territory stays."""
+
+    rule = staticmethod(permissions.can_edit_territories)
+    template_name = "directory/territory_delete.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.territory = get_object_or_404(Territory, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(territory=self.territory, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.territory_delete(actor=request.user, territory=self.territory)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(
+                reverse("directory:territory_update", args=[self.territory.pk]))
+        messages.success(request, _("The territory “%(name)s” was deleted.") % {
+            "name": self.territory.name})
+        return HttpResponseRedirect(reverse("directory:territory_list"))
+
+
+# --- The city -------------------------------------------------------------------
+
+
+class CitySettingsView(RuleRequiredMixin, ServiceFormMixin, FormView):
+    """The city's one row: created on the first save, edited afterwards."""
+
+    rule = staticmethod(permissions.can_edit_city)
+    form_class = CityForm
+    template_name = "components/form_page.html"
+    success_message = _("The city settings were saved.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.city = City.objects.order_by("pk").first()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.city
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("City settings"), cancel_url=reverse("core:home"),
+                                        **kwargs)
+
+    def perform(self, form):
+        data = {k: v for k, v in form.cleaned_data.items()
+                if k not in ("version", "logo", "remove_logo")}
+        try:
+            return services.city_save(
+                actor=self.request.user, city=self.city,
+                expected_version=form.cleaned_data.get("version") if self.city else None,
+                logo=form.cleaned_data.get("logo"),
+                remove_logo=form.cleaned_data.get("remove_logo", False), **data,
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict") and error.code in (
+                    "type", "too_large", "empty", "unreadable", "required"):
+                raise ValidationError({"logo": error.messages}) from None
+            raise
+
+    def get_success_url(self):
+        return reverse("directory:city_settings")
+
+
+class CityLogoView(View):
+    """The city's logo, for the header of every page: a PNG or JPEG checked by
+    its content on upload, served from MEDIA_ROOT by the portal."""
+
+    def get(self, request):
+        city = selectors.current_city(request=request)
+        if city is None or not city.logo:
+            raise Http404
+        try:
+            handle = city.logo.open("rb")
+        except (FileNotFoundError, OSError):
+            raise Http404 from None
+        types = {"png": "image/png", "jpeg": "image/jpeg"}
+        if city.logo_type not in types:
+            raise Http404
+        response = FileResponse(handle, content_type=types[city.logo_type])
+        response["X-Content-Type-Options"] = "nosniff"
+        # The address carries the city's version (?v=), so a new logo is a new address.
+        response["Cache-Control"] = "public, max-age=86400"
+        return response

@@ -100,7 +100,7 @@ COLUMNS = (
         "(not imported)."), "muži / ženy / děti / celkem", 30),
     _col("territory", "Území", True, gettext_lazy(
         "Where the value was measured: the indicator's territory, or its comparison "
-        "territory. Empty means the indicator's own territory."), "Ostrava, MSK", 14),
+        "territory. Empty means the indicator's own territory."), "ČR", 14),
     _col("last_period", "Poslední období", False, gettext_lazy(
         "Period of the last value in the portal (not imported)."), "", 16),
     _col("last_value", "Poslední hodnota", False, gettext_lazy(

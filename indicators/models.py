@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Person
+# Territory moved to the directory; `from indicators.models import Territory` still works.
+from directory.models import Person, Territory  # noqa: F401
 from planning.models import Plan, PlanItem
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z"
@@ -87,26 +88,6 @@ class PeriodKind(models.TextChoices):
     MONTH = "month", _("month")
     AS_OF = "as_of", _("as of a date")
     PERIOD = "period", _("period")
-
-
-class Territory(models.Model):
-    """Ostrava, the region, the country: where a value was measured."""
-
-    code = models.SlugField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    short_name = models.CharField(_("short name"), max_length=20, blank=True)
-
-    class Meta:
-        verbose_name = _("territory")
-        verbose_name_plural = _("territories")
-        ordering = ["id"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def label(self):
-        return self.short_name or self.name
 
 
 class Indicator(models.Model):

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from core.services import model_create
 from directory.seed import CREATED, UNCHANGED, SeedError, _say
+from directory.selectors import current_city
 from planning.models import LevelRole, Plan, PlanItem, PlanSourceNote
 
 from . import services
@@ -26,13 +27,23 @@ from .models import Indicator, IndicatorKind, IndicatorValue, Territory, Unit
 from .parsing import ParseError, parse_period, parse_target, parse_value
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
-HOME = "ostrava"
 PUBLISHED_IN = "001"
 NOTES_FROM = 1001
+HOME = object()  # the key of the city's home territory in _Loader.territories
 
 
 def _read(name):
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def home_territory():
+    """The city's home territory (directory.City, set from fixtures/seed_city.json
+    by the directory loader): where the city's own indicators are measured."""
+    city = current_city()
+    if city is None or city.home_territory_id is None:
+        raise SeedError("The city and its home territory are not set; load the directory "
+                        "first (fixtures/seed_city.json).")
+    return Territory.objects.get(pk=city.home_territory_id)
 
 
 def _split_pair(text):
@@ -45,14 +56,10 @@ class _Loader:
         self.stdout, self.summary, self.verbosity = stdout, summary, verbosity
         self.territories = {}
 
-    def territories_from(self, records):
-        for record in records:
-            territory, created = Territory.objects.get_or_create(
-                code=record["code"],
-                defaults={"name": record["name"], "short_name": record["short_name"]},
-            )
-            self.summary.add(Territory, CREATED if created else UNCHANGED)
-            self.territories[record["code"]] = territory
+    def territories_from_directory(self):
+        """Every territory by its code, the city's home territory as HOME."""
+        self.territories = {t.code: t for t in Territory.objects.all()}
+        self.territories[HOME] = home_territory()
 
     def indicator(self, code, **fields):
         existing = Indicator.objects.filter(code=code).first()
@@ -183,7 +190,7 @@ def load(*, stdout=None, summary, verbosity=1):
     psz = _read("seed_psz.json")
     loader = _Loader(stdout, summary, verbosity)
     with transaction.atomic():
-        loader.territories_from(indicators["territories"])
+        loader.territories_from_directory()
         loader.global_indicators(indicators)
         loader.impact_indicators(psz)
         loader.source_notes(indicators)

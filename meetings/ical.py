@@ -7,7 +7,7 @@ import datetime
 
 from django.utils import timezone
 
-PRODID = "-//Statutarni mesto Ostrava//Komunitni planovani//CS"
+PRODID = "-//Komunitni planovani socialnich sluzeb//Portal//CS"
 UID_DOMAIN = "kp-portal"
 
 VTIMEZONE = [

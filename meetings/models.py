@@ -112,7 +112,7 @@ class Meeting(models.Model):
     recorded_by_text = models.CharField(
         _("recorded by (as published)"), max_length=200, blank=True,
         help_text=_("The name with the role as the minutes print it, "
-                    "e.g. “Mgr. Martin Bittner, manažer PS DaR KP Ostrava”."),
+                    "e.g. “Mgr. Jana Nováková, manažerka PS DaR”."),
     )
     recorded_on = models.DateField(_("recorded on"), null=True, blank=True)
     verified_by = models.ForeignKey(

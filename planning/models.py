@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Organisation, WorkingGroup
+from directory.models import City, Organisation, WorkingGroup
 
 
 class PlanKind(models.TextChoices):
@@ -51,6 +51,8 @@ class PlanQuerySet(models.QuerySet):
 
 
 class Plan(models.Model):
+    city = models.ForeignKey(City, verbose_name=_("city"), on_delete=models.PROTECT,
+                             related_name="plans", editable=False)
     kind = models.CharField(_("kind"), max_length=10, choices=PlanKind.choices)
     ordinal = models.PositiveSmallIntegerField(_("ordinal"), null=True, blank=True,
                                                help_text=_("e.g. 7 for the 7th community plan"))

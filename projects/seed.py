@@ -34,7 +34,7 @@ from directory.seed import (
 )
 from indicators import seed as indicator_seed
 from indicators import services as indicator_services
-from indicators.models import Indicator, IndicatorKind, TargetKind, Territory, Unit
+from indicators.models import Indicator, IndicatorKind, TargetKind, Unit
 from planning.models import LevelRole, PlanItem
 
 from . import services
@@ -332,10 +332,7 @@ class _Loader:
                 self._compare(KeyActivity, existing, activity, f"{where} {activity['code']}")
 
     def esf_indicators(self, data):
-        home = next(t for t in data["territories"] if t["code"] == indicator_seed.HOME)
-        territory, created = Territory.objects.get_or_create(
-            code=home["code"], defaults={"name": home["name"], "short_name": home["short_name"]})
-        self.summary.add(Territory, CREATED if created else UNCHANGED)
+        territory = indicator_seed.home_territory()
         for position, record in enumerate(data["project_indicators"], start=1):
             number = record["project_registration_number"]
             project = Project.objects.filter(registration_number=number).first()

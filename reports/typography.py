@@ -40,7 +40,7 @@ def cs_text(text):
     if not text:
         return "" if text is None else text
     text = str(text)
-    # Twice, so that "a v Ostravě" ties both letters.
+    # Twice, so that "a v Praze" ties both letters.
     text = _ONE_LETTER.sub(lambda m: m.group(1) + NBSP, text)
     text = _ONE_LETTER.sub(lambda m: m.group(1) + NBSP, text)
     text = _GROUP.sub(NBSP, text)

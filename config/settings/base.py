@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.portal",
+                "directory.context_processors.city",
             ],
         },
     },
@@ -252,7 +253,18 @@ LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
 # device: after n wrong codes in a row the next attempt is refused for
 # FACTOR * 2^(n-1) seconds (1, 2, 4, 8 … s; 10 wrong codes = 8.5 min); a right
 # code resets the count. `manage.py otp_reset USER` clears a lost device.
-OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="KP Ostrava")
+
+
+def _city_totp_issuer(device):
+    """The name authenticator apps list the portal under: `OTP_TOTP_ISSUER`
+    when set, otherwise built from the city's name (read when a device is set
+    up, not when settings load)."""
+    from directory.selectors import totp_issuer
+
+    return totp_issuer()
+
+
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="") or _city_totp_issuer
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_REQUIRED_FOR_OFFICERS = env.bool("OTP_REQUIRED_FOR_OFFICERS", default=False)
 # Another administrator sees a device in the admin, never its secret.

@@ -18,6 +18,7 @@ from core.services import (
     snapshot_fields,
 )
 from directory.models import Organisation
+from directory.selectors import current_city
 
 from ..models import (
     PLAN_TRANSITIONS,
@@ -37,20 +38,31 @@ IMPORT_BATCH = 500
 
 
 def plan_create(
-    *, actor, levels, kind, title, code, period_start, ordinal=UNSET, subtitle=UNSET,
+    *, actor, levels, kind, title, code, period_start, city=None, ordinal=UNSET, subtitle=UNSET,
     description=UNSET, period_end=UNSET, approved_by=UNSET, resolution_number=UNSET,
     resolution_date=UNSET, working_group=UNSET, language=UNSET, currency=UNSET, status=UNSET,
 ) -> Plan:
-    """`levels`: [(name, role), ...] from the top level down. `status` is the
-    starting one (a transcribed plan may already be in force); later it changes
-    only through plan_transition."""
+    """`levels`: [(name, role), ...] from the top level down. The plan belongs
+    to `city`, by default the city that runs the portal, and publishes in its
+    language and currency unless told otherwise. `status` is the starting one
+    (a transcribed plan may already be in force); later it changes only
+    through plan_transition."""
     if not levels:
         raise ValidationError(_("A plan needs at least one level."))
+    city = city or current_city()
+    if city is None:
+        raise ValidationError(_("The city is not set yet: an officer sets it on the City "
+                                "settings page before the first plan is added."))
+    if language is UNSET:
+        language = city.document_language or UNSET
+    if currency is UNSET:
+        currency = city.currency or UNSET
     data = given(kind=kind, ordinal=ordinal, title=title, subtitle=subtitle, code=code,
                  description=description, period_start=period_start, period_end=period_end,
                  approved_by=approved_by, resolution_number=resolution_number,
                  resolution_date=resolution_date, working_group=working_group, language=language,
                  currency=currency, status=status)
+    data["city"] = city
     with transaction.atomic():
         plan = model_create(actor=actor, model=Plan, data=data)
         for depth, (name, role) in enumerate(levels, start=1):

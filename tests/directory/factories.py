@@ -2,11 +2,14 @@ import factory
 
 from directory.models import (
     BodyKind,
+    City,
     Membership,
     Organisation,
     OrganisationKind,
     Person,
     SupportArea,
+    Territory,
+    TerritoryKind,
     WorkingGroup,
 )
 
@@ -62,3 +65,31 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     member = factory.SubFactory(PersonFactory)
     substitute = factory.SubFactory(PersonFactory)
+
+
+class TerritoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Territory
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"uzemi-{n}")
+    name = factory.Sequence(lambda n: f"Území {n}")
+    short_name = factory.Sequence(lambda n: f"U{n}")
+    kind = TerritoryKind.MUNICIPALITY
+
+
+class CityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = City
+
+    name = "Testov"
+    full_name = "Statutární město Testov"
+    department = "Magistrát města Testova, odbor sociálních věcí"
+    address = "Náměstí 1, Testov"
+    currency = "CZK"
+    currency_symbol = "Kč"
+
+
+def the_city():
+    """The one city of the portal: the existing row, or a new one."""
+    return City.objects.order_by("pk").first() or CityFactory()

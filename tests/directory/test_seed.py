@@ -334,3 +334,43 @@ def test_verbose_run_lists_the_inconsistencies_of_the_seeds(seeded):
     output = out.getvalue()
     assert "3.1.1.3" in output
     assert "KC [003 Omluveni]" in output
+
+
+# --- the city ----------------------------------------------------------------------
+
+def test_the_demo_city_comes_from_the_fixture_and_heads_every_page(seeded, client):
+    from django.urls import reverse
+
+    from directory.models import City, Territory
+    from indicators.models import Indicator
+    from planning.models import Plan
+
+    city = City.objects.get()
+    assert (city.name, city.full_name, city.currency, city.currency_label) == (
+        "Ostrava", "Statutární město Ostrava", "CZK", "Kč")
+    assert city.department.startswith("Magistrát města Ostravy")
+    assert (city.home_territory.code, city.region.code) == ("ostrava", "msk")
+    assert [(t.code, t.kind, t.official_code, t.parent.code if t.parent else None)
+            for t in Territory.objects.order_by("pk")] == [
+        ("ostrava", "municipality", "554821", "msk"), ("msk", "region", "CZ080", "cr"),
+        ("cr", "country", "CZ", None)]
+    assert not Plan.objects.exclude(city=city).exists()
+    assert not Indicator.objects.exclude(home_territory=city.home_territory).exists()
+    html = client.get(reverse("core:home")).text
+    assert '<span class="brand-city">Ostrava</span>' in html
+    assert "Statutární město Ostrava · Magistrát města Ostravy" in html
+    assert "Komunitní plánování sociálních služeb — Ostrava" in html
+
+
+def test_the_seed_fills_a_city_row_the_migration_made_and_keeps_what_differs(seeded):
+    from directory.models import City
+    from directory.seed import load as load_directory
+    from directory.seed import read_city_data, read_seed_data
+
+    City.objects.filter().update(full_name="", department="Odbor jiný", version=1)
+    out = io.StringIO()
+    load_directory(out, summary=None, data=read_seed_data(), city_data=read_city_data())
+    city = City.objects.get()
+    assert city.full_name == "Statutární město Ostrava"  # an empty field is filled
+    assert city.department == "Odbor jiný"  # an edited one stays, and is reported
+    assert "differs from the seed in department" in out.getvalue()

@@ -10,6 +10,7 @@ from planning.models import (
     PlanLevel,
     PlanStatus,
 )
+from tests.directory.factories import the_city
 
 
 class PlanFactory(factory.django.DjangoModelFactory):
@@ -19,6 +20,7 @@ class PlanFactory(factory.django.DjangoModelFactory):
         model = Plan
         skip_postgeneration_save = True
 
+    city = factory.LazyFunction(the_city)
     kind = PlanKind.SOCIAL_INCLUSION_PLAN
     title = factory.Sequence(lambda n: f"Plán sociálního začleňování {n}")
     code = factory.Sequence(lambda n: f"plan-{n}")

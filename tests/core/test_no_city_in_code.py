@@ -1,0 +1,49 @@
+"""Nothing of one city in code: the city's name comes from the City row
+(directory.City), set for the demo from fixtures/seed_city.json. No code,
+template or catalogue names Ostrava, in any grammatical case; only the demo
+fixtures, the seed modules that load them, tests, benchmarks and migrations
+may."""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+SUFFIXES = {".py", ".html", ".txt", ".js", ".po"}
+APPS = ["core", "accounts", "directory", "planning", "indicators", "projects", "meetings",
+        "reports"]
+SEARCHED = [*APPS, "templates", "config", "locale", "static"]
+# The demo's own data and the modules that load it into the portal.
+EXCLUDED_DIRS = {"fixtures", "tests", "bench", "migrations", "__pycache__"}
+SEED_MODULES = {f"{app}/seed.py" for app in APPS} | {"core/seeding.py", "reports/demo.py"}
+CITY = re.compile(r"ostrav", re.IGNORECASE)  # Ostrava, Ostravy, Ostravě, ostravský …
+
+
+def _files():
+    for top in SEARCHED:
+        for path in sorted((ROOT / top).rglob("*")):
+            relative = path.relative_to(ROOT)
+            if (path.suffix in SUFFIXES and path.is_file()
+                    and not EXCLUDED_DIRS & set(relative.parts)
+                    and relative.as_posix() not in SEED_MODULES):
+                yield path, relative
+
+
+def test_the_search_covers_the_code_templates_and_catalogues():
+    searched = {relative.as_posix() for _, relative in _files()}
+    for expected in ("core/context_processors.py", "templates/base.html",
+                     "templates/core/home.html", "meetings/ical.py", "config/settings/base.py",
+                     "locale/cs/LC_MESSAGES/django.po", "indicators/models.py",
+                     "directory/locale/cs/LC_MESSAGES/django.po"):
+        assert expected in searched
+    assert "indicators/seed.py" not in searched
+
+
+def test_no_city_name_in_code_templates_or_catalogues():
+    found = []
+    for path, relative in _files():
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if CITY.search(line):
+                found.append(f"{relative}:{number}: {line.strip()[:100]}")
+    assert not found, "A city's name in code (make it data):\n" + "\n".join(found)
