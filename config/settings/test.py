@@ -10,6 +10,10 @@ DEBUG = False
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/portal")
 }
+# A commit of the tests need not wait for the disk (transactional tests, the
+# flush after each of them, a Celery worker's writes): what is committed is
+# visible at once all the same; only a crash of PostgreSQL could lose it.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/5")
 
 # pytest-xdist runs the suite in several processes. Each gets its own test
