@@ -2,8 +2,9 @@
 # Runs the tests against real PostgreSQL and Redis; arguments go to pytest.
 #   bash scripts/test.sh [ARGS]          everything CI runs: Chromium, real Celery
 #                                        workers, Hypothesis profile `ci` (make test)
-#   bash scripts/test.sh --fast [ARGS]   no browser, no worker, profile `dev`
-#                                        (make test-fast)
+#   bash scripts/test.sh --fast [ARGS]   no browser, no worker, no `slow` test,
+#                                        profile `dev`, and neither of the two
+#                                        checks before pytest (make test-fast)
 # A later --hypothesis-profile wins: make test-deep passes `deep`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,11 +29,15 @@ export DJANGO_SETTINGS_MODULE=config.settings.test
 export DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal}
 export REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/5}
 
-.venv/bin/python manage.py makemigrations --check --dry-run -v1
-bash scripts/check_deploy.sh
+# Migrations complete, `check --deploy` clean: about 5 s of Django start-ups
+# before pytest, so only in the full run (CI); make test-fast leaves them out.
+if [ "$fast" = 0 ]; then
+  .venv/bin/python manage.py makemigrations --check --dry-run -v1
+  bash scripts/check_deploy.sh
+fi
 
 if [ "$fast" = 1 ]; then
-  set -- -m "not browser and not worker" --hypothesis-profile=dev "$@"
+  set -- -m "not browser and not worker and not slow" --hypothesis-profile=dev "$@"
 else
   set -- --hypothesis-profile=ci "$@"
 fi

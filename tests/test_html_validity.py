@@ -28,6 +28,10 @@ from tests.html_validity import Allowed, describe, missing_tools, validate
 from tests.matrix import ROLES
 from tests.test_role_matrix import MATRIX, world  # noqa: F401 - the matrix's world fixture
 
+# The demo, the matrix's world, some 250 pages and a JVM: `make test` runs this
+# file, `make test-fast` leaves it out (marker `slow`, README).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(autouse=True)
 def _validator_installed():

@@ -27,6 +27,9 @@ def _wipe(media_root):
         path.unlink() if path.is_file() else path.rmdir()
 
 
+# The whole demo with its rendered PDF, backed up, wiped and restored: `make
+# test` runs it, `make test-fast` leaves it out (marker `slow`, README).
+@pytest.mark.slow
 def test_backup_wipe_restore_gives_equal_counts_and_checksums(media, tmp_path):
     call_command("seed_demo", "--with-accounts", verbosity=0)
     counts_before, files_before = table_counts(), media_files()

@@ -93,6 +93,9 @@ def _rows_before_the_move(apps):
             "entry": entry.pk, "log": log.pk}
 
 
+# Unapplies every app's migrations and applies them again: `make test` runs it,
+# `make test-fast` leaves it out (marker `slow`, README).
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_migrating_a_database_of_the_old_layout_keeps_every_row():
     try:
