@@ -2,8 +2,6 @@
 takes from the city's language of documents (directory.City.document_language),
 never in the reader's."""
 
-from datetime import date
-
 import pytest
 from django.utils import translation
 
@@ -21,7 +19,7 @@ def test_a_new_plan_is_reported_in_the_city_s_language(language, heading):
     city = CityFactory(document_language=language, currency="EUR")
     plan = plan_services.plan_create(
         actor=None, city=city, levels=[("Priority", LevelRole.AREA)], kind="kp",
-        title="Plan", code="p", period_start=date(2025, 1, 1))
+        title="Plan", code="p", period_start=2025)
     assert (plan.language, plan.currency) == (language, "EUR")
     with translation.override("cs" if language == "en" else "en"):
         html = interim_html(plan, year=2023)
