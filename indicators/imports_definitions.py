@@ -189,8 +189,30 @@ def _baseline(indicator):
     return home[0] if home else None
 
 
-def definition_rows(indicators):
-    """(definition rows, milestone rows) as dicts keyed by column name."""
+def _baseline_written(baseline, indicator, number_format):
+    """The baseline as published when it reads back, in the workbook's stated
+    `number_format`, as the same value and unambiguously; otherwise a plain
+    number is written as a number cell (read as it is, whatever the format), so
+    that an English "1,250" in a workbook stating Czech is not read as 1.25.
+    The published text is kept in the portal: the import does not compare it."""
+    text = baseline.value_text or display_value(baseline, indicator)
+    if number_format is None or not baseline.available or baseline.is_estimate \
+            or baseline.rank or baseline.is_composite or baseline.value is None:
+        return text
+    try:
+        parsed = parse_value(text, number_format=number_format)
+    except ParseError:
+        parsed = None
+    if parsed is not None and not parsed.ambiguities and not parsed.is_composite and (
+            parsed.available, parsed.value, parsed.is_estimate, parsed.rank) == (
+            True, baseline.value, False, None):
+        return text
+    return Decimal(format(baseline.value.normalize(), "f"))
+
+
+def definition_rows(indicators, number_format=None):
+    """(definition rows, milestone rows) as dicts keyed by column name; the
+    baselines as read back in `number_format` (see _baseline_written)."""
     plans_by_pk = {p.pk: p for p in Plan.objects.all()}
     rows, milestones = [], []
     for indicator in indicators:
@@ -211,7 +233,7 @@ def definition_rows(indicators):
             "frequency": frequency, "source": indicator.data_source,
             "definition": indicator.definition,
             "plan_items": indicator.plan_item.code if indicator.plan_item else "",
-            "baseline_value": (baseline.value_text or display_value(baseline, indicator))
+            "baseline_value": _baseline_written(baseline, indicator, number_format)
             if baseline else "",
             "baseline_period": baseline.period_text if baseline else "",
             "baseline_territory": baseline.territory.code if baseline else "",
@@ -258,7 +280,7 @@ def definitions_xlsx_bytes(indicators=None, number_format=None):
     stated = NumberFormat(number_format or language_format())
     with translation.override("cs"):
         rows, milestones = definition_rows(
-            definition_indicators() if indicators is None else indicators)
+            definition_indicators() if indicators is None else indicators, stated)
         workbook = Workbook()
         _sheet(workbook.active, COLUMNS, rows)
         workbook.active.title = SHEET_TITLE

@@ -1160,15 +1160,34 @@ class _Placer:
                     continue
                 parent_of[i] = ref
             elif depth and depth > 1:
-                above = [j for j in range(i - 1, -1, -1) if declared.get(j) == depth - 1]
-                if not above:
+                # The nearest row above of the level above, within the branch
+                # this row is printed in: a row of a higher level above closes
+                # the branches before it (an outline reads so).
+                j = closed = None
+                for k in range(i - 1, -1, -1):
+                    if declared.get(k) == depth - 1:
+                        j = k
+                        break
+                    if declared.get(k) is not None and declared[k] < depth - 1:
+                        closed = k
+                        break
+                if closed is not None:
+                    row["errors"].append(RowError(number, "level", _(
+                        "“%(level)s” is printed under „%(code)s“ (%(higher)s) with no "
+                        "“%(parent)s” between them to place it under; fill in the column "
+                        "parent or path.") % {
+                            "level": self.levels[depth - 1][0],
+                            "code": rows[closed]["code"] or "–",
+                            "higher": self.levels[declared[closed] - 1][0],
+                            "parent": self.levels[depth - 2][0]}))
+                    continue
+                if j is None:
                     row["errors"].append(RowError(number, "level", _(
                         "“%(level)s” is not a top level, and no row above is a “%(parent)s” "
                         "to place it under; fill in the column parent.") % {
                             "level": self.levels[depth - 1][0],
                             "parent": self.levels[depth - 2][0]}))
                     continue
-                j = above[0]
                 parent_of[i] = ("row", j) if rows[j]["item"] is None else ("item",
                                                                             rows[j]["item"])
             else:

@@ -217,6 +217,35 @@ def test_numbers_are_read_in_the_workbooks_format_and_an_ambiguous_baseline_is_c
     assert not Indicator.objects.exists()
 
 
+def test_a_baseline_published_in_the_other_number_format_exports_as_a_number(
+        made_up, officer):
+    """An English "1,250" (confirmed as 1250) and "12.5", exported in a workbook
+    stating the Czech format, are written as numbers, so that the import
+    reads them back unchanged rather than as 1.25 or as an error; the text as
+    published stays in the portal."""
+    english = [dict(ROWS[0], baseline_value="1,250"), dict(ROWS[1], baseline_value="12.5",
+                                                          baseline_period="2021"), ROWS[2]]
+    preview = import_file(importer=DEFINITION_IMPORTER, actor=officer,
+                          content=_workbook(english, MILESTONES), number_format="en",
+                          confirmed_rows=[2])
+    assert preview.errors == []
+    before = _state()
+    content = definitions_xlsx_bytes(number_format="cs")
+    sheet = load_workbook(io.BytesIO(content))[SHEET_TITLE]
+    column = [c.name for c in COLUMNS].index("baseline_value") + 1
+    assert [sheet.cell(row=r, column=column).value for r in (2, 3)] == [1250, 12.5]
+    again = import_file(importer=DEFINITION_IMPORTER, actor=officer, content=content)
+    assert again.errors == []
+    assert {row["outcome"] for row in again.rows} == {UNCHANGED}
+    assert _state() == before
+    housed = Indicator.objects.get(code="1.2", position=1)
+    assert housed.values.get(is_baseline=True).value_text == "1,250"
+    # A baseline that reads the same in the stated format stays as published.
+    content = definitions_xlsx_bytes(number_format="en")
+    sheet = load_workbook(io.BytesIO(content))[SHEET_TITLE]
+    assert sheet.cell(row=3, column=column).value == "12.5"
+
+
 def test_an_ambiguous_milestone_value_is_an_error_on_its_sheet(made_up, officer):
     milestones = [dict(MILESTONES[0], value="83,511"), *MILESTONES[1:]]
     preview = import_file(importer=DEFINITION_IMPORTER, actor=officer,

@@ -135,6 +135,27 @@ def test_wrong_structure_is_a_row_error_and_saves_nothing(officer, rows, row, co
     assert not PlanItem.objects.exists()
 
 
+def test_a_row_is_never_placed_across_a_higher_level_printed_between(officer):
+    """An action printed right under a priority is not slipped under the
+    objective of the priority before: an outline's higher row closes the
+    branches above it. The row is refused, naming the priority."""
+    levels = (("Priority", "goal"), ("Objective", "specific_goal"), ("Action", "measure"))
+    rows = [{"code": "1", "title": "A", "level": "Priority"},
+            {"code": "1.1", "title": "B", "level": "Objective"},
+            {"code": "2", "title": "C", "level": "Priority"},
+            {"code": "2.1", "title": "D", "level": "Action"}]
+    with translation.override("en"):
+        result = run(workbook(rows, levels=levels), officer)
+    assert [(e.row, e.column) for e in result.errors] == [(5, "level")], result.errors
+    assert "printed under „2“ (Priority)" in str(result.errors[0])
+    assert not PlanItem.objects.exists()
+    # Under its objective it is placed as printed.
+    rows[3:3] = [{"code": "2.0", "title": "E", "level": "Objective"}]
+    result = run(workbook(rows, levels=levels), officer)
+    assert result.errors == []
+    assert PlanItem.objects.get(code="2.1").parent.code == "2.0"
+
+
 def test_a_cycle_of_parent_codes_is_refused_on_every_row_of_it(officer):
     rows = [{"code": "A", "title": "a", "parent": "B"}, {"code": "B", "title": "b",
                                                           "parent": "A"}]
