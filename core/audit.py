@@ -91,19 +91,21 @@ def audit_record_many(*, actor, action, records, message=""):
     """One entry per (instance, changes, snapshot) of `records`, written with
     one INSERT per batch: for services that create many rows at once (an
     import). The snapshots are given, as full_snapshot would make them,
-    because reading them back would cost a query per row."""
+    because reading them back would cost a query per row. A record may be
+    (instance, changes, snapshot, action, message): its own action and note
+    instead of `action` and `message`."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record_many must run inside the mutation's transaction")
     who = actor if getattr(actor, "is_authenticated", False) else None
     note = _note(str(message or ""))
     entries = [
-        AuditEntry(actor=who, action=action,
+        AuditEntry(actor=who, action=own[0] if own else action,
                    content_type=ContentType.objects.get_for_model(instance,
                                                                   for_concrete_model=True),
                    object_id=str(instance.pk), object_repr=str(instance)[:300],
-                   changes=changes or {}, message=note,
+                   changes=changes or {}, message=_note(str(own[1] or "")) if own else note,
                    snapshot={k: _plain(v) for k, v in snapshot.items()} if snapshot else None)
-        for instance, changes, snapshot in records
+        for instance, changes, snapshot, *own in records
     ]
     return AuditEntry.objects.bulk_create(entries, batch_size=500)
 

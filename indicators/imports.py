@@ -19,8 +19,9 @@ indicator the user may not report, the territory, composite part counts,
 duplicate (indicator, territory, period) rows, and the value already saved.
 Each row's outcome is "new", "changed", "unchanged" or "error"; every error
 names the row and the column (letter and header). `apply` records the rows
-through `indicators.services.indicator_value_record`, checking permissions and
-the saved values' versions again.
+at once through `indicators.services.indicator_values_import` (set-based, a
+constant number of queries per batch), checking permissions and the saved
+values' versions again.
 """
 
 import io
@@ -28,7 +29,6 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.formats import number_format
@@ -49,7 +49,7 @@ from core.uploads import XLSX_MAX_BYTES
 from .models import Indicator, IndicatorValue, Territory, Unit
 from .parsing import ParseError, parse_period, parse_value
 from .permissions import can_report_indicator
-from .services import indicator_value_record
+from .services import indicator_values_import
 from .status import display_value
 
 SHEET_TITLE = "Hodnoty"
@@ -325,7 +325,8 @@ class ValueImporter(Importer):
     name = "indicators.values"
     columns = COLUMNS
     sheet = SHEET_TITLE
-    max_rows = 2000
+    max_rows = 20_000  # e.g. ten years of values of a plan's 200 indicators, in monthly
+    max_sheet_rows = 25_000  # periods for some; the filled-row limit is the one met first
     max_columns = 30
     column_letters = True
     reads_numbers = True  # the value column, through indicators.parsing
@@ -522,7 +523,7 @@ class ValueImporter(Importer):
         territories = Territory.objects.in_bulk({row["territory"] for row in rows})
         message = _("Import of values from “%(file)s” (%(batch)s)") % {
             "file": pending.file_name, "batch": str(pending.pk)[:8]} if pending else ""
-        errors = []
+        errors, values = [], []
         for row in rows:
             indicator = indicators.get(row["indicator"])
             territory = territories.get(row["territory"])
@@ -531,31 +532,25 @@ class ValueImporter(Importer):
                 errors.append(RowError(row["row"], None, _(
                     "You may no longer report this indicator.")))
                 continue
-            start = date.fromisoformat(row["period_start"])
-            end = date.fromisoformat(row["period_end"])
-            existing = (IndicatorValue.objects.select_for_update().filter(
-                indicator=indicator, territory=territory, period_start=start, period_end=end)
-                .only("pk", "version", "is_baseline", "source").first())
-            if (existing.version if existing else None) != row["existing_version"]:
-                errors.append(RowError(row["row"], None, _(
-                    "The value was changed in the portal after the preview.")))
-                continue
-            try:
-                indicator_value_record(
-                    actor=actor, indicator=indicator, territory=territory,
-                    period_kind=row["period_kind"], period_start=start, period_end=end,
-                    period_text=row["period_text"],
-                    value=None if row["value"] is None else Decimal(row["value"]),
-                    available=row["available"], not_available_reason=row["not_available_reason"],
-                    is_estimate=row["is_estimate"], rank=row["rank"],
-                    rank_scope=row["rank_scope"], value_text=row["value_text"], note=row["note"],
-                    is_baseline=existing.is_baseline if existing else False,
-                    source=existing.source if existing else "",
-                    parts=[(label, Decimal(amount)) for label, amount in row["parts"]],
-                    message=message,
-                )
-            except ValidationError as error:
-                errors.append(RowError(row["row"], None, " ".join(error.messages)))
+            values.append({
+                "row": row["row"], "indicator": indicator, "territory": territory,
+                "period_kind": row["period_kind"],
+                "period_start": date.fromisoformat(row["period_start"]),
+                "period_end": date.fromisoformat(row["period_end"]),
+                "period_text": row["period_text"],
+                "value": None if row["value"] is None else Decimal(row["value"]),
+                "available": row["available"],
+                "not_available_reason": row["not_available_reason"],
+                "is_estimate": row["is_estimate"], "rank": row["rank"],
+                "rank_scope": row["rank_scope"], "value_text": row["value_text"],
+                "note": row["note"],
+                "parts": [(label, Decimal(amount)) for label, amount in row["parts"]],
+                "existing_version": row["existing_version"],
+            })
+        # Refused rows are all listed; the caller's transaction undoes any write.
+        errors += [RowError(number, None, text) for number, text in
+                   indicator_values_import(actor=actor, rows=values, message=message)]
+        errors.sort(key=lambda error: error.row or 0)
         if errors:
             raise ImportRefused(errors)
         return len(rows)

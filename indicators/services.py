@@ -14,7 +14,8 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from core import pagecache
-from core.audit import AuditAction, audit_record
+from core.audit import AuditAction, audit_record, audit_record_many
+from core.bulk import bulk_update_rows
 from core.models import AuditEntry
 from core.sanitize import sanitize_html
 from core.services import UNSET, given, model_create, model_update
@@ -231,10 +232,14 @@ def indicator_update(
 
 
 def _parts_snapshot(value):
-    return [[p.label, str(p.amount)] for p in value.parts.order_by("position")]
+    # .all(): the prefetched parts when there are (the import), else one query.
+    return [[p.label, str(p.amount)] for p in sorted(value.parts.all(),
+                                                      key=lambda p: p.position)]
 
 
-def _value_fields(value):
+def _value_fields(value, parts=None):
+    """`parts`: the (label, amount) pairs about to be saved (as the database
+    will give them back), instead of reading them."""
     return {
         "territory": value.territory.code,
         "period": value.period_text,
@@ -250,7 +255,55 @@ def _value_fields(value):
         "note": value.note,
         "is_baseline": value.is_baseline,
         "source": value.source,
-        "parts": _parts_snapshot(value) if value.pk else [],
+        "parts": ([[label, str(amount)] for label, amount in parts] if parts is not None
+                  else _parts_snapshot(value) if value.pk else []),
+    }
+
+
+VALUE_FIELDS = ("period_kind", "period_text", "available", "is_composite", "value",
+                "not_available_reason", "is_estimate", "rank", "rank_scope", "value_text",
+                "note", "is_baseline", "source")
+
+
+def _apply_value_fields(record, *, period_kind, period_text, value, available,
+                        not_available_reason, is_estimate, rank, rank_scope, value_text, note,
+                        is_baseline, source, has_parts):
+    """The one set of rules for a value's fields (a number, parts or not
+    available; what a value that is not available keeps), shared by the form
+    and the import."""
+    record.period_kind = period_kind
+    record.period_text = period_text
+    record.available = available
+    record.is_composite = available and has_parts
+    record.value = value if available and not has_parts else None
+    record.not_available_reason = "" if available else not_available_reason
+    record.is_estimate = is_estimate if available else False
+    record.rank = rank if available else None
+    record.rank_scope = rank_scope if available and rank else ""
+    record.value_text = value_text
+    record.note = note
+    record.is_baseline = is_baseline
+    record.source = source
+
+
+def _part_count_error(indicator, parts):
+    if parts and indicator.part_labels and len(parts) != len(indicator.part_labels):
+        return _("This indicator has %(expected)d parts (%(labels)s); the value has "
+                 "%(got)d.") % {"expected": len(indicator.part_labels),
+                                "labels": " / ".join(indicator.part_labels), "got": len(parts)}
+    return None
+
+
+def _baseline_clash_error(territory, clash):
+    return _("The baseline of this indicator for %(territory)s is already the value of "
+             "%(period)s.") % {"territory": territory, "period": clash.period_text}
+
+
+def _value_change_entry(before, after):
+    return {
+        f"{after['period']} {after['territory']}: {name}": [
+            None if before is None else before[name], after[name]]
+        for name in after if before is None or before[name] != after[name]
     }
 
 
@@ -267,11 +320,8 @@ def indicator_value_record(
     changed)."""
     territory = territory or indicator.home_territory
     parts = list(parts or [])
-    if parts and indicator.part_labels and len(parts) != len(indicator.part_labels):
-        raise ValidationError({"value": _(
-            "This indicator has %(expected)d parts (%(labels)s); the value has %(got)d.") % {
-                "expected": len(indicator.part_labels),
-                "labels": " / ".join(indicator.part_labels), "got": len(parts)}})
+    if (part_error := _part_count_error(indicator, parts)) is not None:
+        raise ValidationError({"value": part_error})
     if territory.pk not in (indicator.home_territory_id, indicator.comparison_territory_id):
         raise ValidationError({"territory": _(
             "This indicator is followed for %(territories)s only.") % {
@@ -290,27 +340,17 @@ def indicator_value_record(
             is_baseline = existing.is_baseline if existing else False
         record = existing or IndicatorValue(indicator=indicator, territory=territory,
                                             period_start=period_start, period_end=period_end)
-        record.period_kind = period_kind
-        record.period_text = period_text
-        record.available = available
-        record.is_composite = available and bool(parts)
-        record.value = value if available and not parts else None
-        record.not_available_reason = "" if available else not_available_reason
-        record.is_estimate = is_estimate if available else False
-        record.rank = rank if available else None
-        record.rank_scope = rank_scope if available and rank else ""
-        record.value_text = value_text
-        record.note = note
-        record.is_baseline = is_baseline
-        record.source = source
+        _apply_value_fields(
+            record, period_kind=period_kind, period_text=period_text, value=value,
+            available=available, not_available_reason=not_available_reason,
+            is_estimate=is_estimate, rank=rank, rank_scope=rank_scope, value_text=value_text,
+            note=note, is_baseline=is_baseline, source=source, has_parts=bool(parts))
         if is_baseline:
             clash = (IndicatorValue.objects.filter(indicator=indicator, territory=territory,
                                                    is_baseline=True)
                      .exclude(pk=record.pk).first())
             if clash is not None:
-                raise ValidationError({"is_baseline": _(
-                    "The baseline of this indicator for %(territory)s is already the value "
-                    "of %(period)s.") % {"territory": territory, "period": clash.period_text}})
+                raise ValidationError({"is_baseline": _baseline_clash_error(territory, clash)})
         record.full_clean()
         if existing:
             record.version += 1
@@ -323,20 +363,176 @@ def indicator_value_record(
             part.save()
         after = _value_fields(record)
         if before != after:
-            changes = {
-                f"{after['period']} {after['territory']}: {name}": [
-                    None if before is None else before[name], after[name]]
-                for name in after if before is None or before[name] != after[name]
-            }
             audit_record(
                 actor=actor, action=AuditAction.UPDATE if existing else AuditAction.CREATE,
-                instance=indicator, changes=changes,
+                instance=indicator, changes=_value_change_entry(before, after),
                 message=message or _("Value of %(period)s recorded") % {"period": period_text},
                 with_snapshot=False,
             )
             indicator_refresh_status(indicator=indicator)
             _refresh_pages()
     return record
+
+
+def _stored_amount(amount):
+    """A part's amount as the database gives it back (its four decimal places)."""
+    places = IndicatorValuePart._meta.get_field("amount").decimal_places
+    return Decimal(amount).quantize(Decimal(1).scaleb(-places))
+
+
+def _check_errors(record):
+    """The value's check constraints, evaluated in memory (Django would ask the
+    database once per record)."""
+    failed = []
+    if record.period_end < record.period_start:
+        failed.append("indicator_value_period_ordered")
+    if not ((not record.available and record.value is None and not record.is_composite)
+            or (record.available and record.is_composite and record.value is None)
+            or (record.available and not record.is_composite and record.value is not None)):
+        failed.append("indicator_value_number_parts_or_not_available")
+    if not (record.available or (not record.is_estimate and record.rank is None)):
+        failed.append("indicator_value_not_available_is_plain")
+    by_name = {c.name: c for c in IndicatorValue._meta.constraints}
+    return [str(by_name[name].get_violation_error_message()) for name in failed]
+
+
+def indicator_values_import(*, actor, rows, message=""):
+    """Record many values at once (the value import), set-based: the same
+    field rules, checks and audit trail as `indicator_value_record` row by
+    row, in a constant number of queries per batch of BATCH rows.
+
+    Each row: `row` (its number, for messages), `indicator` and `territory`
+    (model instances, the territory one the indicator follows: the caller has
+    checked), `period_kind`, `period_start`, `period_end` (dates),
+    `period_text`, `value` (Decimal or None), `available`,
+    `not_available_reason`, `is_estimate`, `rank`, `rank_scope`, `value_text`,
+    `note`, `parts` ([(label, Decimal), ...]) and `existing_version` (the
+    saved value's version the caller saw, None for a new value). A saved value
+    keeps its baseline mark and source.
+
+    Returns [(row number, message), ...]: the rows refused (a value changed
+    since `existing_version` was read, a value that does not validate);
+    nothing is written then. Otherwise writes everything in one transaction:
+    one audit entry on the indicator per value, each indicator's status
+    recomputed once, the public pages refreshed once committed."""
+    rows = list(rows)
+    indicators = {row["indicator"].pk: row["indicator"] for row in rows}
+    with transaction.atomic():
+        saved = {}
+        for batch in _batches(sorted(indicators)):
+            list(Indicator.objects.select_for_update().filter(pk__in=batch).values_list("pk"))
+            values = list(IndicatorValue.objects.select_for_update().filter(
+                indicator_id__in=batch))
+            prefetch_related_objects(values, Prefetch(
+                "parts", queryset=IndicatorValuePart.objects.order_by("position")))
+            for value in values:
+                saved[(value.indicator_id, value.territory_id, value.period_start,
+                       value.period_end)] = value
+        baselines = {}
+        for value in saved.values():
+            if value.is_baseline:
+                baselines.setdefault((value.indicator_id, value.territory_id), []).append(value)
+        errors, created, changed, parts, audits = [], [], [], [], []
+        for row in rows:
+            indicator, territory = row["indicator"], row["territory"]
+            existing = saved.get((indicator.pk, territory.pk, row["period_start"],
+                                  row["period_end"]))
+            if (existing.version if existing else None) != row["existing_version"]:
+                errors.append((row["row"], _(
+                    "The value was changed in the portal after the preview.")))
+                continue
+            followed = (indicator.home_territory_id, indicator.comparison_territory_id)
+            if territory.pk not in followed:
+                names = sorted((t for t in (indicator.home_territory,
+                                            indicator.comparison_territory) if t),
+                               key=lambda t: t.pk)
+                errors.append((row["row"], _(
+                    "This indicator is followed for %(territories)s only.") % {
+                        "territories": ", ".join(str(t) for t in names)}))
+                continue
+            row_parts = [(label, _stored_amount(amount)) for label, amount in row["parts"]]
+            if (part_error := _part_count_error(indicator, row_parts)) is not None:
+                errors.append((row["row"], part_error))
+                continue
+            if existing is not None:
+                existing.territory = territory
+            before = _value_fields(existing) if existing else None
+            record = existing or IndicatorValue(
+                indicator=indicator, territory=territory, period_start=row["period_start"],
+                period_end=row["period_end"])
+            _apply_value_fields(
+                record, period_kind=row["period_kind"], period_text=row["period_text"],
+                value=row["value"], available=row["available"],
+                not_available_reason=row["not_available_reason"],
+                is_estimate=row["is_estimate"], rank=row["rank"], rank_scope=row["rank_scope"],
+                value_text=row["value_text"], note=row["note"],
+                is_baseline=existing.is_baseline if existing else False,
+                source=existing.source if existing else "", has_parts=bool(row_parts))
+            if record.is_baseline:
+                clash = next((v for v in baselines.get((indicator.pk, territory.pk), [])
+                              if v.pk != record.pk), None)
+                if clash is not None:
+                    errors.append((row["row"], _baseline_clash_error(territory, clash)))
+                    continue
+            try:
+                # Foreign keys, uniqueness and the constraints would each cost
+                # a query: the preview looked them up, the checks run below.
+                record.full_clean(exclude=["indicator", "territory"], validate_unique=False,
+                                  validate_constraints=False)
+                for position, (label, amount) in enumerate(row_parts, start=1):
+                    part = IndicatorValuePart(value=record, position=position, label=label,
+                                              amount=amount)
+                    part.full_clean(exclude=["value"], validate_unique=False,
+                                    validate_constraints=False)
+                    parts.append(part)
+            except ValidationError as error:
+                errors.append((row["row"], " ".join(error.messages)))
+                continue
+            if failed := _check_errors(record):
+                errors.append((row["row"], " ".join(failed)))
+                continue
+            if existing:
+                record.version += 1
+                changed.append(record)
+            else:
+                created.append(record)
+            after = _value_fields(record, parts=row_parts)
+            if before != after:
+                audits.append((indicator, AuditAction.UPDATE if existing else AuditAction.CREATE,
+                               _value_change_entry(before, after),
+                               message or _("Value of %(period)s recorded") % {
+                                   "period": row["period_text"]}))
+        if errors:
+            return errors
+        # One UPDATE ... FROM (VALUES ...) per batch: bulk_update is quadratic.
+        bulk_update_rows(IndicatorValue, changed, [*VALUE_FIELDS, "version"], batch_size=BATCH)
+        for batch in _batches(changed):
+            IndicatorValuePart.objects.filter(value__in=[v.pk for v in batch]).delete()
+        for batch in _batches(created):
+            IndicatorValue.objects.bulk_create(batch)
+        for part in parts:
+            part.value_id = part.value.pk
+        IndicatorValuePart.objects.bulk_create(parts, batch_size=BATCH)
+        # One entry per value change, in the rows' order.
+        audit_record_many(actor=actor, action=AuditAction.UPDATE, message=message, records=[
+            (indicator, changes, None, action, note)
+            for indicator, action, changes, note in audits])
+        touched = sorted({indicator.pk for indicator, *_rest in audits})
+        for batch in _batches(touched):
+            statuses = list(Indicator.objects.filter(pk__in=batch).prefetch_related(
+                "targets", Prefetch("values", queryset=IndicatorValue.objects.select_related(
+                    "territory").prefetch_related("parts"))))
+            changed_status = []
+            for indicator in statuses:
+                status = assess(indicator, list(indicator.values.all())).status
+                if status != indicator.status:
+                    indicator.status = status
+                    changed_status.append(indicator)
+                    indicators[indicator.pk].status = status
+            Indicator.objects.bulk_update(changed_status, ["status"])
+        if touched:
+            _refresh_pages()
+    return []
 
 
 def indicator_value_delete(*, actor, value) -> None:

@@ -147,7 +147,7 @@ def test_the_template_states_the_format_of_the_downloaders_language(client, worl
         "Formát čísel", "český (1 234,5)")
     assert _guide(english)[FORMAT_CELL].value == "anglický (1,234.5)"
     limits = _guide(czech)["A3"].value
-    assert "2000 vyplněných řádků" in limits and "20000 řádků" in limits
+    assert "20000 vyplněných řádků" in limits and "25000 řádků" in limits
 
 
 @pytest.mark.django_db
@@ -266,8 +266,8 @@ def test_megabytes_of_text_in_one_cell_are_one_short_error(world, implementer_x,
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("filled", "message"), [
-    (True, "List má více než 2000 vyplněných řádků; rozdělte ho do více souborů."),
-    (False, "List má více než 20000 řádků."),  # rows with a code only are skipped, not read
+    (True, "List má více než 20000 vyplněných řádků; rozdělte ho do více souborů."),
+    (False, "List má více než 25000 řádků."),  # rows with a code only are skipped, not read
 ])
 def test_a_hundred_thousand_rows_are_refused_whole(client, world, implementer_x, filled,
                                                    message):
