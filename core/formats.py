@@ -62,3 +62,11 @@ def format_money(amount, currency=DEFAULT_CURRENCY, language="cs", *, signed=Fal
     if code in _EN_PREFIX_SIGNS:
         return f"{sign}{_EN_PREFIX_SIGNS[code]}{number}"
     return f"{sign}{code}{NBSP}{number}"
+
+
+def plain_number(value):
+    """A decimal as plain digits without trailing zeros, never in exponent
+    notation: Decimal("50.0000") -> "50" (not "5E+1"), "3.1000" -> "3.1"."""
+    if value is None:
+        return None
+    return format(Decimal(value).normalize(), "f")

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from core.formats import plain_number
 from core.opendata import Column, Dataset, register
 
 from .selectors import indicator_list, with_assessment
@@ -43,7 +44,7 @@ def _indicator_rows():
                 "latest_comparison": display_value(latest_cmp, indicator) if latest_cmp else "",
                 "target": "; ".join(t.phrase for t in indicator.milestones),
                 "target_kind": target.kind if target else "",
-                "target_value": (str(target.value.normalize())
+                "target_value": (plain_number(target.value)
                                  if target and target.value is not None else None),
                 "target_year": target.year if target else None,
                 "status": indicator.assessment.status,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from core import pagecache
 from core.audit import AuditAction, audit_record, audit_record_many
 from core.bulk import bulk_update_rows
+from core.formats import plain_number
 from core.models import AuditEntry
 from core.sanitize import sanitize_html
 from core.services import UNSET, given, model_create, model_update
@@ -88,8 +89,7 @@ def target_snapshot(target):
     return {
         "year": target.year, "due": target.due.isoformat() if target.due else None,
         "kind": target.kind,
-        "value": None if target.value is None else format(Decimal(target.value).normalize(),
-                                                          "f"),
+        "value": plain_number(target.value),
         "text": target.text,
     }
 
@@ -245,7 +245,7 @@ def _value_fields(value, parts=None):
         "period": value.period_text,
         "period_start": value.period_start.isoformat(),
         "period_end": value.period_end.isoformat(),
-        "value": None if value.value is None else str(value.value.normalize()),
+        "value": plain_number(value.value),
         "available": value.available,
         "not_available_reason": value.not_available_reason,
         "is_estimate": value.is_estimate,

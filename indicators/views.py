@@ -26,6 +26,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from core.audit import audit_entries_for
 from core.exports import csv_response, xlsx_response
+from core.formats import plain_number
 from core.views import ServiceFormMixin, TableListView, deny
 
 from . import permissions, services
@@ -138,12 +139,12 @@ def download_rows(indicator, values):
             "period": value.period_text,
             "period_start": value.period_start.isoformat(),
             "period_end": value.period_end.isoformat(),
-            "value": None if value.value is None else value.value.normalize(),
+            "value": plain_number(value.value),
             "value_as_published": value.value_text,
             "available": value.available,
             "estimate": value.is_estimate,
             "rank": value.rank,
-            "parts": "; ".join(f"{p.label}: {p.amount.normalize()}" for p in value.parts.all()),
+            "parts": "; ".join(f"{p.label}: {plain_number(p.amount)}" for p in value.parts.all()),
             "baseline": value.is_baseline,
             "note": value.note,
             "source": value.source,

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from core.formats import currency_sign, format_money
+from core.formats import currency_sign, format_money, plain_number
 
 
 @pytest.mark.parametrize(("amount", "currency", "language", "expected"), [
@@ -42,3 +42,10 @@ def test_signs_of_a_currency():
     assert currency_sign("CZK", "cs") == "Kč"
     assert currency_sign("CZK", "en") == "CZK"
     assert currency_sign("EUR", "en") == "€"
+
+
+@pytest.mark.parametrize(("value", "plain"), [
+    (Decimal("50.0000"), "50"), (Decimal("3.1000"), "3.1"), (Decimal("0.0000"), "0"),
+    (Decimal("1200"), "1200"), (Decimal("-20.50"), "-20.5"), (None, None)])
+def test_plain_number_never_writes_an_exponent(value, plain):
+    assert plain_number(value) == plain

@@ -170,3 +170,12 @@ def test_a_value_changed_after_the_preview_refuses_the_whole_import(organisation
     assert refused.value.errors[0].message == "Hodnota byla v portálu po zobrazení náhledu změněna."
     assert IndicatorValue.objects.count() == 1
     assert not AuditEntry.objects.filter(content_type__model="indicator").exists()
+
+
+def test_the_audit_trail_writes_round_numbers_as_digits(organisation_x, officer):
+    world = reporting_world(organisation_x, prefix="R")
+    _apply(_preview_rows([{"code": world["own"].code, "period": "1/2001", "value": "50"}],
+                         officer), officer)
+    entry = AuditEntry.objects.filter(object_id=str(world["own"].pk)).latest("id")
+    assert "5E+1" not in str(entry.changes)
+    assert "50" in str(entry.changes)
