@@ -29,6 +29,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.formats import number_format
@@ -121,6 +122,12 @@ COLUMNS = (
         "Only with “n. a.”: why the value is not available."),
          "Data za rok 2024 ČSÚ zveřejní v červnu.", 30),
     _col("note", "Poznámka", True, gettext_lazy("A note to the value (optional)."), "", 30),
+    # Last, so that the columns of older templates keep their letters.
+    _col("key", "Klíč ukazatele", False, gettext_lazy(
+        "The indicator's key in the portal (its address), written by the portal: it tells "
+        "apart indicators printed with the same code. Keep it as it is; a row without it "
+        "is matched by the code, which must then belong to one indicator only."),
+         "g01, 1.2-2", 14),
 )
 BY_KEY = {c.name: c for c in COLUMNS}
 HEADERS = [c.header for c in COLUMNS]
@@ -144,6 +151,7 @@ def template_row(indicator):
     last = latest_value(indicator)
     return {
         "code": indicator.code,
+        "key": indicator.slug,
         "name": indicator.name,
         "unit": indicator.unit_display or Unit(indicator.unit).label,
         "parts": " / ".join(str(label) for label in indicator.part_labels or []),
@@ -321,6 +329,24 @@ class _Territories:
         return self.by_name.get(normal(text))
 
 
+class _Indicators:
+    """The indicators an upload names, by key and by code, among those the
+    actor may report (`allowed`: ids, or None for all)."""
+
+    def __init__(self, indicators, allowed):
+        reportable = [i for i in indicators if allowed is None or i.pk in allowed]
+        self._by_key = {i.slug: i for i in reportable}
+        self._by_code = {}
+        for indicator in reportable:
+            self._by_code.setdefault(indicator.code, []).append(indicator)
+
+    def by_key(self, key):
+        return self._by_key.get(key)
+
+    def by_code(self, code):
+        return self._by_code.get(code, [])
+
+
 class ValueImporter(Importer):
     name = "indicators.values"
     columns = COLUMNS
@@ -391,13 +417,17 @@ class ValueImporter(Importer):
 
     def check(self, read, *, actor, target):
         codes = {row.values.get("code") for row in read.rows if row.values.get("code")}
-        indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes)
-                      .select_related("home_territory", "comparison_territory")}
+        keys = {row.values.get("key") for row in read.rows if row.values.get("key")}
+        found = list(Indicator.objects.filter(Q(code__in=codes) | Q(slug__in=keys))
+                     .select_related("home_territory", "comparison_territory"))
         allowed = (None if is_city_officer(actor)
                    else can_report_indicator.allowed_ids(actor, Indicator))
+        # A code the documents print for several indicators does not say which
+        # one a row means; the key (the indicator's address) does.
+        indicators = _Indicators(found, allowed)
         territories = _Territories()
         existing = {}
-        for value in (IndicatorValue.objects.filter(indicator__in=list(indicators.values()))
+        for value in (IndicatorValue.objects.filter(indicator__in=found)
                       .select_related("territory").prefetch_related("parts")):
             existing[(value.indicator_id, value.territory_id, value.period_start,
                       value.period_end)] = value
@@ -417,10 +447,31 @@ class ValueImporter(Importer):
             errors.append(read.error(self, number, key, message))
 
         code = cells.get("code", "")
-        indicator = indicators.get(code)
-        if code and (indicator is None or (allowed is not None and indicator.pk not in allowed)):
-            indicator = None
-            if allowed is None:
+        key = cells.get("key", "")
+        indicator = None
+        if key:
+            indicator = indicators.by_key(key)
+            if indicator is None:
+                error("key", _("There is no indicator with the key “%(key)s” that you may "
+                               "report.") % {"key": key[:40]})
+            elif code and indicator.code != code:
+                error("code", _("The key “%(key)s” belongs to the indicator with the code "
+                                "“%(other)s”, not “%(code)s”; keep the code and the key of "
+                                "the template together.") % {
+                                    "key": key[:40], "other": indicator.code, "code": code[:40]})
+                indicator = None
+        elif code:
+            same = indicators.by_code(code)
+            if len(same) > 1:
+                error("code", _("The code “%(code)s” belongs to %(count)d indicators you may "
+                                "report (%(names)s); fill in the column “%(column)s” from the "
+                                "template to say which.") % {
+                                    "code": code[:40], "count": len(same),
+                                    "names": "; ".join(i.name[:60] for i in same),
+                                    "column": BY_KEY["key"].header})
+            elif same:
+                indicator = same[0]
+            elif allowed is None:
                 error("code", _("There is no indicator with the code “%(code)s”.") % {
                     "code": code[:40]})
             else:

@@ -207,7 +207,7 @@ def test_column_sanity(world, officer):
                % {"column": "Období"} in e for e in missing.errors)
     unknown = _preview([], officer, headers=[*vx.HEADERS, "Něco navíc"])
     assert unknown.errors == [gettext("Row %(row)d, column %(column)s: %(message)s") % {
-        "row": 1, "column": "L (Něco navíc)",
+        "row": 1, "column": "M (Něco navíc)",
         "message": gettext("Unknown column; use the columns of the template.")}]
     twice = _preview([], officer, headers=[*vx.HEADERS, "Hodnota"])
     assert gettext("The column is there twice.") in twice.errors[0]
