@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Organisation, Person, WorkingGroup
-from planning.models import PlanItem
+from planning.models import Plan, PlanItem
 
 from .models import (
     Attendance,
@@ -272,10 +272,11 @@ class EventForm(VersionedForm):
     class Meta:
         model = Event
         fields = ["title", "kind", "starts_on", "ends_on", "month_only", "start_time",
-                  "end_time", "place", "link", "organiser", "plan_area", "description"]
+                  "end_time", "place", "link", "organiser", "plan_area", "plan", "description"]
         widgets = {"starts_on": DATE, "ends_on": DATE, "start_time": TIME, "end_time": TIME}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan_area"].queryset = PlanItem.objects.filter(
             parent__isnull=True).select_related("plan").order_by("plan__code", "position")
+        self.fields["plan"].queryset = Plan.objects.order_by("code")

@@ -4,6 +4,7 @@ verification workflow with versions of published minutes, and events that are
 not meetings (conferences, round tables, campaigns)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -493,6 +494,13 @@ class Event(models.Model):
         "planning.PlanItem", verbose_name=_("related plan area"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="events",
     )
+    # A published document may print an event that belongs to no area of its
+    # plan (an advisory workshop); the plan keeps it in its report.
+    plan = models.ForeignKey(
+        "planning.Plan", verbose_name=_("plan"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="events",
+        help_text=_("The plan the event belongs to when it belongs to none of its areas."),
+    )
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -510,6 +518,13 @@ class Event(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if (self.plan_id and self.plan_area_id
+                and self.plan_area.plan_id != self.plan_id):
+            raise ValidationError({"plan_area": _(
+                "The area belongs to another plan than the one chosen for the event.")})
 
     def audit_snapshot_extra(self):
         """Times of day as text, so that the audit snapshot is JSON."""

@@ -21,7 +21,7 @@ from django.db import transaction
 
 from directory.models import Membership, Organisation, Person, WorkingGroup
 from directory.seed import CREATED, UNCHANGED, SeedError, read_seed_data
-from planning.models import PlanItem
+from planning.models import Plan, PlanItem
 from projects.models import Project
 
 from . import services
@@ -299,6 +299,13 @@ class _Loader:
                     .startswith("PSZ"):
                 area = PlanItem.objects.filter(plan__kind="psz", parent__isnull=True,
                                                code=record["related_area_code"]).first()
+            # The plan whose document printed an event of none of its areas.
+            plan = None
+            if record.get("plan"):
+                plan = Plan.objects.filter(code=record["plan"]).first()
+                if plan is None:
+                    raise SeedError(f"meetings: event “{record['id']}”: plan "
+                                    f"“{record['plan']}” is missing; load the plans first.")
             description = record.get("text") or ""
             if record.get("date_note"):
                 description = f"{description}\n({record['date_note']})"
@@ -311,7 +318,7 @@ class _Loader:
                 end_time=_time(record.get("end_time")),
                 place=(record.get("place_text") or "")[:300],
                 link=record.get("link") or "", organiser=(record.get("organiser_text") or "")[:300],
-                plan_area=area, description=description,
+                plan_area=area, plan=plan, description=description,
                 source=(record.get("source_where") or record.get("source") or "")[:300],
             )
             self.summary.add(Event, CREATED)

@@ -578,7 +578,7 @@ def minutes_amend_close(*, actor, meeting) -> Meeting:
 
 
 EVENT_FIELDS = ("title", "kind", "starts_on", "ends_on", "month_only", "start_time", "end_time",
-                "place", "link", "organiser", "plan_area", "description", "source")
+                "place", "link", "organiser", "plan_area", "plan", "description", "source")
 
 
 def _plain(value):
@@ -595,13 +595,13 @@ def _event_state(event):
 
 def event_create(*, actor, title, starts_on, kind=UNSET, ends_on=UNSET, month_only=UNSET,
                  start_time=UNSET, end_time=UNSET, place=UNSET, link=UNSET, organiser=UNSET,
-                 plan_area=UNSET, description=UNSET, source=UNSET) -> Event:
+                 plan_area=UNSET, plan=UNSET, description=UNSET, source=UNSET) -> Event:
     """Audited like model_create; written out because core.audit does not turn
     times of day into JSON (see Event.audit_snapshot_extra)."""
     data = given(title=title, kind=kind, starts_on=starts_on, ends_on=ends_on,
                  month_only=month_only, start_time=start_time, end_time=end_time, place=place,
-                 link=link, organiser=organiser, plan_area=plan_area, description=description,
-                 source=source)
+                 link=link, organiser=organiser, plan_area=plan_area, plan=plan,
+                 description=description, source=source)
     with transaction.atomic():
         event = Event(**data)
         event.full_clean()
@@ -615,11 +615,11 @@ def event_create(*, actor, title, starts_on, kind=UNSET, ends_on=UNSET, month_on
 def event_update(*, actor, event, expected_version=None, title=UNSET, kind=UNSET,
                  starts_on=UNSET, ends_on=UNSET, month_only=UNSET, start_time=UNSET,
                  end_time=UNSET, place=UNSET, link=UNSET, organiser=UNSET, plan_area=UNSET,
-                 description=UNSET, source=UNSET) -> Event:
+                 plan=UNSET, description=UNSET, source=UNSET) -> Event:
     data = given(title=title, kind=kind, starts_on=starts_on, ends_on=ends_on,
                  month_only=month_only, start_time=start_time, end_time=end_time, place=place,
-                 link=link, organiser=organiser, plan_area=plan_area, description=description,
-                 source=source)
+                 link=link, organiser=organiser, plan_area=plan_area, plan=plan,
+                 description=description, source=source)
     with transaction.atomic():
         current = Event.objects.select_for_update().get(pk=event.pk)
         if expected_version is not None and current.version != expected_version:

@@ -16,4 +16,4 @@ class CallAdmin(admin.ModelAdmin):
 
 @admin.register(StatedTotal)
 class StatedTotalAdmin(admin.ModelAdmin):
-    list_display = ("label", "source", "amount", "programme", "initiative")
+    list_display = ("label", "source", "amount", "programme", "initiative", "plan")

@@ -361,7 +361,8 @@ class StatedTotal(models.Model):
     """A total as a published document prints it (e.g. "Celkem OPZ+"), kept
     next to the sum computed from the rows so that officers see rounding.
     Scope: the projects of `programme` (all programmes when empty) in calls of
-    `initiative` (any when empty)."""
+    `initiative` (any when empty). `plan`: the plan whose document printed it;
+    only that plan's report prints it."""
 
     label = models.CharField(_("label as published"), max_length=200)
     source = models.CharField(_("source"), max_length=200)
@@ -369,6 +370,9 @@ class StatedTotal(models.Model):
                                   blank=True, on_delete=models.PROTECT,
                                   related_name="stated_totals")
     initiative = models.CharField(_("initiative"), max_length=40, blank=True)
+    plan = models.ForeignKey("planning.Plan", verbose_name=_("plan"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="stated_totals",
+                             help_text=_("The plan whose document printed the total."))
     amount = models.DecimalField(_("stated amount"), **MONEY)
     amount_text = models.CharField(_("amount as published"), max_length=60, blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)

@@ -35,7 +35,7 @@ from directory.seed import (
 from indicators import seed as indicator_seed
 from indicators import services as indicator_services
 from indicators.models import Indicator, IndicatorKind, TargetKind, Unit
-from planning.models import LevelRole, PlanItem
+from planning.models import LevelRole, Plan, PlanItem
 
 from . import services
 from .models import Call, EuFund, KeyActivity, Programme, Project, ProjectStatus, StatedTotal
@@ -293,7 +293,14 @@ class _Loader:
             if record["label"] not in TOTAL_SCOPES:
                 raise SeedError(f"{record['source']}: unknown total “{record['label']}”.")
             programme_code, initiative = TOTAL_SCOPES[record["label"]]
+            plan = None
+            if record.get("plan"):
+                plan = Plan.objects.filter(code=record["plan"]).first()
+                if plan is None:
+                    raise SeedError(f"{record['source']} {record['label']}: plan "
+                                    f"“{record['plan']}” is missing (load the plans first).")
             fields = {
+                "plan": plan,
                 "programme": self.programmes[programme_code] if programme_code else None,
                 "initiative": initiative,
                 "amount": Decimal(record["amount"]),

@@ -132,9 +132,10 @@ class StatedComparison:
         return self.stated.amount - self.computed
 
 
-def stated_totals():
+def stated_totals(*, plan=None):
     """Each total printed in a published document next to the sum of the
-    published projects in its scope (programme and initiative): two queries."""
+    published projects in its scope (programme and initiative): two queries.
+    With `plan`, only the totals its own document printed."""
     sums = defaultdict(lambda: ZERO)
     rows = (Project.objects.published().order_by()
             .values("call__programme_id", "call__initiative")
@@ -142,7 +143,10 @@ def stated_totals():
     for row in rows:
         sums[(row["call__programme_id"], row["call__initiative"])] += row["amount"] or ZERO
     comparisons = []
-    for stated in StatedTotal.objects.select_related("programme"):
+    stated_rows = StatedTotal.objects.select_related("programme")
+    if plan is not None:
+        stated_rows = stated_rows.filter(plan=plan)
+    for stated in stated_rows:
         computed = sum(
             (amount for (programme_id, initiative), amount in sums.items()
              if (stated.programme_id is None or programme_id == stated.programme_id)

@@ -408,12 +408,12 @@ def _appendix_a(plan, items_by_pk, projects):
     return rows
 
 
-def _totals(queryset, projects):
-    """Per programme and overall, computed from the rows; each with the total a
-    published document printed for the same scope, if any."""
+def _totals(plan, queryset, projects):
+    """Per programme and overall, computed from the rows; each with the total
+    the plan's published document printed for the same scope, if any."""
     initiatives = {p.call.initiative for p in projects}
     programmes = {p.call.programme_id: p.call.programme for p in projects}
-    comparisons = [c for c in stated_totals()
+    comparisons = [c for c in stated_totals(plan=plan)
                    if (not c.stated.initiative or c.stated.initiative in initiatives)
                    and (c.stated.programme_id is None or c.stated.programme_id in programmes)]
     by_programme = {c.stated.programme_id: c.stated for c in comparisons
@@ -589,11 +589,12 @@ def interim_context(plan, *, year=None, progress=None):
     projects = list(queryset.with_related().prefetch_related("measures")
                     .order_by("registration_number"))
     project_rows = _appendix_a(plan, items_by_pk, projects)
-    programme_lines, overall = _totals(queryset, projects)
+    programme_lines, overall = _totals(plan, queryset, projects)
 
-    # Only what belongs to this plan: events linked to one of its items,
-    # meetings of its bodies.
-    events = list(timeline_events(year=year).filter(plan_area__plan=plan))
+    # Only what belongs to this plan: events of the plan or of one of its
+    # items, meetings of its bodies.
+    events = list(timeline_events(year=year)
+                  .filter(Q(plan=plan) | Q(plan_area__plan=plan)))
     meetings = list(Meeting.objects.published()
                     .filter(starts_on__year=year, body__in=plan_bodies(plan))
                     .select_related("body").order_by("starts_on", "pk"))

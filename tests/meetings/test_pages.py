@@ -67,6 +67,32 @@ def test_officer_records_an_event_shown_in_the_calendar(client, officer):
     assert Event.objects.get().title.startswith("Kulatý stůl k")
 
 
+def test_an_event_of_a_plan_but_of_none_of_its_areas(client, officer):
+    """The officer may tie an event to a plan without an area; an area of
+    another plan than the one chosen is refused with a message, nothing saved."""
+    from tests.planning.factories import PlanFactory, PlanItemFactory
+
+    plan, other = PlanFactory(), PlanFactory()
+    other_area = PlanItemFactory(plan=other)
+    client.force_login(officer)
+    form = {"title": "Workshop k vizualizaci dat", "kind": "workshop",
+            "starts_on": "2023-12-01", "month_only": "on", "plan": plan.pk}
+    response = client.post(reverse("meetings:event_create"),
+                           {**form, "plan_area": other_area.pk})
+    assert response.status_code == 200
+    assert "plan_area" in response.context["form"].errors
+    assert not Event.objects.exists()
+    response = client.post(reverse("meetings:event_create"), form)
+    assert response.status_code == 302
+    event = Event.objects.get()
+    assert event.plan == plan and event.plan_area is None
+    own_area = PlanItemFactory(plan=plan)
+    response = client.post(reverse("meetings:event_update", args=[event.pk]),
+                           {**form, "plan_area": own_area.pk, "version": event.version})
+    assert response.status_code == 302
+    assert Event.objects.get().plan_area == own_area
+
+
 def test_sqlite_fallback(group_a, monkeypatch):
     meeting = MeetingFactory.with_minutes(body=group_a, minutes_status="published")
     MinutesItem.objects.create(meeting=meeting, position=2, title="Vykazování ukazatelů")

@@ -80,6 +80,10 @@ def test_events_of_the_timeline(seeded):
     assert Event.objects.count() >= 20
     round_table = Event.objects.get(title__icontains="kulatý stůl", starts_on__year=2023)
     assert round_table.month_only and round_table.starts_on == datetime.date(2023, 11, 1)
+    # The workshop 001 prints belongs to no area of the plan, but to the plan.
+    workshop = Event.objects.get(title__startswith="Workshop k vizualizaci dat")
+    assert workshop.plan_area is None and workshop.plan.code == "psz-2022-2027"
+    assert round_table.plan is None and round_table.plan_area.plan.code == "psz-2022-2027"
 
 
 def test_second_run_changes_nothing(seeded):

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from core.models import AuditEntry
+from planning.models import Plan
 from projects import selectors
 from projects.models import KeyActivity, Project, StatedTotal
 from tests.shared_db import module_rows
@@ -74,6 +75,13 @@ def test_the_implementer_of_3_1_1_3_differs_from_appendix_b_and_is_kept(seeded):
 def test_the_printed_totals_are_kept_and_compared_with_the_rows(seeded):
     comparisons = {c.stated.label: c for c in selectors.stated_totals()}
     assert StatedTotal.objects.count() == 3
+    # 001 printed them: they belong to its plan, and only its plan's selection has them.
+    assert {t.plan.code for t in StatedTotal.objects.select_related("plan")} == {
+        "psz-2022-2027"}
+    plan = StatedTotal.objects.first().plan
+    assert len(selectors.stated_totals(plan=plan)) == 3
+    other = Plan.objects.exclude(pk=plan.pk).first()
+    assert other is not None and selectors.stated_totals(plan=other) == []
     assert comparisons["Celkem OPZ+"].stated.amount == Decimal("143945506.20")
     assert comparisons["Celkem OPZ+"].computed == Decimal("143945506.16")
     assert comparisons["Celkem OPZ+"].difference == Decimal("0.04")

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from meetings.models import Event, EventKind, MinutesStatus
 from planning.models import LevelRole, MeasureStatus, Plan, PlanItem
+from projects.models import Project
 from reports.interim import (
     TotalLine,
     _highlights,
@@ -153,10 +154,36 @@ def test_the_ostrava_report_keeps_its_own_texts_and_the_abbreviations_it_uses(se
     assert "IROP Integrovaný regionální operační program" in text
     assert "a term nobody uses" not in text
     assert "178 730 828,51 Kč" in text and "Rozpočet (Kč)" in text
-    # Its 2023 events linked to its areas are there; 2023 events of no plan are not.
+    # Its 2023 events: those linked to its areas and the workshop of the plan
+    # itself (001 prints it; it belongs to no area).
     assert "Kulatý stůl k problematice předlužených rodin" in text
-    assert "Workshop k vizualizaci dat" not in text
+    assert "Workshop k vizualizaci dat" in text
+    # The totals its document printed, with the difference to the rows.
+    assert "uvedeno jako „Celkem OPZ+“: 143 945 506,20 Kč" in text
     assert empty_enumerations(html) == []
+
+
+@pytest.mark.django_db
+def test_another_plan_s_report_has_no_event_or_printed_total_of_ostrava(elsewhere):
+    """The workshop of the Ostrava plan and the totals its document printed
+    stay out of another plan's report, even for a project in the same
+    programme and initiative as the printed totals."""
+    text = text_of(interim_html(elsewhere, year=2023))
+    assert "Workshop k vizualizaci dat" not in text
+    czech = PlanFactory(code="jine-mesto", period_start=2023)
+    measure = PlanItemFactory.measure(czech)
+    ostrava_call = Project.objects.filter(
+        call__programme__code="opz-plus", call__number="018",
+        call__initiative="KPSV+").first().call
+    ProjectFactory(registration_number="CZ.03.02.01/00/22_018/0099999", call=ostrava_call,
+                   measures=[measure], thematic_area=measure.parent.parent.parent,
+                   total_budget=Decimal("1000000"))
+    text = text_of(interim_html(czech, year=2023))
+    assert "CZ.03.02.01/00/22_018/0099999" in text
+    assert "Workshop k vizualizaci dat" not in text
+    assert "Celkem OPZ+ (1 projekt)" in text
+    assert "zveřejněném dokumentu" not in text
+    assert "143 945 506,20" not in text and "178 730 828,50" not in text
 
 
 @pytest.mark.django_db
