@@ -57,11 +57,14 @@ def run(items, repeat):
 
     from accounts.models import User
     from core.imports.services import _json
+    from directory.models import City
     from planning.imports import PLAN_IMPORTER
     from planning.models import PlanItem
 
     actor, _ = User.objects.get_or_create(username="bench-officer",
                                           defaults={"is_city_officer": True})
+    if not City.objects.exists():  # every plan belongs to the city
+        City.objects.create(name="Bench City")
     previews, applies, queries = [], [], {}
     for n in range(repeat):
         code = f"bench-{items}-{n}"
