@@ -21,12 +21,14 @@ DB_NAME = "portal_bench_definitions"
 
 
 def _world():
-    from indicators.models import Territory
+    from directory.models import City, Territory
     from planning.models import LevelRole, Plan, PlanItem, PlanKind, PlanLevel
 
-    Territory.objects.create(code="city", name="City", short_name="City")
-    Territory.objects.create(code="region", name="Region", short_name="Region")
-    plan = Plan.objects.create(code="bench", kind=PlanKind.values[0], title="Bench plan",
+    home = Territory.objects.create(code="city", name="City", short_name="City")
+    region = Territory.objects.create(code="region", name="Region", short_name="Region")
+    city = City.objects.create(name="Bench City", home_territory=home, region=region)
+    plan = Plan.objects.create(city=city, code="bench", kind=PlanKind.values[0],
+                               title="Bench plan",
                                period_start=2024, period_end=2030, status="in_force")
     level = PlanLevel.objects.create(plan=plan, depth=1, name="Specific goal",
                                      role=LevelRole.SPECIFIC_GOAL)
