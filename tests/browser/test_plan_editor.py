@@ -12,6 +12,7 @@ from planning.models import LevelRole, MeasureStatus, PlanItem
 from planning.services import plans as ps
 from tests.accounts.factories import UserFactory
 from tests.browser.conftest import TIMEOUT_MS, BrowserLog, login
+from tests.directory.factories import the_city
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,6 +27,7 @@ OTHER_CHANGED = re.compile(r"(What the other person changed|Změny provedené ji
 
 @pytest.fixture
 def plan_tree(officer):
+    the_city()  # every plan belongs to the portal's city
     plan = ps.plan_create(actor=officer, levels=PSZ_LEVELS, kind="psz", code="psz-test",
                           title="Plán sociálního začleňování Ostrava 2022–2027",
                           period_start=2022, period_end=2027)

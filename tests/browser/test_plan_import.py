@@ -13,6 +13,7 @@ from planning.imports import HEADER, plan_xlsx_bytes
 from planning.models import LevelRole, Plan, PlanItem, PlanStatus
 from planning.services import plans as ps
 from tests.browser.conftest import AXE, BLOCKING, WCAG_AA, login
+from tests.directory.factories import the_city
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,6 +24,7 @@ NEW_TITLE = "Krizové byty pro rodiny s dětmi"
 
 @pytest.fixture
 def plan_tree(officer):
+    the_city()  # every plan belongs to the portal's city
     plan = ps.plan_create(actor=officer, levels=PSZ_LEVELS, kind="psz", code="psz-import",
                           title="Plán sociálního začleňování Ostrava 2022–2027",
                           period_start=2022, period_end=2027)
