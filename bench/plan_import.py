@@ -43,7 +43,7 @@ def workbook(items, code):
         written += 1
         for m in range(1, per_goal + 1 + (1 if g <= (items - goals) % goals else 0)):
             sheet.append(["Opatření", f"{g}.{m}", f"Opatření {g}.{m}", "Popis opatření " * 30,
-                          "Charita Ostrava; Městský obvod Jih", "2,5 mil. Kč ročně",
+                          "Charita; Městský obvod Jih", "2,5 mil. Kč ročně",
                           2500000, "CZK", str(10 + g)])
             written += 1
     out = io.BytesIO()
