@@ -49,14 +49,16 @@ REQUEUE_AFTER = timedelta(minutes=10)
 def _enqueue(job_id):
     from .tasks import render_report_job
 
+    sent_at = timezone.now()
     try:
         render_report_job.delay(str(job_id))
     except Exception:  # noqa: BLE001 - broker down: the job stays queued for the requeue
         logger.warning("report job %s could not be sent to the workers; it stays queued",
                        job_id, exc_info=True)
         return
-    ReportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        enqueued_at=timezone.now())
+    # Not filtered on status: a fast worker may already have started (or finished) the
+    # job, and the row must still say when it was sent.
+    ReportJob.objects.filter(pk=job_id).update(enqueued_at=sent_at)
 
 
 def report_job_request(*, actor, kind, parameters, schedule=None) -> ReportJob:
