@@ -14,7 +14,7 @@ from .otp import remember_device
 # Pages an unverified session may still reach: logging out, the second-factor
 # pages themselves and the language switch.
 EXEMPT_URL_NAMES = ("accounts:logout", "accounts:otp_verify", "accounts:otp_setup",
-                    "set_language")
+                    "set_language", "core:switch_language")
 
 
 class RequireSecondFactorMiddleware:

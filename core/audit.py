@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 
+from . import pagecache
 from .models import AuditAction, AuditEntry
 
 
@@ -73,6 +74,9 @@ def _note(text):
 def audit_record(*, actor, action, instance, changes=None, message="", with_snapshot=True):
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the mutation's transaction")
+    # Services that write with update() or in bulk send no model signal.
+    if pagecache.model_changes_pages(type(instance)):
+        pagecache.invalidate_on_commit()
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
@@ -96,6 +100,9 @@ def audit_record_many(*, actor, action, records, message=""):
     instead of `action` and `message`."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record_many must run inside the mutation's transaction")
+    records = list(records)
+    if any(pagecache.model_changes_pages(type(record[0])) for record in records):
+        pagecache.invalidate_on_commit()
     who = actor if getattr(actor, "is_authenticated", False) else None
     note = _note(str(message or ""))
     entries = [

@@ -1,90 +1,307 @@
 """Whole-page cache for anonymous readers of public pages.
 
-A page is stored under a key that holds its namespace's generation number;
-services call `invalidate(namespace)` after a commit that changes what the
-pages show, which moves the generation on, so every stored page of that
-namespace is bypassed at once (and expires on its own).
+How a request goes:
 
-Pages carry a CSRF token (the language switch is a POST form). The stored copy
-has a placeholder instead; each reader gets their own token, so a cached page
-never shares one visitor's token with another.
+* `PageCacheMiddleware` stands right after WhiteNoise. A GET from a visitor
+  with no session and no messages cookie (an anonymous reader) is looked up
+  in Redis with one MGET of the page's entry and the cache's generation; an
+  entry of the current generation is answered at once (`304` when the
+  browser or proxy already holds its ETag). Sessions, locale, CSRF, auth,
+  OTP, messages and CSP never run for a hit; the headers they would have
+  added (CSP, X-Frame-Options, Content-Language, Vary, ...) are stored with
+  the page and sent again.
+* Otherwise the request goes on. The view decorator `cache_public_page`
+  marks the response of a public page as shareable when the page was asked
+  for with parameters it understands and valid values; the middleware stores
+  it on the way back only if nothing personal got into it: no cookie set (so
+  no CSRF token: public pages have no POST form), no signed-in user, no
+  message, the language it was looked up under, no CSP nonce.
+* A stored page says `Cache-Control: public, max-age=…, s-maxage=…`, `Vary:
+  Cookie` and its ETag, so a reverse proxy in front of the portal may keep it
+  too (docs/deployment.md).
 
-A page is keyed on the query parameters it understands, in a fixed order; a
-request carrying any other parameter (`?utm_source=…`) is redirected to the
-same page without it, so nobody can fill the cache with copies of one page.
+The key is the language (from the language cookie, exactly as the portal
+picks it), the path and the query string with its parameters sorted. A query
+with a parameter the page does not know is redirected to the page without it;
+free-text search parameters and invalid values (an unknown filter choice,
+`?page=` past the end, a sort by a column that cannot be sorted) are rendered
+but never stored, so the number of keys of a page is bounded by its real
+variants: nobody can fill Redis with made-up query strings.
 
-Only visitors without a session or messages cookie are served from the cache:
-anyone signed in, or with a pending message, gets a freshly rendered page. The
-cache fails open: if Redis is down, the page is rendered as if uncached."""
+Invalidation: one generation for all pages. A stored entry carries the
+generation it was rendered under, read *before* the view read the database;
+it is served only while that is still the current generation. A change moves
+the generation to a new value (time-based with random low digits, never one
+used before), when it happens and again when its transaction commits. If
+Redis evicts the generation key, the next reader seeds a new, never-used
+value too, so no entry stored before the eviction can ever match again: a
+page older than the last change is never served (an `incr` from 1 would
+reuse old numbers). Changes are noticed through the models' save, delete and
+m2m signals of the portal's apps, through every audit record (services that
+write with `update()` or bulk operations audit them), and through explicit
+`invalidate()` calls. `PAGE_CACHE_TIMEOUT` bounds how long an entry lives.
 
+The cache fails open: if Redis is down, pages are rendered as if uncached."""
+
+import hashlib
 import logging
-import re
+import secrets
+import time
 from functools import wraps
 
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseRedirect, QueryDict
-from django.middleware.csrf import get_token
-from django.utils.translation import get_language
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotModified, HttpResponseRedirect, QueryDict
+from django.utils.cache import patch_vary_headers
 
 logger = logging.getLogger(__name__)
 
-TIMEOUT = 600  # seconds; invalidation does the real work, this bounds staleness
-_TOKEN_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-_PLACEHOLDER = b"__portal_csrf_token__"
-_PERSONAL_COOKIES = ("sessionid", "messages")
+GENERATION_KEY = "pagecache:generation"
+_PAGE_PREFIX = "pagecache:page:"
+# Headers the inner middleware add to a page, sent again with a hit (the
+# outer ones - request id, HSTS, nosniff, referrer policy - run for hits too).
+_STORED_HEADERS = ("Content-Type", "Content-Language", "Content-Security-Policy",
+                   "Content-Security-Policy-Report-Only", "X-Frame-Options",
+                   "Permissions-Policy", "Cross-Origin-Resource-Policy", "Vary")
 
 
-def _generation_key(namespace):
-    return f"pagecache:{namespace}:generation"
+def _setting(name, default):
+    return getattr(settings, name, default)
 
 
-def _generation(namespace):
-    generation = cache.get(_generation_key(namespace))
-    if generation is None:
-        generation = 1
-        cache.add(_generation_key(namespace), generation, None)
-    return generation
+def timeout():
+    return _setting("PAGE_CACHE_TIMEOUT", 600)
 
 
-# Every namespace a page is cached under (filled as the URLconfs are loaded).
-_NAMESPACES = set()
+def cache_control():
+    return (f"public, max-age={_setting('PAGE_CACHE_MAX_AGE', 0)}, "
+            f"s-maxage={_setting('PAGE_CACHE_SHARED_MAX_AGE', 60)}")
+
+
+# --- Generation -------------------------------------------------------------------------
+
+
+def _new_generation():
+    """Microseconds since the epoch with three random digits: later than any
+    generation made before (on a machine with a sane clock) and never equal
+    to one, even when two processes make one in the same microsecond."""
+    return time.time_ns() // 1000 * 1000 + secrets.randbelow(1000)
+
+
+def _seed():
+    fresh = _new_generation()
+    if cache.add(GENERATION_KEY, fresh, None):
+        return fresh
+    # Another process seeded it first. Should it be gone again already, the
+    # fresh value is as good: it matches no stored page.
+    return cache.get(GENERATION_KEY) or fresh
+
+
+def _generation(namespace=None):
+    """The current generation. `namespace` is accepted for older callers:
+    every public page shows the city's header and links across the apps, so
+    all pages share one generation."""
+    generation = cache.get(GENERATION_KEY)
+    return _seed() if generation is None else generation
+
+
+def invalidate(namespace=None):
+    """Make every cached page stale. Never raises: a cache outage must not
+    break a save (the stored pages then expire after PAGE_CACHE_TIMEOUT)."""
+    try:
+        current = cache.get(GENERATION_KEY) or 0
+        cache.set(GENERATION_KEY, max(_new_generation(), current + 1), None)
+    except Exception:  # noqa: BLE001
+        logger.warning("page cache: could not invalidate (%s)", namespace or "all",
+                       exc_info=True)
 
 
 def invalidate_all():
-    """Make every cached page stale, e.g. when the header or footer that every
-    page shows changes. Call it on commit."""
-    from django.urls import get_resolver
-
-    get_resolver().url_patterns  # noqa: B018 - loads every URLconf, so every namespace is known
-    for namespace in sorted(_NAMESPACES):
-        invalidate(namespace)
+    invalidate()
 
 
-def invalidate(namespace):
-    """Make every cached page of `namespace` stale. Call it on commit."""
-    try:
-        cache.incr(_generation_key(namespace))
-    except ValueError:  # not set yet: nothing is cached under it
-        cache.add(_generation_key(namespace), 2, None)
-    except Exception:  # noqa: BLE001 - a cache outage must not break a save
-        logger.warning("page cache: could not invalidate %s", namespace, exc_info=True)
+def invalidate_on_commit(using=None):
+    """For a change being written: stale now, and stale again when its
+    transaction commits (a page rendered in between, from the data before
+    the commit, is then not served either)."""
+    invalidate()
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block and not any(
+            func is invalidate for _sids, func, _robust in connection.run_on_commit):
+        transaction.on_commit(invalidate, using=using)
 
 
-def _cacheable_request(request):
-    if request.method != "GET" or request.user.is_authenticated:
+def model_changes_pages(model):
+    """Does a change of a row of `model` change what a public page shows?"""
+    meta = model._meta
+    return (meta.app_label in _setting("PAGE_CACHE_APPS", ())
+            and meta.label_lower not in _setting("PAGE_CACHE_IGNORED_MODELS", ()))
+
+
+def _on_model_change(sender, **kwargs):
+    if kwargs.get("raw"):  # loaddata
+        return
+    action = kwargs.get("action")
+    if action is not None and not action.startswith("post_"):
+        return
+    if model_changes_pages(sender):
+        invalidate_on_commit(kwargs.get("using"))
+
+
+def connect_signals():
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_on_model_change, dispatch_uid=f"pagecache-{id(signal)}")
+
+
+# --- The middleware ---------------------------------------------------------------------
+
+
+class _Slot:
+    __slots__ = ("key", "generation", "language")
+
+    def __init__(self, key, generation, language):
+        self.key, self.generation, self.language = key, generation, language
+
+
+def _language(request):
+    """The language the page will be rendered in, as the portal picks it (the
+    language cookie, else the default; the browser's Accept-Language is
+    ignored, core.middleware.CzechFirstMiddleware), or None when the cookie
+    holds anything but an exact language code (not looked up)."""
+    code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if code is None:
+        return settings.LANGUAGE_CODE
+    return code if code in dict(settings.LANGUAGES) else None
+
+
+def _anonymous_get(request):
+    if request.method != "GET" or "HTTP_AUTHORIZATION" in request.META:
         return False
-    return not any(name in request.COOKIES for name in _PERSONAL_COOKIES)
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return False
+    return len(request.META.get("QUERY_STRING", "")) <= _setting("PAGE_CACHE_MAX_QUERY", 300)
 
 
-def _canonical_query(request, params):
-    """The query string with only `params`, sorted, or None when the request
-    carries anything else."""
-    if any(name not in params for name in request.GET):
-        return None
-    query = QueryDict(mutable=True)
-    for name in sorted(request.GET):
-        query.setlist(name, sorted(request.GET.getlist(name)))
-    return query.urlencode()
+def _page_key(request, language):
+    query = ""
+    if request.META.get("QUERY_STRING"):
+        query = repr(sorted((name, sorted(values)) for name, values in request.GET.lists()))
+    digest = hashlib.blake2b(f"{request.path}?{query}".encode(), digest_size=20).hexdigest()
+    return f"{_PAGE_PREFIX}{language}:{digest}"
+
+
+def _etag_matches(header, etag):
+    if not header:
+        return False
+    tags = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+    return etag in tags or "*" in tags
+
+
+def _shared_headers(response, etag):
+    response["ETag"] = etag
+    response["Cache-Control"] = cache_control()
+
+
+def _hit(request, entry):
+    _generation_, etag, headers, body = entry
+    if _etag_matches(request.META.get("HTTP_IF_NONE_MATCH"), etag):
+        response = HttpResponseNotModified()
+        for name, value in headers:
+            if name == "Vary":
+                response[name] = value
+    else:
+        response = HttpResponse(body)
+        for name, value in headers:
+            response[name] = value
+    _shared_headers(response, etag)
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+def _personal(request, response, language):
+    """Why the rendered page may not be shared, or "" when it may."""
+    if response.status_code != 200 or response.streaming:
+        return "status"
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return "content type"
+    if response.cookies or response.has_header("Content-Disposition"):
+        return "sets a cookie"
+    if response.has_header("Cache-Control"):
+        return "the view chose its own caching"
+    user = getattr(request, "user", None)
+    if user is None or user.is_authenticated:
+        return "user"
+    storage = getattr(request, "_messages", None)
+    if storage is not None and (storage._queued_messages or getattr(storage, "_loaded_data", None)):
+        return "messages"
+    if getattr(request, "LANGUAGE_CODE", None) != language:
+        return "language"
+    if "nonce-" in response.get("Content-Security-Policy", ""):
+        return "CSP nonce"
+    if len(response.content) > _setting("PAGE_CACHE_MAX_BYTES", 2 * 1024 * 1024):
+        return "size"
+    return ""
+
+
+def _store(slot, response):
+    patch_vary_headers(response, ("Cookie",))
+    body = response.content
+    etag = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+    headers = tuple((name, response[name]) for name in _STORED_HEADERS if name in response)
+    try:
+        cache.set(slot.key, (slot.generation, etag, headers, body), timeout())
+    except Exception:  # noqa: BLE001
+        logger.warning("page cache: could not store %s", slot.key, exc_info=True)
+        return
+    _shared_headers(response, etag)
+    response["X-Page-Cache"] = "miss"
+
+
+class PageCacheMiddleware:
+    """Answers anonymous GETs of public pages from the cache; put it right
+    after WhiteNoise in MIDDLEWARE."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = _language(request) if _anonymous_get(request) else None
+        if language is None:
+            response = self.get_response(request)
+            if settings.SESSION_COOKIE_NAME in request.COOKIES \
+                    and not response.has_header("Cache-Control"):
+                # A signed-in page is nobody else's: no shared cache may keep it.
+                response["Cache-Control"] = "private"
+            return response
+        key = _page_key(request, language)
+        try:
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = found.get(GENERATION_KEY)
+            entry = found.get(key)
+            if entry is not None and entry[0] == generation:
+                return _hit(request, entry)
+            if generation is None:
+                generation = _seed()
+        except Exception:  # noqa: BLE001 - fail open
+            logger.warning("page cache unavailable", exc_info=True)
+            return self.get_response(request)
+        slot = request.page_cache = _Slot(key, generation, language)
+        response = self.get_response(request)
+        if getattr(response, "page_cache_public", False):
+            reason = _personal(request, response, language)
+            if reason:
+                logger.debug("page cache: not storing %s: %s", request.path, reason)
+            else:
+                _store(slot, response)
+        return response
+
+
+# --- The view decorator -----------------------------------------------------------------
 
 
 def _without_unknown(request, params):
@@ -96,49 +313,74 @@ def _without_unknown(request, params):
     return request.path + (f"?{encoded}" if encoded else "")
 
 
-def cache_public_page(namespace, params=()):
-    """Decorator for a view function (or `as_view()` result). `params` names
-    the query parameters the page understands (filters, `page`, `sort`)."""
-    params = frozenset(params)
-    _NAMESPACES.add(namespace)
+def _page_number(context):
+    table = context.get("table")
+    page = getattr(table, "page", None) if table is not None else None
+    if page is None:
+        page = context.get("page_obj")
+    return getattr(page, "number", None)
+
+
+def _shareable(request, response, free_text):
+    """Is this page one of the bounded variants of the page, fit to store?"""
+    for name, values in request.GET.lists():
+        if len(values) > 1 or (name in free_text and values[0].strip()):
+            return False
+    context = getattr(response, "context_data", None) or {}
+    for value in context.values():
+        if (getattr(value, "is_bound", False) and callable(getattr(value, "is_valid", None))
+                and not value.is_valid()):
+            return False
+    if "page" in request.GET and str(_page_number(context)) != request.GET["page"]:
+        return False
+    if "sort" in request.GET:
+        table = context.get("table")
+        order_by = [str(name) for name in (getattr(table, "order_by", None) or ())]
+        if request.GET["sort"] not in order_by:
+            return False
+    return True
+
+
+def cache_public_page(namespace=None, params=(), free_text=()):
+    """Decorator for the view of a public page. `params` names the query
+    parameters the page understands (filters with a fixed set of values,
+    `page`, `sort`, `export`), `free_text` those it understands but whose
+    values are any text (a search): a page asked for with one of those is
+    rendered but not stored. `namespace` is kept for older callers."""
+    free_text = frozenset(free_text)
+    params = frozenset(params) | free_text
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not _cacheable_request(request):
+            if getattr(request, "page_cache", None) is None:
                 return view(request, *args, **kwargs)
-            query = _canonical_query(request, params)
-            if query is None:
+            if any(name not in params for name in request.GET):
                 return HttpResponseRedirect(_without_unknown(request, params))
-            try:
-                key = (f"pagecache:{namespace}:{_generation(namespace)}:{get_language()}:"
-                       f"{request.path}?{query}")
-                stored = cache.get(key)
-            except Exception:  # noqa: BLE001 - fail open
-                logger.warning("page cache unavailable", exc_info=True)
-                return view(request, *args, **kwargs)
-            if stored is not None:
-                content_type, body = stored
-                response = HttpResponse(
-                    body.replace(_PLACEHOLDER, get_token(request).encode()),
-                    content_type=content_type,
-                )
-                response["X-Page-Cache"] = "hit"
-                return response
             response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            if (response.status_code == 200 and not response.streaming
-                    and response.get("Content-Type", "").startswith("text/html")
-                    and not response.has_header("Content-Disposition")):
-                body = _TOKEN_FIELD.sub(rb"\1" + _PLACEHOLDER + rb"\2", response.content)
-                try:
-                    cache.set(key, (response["Content-Type"], body), TIMEOUT)
-                except Exception:  # noqa: BLE001
-                    logger.warning("page cache: could not store %s", key, exc_info=True)
-                response["X-Page-Cache"] = "miss"
+            if _shareable(request, response, free_text):
+                response.page_cache_public = True
             return response
 
         return wrapped
 
     return decorator
+
+
+def list_parameters(view_class, *extra):
+    """(params, free_text) of a list view with a django-filter FilterSet:
+    its filters (text filters are free text), `page`, `sort` and `export`."""
+    import django_filters
+
+    filterset_class = getattr(view_class, "filterset_class", None)
+    filters = filterset_class.base_filters if filterset_class is not None else {}
+    free_text = {name for name, field in filters.items()
+                 if isinstance(field, django_filters.CharFilter)}
+    return ({*filters, "page", "sort", "export", *extra}, free_text)
+
+
+def cache_public_list(view_class, *extra, **initkwargs):
+    """`view_class.as_view()` of a public list page, cached."""
+    params, free_text = list_parameters(view_class, *extra)
+    return cache_public_page(params=params, free_text=free_text)(
+        view_class.as_view(**initkwargs))

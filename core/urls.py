@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import language, views
+from .pagecache import cache_public_page
 
 app_name = "core"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("data/", views.DataCatalogueView.as_view(), name="data_catalogue"),
+    path("", cache_public_page()(views.HomeView.as_view()), name="home"),
+    path("language/", language.switch_language, name="switch_language"),
+    path("data/", cache_public_page()(views.DataCatalogueView.as_view()), name="data_catalogue"),
     path("data/<slug:slug>.csv", views.dataset_csv, name="dataset_csv"),
     path("data/<slug:slug>.json", views.dataset_json, name="dataset_json"),
     path("healthz", views.healthz, name="healthz"),

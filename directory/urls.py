@@ -2,14 +2,19 @@
 
 from django.urls import path
 
+from core.pagecache import cache_public_list, cache_public_page
+
 from . import views
 
 app_name = "directory"
 
+# Public pages, cached for anonymous readers (core.pagecache).
+public = cache_public_page()
+
 urlpatterns = [
-    path("organisations/", views.OrganisationListView.as_view(), name="organisation_list"),
+    path("organisations/", cache_public_list(views.OrganisationListView), name="organisation_list"),
     path("organisations/new/", views.OrganisationCreateView.as_view(), name="organisation_create"),
-    path("organisations/<int:pk>/", views.OrganisationDetailView.as_view(),
+    path("organisations/<int:pk>/", public(views.OrganisationDetailView.as_view()),
          name="organisation_detail"),
     path("organisations/<int:pk>/edit/", views.OrganisationUpdateView.as_view(),
          name="organisation_update"),
@@ -17,9 +22,10 @@ urlpatterns = [
     path("people/new/", views.PersonCreateView.as_view(), name="person_create"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("people/<int:pk>/edit/", views.PersonUpdateView.as_view(), name="person_update"),
-    path("groups/", views.WorkingGroupListView.as_view(), name="group_list"),
+    path("groups/", cache_public_list(views.WorkingGroupListView), name="group_list"),
     path("groups/new/", views.WorkingGroupCreateView.as_view(), name="group_create"),
-    path("groups/<slug:code>/", views.WorkingGroupDetailView.as_view(), name="group_detail"),
+    path("groups/<slug:code>/", public(views.WorkingGroupDetailView.as_view()),
+         name="group_detail"),
     path("groups/<slug:code>/edit/", views.WorkingGroupUpdateView.as_view(), name="group_update"),
     path("groups/<slug:code>/members/new/", views.MembershipStartView.as_view(),
          name="membership_start"),

@@ -1,6 +1,6 @@
 from django.urls import include, path, register_converter
 
-from core.pagecache import cache_public_page
+from core.pagecache import cache_public_list, cache_public_page
 
 from . import views
 from .services import PAGE_CACHE
@@ -32,12 +32,9 @@ register_converter(DownloadFormatConverter, "download_format")
 app_name = "indicators"
 
 public = cache_public_page(PAGE_CACHE)
-# The list's filters, its pages, its sort order and its downloads.
-public_list = cache_public_page(PAGE_CACHE, params=(
-    *views.IndicatorListView.filterset_class.base_filters, "page", "sort", "export"))
 
 urlpatterns = [
-    path("", public_list(views.IndicatorListView.as_view()), name="list"),
+    path("", cache_public_list(views.IndicatorListView), name="list"),
     path("new/", views.IndicatorCreateView.as_view(), name="create"),
     # Reporting values (overview, Excel template, import) before "<code>/".
     path("report/", include("indicators.urls_import")),

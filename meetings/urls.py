@@ -1,19 +1,24 @@
 from django.urls import path
 
+from core.pagecache import cache_public_list, cache_public_page
+
 from . import views
 
 app_name = "meetings"
 
+# Public pages, cached for anonymous readers (core.pagecache).
+public = cache_public_page()
+
 urlpatterns = [
-    path("", views.MinutesListView.as_view(), name="list"),
+    path("", cache_public_list(views.MinutesListView), name="list"),
     path("my/", views.DashboardView.as_view(), name="dashboard"),
     path("calendar.ics", views.calendar_feed, name="calendar"),
     path("calendar/<slug:code>.ics", views.group_calendar_feed, name="group_calendar"),
     path("new/", views.MeetingCreateView.as_view(), name="create"),
-    path("events/", views.EventListView.as_view(), name="events"),
+    path("events/", cache_public_list(views.EventListView, "year"), name="events"),
     path("events/new/", views.EventCreateView.as_view(), name="event_create"),
     path("events/<int:pk>/edit/", views.EventUpdateView.as_view(), name="event_update"),
-    path("<int:pk>/", views.MeetingDetailView.as_view(), name="detail"),
+    path("<int:pk>/", public(views.MeetingDetailView.as_view()), name="detail"),
     path("<int:pk>/edit/", views.MeetingUpdateView.as_view(), name="update"),
     path("<int:pk>/meeting.ics", views.MeetingIcsView.as_view(), name="ics"),
     path("<int:pk>/minutes.pdf", views.MinutesPdfView.as_view(), name="pdf"),

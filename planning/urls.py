@@ -3,9 +3,17 @@ public comment."""
 
 from django.urls import path
 
+from core.pagecache import cache_public_page
+
 from .views import comments, editor, imports, public
 
 app_name = "planning"
+
+# Public pages, cached for anonymous readers (core.pagecache); the plan page
+# keeps its filters (planning.filters.PlanFilterForm), its search is not stored.
+cached = cache_public_page()
+cached_plan = cache_public_page(params=("area", "status", "implementer", "group"),
+                                free_text=("q",))
 
 # The editor comes first: /plans/new/ must not be taken for the plan with code "new".
 urlpatterns = [
@@ -43,11 +51,11 @@ urlpatterns = [
     path("plans/<slug:code>/edit/import/confirm/",
          imports.PlanImportConfirmView.as_view(), name="plan_import_confirm"),
     # Public plan pages, data checks, exports.
-    path("plans/", public.PlanListView.as_view(), name="plan_list"),
-    path("plans/<slug:code>/", public.PlanDetailView.as_view(), name="plan_detail"),
-    path("plans/<slug:code>/items/<int:pk>/", public.PlanItemDetailView.as_view(),
+    path("plans/", cached(public.PlanListView.as_view()), name="plan_list"),
+    path("plans/<slug:code>/", cached_plan(public.PlanDetailView.as_view()), name="plan_detail"),
+    path("plans/<slug:code>/items/<int:pk>/", cached(public.PlanItemDetailView.as_view()),
          name="plan_item_detail"),
-    path("plans/<slug:code>/checks/", public.PlanDataChecksView.as_view(),
+    path("plans/<slug:code>/checks/", cached(public.PlanDataChecksView.as_view()),
          name="plan_data_checks"),
     path("plans/<slug:code>/export.xlsx", public.PlanExportXlsxView.as_view(),
          name="plan_export_xlsx"),

@@ -1,14 +1,19 @@
 from django.urls import path
 
+from core.pagecache import cache_public_list, cache_public_page
+
 from . import views
 
 app_name = "projects"
 
+# Public pages, cached for anonymous readers (core.pagecache).
+public = cache_public_page()
+
 urlpatterns = [
-    path("", views.ProjectListView.as_view(), name="list"),
-    path("totals/", views.ProjectTotalsView.as_view(), name="project_totals"),
+    path("", cache_public_list(views.ProjectListView), name="list"),
+    path("totals/", public(views.ProjectTotalsView.as_view()), name="project_totals"),
     path("new/", views.ProjectCreateView.as_view(), name="project_create"),
-    path("<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
+    path("<int:pk>/", public(views.ProjectDetailView.as_view()), name="project_detail"),
     path("<int:pk>/edit/", views.ProjectUpdateView.as_view(), name="project_update"),
     path("<int:pk>/card.pdf", views.ProjectCardPdfView.as_view(), name="project_card_pdf"),
     path("<int:pk>/activities/new/", views.KeyActivityCreateView.as_view(),
@@ -17,6 +22,6 @@ urlpatterns = [
          name="key_activity_update"),
     path("<int:pk>/reports/new/", views.HalfYearReportCreateView.as_view(),
          name="report_create"),
-    path("<int:pk>/reports/<int:report_pk>/", views.HalfYearReportDetailView.as_view(),
+    path("<int:pk>/reports/<int:report_pk>/", public(views.HalfYearReportDetailView.as_view()),
          name="report_detail"),
 ]

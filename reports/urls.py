@@ -7,7 +7,7 @@ from . import views
 app_name = "reports"
 
 urlpatterns = [
-    path("", cache_public_page("reports")(views.ArchiveView.as_view()), name="list"),
+    path("", cache_public_page()(views.ArchiveView.as_view()), name="list"),
     path("<uuid:pk>/report.pdf", views.download, name="download"),
     path("plans/<slug:code>/tables.xlsx", views.plan_tables_xlsx, name="plan_tables_xlsx"),
     path("manage/", views.ManageView.as_view(), name="manage"),

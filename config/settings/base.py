@@ -49,6 +49,9 @@ MIDDLEWARE = [
     "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous readers of public pages are answered from the cache here, before
+    # sessions, CSRF and auth run (core.pagecache).
+    "core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.CzechFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -273,6 +276,21 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Reverse proxies (CIDRs) whose X-Forwarded-For is believed; none by default,
 # so that a client reaching gunicorn directly cannot pick its own address.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# --- Whole-page cache of public pages (core.pagecache) --------------------------
+# How long a stored page lives at most; a change makes every page stale at once.
+PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=600)
+# Cache-Control of a cached page: browsers revalidate every time (a 304 from the
+# cache), a shared cache (reverse proxy, CDN) may keep it this many seconds
+# without asking - so a proxy may show a change that much later.
+PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=0)
+PAGE_CACHE_SHARED_MAX_AGE = env.int("PAGE_CACHE_SHARED_MAX_AGE", default=60)
+# A save, delete or m2m change of a model of these apps makes the pages stale.
+PAGE_CACHE_APPS = ["directory", "planning", "indicators", "meetings", "projects", "reports"]
+PAGE_CACHE_IGNORED_MODELS = []
+# The language cookie lives a year: the choice of English is kept.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Tables and lists --------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "components/table.html"

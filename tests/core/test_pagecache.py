@@ -1,18 +1,149 @@
-"""The page cache cannot be inflated by query strings the page ignores."""
+"""The whole-page cache of public pages (core.pagecache): answered before
+sessions, CSRF and auth, shared by no one it should not be, never stale, and
+not to be filled with made-up query strings."""
 
 import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.http import HttpRequest
 from django.urls import reverse
 
+from core import pagecache
+from meetings.models import MinutesStatus
+from tests.directory.factories import OrganisationFactory, WorkingGroupFactory
 from tests.indicators.factories import IndicatorFactory
-from tests.planning.factories import PlanFactory
+from tests.meetings.factories import MeetingFactory
+from tests.planning.factories import PlanFactory, PlanItemFactory
+from tests.projects.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _page_keys():
-    return [k for k in cache._cache.get_client().keys("*pagecache*")
-            if b"generation" not in k]
+    return [k for k in cache._cache.get_client().keys("*pagecache:page:*")]
+
+
+@pytest.fixture
+def public_pages():
+    """One URL of every kind of public page, with something on it."""
+    organisation = OrganisationFactory(name="Charita Testov")
+    group = WorkingGroupFactory()
+    plan = PlanFactory(status="in_force")
+    item = PlanItemFactory.measure(plan, implementers=[organisation])
+    indicator = IndicatorFactory(plans=[plan])
+    meeting = MeetingFactory(body=group, minutes_status=MinutesStatus.PUBLISHED)
+    project = ProjectFactory()
+    return [
+        reverse("core:home"), reverse("core:data_catalogue"),
+        reverse("planning:plan_list"), plan.get_absolute_url(),
+        reverse("planning:plan_detail", args=[plan.code]) + "?status=in_progress",
+        reverse("planning:plan_item_detail", args=[plan.code, item.pk]),
+        reverse("directory:group_list"), reverse("directory:group_detail", args=[group.code]),
+        reverse("directory:organisation_list"), reverse("directory:organisation_list") + "?page=1",
+        reverse("directory:organisation_detail", args=[organisation.pk]),
+        reverse("meetings:list"), reverse("meetings:detail", args=[meeting.pk]),
+        reverse("meetings:events"),
+        reverse("projects:list"), reverse("projects:project_totals"),
+        reverse("projects:project_detail", args=[project.pk]),
+        reverse("indicators:list"), indicator.get_absolute_url(),
+        reverse("reports:list"),
+    ]
+
+
+def test_every_public_page_is_cached_without_cookie_and_says_public(client, public_pages):
+    for url in public_pages:
+        first = client.get(url)
+        assert first.status_code == 200, url
+        assert not first.cookies, (url, first.cookies)
+        assert "Set-Cookie" not in first.headers, url
+        assert b"csrfmiddlewaretoken" not in first.content, url
+        assert first["X-Page-Cache"] == "miss", url
+        assert first["Cache-Control"] == "public, max-age=0, s-maxage=60", url
+        assert first["ETag"].startswith('"'), url
+        assert "Cookie" in first["Vary"], url
+        second = client.get(url)
+        assert second["X-Page-Cache"] == "hit", url
+        assert second.content == first.content, url
+        assert second["ETag"] == first["ETag"], url
+        assert second["Cache-Control"] == first["Cache-Control"], url
+        assert not second.cookies, url
+    assert len(_page_keys()) == len(public_pages)
+
+
+def test_a_hit_touches_neither_database_nor_session(client, django_assert_num_queries):
+    OrganisationFactory(name="Charita Testov")
+    url = reverse("directory:organisation_list")
+    fresh = client.get(url)
+    with django_assert_num_queries(0):
+        hit = client.get(url)
+    assert hit["X-Page-Cache"] == "hit"
+    assert "Charita Testov" in hit.text
+    # Answered before SessionMiddleware and AuthenticationMiddleware ran.
+    assert not hasattr(hit.wsgi_request, "session")
+    assert not hasattr(hit.wsgi_request, "user")
+    # The headers of the middleware it skipped are the stored page's.
+    for name in ("Content-Security-Policy", "X-Frame-Options", "Content-Language",
+                 "Content-Type", "Permissions-Policy"):
+        assert hit[name] == fresh[name], name
+    # The strict CSP has no nonce: a cached page carries no per-visitor token.
+    assert "nonce-" not in hit["Content-Security-Policy"]
+
+
+def test_if_none_match_gets_304(client):
+    url = reverse("directory:organisation_list")
+    etag = client.get(url)["ETag"]
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == etag
+    assert response["Cache-Control"].startswith("public")
+    other = client.get(url, headers={"If-None-Match": '"something-else"'})
+    assert other.status_code == 200
+
+
+def test_a_signed_in_reader_never_gets_nor_stores_the_cached_page(client, officer):
+    url = reverse("directory:organisation_list")
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    client.force_login(officer)
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "X-Page-Cache" not in response
+        assert str(officer) in response.text
+        assert response["Cache-Control"] == "private"
+    # Nor does a signed-in reader fill the cache for others.
+    cache.clear()
+    client.get(url)
+    client.logout()
+    anonymous = client.get(url)
+    assert anonymous["X-Page-Cache"] == "miss"
+    assert str(officer) not in anonymous.text
+
+
+def test_a_stale_session_cookie_is_not_served_from_the_cache(client):
+    url = reverse("directory:organisation_list")
+    client.get(url)
+    client.cookies["sessionid"] = "not-a-session"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response
+
+
+def test_a_message_never_gets_into_a_cached_page(client):
+    url = reverse("directory:organisation_list")
+    storage = CookieStorage(HttpRequest())
+    client.cookies[CookieStorage.cookie_name] = storage._encode(
+        [Message(constants.SUCCESS, "A note for one visitor")])
+    mine = client.get(url)
+    assert "A note for one visitor" in mine.text
+    assert "X-Page-Cache" not in mine
+    del client.cookies[CookieStorage.cookie_name]
+    theirs = client.get(url)
+    assert theirs["X-Page-Cache"] == "miss"
+    assert "A note for one visitor" not in theirs.text
+    assert _page_keys()
 
 
 def test_unknown_parameters_are_redirected_not_cached(client):
@@ -37,6 +168,32 @@ def test_known_parameters_keep_theirs_and_order_does_not_matter(client):
     assert len(_page_keys()) == 1
 
 
+@pytest.mark.parametrize("query", [
+    "?q=anything", "?q=else",            # free text: any value
+    "?kind=no-such-kind",                # not a choice
+    "?page=999", "?page=01", "?page=x",  # past the end, not canonical, not a number
+    "?sort=no_such_column",              # not a column
+    "?kind=ngo&kind=city",               # twice
+])
+def test_made_up_values_are_answered_but_never_stored(client, query):
+    OrganisationFactory()
+    url = reverse("directory:organisation_list") + query
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code in (200, 404)
+        assert "X-Page-Cache" not in response
+    assert _page_keys() == []
+
+
+def test_a_real_filter_sort_and_page_are_stored(client):
+    OrganisationFactory()
+    base = reverse("directory:organisation_list")
+    for query in ("?kind=ngo", "?sort=name", "?sort=-name", "?page=1"):
+        assert client.get(base + query)["X-Page-Cache"] == "miss", query
+        assert client.get(base + query)["X-Page-Cache"] == "hit", query
+    assert len(_page_keys()) == 4
+
+
 def test_a_detail_page_understands_no_parameters(client):
     indicator = IndicatorFactory(plans=[PlanFactory(status="in_force")])
     url = indicator.get_absolute_url()
@@ -47,3 +204,143 @@ def test_a_detail_page_understands_no_parameters(client):
 def test_signed_in_readers_are_never_redirected(client, officer):
     client.force_login(officer)
     assert client.get(reverse("indicators:list") + "?utm=1").status_code == 200
+
+
+# --- Invalidation -----------------------------------------------------------------------
+
+
+def test_a_change_shows_on_the_next_request(client):
+    organisation = OrganisationFactory(name="Charita Testov")
+    url = reverse("directory:organisation_detail", args=[organisation.pk])
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    organisation.name = "Diakonie Testov"
+    organisation.save()
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Diakonie Testov" in response.text
+    # The home page (another app's page) is stale too.
+    assert "Diakonie Testov" in client.get(reverse("directory:organisation_list")).text
+
+
+def test_an_evicted_generation_never_brings_back_a_stale_page(client):
+    """The old scheme counted generations with incr() from 1: when Redis evicted
+    the counter it started again at 1, and a page stored under an old number
+    was served again. Here a page is stored, the data change, Redis evicts the
+    generation key (but not the page), and the old page must not come back -
+    however often that happens."""
+    organisation = OrganisationFactory(name="Name 0")
+    url = reverse("directory:organisation_detail", args=[organisation.pk])
+    for n in range(1, 6):
+        assert f"Name {n - 1}" in client.get(url).text
+        assert client.get(url)["X-Page-Cache"] == "hit"
+        organisation.name = f"Name {n}"
+        organisation.save()
+        cache.delete(pagecache.GENERATION_KEY)  # evicted
+        assert len(_page_keys()) == 1  # the stale page is still in Redis
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "miss"
+        assert f"Name {n}" in response.text
+        assert f"Name {n - 1}<" not in response.text
+
+
+def test_a_generation_is_never_used_twice():
+    seen = set()
+    for _ in range(200):
+        cache.delete(pagecache.GENERATION_KEY)
+        seen.add(pagecache._generation())
+        pagecache.invalidate()
+        seen.add(pagecache._generation())
+    assert len(seen) == 400
+
+
+def test_invalidation_runs_now_and_once_on_commit(monkeypatch):
+    from django.db import connection
+
+    calls = []
+    real = pagecache.invalidate
+
+    def counting(namespace=None):
+        calls.append(namespace)
+        real(namespace)
+
+    monkeypatch.setattr(pagecache, "invalidate", counting)
+    for _ in range(3):
+        OrganisationFactory()
+    assert len(calls) == 3  # at once, for readers during the transaction
+    pending = [func for _sids, func, _robust in connection.run_on_commit]
+    assert pending.count(counting) == 1  # and once more when it commits
+
+
+def test_invalidate_survives_a_cache_outage(monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(cache, "set", broken)
+    pagecache.invalidate()  # logs, does not raise
+
+
+# --- Language ---------------------------------------------------------------------------
+
+
+def test_the_language_switch_is_a_link_and_the_choice_is_kept(client):
+    url = reverse("directory:organisation_list")
+    czech = client.get(url)
+    assert '<html lang="cs">' in czech.text
+    switch = reverse("core:switch_language") + f"?language=en&amp;next={url}"
+    assert switch in czech.text
+    assert "<form class=\"lang-switch\"" not in czech.text
+
+    response = client.get(reverse("core:switch_language"), {"language": "en", "next": url})
+    assert response.status_code == 302
+    assert response["Location"] == url
+    assert response.cookies["django_language"].value == "en"
+    assert "no-store" in response["Cache-Control"]
+
+    english = client.get(url)
+    assert '<html lang="en">' in english.text
+    assert english["X-Page-Cache"] == "miss"
+    assert not english.cookies
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert '<html lang="en">' in client.get(reverse("core:home")).text  # kept on other pages
+
+    client.get(reverse("core:switch_language"), {"language": "cs", "next": url})
+    again = client.get(url)
+    assert '<html lang="cs">' in again.text
+    assert again["X-Page-Cache"] == "hit"  # the Czech page stored before
+    assert len(_page_keys()) == 3
+
+
+def test_a_visitor_without_the_cookie_never_gets_the_english_page(client):
+    url = reverse("directory:organisation_list")
+    client.cookies["django_language"] = "en"
+    assert '<html lang="en">' in client.get(url).text
+    del client.cookies["django_language"]
+    response = client.get(url)
+    assert '<html lang="cs">' in response.text
+    assert response["X-Page-Cache"] == "miss"
+
+
+def test_an_odd_language_cookie_is_neither_looked_up_nor_stored(client):
+    url = reverse("directory:organisation_list")
+    client.cookies["django_language"] = "en-gb"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response
+    assert _page_keys() == []
+
+
+def test_the_switch_goes_back_only_to_this_site(client):
+    response = client.get(reverse("core:switch_language"),
+                          {"language": "en", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+    response = client.get(reverse("core:switch_language"), {"language": "xx", "next": "/plans/"})
+    assert response["Location"] == "/plans/"
+    assert "django_language" not in response.cookies
+
+
+def test_real_forms_keep_their_csrf_token(client):
+    response = client.get(reverse("accounts:login"))
+    assert b"csrfmiddlewaretoken" in response.content
+    assert "csrftoken" in response.cookies
+    assert "X-Page-Cache" not in response
