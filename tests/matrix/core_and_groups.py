@@ -49,5 +49,7 @@ MATRIX = {
     "accounts:password_reset_complete": [("", lambda w: [], everyone())],
     # A GET does not change the language; it only redirects back.
     "set_language": [("", lambda w: [], everyone(302))],
+    # The language switch of every page: sets the language cookie, goes back.
+    "core:switch_language": [("", lambda w: [], everyone(302))],
 }
 
