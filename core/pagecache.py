@@ -218,6 +218,7 @@ def _hit(request, entry):
         response = HttpResponse(body)
         for name, value in headers:
             response[name] = value
+        response["Content-Length"] = str(len(body))
     _shared_headers(response, etag)
     response["X-Page-Cache"] = "hit"
     return response
@@ -249,6 +250,12 @@ def _personal(request, response, language):
 
 
 def _store(slot, response):
+    # The page depends on cookies (the language; a session is never stored),
+    # not on Accept-Language, which the portal ignores: a proxy must not keep
+    # a copy per browser language.
+    vary = [v.strip() for v in response.get("Vary", "").split(",")
+            if v.strip() and v.strip().lower() != "accept-language"]
+    response["Vary"] = ", ".join(vary)
     patch_vary_headers(response, ("Cookie",))
     body = response.content
     etag = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'

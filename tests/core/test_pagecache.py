@@ -89,6 +89,9 @@ def test_a_hit_touches_neither_database_nor_session(client, django_assert_num_qu
         assert hit[name] == fresh[name], name
     # The strict CSP has no nonce: a cached page carries no per-visitor token.
     assert "nonce-" not in hit["Content-Security-Policy"]
+    assert hit["Content-Length"] == str(len(hit.content))
+    # Kept per language cookie, not per browser language (which the portal ignores).
+    assert hit["Vary"] == "Cookie"
 
 
 def test_if_none_match_gets_304(client):
