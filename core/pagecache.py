@@ -111,8 +111,8 @@ def invalidate(namespace=None):
     """Make every cached page stale. Never raises: a cache outage must not
     break a save (the stored pages then expire after PAGE_CACHE_TIMEOUT)."""
     try:
-        current = cache.get(GENERATION_KEY) or 0
-        cache.set(GENERATION_KEY, max(_new_generation(), current + 1), None)
+        # A value never used before (ordered by time only for people reading it).
+        cache.set(GENERATION_KEY, _new_generation(), None)
     except Exception:  # noqa: BLE001
         logger.warning("page cache: could not invalidate (%s)", namespace or "all",
                        exc_info=True)
