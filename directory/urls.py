@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_accessibility
 
 app_name = "directory"
 
@@ -35,4 +35,22 @@ urlpatterns = [
          name="territory_delete"),
     path("city/settings/", views.CitySettingsView.as_view(), name="city_settings"),
     path("city/logo/", views.CityLogoView.as_view(), name="city_logo"),
+    path("accessibility/", views_accessibility.AccessibilityStatementView.as_view(),
+         name="accessibility"),
+    path("accessibility/request/", views_accessibility.AccessibilityRequestView.as_view(),
+         name="accessibility_request"),
+    path("accessibility/edit/", views_accessibility.AccessibilityStatementEditView.as_view(),
+         name="accessibility_edit"),
+    path("accessibility/gaps/", views_accessibility.AccessibilityGapListView.as_view(),
+         name="accessibility_gap_list"),
+    path("accessibility/gaps/new/", views_accessibility.AccessibilityGapCreateView.as_view(),
+         name="accessibility_gap_create"),
+    path("accessibility/gaps/<int:pk>/edit/",
+         views_accessibility.AccessibilityGapUpdateView.as_view(),
+         name="accessibility_gap_update"),
+    path("accessibility/requests/", views_accessibility.AccessibilityRequestListView.as_view(),
+         name="accessibility_request_list"),
+    path("accessibility/requests/<int:pk>/",
+         views_accessibility.AccessibilityRequestAnswerView.as_view(),
+         name="accessibility_request_answer"),
 ]

@@ -1,6 +1,11 @@
+import datetime
+
 import factory
 
 from directory.models import (
+    AccessibilityGap,
+    AccessibilityRequest,
+    AccessibilityStatement,
     BodyKind,
     City,
     Membership,
@@ -93,3 +98,38 @@ class CityFactory(factory.django.DjangoModelFactory):
 def the_city():
     """The one city of the portal: the existing row, or a new one."""
     return City.objects.order_by("pk").first() or CityFactory()
+
+
+class AccessibilityStatementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessibilityStatement
+
+    city = factory.LazyFunction(the_city)
+    compliance = "partial"
+    prepared_on = datetime.date(2026, 12, 1)
+    method_cs = "Vlastní posouzení, testy axe a Nu Html Checker."
+    method_en = "Self-assessment, axe and Nu Html Checker runs."
+    contact_email = "pristupnost@testov.example"
+    enforcement_cs = "Ministerstvo vnitra, odbor eGovernmentu."
+    enforcement_en = "The Ministry of the Interior, eGovernment Department."
+
+
+class AccessibilityGapFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessibilityGap
+
+    city = factory.LazyFunction(the_city)
+    description_cs = factory.Sequence(lambda n: f"Netagované PDF č. {n}")
+    description_en = factory.Sequence(lambda n: f"Untagged PDF no. {n}")
+    criterion = "1.3.1"
+    found_on = datetime.date(2026, 11, 1)
+
+
+class AccessibilityRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessibilityRequest
+
+    city = factory.LazyFunction(the_city)
+    text = "Graf na stránce indikátoru nemá textovou alternativu."
+    page = "/indicators/"
+    email = "obcan@example.org"
