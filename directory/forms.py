@@ -11,6 +11,8 @@ from .models import (
     Membership,
     Organisation,
     Person,
+    PrivacyDataKind,
+    PrivacyNotice,
     Territory,
     WorkingGroup,
 )
@@ -214,3 +216,27 @@ class AccessibilityAnswerForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["answer"].required = True
+
+
+# --- The privacy notice ----------------------------------------------------------------
+
+
+class PrivacyNoticeForm(VersionedForm):
+    class Meta:
+        model = PrivacyNotice
+        fields = ["updated_on", "controller_email", "controller_phone", "dpo_name",
+                  "dpo_email", "dpo_phone", "dpo_address", "intro_cs", "intro_en",
+                  "recipients_cs", "recipients_en", "published_cs", "published_en",
+                  "rights_cs", "rights_en"]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in (
+            "intro_cs", "intro_en", "recipients_cs", "recipients_en", "published_cs",
+            "published_en", "rights_cs", "rights_en")}
+
+
+class PrivacyDataKindForm(VersionedForm):
+    class Meta:
+        model = PrivacyDataKind
+        fields = ["position", "name_cs", "name_en", "purpose_cs", "purpose_en", "legal_basis",
+                  "retention_cs", "retention_en"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in (
+            "purpose_cs", "purpose_en")}

@@ -673,3 +673,122 @@ class AccessibilityRequest(models.Model):
     def __str__(self):
         return str(_("Request to fix of %(when)s") % {
             "when": timezone.localtime(self.submitted_at).strftime("%d. %m. %Y %H:%M")})
+
+
+# --- The privacy notice (GDPR articles 13 and 14) ------------------------------------
+
+
+class PrivacyNotice(models.Model):
+    """What the city, as the controller, tells people about the personal data
+    the portal holds. The controller's name and address are the city's
+    (City); the kinds of data with their purposes, legal bases and retention
+    are PrivacyDataKind rows. Edited by the administrator."""
+
+    city = models.OneToOneField(City, on_delete=models.CASCADE, verbose_name=_("city"),
+                                related_name="privacy_notice")
+    controller_email = models.EmailField(
+        _("controller's e-mail"), blank=True,
+        help_text=_("Where people send requests about their data (access, erasure, ...)."),
+    )
+    controller_phone = models.CharField(_("controller's phone"), max_length=40, blank=True)
+    dpo_name = models.CharField(_("data protection officer"), max_length=200)
+    dpo_email = models.EmailField(_("data protection officer's e-mail"))
+    dpo_phone = models.CharField(_("data protection officer's phone"), max_length=40,
+                                 blank=True)
+    dpo_address = models.CharField(_("data protection officer's address"), max_length=300,
+                                   blank=True)
+    intro_cs = models.TextField(_("introduction (Czech)"), blank=True)
+    intro_en = models.TextField(_("introduction (English)"), blank=True)
+    recipients_cs = models.TextField(
+        _("recipients (Czech)"),
+        help_text=_("Who receives the data: the public (published minutes and reports), "
+                    "processors such as the hosting provider, authorities."),
+    )
+    recipients_en = models.TextField(_("recipients (English)"), blank=True)
+    published_cs = models.TextField(
+        _("published records (Czech)"), blank=True,
+        help_text=_("What stays published when a person asks to be removed (e.g. published "
+                    "minutes and reports stay as they were published)."),
+    )
+    published_en = models.TextField(_("published records (English)"), blank=True)
+    rights_cs = models.TextField(
+        _("rights and how to use them (Czech)"),
+        help_text=_("Access, rectification, erasure, restriction, objection, portability, "
+                    "complaint to the supervisory authority; how to ask."),
+    )
+    rights_en = models.TextField(_("rights and how to use them (English)"), blank=True)
+    updated_on = models.DateField(_("valid from"))
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+
+    def __str__(self):
+        return str(_("Privacy notice of %(city)s") % {"city": self.city})
+
+    @property
+    def intro(self):
+        return _in_language(self, "intro")
+
+    @property
+    def recipients(self):
+        return _in_language(self, "recipients")
+
+    @property
+    def published(self):
+        return _in_language(self, "published")
+
+    @property
+    def rights(self):
+        return _in_language(self, "rights")
+
+
+class LegalBasis(models.TextChoices):
+    CONSENT = "consent", _("consent (Art. 6(1)(a) GDPR)")
+    CONTRACT = "contract", _("contract (Art. 6(1)(b) GDPR)")
+    LEGAL_OBLIGATION = "legal_obligation", _("legal obligation (Art. 6(1)(c) GDPR)")
+    VITAL_INTERESTS = "vital_interests", _("vital interests (Art. 6(1)(d) GDPR)")
+    PUBLIC_TASK = "public_task", _("public task (Art. 6(1)(e) GDPR)")
+    LEGITIMATE_INTERESTS = "legitimate_interests", _("legitimate interests (Art. 6(1)(f) GDPR)")
+
+
+class PrivacyDataKind(models.Model):
+    """One kind of personal data the portal holds, with why, on what legal
+    basis and for how long."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, verbose_name=_("city"),
+                             related_name="privacy_data_kinds")
+    position = models.PositiveSmallIntegerField(_("order"), default=1)
+    name_cs = models.CharField(
+        _("kind of data (Czech)"), max_length=300,
+        help_text=_("E.g. names and contacts of working-group members."),
+    )
+    name_en = models.CharField(_("kind of data (English)"), max_length=300, blank=True)
+    purpose_cs = models.TextField(_("purpose (Czech)"))
+    purpose_en = models.TextField(_("purpose (English)"), blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=30,
+                                   choices=LegalBasis.choices, default=LegalBasis.PUBLIC_TASK)
+    retention_cs = models.CharField(_("retention (Czech)"), max_length=500)
+    retention_en = models.CharField(_("retention (English)"), max_length=500, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("kind of personal data")
+        verbose_name_plural = _("kinds of personal data")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.name_cs
+
+    @property
+    def name(self):
+        return _in_language(self, "name")
+
+    @property
+    def purpose(self):
+        return _in_language(self, "purpose")
+
+    @property
+    def retention(self):
+        return _in_language(self, "retention")

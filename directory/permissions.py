@@ -175,6 +175,11 @@ def can_handle_accessibility_requests(user):
     return is_administrator(user)
 
 
+def can_edit_privacy_notice(user):
+    """The privacy notice is the controller's statement: administrators."""
+    return is_administrator(user)
+
+
 def register():
     register_role(Role.GROUP_MANAGER, _holds_group_manager)
     register_role(Role.CONTACT_PERSON, _holds_contact_person)
@@ -192,4 +197,5 @@ def register():
         edit_accessibility_statement=can_edit_accessibility_statement,
         edit_accessibility_gaps=can_edit_accessibility_gaps,
         handle_accessibility_requests=can_handle_accessibility_requests,
+        edit_privacy_notice=can_edit_privacy_notice,
     )

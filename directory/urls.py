@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_accessibility
+from . import views, views_accessibility, views_privacy
 
 app_name = "directory"
 
@@ -53,4 +53,10 @@ urlpatterns = [
     path("accessibility/requests/<int:pk>/",
          views_accessibility.AccessibilityRequestAnswerView.as_view(),
          name="accessibility_request_answer"),
+    path("privacy/", views_privacy.PrivacyNoticeView.as_view(), name="privacy"),
+    path("privacy/edit/", views_privacy.PrivacyNoticeEditView.as_view(), name="privacy_edit"),
+    path("privacy/data/new/", views_privacy.PrivacyDataKindCreateView.as_view(),
+         name="privacy_data_kind_create"),
+    path("privacy/data/<int:pk>/edit/", views_privacy.PrivacyDataKindUpdateView.as_view(),
+         name="privacy_data_kind_update"),
 ]

@@ -12,6 +12,8 @@ from directory.models import (
     Organisation,
     OrganisationKind,
     Person,
+    PrivacyDataKind,
+    PrivacyNotice,
     SupportArea,
     Territory,
     TerritoryKind,
@@ -133,3 +135,31 @@ class AccessibilityRequestFactory(factory.django.DjangoModelFactory):
     text = "Graf na stránce indikátoru nemá textovou alternativu."
     page = "/indicators/"
     email = "obcan@example.org"
+
+
+class PrivacyNoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PrivacyNotice
+
+    city = factory.LazyFunction(the_city)
+    dpo_name = "Mgr. Pověřená Osoba"
+    dpo_email = "poverenec@testov.example"
+    recipients_cs = "Veřejnost (zveřejněné zápisy)."
+    recipients_en = "The public (published minutes)."
+    published_cs = "Zveřejněné zápisy zůstávají, jak byly zveřejněny."
+    published_en = "Published minutes stay as they were published."
+    rights_cs = "Právo na přístup, opravu a výmaz; stížnost u ÚOOÚ."
+    rights_en = "Access, rectification and erasure; a complaint to the Office."
+    updated_on = datetime.date(2026, 12, 1)
+
+
+class PrivacyDataKindFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PrivacyDataKind
+
+    city = factory.LazyFunction(the_city)
+    name_cs = factory.Sequence(lambda n: f"Kontakty členů {n}")
+    name_en = factory.Sequence(lambda n: f"Members' contacts {n}")
+    purpose_cs = "Vedení pracovních skupin."
+    legal_basis = "public_task"
+    retention_cs = "Po dobu členství."

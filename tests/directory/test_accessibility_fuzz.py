@@ -1,6 +1,7 @@
-"""Property-based posts to the forms of the accessibility statement: the
+"""Property-based posts to the forms of the accessibility statement (the
 public request to fix, the administrator's statement and answer, the officers'
-gaps. Never a 500; a refused form saves nothing; a save is audited."""
+gaps) and of the privacy notice. Never a 500; a refused form saves nothing; a
+save is audited."""
 
 import pytest
 from django.urls import reverse
@@ -10,6 +11,8 @@ from tests.directory.factories import (
     AccessibilityGapFactory,
     AccessibilityRequestFactory,
     AccessibilityStatementFactory,
+    PrivacyDataKindFactory,
+    PrivacyNoticeFactory,
 )
 from tests.fuzz import fuzz_form
 
@@ -30,13 +33,17 @@ FORMS = {
     "accessibility_gap_create": ("officer", lambda w: []),
     "accessibility_gap_update": ("officer", lambda w: [w["gap"].pk]),
     "accessibility_request_answer": ("administrator", lambda w: [w["request"].pk]),
+    "privacy_edit": ("administrator", lambda w: []),
+    "privacy_data_kind_create": ("administrator", lambda w: []),
+    "privacy_data_kind_update": ("administrator", lambda w: [w["data_kind"].pk]),
 }
 
 
 @pytest.fixture
 def world():
     return {"statement": AccessibilityStatementFactory(), "gap": AccessibilityGapFactory(),
-            "request": AccessibilityRequestFactory()}
+            "request": AccessibilityRequestFactory(), "notice": PrivacyNoticeFactory(),
+            "data_kind": PrivacyDataKindFactory()}
 
 
 @pytest.fixture
@@ -54,4 +61,4 @@ def test_no_input_makes_an_accessibility_form_fail_or_half_save(
     url = reverse(f"directory:{form}", args=args(world))
 
     fuzz_form(client, url, values, app_labels={"directory"}, label=form, fresh_state=True,
-              save_must_change=form != "accessibility_edit")
+              save_must_change=form not in ("accessibility_edit", "privacy_edit"))
