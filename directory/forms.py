@@ -31,6 +31,13 @@ class PersonForm(VersionedForm):
             "title_before", "given_name", "family_name", "title_after",
             "organisation", "email", "phone",
         ]
+        # Personal data: each field says why it is asked for (the privacy notice says more).
+        help_texts = {
+            "email": _("To send the person invitations, minutes and tasks of their working "
+                       "groups; seen only by officers and the members of those groups."),
+            "phone": _("For the group's manager and the officers to reach the person; seen "
+                       "only by officers and the members of their groups."),
+        }
 
 
 class WorkingGroupForm(VersionedForm):

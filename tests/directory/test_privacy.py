@@ -114,3 +114,13 @@ def test_the_demo_notice_is_loaded_once():
     assert kinds >= 4
     seed.load_privacy(SeedSummary())
     assert PrivacyNotice.objects.count() == 1 and PrivacyDataKind.objects.count() == kinds
+
+
+def test_forms_that_collect_personal_data_say_why_next_to_the_field(client, officer):
+    from meetings.forms import AttendanceSheetForm
+
+    client.force_login(officer)
+    html = client.get(reverse("directory:person_create")).content.decode()
+    assert 'id="id_email_helptext"' in html and "K zasílání pozvánek" in html
+    assert 'id="id_phone_helptext"' in html and "Aby osobu mohl zastihnout" in html
+    assert "nikdy se nezveřejňuje" in str(AttendanceSheetForm().fields["scan"].help_text)
