@@ -9,6 +9,8 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from . import permissions
         from .datasets import register_datasets
+        from .retention import register as register_retention
 
         register_datasets()
         permissions.register()
+        register_retention()

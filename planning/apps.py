@@ -9,6 +9,8 @@ class PlanningConfig(AppConfig):
     def ready(self):
         from . import permissions
         from .datasets import register_plan_datasets
+        from .retention import register as register_retention
 
         register_plan_datasets()
         permissions.register()
+        register_retention()
