@@ -180,6 +180,11 @@ def can_edit_privacy_notice(user):
     return is_administrator(user)
 
 
+def can_export_personal_data(user):
+    """A person's whole data (GDPR art. 15): administrators."""
+    return is_administrator(user)
+
+
 def register():
     register_role(Role.GROUP_MANAGER, _holds_group_manager)
     register_role(Role.CONTACT_PERSON, _holds_contact_person)
@@ -198,4 +203,5 @@ def register():
         edit_accessibility_gaps=can_edit_accessibility_gaps,
         handle_accessibility_requests=can_handle_accessibility_requests,
         edit_privacy_notice=can_edit_privacy_notice,
+        export_personal_data=can_export_personal_data,
     )

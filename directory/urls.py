@@ -53,6 +53,8 @@ urlpatterns = [
     path("accessibility/requests/<int:pk>/",
          views_accessibility.AccessibilityRequestAnswerView.as_view(),
          name="accessibility_request_answer"),
+    path("people/<int:pk>/export/", views_privacy.PersonExportView.as_view(),
+         name="person_export"),
     path("privacy/", views_privacy.PrivacyNoticeView.as_view(), name="privacy"),
     path("privacy/edit/", views_privacy.PrivacyNoticeEditView.as_view(), name="privacy_edit"),
     path("privacy/data/new/", views_privacy.PrivacyDataKindCreateView.as_view(),

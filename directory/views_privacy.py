@@ -1,16 +1,18 @@
 """The privacy notice (public) and the administrator's editing of it."""
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.views import RuleRequiredMixin, ServiceFormMixin
 
-from . import permissions, privacy, selectors
+from . import permissions, personal_data, privacy, selectors
 from .forms import PrivacyDataKindForm, PrivacyNoticeForm
-from .models import PrivacyDataKind
+from .models import Person, PrivacyDataKind
 from .views_accessibility import CityRequiredMixin
 
 
@@ -95,3 +97,20 @@ class PrivacyDataKindUpdateView(RuleRequiredMixin, ServiceFormMixin, FormView):
 
     def get_success_url(self):
         return reverse("directory:privacy")
+
+
+class PersonExportView(RuleRequiredMixin, View):
+    """The administrator's action: everything held about a person, as the
+    zip of `manage.py export_person`. Audited."""
+
+    rule = staticmethod(permissions.can_export_personal_data)
+
+    def get(self, request, pk):
+        person = get_object_or_404(Person, pk=pk)
+        _person, user = personal_data.person_or_user(person_id=person.pk)
+        content = personal_data.person_export_bytes(actor=request.user, person=person,
+                                                    user=user)
+        response = HttpResponse(content, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.zip"'
+        response["Cache-Control"] = "no-store"
+        return response

@@ -27,3 +27,4 @@ def register():
 
     retention.register("attendance_scans", purge_attendance_scans, default_days=10 * 365,
                        description="scans of attendance sheets of meetings")
+

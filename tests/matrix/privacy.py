@@ -22,3 +22,6 @@ MATRIX = {
     "directory:privacy_data_kind_update": [
         ("", lambda w: [w["privacy_data_kind"].pk], administrator_only())],
 }
+
+MATRIX["directory:person_export"] = [
+    ("", lambda w: [w["users"]["member_a"].person_id], administrator_only())]
