@@ -70,7 +70,9 @@ def test_the_export_holds_every_record_and_file_that_names_the_person(member, tm
     made = records["core.AuditEntry"]
     assert any(e["fields"]["object_repr"] == "Přejmenovaná" for e in made)
     assert document["audit_about"]  # the person's own history
-    scan = f"attendance-{member['meeting'].pk}-listina.pdf"
+    stored = member["meeting"].attendance_scan.name.rsplit("/", 1)[-1]  # listina[_xyz].pdf
+    assert stored.startswith("listina")
+    scan = f"attendance-{member['meeting'].pk}-{stored}"
     assert document["files"] == [scan]
     assert f"files/{scan}" in names
     assert audit_entries_for(member["person"]).first().message == "personal data exported"
