@@ -9,6 +9,8 @@ from tests.directory.factories import (
     AccessibilityStatementFactory,
     MembershipFactory,
     OrganisationFactory,
+    PrivacyDataKindFactory,
+    PrivacyNoticeFactory,
     WorkingGroupFactory,
 )
 
@@ -21,6 +23,8 @@ def public_data(db):
     MembershipFactory(body=group)
     AccessibilityStatementFactory()
     AccessibilityGapFactory(alternative_cs="Totéž je na webové stránce.")
+    PrivacyNoticeFactory()
+    PrivacyDataKindFactory()
     return {"group": group, "organisation": OrganisationFactory(name="Slezská diakonie")}
 
 
@@ -35,6 +39,7 @@ def _public_paths(data):
         "/data/",
         "/accessibility/",
         "/accessibility/request/",
+        "/privacy/",
         "/accounts/login/",
         "/accounts/password/reset/",
         "/stranka-neexistuje/",
