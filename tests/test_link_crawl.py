@@ -111,7 +111,7 @@ def test_a_dead_link_is_found_and_a_live_one_is_not(client):
     assert dead == ["home / → /stranka-neexistuje/: 404"]
 
 
-# Marked slow (make test runs it, make test-fast not): some 2,400 requests a run; the
+# Marked slow (make test runs it, make test-fast not): some 1,500 requests a run; the
 # links it found dead have their own cheap tests (the event and territory forms).
 @pytest.mark.slow
 @pytest.mark.django_db
