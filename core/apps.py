@@ -7,7 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the deployment checks
+        from . import checks, retention  # noqa: F401 - checks registers the deployment checks
         from .pagecache import connect_signals
 
         connect_signals()
+        retention.register("audit_log", retention.purge_audit_log, default_days=3650,
+                           description="audit log entries")

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from . import retention
 from .health import worker_heartbeat_record
 
 
@@ -7,3 +8,10 @@ from .health import worker_heartbeat_record
 def worker_heartbeat():
     """Scheduled by beat every minute; /healthz reports how old the last one is."""
     worker_heartbeat_record()
+
+
+@shared_task(name="core.enforce_retention", ignore_result=True)
+def enforce_retention():
+    """Scheduled by beat once a day: removes the personal data whose retention
+    period is over (core.retention), and logs what it removed."""
+    retention.enforce()

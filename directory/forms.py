@@ -3,7 +3,19 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import VersionedForm
 
-from .models import City, Membership, Organisation, Person, Territory, WorkingGroup
+from .models import (
+    AccessibilityGap,
+    AccessibilityRequest,
+    AccessibilityStatement,
+    City,
+    Membership,
+    Organisation,
+    Person,
+    PrivacyDataKind,
+    PrivacyNotice,
+    Territory,
+    WorkingGroup,
+)
 
 
 class OrganisationForm(VersionedForm):
@@ -19,6 +31,13 @@ class PersonForm(VersionedForm):
             "title_before", "given_name", "family_name", "title_after",
             "organisation", "email", "phone",
         ]
+        # Personal data: each field says why it is asked for (the privacy notice says more).
+        help_texts = {
+            "email": _("To send the person invitations, minutes and tasks of their working "
+                       "groups; seen only by officers and the members of those groups."),
+            "phone": _("For the group's manager and the officers to reach the person; seen "
+                       "only by officers and the members of their groups."),
+        }
 
 
 class WorkingGroupForm(VersionedForm):
@@ -132,3 +151,99 @@ class CityForm(VersionedForm):
             self.fields[name].queryset = Territory.objects.order_by("name")
         if not self.instance.logo:
             del self.fields["remove_logo"]
+
+
+# --- The accessibility statement ----------------------------------------------------
+
+
+class AccessibilityStatementForm(VersionedForm):
+    class Meta:
+        model = AccessibilityStatement
+        fields = ["compliance", "standard", "non_accessible_cs", "non_accessible_en",
+                  "prepared_on", "reviewed_on", "method", "method_cs", "method_en",
+                  "contact_email", "contact_phone", "contact_cs", "contact_en",
+                  "enforcement_cs", "enforcement_en"]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in (
+            "non_accessible_cs", "non_accessible_en", "method_cs", "method_en", "contact_cs",
+            "contact_en", "enforcement_cs", "enforcement_en")}
+
+
+class AccessibilityGapForm(VersionedForm):
+    class Meta:
+        model = AccessibilityGap
+        fields = ["description_cs", "description_en", "criterion", "reason", "alternative_cs",
+                  "alternative_en", "found_on", "fixed_on"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in (
+            "description_cs", "description_en", "alternative_cs", "alternative_en")}
+
+
+class AccessibilityRequestForm(forms.Form):
+    """A request to fix (podnět k nápravě). The name and address are optional;
+    each field says why it is asked for."""
+
+    page = forms.CharField(
+        label=_("Page or document"), required=False, max_length=500,
+        help_text=_("The address or name of the page or document that is not accessible."),
+    )
+    text = forms.CharField(
+        label=_("What is not accessible"), max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": 5000}),
+        help_text=_("Describe what you could not use and how you tried (e.g. with a screen "
+                    "reader). At most 5,000 characters."),
+    )
+    name = forms.CharField(
+        label=_("Your name"), required=False, max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        help_text=_("Optional. Used only to address you in the answer."),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"), required=False, max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("Optional, but without it we cannot answer you. Only the administrator "
+                    "sees it, to send the answer; it is not published."),
+    )
+    # A honeypot: hidden from people (CSS, out of the tab order), left empty by them.
+    website = forms.CharField(
+        label=_("Leave this field empty"), required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def visible_fields(self):
+        return [f for f in super().visible_fields() if f.name != "website"]
+
+
+class AccessibilityAnswerForm(VersionedForm):
+    class Meta:
+        model = AccessibilityRequest
+        fields = ["answer"]
+        widgets = {"answer": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {"answer": _("What was done or why not; send it to the person by e-mail "
+                                  "and record it here.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].required = True
+
+
+# --- The privacy notice ----------------------------------------------------------------
+
+
+class PrivacyNoticeForm(VersionedForm):
+    class Meta:
+        model = PrivacyNotice
+        fields = ["updated_on", "controller_email", "controller_phone", "dpo_name",
+                  "dpo_email", "dpo_phone", "dpo_address", "intro_cs", "intro_en",
+                  "recipients_cs", "recipients_en", "published_cs", "published_en",
+                  "rights_cs", "rights_en"]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in (
+            "intro_cs", "intro_en", "recipients_cs", "recipients_en", "published_cs",
+            "published_en", "rights_cs", "rights_en")}
+
+
+class PrivacyDataKindForm(VersionedForm):
+    class Meta:
+        model = PrivacyDataKind
+        fields = ["position", "name_cs", "name_en", "purpose_cs", "purpose_en", "legal_basis",
+                  "retention_cs", "retention_en"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in (
+            "purpose_cs", "purpose_en")}

@@ -452,3 +452,343 @@ class City(models.Model):
     @property
     def currency_label(self):
         return self.currency_symbol or self.currency
+
+
+# --- The accessibility statement (Act 99/2019 Sb., § 8 and § 9) --------------------
+
+
+def _in_language(obj, name):
+    """The Czech or English text of a field pair `<name>_cs` / `<name>_en` in
+    the language of the request; the Czech one when the other is empty."""
+    from django.utils.translation import get_language
+
+    language = (get_language() or "cs")[:2]
+    value = getattr(obj, f"{name}_{language}", "") if language != "cs" else ""
+    return value or getattr(obj, f"{name}_cs")
+
+
+class ComplianceStatus(models.TextChoices):
+    FULL = "full", _("fully compliant")
+    PARTIAL = "partial", _("partially compliant")
+    NONE = "none", _("not compliant")
+
+
+class AssessmentMethod(models.TextChoices):
+    SELF = "self", _("self-assessment")
+    THIRD_PARTY = "third_party", _("assessment by a third party")
+
+
+class AccessibilityStatement(models.Model):
+    """The city's statement on the accessibility of the portal, in the
+    structure of the EU model statement (Commission Implementing Decision (EU)
+    2018/1523) as Act 99/2019 Sb. uses it. The texts are the city's (its
+    administrator edits them); the structure and the legal sentences are the
+    page's. The known gaps are listed from AccessibilityGap."""
+
+    city = models.OneToOneField(City, on_delete=models.CASCADE, verbose_name=_("city"),
+                                related_name="accessibility_statement")
+    compliance = models.CharField(
+        _("compliance status"), max_length=10, choices=ComplianceStatus.choices,
+        default=ComplianceStatus.PARTIAL,
+        help_text=_("Against EN 301 549 (WCAG 2.1 level AA): fully compliant only when no "
+                    "known gap is open."),
+    )
+    standard = models.CharField(
+        _("standard"), max_length=200, default="EN 301 549 V3.2.1 (WCAG 2.1, AA)",
+    )
+    non_accessible_cs = models.TextField(
+        _("content that is not accessible (Czech)"), blank=True,
+        help_text=_("An introduction to the list of known gaps, which officers keep below."),
+    )
+    non_accessible_en = models.TextField(_("content that is not accessible (English)"),
+                                         blank=True)
+    prepared_on = models.DateField(_("prepared on"))
+    reviewed_on = models.DateField(_("last reviewed on"), null=True, blank=True)
+    method = models.CharField(_("how it was prepared"), max_length=20,
+                              choices=AssessmentMethod.choices, default=AssessmentMethod.SELF)
+    method_cs = models.TextField(
+        _("how it was prepared, in detail (Czech)"), blank=True,
+        help_text=_("E.g. the automated checks (axe, the Nu Html Checker) the test suite runs "
+                    "on every public page and the manual checks."),
+    )
+    method_en = models.TextField(_("how it was prepared, in detail (English)"), blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_cs = models.TextField(
+        _("feedback and contact (Czech)"), blank=True,
+        help_text=_("Who answers requests to fix and within what time."),
+    )
+    contact_en = models.TextField(_("feedback and contact (English)"), blank=True)
+    enforcement_cs = models.TextField(
+        _("enforcement procedure (Czech)"),
+        help_text=_("Where a person turns when the answer to their request is not "
+                    "satisfactory (the supervisory authority and its contact)."),
+    )
+    enforcement_en = models.TextField(_("enforcement procedure (English)"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("accessibility statement")
+        verbose_name_plural = _("accessibility statements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reviewed_on__isnull=True) | Q(reviewed_on__gte=models.F("prepared_on")),
+                name="accessibility_statement_reviewed_after_prepared",
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Accessibility statement of %(city)s") % {"city": self.city})
+
+    def clean(self):
+        if self.reviewed_on and self.prepared_on and self.reviewed_on < self.prepared_on:
+            raise ValidationError({"reviewed_on": _(
+                "The statement cannot be reviewed before it was prepared.")})
+
+    @property
+    def non_accessible(self):
+        return _in_language(self, "non_accessible")
+
+    @property
+    def method_text(self):
+        return _in_language(self, "method")
+
+    @property
+    def contact(self):
+        return _in_language(self, "contact")
+
+    @property
+    def enforcement(self):
+        return _in_language(self, "enforcement")
+
+
+class GapReason(models.TextChoices):
+    NON_COMPLIANCE = "non_compliance", _("non-compliance with the standard")
+    DISPROPORTIONATE = "disproportionate_burden", _("disproportionate burden")
+    OUT_OF_SCOPE = "out_of_scope", _("outside the scope of the law")
+
+
+class AccessibilityGapQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(fixed_on__isnull=True)
+
+
+class AccessibilityGap(models.Model):
+    """One known piece of content that is not accessible: what, why, since
+    when, and when it was fixed (a fixed gap stays as history)."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, verbose_name=_("city"),
+                             related_name="accessibility_gaps")
+    description_cs = models.TextField(
+        _("what is not accessible (Czech)"),
+        help_text=_("The content or function and how it fails, in plain words."),
+    )
+    description_en = models.TextField(_("what is not accessible (English)"), blank=True)
+    criterion = models.CharField(
+        _("WCAG success criteria"), max_length=100, blank=True,
+        help_text=_("E.g. 1.1.1, 1.3.1."),
+    )
+    reason = models.CharField(_("why"), max_length=30, choices=GapReason.choices,
+                              default=GapReason.NON_COMPLIANCE)
+    alternative_cs = models.TextField(
+        _("accessible alternative (Czech)"), blank=True,
+        help_text=_("How a person gets the content meanwhile, if there is a way."),
+    )
+    alternative_en = models.TextField(_("accessible alternative (English)"), blank=True)
+    found_on = models.DateField(_("known since"))
+    fixed_on = models.DateField(_("fixed on"), null=True, blank=True,
+                                help_text=_("Fill in when the gap is fixed; it then leaves the "
+                                            "statement's list."))
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = AccessibilityGapQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("accessibility gap")
+        verbose_name_plural = _("accessibility gaps")
+        ordering = ["-found_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fixed_on__isnull=True) | Q(fixed_on__gte=models.F("found_on")),
+                name="accessibility_gap_fixed_after_found",
+            ),
+        ]
+
+    def __str__(self):
+        return self.description_cs[:80]
+
+    def clean(self):
+        if self.fixed_on and self.found_on and self.fixed_on < self.found_on:
+            raise ValidationError({"fixed_on": _(
+                "A gap cannot be fixed before it was known.")})
+
+    @property
+    def description(self):
+        return _in_language(self, "description")
+
+    @property
+    def alternative(self):
+        return _in_language(self, "alternative")
+
+
+class AccessibilityRequestQuerySet(models.QuerySet):
+    def unanswered(self):
+        return self.filter(answered_at__isnull=True)
+
+
+class AccessibilityRequest(models.Model):
+    """A request to fix inaccessible content (podnět k nápravě, § 9 of Act
+    99/2019 Sb.), sent by anyone through the statement's form and answered by
+    the administrator."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, verbose_name=_("city"),
+                             related_name="accessibility_requests")
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    page = models.CharField(_("page concerned"), max_length=500, blank=True)
+    text = models.TextField(_("request"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    client_ip_hash = models.CharField(max_length=64, blank=True, editable=False)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("answered by"))
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = AccessibilityRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("request to fix accessibility")
+        verbose_name_plural = _("requests to fix accessibility")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(answered_at__isnull=True, answer="")
+                           | (Q(answered_at__isnull=False) & ~Q(answer=""))),
+                name="accessibility_request_answer_with_date",
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Request to fix of %(when)s") % {
+            "when": timezone.localtime(self.submitted_at).strftime("%d. %m. %Y %H:%M")})
+
+
+# --- The privacy notice (GDPR articles 13 and 14) ------------------------------------
+
+
+class PrivacyNotice(models.Model):
+    """What the city, as the controller, tells people about the personal data
+    the portal holds. The controller's name and address are the city's
+    (City); the kinds of data with their purposes, legal bases and retention
+    are PrivacyDataKind rows. Edited by the administrator."""
+
+    city = models.OneToOneField(City, on_delete=models.CASCADE, verbose_name=_("city"),
+                                related_name="privacy_notice")
+    controller_email = models.EmailField(
+        _("controller's e-mail"), blank=True,
+        help_text=_("Where people send requests about their data (access, erasure, ...)."),
+    )
+    controller_phone = models.CharField(_("controller's phone"), max_length=40, blank=True)
+    dpo_name = models.CharField(_("data protection officer"), max_length=200)
+    dpo_email = models.EmailField(_("data protection officer's e-mail"))
+    dpo_phone = models.CharField(_("data protection officer's phone"), max_length=40,
+                                 blank=True)
+    dpo_address = models.CharField(_("data protection officer's address"), max_length=300,
+                                   blank=True)
+    intro_cs = models.TextField(_("introduction (Czech)"), blank=True)
+    intro_en = models.TextField(_("introduction (English)"), blank=True)
+    recipients_cs = models.TextField(
+        _("recipients (Czech)"),
+        help_text=_("Who receives the data: the public (published minutes and reports), "
+                    "processors such as the hosting provider, authorities."),
+    )
+    recipients_en = models.TextField(_("recipients (English)"), blank=True)
+    published_cs = models.TextField(
+        _("published records (Czech)"), blank=True,
+        help_text=_("What stays published when a person asks to be removed (e.g. published "
+                    "minutes and reports stay as they were published)."),
+    )
+    published_en = models.TextField(_("published records (English)"), blank=True)
+    rights_cs = models.TextField(
+        _("rights and how to use them (Czech)"),
+        help_text=_("Access, rectification, erasure, restriction, objection, portability, "
+                    "complaint to the supervisory authority; how to ask."),
+    )
+    rights_en = models.TextField(_("rights and how to use them (English)"), blank=True)
+    updated_on = models.DateField(_("valid from"))
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+
+    def __str__(self):
+        return str(_("Privacy notice of %(city)s") % {"city": self.city})
+
+    @property
+    def intro(self):
+        return _in_language(self, "intro")
+
+    @property
+    def recipients(self):
+        return _in_language(self, "recipients")
+
+    @property
+    def published(self):
+        return _in_language(self, "published")
+
+    @property
+    def rights(self):
+        return _in_language(self, "rights")
+
+
+class LegalBasis(models.TextChoices):
+    CONSENT = "consent", _("consent (Art. 6(1)(a) GDPR)")
+    CONTRACT = "contract", _("contract (Art. 6(1)(b) GDPR)")
+    LEGAL_OBLIGATION = "legal_obligation", _("legal obligation (Art. 6(1)(c) GDPR)")
+    VITAL_INTERESTS = "vital_interests", _("vital interests (Art. 6(1)(d) GDPR)")
+    PUBLIC_TASK = "public_task", _("public task (Art. 6(1)(e) GDPR)")
+    LEGITIMATE_INTERESTS = "legitimate_interests", _("legitimate interests (Art. 6(1)(f) GDPR)")
+
+
+class PrivacyDataKind(models.Model):
+    """One kind of personal data the portal holds, with why, on what legal
+    basis and for how long."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, verbose_name=_("city"),
+                             related_name="privacy_data_kinds")
+    position = models.PositiveSmallIntegerField(_("order"), default=1)
+    name_cs = models.CharField(
+        _("kind of data (Czech)"), max_length=300,
+        help_text=_("E.g. names and contacts of working-group members."),
+    )
+    name_en = models.CharField(_("kind of data (English)"), max_length=300, blank=True)
+    purpose_cs = models.TextField(_("purpose (Czech)"))
+    purpose_en = models.TextField(_("purpose (English)"), blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=30,
+                                   choices=LegalBasis.choices, default=LegalBasis.PUBLIC_TASK)
+    retention_cs = models.CharField(_("retention (Czech)"), max_length=500)
+    retention_en = models.CharField(_("retention (English)"), max_length=500, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("kind of personal data")
+        verbose_name_plural = _("kinds of personal data")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.name_cs
+
+    @property
+    def name(self):
+        return _in_language(self, "name")
+
+    @property
+    def purpose(self):
+        return _in_language(self, "purpose")
+
+    @property
+    def retention(self):
+        return _in_language(self, "retention")

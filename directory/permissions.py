@@ -5,7 +5,13 @@ which the rules of the apps above read through the helpers below."""
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.permissions import Role, is_authenticated, is_city_officer, register_role
+from accounts.permissions import (
+    Role,
+    is_administrator,
+    is_authenticated,
+    is_city_officer,
+    register_role,
+)
 from core import rules
 
 from .models import Membership, WorkingGroup
@@ -152,6 +158,33 @@ def can_edit_city(user):
     return is_city_officer(user)
 
 
+# --- The accessibility statement ----------------------------------------------------
+
+def can_edit_accessibility_statement(user):
+    """The statement's texts are the city's legal statement: administrators."""
+    return is_administrator(user)
+
+
+def can_edit_accessibility_gaps(user):
+    """Officers keep the list of known gaps current."""
+    return is_city_officer(user)
+
+
+def can_handle_accessibility_requests(user):
+    """Requests to fix go to the administrator's desk until answered."""
+    return is_administrator(user)
+
+
+def can_edit_privacy_notice(user):
+    """The privacy notice is the controller's statement: administrators."""
+    return is_administrator(user)
+
+
+def can_export_personal_data(user):
+    """A person's whole data (GDPR art. 15): administrators."""
+    return is_administrator(user)
+
+
 def register():
     register_role(Role.GROUP_MANAGER, _holds_group_manager)
     register_role(Role.CONTACT_PERSON, _holds_contact_person)
@@ -166,4 +199,9 @@ def register():
         view_group_internals=can_view_group_internals,
         edit_territories=can_edit_territories,
         edit_city=can_edit_city,
+        edit_accessibility_statement=can_edit_accessibility_statement,
+        edit_accessibility_gaps=can_edit_accessibility_gaps,
+        handle_accessibility_requests=can_handle_accessibility_requests,
+        edit_privacy_notice=can_edit_privacy_notice,
+        export_personal_data=can_export_personal_data,
     )

@@ -37,6 +37,8 @@ from .models import City, Membership, Organisation, Person, SupportArea, Territo
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed_planning.json"
 CITY_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed_city.json"
+ACCESSIBILITY_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed_accessibility.json"
+PRIVACY_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed_privacy.json"
 DEMO_PASSWORD = "demo-heslo-2024"  # noqa: S105 - published demo password, embedded default only
 
 def read_seed_data(path=None):
@@ -381,6 +383,60 @@ class _CityLoader:
                        services.city_save(actor=None, city=obj, **data))
 
 
+def load_accessibility(summary, data=None):
+    """The demo's accessibility statement and its known gaps, for a city that
+    has no statement yet; an existing statement (the administrator's) is never
+    touched."""
+    from . import accessibility
+    from .models import AccessibilityGap, AccessibilityStatement
+
+    city = City.objects.order_by("pk").first()
+    if city is None:
+        return
+    if AccessibilityStatement.objects.filter(city=city).exists():
+        summary.add(AccessibilityStatement, UNCHANGED)
+        return
+    if data is None:
+        with open(ACCESSIBILITY_FIXTURE, encoding="utf-8") as fh:
+            data = json.load(fh)
+    fields = {k: v for k, v in data["statement"].items() if k in accessibility.STATEMENT_FIELDS}
+    for name in ("prepared_on", "reviewed_on"):
+        fields[name] = _date(fields.get(name))
+    accessibility.statement_save(actor=None, city=city, **fields)
+    summary.add(AccessibilityStatement, CREATED)
+    for rec in data["gaps"]:
+        gap = {k: v for k, v in rec.items() if k in accessibility.GAP_FIELDS}
+        for name in ("found_on", "fixed_on"):
+            gap[name] = _date(gap.get(name))
+        accessibility.gap_create(actor=None, city=city, **gap)
+        summary.add(AccessibilityGap, CREATED)
+
+
+def load_privacy(summary, data=None):
+    """The demo's privacy notice and its kinds of personal data, for a city
+    that has no notice yet; an existing notice is never touched."""
+    from . import privacy
+    from .models import PrivacyDataKind, PrivacyNotice
+
+    city = City.objects.order_by("pk").first()
+    if city is None:
+        return
+    if PrivacyNotice.objects.filter(city=city).exists():
+        summary.add(PrivacyNotice, UNCHANGED)
+        return
+    if data is None:
+        with open(PRIVACY_FIXTURE, encoding="utf-8") as fh:
+            data = json.load(fh)
+    fields = {k: v for k, v in data["notice"].items() if k in privacy.NOTICE_FIELDS}
+    fields["updated_on"] = _date(fields.get("updated_on"))
+    privacy.notice_save(actor=None, city=city, **fields)
+    summary.add(PrivacyNotice, CREATED)
+    for rec in data["kinds"]:
+        privacy.data_kind_create(actor=None, city=city,
+                                 **{k: v for k, v in rec.items() if k in privacy.KIND_FIELDS})
+        summary.add(PrivacyDataKind, CREATED)
+
+
 def load(stdout=None, *, summary=None, verbosity=1, data=None, city_data=None):
     """Load the city and its territories, support areas, organisations, people,
     bodies and memberships."""
@@ -389,6 +445,8 @@ def load(stdout=None, *, summary=None, verbosity=1, data=None, city_data=None):
     city_data = city_data if city_data is not None else read_city_data()
     with transaction.atomic():
         _CityLoader(city_data, summary, stdout).run()
+        load_accessibility(summary)
+        load_privacy(summary)
         _DirectoryLoader(data, summary, stdout, verbosity).run()
     return summary
 

@@ -4,7 +4,7 @@ from django.urls import path
 
 from core.pagecache import cache_public_list, cache_public_page
 
-from . import views
+from . import views, views_accessibility, views_privacy
 
 app_name = "directory"
 
@@ -41,4 +41,30 @@ urlpatterns = [
          name="territory_delete"),
     path("city/settings/", views.CitySettingsView.as_view(), name="city_settings"),
     path("city/logo/", views.CityLogoView.as_view(), name="city_logo"),
+    path("accessibility/", public(views_accessibility.AccessibilityStatementView.as_view()),
+         name="accessibility"),
+    path("accessibility/request/", views_accessibility.AccessibilityRequestView.as_view(),
+         name="accessibility_request"),
+    path("accessibility/edit/", views_accessibility.AccessibilityStatementEditView.as_view(),
+         name="accessibility_edit"),
+    path("accessibility/gaps/", views_accessibility.AccessibilityGapListView.as_view(),
+         name="accessibility_gap_list"),
+    path("accessibility/gaps/new/", views_accessibility.AccessibilityGapCreateView.as_view(),
+         name="accessibility_gap_create"),
+    path("accessibility/gaps/<int:pk>/edit/",
+         views_accessibility.AccessibilityGapUpdateView.as_view(),
+         name="accessibility_gap_update"),
+    path("accessibility/requests/", views_accessibility.AccessibilityRequestListView.as_view(),
+         name="accessibility_request_list"),
+    path("accessibility/requests/<int:pk>/",
+         views_accessibility.AccessibilityRequestAnswerView.as_view(),
+         name="accessibility_request_answer"),
+    path("people/<int:pk>/export/", views_privacy.PersonExportView.as_view(),
+         name="person_export"),
+    path("privacy/", public(views_privacy.PrivacyNoticeView.as_view()), name="privacy"),
+    path("privacy/edit/", views_privacy.PrivacyNoticeEditView.as_view(), name="privacy_edit"),
+    path("privacy/data/new/", views_privacy.PrivacyDataKindCreateView.as_view(),
+         name="privacy_data_kind_create"),
+    path("privacy/data/<int:pk>/edit/", views_privacy.PrivacyDataKindUpdateView.as_view(),
+         name="privacy_data_kind_update"),
 ]

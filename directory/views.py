@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
@@ -380,7 +380,8 @@ class TerritoryCreateView(RuleRequiredMixin, ServiceFormMixin, CreateView):
     rule = staticmethod(permissions.can_edit_territories)
     form_class = TerritoryForm
     template_name = "components/form_page.html"
-    extra_context = {"title": _("New territory")}
+    extra_context = {"title": _("New territory"),
+                     "cancel_url": reverse_lazy("directory:territory_list")}
     success_message = _("The territory was saved.")
 
     def perform(self, form):
@@ -399,7 +400,9 @@ class TerritoryUpdateView(RuleRequiredMixin, ServiceFormMixin, UpdateView):
     success_message = _("The territory was saved.")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.object.name, **kwargs)
+        # A territory has no page of its own: back to the list (not "../", which is none).
+        return super().get_context_data(title=self.object.name,
+                                        cancel_url=reverse("directory:territory_list"), **kwargs)
 
     def perform(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}

@@ -185,7 +185,9 @@ class AttendanceSheetForm(forms.Form):
         label=_("Attendance is on the attendance sheet"), required=False)
     scan = forms.FileField(
         label=_("Scan of the attendance sheet"), required=False,
-        help_text=_("PDF, PNG or JPEG, at most 10 MB. The file is checked by its content."),
+        help_text=_("PDF, PNG or JPEG, at most 10 MB. The file is checked by its content. "
+                    "The signed sheet is kept as proof of attendance (required of meetings "
+                    "within funded projects) and is never published."),
     )
     remove_scan = forms.BooleanField(label=_("Remove the current scan"), required=False)
 

@@ -3,7 +3,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -551,7 +551,8 @@ class EventCreateView(RuleRequiredMixin, ServiceFormMixin, CreateView):
     rule = staticmethod(permissions.can_manage_events)
     form_class = EventForm
     template_name = "components/form_page.html"
-    extra_context = {"title": gettext_lazy("New event")}
+    extra_context = {"title": gettext_lazy("New event"),
+                     "cancel_url": reverse_lazy("meetings:events")}
     success_message = gettext_lazy("The event was saved.")
 
     def perform(self, form):
@@ -571,7 +572,9 @@ class EventUpdateView(RuleRequiredMixin, ServiceFormMixin, UpdateView):
     success_message = gettext_lazy("The event was saved.")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.object.title, **kwargs)
+        # An event has no page of its own: back to the list (not "../", which is none).
+        return super().get_context_data(title=self.object.title,
+                                        cancel_url=reverse("meetings:events"), **kwargs)
 
     def perform(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}

@@ -9,6 +9,10 @@ class PlanningConfig(AppConfig):
     def ready(self):
         from . import permissions
         from .datasets import register_plan_datasets
+        from .personal_data import register as register_personal_data
+        from .retention import register as register_retention
 
         register_plan_datasets()
         permissions.register()
+        register_retention()
+        register_personal_data()

@@ -8,5 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from . import permissions
+        from .retention import register as register_retention
 
         permissions.register()
+        register_retention()

@@ -194,6 +194,14 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": 60.0},
     # Report runs the broker could not take (Redis was down) are sent again.
     "report-requeue": {"task": "reports.requeue_waiting_jobs", "schedule": 60.0},
+    # Personal data past its retention period is removed once a day (core.retention).
+    "retention": {"task": "core.enforce_retention", "schedule": 24 * 3600.0},
+}
+# Retention per kind of data, in days (core.retention; a kind not named keeps its
+# registered default; None keeps it for ever). Set as RETENTION_DAYS=kind=days,...
+RETENTION_DAYS = {
+    kind: (None if days in ("", "none") else int(days))
+    for kind, days in (item.split("=", 1) for item in env.list("RETENTION_DAYS", default=[]))
 }
 # Links in e-mails point here.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")

@@ -4,7 +4,15 @@ violation on any public page (Czech law 99/2019 requires it of a city's site).""
 import pytest
 
 from tests.browser.conftest import AXE, BLOCKING, WCAG_AA, audit
-from tests.directory.factories import MembershipFactory, OrganisationFactory, WorkingGroupFactory
+from tests.directory.factories import (
+    AccessibilityGapFactory,
+    AccessibilityStatementFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PrivacyDataKindFactory,
+    PrivacyNoticeFactory,
+    WorkingGroupFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,6 +21,10 @@ def public_data(db):
     group = WorkingGroupFactory(name="Děti a rodina", code="DaR")
     group.needs.create(position=1, text="zajistit dostupnost krizových lůžek")
     MembershipFactory(body=group)
+    AccessibilityStatementFactory()
+    AccessibilityGapFactory(alternative_cs="Totéž je na webové stránce.")
+    PrivacyNoticeFactory()
+    PrivacyDataKindFactory()
     return {"group": group, "organisation": OrganisationFactory(name="Slezská diakonie")}
 
 
@@ -25,6 +37,9 @@ def _public_paths(data):
         f"/organisations/{data['organisation'].pk}/",
         "/organisations/?kind=ngo&q=diakonie",
         "/data/",
+        "/accessibility/",
+        "/accessibility/request/",
+        "/privacy/",
         "/accounts/login/",
         "/accounts/password/reset/",
         "/stranka-neexistuje/",

@@ -1,12 +1,19 @@
+import datetime
+
 import factory
 
 from directory.models import (
+    AccessibilityGap,
+    AccessibilityRequest,
+    AccessibilityStatement,
     BodyKind,
     City,
     Membership,
     Organisation,
     OrganisationKind,
     Person,
+    PrivacyDataKind,
+    PrivacyNotice,
     SupportArea,
     Territory,
     TerritoryKind,
@@ -93,3 +100,66 @@ class CityFactory(factory.django.DjangoModelFactory):
 def the_city():
     """The one city of the portal: the existing row, or a new one."""
     return City.objects.order_by("pk").first() or CityFactory()
+
+
+class AccessibilityStatementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessibilityStatement
+
+    city = factory.LazyFunction(the_city)
+    compliance = "partial"
+    prepared_on = datetime.date(2026, 12, 1)
+    method_cs = "Vlastní posouzení, testy axe a Nu Html Checker."
+    method_en = "Self-assessment, axe and Nu Html Checker runs."
+    contact_email = "pristupnost@testov.example"
+    enforcement_cs = "Ministerstvo vnitra, odbor eGovernmentu."
+    enforcement_en = "The Ministry of the Interior, eGovernment Department."
+
+
+class AccessibilityGapFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessibilityGap
+
+    city = factory.LazyFunction(the_city)
+    description_cs = factory.Sequence(lambda n: f"Netagované PDF č. {n}")
+    description_en = factory.Sequence(lambda n: f"Untagged PDF no. {n}")
+    criterion = "1.3.1"
+    found_on = datetime.date(2026, 11, 1)
+
+
+class AccessibilityRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessibilityRequest
+
+    city = factory.LazyFunction(the_city)
+    text = "Graf na stránce indikátoru nemá textovou alternativu."
+    page = "/indicators/"
+    email = "obcan@example.org"
+
+
+class PrivacyNoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PrivacyNotice
+
+    city = factory.LazyFunction(the_city)
+    dpo_name = "Mgr. Pověřená Osoba"
+    dpo_email = "poverenec@testov.example"
+    recipients_cs = "Veřejnost (zveřejněné zápisy)."
+    recipients_en = "The public (published minutes)."
+    published_cs = "Zveřejněné zápisy zůstávají, jak byly zveřejněny."
+    published_en = "Published minutes stay as they were published."
+    rights_cs = "Právo na přístup, opravu a výmaz; stížnost u ÚOOÚ."
+    rights_en = "Access, rectification and erasure; a complaint to the Office."
+    updated_on = datetime.date(2026, 12, 1)
+
+
+class PrivacyDataKindFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PrivacyDataKind
+
+    city = factory.LazyFunction(the_city)
+    name_cs = factory.Sequence(lambda n: f"Kontakty členů {n}")
+    name_en = factory.Sequence(lambda n: f"Members' contacts {n}")
+    purpose_cs = "Vedení pracovních skupin."
+    legal_basis = "public_task"
+    retention_cs = "Po dobu členství."

@@ -172,3 +172,14 @@ def test_the_list_runs_a_fixed_number_of_queries(client, officer, django_assert_
     with django_assert_num_queries(5):
         response = client.get(url)
     assert response.context["table"].page.paginator.count == 31
+
+
+def test_the_territory_forms_go_back_to_the_list(client, officer):
+    """A territory has no page of its own: the forms' back link ("../" once,
+    which answered 404 on the edit form) goes to the list."""
+    territory = TerritoryFactory()
+    client.force_login(officer)
+    for url in (reverse("directory:territory_create"),
+                reverse("directory:territory_update", args=[territory.pk])):
+        html = client.get(url).content.decode()
+        assert f'href="{reverse("directory:territory_list")}" class="cancel"' in html, url

@@ -67,6 +67,19 @@ def test_officer_records_an_event_shown_in_the_calendar(client, officer):
     assert Event.objects.get().title.startswith("Kulatý stůl k")
 
 
+def test_the_event_forms_go_back_to_the_event_list(client, officer):
+    """An event has no page of its own: the form's back link ("../" once,
+    which answered 404 on the edit form) goes to the list, and answers."""
+    event = Event.objects.create(title="Kulatý stůl", kind="round_table",
+                                 starts_on=datetime.date(2023, 11, 1))
+    client.force_login(officer)
+    for url in (reverse("meetings:event_create"),
+                reverse("meetings:event_update", args=[event.pk])):
+        html = client.get(url).content.decode()
+        assert f'href="{reverse("meetings:events")}" class="cancel"' in html, url
+    assert client.get(reverse("meetings:events")).status_code == 200
+
+
 def test_an_event_of_a_plan_but_of_none_of_its_areas(client, officer):
     """The officer may tie an event to a plan without an area; an area of
     another plan than the one chosen is refused with a message, nothing saved."""

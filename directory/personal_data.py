@@ -1,0 +1,168 @@
+"""Everything the portal holds about one person (GDPR art. 15 and 20): the
+person's row, every row of any app that points to the person or to their user
+account (found through the models' relations, so a new model is included
+without touching this file), the audit entries about them and those they made
+(which point to their user), and the files that name them, which the apps
+above register (`register_files`, e.g. meetings: the attendance scans of the
+meetings they attended).
+
+    from directory import personal_data
+    personal_data.register_files(attendance_scans_of)   # fn(person) -> [(name, FieldFile)]
+    personal_data.register_records(comments_by_email)   # fn(person, user) -> rows
+"""
+
+import datetime
+import decimal
+import io
+import json
+import uuid
+import zipfile
+
+from django.contrib.auth import get_user_model
+from django.db import models, transaction
+from django.utils import timezone
+
+from core.audit import AuditAction, audit_entries_for, audit_record
+
+from .models import Person
+
+# Never exported: secrets, not data about the person.
+SECRET_FIELDS = {"password", "key", "secret", "token"}
+_FILE_COLLECTORS = []
+_RECORD_COLLECTORS = []
+
+
+def register_files(collector):
+    """`collector(person) -> iterable of (name in the archive, FieldFile)`."""
+    if collector not in _FILE_COLLECTORS:
+        _FILE_COLLECTORS.append(collector)
+    return collector
+
+
+def register_records(collector):
+    """`collector(person, user) -> iterable of rows` that name the person
+    without a foreign key to them (e.g. a public comment by their e-mail)."""
+    if collector not in _RECORD_COLLECTORS:
+        _RECORD_COLLECTORS.append(collector)
+    return collector
+
+
+class UnknownPerson(LookupError):
+    pass
+
+
+def _plain(value):
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.name or ""
+    return value
+
+
+def record(instance):
+    """One row as plain data: its model, id, text and every stored field but
+    secrets (foreign keys as ids)."""
+    data = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in SECRET_FIELDS:
+            continue
+        data[field.attname] = _plain(getattr(instance, field.attname))
+    return {"model": instance._meta.label, "id": _plain(instance.pk), "text": str(instance),
+            "fields": data}
+
+
+def _related_rows(instance):
+    """Every row of every model with a foreign key (or one-to-one) to `instance`."""
+    rows = []
+    for relation in instance._meta.related_objects:
+        if relation.many_to_many or not relation.field.concrete:
+            continue
+        model = relation.related_model
+        rows.extend(model._default_manager.filter(**{relation.field.name: instance})
+                    .order_by("pk"))
+    return rows
+
+
+def person_or_user(*, person_id=None, user_id=None):
+    """The person (and their user account) by the person's id, or the user
+    (and their person, if any) by the user's id; UnknownPerson otherwise."""
+    user_model = get_user_model()
+    if user_id is not None:
+        user = user_model.objects.filter(pk=user_id).first()
+        if user is None:
+            raise UnknownPerson(f"No user with id {user_id}.")
+        return user.person, user
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise UnknownPerson(f"No person with id {person_id}.")
+    return person, user_model.objects.filter(person=person).first()
+
+
+def collect(person, user):
+    """The document and the files: {"person": ..., "user": ..., "records":
+    {model label: [rows]}, "audit_about": [...], "files": [names]}, [(name,
+    FieldFile)]."""
+    records = {}
+    seen = set()
+
+    def add(row):
+        key = (row._meta.label, row.pk)
+        if key in seen:
+            return
+        seen.add(key)
+        records.setdefault(row._meta.label, []).append(record(row))
+
+    subjects = [s for s in (person, user) if s is not None]
+    for subject in subjects:
+        for row in _related_rows(subject):
+            if row._meta.label == get_user_model()._meta.label and row == user:
+                continue
+            add(row)
+    for collector in _RECORD_COLLECTORS:
+        for row in collector(person, user):
+            add(row)
+    audit_about = [record(entry) for subject in subjects for entry in audit_entries_for(subject)]
+    files = []
+    if person is not None:
+        for collector in _FILE_COLLECTORS:
+            files.extend(f for f in collector(person) if f[1])
+    document = {
+        "exported_at": timezone.now().isoformat(),
+        "person": record(person) if person is not None else None,
+        "user": record(user) if user is not None else None,
+        "records": records,
+        "audit_about": audit_about,
+        "files": [name for name, _file in files],
+    }
+    return document, files
+
+
+def person_export(*, actor, person=None, user=None, stream) -> dict:
+    """Write a zip (person.json and files/...) to `stream`; audited on the
+    person (or the user). Returns the document."""
+    document, files = collect(person, user)
+    contents = []
+    for name, field_file in files:
+        try:
+            with field_file.open("rb") as handle:
+                contents.append((name, handle.read()))
+        except (FileNotFoundError, OSError):
+            document["files"].remove(name)
+            document.setdefault("files_missing", []).append(name)
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("person.json", json.dumps(document, ensure_ascii=False, indent=1,
+                                                   default=str))
+        for name, content in contents:
+            archive.writestr(f"files/{name}", content)
+    with transaction.atomic():
+        audit_record(actor=actor, action=AuditAction.UPDATE, instance=person or user,
+                     changes={}, message="personal data exported", with_snapshot=False)
+    return document
+
+
+def person_export_bytes(*, actor, person=None, user=None) -> bytes:
+    buffer = io.BytesIO()
+    person_export(actor=actor, person=person, user=user, stream=buffer)
+    return buffer.getvalue()

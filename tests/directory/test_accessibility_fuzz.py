@@ -1,0 +1,64 @@
+"""Property-based posts to the forms of the accessibility statement (the
+public request to fix, the administrator's statement and answer, the officers'
+gaps) and of the privacy notice. Never a 500; a refused form saves nothing; a
+save is audited."""
+
+import pytest
+from django.urls import reverse
+from hypothesis import strategies as st
+
+from tests.directory.factories import (
+    AccessibilityGapFactory,
+    AccessibilityRequestFactory,
+    AccessibilityStatementFactory,
+    PrivacyDataKindFactory,
+    PrivacyNoticeFactory,
+)
+from tests.fuzz import fuzz_form
+
+pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
+
+PLAUSIBLE = [
+    "", "0", "1", "-1", "full", "partial", "none", "self", "third_party", "non_compliance",
+    "disproportionate_burden", "out_of_scope", "2026-12-05", "5. 12. 2026", "2026-02-30",
+    "0000-00-00", "9999-12-31", "a@example.org", "not-an-address", "/indicators/",
+    "javascript:alert(1)", "<script>alert(1)</script>", "\x00", "ž" * 600, "1.3.1",
+]
+values = st.one_of(st.sampled_from(PLAUSIBLE), st.text(max_size=60))
+
+# url name -> (role fixture, args builder)
+FORMS = {
+    "accessibility_request": ("anonymous", lambda w: []),
+    "accessibility_edit": ("administrator", lambda w: []),
+    "accessibility_gap_create": ("officer", lambda w: []),
+    "accessibility_gap_update": ("officer", lambda w: [w["gap"].pk]),
+    "accessibility_request_answer": ("administrator", lambda w: [w["request"].pk]),
+    "privacy_edit": ("administrator", lambda w: []),
+    "privacy_data_kind_create": ("administrator", lambda w: []),
+    "privacy_data_kind_update": ("administrator", lambda w: [w["data_kind"].pk]),
+}
+
+
+@pytest.fixture
+def world():
+    return {"statement": AccessibilityStatementFactory(), "gap": AccessibilityGapFactory(),
+            "request": AccessibilityRequestFactory(), "notice": PrivacyNoticeFactory(),
+            "data_kind": PrivacyDataKindFactory()}
+
+
+@pytest.fixture
+def no_throttle(monkeypatch):
+    """The throttle has its own test; here every post reaches the form."""
+    monkeypatch.setattr("directory.views_accessibility.throttle_hit", lambda *a, **k: True)
+
+
+@pytest.mark.parametrize("form", sorted(FORMS))
+def test_no_input_makes_an_accessibility_form_fail_or_half_save(
+        client, request, world, no_throttle, form):
+    role, args = FORMS[form]
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    url = reverse(f"directory:{form}", args=args(world))
+
+    fuzz_form(client, url, values, app_labels={"directory"}, label=form, fresh_state=True,
+              save_must_change=form not in ("accessibility_edit", "privacy_edit"))
