@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import autocomplete, views
 
 app_name = "core"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("data/<slug:slug>.csv", views.dataset_csv, name="dataset_csv"),
     path("data/<slug:slug>.json", views.dataset_json, name="dataset_json"),
     path("healthz", views.healthz, name="healthz"),
+    path("autocomplete/<slug:kind>/", autocomplete.autocomplete_view, name="autocomplete"),
 ]

@@ -10,12 +10,13 @@ import django_filters
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Organisation
+from core.autocomplete import AutocompleteFilter
 from indicators.models import Indicator, IndicatorKind
 from indicators.selectors import with_relations
 from planning.models import LevelRole, PlanItem
 
 from . import permissions
+from .autocomplete import implementers
 from .models import Call, HalfYearReport, Programme, Project, ProjectStatus, StatedTotal
 
 ZERO = Decimal("0.00")
@@ -46,10 +47,6 @@ def _area_choices():
                                                                                     "position")
 
 
-def _implementer_choices():
-    return Organisation.objects.filter(projects__isnull=False).distinct().order_by("name")
-
-
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     programme = django_filters.ModelChoiceFilter(
@@ -58,8 +55,9 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("Call"), queryset=Call.objects.select_related("programme"))
     thematic_area = django_filters.ModelChoiceFilter(
         label=_("Thematic area"), queryset=lambda request: _area_choices())
-    implementer = django_filters.ModelChoiceFilter(
-        label=_("Implementer"), queryset=lambda request: _implementer_choices())
+    implementer = AutocompleteFilter(
+        kind="implementers", label=_("Implementer"),
+        queryset=lambda request: implementers(getattr(request, "user", None)))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ProjectStatus.choices)
 
     class Meta:
