@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .collation import czech_sort_key
 from .throttle import throttle_hit
+from .views import deny
 
 LIMIT = 20
 MAX_QUERY = 100
@@ -91,8 +92,9 @@ def _client_key(request):
 
 def autocomplete_view(request, kind):
     """GET /autocomplete/<kind>/?q=...: {"results": [{"id", "label"}]} of at most
-    LIMIT rows the user may see; 404 for an unknown kind, 403 for rows the user
-    may not choose from, 429 when typed too fast."""
+    LIMIT rows the user may see; 404 for an unknown kind; rows the user may not
+    choose from: the login page for anonymous visitors, 403 for others; 429
+    when typed too fast."""
     found = get_kind(kind)
     if found is None:
         raise Http404("unknown kind")
@@ -100,7 +102,7 @@ def autocomplete_view(request, kind):
         return JsonResponse({"error": "too many requests"}, status=429)
     pairs = suggestions(found, request.user, request.GET.get("q", ""))
     if pairs is None:
-        return JsonResponse({"error": "forbidden"}, status=403)
+        return deny(request)
     response = JsonResponse({"results": [{"id": pk, "label": label} for pk, label in pairs]},
                             json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = "private, max-age=60"

@@ -253,6 +253,10 @@ def reporting_overview(user, *, grouped, page=1, organisation=None, without=Fals
             groups[org_id].lines.append(made[pk])
         for org_id, (total, overdue) in stats.items():
             groups[org_id].total, groups[org_id].overdue = total, overdue
+        for group in groups.values():
+            # Each path gave at most LINES_PER_GROUP: keep that many in list order.
+            group.lines = sorted(group.lines, key=lambda line: tuple(
+                getattr(line.indicator, name) for name in LIST_ORDER))[:LINES_PER_GROUP]
     ordered = list(groups.values())
     if None in paged.object_list:
         own_lines = [_line(i, cutoff) for i in _with_lines_relations(own)[:LINES_PER_GROUP]]

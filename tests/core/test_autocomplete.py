@@ -32,7 +32,7 @@ def test_people_are_for_those_who_name_people_in_forms(client, officer, manager_
                                                        member_a):
     PersonFactory(title_before="", given_name="Jana", family_name="Zábranská")
     url = reverse("core:autocomplete", args=["people"])
-    assert client.get(url, {"q": "Záb"}).status_code == 403  # anonymous
+    assert client.get(url, {"q": "Záb"}).status_code == 302  # anonymous: to the login page
     client.force_login(member_a)
     assert client.get(url, {"q": "Záb"}).status_code == 403  # a member fills in no such form
     for user in (officer, manager_a):
