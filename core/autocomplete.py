@@ -111,13 +111,16 @@ def autocomplete_view(request, kind):
 
 class AutocompleteInput(forms.TextInput):
     """A text input for one row: shows the row's label; the id goes in a hidden
-    input of the field's own name, the text in `<name>__text`."""
+    input of the field's own name, the text in `<name>__text`. With `single`
+    (list filters, whose query string is the page's cache key), only the text,
+    under the field's own name: an id or the exact name."""
 
     template_name = "core/widgets/autocomplete.html"
 
-    def __init__(self, kind, attrs=None):
+    def __init__(self, kind, attrs=None, *, single=False):
         super().__init__(attrs)
         self.kind = kind
+        self.single = single
         self.label_for = None  # set by the field: pk -> label
 
     def get_context(self, name, value, attrs):
@@ -133,14 +136,15 @@ class AutocompleteInput(forms.TextInput):
         widget = context["widget"]
         widget["value"] = label
         widget["pk"] = pk
-        widget["text_name"] = name + TEXT_SUFFIX
+        widget["single"] = self.single
+        widget["text_name"] = name if self.single else name + TEXT_SUFFIX
         widget["listbox_id"] = f"{attrs.get('id') or name}-listbox"
         widget["url"] = reverse("core:autocomplete", args=[self.kind])
         return context
 
     def value_from_datadict(self, data, files, name):
         pk = data.get(name)
-        if name + TEXT_SUFFIX not in data:
+        if self.single or name + TEXT_SUFFIX not in data:
             return pk  # a script, a test or a filter link: the id or the text
         return {"id": pk or "", "text": data.get(name + TEXT_SUFFIX, "")}
 
@@ -239,13 +243,15 @@ class _FilterField(AutocompleteField):
     def __init__(self, kind, queryset, **kwargs):
         kwargs.pop("null_label", None)
         kwargs.pop("empty_label", None)
+        kwargs.setdefault("widget", AutocompleteInput(kind, single=True))
         super().__init__(kind, queryset, **kwargs)
 
 
 class AutocompleteFilter(django_filters.ModelChoiceFilter):
     """A list filter over a growing set: the autocomplete instead of a
-    `<select>` of every row (`kind`: the registered Kind's name). An unknown
-    value leaves the list unfiltered with the error shown on the filter."""
+    `<select>` of every row (`kind`: the registered Kind's name). One query
+    parameter, the filter's own (`?implementer=<id or exact name>`); an unknown
+    value shows the error on the filter and no rows, as any invalid filter."""
 
     field_class = _FilterField
 

@@ -27,7 +27,10 @@
   function Combobox(input) {
     counter += 1;
     this.input = input;
-    this.hidden = input.previousElementSibling;
+    // The picked row's id, when the field has one (forms); list filters send
+    // the text alone, which the server resolves.
+    var before = input.previousElementSibling;
+    this.hidden = before && before.hasAttribute("data-autocomplete-id") ? before : null;
     this.url = input.getAttribute("data-autocomplete-url");
     this.options = [];
     this.active = -1;
@@ -124,7 +127,7 @@
 
   Combobox.prototype.pick = function (option) {
     this.input.value = option.textContent;
-    this.hidden.value = option.getAttribute("data-id");
+    if (this.hidden) this.hidden.value = option.getAttribute("data-id");
     this.picked = this.input.value;
     this.close();
     this.input.dispatchEvent(new Event("change", { bubbles: true }));
