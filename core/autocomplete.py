@@ -186,14 +186,19 @@ class AutocompleteField(forms.ModelChoiceField):
         return None if obj is None else self.kind.label(obj)
 
     def _by_pk(self, pk):
+        """The row whose key (the id, or `to_field_name`) is `pk`, or None."""
         text = str(pk).strip()
+        if self.to_field_name:
+            if not text or "\x00" in text:
+                return None
+            return self.queryset.filter(**{self.to_field_name: text}).first()
         if not text.isdigit() or len(text) > 18:
             return None
         return self.queryset.filter(pk=int(text)).first()
 
     def prepare_value(self, value):
         if hasattr(value, "_meta"):
-            return value.pk
+            return getattr(value, self.to_field_name or "pk")
         return value
 
     def _error(self, code, value):
@@ -235,8 +240,9 @@ class AutocompleteField(forms.ModelChoiceField):
             value = self.to_python(data)
         except ValidationError:
             return True
-        initial_pk = initial.pk if hasattr(initial, "_meta") else initial
-        return str(initial_pk or "") != str(value.pk if value is not None else "")
+        initial_key = self.prepare_value(initial)
+        return str(initial_key or "") != str(self.prepare_value(value) if value is not None
+                                             else "")
 
 
 class _FilterField(AutocompleteField):

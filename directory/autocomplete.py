@@ -8,7 +8,7 @@ from accounts.permissions import is_city_officer
 from core import autocomplete
 from core.collation import czech
 
-from .models import Organisation, Person
+from .models import Organisation, Person, WorkingGroup
 from .permissions import contact_group_ids, managed_group_ids
 
 
@@ -60,7 +60,24 @@ def _exact_person(queryset, text):
     return queryset.filter(pk__in=ids)
 
 
+def _groups(user):
+    """Working groups, the managerial team and platforms: public, like their list."""
+    return WorkingGroup.objects.order_by("kind", czech("name"), "pk")
+
+
+def _search_groups(queryset, term):
+    return queryset.filter(Q(name__icontains=term) | Q(code__iexact=term))
+
+
+def _exact_group(queryset, text):
+    found = queryset.filter(code__iexact=text)
+    return found if found.exists() else queryset.filter(name__iexact=text)
+
+
 def register():
+    autocomplete.register(autocomplete.Kind(
+        name="groups", queryset=_groups, search=_search_groups, exact=_exact_group,
+        label=lambda g: g.name, czech=False))
     autocomplete.register(autocomplete.Kind(
         name="organisations", queryset=_organisations, search=_search_organisations,
         exact=_exact_organisation, label=lambda o: o.name))

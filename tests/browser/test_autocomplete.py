@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from directory.models import WorkingGroup
-from tests.browser.conftest import login
+from tests.browser.conftest import AXE, BLOCKING, WCAG_AA, login
 from tests.directory.factories import PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,3 +61,22 @@ def test_without_a_pick_the_typed_name_is_checked_on_the_server(page, live_serve
     expect(page.locator("main")).to_contain_text(re.compile(r"„Nikdo Takový“"))
     expect(page).to_have_url(re.compile(rf"/groups/{group_a.code}/edit/$"))
     assert WorkingGroup.objects.get(pk=group_a.pk).manager_id == group_a.manager_id
+
+
+def test_the_open_combobox_passes_axe(axe_page, live_server, officer, password, group_a):
+    """WCAG 2.1 AA (axe-core) on the form with the suggestions open: roles,
+    accessible names and ARIA references of the combobox and its listbox."""
+    PersonFactory(title_before="", given_name="Klára", family_name="Svobodová")
+    login(axe_page, live_server, officer.username, password)
+    axe_page.goto(f"{live_server.url}/groups/{group_a.code}/edit/")
+    field = axe_page.locator("#id_manager")
+    field.fill("")
+    field.press_sequentially("Klára", delay=30)
+    expect(axe_page.locator("#id_manager-listbox")).to_be_visible()
+    field.press("ArrowDown")
+    axe_page.add_script_tag(path=str(AXE))
+    result = axe_page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG_AA)
+    assert not [v["id"] for v in result["violations"] if v["impact"] in BLOCKING]
+    assert field.get_attribute("aria-activedescendant") == "id_manager-listbox-0"

@@ -211,3 +211,19 @@ def test_heavy_forms_cost_the_same_whatever_the_directory_size(client, officer, 
     for url in urls:
         assert large[url][0] == small[url][0], url
         assert large[url][1] - small[url][1] < 200, url
+
+
+def test_the_minutes_list_filters_by_body_code_or_name_without_a_select(client, group_a,
+                                                                        group_b):
+    from tests.meetings.factories import MeetingFactory
+
+    MeetingFactory.with_minutes(body=group_a, minutes_status="published")
+    MeetingFactory.with_minutes(body=group_b, minutes_status="published")
+    url = reverse("meetings:list")
+    page = client.get(url).content.decode()
+    assert f"{group_b.name}</option>" not in page
+    assert reverse("core:autocomplete", args=["groups"]) in page
+    for value in (group_a.code, group_a.name):
+        response = client.get(url, {"body": value})
+        assert {m.body for m in response.context["table"].data} == {group_a}, value
+    assert "„Nikdo“" in client.get(url, {"body": "Nikdo"}).content.decode()

@@ -10,6 +10,7 @@ MATRIX = {
     # name people in forms (officers, managers, contact persons).
     "core:autocomplete": [
         ("organisations", lambda w: ["organisations"], everyone()),
+        ("groups", lambda w: ["groups"], everyone()),
         ("implementers", lambda w: ["implementers"], everyone()),
         ("projects", lambda w: ["projects"], everyone()),
         ("indicators", lambda w: ["indicators"], everyone()),
