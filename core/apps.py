@@ -7,9 +7,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from . import checks, retention  # noqa: F401 - checks registers the deployment checks
+        from .collation import register_sqlite_collation
         from .pagecache import connect_signals
 
         connect_signals()
+        connection_created.connect(register_sqlite_collation,
+                                   dispatch_uid="core_czech_collation")
         retention.register("audit_log", retention.purge_audit_log, default_days=3650,
                            description="audit log entries")

@@ -64,6 +64,8 @@ def _matches(obj, q):
     for child in q.children:
         if isinstance(child, Q):
             results.append(_matches(obj, child))
+        elif not isinstance(child, tuple):  # an expression, e.g. Exists(): ask the database
+            raise _NeedsDatabase
         else:
             results.append(_lookup_matches(obj, *child))
     result = all(results) if q.connector == Q.AND else any(results)
@@ -73,7 +75,9 @@ def _matches(obj, q):
 class Rule:
     """One permission over the rows of a model; see the module docstring.
     `distinct`: the condition joins many-valued relations, so the filtered
-    queryset needs `.distinct()`."""
+    queryset needs `.distinct()`. Better: write the many-valued part as
+    `Q(Exists(...))`, which needs no `distinct` and whose cost does not grow
+    with the number of related rows."""
 
     def __init__(self, condition, *, memoise=False, distinct=False):
         self.condition = condition

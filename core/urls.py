@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import language, views
+from . import autocomplete, language, views
 from .pagecache import cache_public_page
 
 app_name = "core"
@@ -12,4 +12,5 @@ urlpatterns = [
     path("data/<slug:slug>.csv", views.dataset_csv, name="dataset_csv"),
     path("data/<slug:slug>.json", views.dataset_json, name="dataset_json"),
     path("healthz", views.healthz, name="healthz"),
+    path("autocomplete/<slug:kind>/", autocomplete.autocomplete_view, name="autocomplete"),
 ]

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils import timezone
@@ -56,9 +57,23 @@ class RuleRequiredMixin:
         return super().get_object(queryset)
 
 
+class KnownCountPaginator(Paginator):
+    """A paginator told the number of rows (already counted by the page, e.g.
+    in its status counts), so that a list is counted once, not twice."""
+
+    def __init__(self, object_list, per_page, *args, count=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        if count is not None:
+            self.__dict__["count"] = count
+
+
 class TableListView(RuleRequiredMixin, SingleTableMixin, FilterView):
     """A filtered, sortable, paginated list with CSV and XLSX export of every
-    matching row (`?export=csv`)."""
+    matching row (`?export=csv`).
+
+    The rows are counted once per page: only the table paginates (the list
+    view's own pagination, which would count again, is off), and a view that
+    counts the filtered rows anyway returns that number from `known_count()`."""
 
     template_name = "components/list_page.html"
     paginate_by = settings.LIST_PAGE_SIZE
@@ -76,6 +91,24 @@ class TableListView(RuleRequiredMixin, SingleTableMixin, FilterView):
                 table.order_by = request.GET["sort"]
             return table_response(table, fmt, self.export_basename)
         return super().get(request, *args, **kwargs)
+
+    def get_paginate_by(self, queryset):
+        # The table paginates (get_table_pagination); MultipleObjectMixin must not.
+        return None
+
+    def get_table_pagination(self, table):
+        pagination = super().get_table_pagination(table)
+        if pagination is False:
+            return False
+        pagination["per_page"] = self.paginate_by
+        pagination["paginator_class"] = KnownCountPaginator
+        pagination["count"] = self.known_count()
+        return pagination
+
+    def known_count(self):
+        """The number of filtered rows when the view has counted them already,
+        else None (the paginator counts)."""
+        return None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

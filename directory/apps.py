@@ -11,13 +11,14 @@ class DirectoryConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from . import permissions
+        from . import autocomplete, permissions
         from .datasets import register_datasets
         from .models import City
         from .selectors import forget_current_city
 
         register_datasets()
         permissions.register()
+        autocomplete.register()
 
         # Whatever saves the city (its service, the admin, a fixture), pages stop
         # showing the cached row.

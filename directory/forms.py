@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.autocomplete import AutocompleteField, use_autocomplete
 from core.forms import VersionedForm
 
 from .models import (
@@ -39,6 +40,10 @@ class PersonForm(VersionedForm):
                        "only by officers and the members of their groups."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_autocomplete(self, "organisation", "organisations")
+
 
 class WorkingGroupForm(VersionedForm):
     needs_text = forms.CharField(
@@ -67,6 +72,8 @@ class WorkingGroupForm(VersionedForm):
         for name in list(self.fields):
             if name not in editable_fields and name != "version":
                 del self.fields[name]
+        use_autocomplete(self, "manager", "people")
+        use_autocomplete(self, "contact_person", "people")
 
     def cleaned_needs(self):
         text = self.cleaned_data.get("needs_text", "")
@@ -78,6 +85,12 @@ class MembershipStartForm(forms.ModelForm):
         model = Membership
         fields = ["organisation", "member", "substitute", "position", "valid_from", "source"]
         widgets = {"valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_autocomplete(self, "organisation", "organisations")
+        use_autocomplete(self, "member", "people")
+        use_autocomplete(self, "substitute", "people")
 
     def clean(self):
         cleaned = super().clean()
@@ -91,11 +104,11 @@ class MembershipChangeForm(forms.Form):
         label=_("Change takes effect on"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    member = forms.ModelChoiceField(
-        label=_("Member"), queryset=Person.objects.all(), required=False
+    member = AutocompleteField(
+        "people", label=_("Member"), queryset=Person.objects.all(), required=False
     )
-    substitute = forms.ModelChoiceField(
-        label=_("Substitute"), queryset=Person.objects.all(), required=False
+    substitute = AutocompleteField(
+        "people", label=_("Substitute"), queryset=Person.objects.all(), required=False
     )
     source = forms.CharField(
         label=_("Source"), required=False, max_length=300,

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.collation import czech
 from core.fields import HttpsURLField
 
 from .validators import validate_ico
@@ -69,7 +70,8 @@ class Organisation(models.Model):
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        ordering = ["name"]
+        # Czech alphabetical order (core.collation): Š after S, Ch after H.
+        ordering = [czech("name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["ico"], condition=~Q(ico=""), name="organisation_ico_unique"
@@ -108,7 +110,7 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        ordering = ["family_name", "given_name"]
+        ordering = [czech("family_name"), czech("given_name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["title_before", "given_name", "family_name", "title_after"],

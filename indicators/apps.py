@@ -7,9 +7,10 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicators")
 
     def ready(self):
-        from . import checks, permissions
+        from . import autocomplete, checks, permissions
         from .datasets import register_datasets
 
         register_datasets()
         permissions.register()
+        autocomplete.register()
         checks.register()

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Person
+from core.autocomplete import AutocompleteField, use_autocomplete
+from directory.models import Organisation, Person
 from planning.models import LevelRole, Plan, PlanItem
 
 from .models import TARGETS_WITH_VALUE, Frequency, Indicator, TargetKind, Territory
@@ -60,12 +61,11 @@ class IndicatorForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan_item"].queryset = (
-            PlanItem.objects.filter(level__role=LevelRole.SPECIFIC_GOAL)
-            .select_related("plan").order_by("plan_id", "code"))
+        use_autocomplete(self, "plan_item", "specific-goals",
+                         PlanItem.objects.filter(level__role=LevelRole.SPECIFIC_GOAL)
+                         .select_related("plan"))
         self.fields["plans"].queryset = Plan.objects.order_by("code")
-        self.fields["responsible"].queryset = Person.objects.order_by("family_name",
-                                                                       "given_name")
+        use_autocomplete(self, "responsible", "people", Person.objects.all())
         self.fields["home_territory"].queryset = Territory.objects.all()
         self.fields["comparison_territory"].queryset = Territory.objects.all()
         if self.instance.pk:
@@ -266,3 +266,12 @@ class ValueForm(forms.Form):
             "is_baseline": self.cleaned_data.get("is_baseline", None),
             "parts": list(zip(labels, parsed.parts, strict=True)) if parsed.is_composite else [],
         }
+
+
+class OverviewFilterForm(forms.Form):
+    """The reporting overview's filter: one organisation's indicators."""
+
+    organisation = AutocompleteField(
+        "organisations", label=_("Organisation"), required=False,
+        queryset=Organisation.objects.all(),
+        help_text=_("Type a part of the name and choose; empty shows every organisation."))

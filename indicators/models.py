@@ -163,6 +163,10 @@ class Indicator(models.Model):
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         ordering = ["kind", "position", "sort_key", "id"]
+        # The lists walk this index in order and stop after one page, whatever
+        # the number of indicators.
+        indexes = [models.Index(fields=["kind", "position", "sort_key", "id"],
+                                name="indicator_list_order")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind=IndicatorKind.IMPACT) | Q(plan_item__isnull=False),

@@ -1,16 +1,23 @@
 """Who may see indicators and report or edit their values. Each rule is
 written once and serves both the object check and the queryset filter."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from accounts.permissions import implementer_organisation_id, is_city_officer
 from core import rules
 from planning.models import PUBLIC_PLAN_STATUSES
 
-from .models import IndicatorKind
+from .models import Indicator, IndicatorKind
 
 
-@rules.rule(distinct=True)
+def _in_public_plan():
+    """The indicator is listed in a published plan (a subquery, not a join
+    that would repeat it once per plan)."""
+    return Exists(Indicator.plans.through.objects.filter(
+        indicator_id=OuterRef("pk"), plan__status__in=PUBLIC_PLAN_STATUSES))
+
+
+@rules.rule()
 def can_view_indicator(user):
     """Indicators of a published plan (directly, or through a specific goal)
     or of a published project are public; drafts only for officers (others
@@ -20,7 +27,7 @@ def can_view_indicator(user):
         return rules.ALL
     return (Q(kind=IndicatorKind.PROJECT, project_link__project__is_published=True)
             | Q(plan_item__plan__status__in=PUBLIC_PLAN_STATUSES)
-            | Q(plans__status__in=PUBLIC_PLAN_STATUSES))
+            | Q(_in_public_plan()))
 
 
 @rules.rule(memoise=True, distinct=True)

@@ -47,9 +47,19 @@ class IndicatorListView(TableListView):
     def get_queryset(self):
         return indicator_list(user=self.request.user)
 
+    def status_counts(self):
+        """{status: count} of the filtered list: one query, which also gives
+        the paginator its count."""
+        if not hasattr(self, "_status_counts"):
+            self._status_counts = status_counts(self.object_list)
+        return self._status_counts
+
+    def known_count(self):
+        return sum(self.status_counts().values())
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        counts = status_counts(context["filter"].qs)
+        counts = self.status_counts()
         context.update(
             title=_("Indicators"),
             status_counts=[(Status(code), counts[code]) for code in Status.values],

@@ -16,12 +16,9 @@ template, and the import upload → preview → confirm.
 Gated by indicators.permissions.can_import_indicator_values (rows by
 can_report_indicator)."""
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from django.db.models import Prefetch
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -30,80 +27,12 @@ from django.views.generic import TemplateView
 from accounts.permissions import is_city_officer
 from core.imports import views as imports
 from core.views import RuleRequiredMixin
-from planning.models import PlanItemImplementer
 
-from .imports import VALUE_IMPORTER, latest_value, template_response
-from .models import Indicator, IndicatorKind, IndicatorValue
+from .forms import OverviewFilterForm
+from .imports import VALUE_IMPORTER, template_response
+from .overview import reporting_overview
 from .permissions import can_import_indicator_values
 from .selectors import reportable_indicators
-from .status import display_value
-
-OVERDUE_AFTER = timedelta(days=365)
-
-
-# --- The overview ------------------------------------------------------------------------
-
-
-@dataclass
-class Line:
-    indicator: Indicator
-    latest: IndicatorValue | None
-    latest_display: str
-    overdue: bool
-
-
-@dataclass
-class Group:
-    organisation: object  # directory.Organisation or None (no implementer)
-    lines: list = field(default_factory=list)
-
-    @property
-    def overdue(self):
-        return sum(1 for line in self.lines if line.overdue)
-
-
-def _organisations(indicator):
-    if indicator.kind == IndicatorKind.PROJECT and indicator.project is not None:
-        return [indicator.project.implementer] if indicator.project.implementer else []
-    if indicator.kind == IndicatorKind.IMPACT and indicator.plan_item is not None:
-        found = {}
-        for measure in indicator.plan_item.children.all():
-            for link in measure.implementer_links.all():
-                found.setdefault(link.organisation_id, link.organisation)
-        return list(found.values())
-    return []
-
-
-def reporting_overview(user, today=None):
-    """(lines, groups, counts) for the overview page; a fixed number of queries."""
-    today = today or timezone.localdate()
-    cutoff = today - OVERDUE_AFTER
-    indicators = reportable_indicators(user).select_related("project_link__project__implementer") \
-        .prefetch_related(Prefetch(
-            "plan_item__children__implementer_links",
-            queryset=PlanItemImplementer.objects.select_related("organisation")))
-    lines = []
-    for indicator in indicators:
-        latest = latest_value(indicator)
-        lines.append(Line(
-            indicator=indicator, latest=latest,
-            latest_display=display_value(latest, indicator) if latest else "",
-            overdue=latest is None or latest.period_end < cutoff,
-        ))
-    groups = {}
-    for line in lines:
-        for organisation in _organisations(line.indicator) or [None]:
-            key = organisation.pk if organisation else None
-            groups.setdefault(key, Group(organisation)).lines.append(line)
-    ordered = sorted(groups.values(), key=lambda g: (g.organisation is None,
-                                                     str(g.organisation or "").casefold()))
-    counts = {
-        "total": len(lines),
-        "current": sum(1 for line in lines if not line.overdue),
-        "overdue": sum(1 for line in lines if line.overdue and line.latest is not None),
-        "never": sum(1 for line in lines if line.latest is None),
-    }
-    return lines, ordered, counts, cutoff
 
 
 class ReportRuleMixin(RuleRequiredMixin):
@@ -111,14 +40,28 @@ class ReportRuleMixin(RuleRequiredMixin):
 
 
 class ReportOverviewView(ReportRuleMixin, TemplateView):
+    """Paged and bounded (indicators.overview): officers see the organisations
+    ten to a page, or one organisation's indicators (`?organisation=`, the
+    autocomplete), or the city's own (`?without=1`); an implementer its own."""
+
     template_name = "indicators/report.html"
 
     def get_context_data(self, **kwargs):
-        lines, groups, counts, cutoff = reporting_overview(self.request.user)
+        grouped = is_city_officer(self.request.user)
+        form = OverviewFilterForm(self.request.GET if "organisation" in self.request.GET
+                                  else None)
+        organisation = form.cleaned_data.get("organisation") if form.is_bound and \
+            form.is_valid() else None
+        overview = reporting_overview(
+            self.request.user, grouped=grouped, page=self.request.GET.get("page") or 1,
+            organisation=organisation, without=grouped and self.request.GET.get("without") == "1")
+        query = self.request.GET.copy()
+        query.pop("page", None)
         return super().get_context_data(
-            title=_("Reporting indicator values"), lines=lines, groups=groups, counts=counts,
-            cutoff=cutoff, grouped=is_city_officer(self.request.user),
-            **kwargs)
+            title=_("Reporting indicator values"), lines=overview.lines, groups=overview.groups,
+            counts=overview.counts, cutoff=overview.cutoff, grouped=grouped, page=overview.page,
+            overview=overview, filter_form=form if grouped else None,
+            page_query=query.urlencode(), **kwargs)
 
 
 class TemplateDownloadView(ReportRuleMixin, View):

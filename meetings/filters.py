@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.autocomplete import AutocompleteFilter
 from directory.models import WorkingGroup
 
 from . import search, selectors
@@ -17,8 +18,9 @@ class MinutesFilter(django_filters.FilterSet):
         label=_("Search the minutes"), method="filter_q",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    body = django_filters.ModelChoiceFilter(
-        label=_("Body"), queryset=WorkingGroup.objects.order_by("kind", "name"),
+    # The autocomplete: `?body=<code>` as before, or the body's exact name.
+    body = AutocompleteFilter(
+        kind="groups", label=_("Body"), queryset=WorkingGroup.objects.all(),
         to_field_name="code",
     )
     year = django_filters.TypedChoiceFilter(

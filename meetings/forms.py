@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.autocomplete import use_autocomplete
 from directory.models import Organisation, Person, WorkingGroup
 from planning.models import Plan, PlanItem
 
@@ -67,10 +68,8 @@ class MeetingForm(VersionedForm):
             # Linking a funding project is for officers.
             del self.fields["funding_project"]
         else:
-            self.fields["funding_project"].queryset = \
-                self.fields["funding_project"].queryset.select_related("call")
-        self.fields["recorded_by"].queryset = Person.objects.order_by("family_name",
-                                                                       "given_name")
+            use_autocomplete(self, "funding_project", "projects")
+        use_autocomplete(self, "recorded_by", "people", Person.objects.all())
 
     def clean(self):
         cleaned = super().clean()
@@ -121,7 +120,7 @@ class ProgrammeItemForm(_PartForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
-        self.fields["presenter"].queryset = Person.objects.order_by("family_name")
+        use_autocomplete(self, "presenter", "people", Person.objects.all())
         self.fields["position"].required = False
 
 
@@ -134,7 +133,8 @@ class AttendanceForm(_PartForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.order_by("family_name")
+        use_autocomplete(self, "person", "people", Person.objects.all())
+        use_autocomplete(self, "organisation", "organisations", Organisation.objects.all())
         self.fields["position"].required = False
 
     def clean(self):

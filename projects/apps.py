@@ -9,10 +9,11 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from indicators.forms import IndicatorForm
 
-        from . import permissions
+        from . import autocomplete, permissions
         from .datasets import register_datasets
         from .forms import INDICATOR_PROJECT
 
         register_datasets()
         permissions.register()
+        autocomplete.register()
         IndicatorForm.extensions.append(INDICATOR_PROJECT)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.autocomplete import AutocompleteField, use_autocomplete
 from core.forms import VersionedForm
 from indicators.forms import FormExtension
 from indicators.models import IndicatorKind
@@ -63,6 +64,7 @@ class ProjectForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["call"].queryset = self.fields["call"].queryset.select_related("programme")
+        use_autocomplete(self, "implementer", "organisations")
         self.fields["total_budget"].widget.attrs["inputmode"] = "decimal"
 
     def service_data(self):
@@ -160,9 +162,8 @@ class HalfYearReportForm(forms.ModelForm):
 
 
 def _indicator_project_field():
-    return forms.ModelChoiceField(
-        label=_("project"), required=False,
-        queryset=Project.objects.order_by("registration_number"),
+    return AutocompleteField(
+        "projects", label=_("project"), required=False, queryset=Project.objects.all(),
         help_text=_("For project indicators: the project that reports them."))
 
 

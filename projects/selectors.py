@@ -7,15 +7,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import django_filters
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Organisation
+from core.autocomplete import AutocompleteFilter
 from indicators.models import Indicator, IndicatorKind
 from indicators.selectors import with_relations
 from planning.models import LevelRole, PlanItem
 
 from . import permissions
+from .autocomplete import implementers
 from .models import Call, HalfYearReport, Programme, Project, ProjectStatus, StatedTotal
 
 ZERO = Decimal("0.00")
@@ -41,13 +42,11 @@ def project_detail_queryset(user=None):
 
 
 def _area_choices():
-    return PlanItem.objects.filter(level__role=LevelRole.AREA,
-                                   area_projects__isnull=False).distinct().order_by("plan",
-                                                                                    "position")
-
-
-def _implementer_choices():
-    return Organisation.objects.filter(projects__isnull=False).distinct().order_by("name")
+    """Thematic areas with a project: a subquery, not DISTINCT over the join
+    with every project."""
+    with_project = Project.objects.filter(thematic_area_id=OuterRef("pk"))
+    return PlanItem.objects.filter(level__role=LevelRole.AREA).filter(
+        Exists(with_project)).order_by("plan", "position")
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -58,8 +57,9 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("Call"), queryset=Call.objects.select_related("programme"))
     thematic_area = django_filters.ModelChoiceFilter(
         label=_("Thematic area"), queryset=lambda request: _area_choices())
-    implementer = django_filters.ModelChoiceFilter(
-        label=_("Implementer"), queryset=lambda request: _implementer_choices())
+    implementer = AutocompleteFilter(
+        kind="implementers", label=_("Implementer"),
+        queryset=lambda request: implementers(getattr(request, "user", None)))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ProjectStatus.choices)
 
     class Meta:

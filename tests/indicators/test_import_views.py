@@ -108,7 +108,50 @@ def test_overview_query_count_does_not_grow(client, request, organisation_x, rol
         response = client.get(url)
     assert len(response.context["lines"]) > 10
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
-    assert len(small) <= 12
+    # Counts, organisations (count, page), first lines and group sizes (two each),
+    # the lines with their relations.
+    assert len(small) <= 16
+
+
+def test_officer_overview_is_paged_by_organisation_and_bounded(client, officer, world,
+                                                               organisation_x, monkeypatch):
+    """Ten organisations to a page in Czech order, the city's own indicators
+    after the last one; at most LINES_PER_GROUP lines per group, the rest one
+    link away (?organisation=), which lists them all, paged."""
+    from indicators import overview
+
+    monkeypatch.setattr(overview, "LINES_PER_GROUP", 2)
+    monkeypatch.setattr(overview, "LINES_PER_PAGE", 2)
+    plan = PlanFactory(code="paged", status="in_force")
+    for name in ["Žirafa", "Šnek", "Sova", "Chata", "Hora", "Cyril", "Čáp", "Adam", "Bobr",
+                 "Dub", "Eva"]:
+        measure = PlanItemFactory.measure(plan=plan,
+                                          implementers=[OrganisationFactory(name=name)])
+        IndicatorFactory.for_measure(measure, code=f"P-{name}")
+    IndicatorFactory(code="G-global", name="Globální")
+    client.force_login(officer)
+    url = reverse("indicators:report")
+    first = client.get(url)
+    names = [g.organisation.name for g in first.context["groups"]]
+    assert len(names) == 10
+    assert names[:6] == ["Adam", "Bobr", "Cyril", "Čáp", "Dub", "Eva"]
+    second = client.get(url, {"page": 2})
+    rest = [g.organisation.name if g.organisation else None for g in second.context["groups"]]
+    assert rest[-1] is None and "Žirafa" in rest and "Šnek" in rest
+    assert rest.index("Sova") < rest.index("Šnek") < rest.index("Žirafa")
+    own_group = next(g for g in first.context["groups"] + second.context["groups"]
+                     if g.organisation == organisation_x)
+    assert own_group.total == 3 and len(own_group.lines) == 2 and own_group.more == 1
+    assert f"?organisation={organisation_x.pk}" in (first.content + second.content).decode()
+    one = client.get(url, {"organisation": organisation_x.pk})
+    assert [g.organisation for g in one.context["groups"]] == [organisation_x]
+    assert one.context["page"].paginator.count == 3
+    codes = {line.indicator.code for line in one.context["lines"]}
+    one_next = client.get(url, {"organisation": organisation_x.pk, "page": 2})
+    codes |= {line.indicator.code for line in one_next.context["lines"]}
+    assert codes == {"R-own", "R-composite", "R-project"}
+    by_name = client.get(url, {"organisation": "", "organisation__text": organisation_x.name})
+    assert [g.organisation for g in by_name.context["groups"]] == [organisation_x]
 
 
 # --- Template ----------------------------------------------------------------------------

@@ -64,11 +64,30 @@ def test_list_and_detail_run_a_fixed_number_of_queries(client, officer, role, no
     history = 1 if role == "officer" else 0  # officers see the change history
     # Without a cache (no_page_cache) every page also reads the city for its header.
     city = 1
-    # count, page, values, parts, milestones, status counts, filter choices (plans, areas)
-    assert large_list == 9 + signed_in + city
+    # page, values, parts, milestones, status counts (which give the paginator its
+    # count too: the list is counted once), filter choices (plans, areas)
+    assert large_list == 7 + signed_in + city
     # indicator, values, parts, milestones, plans
     assert large_detail == 5 + signed_in + history + city
     assert detail.content.count(b"<th scope=\"row\">") == 22
+
+
+def test_the_public_list_is_filtered_by_subqueries_and_counted_once(client, no_page_cache):
+    """An indicator in two published plans and a specific goal is listed once,
+    without DISTINCT over joins (Exists() subqueries), and the rows are counted
+    by one query (the status counts), not again by the paginator."""
+    plan, other = PlanFactory(), PlanFactory()
+    goal = PlanItemFactory(plan=plan)
+    twice = IndicatorFactory(plans=[plan, other], plan_item=goal)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("indicators:list"))
+    assert [row.record for row in response.context["table"].page.object_list] == [twice]
+    assert response.context["total"] == 1
+    sql = [q["sql"] for q in queries.captured_queries if "indicators_indicator" in q["sql"]]
+    assert not any("DISTINCT" in q for q in sql), sql
+    assert sum("COUNT(" in q for q in sql) == 1, sql
+    by_plan = client.get(reverse("indicators:list"), {"plan": plan.code})
+    assert [row.record for row in by_plan.context["table"].page.object_list] == [twice]
 
 
 def test_detail_shows_chart_table_status_and_downloads(client):

@@ -6,6 +6,17 @@ MATRIX = {
     "core:dataset_csv": [("organisations", lambda w: ["organisations"], everyone())],
     "core:dataset_json": [("working-groups", lambda w: ["working-groups"], everyone())],
     "core:healthz": [("", lambda w: [], everyone())],
+    # The autocomplete: public sets for everyone, people's names for those who
+    # name people in forms (officers, managers, contact persons).
+    "core:autocomplete": [
+        ("organisations", lambda w: ["organisations"], everyone()),
+        ("groups", lambda w: ["groups"], everyone()),
+        ("implementers", lambda w: ["implementers"], everyone()),
+        ("projects", lambda w: ["projects"], everyone()),
+        ("indicators", lambda w: ["indicators"], everyone()),
+        ("specific-goals", lambda w: ["specific-goals"], everyone()),
+        ("people", lambda w: ["people"], {**officers_and_manager_of_a(), "contact_a": 200}),
+    ],
     "directory:organisation_list": [("", lambda w: [], everyone())],
     "directory:organisation_detail": [("X", lambda w: [w["org_x"].pk], everyone())],
     "directory:organisation_create": [("", lambda w: [], officers_only())],
