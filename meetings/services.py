@@ -156,10 +156,12 @@ def _days_of(meeting):
 def meeting_create(
     *, actor, body, days, source="", kind=UNSET, title=UNSET, status=UNSET, place_name=UNSET,
     place_address=UNSET, place_room=UNSET, latitude=UNSET, longitude=UNSET, recorded_by=UNSET,
-    recorded_by_text=UNSET, recorded_on=UNSET, funding_project=UNSET,
+    recorded_by_text=UNSET, recorded_on=UNSET, funding_project=UNSET, place_published=UNSET,
 ) -> Meeting:
-    """A meeting of `body` on `days` ([(date, start_time, end_time)])."""
+    """A meeting of `body` on `days` ([(date, start_time, end_time)]).
+    `place_published`: the place as the published minutes print it."""
     data = given(kind=kind, title=title, status=status, place_name=place_name,
+                 place_published=place_published,
                  place_address=place_address, place_room=place_room, latitude=latitude,
                  longitude=longitude, recorded_by=recorded_by, recorded_by_text=recorded_by_text,
                  recorded_on=recorded_on, funding_project=funding_project)
@@ -185,6 +187,10 @@ def meeting_update(
                  place_address=place_address, place_room=place_room, latitude=latitude,
                  longitude=longitude, recorded_by=recorded_by, recorded_by_text=recorded_by_text,
                  recorded_on=recorded_on, funding_project=funding_project)
+    place = ("place_name", "place_address", "place_room")
+    if meeting.place_published and any(
+            name in data and data[name] != getattr(meeting, name) for name in place):
+        data["place_published"] = ""  # the place as published no longer holds
     with transaction.atomic():
         check_content_editable(meeting)
         extra = None

@@ -121,3 +121,41 @@ def test_pdf_of_the_2018_meeting_has_the_eu_block_on_every_page(seeded, client):
                     "PROGRAM", "Zapsal", "Ověřil", "Bittner", "Štícha", "19.4.2018",
                     "49.8228022"):
         assert printed in whole, printed
+
+
+# --- The minutes as the seeds print them (#15) -----------------------------------------
+
+
+def test_the_managerial_team_lists_the_25_participants_000_prints_and_no_one_else(seeded,
+                                                                                   client):
+    mt = Meeting.objects.get(body__code="MT-KP", starts_on=datetime.date(2024, 10, 24))
+    assert mt.attendance.count() == 25
+    assert sorted(mt.attendance.filter(role="guest").values_list("name_text", flat=True)) \
+        == ["Daniel Vrána", "Hana Drábková Sobková"]
+    page = client.get(reverse("meetings:detail", args=[mt.pk])).content.decode()
+    # Mgr. Antonín Liška presents on day 2 (the programme), he is not listed as present.
+    assert page.count("Antonín Liška") == 1
+    dar_2025 = Meeting.objects.get(body__code="DaR", starts_on=datetime.date(2025, 1, 16))
+    assert not dar_2025.attendance.filter(presence="present").exists()  # "viz. Prezenční listina"
+
+
+def test_the_2025_minutes_are_signed_placed_and_carry_over_as_003_prints_them(seeded, client):
+    dar_2025 = Meeting.objects.get(body__code="DaR", starts_on=datetime.date(2025, 1, 16))
+    assert dar_2025.recorded_by.family_name == "Nováková"
+    assert dar_2025.verified_by.family_name == "Miturová"
+    page = client.get(reverse("meetings:detail", args=[dar_2025.pk])).content.decode()
+    assert "Bc. Sabina Nováková, DiS.,MBA, manažer PS" in page
+    assert "Mgr. Radka Miturová, kontaktní osoba" in page
+    assert "Magistrát města Ostravy, Prokešovo nám. 8, místnost č. 504" in page
+    # The open tasks of 2018 are seven years old: not carried into 2025.
+    assert dar_2025.body.meetings.filter(starts_on__year=2018, tasks__status="open").exists()
+    assert "carried-tasks" not in page and "2018" not in page
+
+
+def test_the_project_clause_is_not_the_title_of_the_2018_meeting(seeded, client):
+    dar_2018 = Meeting.objects.get(body__code="DaR", starts_on=datetime.date(2018, 3, 8))
+    assert dar_2018.title == ""
+    page = client.get(reverse("meetings:detail", args=[dar_2018.pk])).content.decode()
+    assert page.count("CZ.03.2.63/0.0/0.0/16_063/0006590") == 1
+    rows = client.get("/data/meetings.json").json()["rows"]
+    assert not any("v rámci projektu" in (row["title"] or "") for row in rows)
