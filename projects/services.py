@@ -160,7 +160,7 @@ def project_create(
     thematic_area=UNSET, area_text=UNSET, period_start=UNSET, period_end=UNSET, status=UNSET,
     total_budget=UNSET, budget_text=UNSET, funding_note=UNSET, description=UNSET,
     target_groups=UNSET, goals=UNSET, reports_total=UNSET, is_published=UNSET, source=UNSET,
-    measures=(), funding=(), message="",
+    measures=(), funding=(), message="", measure_code_published=UNSET,
 ) -> Project:
     """A project with its measures and budget split (`funding`: rows of
     source, percent, amount); the thematic area follows the first measure
@@ -171,7 +171,8 @@ def project_create(
         area_text=area_text, period_start=period_start, period_end=period_end, status=status,
         total_budget=total_budget, budget_text=budget_text, funding_note=funding_note,
         description=description, target_groups=target_groups, goals=goals,
-        reports_total=reports_total, is_published=is_published, source=source)
+        reports_total=reports_total, is_published=is_published, source=source,
+        measure_code_published=measure_code_published)
     measures = list(measures)
     funding = list(funding)
     with transaction.atomic():

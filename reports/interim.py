@@ -400,6 +400,9 @@ def _appendix_a(plan, items_by_pk, projects):
     for _key, area, project in keyed:
         measures = "; ".join(f"{m.code} {m.title}".strip() for m in project.measures.all()
                              if m.plan_id == plan.pk) or project.title
+        if project.other_measure_code:
+            measures += " (" + _("in Appendix A: %(code)s") % {
+                "code": project.other_measure_code} + ")"
         call = project.call
         area_label = f"{area.code} {area.title}".strip() if area else (project.area_text or "–")
         rows.append(ProjectRow(area_label, area is not previous, measures,

@@ -406,3 +406,9 @@ def test_the_pdf_counts_measures_and_names_the_code_printed_twice(rendered):
     assert "46 opatření; kód 2.1.3.3 uveden dvakrát" in text
     assert "Nerealizováno: 14" in text and "V realizaci: 31" in text
     assert "47 opatření" not in text
+
+
+def test_appendix_a_names_the_code_it_printed_where_it_is_not_the_plan_s(rendered):
+    text = " ".join(rendered.pages)
+    assert "(v příloze A: 2.1.2.1)" in text
+    assert text.count("v příloze A:") == 1
