@@ -474,6 +474,10 @@ class EventKind(models.TextChoices):
     CAMPAIGN = "campaign", _("campaign")
     MEETING = "meeting", _("meeting of partners")
     MILESTONE = "milestone", _("milestone")
+    # A paragraph of a report's timeline that tells of no single event ("Do
+    # výzvy č. 18 OPZ+ podaly ostravské organizace 20 projektových žádostí"):
+    # printed in the timeline, never in the calendar.
+    NOTE = "note", _("timeline note")
     OTHER = "other", _("other")
 
 

@@ -342,6 +342,36 @@ class _Loader:
             )
             self.summary.add(Event, CREATED)
 
+    def timeline_notes(self):
+        """The paragraphs and captions of the printed timeline that tell of no
+        single event (001: "Do výzvy č. 18 OPZ+ podaly …", "APK působí
+        v Ostravě více než 10 let"): kept as timeline notes of the plan, so
+        that the report's timeline prints what the document prints."""
+        timeline = self.data.get("timeline") or {}
+        plan = None
+        if timeline.get("plan"):
+            plan = Plan.objects.filter(code=timeline["plan"]).first()
+            if plan is None:
+                raise SeedError(f"meetings: the timeline's plan “{timeline['plan']}” is "
+                                "missing; load the plans first.")
+        for note in self.data.get("timeline_notes", []):
+            start = _date(note["date"])
+            if Event.objects.filter(title=note["text"], starts_on=start,
+                                    kind=EventKind.NOTE).exists():
+                self.summary.add(Event, UNCHANGED)
+                continue
+            area = None
+            if note.get("related_area_code") and plan is not None:
+                area = PlanItem.objects.filter(plan=plan, parent__isnull=True,
+                                               code=note["related_area_code"]).first()
+            services.event_create(
+                actor=None, title=note["text"], kind=EventKind.NOTE, starts_on=start,
+                month_only=note.get("date_precision") == "month",
+                link=note.get("link") or "", plan_area=area, plan=plan,
+                source=(note.get("source_where") or note.get("source") or "")[:300],
+            )
+            self.summary.add(Event, CREATED)
+
     def report(self):
         notes = self.data.get("inconsistencies", [])
         _say(self.stdout, f"  meetings: {len(notes)} places where the sources are inconsistent "
@@ -358,5 +388,6 @@ def load(*, stdout, summary, verbosity=1, path=None):
     loader = _Loader(data, read_seed_data(), summary, stdout, verbosity)
     loader.meetings()
     loader.events()
+    loader.timeline_notes()
     loader.report()
     return summary

@@ -42,7 +42,7 @@ from indicators.charts import render_svg
 from indicators.models import IndicatorKind, Status, TargetKind
 from indicators.selectors import indicator_list, with_assessment
 from indicators.status import baseline_and_latest, display_value
-from meetings.models import Meeting
+from meetings.models import EventKind, Meeting
 from meetings.selectors import timeline_events
 from planning.models import LevelRole, MeasureStatus
 from planning.selectors import build_tree, plan_items, repeated_measures, tally_measures
@@ -457,6 +457,10 @@ def _day(value):
 def _timeline(year, events, meetings, measure_items):
     entries = []
     for event in events:
+        if event.kind == EventKind.NOTE:
+            # A paragraph of the timeline as printed: its month is the heading.
+            entries.append(TimelineEntry(event.starts_on, "", "note", event.title))
+            continue
         if event.month_only:
             when = _month_name(event.starts_on.month)
         elif event.ends_on and event.ends_on != event.starts_on:
@@ -479,7 +483,8 @@ def _timeline(year, events, meetings, measure_items):
             start, _day(start), "milestone",
             ngettext("Measure %(codes)s starts", "Measures %(codes)s start", len(items))
             % {"codes": codes}))
-    entries.sort(key=lambda e: (e.date, {"event": 0, "meeting": 1, "milestone": 2}[e.kind]))
+    entries.sort(key=lambda e: (e.date, {"note": 0, "event": 1, "meeting": 2,
+                                         "milestone": 3}[e.kind]))
     months = defaultdict(list)
     for entry in entries:
         months[entry.date.month].append(entry)

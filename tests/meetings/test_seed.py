@@ -159,3 +159,33 @@ def test_the_project_clause_is_not_the_title_of_the_2018_meeting(seeded, client)
     assert page.count("CZ.03.2.63/0.0/0.0/16_063/0006590") == 1
     rows = client.get("/data/meetings.json").json()["rows"]
     assert not any("v rámci projektu" in (row["title"] or "") for row in rows)
+
+
+def test_the_timeline_of_001_is_loaded_whole_and_printed_by_month(seeded, client):
+    """#15: the paragraphs and captions of 001's "Spolupráce v roce 2023" that
+    tell of no single event are loaded too; the report's timeline has every
+    month 001 prints, each with its paragraphs, and the calendar has none."""
+    import json
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from planning.models import Plan
+    from reports.interim import interim_context
+
+    data = json.loads((Path(settings.BASE_DIR) / "fixtures" / "seed_meetings.json")
+                      .read_text("utf-8"))
+    notes = {n["id"]: n for n in data["timeline_notes"]}
+    printed = [(month["month"], notes[p["note_id"]]["text"])
+               for month in data["timeline"]["months"] for p in month["paragraphs"]
+               if p.get("note_id")]
+    assert len(printed) == 9
+    plan = Plan.objects.get(code="psz-2022-2027")
+    assert Event.objects.filter(kind="note").count() == 9
+    assert all(e.plan == plan for e in Event.objects.filter(kind="note"))
+    timeline = interim_context(plan, year=2023)["timeline"]
+    assert [m["number"] for m in timeline] == [f"{n:02d}" for n in range(1, 13)]
+    texts = {(int(m["number"]), e.text) for m in timeline for e in m["entries"]}
+    assert [p for p in printed if p not in texts] == []
+    feed = client.get(reverse("meetings:calendar")).content.decode()
+    assert "APK působí" not in feed and "Do výzvy č. 18" not in feed
