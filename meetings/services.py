@@ -472,6 +472,13 @@ def next_meeting_plan(*, actor, meeting, date, start_time=None, end_time=None, p
 def minutes_submit(*, actor, meeting) -> Meeting:
     with transaction.atomic():
         meeting = _locked(meeting)
+        if meeting.starts_on and meeting.starts_on > timezone.localdate():
+            raise ValidationError(_(
+                "The meeting has not taken place yet (it is on %(date)s): its minutes can "
+                "be submitted from that day.")
+                % {"date": meeting.starts_on.strftime("%-d. %-m. %Y")})
+        if meeting.status == MeetingStatus.CANCELLED:
+            raise ValidationError(_("The meeting was cancelled: it has no minutes to submit."))
         if not meeting.items.exists():
             raise ValidationError(_("Write at least one item of the minutes before "
                                     "submitting them."))
