@@ -661,3 +661,13 @@ __all__ = [
     "programme_item_create", "programme_item_update", "task_create", "task_set_status",
     "task_update",
 ]
+
+
+def event_delete(*, actor, event):
+    """Delete an event; the audit trail keeps what it was."""
+    with transaction.atomic():
+        current = Event.objects.select_for_update().get(pk=event.pk)
+        audit_record(actor=actor, action=AuditAction.DELETE, instance=current,
+                     changes={"title": [current.title, None],
+                              "starts_on": [current.starts_on.isoformat(), None]})
+        current.delete()
