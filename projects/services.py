@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -285,8 +286,14 @@ def half_year_report_submit(*, actor, project, number, total, period_start, peri
                     message=str(report))
                 HalfYearReportValue.objects.update_or_create(value=recorded,
                                                              defaults={"report": report})
-        done = HalfYearReport.objects.filter(project=project).count()
+        # "V realizaci (3/6)": the third report is the latest source (001). n is
+        # the highest report number, not the number of report rows the portal
+        # holds (reports before the portal are in the published n), and never
+        # goes back.
+        latest = HalfYearReport.objects.filter(project=project).aggregate(
+            latest=Max("number"))["latest"] or 0
         for measure in project.measures.all():
+            done = min(max(latest, measure.reports_done or 0), total)
             if measure.reports_done != done or measure.reports_total != total:
                 plan_services.plan_item_update(
                     actor=actor, item=measure, reports_done=done, reports_total=total,

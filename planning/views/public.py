@@ -17,6 +17,7 @@ tree comes from `selectors.plan_items` (5 queries) and is filtered in
 Python (planning.filters).
 """
 
+import re
 from dataclasses import dataclass
 
 from django.contrib.auth.views import redirect_to_login
@@ -43,6 +44,8 @@ from ..selectors import (
 )
 
 STATUS_ORDER = [s.value for s in MeasureStatus]
+# "(3/6)" in a status as published.
+REPORTS_IN_TEXT = re.compile(r"\(\s*\d+\s*/\s*\d+\s*\)")
 
 
 # --- Presentation helpers -----------------------------------------------------------------
@@ -54,7 +57,11 @@ def status_badge(item):
     text = capfirst(item.status_text or (item.get_status_display() if item.status else ""))
     reports = item.reports_label
     if reports and reports not in text:
-        text = f"{text} ({reports})" if text else reports
+        # The published "(1/6)" is replaced by the count the reports since
+        # have moved on to, never printed beside it.
+        text, replaced = REPORTS_IN_TEXT.subn(f"({reports})", text, count=1)
+        if not replaced:
+            text = f"{text} ({reports})" if text else reports
     return text
 
 
