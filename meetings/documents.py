@@ -2,6 +2,9 @@
 the PDF and the kept versions of amended minutes all render from it, so what
 was published once can be shown again exactly, whatever changed later."""
 
+import datetime
+
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -144,11 +147,15 @@ def minutes_document(meeting, *, include_minutes=True, internal=False):
     for number in sorted(groups, key=lambda n: (n is not None, n or 0)):
         label = _("Day %(n)s") % {"n": number} if number else ""
         doc["programme_days"].append({"label": label, "items": groups[number]})
-    # Carried over from the group's earlier meetings.
+    # Carried over from the group's earlier meetings, within the carry-over
+    # window (settings.MEETINGS_TASK_CARRY_OVER_DAYS): a task agreed years ago
+    # is not what the group's minutes of today list.
     earlier = Task.objects.open().filter(meeting__body_id=meeting.body_id).exclude(
         meeting_id=meeting.pk).select_related("owner_person", "owner_organisation", "meeting")
     if meeting.starts_on:
-        earlier = earlier.filter(meeting__starts_on__lt=meeting.starts_on)
+        window = datetime.timedelta(days=settings.MEETINGS_TASK_CARRY_OVER_DAYS)
+        earlier = earlier.filter(meeting__starts_on__lt=meeting.starts_on,
+                                 meeting__starts_on__gte=meeting.starts_on - window)
     if not internal:
         earlier = earlier.filter(meeting__minutes_status=MinutesStatus.PUBLISHED)
     doc["carried_tasks"] = [

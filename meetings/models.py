@@ -79,6 +79,11 @@ class Meeting(models.Model):
     place_name = models.CharField(_("place"), max_length=300, blank=True)
     place_address = models.CharField(_("address"), max_length=300, blank=True)
     place_room = models.CharField(_("room"), max_length=100, blank=True)
+    # The place in the words and order the published minutes print it ("Magistrát
+    # města Ostravy, Prokešovo nám. 8, místnost č. 504"); cleared when the place
+    # is edited, after which the parts above are printed.
+    place_published = models.CharField(_("place as published"), max_length=500, blank=True,
+                                       editable=False)
     latitude = models.DecimalField(
         _("latitude"), max_digits=10, decimal_places=7, null=True, blank=True
     )
@@ -181,6 +186,8 @@ class Meeting(models.Model):
 
     @property
     def place_text(self):
+        if self.place_published:
+            return self.place_published
         return ", ".join(p for p in (self.place_name, self.place_room, self.place_address) if p)
 
 
@@ -467,6 +474,10 @@ class EventKind(models.TextChoices):
     CAMPAIGN = "campaign", _("campaign")
     MEETING = "meeting", _("meeting of partners")
     MILESTONE = "milestone", _("milestone")
+    # A paragraph of a report's timeline that tells of no single event ("Do
+    # výzvy č. 18 OPZ+ podaly ostravské organizace 20 projektových žádostí"):
+    # printed in the timeline, never in the calendar.
+    NOTE = "note", _("timeline note")
     OTHER = "other", _("other")
 
 

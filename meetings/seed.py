@@ -141,19 +141,19 @@ class _Loader:
         place = record.get("place") or {}
         days = [(_date(d["date"]), _time(d.get("start_time")), _time(d.get("end_time")))
                 for d in record["days"]]
-        recorded = record.get("recorded_by") or {}
+        recorded_key, recorded_text = self.signed(record, "recorded_by")
         meeting = services.meeting_create(
             actor=None, body=body, days=days,
             kind=record.get("kind") if record.get("kind") in MeetingKind.values
             else MeetingKind.OTHER,
             status=MeetingStatus.HELD,
-            title=record.get("subtitle_text") or "",
+            title=self.title(record),
             place_name=place.get("name") or "", place_address=place.get("address") or "",
-            place_room=place.get("room") or "",
+            place_room=place.get("room") or "", place_published=place.get("text") or "",
             latitude=Decimal(str(place["lat"])) if place.get("lat") is not None else None,
             longitude=Decimal(str(place["lon"])) if place.get("lon") is not None else None,
-            recorded_by=self.person(recorded.get("person_key")),
-            recorded_by_text=record.get("recorded_by_text") or "",
+            recorded_by=self.person(recorded_key),
+            recorded_by_text=recorded_text,
             recorded_on=_date(record.get("recorded_on")),
             funding_project=self.funding_project(record),
             source=f"{record['source']} ({record.get('source_file', '')})"[:300],
@@ -178,11 +178,38 @@ class _Loader:
             )
             self.summary.add(Meeting, CREATED)
         services.minutes_submit(actor=None, meeting=meeting)
-        verified = record.get("verified_by") or {}
+        verified_key, verified_text = self.signed(record, "verified_by")
         services.minutes_publish(
-            actor=None, meeting=meeting, verified_by=self.person(verified.get("person_key")),
-            verified_by_text=record.get("verified_by_text") or "")
+            actor=None, meeting=meeting, verified_by=self.person(verified_key),
+            verified_by_text=verified_text)
         return meeting
+
+    @staticmethod
+    def title(record):
+        """The printed subtitle, unless it is the clause naming the funding
+        project ("v rámci projektu „…“ (CZ.03…)"): the minutes print that
+        clause from the project, so as a title it would be printed twice."""
+        subtitle = record.get("subtitle_text") or ""
+        number = record.get("funding_project_registration_number")
+        if number and number in subtitle:
+            return ""
+        return subtitle
+
+    @staticmethod
+    def signed(record, role):
+        """(person key, text as published) of who recorded / verified the
+        minutes. Minutes without the labels "Zapsal" / "Ověřil" (003) sign
+        with name and function only; the transcription gives each signature
+        the role it has in the same layout of the group's minutes (002)."""
+        person = record.get(role) or {}
+        if person or record.get(f"{role}_text"):
+            return person.get("person_key"), record.get(f"{role}_text") or ""
+        for signature in record.get("signatures") or []:
+            if signature.get("role_by_analogy_with_002") == role:
+                text = ", ".join(p for p in (signature.get("name_text"),
+                                             signature.get("role_text")) if p)
+                return (signature.get("person") or {}).get("person_key"), text
+        return None, ""
 
     def programme(self, meeting, record, day_rows):
         multi = len(day_rows) > 1
@@ -219,19 +246,11 @@ class _Loader:
                 organisation=self.organisation(person.get("organisation_key")),
                 name_text=person.get("name_text") or "", position=position,
             )
-        for guest in att.get("guests", []):
-            if guest.get("also_in_present"):
-                continue
-            position += 1
-            name = guest.get("name_text") or ""
-            if guest.get("organisation_text"):
-                name = f"{name} ({guest['organisation_text']})"
-            services.attendance_create(
-                actor=None, meeting=meeting, presence=Presence.PRESENT,
-                role=AttendanceRole.GUEST, person=self.person(guest.get("person_key")),
-                organisation=self.organisation(guest.get("organisation_key")),
-                name_text=name, position=position,
-            )
+        # Only whom the minutes print as present. `attendance.guests` repeats
+        # the printed guests (already in `present`) and adds presenters that the
+        # minutes name only in the programme (000: Mgr. Antonín Liška on day 2;
+        # 003: Mgr. Barbora Klinovská): they are the programme's presenters, not
+        # attendees, so 000 lists its 25 participants and no one else.
         for excused in att.get("excused", []):
             position += 1
             services.attendance_create(
@@ -323,6 +342,36 @@ class _Loader:
             )
             self.summary.add(Event, CREATED)
 
+    def timeline_notes(self):
+        """The paragraphs and captions of the printed timeline that tell of no
+        single event (001: "Do výzvy č. 18 OPZ+ podaly …", "APK působí
+        v Ostravě více než 10 let"): kept as timeline notes of the plan, so
+        that the report's timeline prints what the document prints."""
+        timeline = self.data.get("timeline") or {}
+        plan = None
+        if timeline.get("plan"):
+            plan = Plan.objects.filter(code=timeline["plan"]).first()
+            if plan is None:
+                raise SeedError(f"meetings: the timeline's plan “{timeline['plan']}” is "
+                                "missing; load the plans first.")
+        for note in self.data.get("timeline_notes", []):
+            start = _date(note["date"])
+            if Event.objects.filter(title=note["text"], starts_on=start,
+                                    kind=EventKind.NOTE).exists():
+                self.summary.add(Event, UNCHANGED)
+                continue
+            area = None
+            if note.get("related_area_code") and plan is not None:
+                area = PlanItem.objects.filter(plan=plan, parent__isnull=True,
+                                               code=note["related_area_code"]).first()
+            services.event_create(
+                actor=None, title=note["text"], kind=EventKind.NOTE, starts_on=start,
+                month_only=note.get("date_precision") == "month",
+                link=note.get("link") or "", plan_area=area, plan=plan,
+                source=(note.get("source_where") or note.get("source") or "")[:300],
+            )
+            self.summary.add(Event, CREATED)
+
     def report(self):
         notes = self.data.get("inconsistencies", [])
         _say(self.stdout, f"  meetings: {len(notes)} places where the sources are inconsistent "
@@ -339,5 +388,6 @@ def load(*, stdout, summary, verbosity=1, path=None):
     loader = _Loader(data, read_seed_data(), summary, stdout, verbosity)
     loader.meetings()
     loader.events()
+    loader.timeline_notes()
     loader.report()
     return summary

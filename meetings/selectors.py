@@ -11,7 +11,7 @@ from directory.models import WorkingGroup
 from directory.permissions import contact_group_ids, managed_group_ids, member_group_ids
 
 from . import permissions
-from .models import Event, Meeting, MeetingDay, Task
+from .models import Event, EventKind, Meeting, MeetingDay, Task
 
 
 def published_minutes():
@@ -36,7 +36,8 @@ def calendar_meetings(*, group=None):
 
 
 def calendar_events():
-    return Event.objects.order_by("starts_on", "pk")
+    """Events of the calendar feed: a timeline note is not an event to attend."""
+    return Event.objects.exclude(kind=EventKind.NOTE).order_by("starts_on", "pk")
 
 
 def event_list():

@@ -156,10 +156,12 @@ def _days_of(meeting):
 def meeting_create(
     *, actor, body, days, source="", kind=UNSET, title=UNSET, status=UNSET, place_name=UNSET,
     place_address=UNSET, place_room=UNSET, latitude=UNSET, longitude=UNSET, recorded_by=UNSET,
-    recorded_by_text=UNSET, recorded_on=UNSET, funding_project=UNSET,
+    recorded_by_text=UNSET, recorded_on=UNSET, funding_project=UNSET, place_published=UNSET,
 ) -> Meeting:
-    """A meeting of `body` on `days` ([(date, start_time, end_time)])."""
+    """A meeting of `body` on `days` ([(date, start_time, end_time)]).
+    `place_published`: the place as the published minutes print it."""
     data = given(kind=kind, title=title, status=status, place_name=place_name,
+                 place_published=place_published,
                  place_address=place_address, place_room=place_room, latitude=latitude,
                  longitude=longitude, recorded_by=recorded_by, recorded_by_text=recorded_by_text,
                  recorded_on=recorded_on, funding_project=funding_project)
@@ -185,6 +187,10 @@ def meeting_update(
                  place_address=place_address, place_room=place_room, latitude=latitude,
                  longitude=longitude, recorded_by=recorded_by, recorded_by_text=recorded_by_text,
                  recorded_on=recorded_on, funding_project=funding_project)
+    place = ("place_name", "place_address", "place_room")
+    if meeting.place_published and any(
+            name in data and data[name] != getattr(meeting, name) for name in place):
+        data["place_published"] = ""  # the place as published no longer holds
     with transaction.atomic():
         check_content_editable(meeting)
         extra = None
@@ -466,6 +472,13 @@ def next_meeting_plan(*, actor, meeting, date, start_time=None, end_time=None, p
 def minutes_submit(*, actor, meeting) -> Meeting:
     with transaction.atomic():
         meeting = _locked(meeting)
+        if meeting.starts_on and meeting.starts_on > timezone.localdate():
+            raise ValidationError(_(
+                "The meeting has not taken place yet (it is on %(date)s): its minutes can "
+                "be submitted from that day.")
+                % {"date": meeting.starts_on.strftime("%-d. %-m. %Y")})
+        if meeting.status == MeetingStatus.CANCELLED:
+            raise ValidationError(_("The meeting was cancelled: it has no minutes to submit."))
         if not meeting.items.exists():
             raise ValidationError(_("Write at least one item of the minutes before "
                                     "submitting them."))
@@ -648,3 +661,13 @@ __all__ = [
     "programme_item_create", "programme_item_update", "task_create", "task_set_status",
     "task_update",
 ]
+
+
+def event_delete(*, actor, event):
+    """Delete an event; the audit trail keeps what it was."""
+    with transaction.atomic():
+        current = Event.objects.select_for_update().get(pk=event.pk)
+        audit_record(actor=actor, action=AuditAction.DELETE, instance=current,
+                     changes={"title": [current.title, None],
+                              "starts_on": [current.starts_on.isoformat(), None]})
+        current.delete()

@@ -31,6 +31,9 @@ class EventTable(tables.Table):
         template_code='{% load i18n portal %}{% can "manage_events" as ok %}{% if ok %}'
                       '<a href="{% url "meetings:event_update" record.pk %}">'
                       '{% translate "Edit" %}<span class="visually-hidden"> {{ record.title }}'
+                      '</span></a> '
+                      '<a href="{% url "meetings:event_delete" record.pk %}">'
+                      '{% translate "Delete" %}<span class="visually-hidden"> {{ record.title }}'
                       '</span></a>{% endif %}',
     )
 

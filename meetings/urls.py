@@ -18,6 +18,7 @@ urlpatterns = [
     path("events/", cache_public_list(views.EventListView, "year"), name="events"),
     path("events/new/", views.EventCreateView.as_view(), name="event_create"),
     path("events/<int:pk>/edit/", views.EventUpdateView.as_view(), name="event_update"),
+    path("events/<int:pk>/delete/", views.EventDeleteView.as_view(), name="event_delete"),
     path("<int:pk>/", public(views.MeetingDetailView.as_view()), name="detail"),
     path("<int:pk>/edit/", views.MeetingUpdateView.as_view(), name="update"),
     path("<int:pk>/meeting.ics", views.MeetingIcsView.as_view(), name="ics"),

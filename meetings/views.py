@@ -7,7 +7,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import CreateView, FormView, TemplateView, UpdateView
+from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
 from accounts.permissions import is_city_officer
 from core.audit import audit_entries_for
@@ -573,8 +573,9 @@ class EventUpdateView(RuleRequiredMixin, ServiceFormMixin, UpdateView):
 
     def get_context_data(self, **kwargs):
         # An event has no page of its own: back to the list (not "../", which is none).
-        return super().get_context_data(title=self.object.title,
-                                        cancel_url=reverse("meetings:events"), **kwargs)
+        return super().get_context_data(
+            title=self.object.title, cancel_url=reverse("meetings:events"),
+            delete_url=reverse("meetings:event_delete", args=[self.object.pk]), **kwargs)
 
     def perform(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -584,3 +585,24 @@ class EventUpdateView(RuleRequiredMixin, ServiceFormMixin, UpdateView):
     def get_success_url(self):
         return reverse("meetings:events")
 
+
+class EventDeleteView(RuleRequiredMixin, DetailView):
+    """Delete an event after a confirmation; audited."""
+
+    rule = staticmethod(permissions.can_manage_events)
+    rule_on_object = True
+    model = Event
+    template_name = "meetings/confirm.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Delete the event"),
+            question=_("Delete the event “%(event)s”? Its record stays in the audit trail.")
+            % {"event": self.object}, button=_("Delete"),
+            cancel_url=reverse("meetings:event_update", args=[self.object.pk]), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        event = self.get_object()
+        services.event_delete(actor=request.user, event=event)
+        messages.success(request, _("The event was deleted."))
+        return HttpResponseRedirect(reverse("meetings:events"))

@@ -1,5 +1,6 @@
-"""The open dataset `measures`: one row per measure of every public plan
-(drafts never appear). Four queries whatever the number of plans and
+"""The open dataset `measures`: one row per measure row of every public plan
+(drafts never appear), as published: a measure the source prints twice has
+two rows, the second marked `repeat_of` the first. Four queries whatever the number of plans and
 measures: the items of public plans with their plan and level, implementers,
 working groups."""
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.opendata import Column, Dataset, register
 
 from .models import LevelRole, PlanItem, PlanItemImplementer
-from .selectors import build_tree
+from .selectors import build_tree, repeated_measures
 
 
 def _public_items():
@@ -31,23 +32,27 @@ def _measure_rows():
     for item in _public_items():
         by_plan.setdefault(item.plan_id, []).append(item)
     for items in by_plan.values():
-        for root in build_tree(items):
-            yield from _rows_under(root, area=root.item, specific=None)
+        roots = build_tree(items)
+        repeats = repeated_measures(roots)
+        for root in roots:
+            yield from _rows_under(root, area=root.item, specific=None, repeats=repeats)
 
 
-def _rows_under(node, *, area, specific):
+def _rows_under(node, *, area, specific, repeats):
     item = node.item
     if item.level.role == LevelRole.SPECIFIC_GOAL:
         specific = item
     if item.level.role == LevelRole.MEASURE:
-        yield _row(item, area if area is not item else None, specific)
+        yield _row(item, area if area is not item else None, specific, repeats.get(item.pk))
     for child in node.children:
-        yield from _rows_under(child, area=area, specific=specific)
+        yield from _rows_under(child, area=area, specific=specific, repeats=repeats)
 
 
-def _row(item, area, specific):
+def _row(item, area, specific, repeat_of):
     plan = item.plan
     return {
+        "id": item.pk,
+        "repeat_of": repeat_of.pk if repeat_of is not None else None,
         "plan_code": plan.code,
         "plan_title": str(plan),
         "area_code": area.code if area else "",
@@ -79,6 +84,13 @@ def register_plan_datasets():
                       "plans, with its status as published, implementers and period. Drafts "
                       "are not included."),
         columns=(
+            Column("id", "integer",
+                   _("Stable identifier of the measure in this portal (other datasets link "
+                     "to it)")),
+            Column("repeat_of", "integer",
+                   _("Where the source prints the same measure (code and title) again: the "
+                     "id of the row printed first; empty otherwise. Count measures without "
+                     "these rows")),
             Column("plan_code", "string", _("Short code of the plan, as in its address")),
             Column("plan_title", "string", _("Title of the plan")),
             Column("area_code", "string",

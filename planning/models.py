@@ -3,6 +3,7 @@ import re
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Concat, Trim
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,17 @@ class PlanLanguage(models.TextChoices):
 class PlanQuerySet(models.QuerySet):
     def public(self):
         return self.filter(status__in=PUBLIC_PLAN_STATUSES)
+
+    def with_measure_count(self):
+        """`measure_count`: the plan's measures, a measure printed twice (the
+        same code and title, planning.selectors.measure_key) counted once."""
+        measure = Q(items__level__role=LevelRole.MEASURE)
+        no_code = Q(items__code="")
+        return self.annotate(measure_count=(
+            models.Count("items", filter=measure & no_code)
+            + models.Count(Concat(Trim("items__code"), models.Value("\x1f"),
+                                  Trim("items__title"), output_field=models.TextField()),
+                           filter=measure & ~no_code, distinct=True)))
 
 
 class Plan(models.Model):

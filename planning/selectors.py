@@ -2,7 +2,7 @@
 the data checks that flag what the published source got wrong."""
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from . import checks
 from .checks import Finding
-from .models import ItemYearSummary, PlanItem, PlanItemImplementer
+from .models import ItemYearSummary, LevelRole, PlanItem, PlanItemImplementer
 
 
 def plan_items(plan):
@@ -53,6 +53,85 @@ def build_tree(items):
     return roots
 
 
+# --- Counting measures ------------------------------------------------------------
+#
+# A published plan may print one measure twice (001 prints 2.1.3.3 before and
+# after 2.1.3.4, with the same title and data). Both rows are kept as
+# published; every count is of measures: a row printing again the code and
+# title of a measure printed earlier in the plan is a repeat, not a measure.
+# Two measures that share a code but not a title (001's 3.2.1.1 under 2.1.2
+# and under 3.2.1) are two measures.
+
+
+def measure_key(item):
+    """What makes two rows of a plan the same measure: code and title."""
+    return (item.code or "").strip(), (item.title or "").strip()
+
+
+def repeated_measures(roots):
+    """{pk of a measure row that repeats an earlier row: that earlier item},
+    over the tree `roots` in printed order. Rows without a code are never
+    repeats. No queries (the items' levels are already loaded)."""
+    first, repeats = {}, {}
+    for root in roots:
+        for node in root.walk():
+            item = node.item
+            if item.level.role != LevelRole.MEASURE or not (item.code or "").strip():
+                continue
+            key = measure_key(item)
+            if key in first:
+                repeats[item.pk] = first[key]
+            else:
+                first[key] = item
+    return repeats
+
+
+@dataclass
+class MeasureTally:
+    """Measures counted as measures: per status ("" for none given), their
+    number, the number of rows printed, and the codes printed more than once
+    for one measure with how many times."""
+
+    statuses: Counter
+    total: int
+    rows: int
+    printed_again: dict
+
+    def note(self):
+        """"kód 2.1.3.3 uveden dvakrát" (empty when no code repeats)."""
+        return "; ".join(repeat_note(code, times) for code, times in self.printed_again.items())
+
+    def summary(self):
+        """"46 opatření; kód 2.1.3.3 uveden dvakrát"."""
+        text = ngettext("%(count)d measure", "%(count)d measures", self.total) % {
+            "count": self.total}
+        note = self.note()
+        return f"{text}; {note}" if note else text
+
+
+def repeat_note(code, times):
+    if times == 2:
+        return _("code %(code)s printed twice") % {"code": code}
+    return _("code %(code)s printed %(count)d times") % {"code": code, "count": times}
+
+
+def tally_measures(items, repeats):
+    """A MeasureTally of the measure rows among `items` (in printed order),
+    leaving out the rows in `repeats` (see repeated_measures)."""
+    statuses, rows, printed = Counter(), 0, Counter()
+    for item in items:
+        if item.level.role != LevelRole.MEASURE:
+            continue
+        rows += 1
+        first = repeats.get(item.pk)
+        if first is not None:
+            printed[first.code.strip()] += 1
+            continue
+        statuses[item.status or ""] += 1
+    return MeasureTally(statuses, sum(statuses.values()), rows,
+                        {code: n + 1 for code, n in printed.items()})
+
+
 # --- Data checks ---------------------------------------------------------------
 
 # The number inside a published code: "2.1.3.1", "Cíl 2." -> "2", "Opatření 2.2" -> "2.2".
@@ -64,8 +143,9 @@ def _code_number(code):
     return match.group(0) if match else None
 
 
-__all__ = ["Finding", "CHECK_LABELS", "build_tree", "check_labels", "plan_data_checks",
-           "plan_items"]
+__all__ = ["Finding", "CHECK_LABELS", "MeasureTally", "build_tree", "check_labels",
+           "measure_key", "plan_data_checks", "plan_items", "repeated_measures",
+           "tally_measures"]
 
 CHECK_LABELS = {
     "code_parent": _("Code does not fit its parent"),

@@ -23,6 +23,8 @@ def _project_rows():
             "implementer_ico": project.implementer.ico if project.implementer else "",
             "implementer_as_published": project.implementer_text,
             "measures": ";".join(f"{m.plan.code}:{m.code}" for m in project.measures.all()),
+            "measure_ids": ";".join(str(m.pk) for m in project.measures.all()),
+            "measure_code_as_published": project.measure_code_published,
             "thematic_area": (f"{project.thematic_area.code} {project.thematic_area.title}"
                               if project.thematic_area else ""),
             "area_as_published": project.area_text,
@@ -60,6 +62,12 @@ def register_datasets():
             Column("implementer_ico", "string", _("IČO of the implementing organisation")),
             Column("implementer_as_published", "string", _("Implementer as the source prints it")),
             Column("measures", "list", _("Linked measures as plan:code, separated by ;")),
+            Column("measure_ids", "list",
+                   _("Linked measures by their id in the measures dataset, separated by ; "
+                     "(a code may be printed for more than one measure)")),
+            Column("measure_code_as_published", "string",
+                   _("Code of the measure as the list of projects (Appendix A of the "
+                     "evaluation) prints it")),
             Column("thematic_area", "string", _("Thematic area of the plan")),
             Column("area_as_published", "string", _("Thematic area as the source prints it")),
             Column("period_start", "date", _("Start of the project")),

@@ -142,6 +142,13 @@ class Project(models.Model):
         on_delete=models.SET_NULL, related_name="area_projects",
     )
     area_text = models.CharField(_("thematic area as published"), max_length=200, blank=True)
+    # 001 prints the measure of the police assistants as 3.2.1.1 in its plan
+    # (Appendix B) and as 2.1.2.1 in its list of projects (Appendix A): both
+    # printed codes are kept, the project links to the item itself.
+    measure_code_published = models.CharField(
+        _("measure code as published"), max_length=100, blank=True, editable=False,
+        help_text=_("The code of the measure as the list of projects (Appendix A of the "
+                    "evaluation) prints it."))
     period_start = models.DateField(_("from"), null=True, blank=True)
     period_end = models.DateField(_("to"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ProjectStatus.choices,
@@ -209,6 +216,15 @@ class Project(models.Model):
                     "The registration number names call %(number)s, but the project is in "
                     "call %(call)s."
                 ) % {"number": number, "call": self.call.number}})
+
+    @property
+    def other_measure_code(self):
+        """The measure code the list of projects prints, where it is not the
+        code of any linked measure (uses the prefetched measures)."""
+        code = self.measure_code_published.strip()
+        if not code or any(m.code.strip() == code for m in self.measures.all()):
+            return ""
+        return code
 
     @property
     def display_implementer(self):

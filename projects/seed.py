@@ -278,6 +278,7 @@ class _Loader:
                 "implementer": self._organisation(record["implementer_text"], where),
                 "implementer_text": record["implementer_text"],
                 "area_text": record["area_text"],
+                "measure_code_published": record["measure_code"],
                 "status": ProjectStatus.IN_PROGRESS,
                 "total_budget": Decimal(record["budget"]),
                 "budget_text": record["budget_text"],

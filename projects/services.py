@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -160,7 +161,7 @@ def project_create(
     thematic_area=UNSET, area_text=UNSET, period_start=UNSET, period_end=UNSET, status=UNSET,
     total_budget=UNSET, budget_text=UNSET, funding_note=UNSET, description=UNSET,
     target_groups=UNSET, goals=UNSET, reports_total=UNSET, is_published=UNSET, source=UNSET,
-    measures=(), funding=(), message="",
+    measures=(), funding=(), message="", measure_code_published=UNSET,
 ) -> Project:
     """A project with its measures and budget split (`funding`: rows of
     source, percent, amount); the thematic area follows the first measure
@@ -171,7 +172,8 @@ def project_create(
         area_text=area_text, period_start=period_start, period_end=period_end, status=status,
         total_budget=total_budget, budget_text=budget_text, funding_note=funding_note,
         description=description, target_groups=target_groups, goals=goals,
-        reports_total=reports_total, is_published=is_published, source=source)
+        reports_total=reports_total, is_published=is_published, source=source,
+        measure_code_published=measure_code_published)
     measures = list(measures)
     funding = list(funding)
     with transaction.atomic():
@@ -284,8 +286,14 @@ def half_year_report_submit(*, actor, project, number, total, period_start, peri
                     message=str(report))
                 HalfYearReportValue.objects.update_or_create(value=recorded,
                                                              defaults={"report": report})
-        done = HalfYearReport.objects.filter(project=project).count()
+        # "V realizaci (3/6)": the third report is the latest source (001). n is
+        # the highest report number, not the number of report rows the portal
+        # holds (reports before the portal are in the published n), and never
+        # goes back.
+        latest = HalfYearReport.objects.filter(project=project).aggregate(
+            latest=Max("number"))["latest"] or 0
         for measure in project.measures.all():
+            done = min(max(latest, measure.reports_done or 0), total)
             if measure.reports_done != done or measure.reports_total != total:
                 plan_services.plan_item_update(
                     actor=actor, item=measure, reports_done=done, reports_total=total,

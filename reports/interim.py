@@ -42,10 +42,10 @@ from indicators.charts import render_svg
 from indicators.models import IndicatorKind, Status, TargetKind
 from indicators.selectors import indicator_list, with_assessment
 from indicators.status import baseline_and_latest, display_value
-from meetings.models import Meeting
+from meetings.models import EventKind, Meeting
 from meetings.selectors import timeline_events
 from planning.models import LevelRole, MeasureStatus
-from planning.selectors import build_tree, plan_items
+from planning.selectors import build_tree, plan_items, repeated_measures, tally_measures
 from projects.models import Project
 from projects.selectors import grand_total, stated_totals, totals_by_programme
 
@@ -153,6 +153,8 @@ class MeasureRow:
     activity: str
     period: str
     footnote: str = ""
+    # The item printed earlier in the plan that this row prints again.
+    repeat_of: object = None
 
 
 @dataclass
@@ -315,9 +317,10 @@ def measure_status_label(item):
     return label
 
 
-def _measure_row(item):
+def _measure_row(item, repeats):
     return MeasureRow(item, item.code, item.title, item.status, measure_status_label(item),
-                      _implementer(item), _activity(item), _period(item), item.footnote)
+                      _implementer(item), _activity(item), _period(item), item.footnote,
+                      repeats.get(item.pk))
 
 
 def _heading_label(item):
@@ -328,7 +331,7 @@ def _heading_label(item):
     return f"{item.level.name} {item.code}".strip()
 
 
-def _appendix_b(roots, impact, year):
+def _appendix_b(roots, impact, year, repeats):
     """Flatten the plan tree into printable blocks (no queries: every
     relation is prefetched)."""
     blocks = []
@@ -353,7 +356,7 @@ def _appendix_b(roots, impact, year):
         rows, as_of = impact.get(item.pk, ([], ""))
         if rows:
             blocks.append(Block("indicators", item, rows=rows, as_of=as_of))
-        own_measures = [_measure_row(child.item) for child in node.children
+        own_measures = [_measure_row(child.item, repeats) for child in node.children
                         if child.item.level.role == LevelRole.MEASURE]
         if own_measures:
             blocks.append(Block("measures", item, rows=own_measures,
@@ -397,6 +400,9 @@ def _appendix_a(plan, items_by_pk, projects):
     for _key, area, project in keyed:
         measures = "; ".join(f"{m.code} {m.title}".strip() for m in project.measures.all()
                              if m.plan_id == plan.pk) or project.title
+        if project.other_measure_code:
+            measures += " (" + _("in Appendix A: %(code)s") % {
+                "code": project.other_measure_code} + ")"
         call = project.call
         area_label = f"{area.code} {area.title}".strip() if area else (project.area_text or "–")
         rows.append(ProjectRow(area_label, area is not previous, measures,
@@ -451,6 +457,10 @@ def _day(value):
 def _timeline(year, events, meetings, measure_items):
     entries = []
     for event in events:
+        if event.kind == EventKind.NOTE:
+            # A paragraph of the timeline as printed: its month is the heading.
+            entries.append(TimelineEntry(event.starts_on, "", "note", event.title))
+            continue
         if event.month_only:
             when = _month_name(event.starts_on.month)
         elif event.ends_on and event.ends_on != event.starts_on:
@@ -473,7 +483,8 @@ def _timeline(year, events, meetings, measure_items):
             start, _day(start), "milestone",
             ngettext("Measure %(codes)s starts", "Measures %(codes)s start", len(items))
             % {"codes": codes}))
-    entries.sort(key=lambda e: (e.date, {"event": 0, "meeting": 1, "milestone": 2}[e.kind]))
+    entries.sort(key=lambda e: (e.date, {"note": 0, "event": 1, "meeting": 2,
+                                         "milestone": 3}[e.kind]))
     months = defaultdict(list)
     for entry in entries:
         months[entry.date.month].append(entry)
@@ -491,10 +502,11 @@ def _measure_status_label(status):
     return capfirst(MeasureStatus(status).label) if status in MeasureStatus.values else status
 
 
-def _highlights(programme_lines, overall, global_rows, measure_rows, currency):
+def _highlights(programme_lines, overall, global_rows, tally, currency):
     """The figures the portal computes for the management summary. An
     enumeration is printed only with something in it: a count with nothing
-    to list becomes a sentence of its own."""
+    to list becomes a sentence of its own. `tally` counts the plan's measures
+    (planning.selectors.MeasureTally)."""
     lines = []
     if overall.count:
         parts = [ngettext("%(count)d project of %(programme)s",
@@ -517,20 +529,25 @@ def _highlights(programme_lines, overall, global_rows, measure_rows, currency):
         lines.append(ngettext("%(count)d global indicator, without a status.",
                               "%(count)d global indicators, without a status.",
                               len(global_rows)) % {"count": len(global_rows)})
-    measure_counts = Counter(row.status for row in measure_rows if row.status)
-    unstated = sum(1 for row in measure_rows if not row.status)
+    # Measures, not rows: a measure printed twice counts once (planning.selectors).
+    measure_counts = Counter({s: n for s, n in tally.statuses.items() if s})
+    unstated = tally.statuses.get("", 0)
     parts = [f"{_measure_status_label(status)}: {measure_counts[status]}"
              for status in _in_order(measure_counts, MEASURE_STATUS_ORDER)]
     if parts and unstated:
         parts.append(_("no status %(count)d") % {"count": unstated})
-    if parts:
+    note = tally.note()
+    if parts and note:
+        lines.append(_("%(measures)s – %(counts)s.") % {
+            "measures": tally.summary(), "counts": "; ".join(parts)})
+    elif parts:
         lines.append(ngettext("%(count)d measure: %(counts)s.",
-                              "%(count)d measures: %(counts)s.", len(measure_rows)) % {
-            "count": len(measure_rows), "counts": "; ".join(parts)})
-    elif measure_rows:
+                              "%(count)d measures: %(counts)s.", tally.total) % {
+            "count": tally.total, "counts": "; ".join(parts)})
+    elif tally.total:
         lines.append(ngettext("%(count)d measure, without a status.",
-                              "%(count)d measures, without a status.", len(measure_rows))
-                     % {"count": len(measure_rows)})
+                              "%(count)d measures, without a status.", tally.total)
+                     % {"count": tally.total})
     return lines
 
 
@@ -579,8 +596,10 @@ def interim_context(plan, *, year=None, progress=None):
                and i.plan_item_id in items_by_pk]
     global_rows = _global_rows(globals_)
     impact = _impact_rows(impacts)
-    blocks, measures = _appendix_b(roots, impact, year)
+    repeats = repeated_measures(roots)
+    blocks, measures = _appendix_b(roots, impact, year, repeats)
     measure_rows = [row for _path, row in measures]
+    tally = tally_measures([row.item for row in measure_rows], repeats)
 
     project_ids = (Project.objects.published()
                    .filter(Q(thematic_area__plan=plan) | Q(measures__plan=plan))
@@ -620,7 +639,8 @@ def interim_context(plan, *, year=None, progress=None):
         "summary_html": text.summary if text else "",
         "glossary": list(GlossaryTerm.objects.order_by("abbreviation")),
         **_report_texts(plan, year),
-        "highlights": _highlights(programme_lines, overall, global_rows, measure_rows, currency),
+        "highlights": _highlights(programme_lines, overall, global_rows, tally, currency),
+        "measure_tally": tally,
         "global_rows": global_rows,
         "global_target_year": plan.period_end,
         "global_target_label": str(plan.period_end or ""),

@@ -314,6 +314,11 @@ MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=12 * 1024 * 1
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# --- Meetings ----------------------------------------------------------------
+# Open tasks of a group's earlier meetings are listed in a meeting's minutes
+# ("Nesplněné úkoly") only when agreed at most this many days before it.
+MEETINGS_TASK_CARRY_OVER_DAYS = 365
+
 # --- Logging: one line per record, with the request id ----------------------
 LOGGING = {
     "version": 1,

@@ -17,12 +17,11 @@ tree comes from `selectors.plan_items` (5 queries) and is filtered in
 Python (planning.filters).
 """
 
-from collections import Counter
+import re
 from dataclasses import dataclass
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
@@ -32,12 +31,21 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from .. import permissions
-from ..filters import PlanFilterForm, filter_tree, is_measure
+from ..filters import PlanFilterForm, filter_tree
 from ..imports import plan_xlsx_response
-from ..models import ActivityType, LevelRole, MeasureStatus, Plan, PlanItem, ServiceType
-from ..selectors import build_tree, check_labels, plan_data_checks, plan_items
+from ..models import ActivityType, MeasureStatus, Plan, PlanItem, ServiceType
+from ..selectors import (
+    build_tree,
+    check_labels,
+    plan_data_checks,
+    plan_items,
+    repeated_measures,
+    tally_measures,
+)
 
 STATUS_ORDER = [s.value for s in MeasureStatus]
+# "(3/6)" in a status as published.
+REPORTS_IN_TEXT = re.compile(r"\(\s*\d+\s*/\s*\d+\s*\)")
 
 
 # --- Presentation helpers -----------------------------------------------------------------
@@ -49,7 +57,11 @@ def status_badge(item):
     text = capfirst(item.status_text or (item.get_status_display() if item.status else ""))
     reports = item.reports_label
     if reports and reports not in text:
-        text = f"{text} ({reports})" if text else reports
+        # The published "(1/6)" is replaced by the count the reports since
+        # have moved on to, never printed beside it.
+        text, replaced = REPORTS_IN_TEXT.subn(f"({reports})", text, count=1)
+        if not replaced:
+            text = f"{text} ({reports})" if text else reports
     return text
 
 
@@ -98,12 +110,16 @@ def plan_or_404(request, code, queryset=None):
 
 
 def area_status_counts(roots):
-    """Per top-level item: number of measures per status, plus totals."""
-    rows, total = [], Counter()
+    """Per top-level item: number of measures per status, plus totals. A row
+    that prints again a measure printed earlier is not counted twice; the
+    codes printed more than once are named beside the total."""
+    repeats = repeated_measures(roots)
+    rows = []
     for root in roots:
-        counts = Counter(node.item.status or "" for node in root.walk() if is_measure(node.item))
-        total.update(counts)
-        rows.append({"item": root.item, "counts": counts, "total": sum(counts.values())})
+        tally = tally_measures([node.item for node in root.walk()], repeats)
+        rows.append({"item": root.item, "counts": tally.statuses, "total": tally.total})
+    tally = tally_measures([node.item for root in roots for node in root.walk()], repeats)
+    total = tally.statuses
     columns = [(s, MeasureStatus(s).label) for s in STATUS_ORDER]
     if total.get(""):
         columns.append(("", gettext_lazy("status not given")))
@@ -113,7 +129,9 @@ def area_status_counts(roots):
         "columns": columns,
         "rows": rows,
         "totals": [total.get(value, 0) for value, _label in columns],
-        "total": sum(total.values()),
+        "total": tally.total,
+        "note": tally.note(),
+        "summary": tally.summary(),
     }
 
 
@@ -129,7 +147,7 @@ class PlanListView(TemplateView):
         context = super().get_context_data(**kwargs)
         plans = (
             Plan.objects.select_related("working_group")
-            .annotate(measure_count=Count("items", filter=Q(items__level__role=LevelRole.MEASURE)))
+            .with_measure_count()
             .order_by("-period_start", "title")
         )
         context["plans"] = permissions.plans_visible_to(self.request.user, plans)

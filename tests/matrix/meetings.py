@@ -98,6 +98,7 @@ MATRIX = {
     "meetings:events": [("", lambda w: [], everyone())],
     "meetings:event_create": [("", lambda w: [], officers_only())],
     "meetings:event_update": [("", lambda w: [w["event"].pk], officers_only())],
+    "meetings:event_delete": [("", lambda w: [w["event"].pk], officers_only())],
     "meetings:detail": [
         ("published A", lambda w: [w["meeting_published"].pk], everyone()),
         ("draft A", lambda w: [w["meeting_draft"].pk], seen_by_insiders_of_a()),

@@ -153,3 +153,29 @@ def test_folding_never_splits_a_character():
 
 def test_escaping():
     assert ical.escape("a;b,c\\d\ne") == "a\\;b\\,c\\\\d\\ne"
+
+
+# --- Open tasks carried over only within the window (#15) ------------------------------
+
+
+def _carried(meeting):
+    from meetings.documents import minutes_document
+
+    return [t["description"] for t in minutes_document(meeting, internal=True)["carried_tasks"]]
+
+
+def test_open_tasks_are_carried_over_within_the_window_only(settings):
+    from meetings.models import Task
+
+    today = MeetingFactory(day=datetime.date(2025, 1, 16))
+    recent = MeetingFactory(body=today.body, day=datetime.date(2024, 11, 20))
+    old = MeetingFactory(body=today.body, day=datetime.date(2018, 3, 8))
+    Task.objects.create(meeting=recent, description="Rozeslat letáčky")
+    Task.objects.create(meeting=old, description="Zpracovat tabulku z roku 2018")
+    Task.objects.create(meeting=recent, description="Hotovo", status="done")
+    settings.MEETINGS_TASK_CARRY_OVER_DAYS = 365
+    assert _carried(today) == ["Rozeslat letáčky"]
+    settings.MEETINGS_TASK_CARRY_OVER_DAYS = 30
+    assert _carried(today) == []
+    settings.MEETINGS_TASK_CARRY_OVER_DAYS = 3000
+    assert _carried(today) == ["Zpracovat tabulku z roku 2018", "Rozeslat letáčky"]

@@ -121,3 +121,71 @@ def test_pdf_of_the_2018_meeting_has_the_eu_block_on_every_page(seeded, client):
                     "PROGRAM", "Zapsal", "Ověřil", "Bittner", "Štícha", "19.4.2018",
                     "49.8228022"):
         assert printed in whole, printed
+
+
+# --- The minutes as the seeds print them (#15) -----------------------------------------
+
+
+def test_the_managerial_team_lists_the_25_participants_000_prints_and_no_one_else(seeded,
+                                                                                   client):
+    mt = Meeting.objects.get(body__code="MT-KP", starts_on=datetime.date(2024, 10, 24))
+    assert mt.attendance.count() == 25
+    assert sorted(mt.attendance.filter(role="guest").values_list("name_text", flat=True)) \
+        == ["Daniel Vrána", "Hana Drábková Sobková"]
+    page = client.get(reverse("meetings:detail", args=[mt.pk])).content.decode()
+    # Mgr. Antonín Liška presents on day 2 (the programme), he is not listed as present.
+    assert page.count("Antonín Liška") == 1
+    dar_2025 = Meeting.objects.get(body__code="DaR", starts_on=datetime.date(2025, 1, 16))
+    assert not dar_2025.attendance.filter(presence="present").exists()  # "viz. Prezenční listina"
+
+
+def test_the_2025_minutes_are_signed_placed_and_carry_over_as_003_prints_them(seeded, client):
+    dar_2025 = Meeting.objects.get(body__code="DaR", starts_on=datetime.date(2025, 1, 16))
+    assert dar_2025.recorded_by.family_name == "Nováková"
+    assert dar_2025.verified_by.family_name == "Miturová"
+    page = client.get(reverse("meetings:detail", args=[dar_2025.pk])).content.decode()
+    assert "Bc. Sabina Nováková, DiS.,MBA, manažer PS" in page
+    assert "Mgr. Radka Miturová, kontaktní osoba" in page
+    assert "Magistrát města Ostravy, Prokešovo nám. 8, místnost č. 504" in page
+    # The open tasks of 2018 are seven years old: not carried into 2025.
+    assert dar_2025.body.meetings.filter(starts_on__year=2018, tasks__status="open").exists()
+    assert "carried-tasks" not in page and "2018" not in page
+
+
+def test_the_project_clause_is_not_the_title_of_the_2018_meeting(seeded, client):
+    dar_2018 = Meeting.objects.get(body__code="DaR", starts_on=datetime.date(2018, 3, 8))
+    assert dar_2018.title == ""
+    page = client.get(reverse("meetings:detail", args=[dar_2018.pk])).content.decode()
+    assert page.count("CZ.03.2.63/0.0/0.0/16_063/0006590") == 1
+    rows = client.get("/data/meetings.json").json()["rows"]
+    assert not any("v rámci projektu" in (row["title"] or "") for row in rows)
+
+
+def test_the_timeline_of_001_is_loaded_whole_and_printed_by_month(seeded, client):
+    """#15: the paragraphs and captions of 001's "Spolupráce v roce 2023" that
+    tell of no single event are loaded too; the report's timeline has every
+    month 001 prints, each with its paragraphs, and the calendar has none."""
+    import json
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from planning.models import Plan
+    from reports.interim import interim_context
+
+    data = json.loads((Path(settings.BASE_DIR) / "fixtures" / "seed_meetings.json")
+                      .read_text("utf-8"))
+    notes = {n["id"]: n for n in data["timeline_notes"]}
+    printed = [(month["month"], notes[p["note_id"]]["text"])
+               for month in data["timeline"]["months"] for p in month["paragraphs"]
+               if p.get("note_id")]
+    assert len(printed) == 9
+    plan = Plan.objects.get(code="psz-2022-2027")
+    assert Event.objects.filter(kind="note").count() == 9
+    assert all(e.plan == plan for e in Event.objects.filter(kind="note"))
+    timeline = interim_context(plan, year=2023)["timeline"]
+    assert [m["number"] for m in timeline] == [f"{n:02d}" for n in range(1, 13)]
+    texts = {(int(m["number"]), e.text) for m in timeline for e in m["entries"]}
+    assert [p for p in printed if p not in texts] == []
+    feed = client.get(reverse("meetings:calendar")).content.decode()
+    assert "APK působí" not in feed and "Do výzvy č. 18" not in feed

@@ -220,3 +220,29 @@ def test_list_and_detail_run_a_fixed_number_of_queries(client, group_a, manager_
     assert _count(client, url) == before
     dashboard = reverse("meetings:dashboard")
     assert _count(client, dashboard) == _count(client, dashboard)
+
+
+# --- Events: cancel leads back, events can be deleted (#15) -----------------------------
+
+
+def test_event_edit_cancels_to_the_list_and_an_event_can_be_deleted(officer, client):
+    from core.models import AuditAction, AuditEntry
+    from meetings.models import Event
+
+    event = Event.objects.create(title="Kulatý stůl k dluhům", starts_on=datetime.date(2025, 3, 1))
+    client.force_login(officer)
+    events_url = reverse("meetings:events")
+    for url in (reverse("meetings:event_update", args=[event.pk]),
+                reverse("meetings:event_create")):
+        page = client.get(url).content.decode()
+        assert f'href="{events_url}" class="cancel"' in page
+        assert "href=\"../\"" not in page
+    delete_url = reverse("meetings:event_delete", args=[event.pk])
+    assert delete_url in client.get(events_url).content.decode()
+    assert "Kulatý stůl k dluhům" in client.get(delete_url).content.decode()
+    response = client.post(delete_url)
+    assert response.status_code == 302 and response["Location"] == events_url
+    assert not Event.objects.filter(pk=event.pk).exists()
+    entry = AuditEntry.objects.get(action=AuditAction.DELETE, object_id=str(event.pk),
+                                   content_type__model="event")
+    assert entry.actor == officer and entry.object_repr == "Kulatý stůl k dluhům"

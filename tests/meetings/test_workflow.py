@@ -148,3 +148,26 @@ def test_parts_are_numbered_kept_to_their_meeting_and_tasks_locked(manager_a, of
     assert (task.owner_text, task.version) == ("KC", 2)
     assert AuditEntry.objects.filter(object_id=str(task.pk), action=AuditAction.UPDATE,
                                      actor=officer).count() == 1
+
+
+def test_minutes_cannot_be_submitted_before_the_meeting_takes_place(manager_a, group_a, client):
+    """#15: the minutes of a meeting still to come are refused with a clear
+    message, by the service and on the page; from its day on they go."""
+    from django.utils import timezone
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    meeting = services.meeting_create(actor=manager_a, body=group_a,
+                                      days=[(tomorrow, None, None)], place_name="Nová radnice")
+    services.minutes_item_create(actor=manager_a, meeting=meeting,
+                                 title="Různé", text_html="<p>Text</p>")
+    with pytest.raises(ValidationError, match="se ještě nekonalo"):
+        services.minutes_submit(actor=manager_a, meeting=meeting)
+    client.force_login(manager_a)
+    response = client.post(reverse("meetings:submit", args=[meeting.pk]), follow=True)
+    assert response.status_code == 200
+    assert "se ještě nekonalo" in response.content.decode()
+    assert Meeting.objects.get(pk=meeting.pk).minutes_status == MinutesStatus.DRAFT
+    services.meeting_update(actor=manager_a, meeting=meeting,
+                            days=[(timezone.localdate(), None, None)])
+    meeting = services.minutes_submit(actor=manager_a, meeting=meeting)
+    assert meeting.minutes_status == MinutesStatus.SUBMITTED

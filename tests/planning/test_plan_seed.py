@@ -2,11 +2,13 @@
 as published, inconsistencies reported by the data checks, not repaired."""
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.urls import reverse
 
 from planning.models import ItemYearSummary, MeasureStatus, Plan, PlanItem
 from planning.selectors import plan_data_checks
@@ -95,7 +97,6 @@ def test_kp_draft_of_the_children_and_family_group(seeded):
 
 def test_the_sources_own_inconsistencies_are_shown_on_the_data_checks_page(seeded, client,
                                                                            officer):
-    from django.urls import reverse
 
     recorded = PSZ["inconsistencies"]
     # The indicators' transcription adds its own notes on the same document.
@@ -135,3 +136,45 @@ def test_the_ostrava_plans_round_trip_through_their_workbooks(seeded, officer):
         assert list(PlanItem.objects.filter(plan=plan).order_by("pk").values()) == before
         assert list(plan.source_notes.values()) == notes
         assert AuditEntry.objects.count() == audits
+
+
+# --- Measures are counted as measures (#15) ------------------------------------------
+# 001 prints 46 measures in 47 rows: 2.1.3.3 twice (same code, title and data).
+# By measure: 14 not implemented, 31 in progress, 1 completed.
+
+DISTINCT = {"not_started": 14, "in_progress": 31, "completed": 1}
+
+
+def test_the_plan_page_counts_measures_and_names_the_code_printed_twice(seeded, client):
+    response = client.get(reverse("planning:plan_detail", args=[seeded.code]))
+    counts = response.context["counts"]
+    by_status = dict(zip([value for value, _label in counts["columns"]], counts["totals"],
+                         strict=True))
+    assert by_status == {**DISTINCT, "cancelled": 0}
+    assert counts["total"] == 46
+    assert counts["summary"] == "46 opatření; kód 2.1.3.3 uveden dvakrát", counts["summary"]
+    assert "46 opatření; kód 2.1.3.3 uveden dvakrát" in response.content.decode()
+    prevention = next(row for row in counts["rows"] if row["item"].code == "2")
+    assert prevention["total"] == 8  # 2.1.1.1–3, 3.2.1.1 (under 2.1.2), 2.1.3.1–4
+
+
+def test_the_plan_list_counts_measures_not_rows(seeded, client):
+    plans = {p.code: p for p in client.get(reverse("planning:plan_list")).context["plans"]}
+    assert plans["psz-2022-2027"].measure_count == 46
+
+
+def test_the_measures_dataset_marks_the_row_that_prints_a_measure_again(seeded, client):
+    rows = [r for r in client.get("/data/measures.json").json()["rows"]
+            if r["plan_code"] == "psz-2022-2027"]
+    assert len(rows) == 47
+    repeated = [r for r in rows if r["repeat_of"] is not None]
+    assert [r["code"] for r in repeated] == ["2.1.3.3"]
+    first = next(r for r in rows if r["id"] == repeated[0]["repeat_of"])
+    assert first["code"] == "2.1.3.3" and first["repeat_of"] is None
+    assert rows.index(first) < rows.index(repeated[0])
+    # 3.2.1.1 is printed for two different measures: both are measures.
+    assert sum(1 for r in rows if r["code"] == "3.2.1.1" and r["repeat_of"] is None) == 2
+    counted = Counter(r["status"] for r in rows if r["repeat_of"] is None)
+    assert counted == DISTINCT
+    header = client.get("/data/measures.csv").content.decode().splitlines()[0].replace('"', "")
+    assert "repeat_of" in header and "id" in header.split(",")

@@ -123,3 +123,38 @@ def test_the_seeded_measures_keep_their_published_reports(seeded):
     assert (measure.reports_done, measure.reports_total) == (
         published.get("reports_done"), published.get("reports_total"))
     assert project.reports_total == published.get("reports_total")
+
+
+# --- Appendix A's code kept too (#15) --------------------------------------------------
+# The police assistants' measure is 3.2.1.1 under 2.1.2 in Appendix B and 2.1.2.1 in
+# Appendix A; 3.2.1.1 is also the code of another measure (debts, under 3.2.1).
+
+POLICE = "CZ.03.02.01/00/22_018/0000328"
+
+
+def test_the_project_keeps_appendix_a_s_code_and_links_to_the_item(seeded, client):
+    project = Project.objects.get(registration_number=POLICE)
+    measure = project.measures.get()
+    assert (measure.code, measure.parent.code) == ("3.2.1.1", "2.1.2")
+    assert project.measure_code_published == "2.1.2.1"
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert "v příloze A: 2.1.2.1" in page
+    other = Project.objects.get(registration_number="CZ.03.02.01/00/22_018/0000528")
+    assert other.measure_code_published == "3.2.1.1"
+    assert "v příloze A" not in client.get(f"/projects/{other.pk}/").content.decode()
+
+
+def test_projects_csv_links_each_project_to_its_measure_by_id(seeded, client):
+    rows = {r["registration_number"]: r for r in client.get("/data/projects.json").json()["rows"]}
+    measures = {r["id"]: r for r in client.get("/data/measures.json").json()["rows"]}
+    police, debts = rows[POLICE], rows["CZ.03.02.01/00/22_018/0000528"]
+    # The same printed key, two different measures.
+    assert police["measures"] == debts["measures"] == "psz-2022-2027:3.2.1.1"
+    assert police["measure_ids"] != debts["measure_ids"]
+    assert measures[int(police["measure_ids"])]["title"] == (
+        "Zachování a rozšíření programu asistentů prevence kriminality")
+    assert measures[int(debts["measure_ids"])]["specific_goal_code"] == "3.2.1"
+    assert police["measure_code_as_published"] == "2.1.2.1"
+    for row in rows.values():
+        for pk in filter(None, (row["measure_ids"] or "").split(";")):
+            assert int(pk) in measures

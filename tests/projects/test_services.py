@@ -159,3 +159,26 @@ def test_the_first_report_sets_the_planned_number_of_reports(officer):
     _report(officer, project, 1, total=4)
     project.refresh_from_db()
     assert project.reports_total == 4
+
+
+def test_n_of_n_is_the_latest_report_and_replaces_the_published_count(implementer_x):
+    """#15: a measure published "V realizaci (1/6)" whose project then submits
+    report 3 reads "V realizaci (3/6)", not "(1/6) (1/6)" or "(1/6) (2/6)":
+    n is the number of the latest report, not the number of report rows."""
+    from planning.models import MeasureStatus
+    from planning.views.public import status_badge
+
+    measure = PlanItemFactory.measure(plan=PlanFactory(code="p", status="in_force"))
+    measure.status, measure.status_text = MeasureStatus.IN_PROGRESS, "V realizaci (1/6)"
+    measure.reports_done, measure.reports_total = 1, 6
+    measure.save()
+    project = ProjectFactory(implementer=implementer_x.implementer_organisation,
+                             measures=[measure], reports_total=6)
+    _report(implementer_x, project, 3)
+    measure.refresh_from_db()
+    assert (measure.reports_done, measure.reports_total) == (3, 6)
+    assert status_badge(measure) == "V realizaci (3/6)"
+    _report(implementer_x, project, 2)  # filed late: the latest source is still report 3
+    measure.refresh_from_db()
+    assert measure.reports_done == 3
+    assert status_badge(measure) == "V realizaci (3/6)"

@@ -398,3 +398,17 @@ def test_interim_context_takes_a_fixed_number_of_queries(seeded):
         Event.objects.create(title=f"Událost {n}", starts_on=date(2023, 1 + n % 12, 1))
     assert _count_queries(plan) == at_seed_size
 
+
+
+def test_the_pdf_counts_measures_and_names_the_code_printed_twice(rendered):
+    """001 prints 46 measures in 47 rows (#15): 14 not implemented, not 15."""
+    text = " ".join(rendered.pages)
+    assert "46 opatření; kód 2.1.3.3 uveden dvakrát" in text
+    assert "Nerealizováno: 14" in text and "V realizaci: 31" in text
+    assert "47 opatření" not in text
+
+
+def test_appendix_a_names_the_code_it_printed_where_it_is_not_the_plan_s(rendered):
+    text = " ".join(rendered.pages)
+    assert "(v příloze A: 2.1.2.1)" in text
+    assert text.count("v příloze A:") == 1

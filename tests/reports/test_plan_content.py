@@ -7,6 +7,7 @@ shows."""
 import datetime
 import io
 import re
+from collections import Counter
 from decimal import Decimal
 from html import unescape
 
@@ -16,6 +17,7 @@ from pypdf import PdfReader
 
 from meetings.models import Event, EventKind, MinutesStatus
 from planning.models import LevelRole, MeasureStatus, Plan, PlanItem
+from planning.selectors import MeasureTally
 from projects.models import Project
 from reports.interim import (
     TotalLine,
@@ -202,8 +204,9 @@ def test_a_plan_without_report_texts_prints_the_neutral_wording_in_its_language(
     assert empty_enumerations(interim_html(english, year=YEAR)) == []
 
 
-def _row(status):
-    return type("Row", (), {"status": status})()
+def _tally(*statuses, printed_again=None):
+    counts = Counter(statuses)
+    return MeasureTally(counts, sum(counts.values()), len(statuses), printed_again or {})
 
 
 @pytest.mark.parametrize(("language", "expected"), [
@@ -211,20 +214,28 @@ def _row(status):
 ])
 def test_measures_without_a_status_make_a_sentence_not_an_empty_list(language, expected):
     with translation.override(language):
-        lines = _highlights([], TotalLine("", Decimal(0), 0), [], [_row("")] * 3, "CZK")
+        lines = _highlights([], TotalLine("", Decimal(0), 0), [], _tally("", "", ""), "CZK")
     assert lines == [expected]
 
 
 def test_the_count_of_measures_without_a_status_follows_the_others():
-    rows = [_row(MeasureStatus.IN_PROGRESS), _row(""), _row("")]
+    tally = _tally(MeasureStatus.IN_PROGRESS, "", "")
     with translation.override("cs"):
-        lines = _highlights([], TotalLine("", Decimal(0), 0), [], rows, "CZK")
+        lines = _highlights([], TotalLine("", Decimal(0), 0), [], tally, "CZK")
     assert lines == ["3 opatření: V realizaci: 1; bez stavu: 2."]
+
+
+def test_a_code_printed_twice_is_named_beside_the_count_of_measures():
+    tally = _tally(MeasureStatus.IN_PROGRESS, MeasureStatus.NOT_STARTED,
+                   printed_again={"2.1.3.3": 2})
+    with translation.override("cs"):
+        lines = _highlights([], TotalLine("", Decimal(0), 0), [], tally, "CZK")
+    assert lines == ["2 opatření; kód 2.1.3.3 uveden dvakrát – V realizaci: 1; Nerealizováno: 1."]
 
 
 def test_projects_without_a_programme_line_are_counted_in_a_sentence():
     with translation.override("en"):
-        lines = _highlights([], TotalLine("", Decimal("10"), 2), [], [], "EUR")
+        lines = _highlights([], TotalLine("", Decimal("10"), 2), [], _tally(), "EUR")
     assert lines == ["2 projects, in total €10.00."]
 
 
