@@ -5,11 +5,11 @@ tests/roles.py)."""
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from hypothesis import HealthCheck, settings
 
 from tests import roles
 from tests.accounts.factories import PASSWORD
+from tests.clients import PortalClient
 
 # Property-based tests (marked `fuzz`) run as many examples as the profile says:
 # `dev` while working (the default, and `make test-fast`), `ci` in `make test`,
@@ -87,27 +87,10 @@ def no_city(db):
     City.objects.all().delete()
 
 
-class PortalClient(Client):
-    """`force_login` skips the password step; it skips the second step too,
-    as if the user had entered a code: a user with a confirmed authenticator
-    gets a verified session (django-otp's session key). Pass
-    `otp_verified=False` for a session that still owes the code."""
-
-    def force_login(self, user, backend=None, *, otp_verified=True):
-        super().force_login(user, backend)
-        if otp_verified:
-            from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
-
-            device = next(devices_for_user(user, confirmed=True), None)
-            if device is not None:
-                session = self.session
-                session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-                session.save()
-
-
 @pytest.fixture
 def client():
-    """pytest-django's `client`, with the second factor of `force_login` above."""
+    """pytest-django's `client`, with the second factor of `force_login`
+    (tests/clients.py)."""
     return PortalClient()
 
 

@@ -193,8 +193,10 @@ class MilestoneForm(forms.Form):
         return cleaned_data
 
 
+# absolute_max: a post claiming more forms than this is refused before Django
+# builds them (its default, max_num + 1,000, costs seconds of CPU a request).
 MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=2, can_delete=True,
-                                         max_num=50, validate_max=True)
+                                         max_num=50, validate_max=True, absolute_max=100)
 
 
 class ValueForm(forms.Form):

@@ -6,9 +6,11 @@ import importlib
 import pkgutil
 
 import pytest
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import matrix
+from tests.clients import PortalClient
 from tests.directory.factories import MembershipFactory
 from tests.matrix import LOGIN, ROLES
 from tests.planning.factories import PlanFactory, PlanItemFactory
@@ -82,22 +84,43 @@ def _build_world():
         overlap = set(added) & set(world)
         assert not overlap, f"world objects defined twice: {overlap}"
         world.update(added)
+    world["sessions"] = _sign_in_once({**world["users"], "no_role": world["plain_user"]})
     return world
+
+
+def _sign_in_once(users):
+    """{role: session key}: each role signed in once for the module, by the
+    `force_login` of the `client` fixture (tests/clients.py: the
+    administrator's session passed the second factor). A cell sends the key as
+    its session cookie, so that the session a cell reads is the one
+    `force_login` made; whatever a request writes to it is rolled back with
+    the cell's savepoint."""
+    sessions = {}
+    for role, user in users.items():
+        client = PortalClient()
+        client.force_login(user)
+        sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return sessions
 
 
 world = module_rows(_build_world)
 
 
+@pytest.fixture(scope="module")
+def matrix_client():
+    """One client for the module: its handler builds the middleware once, as a
+    server does, instead of once a cell. Each cell starts without cookies."""
+    return PortalClient()
+
+
 @pytest.fixture
-def client_as(client, world):
+def client_as(matrix_client, world):
+    matrix_client.cookies.clear()
+
     def sign_in(role):
-        if role == "anonymous":
-            return client
-        user = world["plain_user"] if role == "no_role" else world["users"][role]
-        # The administrator has an authenticator; force_login (PortalClient in
-        # conftest.py) gives a session that passed the second factor.
-        client.force_login(user)
-        return client
+        if role != "anonymous":
+            matrix_client.cookies[settings.SESSION_COOKIE_NAME] = world["sessions"][role]
+        return matrix_client
 
     return sign_in
 

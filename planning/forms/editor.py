@@ -293,8 +293,11 @@ class BaseImplementerFormSet(forms.BaseFormSet):
                 if getattr(f, "cleaned_data", None) and f.cleaned_data.get("organisation")]
 
 
+# absolute_max: a post claiming more forms than this is refused before Django
+# builds them (its default, max_num + 1,000, costs seconds of CPU a request).
 ImplementerFormSet = forms.formset_factory(
-    ImplementerForm, formset=BaseImplementerFormSet, extra=2, max_num=50, validate_max=True
+    ImplementerForm, formset=BaseImplementerFormSet, extra=2, max_num=50, validate_max=True,
+    absolute_max=100,
 )
 
 

@@ -63,6 +63,9 @@ def _rows_before_the_move(apps):
             "entry": entry.pk}
 
 
+# Unapplies migrations and applies them again (10-25 s of CPU): `make test`
+# runs it, `make test-fast` leaves it out (marker `slow`, README).
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_migrating_territories_to_the_directory_keeps_every_row_and_makes_the_city():
     try:
@@ -95,6 +98,9 @@ def test_migrating_territories_to_the_directory_keeps_every_row_and_makes_the_ci
     assert Territory.objects.create(code="novy", name="Nový").pk > region.pk
 
 
+# Unapplies migrations and applies them again (10-25 s of CPU): `make test`
+# runs it, `make test-fast` leaves it out (marker `slow`, README).
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_database_without_plans_gets_no_city():
     try:

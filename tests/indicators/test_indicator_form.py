@@ -74,6 +74,22 @@ def test_a_milestone_without_its_value_is_refused_and_nothing_is_saved(client, o
     assert indicator.name != "Nový název" and not indicator.targets.exists()
 
 
+def test_a_post_claiming_thousands_of_milestones_is_refused_unbuilt(client, officer):
+    indicator = IndicatorFactory()
+    client.force_login(officer)
+    data = _post_data(client, indicator, name="Nový název",
+                      **{"milestones-TOTAL_FORMS": 100000})
+    response = client.post(reverse("indicators:update", args=[indicator.slug]), data)
+    assert response.status_code == 200
+    milestones = response.context["form"].milestones
+    # Built no more than absolute_max forms, and says why it refused.
+    assert len(milestones.forms) == 100
+    assert milestones.non_form_errors()
+    assert str(milestones.non_form_errors()[0]) in response.content.decode()
+    indicator.refresh_from_db()
+    assert indicator.name != "Nový název" and not indicator.targets.exists()
+
+
 def test_a_code_printed_twice_in_one_plan_is_accepted_with_a_notice(client, officer):
     plan = PlanFactory()
     IndicatorFactory(code="2.1", plans=[plan])

@@ -21,6 +21,9 @@ def _migrate(targets):
     return MigrationExecutor(connection).loader.project_state(targets).apps
 
 
+# Unapplies migrations and applies them again (10-25 s of CPU): `make test`
+# runs it, `make test-fast` leaves it out (marker `slow`, README).
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_every_target_becomes_one_milestone_and_back():
     old = _migrate(BEFORE)

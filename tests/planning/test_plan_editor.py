@@ -394,6 +394,20 @@ def test_full_form_refuses_an_unknown_implementer(oc, plan, tree):
     assert not item.implementer_links.exists()
 
 
+def test_full_form_refuses_a_post_claiming_thousands_of_implementers(oc, plan, tree):
+    item = tree["first"]
+    response = oc.post(url("plan_item_update", plan.code, item.pk),
+                       _full(item, description="Neuloží se", **{"impl-TOTAL_FORMS": "100000"}))
+    assert response.status_code == 200
+    formset = response.context["formset"]
+    # Built no more than absolute_max forms, and says why it refused.
+    assert len(formset.forms) == 100
+    assert formset.non_form_errors()
+    assert str(formset.non_form_errors()[0]) in response.text
+    item.refresh_from_db()
+    assert item.description == "" and not item.implementer_links.exists()
+
+
 def test_full_form_shows_only_the_fields_of_the_level(oc, plan, tree):
     goal = oc.get(url("plan_item_update", plan.code, tree["specific"].pk)).context["form"]
     assert {"target_text", "target_year"} <= set(goal.fields)

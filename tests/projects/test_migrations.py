@@ -24,6 +24,9 @@ def _migrate(targets):
     return MigrationExecutor(connection).loader.project_state(targets).apps
 
 
+# Unapplies migrations and applies them again (10-25 s of CPU): `make test`
+# runs it, `make test-fast` leaves it out (marker `slow`, README).
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_links_move_with_every_row_and_back():
     old = _migrate(BEFORE)
