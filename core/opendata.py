@@ -31,6 +31,7 @@ from django.conf import settings
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
+from django.utils.functional import Promise
 from django.utils.http import http_date
 
 from . import dataversion
@@ -97,6 +98,8 @@ def json_default(value):
         return plain_number(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, Promise):
+        return str(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
