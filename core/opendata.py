@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -222,6 +224,50 @@ def _prune(directory: Path, keep: str):
                 path.unlink()
 
 
+WRITE_WAIT_SECONDS = 30
+
+
+def _read_meta(meta_path):
+    try:
+        return json.loads(meta_path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _write_with_meta(path, meta_path, chunks, compress):
+    sha, size = _write(path, chunks(), compress)
+    meta = {"sha256": sha, "size": size}
+    fd, tmp = tempfile.mkstemp(dir=meta_path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "w") as out:
+        json.dump(meta, out)
+    os.replace(tmp, meta_path)
+    return meta
+
+
+def _lock(key):
+    """True when this request is to write the file (the cache fails open: every
+    request writes then, as without the lock)."""
+    try:
+        return bool(cache.add(key, 1, WRITE_WAIT_SECONDS))
+    except Exception:  # noqa: BLE001 - a cache outage must not stop open data
+        return True
+
+
+def _unlock(key):
+    with contextlib.suppress(Exception):
+        cache.delete(key)
+
+
+def _wait_for(meta_path):
+    deadline = time.monotonic() + WRITE_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        meta = _read_meta(meta_path)
+        if meta is not None:
+            return meta
+    return None
+
+
 def generated(name: str, chunks: Callable[[], Iterable[bytes]], *, compress=True,
               version=None) -> Generated | None:
     """The file `name` of the current data version, written on first use.
@@ -235,16 +281,19 @@ def generated(name: str, chunks: Callable[[], Iterable[bytes]], *, compress=True
     directory = root() / name
     path = directory / version.token
     meta_path = directory / f"{version.token}.meta"
-    try:
-        meta = json.loads(meta_path.read_text())
-    except (OSError, ValueError):
-        sha, size = _write(path, chunks(), compress)
-        meta = {"sha256": sha, "size": size}
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
-        with os.fdopen(fd, "w") as out:
-            json.dump(meta, out)
-        os.replace(tmp, meta_path)
-        _prune(directory, keep=version.token)
+    meta = _read_meta(meta_path)
+    if meta is None:
+        lock = f"opendata:writing:{name}:{version.token}"
+        writer = _lock(lock)
+        if not writer:  # another request is writing it: wait for it, rather than write twice
+            meta = _wait_for(meta_path)
+        if meta is None:
+            try:
+                meta = _write_with_meta(path, meta_path, chunks, compress)
+                _prune(directory, keep=version.token)
+            finally:
+                if writer:
+                    _unlock(lock)
     return Generated(
         path=path,
         gzip_path=Path(str(path) + ".gz") if compress else None,

@@ -214,3 +214,33 @@ def test_indicator_values_and_data_json_print_decimals_as_decimals(client):
     assert detail["milestones"][0]["value"] == "20"
     indicators = client.get("/data/indicators.csv").text
     assert "E+" not in indicators
+
+
+@committed
+def test_a_file_another_request_is_writing_is_waited_for_not_written_twice(monkeypatch):
+    import threading
+
+    from django.core.cache import cache
+
+    monkeypatch.setattr(opendata, "WRITE_WAIT_SECONDS", 5)
+    version = dataversion.current()
+    directory = opendata.root() / "probe.csv"
+    directory.mkdir(parents=True, exist_ok=True)
+    assert cache.add(f"opendata:writing:probe.csv:{version.token}", 1, 5)  # the other writer
+
+    def other_writer():
+        opendata._write_with_meta(directory / version.token, directory / f"{version.token}.meta",
+                                  lambda: [b"a,b\n"], True)
+
+    calls = []
+    timer = threading.Timer(0.3, other_writer)
+    timer.start()
+    made = opendata.generated("probe.csv", lambda: calls.append(1) or [b"never\n"])
+    timer.join()
+    assert calls == []
+    assert made.path.read_bytes() == b"a,b\n"
+    # Without the other writer's file, after the wait the request writes it itself.
+    monkeypatch.setattr(opendata, "WRITE_WAIT_SECONDS", 0.2)
+    assert cache.add(f"opendata:writing:other.csv:{version.token}", 1, 5)
+    made = opendata.generated("other.csv", lambda: [b"own\n"])
+    assert made.path.read_bytes() == b"own\n"
