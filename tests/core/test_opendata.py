@@ -244,3 +244,29 @@ def test_a_file_another_request_is_writing_is_waited_for_not_written_twice(monke
     assert cache.add(f"opendata:writing:other.csv:{version.token}", 1, 5)
     made = opendata.generated("other.csv", lambda: [b"own\n"])
     assert made.path.read_bytes() == b"own\n"
+
+
+@committed
+def test_opendata_refresh_moves_the_version_on_and_warms_every_file():
+    from django.core.management import call_command
+
+    before = dataversion.current()
+    out = io.StringIO()
+    call_command("opendata_refresh", "--warm", stdout=out)
+    after = dataversion.current()
+    assert after.token != before.token
+    assert f"Data version {after.token}" in out.getvalue()
+    for dataset in opendata.datasets():
+        for fmt in ("csv", "json"):
+            assert (opendata.root() / f"{dataset.slug}.{fmt}" / f"{after.token}.meta").exists()
+    assert (opendata.root() / opendata.ZIP_NAME / after.token).exists()
+
+
+@committed
+def test_head_answers_the_headers_of_the_file(client):
+    OrganisationFactory(name="Charita Ostrava")
+    get = client.get("/data/organisations.csv")
+    head = client.head("/data/organisations.csv")
+    assert head.status_code == 200
+    assert head["ETag"] == get["ETag"]
+    assert head["Content-Length"] == get["Content-Length"]

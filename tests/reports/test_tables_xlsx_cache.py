@@ -8,10 +8,17 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from planning.models import PlanItem, PlanStatus
-from tests.planning.factories import PlanFactory, PlanItemFactory
+from planning.models import PlanStatus
+from tests.indicators.factories import IndicatorFactory
+from tests.planning.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _cells(response):
+    workbook = _sheets(response)
+    return {str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True)
+            for cell in row if cell is not None}
 
 
 def _sheets(response):
@@ -28,11 +35,13 @@ def test_tables_are_kept_until_the_data_changes(client, django_assert_max_num_qu
     assert _sheets(first).sheetnames
     with django_assert_max_num_queries(3):  # the plan, the city (if not cached), the version
         assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
-    PlanItemFactory(plan=plan, code="1", title="Nová oblast")
-    assert PlanItem.objects.filter(plan=plan).exists()
+    assert "G99" not in _cells(first_again := client.get(url))
+    assert first_again["ETag"] == etag
+    IndicatorFactory(code="G99", name="Nový globální indikátor", plans=[plan])
     changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     assert changed["ETag"] != etag
+    assert "G99" in _cells(changed)
 
 
 def test_a_draft_plans_tables_stay_hidden_from_visitors(client):
