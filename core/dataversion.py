@@ -67,7 +67,18 @@ def _after_commit():
 
 
 def _pending(connection):
-    return any(func is _after_commit for _sids, func, _robust in connection.run_on_commit)
+    """Whether the callback is registered in this transaction. Django only
+    ever drops callbacks by giving the connection a new list (commit,
+    rollback, savepoint rollback), so once the callback is seen in a list,
+    that same list object still holds it: a transaction of thousands of
+    writes scans the list once, not once per write."""
+    hooks = connection.run_on_commit
+    if getattr(connection, "_opendata_hooks", None) is hooks:
+        return True
+    if any(func is _after_commit for _sids, func, _robust in hooks):
+        connection._opendata_hooks = hooks
+        return True
+    return False
 
 
 def note_write(connection):
@@ -75,6 +86,7 @@ def note_write(connection):
     if connection.in_atomic_block:
         if not _pending(connection):
             connection.on_commit(_after_commit)
+            connection._opendata_hooks = connection.run_on_commit
     else:
         bump(using=connection.alias)
 

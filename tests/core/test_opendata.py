@@ -270,3 +270,21 @@ def test_head_answers_the_headers_of_the_file(client):
     assert head.status_code == 200
     assert head["ETag"] == get["ETag"]
     assert head["Content-Length"] == get["Content-Length"]
+
+
+@committed
+def test_a_rolled_back_savepoint_takes_its_writes_back_but_not_the_ones_before_it():
+    first = dataversion.current()
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Organisation.objects.create(name="Jen v savepointu")
+            raise RuntimeError
+        assert dataversion.current() is not None  # nothing of it is left to commit
+    assert dataversion.current() == first
+    with transaction.atomic():
+        Organisation.objects.create(name="Před savepointem")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Organisation.objects.create(name="V savepointu")
+            raise RuntimeError
+        Organisation.objects.filter(name="Před savepointem").update(short_name="P")
+    assert dataversion.current().token != first.token
