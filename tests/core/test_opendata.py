@@ -288,3 +288,16 @@ def test_a_rolled_back_savepoint_takes_its_writes_back_but_not_the_ones_before_i
             raise RuntimeError
         Organisation.objects.filter(name="Před savepointem").update(short_name="P")
     assert dataversion.current().token != first.token
+
+
+def test_backups_leave_out_the_generated_files_and_the_data_version(settings, tmp_path):
+    from core.backup import media_files, table_counts
+
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "opendata" / "organisations.csv").mkdir(parents=True)
+    (tmp_path / "opendata" / "organisations.csv" / "token").write_bytes(b"a\n")
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "report.pdf").write_bytes(b"%PDF")
+    assert list(media_files()) == ["reports/report.pdf"]
+    dataversion.current()
+    assert "core_dataversion" not in table_counts()
