@@ -9,11 +9,12 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from . import checks, retention  # noqa: F401 - checks registers the deployment checks
+        from . import checks, dataversion, retention  # noqa: F401 - checks registers deploy checks
         from .collation import register_sqlite_collation
         from .pagecache import connect_signals
 
         connect_signals()
+        dataversion.connect()
         connection_created.connect(register_sqlite_collation,
                                    dispatch_uid="core_czech_collation")
         retention.register("audit_log", retention.purge_audit_log, default_days=3650,

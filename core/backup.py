@@ -26,8 +26,12 @@ FORMAT_VERSION = 1
 REBUILT_BY_MIGRATE = {"contenttypes.contenttype", "auth.permission"}
 # Live state, not records: valid sessions (anyone holding one is signed in)
 # and the login lock's attempts and logs.
+# The version of the published data (core.dataversion) is derived: a
+# restore moves it on anyway, and its files are written again on demand.
 LEFT_OUT = {"sessions.session", "axes.accessattempt", "axes.accessattemptexpiration",
-            "axes.accesslog", "axes.accessfailurelog"}
+            "axes.accesslog", "axes.accessfailurelog", "core.dataversion"}
+# Generated files under MEDIA_ROOT, written again when asked for (core.opendata).
+GENERATED_MEDIA = ("opendata",)
 
 
 class BackupError(Exception):
@@ -65,7 +69,7 @@ def media_files() -> dict[str, str]:
     return {
         str(path.relative_to(root)): _file_sha256(path)
         for path in sorted(root.rglob("*"))
-        if path.is_file()
+        if path.is_file() and path.relative_to(root).parts[0] not in GENERATED_MEDIA
     }
 
 

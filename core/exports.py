@@ -54,7 +54,10 @@ def _cell(value):
 
 def _csv_field(value):
     value = _cell(value)
-    if isinstance(value, Decimal | int | float):
+    if isinstance(value, Decimal):
+        # The digits as recorded, never in exponent notation ("20", not "2E+1").
+        return format(value, "f")
+    if isinstance(value, int | float):
         return str(value)
     # Every text field quoted (Python 3.11's csv has no QUOTE_STRINGS, and
     # QUOTE_NONNUMERIC would quote a Decimal as text), so no reader splits
@@ -62,10 +65,15 @@ def _csv_field(value):
     return '"' + neutralise_csv(value).replace('"', '""') + '"'
 
 
+def csv_line(values):
+    """One line of CSV, its newline included."""
+    return ",".join(_csv_field(v) for v in values) + "\n"
+
+
 def csv_bytes(header, rows):
-    lines = [",".join(_csv_field(str(h)) for h in header)]
-    lines.extend(",".join(_csv_field(v) for v in row) for row in rows)
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    lines = [csv_line(str(h) for h in header)]
+    lines.extend(csv_line(row) for row in rows)
+    return "".join(lines).encode("utf-8")
 
 
 def xlsx_bytes(header, rows, sheet_title="data"):

@@ -70,3 +70,23 @@ class AuditEntry(models.Model):
 
 # Changes recorded for related rows rather than a field of the object itself.
 _NAMES = {"needs": _("needs of the target group")}
+
+
+class DataVersion(models.Model):
+    """One row: the version of the published data. Every committed write to a
+    table the open data is made of gives it a new random token
+    (`core.dataversion`), so a dataset file built for one token is never
+    served for another, and a database restored or recreated never matches a
+    file built for an earlier one."""
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("version of the published data")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="core_dataversion_single_row"),
+        ]
+
+    def __str__(self):
+        return f"{self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("data/", cache_public_page()(views.DataCatalogueView.as_view()), name="data_catalogue"),
     path("data/<slug:slug>.csv", views.dataset_csv, name="dataset_csv"),
     path("data/<slug:slug>.json", views.dataset_json, name="dataset_json"),
+    path("data/opendata.zip", views.dataset_zip, name="dataset_zip"),
     path("healthz", views.healthz, name="healthz"),
     path("autocomplete/<slug:kind>/", autocomplete.autocomplete_view, name="autocomplete"),
 ]

@@ -7,14 +7,14 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.utils import timezone
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from . import opendata
-from .exports import EXPORT_FORMATS, csv_response, table_response
+from .exports import EXPORT_FORMATS, table_response
 from .health import worker_heartbeat_age_seconds
 from .services import StaleEditError
 
@@ -151,29 +151,19 @@ def _dataset_or_404(slug):
     return dataset
 
 
+@require_safe
 def dataset_csv(request, slug):
-    dataset = _dataset_or_404(slug)
-    names = dataset.column_names()
-    rows = ([row.get(n) for n in names] for row in dataset.rows())
-    response = csv_response(f"{slug}.csv", names, rows)
-    response["Content-Disposition"] = f'inline; filename="{slug}.csv"'
-    return response
+    return opendata.serve_dataset(request, _dataset_or_404(slug), "csv")
 
 
+@require_safe
 def dataset_json(request, slug):
-    dataset = _dataset_or_404(slug)
-    payload = {
-        "dataset": dataset.slug,
-        "title": str(dataset.title),
-        "description": str(dataset.description),
-        "generated_at": timezone.now().isoformat(timespec="seconds"),
-        "columns": [
-            {"name": c.name, "type": c.type, "description": str(c.description)}
-            for c in dataset.columns
-        ],
-        "rows": list(dataset.rows()),
-    }
-    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    return opendata.serve_dataset(request, _dataset_or_404(slug), "json")
+
+
+@require_safe
+def dataset_zip(request):
+    return opendata.serve_zip(request)
 
 
 def healthz(request):

@@ -1,39 +1,58 @@
-from django.urls import reverse
+"""The open datasets `organisations` and `working-groups`, read with
+`.values()` (no model instances): one query for organisations, two for
+groups (the groups, their support areas)."""
+
 from django.utils.translation import gettext_lazy as _
 
-from core.opendata import Column, Dataset, register
+from core.opendata import Column, Dataset, path_maker, register
 
 from . import selectors
+from .models import WorkingGroup, full_name
+
+_CHUNK = 2000
 
 
 def _organisation_rows():
-    for org in selectors.organisation_list().order_by("name"):
-        yield {
-            "id": org.pk,
-            "name": org.name,
-            "short_name": org.short_name,
-            "legal_form": org.legal_form,
-            "kind": org.kind,
-            "ico": org.ico,
-            "web": org.web,
-            "address": org.address,
-            "active_group_count": org.active_group_count,
-            "url": reverse("directory:organisation_detail", args=[org.pk]),
-        }
+    url = path_maker("directory:organisation_detail")
+    rows = (selectors.organisation_list().order_by("name", "pk")
+            .values("id", "name", "short_name", "legal_form", "kind", "ico", "web", "address",
+                    "active_group_count"))
+    for row in rows.iterator(chunk_size=_CHUNK):
+        row["url"] = url(row["id"])
+        yield row
+
+
+def _person(row, prefix):
+    if row[f"{prefix}__family_name"] is None:
+        return ""
+    return full_name(*(row[f"{prefix}__{part}"] for part in _NAME_PARTS))
+
+
+_NAME_PARTS = ("title_before", "given_name", "family_name", "title_after")
 
 
 def _group_rows():
-    for group in selectors.working_group_list().order_by("kind", "name"):
+    url = path_maker("directory:group_detail")
+    areas = {}
+    links = (WorkingGroup.support_areas.through.objects
+             .order_by("workinggroup_id", "supportarea__position", "supportarea_id")
+             .values_list("workinggroup_id", "supportarea__numeral"))
+    for group_id, numeral in links.iterator(chunk_size=_CHUNK):
+        areas.setdefault(group_id, []).append(numeral)
+    names = [f"{who}__{part}" for who in ("manager", "contact_person") for part in _NAME_PARTS]
+    rows = (WorkingGroup.objects.with_current_member_count().order_by("kind", "name", "pk")
+            .values("id", "code", "name", "kind", "status", "current_member_count", *names))
+    for row in rows.iterator(chunk_size=_CHUNK):
         yield {
-            "code": group.code,
-            "name": group.name,
-            "kind": group.kind,
-            "status": group.status,
-            "support_areas": ";".join(a.numeral for a in group.support_areas.all()),
-            "manager": group.manager.full_name if group.manager else "",
-            "contact_person": group.contact_person.full_name if group.contact_person else "",
-            "current_member_count": group.current_member_count,
-            "url": reverse("directory:group_detail", args=[group.code]),
+            "code": row["code"],
+            "name": row["name"],
+            "kind": row["kind"],
+            "status": row["status"],
+            "support_areas": ";".join(areas.get(row["id"], ())),
+            "manager": _person(row, "manager"),
+            "contact_person": _person(row, "contact_person"),
+            "current_member_count": row["current_member_count"],
+            "url": url(row["code"]),
         }
 
 

@@ -89,6 +89,13 @@ class Organisation(models.Model):
         return reverse("directory:organisation_detail", args=[self.pk])
 
 
+def full_name(title_before, given_name, family_name, title_after):
+    """A person's name with academic titles, as `Person.full_name` prints it
+    (for rows read with `.values()`)."""
+    name = " ".join(p for p in (title_before, given_name, family_name) if p)
+    return f"{name}, {title_after}" if title_after else name
+
+
 class Person(models.Model):
     title_before = models.CharField(_("title before name"), max_length=60, blank=True)
     # Some seeds name a person by surname only ("paní Telčerová").
@@ -130,8 +137,7 @@ class Person(models.Model):
 
     @property
     def full_name(self):
-        name = " ".join(p for p in (self.title_before, self.given_name, self.family_name) if p)
-        return f"{name}, {self.title_after}" if self.title_after else name
+        return full_name(self.title_before, self.given_name, self.family_name, self.title_after)
 
 
 class BodyKind(models.TextChoices):

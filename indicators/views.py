@@ -163,7 +163,7 @@ def download_rows(indicator, values):
 
 def _json_default(value):
     if isinstance(value, Decimal):
-        return str(value)
+        return plain_number(value)  # "20", never "2E+1"
     raise TypeError(type(value))
 
 

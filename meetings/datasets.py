@@ -1,28 +1,30 @@
-from django.db.models import Prefetch
-from django.urls import reverse
+from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from core.opendata import Column, Dataset, register
+from core.opendata import Column, Dataset, path_maker, register
 
-from .models import Meeting, MeetingDay
+from .models import Meeting
 
 
 def _meeting_rows():
-    meetings = (Meeting.objects.published().select_related("body")
-                .prefetch_related(Prefetch("days", queryset=MeetingDay.objects.order_by("date")))
-                .order_by("starts_on", "pk"))
-    for m in meetings:
-        days = list(m.days.all())
+    """One query, read with `.values()`: the last day is the latest of the days."""
+    link, pdf = path_maker("meetings:detail"), path_maker("meetings:pdf")
+    meetings = (Meeting.objects.published().annotate(end_date=Max("days__date"))
+                .order_by("starts_on", "pk")
+                .values("pk", "starts_on", "end_date", "body__name", "body__code", "kind",
+                        "title", "place_name", "place_room", "place_address"))
+    for m in meetings.iterator(chunk_size=2000):
         yield {
-            "date": m.starts_on.isoformat() if m.starts_on else "",
-            "end_date": days[-1].date.isoformat() if days else "",
-            "body": m.body.name,
-            "body_code": m.body.code,
-            "kind": m.kind,
-            "title": m.title,
-            "place": m.place_text,
-            "link": reverse("meetings:detail", args=[m.pk]),
-            "minutes_pdf": reverse("meetings:pdf", args=[m.pk]),
+            "date": m["starts_on"].isoformat() if m["starts_on"] else "",
+            "end_date": m["end_date"].isoformat() if m["end_date"] else "",
+            "body": m["body__name"],
+            "body_code": m["body__code"],
+            "kind": m["kind"],
+            "title": m["title"],
+            "place": ", ".join(p for p in (m["place_name"], m["place_room"], m["place_address"])
+                               if p),
+            "link": link(m["pk"]),
+            "minutes_pdf": pdf(m["pk"]),
         }
 
 

@@ -1,78 +1,101 @@
 """The open dataset `measures`: one row per measure row of every public plan
 (drafts never appear), as published: a measure the source prints twice has
-two rows, the second marked `repeat_of` the first. Four queries whatever the number of plans and
+two rows, the second marked `repeat_of` the first (same code and title, as
+`planning.selectors.measure_key` says). Four queries whatever the number of plans and
 measures: the items of public plans with their plan and level, implementers,
 working groups."""
 
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.opendata import Column, Dataset, register
 
-from .models import LevelRole, PlanItem, PlanItemImplementer
-from .selectors import build_tree, repeated_measures
+from .models import PUBLIC_PLAN_STATUSES, LevelRole, PlanItem, PlanItemImplementer
 
-
-def _public_items():
-    return (
-        PlanItem.objects.in_public_plans()
-        .select_related("plan", "level")
-        .prefetch_related(
-            Prefetch("implementer_links",
-                     queryset=PlanItemImplementer.objects.select_related("organisation")),
-            "working_groups",
-        )
-        .order_by("plan__period_start", "plan__code", "parent_id", "position", "id")
-    )
+_FIELDS = ("id", "parent_id", "plan_id", "level__role", "code", "title", "status",
+           "status_text", "reports_done", "reports_total", "activity_type", "service_type",
+           "period_start", "period_end", "period_text", "ongoing",
+           "plan__code", "plan__title", "plan__subtitle")
 
 
 def _measure_rows():
-    by_plan = {}
-    for item in _public_items():
-        by_plan.setdefault(item.plan_id, []).append(item)
-    for items in by_plan.values():
-        roots = build_tree(items)
-        repeats = repeated_measures(roots)
+    items = list(PlanItem.objects.in_public_plans()
+                 .order_by("plan__period_start", "plan__code", "parent_id", "position", "id")
+                 .values(*_FIELDS))
+    implementers, groups = {}, {}
+    links = (PlanItemImplementer.objects.filter(item__plan__status__in=PUBLIC_PLAN_STATUSES)
+             .order_by("item_id", "position", "pk")
+             .values_list("item_id", "published_name", "organisation__name"))
+    for item_id, published, organisation in links:
+        implementers.setdefault(item_id, []).append(published or organisation)
+    memberships = (PlanItem.working_groups.through.objects
+                   .filter(planitem__plan__status__in=PUBLIC_PLAN_STATUSES)
+                   .values_list("planitem_id", "workinggroup__code"))
+    for item_id, code in memberships:
+        groups.setdefault(item_id, []).append(code)
+    template = reverse("planning:plan_item_detail", args=["plancode", 4242424242])
+
+    def url(plan_code, pk):
+        return template.replace("plancode", plan_code, 1).replace("4242424242", str(pk), 1)
+
+    children, by_plan = {}, {}
+    for item in items:
+        children.setdefault(item["parent_id"], []).append(item)
+        if item["parent_id"] is None:
+            by_plan.setdefault(item["plan_id"], []).append(item)
+    for roots in by_plan.values():
+        first = {}  # measure key -> id of its first row in printed order, per plan
         for root in roots:
-            yield from _rows_under(root, area=root.item, specific=None, repeats=repeats)
+            yield from _rows_under(root, children, area=root, specific=None,
+                                   extra=(implementers, groups, url), first=first)
 
 
-def _rows_under(node, *, area, specific, repeats):
-    item = node.item
-    if item.level.role == LevelRole.SPECIFIC_GOAL:
+def _rows_under(item, children, *, area, specific, extra, first):
+    if item["level__role"] == LevelRole.SPECIFIC_GOAL:
         specific = item
-    if item.level.role == LevelRole.MEASURE:
-        yield _row(item, area if area is not item else None, specific, repeats.get(item.pk))
-    for child in node.children:
-        yield from _rows_under(child, area=area, specific=specific, repeats=repeats)
+    if item["level__role"] == LevelRole.MEASURE:
+        repeat_of = None
+        key = ((item["code"] or "").strip(), (item["title"] or "").strip())
+        if key[0]:
+            repeat_of = first.setdefault(key, item["id"])
+            if repeat_of == item["id"]:
+                repeat_of = None
+        yield _row(item, area if area is not item else None, specific, repeat_of, *extra)
+    for child in children.get(item["id"], ()):
+        yield from _rows_under(child, children, area=area, specific=specific, extra=extra,
+                               first=first)
 
 
-def _row(item, area, specific, repeat_of):
-    plan = item.plan
+def _iso(day):
+    return day.isoformat() if day else None
+
+
+def _row(item, area, specific, repeat_of, implementers, groups, url):
+    plan_title = (f"{item['plan__title']} – {item['plan__subtitle']}" if item["plan__subtitle"]
+                  else item["plan__title"])
     return {
-        "id": item.pk,
-        "repeat_of": repeat_of.pk if repeat_of is not None else None,
-        "plan_code": plan.code,
-        "plan_title": str(plan),
-        "area_code": area.code if area else "",
-        "area_title": area.title if area else "",
-        "specific_goal_code": specific.code if specific else "",
-        "code": item.code,
-        "title": item.title,
-        "status": item.status,
-        "status_text": item.status_text,
-        "reports_done": item.reports_done,
-        "reports_total": item.reports_total,
-        "implementers": ";".join(str(link) for link in item.implementer_links.all()),
-        "activity_type": item.activity_type,
-        "service_type": item.service_type,
-        "period_start": item.period_start.isoformat() if item.period_start else None,
-        "period_end": item.period_end.isoformat() if item.period_end else None,
-        "period_text": item.period_text,
-        "ongoing": item.ongoing,
-        "working_groups": ";".join(sorted(g.code for g in item.working_groups.all())),
-        "url": reverse("planning:plan_item_detail", args=[plan.code, item.pk]),
+        "id": item["id"],
+        "repeat_of": repeat_of,
+        "plan_code": item["plan__code"],
+        "plan_title": plan_title,
+        "area_code": area["code"] if area else "",
+        "area_title": area["title"] if area else "",
+        "specific_goal_code": specific["code"] if specific else "",
+        "code": item["code"],
+        "title": item["title"],
+        "status": item["status"],
+        "status_text": item["status_text"],
+        "reports_done": item["reports_done"],
+        "reports_total": item["reports_total"],
+        "implementers": ";".join(implementers.get(item["id"], ())),
+        "activity_type": item["activity_type"],
+        "service_type": item["service_type"],
+        "period_start": _iso(item["period_start"]),
+        "period_end": _iso(item["period_end"]),
+        "period_text": item["period_text"],
+        "ongoing": item["ongoing"],
+        "working_groups": ";".join(sorted(groups.get(item["id"], ()))),
+        "url": url(item["plan__code"], item["id"]),
     }
 
 

@@ -11,13 +11,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
 from core.exports import XLSX_CONTENT_TYPE
+from core.opendata import serve_generated
 from core.views import RuleRequiredMixin, ServiceFormMixin
 from planning.models import Plan
 from planning.permissions import can_view_plan
@@ -90,9 +91,11 @@ def plan_tables_xlsx(request, code):
     plan = get_object_or_404(Plan, code=code)
     if not can_view_plan(request.user, plan):
         raise Http404
-    response = HttpResponse(interim_xlsx(plan), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{plan.code}-tables.xlsx"'
-    return response
+    # Written once per version of the data (core.opendata): ETag, 304, no rebuild.
+    filename = f"{plan.code}-tables.xlsx"
+    return serve_generated(request, f"tables-{plan.pk}.xlsx", lambda: [interim_xlsx(plan)],
+                           filename=filename, content_type=XLSX_CONTENT_TYPE,
+                           disposition="attachment", compress=False)
 
 
 class ManageView(OfficersOnly, FormView):

@@ -5,6 +5,7 @@ MATRIX = {
     "core:data_catalogue": [("", lambda w: [], everyone())],
     "core:dataset_csv": [("organisations", lambda w: ["organisations"], everyone())],
     "core:dataset_json": [("working-groups", lambda w: ["working-groups"], everyone())],
+    "core:dataset_zip": [("", lambda w: [], everyone())],
     "core:healthz": [("", lambda w: [], everyone())],
     # The autocomplete: public sets for everyone, people's names for those who
     # name people in forms (officers, managers, contact persons).
