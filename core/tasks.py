@@ -7,3 +7,7 @@ from .health import worker_heartbeat_record
 def worker_heartbeat():
     """Scheduled by beat every minute; /healthz reports how old the last one is."""
     worker_heartbeat_record()
+
+
+# The import framework's tasks, registered with the worker like this module's.
+from .imports.tasks import apply_pending_import, requeue_waiting_imports  # noqa: E402, F401

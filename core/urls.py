@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .imports.urls import urlpatterns as import_urls
 
 app_name = "core"
 
@@ -10,4 +11,5 @@ urlpatterns = [
     path("data/<slug:slug>.csv", views.dataset_csv, name="dataset_csv"),
     path("data/<slug:slug>.json", views.dataset_json, name="dataset_json"),
     path("healthz", views.healthz, name="healthz"),
+    *import_urls,
 ]

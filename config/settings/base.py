@@ -200,6 +200,8 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": 60.0},
     # Report runs the broker could not take (Redis was down) are sent again.
     "report-requeue": {"task": "reports.requeue_waiting_jobs", "schedule": 60.0},
+    # So are confirmed imports.
+    "import-requeue": {"task": "core.requeue_waiting_imports", "schedule": 60.0},
 }
 # Links in e-mails point here.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
