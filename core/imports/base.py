@@ -127,6 +127,7 @@ class Importer:
     column_letters = False  # name columns as "I (Hodnota)" rather than by their header
     presence_columns = None  # a row with none of these filled is empty (default: all)
     input_columns = None  # a row with only context and none of these is skipped
+    display_limit = 1000  # rows (and errors) the preview page shows; the rest are counted
     max_age = timedelta(days=1)
     keep_per_user = 5  # previews of one user waiting for a confirm
     rows_template = ""

@@ -20,7 +20,14 @@ from core.exports import XLSX_CONTENT_TYPE
 from core.uploads import XLSX_MAX_BYTES, check_xlsx_upload
 from core.views import RuleRequiredMixin
 
-from .base import ImportChanged, ImportRefused, ImportUnconfirmed, Preview, importer_named
+from .base import (
+    ERROR,
+    ImportChanged,
+    ImportRefused,
+    ImportUnconfirmed,
+    Preview,
+    importer_named,
+)
 from .models import PendingImport, PendingImportState
 from .numbers import NumberFormat
 from .services import (
@@ -64,6 +71,22 @@ def _file_name(upload):
     return name[:200] or "import.xlsx"
 
 
+def _shown_rows(rows, limit):
+    """At most `limit` of the preview's rows, in their order: the rows to look
+    at (errors, numbers to confirm) first, then the others from the top. A
+    file of 100,000 rows must not make a page of 100,000 table rows."""
+    if len(rows) <= limit:
+        return rows
+    wanted = [i for i, row in enumerate(rows) if isinstance(row, dict) and (
+        row.get("outcome") == ERROR or row.get("ambiguous"))][:limit]
+    chosen = set(wanted)
+    for index in range(len(rows)):
+        if len(chosen) >= limit:
+            break
+        chosen.add(index)
+    return [rows[i] for i in sorted(chosen)]
+
+
 class ImportPageMixin:
     importer = None  # an Importer instance
     file_label = gettext_lazy("File (XLSX)")
@@ -97,7 +120,13 @@ class ImportPageMixin:
         kwargs.setdefault("cancel_url", self.cancel_url())
         preview = kwargs.get("preview")
         if preview is not None:
-            kwargs.setdefault("rows", self.importer.display_rows(preview))
+            rows = self.importer.display_rows(preview)
+            shown = _shown_rows(rows, self.importer.display_limit)
+            kwargs.setdefault("rows", shown)
+            kwargs.setdefault("rows_hidden", len(rows) - len(shown))
+            kwargs.setdefault("errors_shown", preview.errors[:self.importer.display_limit])
+            kwargs.setdefault("errors_hidden",
+                              max(0, len(preview.errors) - self.importer.display_limit))
             kwargs.setdefault("counts", preview.counts)
         pending = kwargs.get("pending")
         if pending is not None:

@@ -196,3 +196,48 @@ def test_the_upload_page_states_the_limits(client, world, implementer_x):
     html = client.get(reverse("indicators:import")).content.decode()
     import re
     assert re.search(r"nejvýše 5,0\s*MB, 100\s?000 vyplněných řádků", html), html
+
+
+def test_the_deployment_sets_the_gunicorn_timeout_on_purpose():
+    """Nothing long runs inside a request, so the web tier states its timeout
+    (and the proxy waits longer than it)."""
+    import json
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[3]
+    cmd = next(line for line in (root / "Dockerfile").read_text().splitlines()
+               if line.startswith("CMD "))
+    argv = json.loads(cmd[4:])
+    assert argv[0] == "gunicorn" and argv[argv.index("--timeout") + 1] == "30"
+    web = yaml.safe_load((root / "docker-compose.yml").read_text())["services"]["web"]
+    assert web["command"][web["command"].index("--timeout") + 1] == "${GUNICORN_TIMEOUT:-30}"
+
+
+def test_a_big_preview_lists_the_rows_to_look_at_and_counts_the_rest(client, world,
+                                                                      implementer_x,
+                                                                      monkeypatch):
+    monkeypatch.setattr(ValueImporter, "display_limit", 3)
+    rows = [{"code": "R-own", "period": str(year), "value": "1"} for year in range(2000, 2010)]
+    rows[7]["value"] = "hodně"  # sheet row 9
+    client.force_login(implementer_x)
+    response = client.post(reverse("indicators:import"), {
+        "file": SimpleUploadedFile("hodnoty.xlsx", sheet_bytes(rows), XLSX)})
+    shown = [row["row"] for row in response.context["rows"]]
+    assert shown == [2, 3, 9]  # the error first, then the top of the file, in order
+    html = response.content.decode()
+    assert 'id="import-rows-hidden"' in html and "7 dalších řádků" in html
+    assert response.context["counts"]["new"] == 9  # every row is counted
+
+
+def test_a_preview_lists_at_most_the_limit_of_errors(client, world, implementer_x,
+                                                     monkeypatch):
+    monkeypatch.setattr(ValueImporter, "display_limit", 2)
+    rows = [{"code": "R-own", "period": str(year), "value": "x"} for year in range(2000, 2005)]
+    client.force_login(implementer_x)
+    response = client.post(reverse("indicators:import"), {
+        "file": SimpleUploadedFile("hodnoty.xlsx", sheet_bytes(rows), XLSX)})
+    html = response.content.decode()
+    assert len(response.context["errors_shown"]) == 2
+    assert 'id="import-errors-hidden"' in html and "3 další chyby" in html
