@@ -64,4 +64,8 @@ USER app
 EXPOSE 8000
 
 ENTRYPOINT ["/app/docker/entrypoint.sh"]
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# The timeout is set on purpose: nothing long runs inside a request (imports
+# and reports are Celery jobs with a progress page), so a request still
+# running after 30 s is a fault, and its worker is replaced rather than left
+# to block the others (docs/deployment.md).
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30", "--graceful-timeout", "30", "--access-logfile", "-"]

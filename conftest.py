@@ -213,3 +213,25 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
     except subprocess.TimeoutExpired:
         process.kill()
     log.close()
+
+
+@pytest.fixture
+def import_jobs(django_capture_on_commit_callbacks):
+    """For tests that confirm an import through the pages: the confirm starts
+    a background job (core.imports.tasks) once its transaction commits; `with
+    import_jobs():` runs the on-commit callbacks of what it wraps with Celery
+    eager, so the task applies the job at once, as a worker would."""
+    from contextlib import contextmanager
+
+    from config.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+
+    @contextmanager
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+
+    yield run
+    app.conf.task_always_eager = eager

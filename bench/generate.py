@@ -381,6 +381,7 @@ def _multiply_indicators(copies, maps):
     indicator_map = _bulk_copy(Indicator, indicators, copies, lambda k, i: _clone(
         i, k, {"responsible_id": maps["person"]},
         code=_suffixed(i.code, code_tag(k), field("code").max_length),
+        # The slug is unique (the indicator's address): suffixed like the code.
         slug=_suffixed(i.slug, code_tag(k), field("slug").max_length),
         name=_suffixed(i.name, name_tag(k), field("name").max_length),
     ))

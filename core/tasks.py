@@ -15,3 +15,7 @@ def enforce_retention():
     """Scheduled by beat once a day: removes the personal data whose retention
     period is over (core.retention), and logs what it removed."""
     retention.enforce()
+
+
+# The import framework's tasks, registered with the worker like this module's.
+from .imports.tasks import apply_pending_import, requeue_waiting_imports  # noqa: E402, F401

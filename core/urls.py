@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import autocomplete, language, views
+from .imports.urls import urlpatterns as import_urls
 from .pagecache import cache_public_page
 
 app_name = "core"
@@ -14,4 +15,5 @@ urlpatterns = [
     path("data/opendata.zip", views.dataset_zip, name="dataset_zip"),
     path("healthz", views.healthz, name="healthz"),
     path("autocomplete/<slug:kind>/", autocomplete.autocomplete_view, name="autocomplete"),
+    *import_urls,
 ]

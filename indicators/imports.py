@@ -351,8 +351,10 @@ class ValueImporter(Importer):
     name = "indicators.values"
     columns = COLUMNS
     sheet = SHEET_TITLE
-    max_rows = 20_000  # e.g. ten years of values of a plan's 200 indicators, in monthly
-    max_sheet_rows = 25_000  # periods for some; the filled-row limit is the one met first
+    # A region's ten years of monthly values: the limits are the file's size
+    # (core.uploads) and memory, the confirm is saved by a worker.
+    max_rows = 100_000
+    max_sheet_rows = 110_000
     max_columns = 30
     column_letters = True
     reads_numbers = True  # the value column, through indicators.parsing
@@ -598,6 +600,8 @@ class ValueImporter(Importer):
                 "parts": [(label, Decimal(amount)) for label, amount in row["parts"]],
                 "existing_version": row["existing_version"],
             })
+        self.progress(pending, 30, ngettext("Writing %(count)d value", "Writing %(count)d values",
+                                            len(values)) % {"count": len(values)})
         # Refused rows are all listed; the caller's transaction undoes any write.
         errors += [RowError(number, None, text) for number, text in
                    indicator_values_import(actor=actor, rows=values, message=message)]

@@ -696,6 +696,14 @@ class PlanImporter(Importer):
     def scope(self, target):
         return "new-plan" if target is None else str(target.pk)
 
+    def target_for(self, scope):
+        if scope in ("", "new-plan"):
+            return None
+        plan = Plan.objects.filter(pk=int(scope)).first() if scope.isdigit() else None
+        if plan is None:
+            raise ImportRefused([_("The plan of this import no longer exists.")])
+        return plan
+
     def preview(self, content, *, actor, target=None):
         read = read_sheet(self, content)
         if read.errors:

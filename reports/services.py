@@ -88,12 +88,14 @@ def _progress_recorder(job_id):
 
 
 def report_job_started(*, job_id):
-    """The task base class calls this before each attempt."""
+    """The task calls this before each attempt: the job, now running, or None
+    when there is nothing to run (already finished - a redelivered message -
+    or deleted)."""
     now = timezone.now()
     with transaction.atomic():
-        job = ReportJob.objects.select_for_update().get(pk=job_id)
-        if job.is_finished:
-            return job
+        job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.is_finished:
+            return None
         job.status = JobStatus.RUNNING
         job.started_at = job.started_at or now
         job.attempts += 1

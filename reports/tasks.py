@@ -16,11 +16,8 @@ TRANSIENT = (OperationalError, InterfaceError, OSError)
 
 
 class ReportJobTask(Task):
-    """Marks the job running before every attempt and failed when the task
-    gives up (after its retries, or on a time limit)."""
-
-    def before_start(self, task_id, args, kwargs):
-        services.report_job_started(job_id=args[0])
+    """Marks the job failed when the task gives up (after its retries, or on a
+    time limit). The task itself marks it running before every attempt."""
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         services.report_job_failed(job_id=args[0], error=f"{type(exc).__name__}: {exc}")
@@ -37,6 +34,11 @@ class ReportJobTask(Task):
     max_retries=5, soft_time_limit=600, time_limit=660,
 )
 def render_report_job(self, job_id):
+    # Late acknowledgement means a message can come again (a lost worker, a
+    # redelivery): a job already finished is not rendered a second time.
+    if services.report_job_started(job_id=job_id) is None:
+        logger.info("report job %s is already finished; this delivery does nothing", job_id)
+        return
     try:
         services.report_job_run(job_id=job_id)
     except SoftTimeLimitExceeded:

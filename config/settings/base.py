@@ -182,9 +182,18 @@ else:
     CELERY_RESULT_BACKEND = f"file://{VAR_DIR / 'celery' / 'results'}"
 
 CELERY_TIMEZONE = TIME_ZONE
+# Report runs (and imports) of different plans run side by side: every worker
+# process reserves one message at a time (prefetch 1, so a long render does not
+# hold a second run back from an idle process) and acknowledges it after it
+# ran (a lost worker's run comes back; reports.tasks renders a finished job
+# never again). Processes per worker: CELERY_WORKER_CONCURRENCY (default 2; a
+# WeasyPrint render of the 10x report peaks near 200 MB per process, and a
+# process that grew past CELERY_WORKER_MAX_MEMORY_MB is replaced after its task).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=2)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_MB", default=500) * 1024
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -194,6 +203,8 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": 60.0},
     # Report runs the broker could not take (Redis was down) are sent again.
     "report-requeue": {"task": "reports.requeue_waiting_jobs", "schedule": 60.0},
+    # So are confirmed imports.
+    "import-requeue": {"task": "core.requeue_waiting_imports", "schedule": 60.0},
     # Personal data past its retention period is removed once a day (core.retention).
     "retention": {"task": "core.enforce_retention", "schedule": 24 * 3600.0},
 }

@@ -6,6 +6,7 @@ does the rest the same way for every importer."""
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy, ngettext
 
 from .columns import normal
@@ -102,6 +103,17 @@ def unconfirmed(rows, confirmed_rows):
             for item in row["ambiguous"]]
 
 
+_IMPORTERS = {}  # name -> the Importer instance, for the worker that applies a confirm
+
+
+def importer_named(name):
+    """The importer a pending import names (a worker has imported no view):
+    the apps' `imports` and `imports_definitions` modules declare them."""
+    if name not in _IMPORTERS:
+        autodiscover_modules("imports", "imports_definitions")
+    return _IMPORTERS.get(name)
+
+
 class Importer:
     """Subclasses declare `name` (stored with every pending import), `columns`
     and `sheet`, and implement `check` and `apply`."""
@@ -115,6 +127,7 @@ class Importer:
     column_letters = False  # name columns as "I (Hodnota)" rather than by their header
     presence_columns = None  # a row with none of these filled is empty (default: all)
     input_columns = None  # a row with only context and none of these is skipped
+    display_limit = 1000  # rows (and errors) the preview page shows; the rest are counted
     max_age = timedelta(days=1)
     keep_per_user = 5  # previews of one user waiting for a confirm
     rows_template = ""
@@ -131,6 +144,8 @@ class Importer:
     reads_numbers = None
 
     def __init__(self):
+        if self.name:
+            _IMPORTERS.setdefault(self.name, self)
         self._by_name = {c.name: c for c in self.columns}
         self._by_header = {normal(c.name): c for c in self.columns} | {
             normal(c.header): c for c in self.columns}
@@ -148,6 +163,18 @@ class Importer:
     def scope(self, target):
         """What a pending import is bound to besides its user (e.g. the plan)."""
         return "" if target is None else str(target.pk)
+
+    def target_for(self, scope):
+        """The target a pending import's `scope` stands for (the worker that
+        applies a confirm gets only the scope); None for none. Raises
+        ImportRefused when it is gone."""
+        return None
+
+    def progress(self, pending, percent, message):
+        """Tell the page of a running import how far `apply` got (core.imports.
+        services.pending_import_progress); nothing outside a job."""
+        if pending is not None and getattr(pending, "report_progress", None):
+            pending.report_progress(percent, message)
 
     def parse_row(self, row, read):
         """Parse what the columns alone cannot (e.g. a value by its period)."""

@@ -9,6 +9,8 @@ from .numbers import NumberFormat
 
 class PendingImportState(models.TextChoices):
     PREVIEWED = "previewed", _("previewed")
+    QUEUED = "queued", _("waiting to be saved")
+    RUNNING = "running", _("being saved")
     CONFIRMED = "confirmed", _("confirmed")
     EXPIRED = "expired", _("expired")
     FAILED = "failed", _("failed")
@@ -18,7 +20,11 @@ class PendingImport(models.Model):
     """An uploaded workbook between preview and confirm, for every importer:
     the confirm applies the rows stored here, exactly as previewed, once. The
     file itself waits in MEDIA_ROOT/imports/ (never served) so the confirm can
-    check it is still the one previewed (`checksum`)."""
+    check it is still the one previewed (`checksum`).
+
+    Confirmed, it is the import's job row: queued for a Celery worker
+    (core.imports.tasks), running with its progress, then confirmed (saved)
+    or failed with its errors - the page of the job polls it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     importer = models.CharField(_("importer"), max_length=50)
@@ -43,11 +49,35 @@ class PendingImport(models.Model):
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    # The job: what the confirm started in the background.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    done_url = models.CharField(_("page after the import"), max_length=300, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    progress_message = models.CharField(_("stage"), max_length=200, blank=True)
+    enqueued_at = models.DateTimeField(_("sent to the workers at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    saved_count = models.PositiveIntegerField(_("rows saved"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("pending import")
         verbose_name_plural = _("pending imports")
         indexes = [models.Index(fields=["importer", "created_by", "state"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100),
+                                   name="pending_import_progress_percent"),
+        ]
 
     def __str__(self):
         return f"{self.importer}: {self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_job(self):
+        return self.state in (PendingImportState.QUEUED, PendingImportState.RUNNING,
+                              PendingImportState.CONFIRMED, PendingImportState.FAILED)
+
+    @property
+    def is_finished(self):
+        return self.state in (PendingImportState.CONFIRMED, PendingImportState.FAILED,
+                              PendingImportState.EXPIRED)

@@ -8,17 +8,33 @@ import os
 from django import forms
 from django.contrib import messages
 from django.db import DatabaseError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import TemplateView
 
 from core.exports import XLSX_CONTENT_TYPE
 from core.uploads import XLSX_MAX_BYTES, check_xlsx_upload
+from core.views import RuleRequiredMixin
 
-from .base import ImportChanged, ImportRefused, ImportUnconfirmed, Preview
+from .base import (
+    ERROR,
+    ImportChanged,
+    ImportRefused,
+    ImportUnconfirmed,
+    Preview,
+    importer_named,
+)
+from .models import PendingImport, PendingImportState
 from .numbers import NumberFormat
-from .services import pending_import_confirm, pending_import_preview
+from .services import (
+    pending_import_confirm_start,
+    pending_import_preview,
+    pending_import_progress,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +71,22 @@ def _file_name(upload):
     return name[:200] or "import.xlsx"
 
 
+def _shown_rows(rows, limit):
+    """At most `limit` of the preview's rows, in their order: the rows to look
+    at (errors, numbers to confirm) first, then the others from the top. A
+    file of 100,000 rows must not make a page of 100,000 table rows."""
+    if len(rows) <= limit:
+        return rows
+    wanted = [i for i, row in enumerate(rows) if isinstance(row, dict) and (
+        row.get("outcome") == ERROR or row.get("ambiguous"))][:limit]
+    chosen = set(wanted)
+    for index in range(len(rows)):
+        if len(chosen) >= limit:
+            break
+        chosen.add(index)
+    return [rows[i] for i in sorted(chosen)]
+
+
 class ImportPageMixin:
     importer = None  # an Importer instance
     file_label = gettext_lazy("File (XLSX)")
@@ -88,7 +120,13 @@ class ImportPageMixin:
         kwargs.setdefault("cancel_url", self.cancel_url())
         preview = kwargs.get("preview")
         if preview is not None:
-            kwargs.setdefault("rows", self.importer.display_rows(preview))
+            rows = self.importer.display_rows(preview)
+            shown = _shown_rows(rows, self.importer.display_limit)
+            kwargs.setdefault("rows", shown)
+            kwargs.setdefault("rows_hidden", len(rows) - len(shown))
+            kwargs.setdefault("errors_shown", preview.errors[:self.importer.display_limit])
+            kwargs.setdefault("errors_hidden",
+                              max(0, len(preview.errors) - self.importer.display_limit))
             kwargs.setdefault("counts", preview.counts)
         pending = kwargs.get("pending")
         if pending is not None:
@@ -116,7 +154,9 @@ class ImportPreviewView(ImportPageMixin, TemplateView):
 
 
 class ImportConfirmView(ImportPageMixin, TemplateView):
-    """Save what the preview showed (POST only)."""
+    """Save what the preview showed (POST only): the checks at once, the save
+    in the background (a Celery task); the user goes to the job's page, which
+    shows its progress and leads on to `done_url` once it is saved."""
 
     http_method_names = ["post"]
 
@@ -130,10 +170,10 @@ class ImportConfirmView(ImportPageMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         pending_id = self.pending_id()
         try:
-            pending, count = pending_import_confirm(
+            pending = pending_import_confirm_start(
                 importer=self.importer, actor=request.user, pending_id=pending_id,
                 target=self.import_target(), session_key=self.session_key(),
-                confirmed_rows=self.confirmed_rows())
+                confirmed_rows=self.confirmed_rows(), done_url=self.done_url())
         except ImportUnconfirmed as refusal:
             return self.unconfirmed(refusal)
         except ImportChanged as refusal:
@@ -144,8 +184,7 @@ class ImportConfirmView(ImportPageMixin, TemplateView):
             logger.exception("%s import %s could not be saved", self.importer.name, pending_id)
             return self.render_to_response(self.get_context_data(refused=[_(
                 "The import could not be saved. Nothing was saved; try again.")]), status=409)
-        messages.success(request, self.importer.saved_message(count, pending))
-        return HttpResponseRedirect(self.done_url())
+        return HttpResponseRedirect(reverse("core:import_job", args=[pending.pk]))
 
     def unconfirmed(self, refusal):
         """The preview again, still confirmable, with the numbers to confirm."""
@@ -165,3 +204,72 @@ class ImportConfirmView(ImportPageMixin, TemplateView):
         return self.render_to_response(self.get_context_data(
             preview=preview, confirmed=True, file_name=pending.file_name if pending else "",
             **context), status=refusal.status)
+
+
+# --- The job of a confirmed import ------------------------------------------------------
+
+
+def _signed_in(user):
+    return user.is_authenticated
+
+
+JOB_STATES = (PendingImportState.QUEUED, PendingImportState.RUNNING,
+              PendingImportState.CONFIRMED, PendingImportState.FAILED)
+
+
+class ImportJobMixin(RuleRequiredMixin):
+    """A confirmed import's job, for the user who confirmed it (anyone else:
+    404)."""
+
+    rule = staticmethod(_signed_in)
+
+    def job(self):
+        pending = (PendingImport.objects.filter(pk=self.kwargs["pk"], state__in=JOB_STATES,
+                                                created_by=self.request.user)
+                   .defer("preview").first())
+        if pending is None:
+            raise Http404
+        return pending
+
+
+def _payload(pending):
+    progress, message = pending_import_progress(pending)
+    return {
+        "status": pending.state,
+        "status_label": str(pending.get_state_display()),
+        "progress": progress,
+        "message": message,
+        "finished": pending.is_finished,
+        "error": " ".join(str(e) for e in pending.errors[:20]),
+    }
+
+
+class ImportJobView(ImportJobMixin, TemplateView):
+    """Its progress (polled by static/js/job-progress.js; a reload without
+    JavaScript); once saved, the page the import leads to with the message
+    of what was saved; failed, every error and that nothing was saved."""
+
+    template_name = "core/imports/job.html"
+
+    def get(self, request, *args, **kwargs):
+        pending = self.job()
+        done = pending.done_url
+        if (pending.state == PendingImportState.CONFIRMED and done
+                and url_has_allowed_host_and_scheme(done, allowed_hosts=None)):
+            importer = importer_named(pending.importer)
+            if importer is not None:
+                messages.success(request, importer.saved_message(pending.saved_count or 0,
+                                                                  pending))
+            return HttpResponseRedirect(done)
+        progress, message = pending_import_progress(pending)
+        return self.render_to_response(self.get_context_data(
+            job=pending, progress=progress, progress_message=message,
+            importer=importer_named(pending.importer),
+            title=_("Import of %(file)s") % {"file": pending.file_name}))
+
+
+class ImportJobProgressView(ImportJobMixin, View):
+    def get(self, request, *args, **kwargs):
+        response = JsonResponse(_payload(self.job()))
+        response["Cache-Control"] = "no-store"
+        return response

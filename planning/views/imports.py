@@ -11,7 +11,8 @@ core.imports with the plan importer (planning.imports).
 * GET  /plans/import/template.xlsx         the empty workbook.
 """
 
-from django.shortcuts import get_object_or_404
+import uuid
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +25,6 @@ from core.views import RuleRequiredMixin
 
 from .. import permissions
 from ..imports import PLAN_IMPORTER, plan_template_bytes
-from ..models import Plan
 from .editor import TEMPLATES, PlanEditorMixin
 
 
@@ -94,11 +94,18 @@ class NewPlanImportConfirmView(NewPlanImportMixin, imports.ImportConfirmView):
     """Create the plan the preview showed; then its editor."""
 
     def done_url(self):
-        pending = PendingImport.objects.filter(pk=self.pending_id()).first()
+        """The editor of the plan the preview creates (asked before the
+        background job created it)."""
+        try:
+            pk = uuid.UUID(str(self.pending_id()))
+        except ValueError:
+            return self.cancel_url()
+        pending = PendingImport.objects.filter(pk=pk, created_by=self.request.user).first()
         rows = pending.preview if pending else []
         code = next((row["plan"]["code"] for row in rows if row.get("kind") == "plan"), None)
-        plan = get_object_or_404(Plan, code=code)
-        return reverse("planning:plan_editor", args=[plan.code])
+        if not code:
+            return self.cancel_url()
+        return reverse("planning:plan_editor", args=[code])
 
 
 class PlanTemplateView(RuleRequiredMixin, View):

@@ -39,7 +39,8 @@ def _row_of(content, code):
 
 
 def test_implementer_imports_values_from_the_template(page, live_server, implementer_x,
-                                                      password, organisation_x, tmp_path):
+                                                      password, organisation_x, tmp_path,
+                                                      celery_worker_process):
     world = reporting_world(organisation_x)
     login(page, live_server, implementer_x.username, password)
     page.goto(f"{live_server.url}/indicators/report/")
@@ -78,7 +79,9 @@ def test_implementer_imports_values_from_the_template(page, live_server, impleme
     assert not IndicatorValue.objects.exists()  # not yet
 
     page.locator("form.import-confirm button[type=submit]").click()
-    expect(page).to_have_url(f"{live_server.url}/indicators/report/")
+    # The confirm starts a job that a Celery worker saves; its page shows the
+    # progress and, once saved, leads on to the overview.
+    expect(page).to_have_url(f"{live_server.url}/indicators/report/", timeout=60_000)
     expect(page.locator(".messages")).to_contain_text("hodnoty-opraveno.xlsx")
     expect(page.locator("tr[data-code='R-own'] .report-value")).to_have_text("1 190")
     expect(page.locator("tr[data-code='R-own'] .badge-current")).to_be_visible()

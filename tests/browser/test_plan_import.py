@@ -49,8 +49,20 @@ def _edit_title(content, item, title):
     return out.getvalue()
 
 
+@pytest.fixture
+def imports_applied_at_once():
+    """The confirm's job applied by its task in the server's thread (Celery
+    eager): a worker process would not see this test's MEDIA_ROOT."""
+    from config.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
 def test_officer_imports_an_edited_export(page, live_server, officer, password, plan_tree,
-                                          settings, tmp_path):
+                                          settings, tmp_path, imports_applied_at_once):
     settings.MEDIA_ROOT = tmp_path / "media"
     plan, measure = plan_tree["plan"], plan_tree["measure"]
     login(page, live_server, officer.username, password)
@@ -74,7 +86,8 @@ def test_officer_imports_an_edited_export(page, live_server, officer, password, 
     assert PlanItem.objects.get(pk=measure.pk).title == "Sociální byty"  # not saved yet
 
     preview.locator("form.import-confirm button[type=submit]").click()
-    expect(page).to_have_url(f"{live_server.url}/plans/{plan.code}/edit/")
+    # The job page leads on to the editor once the job saved the import.
+    expect(page).to_have_url(f"{live_server.url}/plans/{plan.code}/edit/", timeout=30_000)
     expect(page.locator("#plan-tree")).to_contain_text(NEW_TITLE)
     assert PlanItem.objects.get(pk=measure.pk).title == NEW_TITLE
 

@@ -38,8 +38,14 @@ def _upload(client, content, name="hodnoty.xlsx"):
                        {"file": SimpleUploadedFile(name, content, XLSX)})
 
 
-def _confirm(client, batch):
-    return client.post(reverse("indicators:import_confirm", args=[batch.pk]))
+def _confirm(client, batch, import_jobs):
+    """The confirm's answer; its job (if it started one) applied meanwhile."""
+    with import_jobs():
+        return client.post(reverse("indicators:import_confirm", args=[batch.pk]))
+
+
+def _job_page(client, batch):
+    return client.get(reverse("core:import_job", args=[batch.pk]))
 
 
 # --- Overview ----------------------------------------------------------------------------
@@ -185,7 +191,7 @@ def test_upload_with_errors_shows_them_and_keeps_nothing(client, world, implemen
     assert not IndicatorValue.objects.exists()
 
 
-def test_upload_preview_confirm_saves_in_one_go(client, world, implementer_x):
+def test_upload_preview_confirm_saves_in_one_go(client, world, implementer_x, import_jobs):
     year_value(world["own"], 2023, 200)
     client.force_login(implementer_x)
     template = client.get(reverse("indicators:template")).content
@@ -205,9 +211,12 @@ def test_upload_preview_confirm_saves_in_one_go(client, world, implementer_x):
     assert IndicatorValue.objects.count() == 1  # nothing saved yet
     audits = AuditEntry.objects.count()
 
-    response = _confirm(client, batch)
+    response = _confirm(client, batch, import_jobs)
     assert response.status_code == 302
-    assert response["Location"] == reverse("indicators:report")
+    # The confirm started a job; its page, once saved, leads on to the overview.
+    assert response["Location"] == reverse("core:import_job", args=[batch.pk])
+    done = _job_page(client, batch)
+    assert done.status_code == 302 and done["Location"] == reverse("indicators:report")
     values = {(v.indicator.code, v.period_text): v for v in IndicatorValue.objects.all()}
     assert values["R-own", "2023"].value == Decimal("250")
     assert values["R-own", "2022"].is_estimate and values["R-own", "2022"].note == "odhad"
@@ -223,9 +232,10 @@ def test_upload_preview_confirm_saves_in_one_go(client, world, implementer_x):
     assert all("hlášení 2024.xlsx" in e.message for e in entries)
     batch.refresh_from_db()
     assert batch.confirmed_at is not None
+    assert (batch.state, batch.progress, batch.saved_count) == ("confirmed", 100, 4)
 
     # Confirming twice saves nothing more.
-    again = _confirm(client, batch)
+    again = _confirm(client, batch, import_jobs)
     assert again.status_code == 400
     assert 'id="import-refused"' in again.content.decode()
     assert AuditEntry.objects.count() == audits + 4
@@ -239,11 +249,11 @@ def _preview_batch(client, user, rows):
     return batch
 
 
-def test_another_users_batch_is_refused(client, world, implementer_x, officer):
+def test_another_users_batch_is_refused(client, world, implementer_x, officer, import_jobs):
     batch = _preview_batch(client, implementer_x,
                            [{"code": "R-own", "period": "2024", "value": "1"}])
     client.force_login(officer)
-    response = _confirm(client, batch)
+    response = _confirm(client, batch, import_jobs)
     assert response.status_code == 400
     assert not IndicatorValue.objects.exists()
     batch.refresh_from_db()
@@ -254,7 +264,7 @@ def test_another_users_batch_is_refused(client, world, implementer_x, officer):
 
 
 def test_a_value_changed_after_the_preview_refuses_the_whole_batch(client, world,
-                                                                    implementer_x):
+                                                                    implementer_x, import_jobs):
     year_value(world["own"], 2023, 200)
     batch = _preview_batch(client, implementer_x, [
         {"code": "R-project", "period": "2024", "value": "7"},
@@ -262,28 +272,33 @@ def test_a_value_changed_after_the_preview_refuses_the_whole_batch(client, world
     ])
     IndicatorValue.objects.filter(indicator=world["own"]).update(value=Decimal("210"),
                                                                  version=5)
-    response = _confirm(client, batch)
-    assert response.status_code == 409
+    response = _confirm(client, batch, import_jobs)
+    assert response.status_code == 302
+    page = _job_page(client, batch)
+    assert page.status_code == 200 and 'id="import-refused"' in page.content.decode()
     assert gettext("The value was changed in the portal after the preview.") in \
-        response.content.decode()
+        page.content.decode()
     assert not IndicatorValue.objects.filter(indicator=world["project"]).exists()
     batch.refresh_from_db()
-    assert batch.confirmed_at is None
+    assert batch.confirmed_at is None and batch.state == PendingImportState.FAILED
 
 
-def test_permission_lost_before_confirm_saves_nothing(client, world, implementer_x):
+def test_permission_lost_before_confirm_saves_nothing(client, world, implementer_x,
+                                                     import_jobs):
     batch = _preview_batch(client, implementer_x, [
         {"code": "R-project", "period": "2024", "value": "7"},
         {"code": "R-own", "period": "2024", "value": "8"},
     ])
     PlanItemImplementer.objects.filter(item=world["own_measure"]).delete()
-    response = _confirm(client, batch)
-    assert response.status_code == 409
-    assert gettext("You may no longer report this indicator.") in response.content.decode()
+    response = _confirm(client, batch, import_jobs)
+    assert response.status_code == 302
+    page = _job_page(client, batch).content.decode()
+    assert gettext("You may no longer report this indicator.") in page
     assert not IndicatorValue.objects.exists()
 
 
-def test_a_failing_row_rolls_back_the_rows_saved_before_it(client, world, officer):
+def test_a_failing_row_rolls_back_the_rows_saved_before_it(client, world, officer,
+                                                           import_jobs):
     """The service refuses row 3 at confirm (a territory the indicator no longer
     follows): row 2, already written, is rolled back."""
     batch = _preview_batch(client, officer, [
@@ -291,8 +306,11 @@ def test_a_failing_row_rolls_back_the_rows_saved_before_it(client, world, office
         {"code": "R-own", "territory": "MSK", "period": "2024", "value": "8"},
     ])
     type(world["own"]).objects.filter(pk=world["own"].pk).update(comparison_territory=None)
-    response = _confirm(client, batch)
-    assert response.status_code == 409
+    response = _confirm(client, batch, import_jobs)
+    assert response.status_code == 302
+    assert _job_page(client, batch).status_code == 200  # failed: shown, not passed on
+    batch.refresh_from_db()
+    assert batch.state == PendingImportState.FAILED and batch.errors
     assert not IndicatorValue.objects.exists()
 
 
@@ -318,14 +336,15 @@ def test_a_file_changing_nothing_offers_no_confirm(client, world, officer):
     assert 'id="import-unchanged"' in response.content.decode()
 
 
-def test_confirm_is_post_only_and_gated(client, world, implementer_x, plain_user):
+def test_confirm_is_post_only_and_gated(client, world, implementer_x, plain_user,
+                                        import_jobs):
     batch = _preview_batch(client, implementer_x,
                            [{"code": "R-own", "period": "2024", "value": "1"}])
     assert client.get(reverse("indicators:import_confirm", args=[batch.pk])).status_code == 405
     client.force_login(plain_user)
-    assert _confirm(client, batch).status_code == 403
+    assert _confirm(client, batch, import_jobs).status_code == 403
     client.logout()
-    response = _confirm(client, batch)
+    response = _confirm(client, batch, import_jobs)
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
     assert not IndicatorValue.objects.exists()
 
@@ -353,10 +372,10 @@ def test_old_unconfirmed_batches_are_pruned(client, world, officer):
                                         state=PendingImportState.PREVIEWED).count() == 5
 
 
-def test_value_in_a_plan_draft_is_still_reportable_by_officers(client, officer):
+def test_value_in_a_plan_draft_is_still_reportable_by_officers(client, officer, import_jobs):
     plan = PlanFactory(code="drafty", status="draft")
     measure = PlanItemFactory.measure(plan=plan)
     IndicatorFactory.for_measure(measure, code="D-1")
     batch = _preview_batch(client, officer, [{"code": "D-1", "period": "2024", "value": "3"}])
-    assert _confirm(client, batch).status_code == 302
+    assert _confirm(client, batch, import_jobs).status_code == 302
     assert IndicatorValue.objects.get().value == 3

@@ -2,7 +2,9 @@
 template and the import are for officers and implementers (each for what they
 may report); everyone else signed in gets 403, visitors the login page. The
 confirm is POST-only: a GET by those who pass the gate answers 405 - for their
-own batch and for another user's alike (the POST refuses the latter)."""
+own batch and for another user's alike (the POST refuses the latter). The page
+of a confirmed import's job (core.imports.views) is for the user who confirmed
+it; any other user gets 404."""
 
 from tests.indicators.factories import IndicatorFactory, ostrava
 from tests.planning.factories import PlanFactory, PlanItemFactory
@@ -41,7 +43,17 @@ def extend_world(world):
         "import_batch_officer": PendingImport.objects.create(
             importer="indicators.values", created_by=users["city_officer"], file_name="o.xlsx",
             checksum="-", expires_at=timezone.now() + timedelta(days=1)),
+        # A confirmed import waiting for a worker: its job page is its owner's.
+        "import_job_officer": PendingImport.objects.create(
+            importer="indicators.values", created_by=users["city_officer"], file_name="j.xlsx",
+            checksum="-", expires_at=timezone.now() + timedelta(days=1), state="queued"),
     }
+
+
+def _owner_only(owner):
+    from . import SIGNED_IN
+
+    return {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, 404), owner: 200}
 
 
 MATRIX = {
@@ -51,5 +63,11 @@ MATRIX = {
     "indicators:import_confirm": [
         ("own batch", lambda w: [w["import_batch_implementer"].pk], _reporters(405)),
         ("officer's batch", lambda w: [w["import_batch_officer"].pk], _reporters(405)),
+    ],
+    "core:import_job": [
+        ("officer's job", lambda w: [w["import_job_officer"].pk], _owner_only("city_officer")),
+    ],
+    "core:import_job_progress": [
+        ("officer's job", lambda w: [w["import_job_officer"].pk], _owner_only("city_officer")),
     ],
 }

@@ -98,7 +98,8 @@ def test_the_editor_links_to_the_import(officer_client, psz):
     assert f'href="{import_url(psz["plan"])}"' in response.content.decode()
 
 
-def test_upload_previews_then_confirm_saves_audited(officer_client, officer, psz, media):
+def test_upload_previews_then_confirm_saves_audited(officer_client, officer, psz, media,
+                                                    import_jobs):
     plan, m1 = psz["plan"], psz["m1"]
     content, _rows = edited_sheet(plan, {m1: {"title": "Prostupné bydlení – nově",
                                               "status": "completed"}})
@@ -119,9 +120,13 @@ def test_upload_previews_then_confirm_saves_audited(officer_client, officer, psz
     assert AuditEntry.objects.count() == audits
     assert [p.name for p in pending_files(media)] == [f"{uuid.UUID(token).hex}.xlsx"]
 
-    response = officer_client.post(confirm_url(plan), {"upload": token})
+    with import_jobs():
+        response = officer_client.post(confirm_url(plan), {"upload": token})
     assert response.status_code == 302
-    assert response["Location"] == reverse("planning:plan_editor", args=[plan.code])
+    # The confirm started a job; its page, once saved, leads on to the editor.
+    assert response["Location"] == reverse("core:import_job", args=[token])
+    done = officer_client.get(response["Location"])
+    assert done["Location"] == reverse("planning:plan_editor", args=[plan.code])
     m1.refresh_from_db()
     assert m1.title == "Prostupné bydlení – nově"
     assert m1.status == "completed"
@@ -255,7 +260,7 @@ def _preview(client, plan, item, title):
     return str(response.context["pending"].pk)
 
 
-def test_another_sessions_file_is_refused(officer, psz, media):
+def test_another_sessions_file_is_refused(officer, psz, media, import_jobs):
     plan = psz["plan"]
     first = Client()
     first.force_login(officer)
@@ -267,7 +272,8 @@ def test_another_sessions_file_is_refused(officer, psz, media):
     assert "import-refused" in response.content.decode()
     assert PlanItem.objects.get(pk=psz["m1"].pk).title == "Prostupné bydlení"
     # The owner can still confirm it.
-    assert first.post(confirm_url(plan), {"upload": token}).status_code == 302
+    with import_jobs():
+        assert first.post(confirm_url(plan), {"upload": token}).status_code == 302
     assert PlanItem.objects.get(pk=psz["m1"].pk).title == "Z první relace"
 
 
@@ -299,16 +305,17 @@ def test_made_up_ids_are_refused(officer_client, psz, token):
 
 
 def test_a_row_changed_after_the_preview_is_refused_and_nothing_saved(
-        officer_client, officer, psz, media):
+        officer_client, officer, psz, media, import_jobs):
     plan = psz["plan"]
     content, rows = edited_sheet(plan, {psz["m1"]: {"title": "Z tabulky"},
                                         psz["m3"]: {"title": "Také z tabulky"}})
     token = upload(officer_client, plan, content).context["pending"].pk
     plan_services.plan_item_update(actor=officer, item=psz["m1"], title="Mezitím v portálu")
-    response = officer_client.post(confirm_url(plan), {"upload": token})
-    assert response.status_code == 409
-    html = response.content.decode()
-    assert "import-errors" in html
+    with import_jobs():
+        response = officer_client.post(confirm_url(plan), {"upload": token})
+    assert response.status_code == 302
+    html = officer_client.get(response["Location"]).content.decode()
+    assert "import-refused" in html and "import-stale-hint" in html
     assert f"Řádek {rows[psz['m1']]}, sloupec „version“" in html
     assert PlanItem.objects.get(pk=psz["m1"].pk).title == "Mezitím v portálu"
     assert PlanItem.objects.get(pk=psz["m3"].pk).title == "Sociální podnik"
@@ -316,7 +323,7 @@ def test_a_row_changed_after_the_preview_is_refused_and_nothing_saved(
 
 
 def test_a_change_without_version_column_is_still_what_was_previewed(
-        officer_client, officer, psz, media):
+        officer_client, officer, psz, media, import_jobs):
     """Without the version column the import cannot tell; the confirm compares
     its changes with the preview and saves nothing when they differ."""
     plan = psz["plan"]
@@ -332,9 +339,11 @@ def test_a_change_without_version_column_is_still_what_was_previewed(
     workbook.save(out)
     token = upload(officer_client, plan, out.getvalue()).context["pending"].pk
     plan_services.plan_item_update(actor=officer, item=psz["m1"], title="Mezitím v portálu")
-    response = officer_client.post(confirm_url(plan), {"upload": token})
-    assert response.status_code == 409
-    assert "import-changed" in response.content.decode()
+    with import_jobs():
+        response = officer_client.post(confirm_url(plan), {"upload": token})
+    html = officer_client.get(response["Location"]).content.decode()
+    assert "import-refused" in html
+    assert "Plán se po zobrazení náhledu změnil" in html
     assert PlanItem.objects.get(pk=psz["m3"].pk).title == "Sociální podnik"
     assert PlanItem.objects.get(pk=psz["m1"].pk).title == "Mezitím v portálu"
 

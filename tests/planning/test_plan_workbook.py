@@ -315,7 +315,7 @@ def test_new_plan_import_page_permissions(client, officer, member_a):
     assert template.status_code == 200
 
 
-def test_new_plan_upload_preview_and_confirm(client, officer, settings, tmp_path):
+def test_new_plan_upload_preview_and_confirm(client, officer, settings, tmp_path, import_jobs):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.MEDIA_ROOT = tmp_path
@@ -329,7 +329,10 @@ def test_new_plan_upload_preview_and_confirm(client, officer, settings, tmp_path
     assert "import-new-plan" in html and "import-notices" in html  # Red Cross is unknown
     assert not Plan.objects.exists()
     pending = response.context["pending"]
-    done = client.post(reverse("planning:plan_import_new_confirm"), {"upload": pending.pk})
+    with import_jobs():
+        job = client.post(reverse("planning:plan_import_new_confirm"), {"upload": pending.pk})
+    assert job["Location"] == reverse("core:import_job", args=[pending.pk])
+    done = client.get(job["Location"])
     assert done.status_code == 302
     assert done["Location"] == reverse("planning:plan_editor", args=["springfield"])
     assert PlanItem.objects.filter(plan__code="springfield").count() == 6

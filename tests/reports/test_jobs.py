@@ -185,3 +185,48 @@ def test_progress_is_reported_as_json(client, officer):
     client.force_login(officer)
     data = client.get(reverse("reports:job_progress", args=[job.pk])).json()
     assert (data["status"], data["progress"], data["finished"]) == ("running", 60, False)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("finished", ["succeeded", "failed"])
+def test_a_redelivered_task_of_a_finished_job_renders_nothing(finished):
+    """Late acknowledgement: a message may come again after its job finished
+    (a lost worker's redelivery). The task must not render the report again,
+    nor count an attempt, nor touch the job."""
+    if finished == "succeeded":
+        job = ReportJobFactory.finished()
+    else:
+        job = ReportJobFactory(status=JobStatus.FAILED, error="RuntimeError: boom",
+                               attempts=1)
+    before = ReportJob.objects.values().get(pk=job.pk)
+    with mock.patch("reports.kinds.render") as render:
+        render_report_job.apply(args=[str(job.pk)], throw=True)
+    render.assert_not_called()
+    assert ReportJob.objects.values().get(pk=job.pk) == before
+
+
+@pytest.mark.django_db
+def test_a_queued_job_is_started_once_per_delivery_and_rendered(officer):
+    project = ProjectFactory()
+    job = ReportJobFactory(kind=CARD, plan=None,
+                           parameters={"project": project.registration_number})
+    render_report_job.apply(args=[str(job.pk)], throw=True)
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.progress) == (JobStatus.SUCCEEDED, 1, 100)
+    render_report_job.apply(args=[str(job.pk)], throw=True)  # redelivered
+    job.refresh_from_db()
+    assert job.attempts == 1
+
+
+def test_workers_take_one_task_at_a_time_and_acknowledge_late():
+    """Report runs of different plans run side by side: each worker process
+    reserves one message only (a long render does not hold a second one back
+    from an idle process), acknowledged after it ran so a lost worker's run
+    comes back."""
+    from config.celery import app
+
+    assert app.conf.worker_prefetch_multiplier == 1
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_concurrency >= 2
+    assert render_report_job.acks_late and render_report_job.reject_on_worker_lost
