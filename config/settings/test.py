@@ -1,5 +1,6 @@
 """Tests run against real PostgreSQL and Redis (see .ci/run)."""
 
+import hashlib
 import os
 
 from .base import *  # noqa: F403
@@ -32,7 +33,10 @@ if _XDIST:
 # fault drills set the production value).
 CACHES = {"default": {  # noqa: F405
     **redis_cache(REDIS_URL, timeout=env.float("CACHE_SOCKET_TIMEOUT", default=5)),  # noqa: F405
-    "KEY_PREFIX": "portal-test",
+    # Named after the checkout: two checkouts whose Redis databases overlap (gw1
+    # of one is the first of another) never read each other's cached rows, such
+    # as the city, while a Celery worker a test starts (same checkout) shares them.
+    "KEY_PREFIX": "portal-test-" + hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8],  # noqa: F405
 }}
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
