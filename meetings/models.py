@@ -79,8 +79,8 @@ class Meeting(models.Model):
     place_name = models.CharField(_("place"), max_length=300, blank=True)
     place_address = models.CharField(_("address"), max_length=300, blank=True)
     place_room = models.CharField(_("room"), max_length=100, blank=True)
-    # The place in the words and order the published minutes print it ("Magistrát
-    # města Ostravy, Prokešovo nám. 8, místnost č. 504"); cleared when the place
+    # The place in the words and order the published minutes print it (the
+    # office's name, street and room in one line); cleared when the place
     # is edited, after which the parts above are printed.
     place_published = models.CharField(_("place as published"), max_length=500, blank=True,
                                        editable=False)
@@ -474,9 +474,9 @@ class EventKind(models.TextChoices):
     CAMPAIGN = "campaign", _("campaign")
     MEETING = "meeting", _("meeting of partners")
     MILESTONE = "milestone", _("milestone")
-    # A paragraph of a report's timeline that tells of no single event ("Do
-    # výzvy č. 18 OPZ+ podaly ostravské organizace 20 projektových žádostí"):
-    # printed in the timeline, never in the calendar.
+    # A paragraph of a report's timeline that tells of no single event (how many
+    # applications the city's organisations filed in a call): printed in the
+    # timeline, never in the calendar.
     NOTE = "note", _("timeline note")
     OTHER = "other", _("other")
 

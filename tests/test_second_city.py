@@ -6,14 +6,16 @@ crowns; its workbooks export and import again as no change at all."""
 
 import io
 import re
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from config.celery import app as celery_app
 from core.imports.base import ERROR, NEW
 from core.imports.services import import_file
 from directory import services as directory_services
@@ -155,6 +157,20 @@ def _upload(client, url, content, name, **data):
                              **data})
 
 
+@contextmanager
+def _jobs_run_at_once():
+    """A confirm starts a background job once its transaction commits; here the
+    commit is the module's outer savepoint, so its callbacks run now, with
+    Celery eager, as the `import_jobs` fixture does for one test."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            yield
+    finally:
+        celery_app.conf.task_always_eager = eager
+
+
 def _build():
     """Brodek: the city row and territories through their services, the plan and
     its indicators through the pages (upload → preview → confirm), one value
@@ -191,7 +207,9 @@ def _build():
     out["plan_notices"] = [str(n) for n in preview.context["notices"]]
     pending = preview.context["pending"]
     assert pending is not None, [str(e) for e in preview.context["preview"].errors]
-    done = client.post(reverse("planning:plan_import_new_confirm"), {"upload": str(pending.pk)})
+    with _jobs_run_at_once():
+        done = client.post(reverse("planning:plan_import_new_confirm"),
+                           {"upload": str(pending.pk)})
     assert done.status_code == 302, done.content.decode()[:2000]
     plan = Plan.objects.get(code=PLAN_CODE)
     out["plan"] = plan
@@ -211,8 +229,9 @@ def _build():
     unconfirmed = client.post(confirm, {"upload": str(pending.pk)})
     out["unconfirmed_status"] = unconfirmed.status_code
     out["indicators_before_confirm"] = Indicator.objects.count()
-    done = client.post(confirm, {"upload": str(pending.pk),
-                                 "confirm_number": [str(n) for n, _ in out["ambiguous"]]})
+    with _jobs_run_at_once():
+        done = client.post(confirm, {"upload": str(pending.pk),
+                                     "confirm_number": [str(n) for n, _ in out["ambiguous"]]})
     assert done.status_code == 302, done.content.decode()[:3000]
 
     # One value import, English format.
