@@ -263,6 +263,11 @@ def test_render_report_command_makes_the_pdf_the_issue_asks_for(seeded, tmp_path
     assert "pages" in out.getvalue()
     reader = PdfReader(io.BytesIO(output.read_bytes()))
     text = normalise(" ".join(page.extract_text() for page in reader.pages))
+    # The kind's own path (kinds.render) writes tagged PDF/UA too (issue 15).
+    facts = assert_accessible(read_pdf(output.read_bytes()),
+                              title="Průběžné vyhodnocení I. – Plán sociálního začleňování "
+                                    "Ostrava 2022–2027")
+    assert "PLÁN SOCIÁLNÍHO ZAČLEŇOVÁNÍ" in facts.text
     assert all(number in text for number in REGISTRATION_NUMBERS)
     assert all(code in text for code in MEASURE_CODES)
     for amount in ("143 945 506,16 Kč", "34 785 322,35 Kč", "178 730 828,51 Kč"):
