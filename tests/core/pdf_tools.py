@@ -82,3 +82,25 @@ def assert_accessible(facts: PdfFacts, *, title: str, lang: str = "cs"):
     assert any(re.fullmatch(r"H[1-6]", name) for name in facts.struct), facts.struct[:40]
     assert "P" in facts.struct
     return facts
+
+
+def figure_alts(pdf: bytes):
+    """The alternative text of each Figure of the structure tree, in order."""
+    reader = PdfReader(io.BytesIO(pdf))
+    found = []
+
+    def walk(node):
+        node = node.get_object()
+        if not hasattr(node, "get"):
+            return
+        if node.get("/S") == "/Figure":
+            found.append(str(node.get("/Alt")))
+        kids = node.get("/K")
+        if kids is None:
+            return
+        kids = kids.get_object()
+        for kid in kids if isinstance(kids, list) else [kids]:
+            walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found

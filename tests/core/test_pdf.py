@@ -9,7 +9,7 @@ import io
 from pypdf import PdfReader
 
 from core.pdf import html_to_pdf, render_pdf
-from tests.core.pdf_tools import assert_accessible, read_pdf
+from tests.core.pdf_tools import assert_accessible, figure_alts, read_pdf
 
 SVG = base64.b64encode(b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
 HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
@@ -27,27 +27,6 @@ HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 </body></html>""".replace("SVG", SVG.decode())
 
 
-def _figures_alt(pdf):
-    reader = PdfReader(io.BytesIO(pdf))
-    found = []
-
-    def walk(node):
-        node = node.get_object()
-        if not hasattr(node, "get"):
-            return
-        if node.get("/S") == "/Figure":
-            found.append(str(node.get("/Alt")))
-        kids = node.get("/K")
-        if kids is None:
-            return
-        kids = kids.get_object()
-        for kid in kids if isinstance(kids, list) else [kids]:
-            walk(kid)
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
-    return found
-
-
 def test_the_pdf_is_tagged_with_title_language_outline_and_structure():
     pdf = html_to_pdf(HTML)
     facts = assert_accessible(read_pdf(pdf), title="Plán – zkouška", lang="en")
@@ -55,7 +34,7 @@ def test_the_pdf_is_tagged_with_title_language_outline_and_structure():
     for element in ("H1", "H2", "P", "Table", "THead", "TH", "TD", "L", "LI", "Figure"):
         assert element in facts.struct, element
     assert facts.outline == ["Průběžné vyhodnocení", "Tabulka"]
-    assert _figures_alt(pdf) == ["Graf hodnot"]
+    assert figure_alts(pdf) == ["Graf hodnot"]
     # Capitals and small capitals set by CSS extract as the words they are.
     assert "PLÁN SOCIÁLNÍHO ZAČLEŇOVÁNÍ" in facts.text
     assert "Průběžné vyhodnocení" in facts.text

@@ -31,7 +31,7 @@ from reports.interim import (
     interim_xlsx,
 )
 from reports.models import EvaluationText
-from tests.core.pdf_tools import assert_accessible, read_pdf
+from tests.core.pdf_tools import assert_accessible, figure_alts, read_pdf
 from tests.reports.conftest import seed_interim_data
 
 PLAN = "psz-2022-2027"
@@ -287,6 +287,9 @@ def test_the_pdf_is_tagged_with_title_language_outline_and_structure(rendered):
     assert {"H1", "H2", "Table", "TH", "TD", "L", "LI"} <= set(facts.struct)
     assert "Manažerské shrnutí" in facts.outline and "Seznam zkratek" in facts.outline
     assert any(entry.startswith("Příloha A") for entry in facts.outline)
+    # The charts of the indicators off their trend are figures with their titles.
+    alts = figure_alts(rendered.pdf)
+    assert len(alts) == 5 and all(alt and alt != "None" for alt in alts), alts
     # The title page's kicker is upper case (CSS): its words whole, not "PL ÁN".
     for words in ("PLÁN SOCIÁLNÍHO ZAČLEŇOVÁNÍ", "Průběžné vyhodnocení I.", "Manažerské shrnutí",
                   "Globální indikátory sociálního začleňování"):
