@@ -61,14 +61,20 @@ class PortalURLFetcher(URLFetcher):
         raise RefusedURL(f"refused: {url[:200]}")
 
 
+# Every PDF the portal serves is tagged PDF/UA-1: a structure tree (headings,
+# paragraphs, lists, tables) that screen readers follow, the document's language
+# from <html lang>, its title from <title> shown in the viewer's title bar, and
+# bookmarks from the headings. The variant implies WeasyPrint's `pdf_tags`.
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+
+
 def html_to_pdf(html: str) -> bytes:
     """Render the portal's report HTML to PDF bytes."""
-    document = HTML(string=html, base_url=PORTAL_BASE_URL, url_fetcher=PortalURLFetcher())
-    return document.write_pdf()
+    return render_pdf(html)[0]
 
 
 def render_pdf(html: str) -> tuple[bytes, int]:
     """The PDF bytes and the number of pages, from one layout pass."""
     document = HTML(string=html, base_url=PORTAL_BASE_URL,
-                    url_fetcher=PortalURLFetcher()).render()
-    return document.write_pdf(), len(document.pages)
+                    url_fetcher=PortalURLFetcher()).render(**PDF_OPTIONS)
+    return document.write_pdf(**PDF_OPTIONS), len(document.pages)

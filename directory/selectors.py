@@ -3,6 +3,7 @@ of SQL queries does not grow with the number of rows."""
 
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Prefetch
@@ -87,6 +88,13 @@ def current_city(*, request=None):
     if request is not None:
         request._current_city = city
     return city
+
+
+def document_language():
+    """The language the portal's published documents (minutes, project cards)
+    are written in: the city's, or the site's default before a city is set."""
+    city = current_city()
+    return (city.document_language if city is not None else "") or settings.LANGUAGE_CODE
 
 
 def _cached_city():

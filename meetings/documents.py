@@ -6,10 +6,12 @@ import datetime
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from directory.models import BodyKind
+from directory.selectors import document_language
 
 from .models import (
     AttendanceRole,
@@ -262,7 +264,11 @@ def search_text_of(doc):
 
 
 def minutes_pdf_html(meeting, *, internal=False):
-    """The minutes' HTML, for the meeting's PDF download and the report runs."""
-    with_previous(meeting)
-    doc = minutes_document(meeting, include_minutes=True, internal=internal)
-    return render_to_string("meetings/minutes_pdf.html", {"doc": doc})
+    """The minutes' HTML, for the meeting's PDF download and the report runs,
+    in the city's language of published documents (not the reader's)."""
+    language = document_language()
+    with translation.override(language):
+        with_previous(meeting)
+        doc = minutes_document(meeting, include_minutes=True, internal=internal)
+        return render_to_string("meetings/minutes_pdf.html",
+                                {"doc": doc, "language": language})

@@ -23,6 +23,10 @@ if ! command -v java >/dev/null 2>&1; then
   echo "Installing Debian default-jre-headless for the HTML validity check (vnu)"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless
 fi
+if ! command -v pdfinfo >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+  echo "Installing Debian poppler-utils for the PDF accessibility checks (pdfinfo, pdftotext)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
+fi
 bash scripts/services.sh
 
 export DJANGO_SETTINGS_MODULE=config.settings.test

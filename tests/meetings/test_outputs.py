@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from meetings import ical
 from meetings.models import Event, MinutesItem
+from tests.core.pdf_tools import assert_accessible, read_pdf
 from tests.projects.factories import ProjectFactory
 from tests.projects.pdf_text import _BT, _HEX, _cmaps, _streams
 
@@ -73,6 +74,82 @@ def test_project_minutes_carry_the_eu_block_on_every_page(client):
         assert project.call.programme.name.replace(" ", "") in compact, f"page {number}"
     first = pages[0].replace(" ", "")
     assert "ZÁPIS" in first or "MINUTES" in first
+    # The project is named once on each page: page 1 in its heading, the
+    # others in the publicity block.
+    for number, text in enumerate(pages, start=1):
+        compact = text.replace(" ", "")
+        assert compact.count("CZ.03.02.01/00/22_018/0006590") == 1, f"page {number}"
+        assert compact.count("Společnéplánováníudržitelnésítě") == 1, f"page {number}"
+    # The official emblem is drawn on every page: its blue (#003399) and gold (#FFCC00).
+    drawings = b"".join(_streams(pdf))
+    assert drawings.count(b"0 0.2 0.6 rg") >= len(pages), "no EU blue"
+    assert b"1 0.8 0 rg" in drawings, "no EU gold"
+    # Tagged PDF/UA (issue 15): title and language of the HTML, bookmarks from the
+    # headings, a structure tree; pdftotext reads the title as one word.
+    facts = assert_accessible(read_pdf(pdf),
+                              title=f"ZÁPIS – {meeting.body.name} – 16. 1. 2025 (13:00–15:00)")
+    assert facts.struct.count("H1") == 1 and "H2" in facts.struct and "L" in facts.struct
+    assert facts.outline[0] == "ZÁPIS" and "1. Organizační záležitosti" in facts.outline
+    assert "ZÁPIS z jednání pracovní skupiny" in facts.text
+
+
+def test_the_eu_emblem_is_the_official_one_with_an_alt_text(client):
+    """12 gold five-pointed stars on blue, on a circle of a third of the flag's
+    height, each star's outer radius an eighteenth of it (the EU's graphic
+    specification), served from the portal's own static files."""
+    import math
+    import re
+    from xml.etree import ElementTree
+
+    from django.contrib.staticfiles import finders
+
+    from meetings.documents import minutes_pdf_html
+
+    # The portal's own file, not untrusted input.
+    svg = ElementTree.parse(finders.find("meetings/img/eu-emblem.svg")).getroot()  # noqa: S314
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    width, height = (float(v) for v in svg.get("viewBox").split()[2:])
+    assert width / height == 1.5
+    rect = svg.find("svg:rect", ns)
+    assert rect.get("fill").upper() == "#003399" and float(rect.get("height")) == height
+    group = svg.find("svg:g", ns)
+    assert group.get("fill").upper() == "#FFCC00"
+    stars = group.findall("svg:polygon", ns)
+    assert len(stars) == 12
+    for star in stars:
+        points = [tuple(map(float, p.split(","))) for p in star.get("points").split()]
+        assert len(points) == 10  # five points, five notches
+        cx = sum(x for x, _ in points) / 10
+        cy = sum(y for _, y in points) / 10
+        assert math.dist((cx, cy), (width / 2, height / 2)) == pytest.approx(height / 3, abs=0.01)
+        outer = max(math.dist((cx, cy), p) for p in points)
+        assert outer == pytest.approx(height / 18, abs=0.01)
+        top = min(points, key=lambda p: p[1])
+        assert top[0] == pytest.approx(cx, abs=0.01)  # one point upright
+    project = ProjectFactory()
+    meeting = MeetingFactory.with_minutes(minutes_status="published")
+    meeting.funding_project = project
+    meeting.save()
+    html = minutes_pdf_html(meeting)
+    assert len(re.findall(r'<img class="eu-flag" src="/static/meetings/img/eu-emblem.svg" '
+                          r'alt="Vlajka Evropské unie">', html)) == 2
+
+
+@pytest.mark.parametrize(("language", "title"), [("cs", "ZÁPIS"), ("en", "MINUTES")])
+def test_the_minutes_are_written_in_the_city_s_language_not_the_reader_s(language, title):
+    from django.utils import translation
+
+    from meetings.documents import minutes_pdf_html
+    from tests.directory.factories import the_city
+
+    city = the_city()
+    city.document_language = language
+    city.save()
+    meeting = MeetingFactory.with_minutes(minutes_status="published")
+    with translation.override("cs" if language == "en" else "en"):
+        html = minutes_pdf_html(meeting)
+    assert f'<html lang="{language}">' in html
+    assert f"<title>{title} – " in html
 
 
 def test_minutes_without_a_project_have_no_eu_block(client):

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from core.models import AuditEntry
 from projects.models import HalfYearReport, Project, StatedTotal
+from tests.core.pdf_tools import assert_accessible, read_pdf
 from tests.directory.factories import OrganisationFactory
 from tests.planning.factories import PlanFactory, PlanItemFactory
 
@@ -121,6 +122,12 @@ def test_the_card_pdf_has_the_registration_number_totals_and_eu_block(client, of
     assert "3 648 425,00 Kč" in text
     assert "3 101 161,25 Kč" in text
     assert "Evropská unie" in text and "Evropský sociální fond" in text
+    # Tagged PDF/UA (issue 15): title, language, bookmarks, headings and tables.
+    facts = assert_accessible(read_pdf(response.content),
+                              title="CZ.03.02.01/00/22_018/0000002 Karta")
+    assert {"H1", "H2", "Table", "TH", "TD"} <= set(facts.struct)
+    assert facts.outline[:2] == ["Karta", "Rozpočet projektu"]
+    assert "3 648 425,00 Kč" in facts.text
 
 
 def _create_post(call, **overrides):

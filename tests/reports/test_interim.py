@@ -31,6 +31,7 @@ from reports.interim import (
     interim_xlsx,
 )
 from reports.models import EvaluationText
+from tests.core.pdf_tools import assert_accessible, figure_alts, read_pdf
 from tests.reports.conftest import seed_interim_data
 
 PLAN = "psz-2022-2027"
@@ -75,15 +76,16 @@ class Rendered:
 def _render(html):
     from weasyprint import HTML
 
-    from core.pdf import PORTAL_BASE_URL, PortalURLFetcher
+    from core.pdf import PDF_OPTIONS, PORTAL_BASE_URL, PortalURLFetcher
 
+    # The options core.pdf.render_pdf uses, so the tests read the PDF it serves.
     document = HTML(string=html, base_url=PORTAL_BASE_URL,
-                    url_fetcher=PortalURLFetcher()).render()
+                    url_fetcher=PortalURLFetcher()).render(**PDF_OPTIONS)
     anchors = {}
     for number, page in enumerate(document.pages, start=1):
         for name in page.anchors:
             anchors.setdefault(name, number)  # a box spanning pages: its first page
-    return document.write_pdf(), anchors
+    return document.write_pdf(**PDF_OPTIONS), anchors
 
 
 @pytest.fixture(scope="module")
@@ -261,6 +263,11 @@ def test_render_report_command_makes_the_pdf_the_issue_asks_for(seeded, tmp_path
     assert "pages" in out.getvalue()
     reader = PdfReader(io.BytesIO(output.read_bytes()))
     text = normalise(" ".join(page.extract_text() for page in reader.pages))
+    # The kind's own path (kinds.render) writes tagged PDF/UA too (issue 15).
+    facts = assert_accessible(read_pdf(output.read_bytes()),
+                              title="Průběžné vyhodnocení I. – Plán sociálního začleňování "
+                                    "Ostrava 2022–2027")
+    assert "PLÁN SOCIÁLNÍHO ZAČLEŇOVÁNÍ" in facts.text
     assert all(number in text for number in REGISTRATION_NUMBERS)
     assert all(code in text for code in MEASURE_CODES)
     for amount in ("143 945 506,16 Kč", "34 785 322,35 Kč", "178 730 828,51 Kč"):
@@ -268,6 +275,25 @@ def test_render_report_command_makes_the_pdf_the_issue_asks_for(seeded, tmp_path
     for indicator in Indicator.objects.filter(kind=IndicatorKind.GLOBAL):
         assert indicator.name in text
         assert STATUS_LABELS_CS[indicator.status] in text
+
+
+def test_the_pdf_is_tagged_with_title_language_outline_and_structure(rendered):
+    """PDF/UA: pdfinfo reads it as tagged, with the HTML's title and language; the
+    structure tree has headings, paragraphs and tables; the bookmarks are the
+    headings; pdftotext gets whole words (issue 15)."""
+    title = re.search(r"<title>(.*?)</title>", rendered.html, re.S).group(1)
+    facts = assert_accessible(read_pdf(rendered.pdf), title=title.replace("&#x27;", "'"))
+    assert "Průběžné vyhodnocení I." in facts.info["Title"]
+    assert {"H1", "H2", "Table", "TH", "TD", "L", "LI"} <= set(facts.struct)
+    assert "Manažerské shrnutí" in facts.outline and "Seznam zkratek" in facts.outline
+    assert any(entry.startswith("Příloha A") for entry in facts.outline)
+    # The charts of the indicators off their trend are figures with their titles.
+    alts = figure_alts(rendered.pdf)
+    assert len(alts) == 5 and all(alt and alt != "None" for alt in alts), alts
+    # The title page's kicker is upper case (CSS): its words whole, not "PL ÁN".
+    for words in ("PLÁN SOCIÁLNÍHO ZAČLEŇOVÁNÍ", "Průběžné vyhodnocení I.", "Manažerské shrnutí",
+                  "Globální indikátory sociálního začleňování"):
+        assert words in facts.text, words
 
 
 # --- Officer text never prints as markup nor fetches anything --------------------
