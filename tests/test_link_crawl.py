@@ -17,6 +17,7 @@ from tests.matrix import ROLES
 
 world = role_matrix.world
 client_as = role_matrix.client_as
+matrix_client = role_matrix.matrix_client
 
 SKIPPED_SCHEMES = ("mailto:", "tel:", "javascript:", "data:")
 DEAD = (404, 500)
