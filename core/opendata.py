@@ -64,6 +64,12 @@ class Dataset:
     rows: Callable[[], Iterable[dict]] = field(compare=False)
     keywords: tuple[str, ...] = ()
     frequency: str = IRREGULAR
+    # Themes of the EU vocabulary of data themes
+    # (http://publications.europa.eu/resource/authority/data-theme/…).
+    themes: tuple[str, ...] = ("SOCI",)
+    # Whether a row names a person (the open-data catalogue says so in the
+    # terms of use of the dataset).
+    personal_data: bool = False
 
     def column_names(self):
         return [c.name for c in self.columns]

@@ -13,6 +13,12 @@ urlpatterns = [
     path("data/<slug:slug>.csv", views.dataset_csv, name="dataset_csv"),
     path("data/<slug:slug>.json", views.dataset_json, name="dataset_json"),
     path("data/opendata.zip", views.dataset_zip, name="dataset_zip"),
+    # The local catalogue (LKOD) for the national catalogue, and the CSV on the
+    # Web metadata of each CSV (core/lkod.py).
+    path("data/<slug:slug>.csv-metadata.json", views.dataset_csvw, name="dataset_csvw"),
+    path("data/lkod/catalogue.jsonld", views.lkod_catalogue, name="lkod_catalogue"),
+    path("data/lkod/datasets/<slug:slug>.jsonld", views.lkod_dataset, name="lkod_dataset"),
+    path("data/lkod/context.jsonld", views.lkod_context, name="lkod_context"),
     path("healthz", views.healthz, name="healthz"),
     path("autocomplete/<slug:kind>/", autocomplete.autocomplete_view, name="autocomplete"),
     *import_urls,

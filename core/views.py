@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from . import opendata
+from . import lkod, opendata
 from .exports import EXPORT_FORMATS, table_response
 from .health import worker_heartbeat_age_seconds
 from .services import StaleEditError
@@ -141,6 +141,7 @@ class DataCatalogueView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["datasets"] = opendata.datasets()
+        context["lkod_missing"] = lkod.missing(lkod.provider(self.request))
         return context
 
 
@@ -164,6 +165,37 @@ def dataset_json(request, slug):
 @require_safe
 def dataset_zip(request):
     return opendata.serve_zip(request)
+
+
+@require_safe
+def dataset_csvw(request, slug):
+    return lkod.serve_csvw(request, _dataset_or_404(slug))
+
+
+def _provider_or_404(request):
+    provider = lkod.provider(request)
+    if provider is None:  # no city yet: no catalogue to publish
+        raise Http404("the city is not set")
+    return provider
+
+
+@require_safe
+def lkod_catalogue(request):
+    return lkod.serve_catalogue(request, _provider_or_404(request))
+
+
+@require_safe
+def lkod_dataset(request, slug):
+    dataset = _dataset_or_404(slug)
+    return lkod.serve_dataset(request, dataset, _provider_or_404(request))
+
+
+@require_safe
+def lkod_context(request):
+    response = HttpResponse(lkod.CONTEXT_FILE.read_bytes(), content_type=lkod.LD_TYPE)
+    response["Cache-Control"] = "public, max-age=86400"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def healthz(request):

@@ -17,6 +17,10 @@ class DirectoryConfig(AppConfig):
         from .selectors import forget_current_city
 
         register_datasets()
+        from core import lkod
+
+        from .selectors import lkod_provider
+        lkod.set_provider_source(lkod_provider)
         permissions.register()
         autocomplete.register()
 

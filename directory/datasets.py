@@ -62,6 +62,12 @@ def register_datasets():
         title=_("Organisations"),
         description=_("Organisations taking part in community planning: providers of "
                       "social services, city districts and city bodies."),
+        keywords=(
+            _("organisations"),
+            _("providers of social services"),
+            _("social services"),
+            _("community planning"),
+        ),
         columns=(
             Column("id", "integer", _("Identifier in this portal")),
             Column("name", "string", _("Name as published")),
@@ -82,6 +88,9 @@ def register_datasets():
         title=_("Working groups"),
         description=_("Working groups, the managerial team and platforms of community "
                       "planning, with their managers and contact persons."),
+        keywords=(_("working groups"), _("community planning"), _("social services")),
+        themes=("SOCI", "GOVE"),
+        personal_data=True,  # the names of managers and contact persons
         columns=(
             Column("code", "string", _("Short code, e.g. DaR")),
             Column("name", "string", _("Name")),

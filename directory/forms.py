@@ -156,7 +156,8 @@ class CityForm(VersionedForm):
     class Meta:
         model = City
         fields = ["name", "full_name", "department", "address", "home_territory", "region",
-                  "document_language", "currency", "currency_symbol"]
+                  "document_language", "currency", "currency_symbol", "ico", "ruian_code",
+                  "open_data_licence"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -394,6 +394,9 @@ class Territory(models.Model):
             parent = parent.parent
 
 
+CC_BY_4 = "https://creativecommons.org/licenses/by/4.0/"
+
+
 class City(models.Model):
     """The city that runs the portal: one row, which its plans belong to (a
     later install with several cities adds rows; until then the first row is
@@ -435,6 +438,30 @@ class City(models.Model):
         _("currency as shown"), max_length=10, blank=True,
         help_text=_("e.g. Kč; empty shows the ISO code."),
     )
+    # The open-data catalogue (LKOD, core.lkod): who provides the data, the
+    # territory it covers and the licence it is published under.
+    ico = models.CharField(
+        _("IČO of the city"), max_length=8, blank=True,
+        validators=[validate_ico],
+        help_text=_("The city's identification number. The open-data catalogue names the "
+                    "provider of the data by it, as the public authority (orgán veřejné moci) "
+                    "with this IČO; empty leaves the provider out of the catalogue."),
+    )
+    ruian_code = models.CharField(
+        _("RÚIAN code of the territory"), max_length=12, blank=True,
+        validators=[RegexValidator(r"^[0-9]{1,12}\Z", _("Digits only, e.g. 500011."))],
+        help_text=_("The code of the city's municipality (obec) in the RÚIAN register: the "
+                    "open-data catalogue gives it as the territory its datasets cover. Empty "
+                    "leaves the territory out of the catalogue."),
+    )
+    open_data_licence = HttpsURLField(
+        _("licence of the open data"), max_length=300, blank=True,
+        default=CC_BY_4,
+        help_text=_("The licence the open data is published under, as the address of its "
+                    "text; empty means CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/). "
+                    "The catalogue states it for the data as a work, as a database and for the "
+                    "database maker's special right, with the city as author."),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -444,6 +471,10 @@ class City(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"),
                                    name="city_currency_iso_code"),
+            models.CheckConstraint(condition=Q(ico="") | Q(ico__regex=r"^[0-9]{8}$"),
+                                   name="city_ico_eight_digits"),
+            models.CheckConstraint(condition=Q(ruian_code="") | Q(ruian_code__regex=r"^[0-9]+$"),
+                                   name="city_ruian_code_digits"),
             models.CheckConstraint(
                 condition=Q(region__isnull=True) | ~Q(region=models.F("home_territory")),
                 name="city_region_differs_from_home",

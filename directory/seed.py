@@ -318,7 +318,7 @@ class _CityLoader:
 
     TERRITORY_FIELDS = ("name", "short_name", "kind", "official_code")
     CITY_FIELDS = ("name", "full_name", "department", "address", "document_language",
-                   "currency", "currency_symbol")
+                   "currency", "currency_symbol", "ico", "ruian_code")
 
     def __init__(self, data, summary, stdout):
         self.data, self.summary, self.stdout = data, summary, stdout

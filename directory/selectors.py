@@ -97,6 +97,20 @@ def document_language():
     return (city.document_language if city is not None else "") or settings.LANGUAGE_CODE
 
 
+def lkod_provider(*, request=None):
+    """The provider of the open-data catalogue (core.lkod) from the city
+    settings, or None while the city is not set."""
+    from core.lkod import Provider
+
+    from .models import CC_BY_4
+
+    city = current_city(request=request)
+    if city is None:
+        return None
+    return Provider(name=city.full_name or city.name, ico=city.ico,
+                    ruian_code=city.ruian_code, licence=city.open_data_licence or CC_BY_4)
+
+
 def _cached_city():
     try:
         cached = cache.get(CITY_CACHE_KEY)

@@ -250,7 +250,8 @@ LOGO_MAX_BYTES = 1 * MiB
 def city_save(*, actor, city=None, expected_version=None, logo=None, remove_logo=False,
               name=UNSET, full_name=UNSET, department=UNSET, address=UNSET,
               home_territory=UNSET, region=UNSET, document_language=UNSET, currency=UNSET,
-              currency_symbol=UNSET) -> City:
+              currency_symbol=UNSET, ico=UNSET, ruian_code=UNSET,
+              open_data_licence=UNSET) -> City:
     """Create the city's row (the first time) or update it; with `logo` (an
     uploaded PNG or JPEG, checked by its content) replace the logo, with
     `remove_logo` drop it. Audited; every cached page is refreshed on commit,
@@ -258,7 +259,8 @@ def city_save(*, actor, city=None, expected_version=None, logo=None, remove_logo
     data = given(name=name, full_name=full_name, department=department, address=address,
                  home_territory=home_territory, region=region,
                  document_language=document_language, currency=currency,
-                 currency_symbol=currency_symbol)
+                 currency_symbol=currency_symbol, ico=ico, ruian_code=ruian_code,
+                 open_data_licence=open_data_licence)
     logo_data = read_upload(logo, allowed=LOGO_TYPES, max_bytes=LOGO_MAX_BYTES) if logo else None
     with transaction.atomic():
         old_file = None

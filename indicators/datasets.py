@@ -142,6 +142,7 @@ def register_datasets():
         title=_("Indicators"),
         description=_("Every public indicator with its baseline, latest value, target and the "
                       "status the portal computes, with the sentence that explains it."),
+        keywords=(_("indicators"), _("social inclusion"), _("community planning")),
         columns=(
             Column("code", "string", _("Indicator code in the portal")),
             Column("name", "string", _("Name")),
@@ -174,6 +175,7 @@ def register_datasets():
         title=_("Indicator values"),
         description=_("Every value of every public indicator, per period and territory, with "
                       "its unit and the text as published."),
+        keywords=(_("indicators"), _("statistics"), _("social inclusion")),
         columns=(
             Column("indicator_code", "string", _("Indicator code")),
             Column("indicator", "string", _("Indicator name")),

@@ -34,6 +34,8 @@ def register_datasets():
         title=_("Meetings and minutes"),
         description=_("Meetings of working groups, the managerial team and platforms whose "
                       "minutes are published."),
+        keywords=(_("meetings"), _("minutes"), _("working groups"), _("community planning")),
+        themes=("SOCI", "GOVE"),
         columns=(
             Column("date", "date", _("First day of the meeting (ISO 8601)")),
             Column("end_date", "date", _("Last day of the meeting (ISO 8601)")),

@@ -106,6 +106,13 @@ def register_plan_datasets():
         description=_("Every measure of the published community plans and social inclusion "
                       "plans, with its status as published, implementers and period. Drafts "
                       "are not included."),
+        keywords=(
+            _("measures"),
+            _("community plan"),
+            _("social inclusion plan"),
+            _("social services"),
+        ),
+        themes=("SOCI", "GOVE"),
         columns=(
             Column("id", "integer",
                    _("Stable identifier of the measure in this portal (other datasets link "

@@ -78,6 +78,7 @@ def register_datasets():
         description=_("EU-funded projects that carry out the measures of the city's plans: "
                       "programme, call, implementer, linked measures and budget. Amounts in "
                       "CZK with two decimal places, exactly as recorded."),
+        keywords=(_("projects"), _("EU funds"), _("social services"), _("social inclusion")),
         columns=(
             Column("registration_number", "string", _("Registration number of the project")),
             Column("title", "string", _("Title")),

@@ -21,6 +21,8 @@ FORMS = {
     "membership_start": lambda w: [w["group"].code],
     "membership_change": lambda w: [w["group"].code, w["seat"].pk],
     "membership_end": lambda w: [w["group"].code, w["seat"].pk],
+    # The city settings: IČO, RÚIAN code and licence of the open-data catalogue among them.
+    "city_settings": lambda w: [],
 }
 
 PLAUSIBLE = [

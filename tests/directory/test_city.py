@@ -173,7 +173,10 @@ def test_a_stale_edit_is_refused(client, officer):
 
 
 @pytest.mark.parametrize(("field", "value"), [("currency", "czk"), ("currency", "KČ"),
-                                              ("name", ""), ("document_language", "de")])
+                                              ("name", ""), ("document_language", "de"),
+                                              ("ico", "12345678"), ("ico", "1234567"),
+                                              ("ruian_code", "55 48"),
+                                              ("open_data_licence", "not a licence")])
 def test_bad_input_names_the_field_and_saves_nothing(client, officer, field, value):
     city = _city(name="Starov")
     client.force_login(officer)

@@ -16,6 +16,7 @@ from accounts.permissions import Role, roles_of
 from core.models import AuditEntry
 from directory.models import (
     BodyKind,
+    City,
     Membership,
     MembershipPosition,
     Organisation,
@@ -374,3 +375,11 @@ def test_the_seed_fills_a_city_row_the_migration_made_and_keeps_what_differs(see
     assert city.full_name == "Statutární město Ostrava"  # an empty field is filled
     assert city.department == "Odbor jiný"  # an edited one stays, and is reported
     assert "differs from the seed in department" in out.getvalue()
+
+
+def test_the_demo_city_names_its_provider_and_territory_for_the_open_data_catalogue(seeded):
+    """The seed's city carries the IČO and the RÚIAN code the local open-data
+    catalogue (core.lkod) needs, so the demo's catalogue is complete."""
+    city = City.objects.get()
+    assert (city.ico, city.ruian_code) == ("00845451", "554821")
+    assert city.open_data_licence == "https://creativecommons.org/licenses/by/4.0/"

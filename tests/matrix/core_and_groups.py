@@ -6,6 +6,11 @@ MATRIX = {
     "core:dataset_csv": [("organisations", lambda w: ["organisations"], everyone())],
     "core:dataset_json": [("working-groups", lambda w: ["working-groups"], everyone())],
     "core:dataset_zip": [("", lambda w: [], everyone())],
+    # The local open-data catalogue (LKOD) and the CSV on the Web metadata.
+    "core:dataset_csvw": [("measures", lambda w: ["measures"], everyone())],
+    "core:lkod_catalogue": [("", lambda w: [], everyone())],
+    "core:lkod_dataset": [("projects", lambda w: ["projects"], everyone())],
+    "core:lkod_context": [("", lambda w: [], everyone())],
     "core:healthz": [("", lambda w: [], everyone())],
     # The autocomplete: public sets for everyone, people's names for those who
     # name people in forms (officers, managers, contact persons).
