@@ -209,15 +209,16 @@ def person_anonymise(*, actor, person) -> dict:
     with the acting user, without personal data. AlreadyAnonymised if done
     before (nothing changes). Returns {"records": n} (records the anonymisers
     changed)."""
-    with transaction.atomic():
+    # Texts stored in place of the name are in the portal's language.
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         if person.is_anonymised:
             raise AlreadyAnonymised(person.pk)
         user = get_user_model().objects.select_for_update().filter(person=person).first()
         changed = 0
-        with translation.override(settings.LANGUAGE_CODE):
-            for anonymiser in _ANONYMISERS:
-                changed += anonymiser(person, user) or 0
+        for anonymiser in _ANONYMISERS:
+            changed += anonymiser(person, user) or 0
+        names = {person.full_name, person.plain_name} - {""}
         for name in PERSON_FIELDS:
             setattr(person, name, "")
         person.anonymised_at = timezone.now()
@@ -226,6 +227,7 @@ def person_anonymise(*, actor, person) -> dict:
         person.save(update_fields=[*PERSON_FIELDS, "anonymised_at", "version"])
         retention.scrub_audit(Person, [person.pk], set(PERSON_FIELDS))
         _rename_audit_entries(person, str(person))
+        _replace_in_audit_titles(names, str(person))
         if user is not None:
             user.username = f"former-{user.pk}"
             user.first_name = user.last_name = user.email = ""
@@ -237,6 +239,19 @@ def person_anonymise(*, actor, person) -> dict:
         audit_record(actor=actor, action=AuditAction.UPDATE, instance=person,
                      changes={}, message="personal data anonymised", with_snapshot=False)
     return {"records": changed}
+
+
+def _replace_in_audit_titles(names, label):
+    """Other rows' audit entries whose title names the person (an attendance
+    row, a membership) name them by the label instead, longest name first."""
+    from django.db.models import Value
+    from django.db.models.functions import Left, Replace
+
+    from core.models import AuditEntry
+
+    for name in sorted(names, key=len, reverse=True):
+        AuditEntry.objects.filter(object_repr__contains=name).update(
+            object_repr=Left(Replace("object_repr", Value(name), Value(label)), 300))
 
 
 def _rename_audit_entries(instance, text):

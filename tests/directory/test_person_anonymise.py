@@ -155,6 +155,15 @@ def test_membership_history_still_counts_them(leaver):
 
 
 def test_one_audit_entry_with_the_actor_and_no_personal_data(leaver, administrator):
+    from django.db import transaction
+
+    from core.audit import AuditAction, audit_record
+
+    attendance = Attendance.objects.filter(meeting=leaver["draft"],
+                                           person=leaver["person"]).get()
+    with transaction.atomic():
+        titled = audit_record(actor=None, action=AuditAction.CREATE, instance=attendance)
+    assert titled.object_repr == leaver["plain"]
     before = AuditEntry.objects.count()
 
     personal_data.person_anonymise(actor=administrator, person=leaver["person"])
@@ -170,6 +179,8 @@ def test_one_audit_entry_with_the_actor_and_no_personal_data(leaver, administrat
     text = repr([(e.object_repr, e.changes, e.snapshot) for e in person_entries + user_entries])
     for secret in ("odchazi@example.org", "+420 111 222 333", leaver["person"].family_name):
         assert secret not in text
+    titled.refresh_from_db()
+    assert titled.object_repr == leaver["label"]  # another row's entry named them
 
 
 def test_anonymising_twice_changes_nothing_and_says_so(leaver):
@@ -273,3 +284,16 @@ def test_the_administrator_gets_a_czech_message_for_an_unknown_person(client, ad
         assert response.status_code == 404
         assert "Osoba s číslem 999999 v adresáři není" in response.content.decode()
     assert AuditEntry.objects.count() == before
+
+
+def test_the_open_data_of_groups_names_an_anonymised_manager_by_the_label():
+    from directory.datasets import _group_rows
+
+    group = WorkingGroupFactory()
+    manager = group.manager
+    personal_data.person_anonymise(actor=None, person=manager)
+
+    with translation.override("cs"):
+        row = next(r for r in _group_rows() if r["code"] == group.code)
+    assert row["manager"] == f"bývalý člen ({manager.organisation.short_name})"
+    assert row["contact_person"] == group.contact_person.full_name
