@@ -297,3 +297,23 @@ def test_the_open_data_of_groups_names_an_anonymised_manager_by_the_label():
         row = next(r for r in _group_rows() if r["code"] == group.code)
     assert row["manager"] == f"bývalý člen ({manager.organisation.short_name})"
     assert row["contact_person"] == group.contact_person.full_name
+
+
+def test_the_public_page_of_the_published_minutes_is_unchanged(client, leaver):
+    """(The PDF's HTML is compared in the first test of this module.)"""
+    import re
+
+    url = reverse("meetings:detail", args=[leaver["published"].pk])
+
+    def minutes_section():
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="cs").content.decode()
+        page = re.sub(r'nonce="[^"]*"', "", page)
+        start = page.index("<main")
+        return page[start:page.index("</main>")]
+
+    before = minutes_section()
+    assert leaver["name"] in before
+
+    _anonymise(leaver["person"])
+
+    assert minutes_section() == before
