@@ -317,3 +317,20 @@ def test_the_public_page_of_the_published_minutes_is_unchanged(client, leaver):
     _anonymise(leaver["person"])
 
     assert minutes_section() == before
+
+
+def test_an_amended_task_with_another_owner_shows_the_new_owners_name(leaver, officer):
+    from meetings import services as meeting_services
+
+    _anonymise(leaver["person"])
+    meeting = Meeting.objects.get(pk=leaver["published"].pk)
+    meeting_services.minutes_amend_open(actor=officer, meeting=meeting, reason="Oprava")
+    task = Task.objects.get(meeting=meeting, owner_person=leaver["person"])
+    assert task.owner_person_text == leaver["name"]
+    successor = PersonFactory(organisation=None)
+
+    meeting_services.task_update(actor=officer, task=task, owner_person=successor)
+
+    task = Task.objects.get(pk=task.pk)
+    assert task.owner_person_text == ""
+    assert task.owner_display.startswith(successor.full_name)
