@@ -334,3 +334,28 @@ def test_an_amended_task_with_another_owner_shows_the_new_owners_name(leaver, of
     task = Task.objects.get(pk=task.pk)
     assert task.owner_person_text == ""
     assert task.owner_display.startswith(successor.full_name)
+
+
+def test_the_confirmation_page_costs_a_fixed_number_of_queries(client, administrator, leaver,
+                                                              django_assert_num_queries):
+    client.force_login(administrator)
+    url = reverse("directory:person_anonymise", args=[leaver["person"].pk])
+    client.get(url)
+    with django_assert_num_queries(4):  # session, user, OTP device, the person
+        assert client.get(url).status_code == 200
+
+
+def test_the_edit_form_of_an_anonymised_person_refuses_a_name_in_czech(client, officer,
+                                                                       leaver):
+    _anonymise(leaver["person"])
+    person = Person.objects.get(pk=leaver["person"].pk)
+    client.force_login(officer)
+    url = reverse("directory:person_update", args=[person.pk])
+
+    response = client.post(url, {"family_name": "Nová", "email": "nova@example.org",
+                                 "version": person.version}, HTTP_ACCEPT_LANGUAGE="cs")
+
+    assert response.status_code == 200
+    assert "Osoba byla při odchodu anonymizována" in response.content.decode()
+    person.refresh_from_db()
+    assert (person.family_name, person.email) == ("", "")
