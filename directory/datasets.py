@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.opendata import Column, Dataset, path_maker, register
 
 from . import selectors
-from .models import WorkingGroup, full_name
+from .models import WorkingGroup, anonymous_label, full_name
 
 _CHUNK = 2000
 
@@ -25,10 +25,14 @@ def _organisation_rows():
 def _person(row, prefix):
     if row[f"{prefix}__family_name"] is None:
         return ""
-    return full_name(*(row[f"{prefix}__{part}"] for part in _NAME_PARTS))
+    if row[f"{prefix}__anonymised_at"] is not None:
+        return anonymous_label(row[f"{prefix}__organisation__short_name"]
+                               or row[f"{prefix}__organisation__name"])
+    return full_name(*(row[f"{prefix}__{part}"] for part in _NAME_PARTS[:4]))
 
 
-_NAME_PARTS = ("title_before", "given_name", "family_name", "title_after")
+_NAME_PARTS = ("title_before", "given_name", "family_name", "title_after", "anonymised_at",
+               "organisation__short_name", "organisation__name")
 
 
 def _group_rows():

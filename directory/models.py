@@ -96,6 +96,14 @@ def full_name(title_before, given_name, family_name, title_after):
     return f"{name}, {title_after}" if title_after else name
 
 
+def anonymous_label(organisation_name):
+    """The neutral label that replaces the name of a person who left (with
+    their organisation's name, when known), in the language of the page."""
+    if not organisation_name:
+        return str(_("former member"))
+    return str(_("former member (%(organisation)s)") % {"organisation": organisation_name})
+
+
 class Person(models.Model):
     title_before = models.CharField(_("title before name"), max_length=60, blank=True)
     # Some seeds name a person by surname only ("paní Telčerová").
@@ -112,6 +120,11 @@ class Person(models.Model):
     )
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Set when the person left and their data were anonymised
+    # (directory.personal_data.person_anonymise): the name and contacts are
+    # empty, the records that are not published show `anonymous_label`.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True,
+                                         editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -121,8 +134,18 @@ class Person(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["title_before", "given_name", "family_name", "title_after"],
+                condition=Q(anonymised_at__isnull=True),
                 name="person_full_name_unique",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(anonymised_at__isnull=True)
+                | Q(title_before="", given_name="", family_name="", title_after="", email="",
+                    phone=""),
+                name="person_anonymised_has_no_name_or_contact",
+                violation_error_message=_(
+                    "The person was anonymised when they left: their name and contact data "
+                    "cannot be entered again. Add a new person instead."),
+            ),
         ]
 
     def __str__(self):
@@ -132,11 +155,26 @@ class Person(models.Model):
         return reverse("directory:person_detail", args=[self.pk])
 
     @property
+    def is_anonymised(self):
+        return self.anonymised_at is not None
+
+    @property
+    def anonymous_label(self):
+        """The neutral label that replaces an anonymised person's name, with
+        their organisation (in the language of the page)."""
+        organisation = self.organisation if self.organisation_id else None
+        return anonymous_label(organisation and (organisation.short_name or organisation.name))
+
+    @property
     def plain_name(self):
+        if self.is_anonymised:
+            return self.anonymous_label
         return " ".join(p for p in (self.given_name, self.family_name) if p)
 
     @property
     def full_name(self):
+        if self.is_anonymised:
+            return self.anonymous_label
         return full_name(self.title_before, self.given_name, self.family_name, self.title_after)
 
 

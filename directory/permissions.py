@@ -185,6 +185,11 @@ def can_export_personal_data(user):
     return is_administrator(user)
 
 
+def can_anonymise_personal_data(user):
+    """Anonymising a person who left (GDPR art. 17): administrators."""
+    return is_administrator(user)
+
+
 def register():
     register_role(Role.GROUP_MANAGER, _holds_group_manager)
     register_role(Role.CONTACT_PERSON, _holds_contact_person)
@@ -204,4 +209,5 @@ def register():
         handle_accessibility_requests=can_handle_accessibility_requests,
         edit_privacy_notice=can_edit_privacy_notice,
         export_personal_data=can_export_personal_data,
+        anonymise_personal_data=can_anonymise_personal_data,
     )

@@ -9,6 +9,15 @@ meetings they attended).
     from directory import personal_data
     personal_data.register_files(attendance_scans_of)   # fn(person) -> [(name, FieldFile)]
     personal_data.register_records(comments_by_email)   # fn(person, user) -> rows
+    personal_data.register_anonymiser(freeze_names)     # fn(person, user) -> count
+
+A person who left is anonymised (GDPR art. 17, `person_anonymise`): their
+contact data are deleted and their name is replaced by a neutral label with
+their organisation (`Person.anonymous_label`) wherever it is shown live; the
+anonymisers the apps register first keep published records as published (e.g.
+meetings: the name as printed frozen into the minutes' text fields). The rows
+that point to the person (memberships, attendance, tasks) stay, so the
+history still counts them.
 """
 
 import datetime
@@ -18,10 +27,12 @@ import json
 import uuid
 import zipfile
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from core import retention
 from core.audit import AuditAction, audit_entries_for, audit_record
 
 from .models import Person
@@ -30,6 +41,7 @@ from .models import Person
 SECRET_FIELDS = {"password", "key", "secret", "token"}
 _FILE_COLLECTORS = []
 _RECORD_COLLECTORS = []
+_ANONYMISERS = []
 
 
 def register_files(collector):
@@ -47,7 +59,21 @@ def register_records(collector):
     return collector
 
 
+def register_anonymiser(anonymiser):
+    """`anonymiser(person, user) -> int`, called inside the anonymisation's
+    transaction while the person still has their name: keeps what is
+    published as published and removes the rest of what names the person
+    without a foreign key. Returns how many records it changed."""
+    if anonymiser not in _ANONYMISERS:
+        _ANONYMISERS.append(anonymiser)
+    return anonymiser
+
+
 class UnknownPerson(LookupError):
+    pass
+
+
+class AlreadyAnonymised(Exception):
     pass
 
 
@@ -166,3 +192,74 @@ def person_export_bytes(*, actor, person=None, user=None) -> bytes:
     buffer = io.BytesIO()
     person_export(actor=actor, person=person, user=user, stream=buffer)
     return buffer.getvalue()
+
+
+# Fields of the person and of their user account that name or reach them:
+# emptied, and removed from the audit trail's recorded changes and snapshots.
+PERSON_FIELDS = ("title_before", "given_name", "family_name", "title_after", "email", "phone")
+USER_FIELDS = ("username", "first_name", "last_name", "email")
+
+
+def person_anonymise(*, actor, person) -> dict:
+    """Anonymise a person who left, in one transaction: the apps' anonymisers
+    first (published records keep the name as published), then the person's
+    name and contacts are emptied (the pages show the neutral label), their
+    user account is deactivated and stripped of name and e-mail, and the audit
+    trail about the person and the account loses those fields. One audit entry
+    with the acting user, without personal data. AlreadyAnonymised if done
+    before (nothing changes). Returns {"records": n} (records the anonymisers
+    changed)."""
+    # Texts stored in place of the name are in the portal's language.
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if person.is_anonymised:
+            raise AlreadyAnonymised(person.pk)
+        user = get_user_model().objects.select_for_update().filter(person=person).first()
+        changed = 0
+        for anonymiser in _ANONYMISERS:
+            changed += anonymiser(person, user) or 0
+        names = {person.full_name, person.plain_name} - {""}
+        for name in PERSON_FIELDS:
+            setattr(person, name, "")
+        person.anonymised_at = timezone.now()
+        person.version += 1
+        person.full_clean(exclude=["family_name"])
+        person.save(update_fields=[*PERSON_FIELDS, "anonymised_at", "version"])
+        retention.scrub_audit(Person, [person.pk], set(PERSON_FIELDS))
+        _rename_audit_entries(person, str(person))
+        _replace_in_audit_titles(names, str(person))
+        if user is not None:
+            user.username = f"former-{user.pk}"
+            user.first_name = user.last_name = user.email = ""
+            user.is_active = False
+            user.set_unusable_password()
+            user.save(update_fields=[*USER_FIELDS, "is_active", "password"])
+            retention.scrub_audit(type(user), [user.pk], set(USER_FIELDS))
+            _rename_audit_entries(user, user.username)
+        audit_record(actor=actor, action=AuditAction.UPDATE, instance=person,
+                     changes={}, message="personal data anonymised", with_snapshot=False)
+    return {"records": changed}
+
+
+def _replace_in_audit_titles(names, label):
+    """Other rows' audit entries whose title names the person (an attendance
+    row, a membership) name them by the label instead, longest name first."""
+    from django.db.models import Value
+    from django.db.models.functions import Left, Replace
+
+    from core.models import AuditEntry
+
+    for name in sorted(names, key=len, reverse=True):
+        AuditEntry.objects.filter(object_repr__contains=name).update(
+            object_repr=Left(Replace("object_repr", Value(name), Value(label)), 300))
+
+
+def _rename_audit_entries(instance, text):
+    """The audit entries about `instance` name it by `text` from now on."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import AuditEntry
+
+    AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
+        object_id=str(instance.pk)).update(object_repr=text[:300])

@@ -61,6 +61,8 @@ urlpatterns = [
          name="accessibility_request_answer"),
     path("people/<int:pk>/export/", views_privacy.PersonExportView.as_view(),
          name="person_export"),
+    path("people/<int:pk>/anonymise/", views_privacy.PersonAnonymiseView.as_view(),
+         name="person_anonymise"),
     path("privacy/", public(views_privacy.PrivacyNoticeView.as_view()), name="privacy"),
     path("privacy/edit/", views_privacy.PrivacyNoticeEditView.as_view(), name="privacy_edit"),
     path("privacy/data/new/", views_privacy.PrivacyDataKindCreateView.as_view(),

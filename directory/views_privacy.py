@@ -1,7 +1,8 @@
 """The privacy notice (public) and the administrator's editing of it."""
 
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -114,3 +115,40 @@ class PersonExportView(RuleRequiredMixin, View):
         response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.zip"'
         response["Cache-Control"] = "no-store"
         return response
+
+
+class PersonAnonymiseView(RuleRequiredMixin, View):
+    """The administrator's action for a person who left: a confirmation page,
+    then (POST) `personal_data.person_anonymise`, as `manage.py
+    anonymise_person`."""
+
+    rule = staticmethod(permissions.can_anonymise_personal_data)
+    template_name = "directory/privacy/anonymise_confirm.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.rule(request.user):
+            return super().dispatch(request, *args, **kwargs)
+        self.person = Person.objects.filter(pk=kwargs["pk"]).select_related(
+            "organisation").first()
+        if self.person is None:
+            return render(request, self.template_name, {"missing": _(
+                "There is no person with the number %(pk)s in the directory; nothing was "
+                "changed.") % {"pk": kwargs["pk"]}}, status=404)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pk):
+        return render(request, self.template_name, {
+            "person": self.person, "label": self.person.anonymous_label,
+            "cancel_url": self.person.get_absolute_url()})
+
+    def post(self, request, pk):
+        try:
+            personal_data.person_anonymise(actor=request.user, person=self.person)
+        except personal_data.AlreadyAnonymised:
+            messages.info(request, _("The person was anonymised before; nothing was changed."))
+        else:
+            messages.success(request, _(
+                "The person was anonymised: their contact data were deleted and their name is "
+                "replaced by “%(label)s” outside published minutes.")
+                % {"label": self.person.anonymous_label})
+        return redirect(self.person.get_absolute_url())

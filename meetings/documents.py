@@ -208,8 +208,7 @@ def minutes_document(meeting, *, include_minutes=True, internal=False):
     doc["other_tasks"] = by_item.get(None, [])
     doc["membership_changes"] = [
         {"organisation": str(c.organisation),
-         "member": c.member.full_name if c.member_id else "",
-         "substitute": c.substitute.full_name if c.substitute_id else "",
+         "member": c.member_display, "substitute": c.substitute_display,
          "effective_on": c.effective_on.isoformat(), "effective_text": _d(c.effective_on),
          "published_text": c.published_text}
         for c in meeting.membership_changes.select_related("organisation", "member",

@@ -363,6 +363,10 @@ class Task(models.Model):
         _("owner (as published)"), max_length=300, blank=True,
         help_text=_("e.g. “potenciální nositel opatření” when no person is named."),
     )
+    # The owner's name as the published minutes printed it, kept when the
+    # person is anonymised (directory.personal_data.person_anonymise).
+    owner_person_text = models.CharField(_("owner's name (as published)"), max_length=300,
+                                         blank=True, editable=False)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN
@@ -392,7 +396,9 @@ class Task(models.Model):
     @property
     def owner_display(self):
         parts = []
-        if self.owner_person_id:
+        if self.owner_person_text:
+            parts.append(self.owner_person_text)
+        elif self.owner_person_id:
             parts.append(self.owner_person.full_name)
         if self.owner_organisation_id:
             parts.append(str(self.owner_organisation))
@@ -424,6 +430,12 @@ class MembershipChange(models.Model):
         Person, verbose_name=_("substitute"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
+    # The names as the published minutes printed them, kept when the person is
+    # anonymised (directory.personal_data.person_anonymise).
+    member_text = models.CharField(_("new member (as published)"), max_length=300, blank=True,
+                                   editable=False)
+    substitute_text = models.CharField(_("substitute (as published)"), max_length=300,
+                                       blank=True, editable=False)
     effective_on = models.DateField(_("takes effect on"))
     published_text = models.TextField(_("text of the minutes"), blank=True)
     membership = models.ForeignKey(
@@ -437,7 +449,19 @@ class MembershipChange(models.Model):
         ordering = ["meeting", "id"]
 
     def __str__(self):
-        return f"{self.organisation}: {self.member or ''}"
+        return f"{self.organisation}: {self.member_display}"
+
+    @property
+    def member_display(self):
+        if self.member_text:
+            return self.member_text
+        return self.member.full_name if self.member_id else ""
+
+    @property
+    def substitute_display(self):
+        if self.substitute_text:
+            return self.substitute_text
+        return self.substitute.full_name if self.substitute_id else ""
 
 
 class MinutesVersion(models.Model):

@@ -322,11 +322,15 @@ def task_update(
     owner_person=UNSET, owner_organisation=UNSET, owner_text=UNSET, deadline=UNSET,
     status=UNSET,
 ) -> Task:
+    data = given(description=description, position=position, item=item,
+                 owner_person=owner_person, owner_organisation=owner_organisation,
+                 owner_text=owner_text, deadline=deadline, status=status)
+    # The owner's name as published (kept when they were anonymised) belongs to
+    # the person it named: another owner is shown by their own name.
+    if owner_person is not UNSET and getattr(owner_person, "pk", None) != task.owner_person_id:
+        data["owner_person_text"] = ""
     return _part_update(actor=actor, instance=task, expected_version=expected_version,
-                        data=given(description=description, position=position, item=item,
-                                   owner_person=owner_person,
-                                   owner_organisation=owner_organisation,
-                                   owner_text=owner_text, deadline=deadline, status=status))
+                        data=data)
 
 
 def part_delete(*, actor, instance):

@@ -25,3 +25,8 @@ MATRIX = {
 
 MATRIX["directory:person_export"] = [
     ("", lambda w: [w["users"]["member_a"].person_id], administrator_only())]
+
+# The confirmation page of anonymising a person who left (the POST is tested in
+# tests/directory/test_person_anonymise.py).
+MATRIX["directory:person_anonymise"] = [
+    ("", lambda w: [w["users"]["member_a"].person_id], administrator_only())]
