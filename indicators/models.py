@@ -358,6 +358,10 @@ class IndicatorValue(models.Model):
         return link.report if link is not None else None
 
 
+# An indicator's trail records its values' changes as "<period> <territory>: <field>".
+Indicator.audit_related_model = IndicatorValue
+
+
 class IndicatorValuePart(models.Model):
     """One labelled part of a composite value (12/12/4/22)."""
 
