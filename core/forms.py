@@ -65,10 +65,8 @@ class ReadableFieldsMixin:
 
 def _make_readable(field):
     empty = EMPTY_REQUIRED if field.required else EMPTY_OPTIONAL
-    if isinstance(field, forms.ModelChoiceField) and not isinstance(
-            field, forms.ModelMultipleChoiceField):
-        if field.empty_label == DASHES:
-            field.empty_label = empty
+    if getattr(field, "empty_label", None) == DASHES:
+        field.empty_label = empty
     elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
         choices = list(field.choices)
         if any(label == DASHES for _value, label in choices):

@@ -58,9 +58,18 @@ class AuditEntry(models.Model):
         fields = _labelled_fields(model)
         related = _labelled_fields(getattr(model, "audit_related_model", None))
 
-        def show(field, value):
+        display = getattr(model, "audit_display", None)
+
+        def show(field, value, name=None):
             if value is None:
                 return ""
+            if display is not None and name is not None:
+                shown = display(name, value)
+                if shown is not None:
+                    return shown
+            if isinstance(value, dict):
+                return " ".join(str(show(None, v)) for v in value.values()
+                                if v not in (None, "", [], {}))
             if isinstance(value, list):
                 return "; ".join(show(None, v) if not isinstance(v, list)
                                  else " ".join(str(show(None, x)) for x in v) for v in value)
@@ -86,7 +95,7 @@ class AuditEntry(models.Model):
                     label = f"{row}: {field.verbose_name}"
                 else:
                     label = f"{row}: {_NAMES[sub]}" if sep and sub in _NAMES else name
-            readable.append((label, show(field, old), show(field, new)))
+            readable.append((label, show(field, old, name), show(field, new, name)))
         return readable
 
 
