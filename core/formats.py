@@ -12,9 +12,10 @@ The separators come from the portal's format modules for the language asked,
 whatever language is active, so a report printed in English inside a Czech
 request still writes "1,234.50"."""
 
-from decimal import Decimal
+import re
+from decimal import Decimal, InvalidOperation
 
-from django.utils import numberformat
+from django.utils import formats, numberformat
 from django.utils.formats import get_format
 
 NBSP = "\xa0"
@@ -70,3 +71,25 @@ def plain_number(value):
     if value is None:
         return None
     return format(Decimal(value).normalize(), "f")
+
+
+_DECIMAL_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)(E[+-]?\d+)?$", re.IGNORECASE)
+
+
+def readable_number(value):
+    """A decimal for people, in the active language, without trailing zeros and
+    never in exponent notation: Decimal("2E+1") -> "20", "12.0000" -> "12",
+    "1190.5" -> "1 190,5" (cs). Text that is not a number comes back as given."""
+    if value is None or value == "" or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        if not _DECIMAL_TEXT.match(value.strip()):
+            return value
+        value = value.strip()
+    try:
+        number = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+    if not number.is_finite():
+        return str(value)
+    return formats.number_format(Decimal(plain_number(number)), force_grouping=True)

@@ -47,29 +47,66 @@ class AuditEntry(models.Model):
 
     def readable_changes(self):
         """[(field label, old, new)] with the model's own field names and lists
-        joined, for people rather than programs."""
-        model = self.content_type.model_class()
-        fields = {}
-        if model is not None:
-            fields = {f.name: f for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
+        joined, for people rather than programs. Decimals print as decimals
+        ("20", "3,1"; never "2E+1" or "12.0000"); a change of a related row
+        keyed "<row>: <field>" (an indicator's value of one period) is named
+        with the field of the model the model declares as
+        `audit_related_model`."""
+        from .formats import readable_number
 
-        def show(field, value):
+        model = self.content_type.model_class()
+        fields = _labelled_fields(model)
+        related = _labelled_fields(getattr(model, "audit_related_model", None))
+
+        display = getattr(model, "audit_display", None)
+
+        def show(field, value, name=None):
+            if value is None:
+                return ""
+            if display is not None and name is not None:
+                shown = display(name, value)
+                if shown is not None:
+                    return shown
+            if isinstance(value, dict):
+                return " ".join(str(show(None, v)) for v in value.values()
+                                if v not in (None, "", [], {}))
             if isinstance(value, list):
-                return "; ".join(str(v) for v in value)
+                return "; ".join(show(None, v) if not isinstance(v, list)
+                                 else " ".join(str(show(None, x)) for x in v) for v in value)
             if field is not None and field.choices:
                 return str(dict(field.flatchoices).get(value, value))
-            return "" if value is None else str(value)
+            if isinstance(value, bool):
+                return str(_("yes") if value else _("no"))
+            if field is None or isinstance(field, models.DecimalField | models.FloatField):
+                return str(readable_number(value))
+            return str(value)
 
         readable = []
         for name, (old, new) in self.changes.items():
             field = fields.get(name)
-            label = field.verbose_name if field is not None else _NAMES.get(name, name)
-            readable.append((label, show(field, old), show(field, new)))
+            if field is not None:
+                label = field.verbose_name
+            elif name in _NAMES:
+                label = _NAMES[name]
+            else:
+                row, sep, sub = name.rpartition(": ")
+                field = related.get(sub) if sep else None
+                if field is not None:
+                    label = f"{row}: {field.verbose_name}"
+                else:
+                    label = f"{row}: {_NAMES[sub]}" if sep and sub in _NAMES else name
+            readable.append((label, show(field, old, name), show(field, new, name)))
         return readable
 
 
+def _labelled_fields(model):
+    if model is None:
+        return {}
+    return {f.name: f for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
+
+
 # Changes recorded for related rows rather than a field of the object itself.
-_NAMES = {"needs": _("needs of the target group")}
+_NAMES = {"needs": _("needs of the target group"), "parts": _("parts")}
 
 
 class DataVersion(models.Model):

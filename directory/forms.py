@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.autocomplete import AutocompleteField, use_autocomplete
-from core.forms import VersionedForm
+from core.forms import PortalForm, PortalModelForm, VersionedForm
 
 from .models import (
     AccessibilityGap,
@@ -80,7 +80,7 @@ class WorkingGroupForm(VersionedForm):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class MembershipStartForm(forms.ModelForm):
+class MembershipStartForm(PortalModelForm):
     class Meta:
         model = Membership
         fields = ["organisation", "member", "substitute", "position", "valid_from", "source"]
@@ -99,7 +99,7 @@ class MembershipStartForm(forms.ModelForm):
         return cleaned
 
 
-class MembershipChangeForm(forms.Form):
+class MembershipChangeForm(PortalForm):
     on = forms.DateField(
         label=_("Change takes effect on"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -123,7 +123,7 @@ class MembershipChangeForm(forms.Form):
         return cleaned
 
 
-class MembershipEndForm(forms.Form):
+class MembershipEndForm(PortalForm):
     on = forms.DateField(
         label=_("Membership ends on"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -191,7 +191,7 @@ class AccessibilityGapForm(VersionedForm):
             "description_cs", "description_en", "alternative_cs", "alternative_en")}
 
 
-class AccessibilityRequestForm(forms.Form):
+class AccessibilityRequestForm(PortalForm):
     """A request to fix (podnět k nápravě). The name and address are optional;
     each field says why it is asked for."""
 

@@ -256,7 +256,8 @@ class WorkingGroup(models.Model):
 class GroupNeed(models.Model):
     """One item of a group's list of its target group's needs, in order."""
 
-    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="needs")
+    group = models.ForeignKey(WorkingGroup, verbose_name=_("working group"),
+                              on_delete=models.CASCADE, related_name="needs")
     position = models.PositiveSmallIntegerField(_("order"))
     text = models.TextField(_("need"))
 

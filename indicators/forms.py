@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.autocomplete import AutocompleteField, use_autocomplete
+from core.forms import PortalForm, PortalModelForm
 from directory.models import Organisation, Person
 from planning.models import LevelRole, Plan, PlanItem
 
@@ -32,7 +33,7 @@ class FormExtension:
     link: Callable[[Any], Any]
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(PortalModelForm):
     # Filled by the apps above in their AppConfig.ready().
     extensions: list[FormExtension] = []
 
@@ -166,7 +167,7 @@ class IndicatorForm(forms.ModelForm):
         return data
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(PortalForm):
     """One milestone of the indicator form's inline list."""
 
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
@@ -199,7 +200,7 @@ MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=2, can_delete=True
                                          max_num=50, validate_max=True, absolute_max=100)
 
 
-class ValueForm(forms.Form):
+class ValueForm(PortalForm):
     """A value as an officer reads it in the source: the period and the value
     are typed as published and parsed here."""
 
@@ -270,7 +271,7 @@ class ValueForm(forms.Form):
         }
 
 
-class OverviewFilterForm(forms.Form):
+class OverviewFilterForm(PortalForm):
     """The reporting overview's filter: one organisation's indicators."""
 
     organisation = AutocompleteField(

@@ -26,6 +26,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -523,6 +524,7 @@ class DefinitionImporter(Importer):
             "targets": None,
             "baseline": baseline,
             "changes": [],
+            "change_labels": [],
             "errors": errors,
         }
         if plan is not None and code:
@@ -666,6 +668,7 @@ class DefinitionImporter(Importer):
             if _baseline_snapshot(stored) != compared:
                 changes.append("baseline")
         row["changes"] = changes
+        row["change_labels"] = [_change_label(name) for name in changes]
         row["outcome"] = CHANGED if changes else UNCHANGED
 
     def apply(self, rows, *, actor, target, pending):
@@ -687,3 +690,17 @@ class DefinitionImporter(Importer):
 
 
 DEFINITION_IMPORTER = DefinitionImporter()
+
+
+_CHANGE_LABELS = {"milestones": gettext_lazy("milestones"), "baseline": gettext_lazy("baseline")}
+
+
+def _change_label(name):
+    """What the preview calls a changed field: its name for people ("název"),
+    never the field's name in the code ("name")."""
+    if name in _CHANGE_LABELS:
+        return str(_CHANGE_LABELS[name])
+    try:
+        return str(Indicator._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name

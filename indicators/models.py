@@ -224,7 +224,8 @@ class IndicatorTarget(models.Model):
     by 30. 6. 2027. An indicator has any number; the status is judged
     against the next one (indicators.status.next_target)."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"),
+                                  on_delete=models.CASCADE, related_name="targets")
     position = models.PositiveSmallIntegerField(_("order"), default=1)
     year = models.PositiveSmallIntegerField(_("target year"), null=True, blank=True)
     due = models.DateField(_("due date"), null=True, blank=True)
@@ -289,7 +290,8 @@ class ValueQuerySet(models.QuerySet):
 class IndicatorValue(models.Model):
     """One published value of an indicator for one period and territory."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"),
+                                  on_delete=models.CASCADE, related_name="values")
     territory = models.ForeignKey(Territory, verbose_name=_("territory"),
                                   on_delete=models.PROTECT, related_name="values")
     period_kind = models.CharField(_("period kind"), max_length=12, choices=PeriodKind.choices)
@@ -358,10 +360,38 @@ class IndicatorValue(models.Model):
         return link.report if link is not None else None
 
 
+# An indicator's trail records its values' changes as "<period> <territory>: <field>".
+Indicator.audit_related_model = IndicatorValue
+
+
+def _audit_display(name, value):
+    """The milestones in an audit entry as the page prints them ("at most 10
+    (2030)"), not as stored data; None for anything else."""
+    if name != "milestones" or not isinstance(value, list):
+        return None
+    texts = []
+    for data in value:
+        if not isinstance(data, dict) or data.get("kind") not in TargetKind.values:
+            return None
+        target = IndicatorTarget(
+            kind=data["kind"], year=data.get("year"), text=data.get("text") or "",
+            value=Decimal(data["value"]) if data.get("value") not in (None, "") else None)
+        if data.get("due"):
+            target.due = date.fromisoformat(data["due"])
+        when = target.when
+        texts.append(f"{target.phrase} ({when})" if when and when not in target.phrase
+                     else target.phrase)
+    return "; ".join(texts)
+
+
+Indicator.audit_display = staticmethod(_audit_display)
+
+
 class IndicatorValuePart(models.Model):
     """One labelled part of a composite value (12/12/4/22)."""
 
-    value = models.ForeignKey(IndicatorValue, on_delete=models.CASCADE, related_name="parts")
+    value = models.ForeignKey(IndicatorValue, verbose_name=_("value"),
+                              on_delete=models.CASCADE, related_name="parts")
     position = models.PositiveSmallIntegerField(_("order"))
     label = models.CharField(_("label"), max_length=200)
     amount = models.DecimalField(_("value"), max_digits=18, decimal_places=4)

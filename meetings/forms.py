@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.autocomplete import use_autocomplete
+from core.forms import PortalForm, PortalModelForm
 from directory.models import Organisation, Person, WorkingGroup
 from planning.models import Plan, PlanItem
 
@@ -23,7 +24,7 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 MAX_DAYS = 14
 
 
-class VersionedForm(forms.ModelForm):
+class VersionedForm(PortalModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -180,7 +181,7 @@ class TaskForm(_PartForm):
         return cleaned
 
 
-class AttendanceSheetForm(forms.Form):
+class AttendanceSheetForm(PortalForm):
     attendance_sheet = forms.BooleanField(
         label=_("Attendance is on the attendance sheet"), required=False)
     scan = forms.FileField(
@@ -192,7 +193,7 @@ class AttendanceSheetForm(forms.Form):
     remove_scan = forms.BooleanField(label=_("Remove the current scan"), required=False)
 
 
-class MembershipChangeForm(forms.Form):
+class MembershipChangeForm(PortalForm):
     organisation = forms.ModelChoiceField(label=_("Organisation"),
                                           queryset=Organisation.objects.all())
     member = forms.ModelChoiceField(
@@ -222,7 +223,7 @@ class MembershipChangeForm(forms.Form):
         return cleaned
 
 
-class NextMeetingForm(forms.Form):
+class NextMeetingForm(PortalForm):
     date = forms.DateField(label=_("Date"), widget=DATE)
     start_time = forms.TimeField(label=_("From"), widget=TIME, required=False)
     end_time = forms.TimeField(label=_("To"), widget=TIME, required=False)
@@ -242,7 +243,7 @@ class NextMeetingForm(forms.Form):
         return cleaned
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PortalForm):
     decision = forms.ChoiceField(
         label=_("Decision"), widget=forms.RadioSelect,
         choices=[("publish", _("Verify and publish")),
@@ -261,12 +262,12 @@ class ReviewForm(forms.Form):
         return cleaned
 
 
-class AmendForm(forms.Form):
+class AmendForm(PortalForm):
     reason = forms.CharField(label=_("Reason for the amendment"), max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class TaskStatusForm(forms.Form):
+class TaskStatusForm(PortalForm):
     status = forms.ChoiceField(label=_("Status"), choices=TaskStatus.choices)
 
 

@@ -192,7 +192,8 @@ class Meeting(models.Model):
 
 
 class MeetingDay(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="days")
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"),
+                                on_delete=models.CASCADE, related_name="days")
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("from"), null=True, blank=True)
     end_time = models.TimeField(_("to"), null=True, blank=True)
@@ -217,7 +218,8 @@ class MeetingDay(models.Model):
 class ProgrammeItem(models.Model):
     """One point of the programme (agenda); sub-points have a parent."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="programme")
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"),
+                                on_delete=models.CASCADE, related_name="programme")
     parent = models.ForeignKey(
         "self", verbose_name=_("sub-point of"), null=True, blank=True, on_delete=models.CASCADE,
         related_name="children",
@@ -261,7 +263,8 @@ class Presence(models.TextChoices):
 class Attendance(models.Model):
     """A person or an organisation present at or excused from a meeting."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"),
+                                on_delete=models.CASCADE, related_name="attendance")
     presence = models.CharField(
         _("presence"), max_length=10, choices=Presence.choices, default=Presence.PRESENT
     )
@@ -310,7 +313,8 @@ class MinutesItem(models.Model):
     """A numbered item of the minutes: what was said, decided, and whether it
     was moved to the next meeting."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"),
+                                on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(_("number"), default=1)
     title = models.CharField(_("title"), max_length=500)
     text_html = models.TextField(
@@ -345,7 +349,8 @@ class Task(models.Model):
     """A task agreed at a meeting. Open tasks appear at the group's next meetings
     until someone marks them done."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="tasks")
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"),
+                                on_delete=models.CASCADE, related_name="tasks")
     item = models.ForeignKey(
         MinutesItem, verbose_name=_("minutes item"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="tasks",
@@ -412,7 +417,8 @@ class MembershipChange(models.Model):
     member X, substitute stays Y"), applied to the group's membership history."""
 
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, related_name="membership_changes"
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE,
+        related_name="membership_changes"
     )
     item = models.ForeignKey(
         MinutesItem, verbose_name=_("minutes item"), null=True, blank=True,
@@ -467,7 +473,8 @@ class MembershipChange(models.Model):
 class MinutesVersion(models.Model):
     """The minutes as they were published, kept when an officer amends them."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="versions")
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"),
+                                on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField(_("version"))
     document = models.JSONField(_("minutes"))
     reason = models.TextField(_("reason for the amendment"))

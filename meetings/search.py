@@ -6,14 +6,24 @@ ending, and what is left is matched as a prefix, so "zápis", "zápisu",
 "zapisy" all find "zápis" and "zápisem". On PostgreSQL this is a real
 full-text query (`simple` configuration over `unaccent`ed text, prefix terms);
 on SQLite (the embedded default) every stem must occur in the text.
+
+Czech changes a word's last consonant as it declines ("dobrovolník",
+"dobrovolníci", "dobrovolnících"): a stem ending in such a consonant (k/c,
+h/z) loses it, so that every form is a prefix match.
+
+Each result carries the passage that matched (`search_passage`): PostgreSQL's
+`ts_headline` over the searched text, on SQLite the words around the first
+match; the matched words are marked (`passage_html`).
 """
 
 import re
 import unicodedata
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import F, Func, Q
+from django.db.models import F, Func, Q, TextField, Value
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 # Longest first; a stem keeps at least MIN_STEM characters.
 _ENDINGS = sorted(
@@ -32,10 +42,17 @@ def normalise(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+# Consonants that alternate at the end of a Czech stem (k/c, h/z).
+_ALTERNATING = ("k", "c", "h", "z")
+
+
 def stem(word: str) -> str:
     for ending in _ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
-            return word[: -len(ending)]
+            word = word[: -len(ending)]
+            break
+    if word.endswith(_ALTERNATING) and len(word) - 1 >= MIN_STEM:
+        word = word[:-1]
     return word
 
 
@@ -53,6 +70,40 @@ class Unaccent(Func):
     function = "unaccent"
 
 
+# Marks of a matched word in a passage: control characters that no searched
+# text contains, turned into <mark> after the passage is escaped.
+START, STOP = "\x02", "\x03"
+PASSAGE_WORDS = 30
+
+
+def passage_html(passage: str):
+    """The passage escaped, its matched words in <mark>."""
+    text = conditional_escape(passage or "")
+    return mark_safe(text.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
+
+
+def python_passage(text: str, stems: list[str]) -> str:
+    """The words around the first word that starts with a stem, the matches
+    marked as ts_headline marks them."""
+    words = (text or "").split()
+    hits = [i for i, w in enumerate(words) if any(_WORD_START(w, s) for s in stems)]
+    if not hits:
+        return ""
+    first = max(0, hits[0] - PASSAGE_WORDS // 3)
+    shown = words[first:first + PASSAGE_WORDS]
+    marked = [_MARKABLE.sub(lambda m: f"{START}{m[0]}{STOP}" if any(
+        m[0].startswith(s) for s in stems) else m[0], w, count=1) for w in shown]
+    return ("… " if first else "") + " ".join(marked) + (
+        " …" if first + PASSAGE_WORDS < len(words) else "")
+
+
+_MARKABLE = re.compile(r"[0-9a-z]+")
+
+
+def _WORD_START(word, prefix):  # noqa: N802
+    return "".join(_WORD.findall(word)).startswith(prefix)
+
+
 def search(queryset, query: str):
     """`queryset` (meetings) narrowed to those matching every word of `query`."""
     stems = query_stems(query)
@@ -62,9 +113,25 @@ def search(queryset, query: str):
         # Stems are [0-9a-z]+ only, so the raw tsquery cannot be malformed.
         raw = " & ".join(f"{s}:*" for s in stems)
         vector = SearchVector(Unaccent(F("search_text")), config="simple")
-        return queryset.annotate(_search=vector).filter(
-            _search=SearchQuery(raw, search_type="raw", config="simple"))
+        tsquery = SearchQuery(raw, search_type="raw", config="simple")
+        return queryset.annotate(_search=vector).filter(_search=tsquery).annotate(
+            search_passage=SearchHeadline(
+                Unaccent(F("search_text")), tsquery, config="simple", start_sel=START,
+                stop_sel=STOP, max_words=PASSAGE_WORDS, min_words=PASSAGE_WORDS // 2,
+                max_fragments=1))
     condition = Q()
     for s in stems:
         condition &= Q(search_text__contains=s)
-    return queryset.filter(condition)
+    return queryset.filter(condition).annotate(
+        search_passage=Value(" ".join(stems), output_field=TextField()))
+
+
+def passage_of(record) -> str:
+    """The passage of a result of `search` (on SQLite cut here from the
+    searched text around the stems the query left in `search_passage`)."""
+    passage = getattr(record, "search_passage", None)
+    if passage is None:
+        return ""
+    if connection.vendor == "postgresql":
+        return passage
+    return python_passage(record.search_text, passage.split())

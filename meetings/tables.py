@@ -1,6 +1,8 @@
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from . import search
 from .models import Event, Meeting
 
 
@@ -9,7 +11,8 @@ class MinutesTable(tables.Table):
     body = tables.Column(verbose_name=_("Body"), accessor="body__name",
                          order_by=("body__name", "-starts_on"))
     kind = tables.Column(verbose_name=_("Kind"))
-    title = tables.Column(verbose_name=_("Title"))
+    # Rendered also when empty: a search shows the matched passage under it.
+    title = tables.Column(verbose_name=_("Title"), empty_values=())
     place_name = tables.Column(verbose_name=_("Place"))
 
     class Meta:
@@ -19,6 +22,18 @@ class MinutesTable(tables.Table):
 
     def value_starts_on(self, value):
         return value.isoformat() if value else ""
+
+    def render_title(self, value, record):
+        """The title; for a search, the passage that matched under it."""
+        passage = search.passage_of(record)
+        title = value or "—"
+        if not passage:
+            return title
+        return format_html('{}<br><span class="search-passage">{}</span>', title,
+                           search.passage_html(passage))
+
+    def value_title(self, value):
+        return value
 
 
 class EventTable(tables.Table):

@@ -21,6 +21,8 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import PortalForm
+
 from .models import LevelRole, MeasureStatus
 from .selectors import Node
 
@@ -31,7 +33,7 @@ def is_measure(item):
     return item.level.role == LevelRole.MEASURE
 
 
-class PlanFilterForm(forms.Form):
+class PlanFilterForm(PortalForm):
     """GET parameters of the plan page. Choices come from the loaded items, so
     building the form costs no query; an unknown value is reported on the
     field and that filter is left out (never a server error)."""

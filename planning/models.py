@@ -1,11 +1,13 @@
 import re
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Concat, Trim
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import City, Organisation, WorkingGroup
@@ -136,7 +138,8 @@ class PlanLevel(models.Model):
     """Each plan names its own levels: PSZ has thematic area → strategic goal →
     specific goal → measure; a community plan has goal → measure."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="levels")
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"),
+                             on_delete=models.CASCADE, related_name="levels")
     depth = models.PositiveSmallIntegerField(_("depth"))
     name = models.CharField(_("name"), max_length=200)
     role = models.CharField(_("role"), max_length=20, choices=LevelRole.choices,
@@ -206,10 +209,13 @@ class PlanItem(models.Model):
     they do not apply. Codes are kept exactly as published; inconsistencies are
     reported by the data checks, never corrected here."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="items")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"),
+                             on_delete=models.CASCADE, related_name="items")
+    parent = models.ForeignKey("self", verbose_name=_("parent item"),
+                               null=True, blank=True, on_delete=models.CASCADE,
                                related_name="children")
-    level = models.ForeignKey(PlanLevel, on_delete=models.PROTECT, related_name="items")
+    level = models.ForeignKey(PlanLevel, verbose_name=_("level"),
+                              on_delete=models.PROTECT, related_name="items")
     position = models.PositiveIntegerField(_("order"), default=0)
     code = models.CharField(_("code"), max_length=CODE_MAX, blank=True)
     # code_sort_key(code), kept by save() and the bulk import: lists sort by it.
@@ -326,9 +332,10 @@ class ImplementerRole(models.TextChoices):
 
 
 class PlanItemImplementer(models.Model):
-    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE,
+    item = models.ForeignKey(PlanItem, verbose_name=_("plan item"), on_delete=models.CASCADE,
                              related_name="implementer_links")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"),
+                                     on_delete=models.PROTECT,
                                      related_name="implementer_links")
     published_name = models.CharField(_("name as published"), max_length=PUBLISHED_TEXT_MAX,
                                       blank=True)
@@ -351,7 +358,8 @@ class ItemYearSummary(models.Model):
     """'Shrnutí za rok 2023 a příležitosti v roce 2024': one narrative per item
     and year; earlier years stay."""
 
-    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="summaries")
+    item = models.ForeignKey(PlanItem, verbose_name=_("plan item"),
+                             on_delete=models.CASCADE, related_name="summaries")
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"))  # sanitised HTML, see core.sanitize
@@ -404,7 +412,8 @@ class ChangeProposal(models.Model):
     """A group manager's proposal to change, add or remove an item of a plan;
     an officer accepts (applied through the plan services) or rejects it."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="proposals")
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"),
+                             on_delete=models.CASCADE, related_name="proposals")
     item = models.ForeignKey(PlanItem, verbose_name=_("item"), null=True, blank=True,
                              on_delete=_cascade_pending_else_null, related_name="proposals")
     parent = models.ForeignKey(PlanItem, verbose_name=_("under item"), null=True, blank=True,
@@ -461,6 +470,21 @@ class ChangeProposal(models.Model):
     def get_absolute_url(self):
         return reverse("planning:proposal_decide", args=[self.plan.code, self.pk])
 
+    def readable_values(self):
+        """[(the field's name for people, value)]: "Název: …", never "title: …";
+        a choice by its label, a year without grouping."""
+        readable = []
+        for name, value in self.values.items():
+            try:
+                field = PlanItem._meta.get_field(name)
+            except FieldDoesNotExist:
+                readable.append((name, value))
+                continue
+            if field.choices and value not in (None, ""):
+                value = dict(field.flatchoices).get(value, value)
+            readable.append((capfirst(field.verbose_name), "" if value is None else str(value)))
+        return readable
+
 
 class CommentModeration(models.TextChoices):
     PENDING = "pending", _("awaiting moderation")
@@ -482,7 +506,8 @@ class PlanComment(models.Model):
     address are never shown publicly (only a salted hash of the address is kept,
     for throttling)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="comments")
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"),
+                             on_delete=models.CASCADE, related_name="comments")
     item = models.ForeignKey(PlanItem, verbose_name=_("item"), null=True, blank=True,
                              on_delete=models.CASCADE, related_name="comments")
     author_name = models.CharField(_("name"), max_length=200, blank=True)
@@ -532,7 +557,8 @@ class PlanSourceNote(models.Model):
     kept as published; the note tells officers what is odd and how it was
     kept. Shown on the plan's data-checks page."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="source_notes")
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"),
+                             on_delete=models.CASCADE, related_name="source_notes")
     position = models.PositiveIntegerField(_("order"))
     where = models.CharField(_("where in the source"), max_length=300)
     what = models.TextField(_("what is inconsistent"))

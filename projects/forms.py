@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.autocomplete import AutocompleteField, use_autocomplete
-from core.forms import VersionedForm
+from core.forms import PortalForm, PortalModelForm, VersionedForm
 from indicators.forms import FormExtension
 from indicators.models import IndicatorKind
 from planning.models import LevelRole, PlanItem
@@ -71,7 +71,7 @@ class ProjectForm(VersionedForm):
         return {k: v for k, v in self.cleaned_data.items() if k not in ("version", "measures")}
 
 
-class FundingForm(forms.Form):
+class FundingForm(PortalForm):
     source = forms.ChoiceField(label=_("Source"), choices=FundingSourceKind.choices)
     label = forms.CharField(label=_("Label as published"), max_length=200, required=False)
     percent = forms.DecimalField(label=_("Share (%)"), max_digits=6, decimal_places=3,
@@ -104,7 +104,7 @@ class KeyActivityForm(VersionedForm):
         }
 
 
-class HalfYearReportForm(forms.ModelForm):
+class HalfYearReportForm(PortalModelForm):
     """The report and one value per impact indicator of the project's
     measures (fields `indicator_<id>`)."""
 

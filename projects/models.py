@@ -249,7 +249,8 @@ class FundingSource(models.Model):
     """One line of a project's budget split. The lines add up to the total
     eligible expenditure to the haléř (checked by the project services)."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funding")
+    project = models.ForeignKey(Project, verbose_name=_("project"),
+                                on_delete=models.CASCADE, related_name="funding")
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     source = models.CharField(_("source"), max_length=20, choices=FundingSourceKind.choices)
     label = models.CharField(_("label as published"), max_length=200, blank=True)
@@ -274,7 +275,7 @@ class FundingSource(models.Model):
 
 
 class KeyActivity(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE,
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE,
                                 related_name="key_activities")
     code = models.CharField(_("code"), max_length=20, help_text=_("e.g. KA1"))
     position = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -307,7 +308,8 @@ class KeyActivity(models.Model):
 class HalfYearReport(models.Model):
     """Half-year implementation report n of N of a project."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
+    project = models.ForeignKey(Project, verbose_name=_("project"),
+                                on_delete=models.CASCADE, related_name="reports")
     number = models.PositiveSmallIntegerField(_("report number"))
     total = models.PositiveSmallIntegerField(_("reports in total"))
     period_start = models.DateField(_("period from"))

@@ -1,13 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import VersionedForm
+from core.forms import PortalForm, PortalModelForm, VersionedForm
 from planning.models import Plan
 
 from .models import EvaluationText, GlossaryTerm, PlanReportTexts, ReportKind, ReportSchedule
 
 
-class ReportRequestForm(forms.Form):
+class ReportRequestForm(PortalForm):
     """The interim evaluation on demand; minutes and project cards are asked
     for from their own pages."""
 
@@ -23,7 +23,7 @@ class ReportRequestForm(forms.Form):
         return data
 
 
-class ReportScheduleForm(forms.ModelForm):
+class ReportScheduleForm(PortalModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -52,13 +52,13 @@ class ReportScheduleForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class GlossaryTermForm(forms.ModelForm):
+class GlossaryTermForm(PortalModelForm):
     class Meta:
         model = GlossaryTerm
         fields = ["abbreviation", "meaning"]
 
 
-class EvaluationTextForm(forms.ModelForm):
+class EvaluationTextForm(PortalModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:

@@ -129,10 +129,12 @@ class ReportSchedule(models.Model):
     notify = models.TextField(
         _("e-mail when ready"), blank=True,
         help_text=_("Addresses to tell when a scheduled report is ready, one per line."))
-    periodic_task = models.OneToOneField("django_celery_beat.PeriodicTask", null=True,
+    periodic_task = models.OneToOneField("django_celery_beat.PeriodicTask",
+                                         verbose_name=_("periodic task"), null=True,
                                          blank=True, on_delete=models.SET_NULL,
                                          related_name="report_schedule", editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     version = models.PositiveIntegerField(default=1, editable=False)
 

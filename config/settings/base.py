@@ -123,6 +123,10 @@ TIME_ZONE = "Europe/Prague"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+
+# A list filter left empty shows everything: its empty choice says so (not
+# django-filter's "---------"). Forms get theirs from core.forms.
+FILTERS_EMPTY_CHOICE_LABEL = _("(all)")
 FORMAT_MODULE_PATH = ["config.formats"]
 
 # --- Static and uploaded files ----------------------------------------------

@@ -4,6 +4,7 @@ from django import template
 from django.utils.formats import number_format
 
 from core import rules
+from core.formats import readable_number
 
 register = template.Library()
 
@@ -29,9 +30,13 @@ def czk(value, decimals=2):
 
 @register.filter
 def num(value, decimals=None):
-    """Grouped number in the active locale: 1190 -> "1 190", 3.01 -> "3,01"."""
+    """Grouped number in the active locale: 1190 -> "1 190", 3.01 -> "3,01".
+    Without `decimals` a Decimal prints its digits without trailing zeros and
+    never in exponent form: Decimal("12.0000") -> "12", Decimal("2E+1") -> "20"."""
     if value in (None, ""):
         return ""
+    if decimals is None and isinstance(value, Decimal):
+        return readable_number(value)
     pos = None if decimals is None else int(decimals)
     return number_format(value, decimal_pos=pos, force_grouping=True)
 

@@ -6,12 +6,14 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import PortalForm
+
 from ..models import CommentModeration, CommentSettlement, PlanItem, ProposalKind
 
 # --- Change proposals ---------------------------------------------------------
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(PortalForm):
     """The proposable fields of one level; for an existing item, prefilled with
     its current values and a choice between changing and removing it."""
 
@@ -49,7 +51,7 @@ class ProposalForm(forms.Form):
         return {name: self.cleaned_data.get(name) for name in self.value_fields}
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PortalForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("accept", _("Accept and apply the proposal")),
@@ -81,7 +83,7 @@ class HoneypotInput(forms.TextInput):
         super().__init__(attrs={"tabindex": "-1", "autocomplete": "off"})
 
 
-class CommentForm(forms.Form):
+class CommentForm(PortalForm):
     author_name = forms.CharField(
         label=_("Your name"), required=False, max_length=200,
         help_text=_("Optional. It is shown with your comment once published."),
@@ -134,7 +136,7 @@ class CommentForm(forms.Form):
         self.data = data
 
 
-class CommentFilterForm(forms.Form):
+class CommentFilterForm(PortalForm):
     moderation = forms.ChoiceField(
         label=_("Moderation"), required=False,
         choices=[("", _("all"))] + list(CommentModeration.choices),
@@ -147,7 +149,7 @@ class CommentFilterForm(forms.Form):
                               max_value=2**31 - 1)
 
 
-class SettleForm(forms.Form):
+class SettleForm(PortalForm):
     settlement = forms.ChoiceField(label=_("Settlement"), choices=CommentSettlement.choices)
     settlement_text = forms.CharField(
         label=_("How it was settled"), required=False, max_length=5000,
@@ -156,5 +158,5 @@ class SettleForm(forms.Form):
     )
 
 
-class ModerateForm(forms.Form):
+class ModerateForm(PortalForm):
     moderation = forms.ChoiceField(choices=CommentModeration.choices)

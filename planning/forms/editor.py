@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import VersionedForm
+from core.forms import PortalForm, VersionedForm
 from directory.models import Organisation, WorkingGroup
 
 from ..models import (
@@ -143,7 +143,7 @@ class PlanCreateForm(PlanForm):
         ]
 
 
-class PlanTransitionForm(forms.Form):
+class PlanTransitionForm(PortalForm):
     to_status = forms.ChoiceField(label=_("New status"), widget=forms.RadioSelect)
     message = forms.CharField(label=_("Note"), required=False, max_length=500,
                               help_text=_("For the history, e.g. the resolution that decided it."))
@@ -247,7 +247,7 @@ class PlanItemForm(VersionedForm):
                 if k not in ("version", "working_groups")}
 
 
-class ImplementerForm(forms.Form):
+class ImplementerForm(PortalForm):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none(), required=False
     )
@@ -301,7 +301,7 @@ ImplementerFormSet = forms.formset_factory(
 )
 
 
-class SummaryForm(forms.Form):
+class SummaryForm(PortalForm):
     """The narrative of one year ("Shrnutí za rok 2023 a příležitosti v roce 2024")."""
 
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
@@ -324,7 +324,7 @@ class SummaryForm(forms.Form):
         return timezone.localdate().year - 1
 
 
-class MoveForm(forms.Form):
+class MoveForm(PortalForm):
     parent = forms.TypedChoiceField(label=_("Place under"), coerce=int, required=False,
                                     empty_value=None)
     position = forms.IntegerField(label=_("Position among its siblings"), min_value=1,
@@ -353,7 +353,7 @@ class MoveForm(forms.Form):
         return parent
 
 
-class BulkStatusForm(forms.Form):
+class BulkStatusForm(PortalForm):
     items = forms.TypedMultipleChoiceField(label=_("Measures"), coerce=int, required=True,
                                            error_messages={
                                                "required": _("Tick at least one measure."),

@@ -120,3 +120,49 @@ def test_sqlite_fallback(group_a, monkeypatch):
     qs = Meeting.objects.published()
     assert list(search.search(qs, "VYKAZOVANI Ukazatelům")) == [meeting]
     assert list(search.search(qs, "vykazování neexistuje")) == []
+
+
+@pytest.mark.parametrize(("word", "stem"), [
+    ("dobrovolníci", "dobrovolni"), ("dobrovolník", "dobrovolni"),
+    ("dobrovolnících", "dobrovolni"), ("pracovníkům", "pracovni"), ("zápisu", "zapis"),
+])
+def test_czech_stems_meet_across_declension(word, stem):
+    assert search.stem(search.normalise(word)) == stem
+
+
+def _minutes_with_volunteers(group_a):
+    meeting = MeetingFactory.with_minutes(body=group_a, minutes_status="published")
+    MinutesItem.objects.create(
+        meeting=meeting, position=2, title="Nábor",
+        text_html="<p>Skupina projednala práci s dobrovolníky. Každý dobrovolník dostane "
+                  "průkaz & smlouvu.</p>")
+    from meetings.services import refresh_meeting
+
+    refresh_meeting(meeting)
+    return meeting
+
+
+def test_search_finds_a_word_in_another_form_and_shows_the_passage(client, group_a, settings):
+    """PostgreSQL: ts_headline marks the matching words in the list."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    meeting = _minutes_with_volunteers(group_a)
+    qs = Meeting.objects.published()
+    assert list(search.search(qs, "dobrovolníci")) == [meeting]
+    assert list(search.search(qs, "dobrovolníky")) == [meeting]
+    page = client.get(reverse("meetings:list"), {"q": "dobrovolníci"}).content.decode()
+    assert 'class="search-passage"' in page, page[page.find("<table"):page.find("</table>")]
+    assert "<mark>dobrovolnik</mark>" in page and "<mark>dobrovolniky</mark>" in page
+    assert "&amp; smlouvu" in page  # the passage is escaped, only the marks are HTML
+
+
+def test_sqlite_search_shows_the_passage_too(client, group_a, monkeypatch):
+    meeting = _minutes_with_volunteers(group_a)
+
+    class FakeConnection:
+        vendor = "sqlite"
+
+    monkeypatch.setattr(search, "connection", FakeConnection())
+    found = list(search.search(Meeting.objects.published(), "dobrovolníci"))
+    assert found == [meeting]
+    passage = search.passage_html(search.passage_of(found[0]))
+    assert "<mark>dobrovolnik</mark>" in passage and "<mark>dobrovolniky</mark>" in passage
