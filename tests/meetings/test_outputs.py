@@ -41,13 +41,13 @@ def pdf_pages(pdf: bytes):
 
 def page_count(meeting):
     """Pages of the same minutes laid out by WeasyPrint directly."""
-    from django.template.loader import render_to_string
     from weasyprint import HTML
 
     from core.pdf import PORTAL_BASE_URL, PortalURLFetcher
-    from meetings.documents import minutes_document
+    from meetings.documents import minutes_pdf_html
 
-    html = render_to_string("meetings/minutes_pdf.html", {"doc": minutes_document(meeting)})
+    # The same HTML the download is made from (in the city's document language).
+    html = minutes_pdf_html(meeting)
     return len(HTML(string=html, base_url=PORTAL_BASE_URL,
                     url_fetcher=PortalURLFetcher()).render().pages)
 
