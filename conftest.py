@@ -51,6 +51,36 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.fuzz)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_use_migrations,
+                    django_db_keepdb, django_db_createdb, django_db_modify_db_settings):
+    """pytest-django's fixture, except that on PostgreSQL with migrations each
+    process's test database is a copy of one migrated template, kept between
+    runs until a migration file changes (tests/template_db.py)."""
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+
+    from tests.template_db import create_from_template
+
+    verbosity = request.config.option.verbose
+    keepdb = django_db_keepdb and not django_db_createdb
+    connection = connections["default"]
+    with django_db_blocker.unblock():
+        if (django_db_use_migrations and not keepdb and connection.vendor == "postgresql"
+                and list(connections) == ["default"]):
+            db_cfg = [create_from_template(connection, verbosity=max(verbosity, 0))]
+        else:
+            if not django_db_use_migrations:
+                from pytest_django.fixtures import _disable_migrations
+
+                _disable_migrations()
+            db_cfg = setup_databases(verbosity=verbosity, interactive=False, keepdb=keepdb)
+    yield
+    if not keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=verbosity)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache

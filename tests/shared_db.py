@@ -9,9 +9,17 @@ database). Within a module, the tests using one run after the others (the
 hook below; this module is a plugin of conftest.py), so that no test expecting
 an empty database runs while the shared rows exist."""
 
+import fcntl
+import hashlib
+import io
+import os
+import pickle
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 
 
@@ -23,6 +31,10 @@ def shared_rows(django_db_blocker):
         # atomic block in the code under test still counts as outermost.
         outer._from_testcase = True
         outer.__enter__()
+        # What the previous module's last test cached (its city, say) names
+        # rows rolled back since: the build starts from an empty cache, as
+        # each test does (conftest.py's `_clear_cache`).
+        cache.clear()
     try:
         yield
     finally:
@@ -33,14 +45,16 @@ def shared_rows(django_db_blocker):
             assert not connection.in_atomic_block
 
 
-def module_rows(build):
+def module_rows(build, *, copied_as=None):
     """A module-scoped fixture whose value is `build()`, run once inside
-    `shared_rows`."""
+    `shared_rows`. With `copied_as` (a name for what `build` loads, the same in
+    every module that loads the same), `build` runs once per session and the
+    other modules get a copy of its rows and files (`copied`)."""
 
     def fixture(django_db_setup, django_db_blocker):
         with shared_rows(django_db_blocker):
             with django_db_blocker.unblock():
-                value = build()
+                value = copied(copied_as, build) if copied_as else build()
             yield value
 
     fixture.shares_rows = True
@@ -94,3 +108,151 @@ def pytest_collection_modifyitems(items):
         if run is not None:
             block.append(run)
     items[:] = ordered
+
+
+# What `copied` keeps of a build: in memory for this process, and as a file in
+# a folder all processes of the run share (_copies_dir).
+_copies = {}
+_config = None
+
+
+def pytest_configure(config):
+    global _config
+    _config = config
+
+
+def _copies_dir():
+    base = _config._tmp_path_factory.getbasetemp()
+    # Under xdist each process has its own popen-gwN folder in the run's one.
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "copied-rows"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _tables():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                       "ORDER BY tablename")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _dump(tables):
+    """Each table's rows in PostgreSQL's COPY text format, ordered so that two
+    dumps of the same rows are equal."""
+    dumps = {}
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        for table in tables:
+            name = connection.ops.quote_name(table)
+            query = f"COPY (SELECT * FROM {name} ORDER BY 1) TO STDOUT"  # noqa: S608 - a table name
+            with raw.copy(query) as copy:
+                dumps[table] = b"".join(bytes(chunk) for chunk in copy)
+    return dumps
+
+
+def _media():
+    """Size and modification time of each file under MEDIA_ROOT."""
+    root = Path(settings.MEDIA_ROOT)
+    if not root.is_dir():
+        return {}
+    return {str(path.relative_to(root)): (stat.st_size, stat.st_mtime_ns)
+            for path in root.rglob("*") if path.is_file() and (stat := path.stat())}
+
+
+def _fingerprint(dumps):
+    digest = hashlib.sha256()
+    for table, data in sorted(dumps.items()):
+        digest.update(table.encode() + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def _restore(copy):
+    """Puts the copied tables' rows back (foreign keys are deferred, so the
+    order does not matter), moves each table's id sequence past its rows, and
+    writes the copied files."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        raw = cursor.cursor
+        for table, data in copy["rows"].items():
+            if copy["before"].get(table):
+                cursor.execute(f"DELETE FROM {quote(table)}")  # noqa: S608 - a table name
+            with raw.copy(f"COPY {quote(table)} FROM STDIN") as stream:
+                stream.write(data)
+        for table in copy["rows"]:
+            # Sequences of serial and identity columns, owned by the table.
+            cursor.execute(
+                "SELECT s.oid::regclass::text, a.attname FROM pg_class s"
+                " JOIN pg_depend d ON d.objid = s.oid AND d.classid = 'pg_class'::regclass"
+                " AND d.refclassid = 'pg_class'::regclass"
+                " JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid"
+                " WHERE s.relkind = 'S' AND d.refobjid = %s::regclass", [quote(table)])
+            for sequence, column in cursor.fetchall():
+                cursor.execute(f"SELECT setval(%s, MAX({quote(column)})) FROM {quote(table)}"  # noqa: S608 - names
+                               f" HAVING MAX({quote(column)}) IS NOT NULL", [sequence])
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    root = Path(settings.MEDIA_ROOT)
+    for name, data in copy["files"].items():
+        path = root / name
+        if not path.is_file() or path.read_bytes() != data:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    for name in copy["deleted_files"]:
+        (root / name).unlink(missing_ok=True)
+
+
+def copied(name, build):
+    """What `build()` does to the database and to MEDIA_ROOT, done once per
+    session: the first call runs it and keeps the rows of every table it
+    changed (COPY ... TO STDOUT), the files it wrote and what it returned;
+    later calls, in any process of the run, restore those instead of running
+    it, if the database is then exactly as it was before the first build
+    (every row of every table compared), and otherwise run `build()` again.
+    Rows keep their ids; only PostgreSQL is supported."""
+    tables = _tables()
+    before = _dump(tables)
+    state = _fingerprint(before)
+    key = hashlib.sha256(f"{name}\0{state}".encode()).hexdigest()[:16]
+    if key in _copies:
+        _restore(_copies[key])
+        return _copies[key]["value"]
+    path = _copies_dir() / f"{key}.pickle"
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be building it
+        if path.exists():
+            _copies[key] = pickle.loads(path.read_bytes())  # noqa: S301 - this run's own file
+            _restore(_copies[key])
+            return _copies[key]["value"]
+        files_before = _media()
+        value = build()
+        after = _dump(tables)
+        files_after = _media()
+        copy = {
+            "value": value,
+            "before": {table: bool(before[table]) for table in tables},
+            "rows": {table: data for table, data in after.items() if data != before[table]},
+            "files": {name: (Path(settings.MEDIA_ROOT) / name).read_bytes()
+                      for name, stat in files_after.items() if files_before.get(name) != stat},
+            "deleted_files": sorted(set(files_before) - set(files_after)),
+        }
+        temporary = path.with_suffix(".tmp")
+        temporary.write_bytes(pickle.dumps(copy))
+        temporary.rename(path)
+    _copies[key] = copy
+    return value
+
+
+def seed_demo(*args, **options):
+    """`call_command("seed_demo", *args, **options)` through `copied`: the demo
+    is loaded once per session for each set of arguments (and value of
+    EMBEDDED_DEMO) and database state before it, and copied after that.
+    Returns what the command wrote."""
+    from django.core.management import call_command
+
+    def build():
+        out = io.StringIO()
+        call_command("seed_demo", *args, stdout=out, **options)
+        return out.getvalue()
+
+    name = f"seed_demo {args!r} {sorted(options.items())!r} embedded={settings.EMBEDDED_DEMO}"
+    return copied(name, build)

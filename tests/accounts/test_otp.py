@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from directory.models import City
 from tests.accounts.factories import PASSWORD, UserFactory, confirmed_totp_device, totp_code
+from tests.shared_db import seed_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -339,9 +340,8 @@ def test_otp_reset_removes_a_lost_device(client, new_admin):
 def test_demo_admin_gets_the_published_authenticator(settings, no_city):
     from directory.seed import DEMO_TOTP_SECRET
 
-    out = io.StringIO()
-    call_command("seed_demo", "--with-accounts", stdout=out)
-    output = out.getvalue()
+    # The demo as tests/directory/test_seed.py loads it: copied if loaded before.
+    output = seed_demo("--with-accounts")
     device = TOTPDevice.objects.get(user__username="admin", confirmed=True)
     assert device.config_url in output
     assert "otpauth://totp/KP%20Ostrava%3Aadmin?secret=" + DEMO_TOTP_SECRET in output

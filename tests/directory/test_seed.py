@@ -26,7 +26,7 @@ from directory.models import (
     WorkingGroup,
 )
 from directory.seed import DEMO_PASSWORD, read_seed_data
-from tests.shared_db import module_rows
+from tests.shared_db import module_rows, seed_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,11 @@ def seed(*args):
     out = io.StringIO()
     call_command("seed_demo", "--with-accounts", *args, stdout=out)
     return out.getvalue()
+
+
+def _seed_once():
+    """seed()'s rows and output, loaded once per session (tests/shared_db.py)."""
+    return seed_demo("--with-accounts")
 
 
 def row_counts():
@@ -53,7 +58,7 @@ def versions():
 
 
 # seed_demo's output; the demo is loaded once for the module (tests/shared_db.py).
-_seeded_once = module_rows(seed)
+_seeded_once = module_rows(_seed_once)
 
 
 @pytest.fixture

@@ -34,7 +34,8 @@ def _seed():
                  "--only", "indicators", stdout=io.StringIO())
 
 
-_seeded_once = module_rows(_seed)
+# Loaded once per session, copied for each module (tests/shared_db.py).
+_seeded_once = module_rows(_seed, copied_as="seed_demo --only directory,plans,projects,indicators")
 
 
 def _state():

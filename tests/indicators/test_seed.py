@@ -24,8 +24,8 @@ def _seed():
                  "--only", "indicators", stdout=io.StringIO())
 
 
-# The demo is loaded once for the module (tests/shared_db.py).
-_seeded_once = module_rows(_seed)
+# Loaded once per session, copied for each module (tests/shared_db.py).
+_seeded_once = module_rows(_seed, copied_as="seed_demo --only directory,plans,projects,indicators")
 
 
 @pytest.fixture

@@ -23,8 +23,9 @@ def seed_interim_data():
     load(stdout=None, summary=SeedSummary(), verbosity=0)
 
 
-# Loaded once for each module that asks (tests/shared_db.py).
-_seeded_once = module_rows(seed_interim_data)
+# Loaded once per session and copied for each module that asks
+# (tests/shared_db.py).
+_seeded_once = module_rows(seed_interim_data, copied_as="reports.conftest.seed_interim_data")
 
 
 @pytest.fixture
