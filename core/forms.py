@@ -67,7 +67,10 @@ def _make_readable(field):
     empty = EMPTY_REQUIRED if field.required else EMPTY_OPTIONAL
     if getattr(field, "empty_label", None) == DASHES:
         field.empty_label = empty
-    elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+    elif (isinstance(field, forms.ChoiceField)
+          and not isinstance(field, (forms.MultipleChoiceField, forms.ModelChoiceField))):
+        # A ModelChoiceField's blank choice is its empty_label (above): listing its
+        # choices here would read every row of a set that grows (the autocomplete's).
         choices = list(field.choices)
         if any(label == DASHES for _value, label in choices):
             field.choices = [(value, empty if label == DASHES else label)
