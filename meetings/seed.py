@@ -344,8 +344,8 @@ class _Loader:
 
     def timeline_notes(self):
         """The paragraphs and captions of the printed timeline that tell of no
-        single event (001: "Do výzvy č. 18 OPZ+ podaly …", "APK působí
-        v Ostravě více než 10 let"): kept as timeline notes of the plan, so
+        single event (001: how many applications a call received, how long an
+        organisation has worked in the city): kept as timeline notes of the plan, so
         that the report's timeline prints what the document prints."""
         timeline = self.data.get("timeline") or {}
         plan = None

@@ -106,13 +106,13 @@ def test_a_committed_write_moves_the_version_on_and_a_rollback_does_not():
 @committed
 def test_a_dataset_is_generated_once_and_answers_304_until_the_data_changes(
         client, django_assert_num_queries):
-    OrganisationFactory(name="Charita Ostrava")
+    OrganisationFactory(name="Charita Horni Ves")
     first = client.get("/data/organisations.csv")
     assert first.status_code == 200
     assert first["Cache-Control"] == "public, no-cache"
     etag, modified = first["ETag"], first["Last-Modified"]
     body = b"".join(first.streaming_content)
-    assert b"Charita Ostrava" in body
+    assert b"Charita Horni Ves" in body
     # Warm: one query (the version), the file as written, no rows read again.
     with django_assert_num_queries(1):
         again = client.get("/data/organisations.csv")
@@ -134,7 +134,7 @@ def test_a_dataset_is_generated_once_and_answers_304_until_the_data_changes(
 
 @committed
 def test_gzip_only_where_the_client_asks(client):
-    OrganisationFactory(name="Charita Ostrava")
+    OrganisationFactory(name="Charita Horni Ves")
     plain = client.get("/data/organisations.json")
     assert "Content-Encoding" not in plain
     body = b"".join(plain.streaming_content)
@@ -147,19 +147,19 @@ def test_gzip_only_where_the_client_asks(client):
                       HTTP_IF_NONE_MATCH=packed["ETag"]).status_code == 304
     refused = client.get("/data/organisations.json", HTTP_ACCEPT_ENCODING="gzip;q=0, identity")
     assert "Content-Encoding" not in refused
-    assert json.loads(body)["rows"][0]["name"] == "Charita Ostrava"
+    assert json.loads(body)["rows"][0]["name"] == "Charita Horni Ves"
 
 
 @committed
 def test_the_zip_holds_every_dataset_and_answers_304(client):
-    OrganisationFactory(name="Charita Ostrava")
+    OrganisationFactory(name="Charita Horni Ves")
     response = client.get(reverse("core:dataset_zip"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     expected = {f"{d.slug}.{fmt}" for d in opendata.datasets() for fmt in ("csv", "json")}
     assert expected <= set(archive.namelist())
-    assert "Charita Ostrava" in archive.read("organisations.csv").decode()
+    assert "Charita Horni Ves" in archive.read("organisations.csv").decode()
     assert archive.read("organisations.csv") == b"".join(
         client.get("/data/organisations.csv").streaming_content)
     assert client.get(reverse("core:dataset_zip"),
@@ -264,7 +264,7 @@ def test_opendata_refresh_moves_the_version_on_and_warms_every_file():
 
 @committed
 def test_head_answers_the_headers_of_the_file(client):
-    OrganisationFactory(name="Charita Ostrava")
+    OrganisationFactory(name="Charita Horni Ves")
     get = client.get("/data/organisations.csv")
     head = client.head("/data/organisations.csv")
     assert head.status_code == 200
