@@ -133,7 +133,7 @@ class _Loader:
             if Meeting.objects.filter(body=body, starts_on=first).exists():
                 self.summary.add(Meeting, UNCHANGED)
                 continue
-            with transaction.atomic():
+            with transaction.atomic(), services.refreshed_once():
                 self.meeting(record, body)
             self.summary.add(Meeting, CREATED)
 

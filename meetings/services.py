@@ -4,6 +4,8 @@ workflow (which status may follow which, what may change when); who may call
 them is decided in meetings.permissions and checked by the views."""
 
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -63,9 +65,35 @@ def check_content_editable(meeting):
                             "with a recorded reason."))
 
 
+# Meetings whose refresh waits for the end of `refreshed_once` (None: none waits).
+_pending_refresh = ContextVar("pending_meeting_refresh", default=None)
+
+
+@contextmanager
+def refreshed_once():
+    """Within it, `refresh_meeting` runs once per meeting, at the end, instead
+    of once per part: filling a whole set of minutes part by part would render
+    its document again after every part."""
+    if _pending_refresh.get() is not None:  # an outer block refreshes
+        yield
+        return
+    pending = {}
+    token = _pending_refresh.set(pending)
+    try:
+        yield
+    finally:
+        _pending_refresh.reset(token)
+    for meeting in pending.values():
+        refresh_meeting(meeting)
+
+
 def refresh_meeting(meeting):
     """Recompute the denormalised first day and search text (no audit: they
     follow from audited rows)."""
+    pending = _pending_refresh.get()
+    if pending is not None:
+        pending[meeting.pk] = meeting
+        return
     first = meeting.days.order_by("date").values_list("date", flat=True).first()
     meeting = Meeting.objects.get(pk=meeting.pk)
     document = minutes_document(meeting, include_minutes=True)

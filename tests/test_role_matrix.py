@@ -99,6 +99,10 @@ def _sign_in_once(users):
     for role, user in users.items():
         client = PortalClient()
         client.force_login(user)
+        # A first request stores what a session learns once (whether the user
+        # has an authenticator, accounts/otp.py), as a real visitor's first
+        # page does, instead of every cell learning and saving it again.
+        client.get(reverse("accounts:profile"))
         sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return sessions
 

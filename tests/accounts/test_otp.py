@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from directory.models import City
 from tests.accounts.factories import PASSWORD, UserFactory, confirmed_totp_device, totp_code
-from tests.shared_db import seed_demo
+from tests.shared_db import DEMO, seed_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -341,7 +341,7 @@ def test_demo_admin_gets_the_published_authenticator(settings, no_city):
     from directory.seed import DEMO_TOTP_SECRET
 
     # The demo as tests/directory/test_seed.py loads it: copied if loaded before.
-    output = seed_demo("--with-accounts")
+    output = seed_demo(*DEMO)
     device = TOTPDevice.objects.get(user__username="admin", confirmed=True)
     assert device.config_url in output
     assert "otpauth://totp/KP%20Ostrava%3Aadmin?secret=" + DEMO_TOTP_SECRET in output

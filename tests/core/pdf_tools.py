@@ -39,6 +39,14 @@ def _run(*args):
         args, check=True, capture_output=True, text=True, timeout=120).stdout
 
 
+def pdf_text(pdf: bytes) -> str:
+    """pdftotext's text, a form feed after each page."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "document.pdf"
+        path.write_bytes(pdf)
+        return _run(PDFTOTEXT, "-enc", "UTF-8", str(path), "-")
+
+
 def read_pdf(pdf: bytes) -> PdfFacts:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "document.pdf"

@@ -26,7 +26,7 @@ from directory.models import (
     WorkingGroup,
 )
 from directory.seed import DEMO_PASSWORD, read_seed_data
-from tests.shared_db import module_rows, seed_demo
+from tests.shared_db import DEMO, module_rows, seed_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def seed(*args):
 
 def _seed_once():
     """seed()'s rows and output, loaded once per session (tests/shared_db.py)."""
-    return seed_demo("--with-accounts")
+    return seed_demo(*DEMO)
 
 
 def row_counts():
@@ -122,9 +122,10 @@ def test_dry_run_leaves_the_database_empty():
     assert not AuditEntry.objects.exists()
 
 
-def test_no_accounts_unless_embedded_demo_or_asked(settings):
+def test_no_accounts_unless_embedded_demo_or_asked(settings, no_city):
     settings.EMBEDDED_DEMO = False
-    call_command("seed_demo", stdout=io.StringIO())
+    # Copied if loaded before (tests/planning/test_plan_seed.py loads the same).
+    seed_demo()
     assert not User.objects.exists()
     assert Organisation.objects.exists()
 

@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -26,16 +25,15 @@ from indicators.imports_definitions import (
 from indicators.models import Frequency, Indicator, IndicatorKind, IndicatorTarget, Status
 from tests.indicators.factories import IndicatorFactory, ostrava, region, year_value
 from tests.planning.factories import PlanFactory
-from tests.shared_db import module_rows
+from tests.shared_db import DEMO, module_rows, seed_demo
 
 
 def _seed():
-    call_command("seed_demo", "--only", "directory", "--only", "plans", "--only", "projects",
-                 "--only", "indicators", stdout=io.StringIO())
+    seed_demo(*DEMO)
 
 
 # Loaded once per session, copied for each module (tests/shared_db.py).
-_seeded_once = module_rows(_seed, copied_as="seed_demo --only directory,plans,projects,indicators")
+_seeded_once = module_rows(_seed)
 
 
 def _state():

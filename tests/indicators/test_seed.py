@@ -13,19 +13,18 @@ from django.utils import translation
 
 from indicators.models import Indicator, IndicatorKind, IndicatorValue, Status
 from indicators.selectors import with_assessment
-from tests.shared_db import module_rows
+from tests.shared_db import DEMO, module_rows, seed_demo
 
 FIXTURE = json.loads((Path(settings.BASE_DIR) / "fixtures" / "seed_indicators.json")
                      .read_text(encoding="utf-8"))
 
 
 def _seed():
-    call_command("seed_demo", "--only", "directory", "--only", "plans", "--only", "projects",
-                 "--only", "indicators", stdout=io.StringIO())
+    seed_demo(*DEMO)
 
 
 # Loaded once per session, copied for each module (tests/shared_db.py).
-_seeded_once = module_rows(_seed, copied_as="seed_demo --only directory,plans,projects,indicators")
+_seeded_once = module_rows(_seed)
 
 
 @pytest.fixture

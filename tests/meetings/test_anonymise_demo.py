@@ -14,17 +14,15 @@ from django.utils import translation
 from directory.models import Membership, Person
 from meetings.documents import minutes_pdf_html
 from meetings.models import Meeting, MembershipChange, Task
-from tests.shared_db import module_rows
+from tests.shared_db import DEMO, module_rows, seed_demo
 
 pytestmark = pytest.mark.django_db
 
 
 def seed():
-    """The demo's directory, plans, projects and meetings."""
-    args = []
-    for name in ("directory", "plans", "projects", "meetings"):
-        args += ["--only", name]
-    call_command("seed_demo", *args, stdout=io.StringIO())
+    """The demo's directory, plans, projects and meetings, loaded once per
+    session and copied (tests/meetings/test_seed.py loads the same)."""
+    seed_demo(*DEMO)
 
 
 _seeded_once = module_rows(seed)

@@ -2,6 +2,7 @@
 the iCalendar feeds (parsed by a real calendar library)."""
 
 import datetime
+import re
 
 import icalendar
 import pytest
@@ -9,9 +10,9 @@ from django.urls import reverse
 
 from meetings import ical
 from meetings.models import Event, MinutesItem
-from tests.core.pdf_tools import assert_accessible, read_pdf
+from tests.core.pdf_tools import assert_accessible, pdf_text, read_pdf
 from tests.projects.factories import ProjectFactory
-from tests.projects.pdf_text import _BT, _HEX, _cmaps, _streams
+from tests.projects.pdf_text import _streams
 
 from .factories import MeetingFactory
 
@@ -19,24 +20,10 @@ pytestmark = pytest.mark.django_db
 
 
 def pdf_pages(pdf: bytes):
-    """The text of each page: WeasyPrint writes one content stream per page."""
-    streams = list(_streams(pdf))
-    cmaps = _cmaps(streams)
-    pages = []
-    for data in streams:
-        blocks = _BT.findall(data)
-        if not blocks or b"begincmap" in data:
-            continue
-        parts = []
-        for block in blocks:
-            for hex_run in _HEX.findall(block):
-                glyphs = [int(hex_run[i:i + 4], 16) for i in range(0, len(hex_run), 4)]
-                for mapping in cmaps:
-                    if all(g in mapping for g in glyphs):
-                        parts.append("".join(mapping[g] for g in glyphs))
-                        break
-        pages.append("".join(parts).replace("\xa0", " "))
-    return pages
+    """The text of each page as poppler's pdftotext reads it (pages end with a
+    form feed), runs of white space as one space."""
+    return [re.sub(r"\s+", " ", page).replace("\xa0", " ").strip()
+            for page in pdf_text(pdf).split("\f")[:-1]]
 
 
 def page_count(meeting):

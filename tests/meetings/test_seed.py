@@ -12,7 +12,7 @@ from core.models import AuditEntry
 from directory.models import Membership
 from directory.seed import SeedError
 from meetings.models import Event, Meeting, MinutesStatus
-from tests.shared_db import module_rows
+from tests.shared_db import DEMO, module_rows, seed_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +28,13 @@ def seed(*names):
     return out.getvalue()
 
 
-# seed_demo's output; the demo is loaded once for the module (tests/shared_db.py).
-_seeded_once = module_rows(seed)
+def _seed_once():
+    """seed()'s rows and output, loaded once per session and copied
+    (tests/shared_db.py; tests/meetings/test_anonymise_demo.py loads the same)."""
+    return seed_demo(*DEMO)
+
+
+_seeded_once = module_rows(_seed_once)
 
 
 @pytest.fixture

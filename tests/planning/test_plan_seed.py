@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
 
 from planning.models import ItemYearSummary, MeasureStatus, Plan, PlanItem
 from planning.selectors import plan_data_checks
-from tests.shared_db import module_rows
+from tests.shared_db import DEMO, module_rows, seed_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,8 @@ def _published_measures():
 
 
 def _seed():
-    call_command("seed_demo", "--without-accounts", verbosity=0)
+    """The demo, loaded once per session and copied (tests/shared_db.py)."""
+    seed_demo(*DEMO)
 
 
 # The demo is loaded once for the module (tests/shared_db.py).

@@ -15,7 +15,7 @@ from core.models import AuditEntry
 from planning.models import Plan
 from projects import selectors
 from projects.models import KeyActivity, Project, StatedTotal
-from tests.shared_db import module_rows
+from tests.shared_db import DEMO, module_rows, seed_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,11 @@ def _seed():
 
 
 # The demo is loaded once for the module (tests/shared_db.py).
-_seeded_once = module_rows(_seed)
+def _demo():
+    seed_demo(*DEMO)
+
+
+_seeded_once = module_rows(_demo)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ import logging
 import pytest
 from django.core.management import call_command
 
-from tests.shared_db import module_rows
+from tests.shared_db import DEMO, module_rows, seed_demo
 
 SEED_LOADERS = ("directory", "plans", "projects", "indicators", "meetings")
 
@@ -25,7 +25,13 @@ def seed_interim_data():
 
 # Loaded once per session and copied for each module that asks
 # (tests/shared_db.py).
-_seeded_once = module_rows(seed_interim_data, copied_as="reports.conftest.seed_interim_data")
+def _demo():
+    """The whole demo, which holds what seed_interim_data loads; the same load
+    as the other modules reading the demo, so built once per session."""
+    seed_demo(*DEMO)
+
+
+_seeded_once = module_rows(_demo)
 
 
 @pytest.fixture
