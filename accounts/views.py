@@ -13,12 +13,16 @@ from core.middleware import client_ip
 from core.throttle import throttle_hit
 from core.views import RuleRequiredMixin
 
-from . import lockout, permissions
+from . import lockout, oidc, permissions
 from .otp import confirmed_device
 
 
 class PortalLoginView(LoginView):
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # The city account (single sign-on) only when it is configured.
+        return super().get_context_data(single_sign_on=oidc.enabled(), **kwargs)
 
 
 class ProfileView(LoginRequiredMixin, TemplateView):
