@@ -1,17 +1,16 @@
 """The test OpenID Connect provider (server.py) started in its own process,
 and the fixtures that point the portal at it.
 
-`oidc_provider` (one process per test session, or per xdist worker) serves on
-a free port of 127.0.0.1; `sso` configures the portal's settings for it and
+`fixtures.oidc_provider` (one process per test session, or per xdist worker) serves on
+a free port of 127.0.0.1; `fixtures.sso` configures the portal's settings for it and
 registers a client and users, as a city would with its Keycloak or Entra ID.
-Import both into a test module (`from tests.oidc_provider import oidc_provider,
-sso`)."""
+A test module takes both as `oidc_provider = fixtures.oidc_provider` and
+`sso = fixtures.sso` (from tests.oidc_provider import fixtures)."""
 
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -57,13 +56,6 @@ class ProviderProcess:
             self.process.wait()
 
 
-@pytest.fixture(scope="session")
-def oidc_provider():
-    provider = ProviderProcess()
-    yield provider
-    provider.stop()
-
-
 class SingleSignOn:
     """The portal configured for the provider; `users` and the token settings
     are sent to the provider again by `provider_setup`."""
@@ -78,8 +70,3 @@ class SingleSignOn:
     def provider_setup(self, *users, audience=None, lifetime=300, redirect_uris=None):
         self.provider.setup(redirect_uris=redirect_uris or self.redirect_uris, users=users,
                             audience=audience, lifetime=lifetime)
-
-
-@pytest.fixture
-def sso(oidc_provider, settings):
-    return SingleSignOn(oidc_provider, settings)
