@@ -67,7 +67,7 @@ class ProviderUnavailable(Exception):
 
 def _discovery_url():
     return (settings.OIDC_OP_DISCOVERY_URL
-            or settings.OIDC_OP_ISSUER + "/.well-known/openid-configuration")
+            or settings.OIDC_OP_ISSUER.rstrip("/") + "/.well-known/openid-configuration")
 
 
 def _discovery():
@@ -82,7 +82,7 @@ def _discovery():
         except (requests.RequestException, ValueError) as error:
             raise ProviderUnavailable(f"discovery document {url}: {error}") from error
         # OpenID Connect Discovery 1.0, 4.3: the issuer must be the one asked.
-        if str(document.get("issuer", "")).rstrip("/") != settings.OIDC_OP_ISSUER:
+        if str(document.get("issuer", "")).rstrip("/") != settings.OIDC_OP_ISSUER.rstrip("/"):
             raise ProviderUnavailable(
                 f"discovery document {url} names the issuer {document.get('issuer')!r}, "
                 f"not {settings.OIDC_OP_ISSUER!r}")
@@ -170,10 +170,12 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
 
     @staticmethod
     def _issuer():
-        if settings.OIDC_OP_DISCOVERY_URL:
-            # The issuer the discovery document names (AD FS: …/adfs).
-            return str(_discovery().get("issuer", settings.OIDC_OP_ISSUER))
-        return settings.OIDC_OP_ISSUER
+        """The issuer exactly as the discovery document spells it (Entra ID's
+        v1.0 one ends in a slash), or as configured when every endpoint is
+        set by hand and no discovery document is read."""
+        if all(getattr(settings, name, "") for name in _ENDPOINTS):
+            return settings.OIDC_OP_ISSUER
+        return str(_discovery()["issuer"])
 
     def verify_claims(self, claims):
         """An e-mail address to match by, and not one the provider says it
@@ -186,6 +188,10 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
         # subject as the ID token, or it is not used.
         if str(user_info.get("sub")) != str(payload.get("sub")):
             raise SuspiciousOperation("UserInfo sub differs from the ID token's sub")
+        # The (verified) ID token's claims where UserInfo has none: AD FS
+        # answers UserInfo with `sub` alone and puts the e-mail address in
+        # the ID token.
+        user_info = {**payload, **user_info}
         if not self.verify_claims(user_info):
             raise SuspiciousOperation("no verified e-mail address in the provider's claims")
         users = list(self.filter_users_by_claims(user_info)[:2])

@@ -305,7 +305,7 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # first needed and cached for an hour; each may be set explicitly instead.
 # A staff member is matched by e-mail (case-insensitive) or created without
 # any role; local accounts keep working beside it.
-OIDC_OP_ISSUER = env("OIDC_ISSUER", default="").rstrip("/")
+OIDC_OP_ISSUER = env("OIDC_ISSUER", default="")
 OIDC_OP_DISCOVERY_URL = env("OIDC_DISCOVERY_URL", default="")
 OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_AUTHORIZATION_ENDPOINT", default="")
 OIDC_OP_TOKEN_ENDPOINT = env("OIDC_TOKEN_ENDPOINT", default="")

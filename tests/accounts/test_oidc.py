@@ -188,6 +188,21 @@ def test_an_expired_token_is_refused(client, sso, caplog):
     assert not User.objects.filter(email="jana@mesto.example").exists()
 
 
+def test_a_token_from_another_issuer_is_refused(client, sso, caplog):
+    sso.provider_setup(provider_user("jnova", "jana@mesto.example"),
+                       issuer="http://127.0.0.1:1/another-provider")
+    assert_refused(client, sign_in(client, sso, "jnova"), caplog=caplog,
+                   reason="ID token refused: Invalid issuer")
+
+
+def test_an_email_only_in_the_id_token_is_used(client, sso):
+    """AD FS answers UserInfo with `sub` alone; the address is in the ID token."""
+    sso.provider_setup(provider_user("jnova", "jana@mesto.example",
+                                     email_in_id_token_only=True))
+    sign_in(client, sso, "jnova")
+    assert signed_in_user(client).email == "jana@mesto.example"
+
+
 def test_a_replayed_state_is_refused(client, sso, caplog):
     sso.provider_setup(provider_user("jnova", "jana@mesto.example"))
     authorize_url = start_sign_in(client, sso)
@@ -319,3 +334,19 @@ def test_the_sign_in_page_links_resolve_with_single_sign_on(client, sso):
     assert START in page.text
     assert response.status_code == 302
     assert requests.get(response["Location"], timeout=10).status_code == 200
+
+
+# --- discovery ----------------------------------------------------------------------
+
+def test_the_issuer_may_be_configured_with_a_trailing_slash(client, sso, settings):
+    settings.OIDC_OP_ISSUER = sso.provider.url + "/"
+    sso.provider_setup(provider_user("jnova", "jana@mesto.example"))
+    sign_in(client, sso, "jnova")
+    assert signed_in_user(client).email == "jana@mesto.example"
+
+
+def test_a_discovery_document_of_another_issuer_is_not_used(client, sso, settings, caplog):
+    settings.OIDC_OP_DISCOVERY_URL = sso.provider.url + "/.well-known/openid-configuration"
+    settings.OIDC_OP_ISSUER = "https://sso.mesto.example/realms/mesto"
+    assert_refused(client, client.get(START), UNAVAILABLE, caplog=caplog,
+                   reason="names the issuer")

@@ -21,11 +21,11 @@ CALLBACK_PATH = "/accounts/oidc/callback/"
 
 
 def provider_user(username, email, *, amr=("pwd",), given_name="", family_name="",
-                  email_verified=True):
+                  email_verified=True, email_in_id_token_only=False):
     return {"username": username, "password": PASSWORD, "sub": f"sub-{username}",
             "email": email, "email_verified": email_verified, "given_name": given_name,
             "family_name": family_name, "name": f"{given_name} {family_name}".strip(),
-            "amr": list(amr)}
+            "amr": list(amr), "email_in_id_token_only": email_in_id_token_only}
 
 
 class ProviderProcess:
@@ -38,12 +38,12 @@ class ProviderProcess:
             self.stop()
             raise RuntimeError("the test OpenID Connect provider did not start")
 
-    def setup(self, *, redirect_uris, users, audience=None, lifetime=300):
+    def setup(self, *, redirect_uris, users, audience=None, issuer=None, lifetime=300):
         response = requests.post(self.url + "/_test/setup", timeout=10, json={
             "clients": [{"client_id": CLIENT_ID, "secret": CLIENT_SECRET,
                          "redirect_uris": list(redirect_uris)}],
             "users": list(users),
-            "id_token": {"audience": audience, "lifetime": lifetime},
+            "id_token": {"audience": audience, "issuer": issuer, "lifetime": lifetime},
         })
         response.raise_for_status()
 
@@ -67,6 +67,7 @@ class SingleSignOn:
         settings.OIDC_RP_CLIENT_ID = CLIENT_ID
         settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
 
-    def provider_setup(self, *users, audience=None, lifetime=300, redirect_uris=None):
+    def provider_setup(self, *users, audience=None, issuer=None, lifetime=300,
+                       redirect_uris=None):
         self.provider.setup(redirect_uris=redirect_uris or self.redirect_uris, users=users,
-                            audience=audience, lifetime=lifetime)
+                            audience=audience, issuer=issuer, lifetime=lifetime)

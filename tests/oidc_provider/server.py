@@ -12,7 +12,9 @@ one library is not hidden by the same bug on the other side.
 
 For the tests only, POST /_test/setup (JSON) replaces the registered clients,
 the users and how ID tokens are made (`audience` other than the client id,
-`lifetime` in seconds, negative for a token already expired). The first line
+`issuer` other than its own, `lifetime` in seconds, negative for a token
+already expired; a user without `email` in `userinfo_claims` gets the
+address in the ID token only, as AD FS does). The first line
 the process prints is its base URL; it serves until killed."""
 
 import argparse
@@ -76,7 +78,7 @@ class Provider:
         now = int(time.time())
         lifetime = int(self.token_settings.get("lifetime", 300))
         claims = {
-            "iss": self.issuer,
+            "iss": self.token_settings.get("issuer") or self.issuer,
             "sub": user["sub"],
             "aud": self.token_settings.get("audience") or grant["client_id"],
             "azp": grant["client_id"],
@@ -87,6 +89,8 @@ class Provider:
         }
         if grant.get("nonce"):
             claims["nonce"] = grant["nonce"]
+        if user.get("email_in_id_token_only"):
+            claims["email"] = user["email"]
         return self.sign(claims)
 
 
@@ -277,7 +281,7 @@ class Handler(BaseHTTPRequestHandler):
         user = PROVIDER.users[username]
         claims = {"sub": user["sub"]}
         for name in ("email", "email_verified", "given_name", "family_name", "name"):
-            if name in user:
+            if name in user and not user.get("email_in_id_token_only"):
                 claims[name] = user[name]
         return self.send(200, claims)
 
