@@ -18,6 +18,7 @@ from accounts import permissions
 from core.models import AuditAction, AuditEntry
 from tests.accounts.factories import PASSWORD as LOCAL_PASSWORD
 from tests.accounts.factories import UserFactory, confirmed_totp_device
+from tests.html_validity import describe, missing_tools, validate
 from tests.oidc_provider import PASSWORD, provider_user
 from tests.oidc_provider import fixtures as provider_fixtures
 
@@ -101,6 +102,11 @@ def test_without_configuration_the_feature_is_off(client):
 
 def test_the_sign_in_page_offers_the_city_account_when_configured(client, sso):
     page = client.get(LOGIN + "?next=/accounts/profile/")
+    # Its HTML is valid (the Nu checker; the page is not in the matrix's crawl
+    # with single sign-on on).
+    if not missing_tools():
+        errors, _used = validate({"login": page.text}, ())
+        assert not errors, describe(errors)
     with translation.override("cs"):
         assert gettext("Sign in with the city account") in page.text
     assert "Přihlásit se účtem města" in page.text
@@ -129,7 +135,13 @@ def test_first_sign_in_creates_a_user_without_any_role(client, sso):
     created, signed = audit_of(user)
     assert (created.action, created.actor) == (AuditAction.CREATE, user)
     assert (signed.action, signed.actor) == (AuditAction.UPDATE, user)
-    assert client.get(reverse("accounts:profile")).status_code == 200
+    profile = client.get(reverse("accounts:profile"))
+    assert profile.status_code == 200
+    # No password to change: the profile says how this account signs in.
+    assert reverse("accounts:password_change") not in profile.text
+    with translation.override("cs"):
+        assert gettext("You sign in with the city account; the portal keeps no password "
+                       "of yours.") in profile.text
 
     # The second sign-in finds the same account.
     client.logout()

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.accounts.factories import UserFactory
+from tests.browser.conftest import audit
 from tests.oidc_provider import CALLBACK_PATH, PASSWORD, provider_user
 from tests.oidc_provider import fixtures as provider_fixtures
 
@@ -19,11 +20,15 @@ sso = provider_fixtures.sso
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_staff_member_signs_in_with_the_city_account(page, live_server, sso):
+def test_staff_member_signs_in_with_the_city_account(page, axe_page, live_server, sso):
     officer = UserFactory(username="referentka", email="Eva.Mala@mesto.example",
                           first_name="Eva", last_name="Malá", is_city_officer=True)
     sso.provider_setup(provider_user("emala", "eva.mala@mesto.example", amr=["pwd", "mfa"]),
                        redirect_uris=[live_server.url + CALLBACK_PATH])
+
+    # The sign-in page with the city account passes axe (WCAG 2.1 AA).
+    response, blocking = audit(axe_page, "/accounts/login/")
+    assert response.status == 200 and not blocking, blocking
 
     page.goto(f"{live_server.url}/accounts/locked/")
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
