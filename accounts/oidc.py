@@ -50,8 +50,6 @@ from .otp import PROVIDER_SECOND_FACTOR_SESSION_KEY
 
 log = logging.getLogger("accounts.oidc")
 
-# In the session: this sign-in came through the identity provider.
-SIGNED_IN_WITH_PROVIDER_SESSION_KEY = "oidc_signed_in"
 
 DISCOVERY_CACHE_SECONDS = 3600
 
@@ -265,7 +263,6 @@ class CallbackView(OIDCAuthenticationCallbackView):
         claims = getattr(self.user, "_oidc_id_claims", {})
         asserted = second_factor_asserted(claims)
         session = self.request.session
-        session[SIGNED_IN_WITH_PROVIDER_SESSION_KEY] = True
         session[PROVIDER_SECOND_FACTOR_SESSION_KEY] = asserted
         services.user_provider_sign_in_record(actor=self.user, second_factor=asserted,
                                               amr=claims.get("amr"))

@@ -14,7 +14,7 @@ from core.throttle import throttle_hit
 from core.views import RuleRequiredMixin
 
 from . import lockout, oidc, permissions
-from .otp import confirmed_device
+from .otp import PROVIDER_SECOND_FACTOR_SESSION_KEY, confirmed_device
 
 
 class PortalLoginView(LoginView):
@@ -33,6 +33,8 @@ class ProfileView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         context["roles"] = permissions.roles_of(user)
         context["second_factor_on"] = confirmed_device(user) is not None
+        context["provider_second_factor"] = bool(
+            self.request.session.get(PROVIDER_SECOND_FACTOR_SESSION_KEY))
         return context
 
 

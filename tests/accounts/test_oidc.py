@@ -175,6 +175,13 @@ def test_the_next_page_is_kept_through_the_provider(client, sso):
     assert response["Location"] == "/accounts/profile/"
 
 
+def test_a_next_page_on_another_site_is_not_followed(client, sso):
+    sso.provider_setup(provider_user("jnova", "jana@mesto.example"))
+    authorize_url = start_sign_in(client, sso, next_url="https://zlo.example/")
+    response = back_at_portal(client, authorize_at_provider(authorize_url, "jnova"))
+    assert response["Location"] == reverse("core:home")
+
+
 def test_local_accounts_keep_signing_in_with_a_password(client, sso):
     UserFactory(username="externista", email="ext@neziskovka.example")
     response = client.post(LOGIN, {"username": "externista", "password": LOCAL_PASSWORD})
@@ -287,6 +294,9 @@ def test_a_second_factor_from_the_provider_skips_the_portals_code(client, sso,
     assert signed_in_user(client) == admin_with_device
     assert client.get(reverse("core:home")).status_code == 200
     assert client.get(reverse("admin:index")).status_code == 200
+    with translation.override("cs"):
+        assert gettext("At this sign-in the city's identity provider confirmed your second "
+                       "factor.") in html.unescape(client.get(reverse("accounts:profile")).text)
     with translation.override("cs"):
         assert audit_of(admin_with_device).last().message == gettext(
             "Signed in with the city account; the identity provider confirmed a second "
