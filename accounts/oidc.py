@@ -241,8 +241,9 @@ class CallbackView(OIDCAuthenticationCallbackView):
             raise Http404
         try:
             return super().get(request)
-        except SuspiciousOperation as error:
-            log.warning("single sign-on refused: %s", error)
+        except (SuspiciousOperation, jwt.PyJWTError, KeyError) as error:
+            # KeyError: a token without `kid` or a JWKS without keys.
+            log.warning("single sign-on refused: %s: %s", type(error).__name__, error)
         except (ProviderUnavailable, ImproperlyConfigured, requests.RequestException,
                 ValueError) as error:
             log.error("single sign-on failed: the provider is unavailable: %s", error)

@@ -214,6 +214,13 @@ def test_a_token_from_another_issuer_is_refused(client, sso, caplog):
                    reason="ID token refused: Invalid issuer")
 
 
+def test_a_token_signed_with_a_key_the_provider_does_not_publish_is_refused(client, sso,
+                                                                            caplog):
+    sso.provider_setup(provider_user("jnova", "jana@mesto.example"), foreign_key=True)
+    assert_refused(client, sign_in(client, sso, "jnova"), caplog=caplog,
+                   reason="ID token refused: Signature verification failed")
+
+
 def test_an_email_only_in_the_id_token_is_used(client, sso):
     """AD FS answers UserInfo with `sub` alone; the address is in the ID token."""
     sso.provider_setup(provider_user("jnova", "jana@mesto.example",

@@ -38,12 +38,14 @@ class ProviderProcess:
             self.stop()
             raise RuntimeError("the test OpenID Connect provider did not start")
 
-    def setup(self, *, redirect_uris, users, audience=None, issuer=None, lifetime=300):
+    def setup(self, *, redirect_uris, users, audience=None, issuer=None, lifetime=300,
+              foreign_key=False):
         response = requests.post(self.url + "/_test/setup", timeout=10, json={
             "clients": [{"client_id": CLIENT_ID, "secret": CLIENT_SECRET,
                          "redirect_uris": list(redirect_uris)}],
             "users": list(users),
-            "id_token": {"audience": audience, "issuer": issuer, "lifetime": lifetime},
+            "id_token": {"audience": audience, "issuer": issuer, "lifetime": lifetime,
+                         "foreign_key": foreign_key},
         })
         response.raise_for_status()
 
@@ -67,7 +69,6 @@ class SingleSignOn:
         settings.OIDC_RP_CLIENT_ID = CLIENT_ID
         settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
 
-    def provider_setup(self, *users, audience=None, issuer=None, lifetime=300,
-                       redirect_uris=None):
+    def provider_setup(self, *users, redirect_uris=None, **token_settings):
         self.provider.setup(redirect_uris=redirect_uris or self.redirect_uris, users=users,
-                            audience=audience, issuer=issuer, lifetime=lifetime)
+                            **token_settings)

@@ -12,7 +12,8 @@ one library is not hidden by the same bug on the other side.
 
 For the tests only, POST /_test/setup (JSON) replaces the registered clients,
 the users and how ID tokens are made (`audience` other than the client id,
-`issuer` other than its own, `lifetime` in seconds, negative for a token
+`issuer` other than its own, `foreign_key` to sign with a key its JWKS does
+not publish, `lifetime` in seconds, negative for a token
 already expired; a user without `email` in `userinfo_claims` gets the
 address in the ID token only, as AD FS does). The first line
 the process prints is its base URL; it serves until killed."""
@@ -47,6 +48,7 @@ class Provider:
     def __init__(self):
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.kid = secrets.token_hex(8)
+        self.foreign_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.lock = threading.Lock()
         self.issuer = ""
         self.clients = {}  # client_id: {"secret", "redirect_uris"}
@@ -69,9 +71,11 @@ class Provider:
 
     def sign(self, claims):
         header = {"alg": "RS256", "typ": "JWT", "kid": self.kid}
+        # A token signed with a key the JWKS does not publish (under its kid).
+        key = self.foreign_key if self.token_settings.get("foreign_key") else self.key
         signing_input = (b64url(json.dumps(header, separators=(",", ":")).encode()) + "."
                          + b64url(json.dumps(claims, separators=(",", ":")).encode()))
-        signature = self.key.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
+        signature = key.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
         return signing_input + "." + b64url(signature)
 
     def id_token(self, grant, user):
