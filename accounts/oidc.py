@@ -33,6 +33,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation, ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import reverse
@@ -205,6 +206,11 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
             except ValidationError as error:
                 raise SuspiciousOperation(f"the provider's claims do not make an account: "
                                           f"{error.messages}") from error
+            except IntegrityError as error:
+                # Two first sign-ins at once: the other one created the account.
+                user = self.filter_users_by_claims(user_info).first()
+                if user is None:
+                    raise SuspiciousOperation(f"account not created: {error}") from error
         # Read by the callback view after the login.
         user._oidc_id_claims = payload
         return user

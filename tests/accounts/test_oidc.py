@@ -379,3 +379,21 @@ def test_a_discovery_document_of_another_issuer_is_not_used(client, sso, setting
     settings.OIDC_OP_ISSUER = "https://sso.mesto.example/realms/mesto"
     assert_refused(client, client.get(START), UNAVAILABLE, caplog=caplog,
                    reason="names the issuer")
+
+
+def test_two_first_sign_ins_at_once_end_in_one_account(client, sso, monkeypatch):
+    """The other sign-in created the account between the look-up and the
+    insert (the user name is unique): this one signs in to that account."""
+    from django.db import IntegrityError
+
+    from accounts import services
+
+    def created_meanwhile(**kwargs):
+        UserFactory(username="jana@mesto.example", email="jana@mesto.example")
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(services, "user_create_from_provider", created_meanwhile)
+    sso.provider_setup(provider_user("jnova", "jana@mesto.example"))
+    sign_in(client, sso, "jnova")
+    assert signed_in_user(client).username == "jana@mesto.example"
+    assert User.objects.filter(email="jana@mesto.example").count() == 1
