@@ -101,12 +101,18 @@ def confirmed_device(user):
 # removed elsewhere (otp_reset, admin) is noticed at the next code prompt; an
 # administrator is always checked against the database before being let in.
 HAS_DEVICE_SESSION_KEY = "otp_has_device"
+# Set by accounts.oidc when the identity provider asserted a second factor.
+PROVIDER_SECOND_FACTOR_SESSION_KEY = "oidc_second_factor"
 
 
 def remember_device(request, has_device=None):
     """Annotate request.user for accounts.permissions from the session (or
-    from `has_device`, or from the database when the session does not know)."""
+    from `has_device`, or from the database when the session does not know),
+    with whether the identity provider asserted a second factor at this
+    session's sign-in (accounts.oidc)."""
     session = request.session
+    request.user._perm_provider_second_factor = bool(
+        session.get(PROVIDER_SECOND_FACTOR_SESSION_KEY))
     if has_device is None:
         has_device = session.get(HAS_DEVICE_SESSION_KEY)
     if has_device is None:
@@ -121,6 +127,9 @@ def remember_device(request, has_device=None):
 def _forget_device_at_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session.pop(HAS_DEVICE_SESSION_KEY, None)
+        # Asserted by the identity provider for one sign-in only (the single
+        # sign-on view sets it again after its own login).
+        request.session.pop(PROVIDER_SECOND_FACTOR_SESSION_KEY, None)
 
 
 def qr_data_uri(text):

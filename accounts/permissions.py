@@ -88,7 +88,12 @@ def _has_confirmed_device(user):
 
 def _session_verified(user):
     """True once this session passed a code (django-otp's OTPMiddleware sets
-    `is_verified` on request.user; a user object without it is unverified)."""
+    `is_verified` on request.user; a user object without it is unverified),
+    or when the city's identity provider asserted a second factor at this
+    session's sign-in (accounts.oidc; the gate in accounts.middleware sets
+    `_perm_provider_second_factor` from the session)."""
+    if getattr(user, "_perm_provider_second_factor", False):
+        return True
     is_verified = getattr(user, "is_verified", None)
     return bool(is_verified and is_verified())
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import otp, views
+from . import oidc, otp, views
 
 app_name = "accounts"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("locked/", views.LockedAccountsView.as_view(), name="locked_accounts"),
     path("locked/unlock/", views.UnlockAccountView.as_view(), name="unlock_account"),
+    # Staff single sign-on (OpenID Connect); 404 unless configured.
+    path("oidc/login/", oidc.SignInView.as_view(), name="oidc_login"),
+    path("oidc/callback/", oidc.CallbackView.as_view(), name="oidc_callback"),
     path("otp/verify/", otp.VerifyView.as_view(), name="otp_verify"),
     path("otp/setup/", otp.SetupView.as_view(), name="otp_setup"),
     path("otp/remove/", otp.RemoveView.as_view(), name="otp_remove"),

@@ -13,12 +13,16 @@ from core.middleware import client_ip
 from core.throttle import throttle_hit
 from core.views import RuleRequiredMixin
 
-from . import lockout, permissions
-from .otp import confirmed_device
+from . import lockout, oidc, permissions
+from .otp import PROVIDER_SECOND_FACTOR_SESSION_KEY, confirmed_device
 
 
 class PortalLoginView(LoginView):
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # The city account (single sign-on) only when it is configured.
+        return super().get_context_data(single_sign_on=oidc.enabled(), **kwargs)
 
 
 class ProfileView(LoginRequiredMixin, TemplateView):
@@ -29,6 +33,8 @@ class ProfileView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         context["roles"] = permissions.roles_of(user)
         context["second_factor_on"] = confirmed_device(user) is not None
+        context["provider_second_factor"] = bool(
+            self.request.session.get(PROVIDER_SECOND_FACTOR_SESSION_KEY))
         return context
 
 

@@ -35,7 +35,7 @@ from django.utils import timezone, translation
 from core import retention
 from core.audit import AuditAction, audit_entries_for, audit_record
 
-from .models import Person
+from .models import AccessibilityRequest, Person
 
 # Never exported: secrets, not data about the person.
 SECRET_FIELDS = {"password", "key", "secret", "token"}
@@ -263,3 +263,51 @@ def _rename_audit_entries(instance, text):
     AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
         object_id=str(instance.pk)).update(object_repr=text[:300])
+
+
+# --- Requests to fix accessibility (podnět k nápravě) ---------------------------------
+# A request has no link to the directory: it is the person's when sent with
+# their e-mail address (either of the person's and the account's, in any
+# case) or by their signed-in account (the request's creation is audited with
+# that account as the actor), or when the account answered it.
+
+
+def accessibility_requests_of(person, user, *, answered=True):
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from core.models import AuditEntry
+
+    emails = {e.strip().lower() for e in (getattr(person, "email", ""),
+                                          getattr(user, "email", "")) if e and e.strip()}
+    query = Q(pk__in=[])
+    for email in sorted(emails):
+        query |= Q(email__iexact=email)
+    if user is not None:
+        sent = AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(AccessibilityRequest),
+            action=AuditAction.CREATE, actor=user).values_list("object_id", flat=True)
+        query |= Q(pk__in=[int(pk) for pk in sent if pk.isdigit()])
+        if answered:
+            query |= Q(answered_by=user)
+    return list(AccessibilityRequest.objects.filter(query).order_by("pk"))
+
+
+def anonymise_accessibility_requests(person, user):
+    """The requests the person sent lose the e-mail address and show the
+    neutral label instead of the name (requests are never published); the
+    audit trail of those requests loses both. The text of a request and of
+    its answer is kept as written."""
+    requests = accessibility_requests_of(person, user, answered=False)
+    if not requests:
+        return 0
+    ids = [r.pk for r in requests]
+    AccessibilityRequest.objects.filter(pk__in=ids).update(email="")
+    AccessibilityRequest.objects.filter(pk__in=ids).exclude(name="").update(
+        name=person.anonymous_label)
+    retention.scrub_audit(AccessibilityRequest, ids, {"name", "email"})
+    return len(ids)
+
+
+register_records(accessibility_requests_of)
+register_anonymiser(anonymise_accessibility_requests)

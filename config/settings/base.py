@@ -104,6 +104,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Staff single sign-on; answers nothing unless OpenID Connect is configured.
+    "accounts.oidc.PortalOIDCBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -295,6 +297,40 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_REQUIRED_FOR_OFFICERS = env.bool("OTP_REQUIRED_FOR_OFFICERS", default=False)
 # Another administrator sees a device in the admin, never its secret.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# --- Staff single sign-on: OpenID Connect (mozilla-django-oidc; accounts.oidc) ---
+# Off unless OIDC_ISSUER and OIDC_CLIENT_ID are set (docs/deployment.md). The
+# endpoints come from the issuer's discovery document
+# (ISSUER/.well-known/openid-configuration, or OIDC_DISCOVERY_URL), read when
+# first needed and cached for an hour; each may be set explicitly instead.
+# A staff member is matched by e-mail (case-insensitive) or created without
+# any role; local accounts keep working beside it.
+OIDC_OP_ISSUER = env("OIDC_ISSUER", default="")
+OIDC_OP_DISCOVERY_URL = env("OIDC_DISCOVERY_URL", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_JWKS_URI", default="")
+OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env("OIDC_SCOPES", default="openid email profile")
+OIDC_RP_SIGN_ALGO = env("OIDC_SIGN_ALGO", default="RS256")
+# Client authentication at the token endpoint: in the form body, or HTTP Basic.
+OIDC_TOKEN_USE_BASIC_AUTH = env.bool("OIDC_TOKEN_USE_BASIC_AUTH", default=False)
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+# Clock difference allowed when checking an ID token's exp/iat, in seconds.
+OIDC_LEEWAY = env.int("OIDC_LEEWAY", default=60)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+OIDC_REDIRECT_FIELD_NAME = "next"
+# Values of the ID token's `amr` claim (RFC 8176) that count as the second
+# factor of an administrator: when one is present the portal does not ask for
+# its own TOTP code. AD FS names multi-factor sign-in with a URI.
+OIDC_MFA_AMR = env.list("OIDC_MFA_AMR", default=[
+    "mfa", "otp", "hwk", "swk", "sc", "sms", "tel", "fpt", "face", "iris", "retina",
+    "vbm", "mca", "http://schemas.microsoft.com/claims/multipleauthn",
+])
+
 # Number of reverse proxies in front of the portal that append to X-Forwarded-For.
 # Reverse proxies (CIDRs) whose X-Forwarded-For is believed; none by default,
 # so that a client reaching gunicorn directly cannot pick its own address.

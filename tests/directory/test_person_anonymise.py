@@ -359,3 +359,30 @@ def test_the_edit_form_of_an_anonymised_person_refuses_a_name_in_czech(client, o
     assert "Osoba byla při odchodu anonymizována" in response.content.decode()
     person.refresh_from_db()
     assert (person.family_name, person.email) == ("", "")
+
+
+def test_requests_to_fix_accessibility_lose_the_address_and_the_name(leaver):
+    from directory import accessibility
+    from directory.models import AccessibilityRequest, City
+
+    city = City.objects.get()
+    sent = accessibility.request_submit(city=city, text="Graf nemá popis",
+                                        name=leaver["plain"], email="ODCHAZI@example.org")
+    by_account = accessibility.request_submit(actor=leaver["user"], city=city,
+                                              text="Tabulka bez záhlaví", name="Přezdívka")
+    other = accessibility.request_submit(city=city, text="Cizí podnět", name="Jiný člověk",
+                                         email="jiny@example.org")
+
+    _anonymise(leaver["person"])
+
+    for request in (sent, by_account):
+        request.refresh_from_db()
+        assert (request.email, request.name) == ("", leaver["label"])
+        for entry in audit_entries_for(request):
+            assert "email" not in (entry.snapshot or {}) and "name" not in (entry.snapshot or {})
+            assert "email" not in entry.changes and "name" not in entry.changes
+        assert request.text  # the request itself is kept, as written
+    other.refresh_from_db()
+    assert (other.email, other.name) == ("jiny@example.org", "Jiný člověk")
+    assert audit_entries_for(other).get().snapshot["email"] == "jiny@example.org"
+    assert AccessibilityRequest.objects.count() == 3

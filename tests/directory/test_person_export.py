@@ -126,3 +126,34 @@ def test_an_officer_sees_no_export_action(client, officer, member):
     assert "/export/" not in detail.content.decode()
     assert client.get(reverse("directory:person_export",
                               args=[member["person"].pk])).status_code == 403
+
+
+def test_the_export_holds_the_requests_to_fix_accessibility_they_sent_or_answered(member,
+                                                                                  administrator):
+    """A request has no link to the directory: it is the person's when sent
+    with their address (any case), by their signed-in account, or answered
+    by their account; another person's request is not in it."""
+    from directory import accessibility, personal_data
+    from directory.models import City
+
+    city = City.objects.get()
+    by_email = accessibility.request_submit(city=city, text="Graf nemá popis",
+                                            name="Člen", email="CLEN@example.org")
+    signed_in = accessibility.request_submit(actor=member["user"], city=city,
+                                             text="Tabulka bez záhlaví")
+    others = accessibility.request_submit(city=city, text="Cizí podnět", email="jiny@example.org")
+    member["user"].is_superuser = True
+    member["user"].save()
+    accessibility.request_answer(actor=member["user"], request=others, answer="Opraveno.")
+
+    document, _names = _read(personal_data.person_export_bytes(
+        actor=None, person=member["person"], user=member["user"]))
+    requests = document["records"]["directory.AccessibilityRequest"]
+    assert sorted(r["id"] for r in requests) == sorted([by_email.pk, signed_in.pk, others.pk])
+    texts = {r["fields"]["text"] for r in requests}
+    assert {"Graf nemá popis", "Tabulka bez záhlaví"} <= texts
+
+    # Someone else's export does not hold them.
+    stranger, _names = _read(personal_data.person_export_bytes(actor=None,
+                                                               user=administrator))
+    assert "directory.AccessibilityRequest" not in stranger["records"]
