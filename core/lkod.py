@@ -9,8 +9,10 @@ settings: core knows no app). Their IRIs are made of `PORTAL_BASE_URL` and the
 datasets' slugs, so they stay the same when the data changes; they are served
 like the data files, once per data version (`opendata.serve_generated`).
 
-The context is the norm's URL (`CONTEXT_URL`); a transcription of it is kept in
-`core/vendor/` and served at /data/lkod/context.jsonld (docs/opendata.md)."""
+The context is the norm's URL (`CONTEXT_URL`); its official text is vendored
+unchanged in `core/vendor/` (source and attribution in docs/opendata.md) and
+served at /data/lkod/context.jsonld. That context makes Czech the default
+language, so every text goes in a language map ({"cs": …, "en": …})."""
 
 import json
 from collections.abc import Callable, Iterator

@@ -5,6 +5,7 @@ carry the properties DCAT-AP-CZ asks for, and every URL they give answers;
 every CSV has CSV on the Web metadata whose columns are its header."""
 
 import csv
+import hashlib
 import io
 import json
 import zipfile
@@ -26,6 +27,20 @@ DCAT = "http://www.w3.org/ns/dcat#"
 DCT = "http://purl.org/dc/terms/"
 TERMS = "https://data.gov.cz/slovník/podmínky-užití/"
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
+# The official context as published by the norm's maintainers: the file
+# rozhraní-katalogů-otevřených-dat/2021-01-11/kontexty/rozhraní-katalogů-otevřených-dat.jsonld
+# of github.com/datagov-cz/otevrene-formalni-normy (the source of ofn.gov.cz), last changed
+# in commit 548a8fe694b327be9499f4d1bc2747302518a3fa (2022-11-09, xsd:decimal), unchanged
+# at 16b5acfdb692a86ae163e3a761db1a28fbac3f7e. The vendored file is that text byte for byte.
+OFFICIAL_CONTEXT_SHA256 = "d61da5e04da992b7c55c1a50ce02dc38d30aa3086187666f773a422c0bb2f3f2"
+# The keys the norm's JSON schemas (schémata/katalog.json, schémata/datová-sada.json of
+# the same version) require.
+CATALOGUE_REQUIRED = {"@context", "typ", "iri", "název", "popis", "poskytovatel", "datová_sada"}
+DATASET_REQUIRED = {"@context", "typ", "iri", "název", "popis", "poskytovatel", "téma",
+                    "periodicita_aktualizace", "klíčové_slovo", "prvek_rúian"}
+DISTRIBUTION_REQUIRED = {"typ", "iri", "podmínky_užití", "přístupové_url"}
+TERMS_OF_USE_REQUIRED = {"typ", "autorské_dílo", "databáze_jako_autorské_dílo",
+                         "databáze_chráněná_zvláštními_právy", "osobní_údaje"}
 
 
 def load_document(url, options=None):
@@ -35,6 +50,29 @@ def load_document(url, options=None):
         raise AssertionError(f"the documents may load only the norm's context, not {url}")
     return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
             "document": json.loads(lkod.CONTEXT_FILE.read_text(encoding="utf-8"))}
+
+
+def official_context():
+    return json.loads(lkod.CONTEXT_FILE.read_text(encoding="utf-8"))["@context"]
+
+
+def undefined_keys(node, context):
+    """The keys of a document that the context does not define (a JSON-LD
+    processor drops them silently, so they would never reach NKOD)."""
+    if isinstance(node, list):
+        return {key for item in node for key in undefined_keys(item, context)}
+    if not isinstance(node, dict):
+        return set()
+    found = set()
+    for key, value in node.items():
+        if key.startswith("@"):
+            continue
+        definition = context.get(key)
+        if definition is None:
+            found.add(key)
+        elif not (isinstance(definition, dict) and definition.get("@container") == "@language"):
+            found |= undefined_keys(value, context)
+    return found
 
 
 def to_triples(document):
@@ -91,6 +129,9 @@ def test_the_catalogue_lists_every_dataset_with_the_norms_properties(client, cit
     iri = catalogue["iri"]
     assert path(iri) == reverse("core:lkod_catalogue")
     assert (iri, RDF_TYPE, DCAT + "Catalog", None) in triples
+    assert set(catalogue) >= CATALOGUE_REQUIRED
+    assert not undefined_keys(catalogue, official_context())
+    assert {lang for _text, lang in literals(triples, iri, DCT + "description")} == {"cs", "en"}
     assert ("Otevřená data: Statutární město Testov", "cs") in literals(
         triples, iri, DCT + "title")
     assert objects(triples, iri, DCT + "publisher") == {
@@ -107,12 +148,19 @@ def test_the_catalogue_lists_every_dataset_with_the_norms_properties(client, cit
         ds = lkod.dataset_iri(dataset)
         assert ds in dataset_iris
         assert (ds, RDF_TYPE, DCAT + "Dataset", None) in triples
+        assert set(document) >= DATASET_REQUIRED, dataset.slug
+        assert not undefined_keys(document, official_context()), dataset.slug
+        assert all(set(d) >= DISTRIBUTION_REQUIRED for d in document["distribuce"])
+        assert all(set(d["podmínky_užití"]) >= TERMS_OF_USE_REQUIRED
+                   for d in document["distribuce"])
         titles = dict((lang, text) for text, lang in literals(triples, ds, DCT + "title"))
         assert set(titles) == {"cs", "en"} and all(titles.values())
-        descriptions = {lang for _text, lang in literals(triples, ds, DCT + "description")}
-        assert descriptions == {"cs", "en"}
+        descriptions = dict((lang, text) for text, lang in literals(
+            triples, ds, DCT + "description"))
+        assert set(descriptions) == {"cs", "en"} and all(descriptions.values())
         keywords = literals(triples, ds, DCAT + "keyword")
         assert {lang for _word, lang in keywords} == {"cs", "en"}
+        assert {(str(k), "cs") for k in dataset.keywords} <= keywords
         assert objects(triples, ds, DCAT + "theme") and all(
             t.startswith("http://publications.europa.eu/resource/authority/data-theme/")
             for t in objects(triples, ds, DCAT + "theme"))
@@ -136,11 +184,14 @@ def test_the_catalogue_lists_every_dataset_with_the_norms_properties(client, cit
             assert response["Content-Type"].split(";")[0] == media_type.split(
                 "media-types/", 1)[1]
             (terms,) = objects(triples, dist, TERMS + "specifikace")
+            assert (terms, RDF_TYPE, TERMS + "Specifikace", None) in triples
             assert objects(triples, terms, TERMS + "autorské-dílo") == {CC_BY}
             assert objects(triples, terms, TERMS + "databáze-jako-autorské-dílo") == {CC_BY}
             assert objects(triples, terms, TERMS + "databáze-chráněná-zvláštními-právy") == {
                 CC_BY}
             assert ("Statutární město Testov", "cs") in literals(triples, terms, TERMS + "autor")
+            assert ("Statutární město Testov", "cs") in literals(
+                triples, terms, TERMS + "autor-databáze")
             assert objects(triples, terms, TERMS + "osobní-údaje") == {
                 "https://data.gov.cz/podmínky-užití/"
                 + ("obsahuje-osobní-údaje/" if dataset.personal_data
@@ -150,6 +201,7 @@ def test_the_catalogue_lists_every_dataset_with_the_norms_properties(client, cit
         assert path(formats["CSV"][0]) == reverse("core:dataset_csv", args=[dataset.slug])
         assert path(formats["JSON"][0]) == reverse("core:dataset_json", args=[dataset.slug])
         (schema,) = objects(triples, formats["CSV"][2], DCT + "conformsTo")
+        assert path(schema) == reverse("core:dataset_csvw", args=[dataset.slug])
         assert client.get(path(schema)).status_code == 200
         assert not objects(triples, formats["JSON"][2], DCT + "conformsTo")
 
@@ -232,13 +284,48 @@ def test_an_unknown_dataset_is_404(client):
     assert client.get(reverse("core:dataset_csvw", args=["nic"])).status_code == 404
 
 
-def test_the_vendored_context_is_served_and_maps_the_norms_keys(client):
+def test_the_vendored_context_is_the_official_text_and_is_served(client):
+    raw = lkod.CONTEXT_FILE.read_bytes()
+    assert hashlib.sha256(raw).hexdigest() == OFFICIAL_CONTEXT_SHA256
     response = client.get(reverse("core:lkod_context"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/ld+json"
-    context = json.loads(response.content)["@context"]
-    assert context["soubor_ke_stažení"]["@id"] == DCAT + "downloadURL"
-    assert context["prvek_rúian"]["@id"] == DCT + "spatial"
+    assert response.content == raw
+
+
+@pytest.mark.parametrize(("key", "value", "predicate", "expected"), [
+    ("soubor_ke_stažení", "https://x.test/a.csv", DCAT + "downloadURL", "https://x.test/a.csv"),
+    ("přístupové_url", "https://x.test/a.csv", DCAT + "accessURL", "https://x.test/a.csv"),
+    ("typ_média", "http://www.iana.org/assignments/media-types/text/csv", DCAT + "mediaType",
+     "http://www.iana.org/assignments/media-types/text/csv"),
+    ("formát", "http://publications.europa.eu/resource/authority/file-type/CSV",
+     DCT + "format", "http://publications.europa.eu/resource/authority/file-type/CSV"),
+    ("schéma", "https://x.test/a.csv-metadata.json", DCT + "conformsTo",
+     "https://x.test/a.csv-metadata.json"),
+    ("prvek_rúian", ["https://linked.cuzk.cz/resource/ruian/obec/1"], DCT + "spatial",
+     "https://linked.cuzk.cz/resource/ruian/obec/1"),
+    ("osobní_údaje", "https://data.gov.cz/podmínky-užití/neobsahuje-osobní-údaje/",
+     TERMS + "osobní-údaje", "https://data.gov.cz/podmínky-užití/neobsahuje-osobní-údaje/"),
+])
+def test_the_context_maps_the_norms_keys_to_iris(key, value, predicate, expected):
+    triples = to_triples({"@context": lkod.CONTEXT_URL, "iri": "https://x.test/n", key: value})
+    assert triples == {("https://x.test/n", predicate, expected, None)}
+
+
+def test_a_plain_string_is_czech_in_the_norms_context():
+    """The official context makes Czech the default language: text outside
+    a language map would be Czech whatever it says, so the documents keep
+    every text in a language map."""
+    triples = to_triples({"@context": lkod.CONTEXT_URL, "iri": "https://x.test/n",
+                          "název": {"en": "Title"}, "dcterms:subject": "plain"})
+    assert ("https://x.test/n", DCT + "title", "Title", "en") in triples
+    assert ("https://x.test/n", DCT + "subject", "plain", "cs") in triples
+
+
+def test_a_key_outside_the_context_is_found():
+    context = official_context()
+    assert undefined_keys({"typ": "Datová sada", "název": {"cs": "x"}, "distribuce": [
+        {"typ": "Distribuce", "licence": "x"}]}, context) == {"licence"}
 
 
 def test_a_post_is_refused(client):
