@@ -1,6 +1,6 @@
 """The local open-data catalogue (LKOD) for the national catalogue: the
 catalogue and every dataset document parse to RDF with a real JSON-LD
-processor (PyLD, the norm's context loaded from the vendored transcription),
+processor (PyLD, the norm's context loaded from the vendored official text),
 carry the properties DCAT-AP-CZ asks for, and every URL they give answers;
 every CSV has CSV on the Web metadata whose columns are its header."""
 
