@@ -31,6 +31,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from core import retention
 from core.audit import AuditAction, audit_entries_for, audit_record
@@ -182,9 +183,11 @@ def person_export(*, actor, person=None, user=None, stream) -> dict:
                                                    default=str))
         for name, content in contents:
             archive.writestr(f"files/{name}", content)
-    with transaction.atomic():
+    # The note in the history is stored in the portal's language, like the
+    # anonymisation's.
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
         audit_record(actor=actor, action=AuditAction.UPDATE, instance=person or user,
-                     changes={}, message="personal data exported", with_snapshot=False)
+                     changes={}, message=_("Personal data exported."), with_snapshot=False)
     return document
 
 
@@ -237,7 +240,8 @@ def person_anonymise(*, actor, person) -> dict:
             retention.scrub_audit(type(user), [user.pk], set(USER_FIELDS))
             _rename_audit_entries(user, user.username)
         audit_record(actor=actor, action=AuditAction.UPDATE, instance=person,
-                     changes={}, message="personal data anonymised", with_snapshot=False)
+                     changes={}, message=_("Personal data anonymised."),
+                     with_snapshot=False)
     return {"records": changed}
 
 

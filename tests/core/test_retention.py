@@ -7,7 +7,7 @@ import logging
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core import retention
 from core.audit import audit_entries_for
@@ -75,7 +75,10 @@ def test_old_attendance_scans_go_and_recent_ones_stay(caplog, settings):
     recent.refresh_from_db()
     assert not old.attendance_scan and old.attendance_scan_type == ""
     assert recent.attendance_scan
-    assert audit_entries_for(old).first().changes == {"attendance_scan": [old_name, ""]}
+    entry = audit_entries_for(old).first()
+    assert entry.changes == {"attendance_scan": [old_name, ""]}
+    # The note in the meeting's history is in the portal's language (Czech).
+    assert entry.message == "Sken prezenční listiny byl odstraněn: uplynula doba jeho uchování."
     assert "retention: attendance_scans: removed 1" in caplog.text
     assert storage.exists(old_name)  # deleted on commit, which this test never reaches
 
@@ -97,10 +100,13 @@ def test_commenters_addresses_go_after_the_period_from_the_comment_and_its_audit
     unsettled = _settled_comment(None, email="ceka@example.org")
     caplog.set_level(logging.INFO, logger="core.retention")
 
-    retention.enforce(now=NOW)
+    with translation.override("en"):  # whoever runs it, the note is in the portal's language
+        retention.enforce(now=NOW)
 
     old.refresh_from_db()
     assert old.author_email == "" and old.author_name == "Jana"
+    assert audit_entries_for(old).first().message == (
+        "E-mailová adresa autora připomínky byla odstraněna: uplynula doba jejího uchování.")
     assert PlanComment.objects.get(pk=recent.pk).author_email == "nova@example.org"
     assert PlanComment.objects.get(pk=unsettled.pk).author_email == "ceka@example.org"
     recorded = [str(e.changes) + str(e.snapshot) for e in audit_entries_for(old)]

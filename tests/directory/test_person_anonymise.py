@@ -170,7 +170,7 @@ def test_one_audit_entry_with_the_actor_and_no_personal_data(leaver, administrat
 
     assert AuditEntry.objects.count() == before + 1
     entry = audit_entries_for(leaver["person"]).first()
-    assert entry.actor == administrator and entry.message == "personal data anonymised"
+    assert entry.actor == administrator and entry.message == "Osobní údaje byly anonymizovány."
     assert entry.changes == {} and entry.snapshot is None
     # Nothing in the trail about the person or the account keeps their name or contacts.
     person_entries = list(audit_entries_for(leaver["person"]))

@@ -75,7 +75,7 @@ def test_the_export_holds_every_record_and_file_that_names_the_person(member, tm
     scan = f"attendance-{member['meeting'].pk}-{stored}"
     assert document["files"] == [scan]
     assert f"files/{scan}" in names
-    assert audit_entries_for(member["person"]).first().message == "personal data exported"
+    assert audit_entries_for(member["person"]).first().message == "Osobní údaje byly exportovány."
 
 
 def test_a_user_without_a_person_is_exported_by_the_users_id(tmp_path):
@@ -117,7 +117,7 @@ def test_the_administrator_downloads_the_same_export(client, administrator, memb
     document, names = _read(response.content)
     assert "meetings.Attendance" in document["records"] and len(names) == 2
     entry = audit_entries_for(member["person"]).first()
-    assert entry.actor == administrator and entry.message == "personal data exported"
+    assert entry.actor == administrator and entry.message == "Osobní údaje byly exportovány."
 
 
 def test_an_officer_sees_no_export_action(client, officer, member):
