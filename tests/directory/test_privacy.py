@@ -119,6 +119,20 @@ def test_the_demo_notice_is_loaded_once():
     assert PrivacyNotice.objects.count() == 1 and PrivacyDataKind.objects.count() == kinds
 
 
+def test_the_demo_notice_says_what_becomes_of_requests_to_fix_and_sign_ins():
+    seed.load_privacy(SeedSummary())
+    requests = PrivacyDataKind.objects.get(name_cs__startswith="Podněty k nápravě")
+    # Kept with the sender's e-mail, in the person's export and anonymisation.
+    assert "s e-mailovou adresou odesílatele" in requests.purpose_cs
+    assert "součástí výpisu všech údajů o ní" in requests.purpose_cs
+    assert "při anonymizaci osoby" in requests.purpose_cs
+    assert "export" in requests.purpose_en and "anonymised" in requests.purpose_en
+    accounts = PrivacyDataKind.objects.get(name_cs__contains="přihlášení")
+    assert "jednotné přihlášení" in accounts.purpose_cs
+    assert "zapisuje do záznamu o změnách" in accounts.purpose_cs
+    assert "single sign-on" in accounts.purpose_en
+
+
 def test_forms_that_collect_personal_data_say_why_next_to_the_field(client, officer):
     from meetings.forms import AttendanceSheetForm
 
