@@ -15,6 +15,9 @@ DATABASES = {
 # flush after each of them, a Celery worker's writes): what is committed is
 # visible at once all the same; only a crash of PostgreSQL could lose it.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The same backend, flushing with DELETE (tests/dbbackend/base.py says why).
+    DATABASES["default"]["ENGINE"] = "tests.dbbackend"
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/5")
 
 # pytest-xdist runs the suite in several processes. Each gets its own test
