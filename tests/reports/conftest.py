@@ -1,33 +1,14 @@
 import logging
 
 import pytest
-from django.core.management import call_command
 
 from tests.shared_db import DEMO, module_rows, seed_demo
 
-SEED_LOADERS = ("directory", "plans", "projects", "indicators", "meetings")
 
-
-def seed_interim_data():
-    """The demo data the interim evaluation reads: seed_demo's loaders of the
-    apps it draws on, then the reports loader (glossary, officers' texts)."""
-    from io import StringIO
-
-    from directory.seed import SeedSummary
-    from reports.seed import load
-
-    args = []
-    for name in SEED_LOADERS:
-        args += ["--only", name]
-    call_command("seed_demo", *args, "--without-accounts", verbosity=0, stdout=StringIO())
-    load(stdout=None, summary=SeedSummary(), verbosity=0)
-
-
-# Loaded once per session and copied for each module that asks
-# (tests/shared_db.py).
 def _demo():
-    """The whole demo, which holds what seed_interim_data loads; the same load
-    as the other modules reading the demo, so built once per session."""
+    """The whole demo (the interim evaluation reads its directory, plans,
+    projects, indicators, meetings and report texts); the same load as the
+    other modules reading the demo, so built once per session."""
     seed_demo(*DEMO)
 
 

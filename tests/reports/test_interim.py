@@ -32,7 +32,7 @@ from reports.interim import (
 )
 from reports.models import EvaluationText
 from tests.core.pdf_tools import assert_accessible, figure_alts, read_pdf
-from tests.reports.conftest import seed_interim_data
+from tests.shared_db import DEMO, seed_demo
 
 PLAN = "psz-2022-2027"
 SEED = json.loads((Path(settings.BASE_DIR) / "fixtures" / "seed_psz.json")
@@ -92,7 +92,7 @@ def _render(html):
 def rendered(django_db_setup, django_db_blocker):
     """Seed, render once, roll back: the tests below read the result only."""
     with django_db_blocker.unblock(), transaction.atomic():
-        seed_interim_data()
+        seed_demo(*DEMO)  # copied when another module loaded it (tests/shared_db.py)
         plan = Plan.objects.get(code=PLAN)
         html = interim_html(plan, year=2023)
         pdf, anchors = _render(html)
