@@ -8,7 +8,7 @@ from indicators.models import IndicatorKind
 from planning.models import LevelRole, PlanItem
 
 from .models import FundingSourceKind, HalfYearReport, KeyActivity, Project
-from .services import indicator_project_link
+from .services import funding_problems, indicator_project_link
 
 
 class DateInput(forms.DateInput):
@@ -80,16 +80,48 @@ class FundingForm(PortalForm):
                                 min_value=0)
 
 
-FundingFormSet = forms.formset_factory(FundingForm, extra=1, can_delete=True, max_num=10,
-                                       validate_max=True, absolute_max=20)
+# Blank rows under the stored ones: a split of several sources is entered in one
+# save (the split is checked as a whole, never row by row).
+FUNDING_BLANK_ROWS = 3
+
+
+class BaseFundingFormSet(forms.BaseFormSet):
+    """The budget split. Set `total` (the project's total eligible expenditure)
+    before validating: the rows are then checked together against it, each
+    problem on the row and field it concerns, the sums as the formset's own
+    errors."""
+
+    total = None
+
+    def kept_forms(self):
+        return [form for form in self.forms
+                if form.has_changed() and form.cleaned_data
+                and not form.cleaned_data.get("DELETE")]
+
+    def clean(self):
+        super().clean()
+        if self.total is None or any(self.errors):
+            return
+        kept = self.kept_forms()
+        rows = [form.cleaned_data for form in kept]
+        split_errors = []
+        for problem in funding_problems(self.total, rows):
+            if problem.row is None:
+                split_errors.append(problem.message)
+            else:
+                kept[problem.row - 1].add_error(problem.field, problem.message)
+        if split_errors:
+            raise forms.ValidationError(split_errors)
+
+
+FundingFormSet = forms.formset_factory(
+    FundingForm, formset=BaseFundingFormSet, extra=FUNDING_BLANK_ROWS, can_delete=True,
+    max_num=10, validate_max=True, absolute_max=20)
 
 
 def funding_rows(formset):
-    return [
-        {k: form.cleaned_data[k] for k in ("source", "label", "percent", "amount")}
-        for form in formset.forms
-        if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
-    ]
+    return [{k: form.cleaned_data[k] for k in ("source", "label", "percent", "amount")}
+            for form in formset.kept_forms()]
 
 
 class KeyActivityForm(VersionedForm):

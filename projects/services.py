@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from core.services import UNSET, given, model_create, model_update
 from indicators.models import IndicatorKind
@@ -63,57 +64,97 @@ def call_create(*, actor, programme, number, name=UNSET, published_label=UNSET,
 # --- Budget split ---------------------------------------------------------------
 
 
-def _decimal(value, field, row):
+@dataclass(frozen=True)
+class FundingProblem:
+    """One thing wrong with a budget split: `row` (1-based) and `field`
+    ("source", "percent", "amount") of the row it concerns, or None for the
+    split as a whole; `message` without the row (the form puts it on the
+    field)."""
+
+    row: int | None
+    field: str | None
+    message: str
+
+
+FUNDING_FIELD_LABELS = {
+    "source": _lazy("source"), "percent": _lazy("share"), "amount": _lazy("amount"),
+}
+
+
+def _decimal(value):
     try:
         result = Decimal(str(value))
     except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError({"funding": _("Funding source %(row)s: %(field)s is not a "
-                                            "number.") % {"row": row, "field": field}}) from None
-    if not result.is_finite():
-        raise ValidationError({"funding": _("Funding source %(row)s: %(field)s is not a "
-                                            "number.") % {"row": row, "field": field}})
-    return result
+        return None
+    return result if result.is_finite() else None
 
 
-def validate_funding(total, rows):
+def funding_problems(total, rows):
     """`rows`: [{"source", "label", "percent", "amount"}, ...]. The amounts
     must add up to `total` to the haléř and the shares to 100 %; each amount
-    must be its share of the total (within one haléř of rounding). An empty
-    split is allowed: the source did not publish one. Raises ValidationError
-    naming the difference."""
+    must be its share of the total (within one haléř of rounding). The split
+    is checked as a whole: an empty split is allowed (the source did not
+    publish one). Returns the problems (FundingProblem), each naming its row
+    and field."""
     if not rows:
-        return
-    total = Decimal(total)
-    errors = []
+        return []
+    total = _decimal(total)
+    if total is None:
+        total = Decimal("0")
+    problems = []
     seen = set()
     amounts, shares = Decimal("0"), Decimal("0")
+    malformed = False
     for row_no, row in enumerate(rows, start=1):
-        amount = _decimal(row["amount"], _("amount"), row_no)
-        share = _decimal(row["percent"], _("share"), row_no)
-        if row["source"] in seen:
-            errors.append(_("Funding source %(row)s: the source is listed twice.")
-                          % {"row": row_no})
-        seen.add(row["source"])
+        amount, share = _decimal(row.get("amount")), _decimal(row.get("percent"))
+        for field, value in (("percent", share), ("amount", amount)):
+            if value is None:
+                malformed = True
+                problems.append(FundingProblem(row_no, field, _("Not a number.")))
+        if row.get("source") in seen:
+            problems.append(FundingProblem(row_no, "source",
+                                           _("The source is listed twice.")))
+        seen.add(row.get("source"))
+        if amount is None or share is None:
+            continue
         amounts += amount
         shares += share
         expected = (total * share / HUNDRED).quantize(CENT)
         if abs(expected - amount) > CENT:
-            errors.append(_(
-                "Funding source %(row)s: %(share)s of %(total)s is %(expected)s, but the amount "
-                "is %(amount)s (difference %(diff)s)."
-            ) % {"row": row_no, "share": _pct(share), "total": money(total),
-                 "expected": money(expected), "amount": money(amount),
-                 "diff": money(amount - expected)})
+            problems.append(FundingProblem(row_no, "amount", _(
+                "%(share)s of %(total)s is %(expected)s, but the amount is %(amount)s "
+                "(difference %(diff)s)."
+            ) % {"share": _pct(share), "total": money(total), "expected": money(expected),
+                 "amount": money(amount), "diff": money(amount - expected)}))
+    if malformed:
+        return problems
     if amounts != total:
-        errors.append(_(
+        problems.append(FundingProblem(None, None, _(
             "The funding sources add up to %(sum)s, but the total eligible expenditure is "
             "%(total)s: a difference of %(diff)s."
-        ) % {"sum": money(amounts), "total": money(total), "diff": money(amounts - total)})
+        ) % {"sum": money(amounts), "total": money(total), "diff": money(amounts - total)}))
     if shares != HUNDRED:
-        errors.append(_("The shares of the funding sources add up to %(sum)s, not 100 %%.")
-                      % {"sum": _pct(shares)})
-    if errors:
-        raise ValidationError({"funding": errors})
+        problems.append(FundingProblem(None, None, _(
+            "The shares of the funding sources add up to %(sum)s, not 100 %%.")
+            % {"sum": _pct(shares)}))
+    return problems
+
+
+def funding_problem_text(problem):
+    """The problem as one sentence naming its row and field."""
+    if problem.row is None:
+        return problem.message
+    return _("Funding source %(row)s, %(field)s: %(message)s") % {
+        "row": problem.row, "field": FUNDING_FIELD_LABELS[problem.field],
+        "message": problem.message}
+
+
+def validate_funding(total, rows):
+    """Raises ValidationError naming each problem of the split (its row and
+    field, and the difference) for the "funding" field; see funding_problems."""
+    problems = funding_problems(total, rows)
+    if problems:
+        raise ValidationError({"funding": [funding_problem_text(p) for p in problems]})
 
 
 def _funding_snapshot(rows):

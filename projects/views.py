@@ -140,7 +140,10 @@ class _ProjectFormMixin(ServiceFormMixin):
         self.object = self.get_object() if self.kwargs.get("pk") else None
         form = self.get_form()
         formset = self.get_funding_formset()
-        if form.is_valid() and formset.is_valid():
+        form_valid = form.is_valid()
+        # The split is checked as a whole against the total the form brings.
+        formset.total = (form.cleaned_data.get("total_budget") or 0) if form_valid else None
+        if formset.is_valid() and form_valid:
             return self.form_valid(form)
         return self.form_invalid(form)
 
