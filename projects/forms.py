@@ -7,7 +7,7 @@ from indicators.forms import FormExtension
 from indicators.models import IndicatorKind
 from planning.models import LevelRole, PlanItem
 
-from .models import FundingSourceKind, HalfYearReport, KeyActivity, Project
+from .models import Call, FundingSourceKind, HalfYearReport, KeyActivity, Programme, Project
 from .services import funding_problems, indicator_project_link
 
 
@@ -69,6 +69,19 @@ class ProjectForm(VersionedForm):
 
     def service_data(self):
         return {k: v for k, v in self.cleaned_data.items() if k not in ("version", "measures")}
+
+
+class ProgrammeForm(VersionedForm):
+    class Meta:
+        model = Programme
+        fields = ["name", "short_name", "code", "eu_fund", "registration_number_pattern",
+                  "registration_number_example", "position"]
+
+
+class CallForm(VersionedForm):
+    class Meta:
+        model = Call
+        fields = ["programme", "number", "name", "published_label", "initiative"]
 
 
 class FundingForm(PortalForm):

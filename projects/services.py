@@ -1,6 +1,7 @@
 """Changes to programmes, calls, projects, their budget split, key activities
 and half-year reports: validated, atomic and audited with the actor."""
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -59,6 +60,49 @@ def call_create(*, actor, programme, number, name=UNSET, published_label=UNSET,
     return model_create(actor=actor, model=Call, data=given(
         programme=programme, number=number, name=name, published_label=published_label,
         initiative=initiative))
+
+
+def programme_update(*, actor, programme, expected_version=None, code=UNSET, name=UNSET,
+                     short_name=UNSET, eu_fund=UNSET, registration_number_pattern=UNSET,
+                     registration_number_example=UNSET, position=UNSET) -> Programme:
+    """Change the given fields. A new registration-number format must still
+    accept the numbers of the programme's projects: they are kept as
+    published, so a format that refuses one of them is refused here."""
+    with transaction.atomic():
+        data = given(code=code, name=name, short_name=short_name, eu_fund=eu_fund,
+                     registration_number_pattern=registration_number_pattern,
+                     registration_number_example=registration_number_example,
+                     position=position)
+        if "registration_number_pattern" in data:
+            trial = Programme(registration_number_pattern=data["registration_number_pattern"])
+            try:
+                refused = [number for number in Project.objects.filter(
+                    call__programme=programme).values_list("registration_number", flat=True)
+                    .order_by("registration_number") if not trial.matches(number)]
+            except re.error:
+                refused = []  # the model's own validator names the broken expression
+            if refused:
+                raise ValidationError({"registration_number_pattern": _(
+                    "The format does not accept the registration number of project "
+                    "%(number)s of this programme.") % {"number": refused[0]}})
+        return model_update(actor=actor, instance=programme, data=data,
+                            expected_version=expected_version)
+
+
+def call_update(*, actor, call, expected_version=None, programme=UNSET, number=UNSET,
+                name=UNSET, published_label=UNSET, initiative=UNSET) -> Call:
+    """Change the given fields. A call with projects stays in its programme
+    (their registration numbers follow the programme's format)."""
+    with transaction.atomic():
+        data = given(programme=programme, number=number, name=name,
+                     published_label=published_label, initiative=initiative)
+        moved = "programme" in data and data["programme"].pk != call.programme_id
+        if moved and call.projects.exists():
+            raise ValidationError({"programme": _(
+                "The call has projects: it stays in programme %(programme)s.")
+                % {"programme": call.programme}})
+        return model_update(actor=actor, instance=call, data=data,
+                            expected_version=expected_version)
 
 
 # --- Budget split ---------------------------------------------------------------

@@ -2,7 +2,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
@@ -13,13 +13,15 @@ from core.views import RuleRequiredMixin, ServiceFormMixin, TableListView
 from . import permissions, selectors, services
 from .documents import project_card_html
 from .forms import (
+    CallForm,
     FundingFormSet,
     HalfYearReportForm,
     KeyActivityForm,
+    ProgrammeForm,
     ProjectForm,
     funding_rows,
 )
-from .models import KeyActivity, Project
+from .models import Call, KeyActivity, Programme, Project
 from .tables import ProjectTable
 
 
@@ -301,3 +303,101 @@ class HalfYearReportDetailView(DetailView):
                                    pk=self.kwargs["report_pk"])
         report.project = project
         return report
+
+
+# --- Officers: programmes and calls ----------------------------------------------------------
+
+
+class ProgrammeListView(RuleRequiredMixin, TemplateView):
+    """The funding programmes with their calls and how many projects each call has."""
+
+    rule = staticmethod(permissions.can_edit_programmes)
+    template_name = "projects/programme_list.html"
+    extra_context = {"title": _("Programmes and calls")}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(programmes=selectors.programme_list(), **kwargs)
+
+
+class ProgrammeCreateView(RuleRequiredMixin, ServiceFormMixin, CreateView):
+    rule = staticmethod(permissions.can_edit_programmes)
+    form_class = ProgrammeForm
+    template_name = "components/form_page.html"
+    extra_context = {"title": _("New funding programme"),
+                     "cancel_url": reverse_lazy("projects:programme_list")}
+    success_message = _("The programme was saved.")
+
+    def perform(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        return services.programme_create(actor=self.request.user, **data)
+
+    def get_success_url(self):
+        return reverse("projects:programme_list")
+
+
+class ProgrammeUpdateView(RuleRequiredMixin, ServiceFormMixin, UpdateView):
+    rule = staticmethod(permissions.can_edit_programmes)
+    model = Programme
+    form_class = ProgrammeForm
+    template_name = "components/form_page.html"
+    success_message = _("The programme was saved.")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.object.name,
+                                        cancel_url=reverse("projects:programme_list"), **kwargs)
+
+    def perform(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        return services.programme_update(
+            actor=self.request.user, programme=Programme.objects.get(pk=self.object.pk),
+            expected_version=form.cleaned_data.get("version"), **data)
+
+    def get_success_url(self):
+        return reverse("projects:programme_list")
+
+
+class CallCreateView(RuleRequiredMixin, ServiceFormMixin, CreateView):
+    rule = staticmethod(permissions.can_edit_programmes)
+    form_class = CallForm
+    template_name = "components/form_page.html"
+    extra_context = {"title": _("New call"),
+                     "cancel_url": reverse_lazy("projects:programme_list")}
+    success_message = _("The call was saved.")
+
+    def get_initial(self):
+        initial = super().get_initial()
+        programme = self.request.GET.get("programme", "")
+        if programme.isdigit():
+            initial["programme"] = int(programme)
+        return initial
+
+    def perform(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        return services.call_create(actor=self.request.user, **data)
+
+    def get_success_url(self):
+        return reverse("projects:programme_list")
+
+
+class CallUpdateView(RuleRequiredMixin, ServiceFormMixin, UpdateView):
+    rule = staticmethod(permissions.can_edit_programmes)
+    model = Call
+    form_class = CallForm
+    template_name = "components/form_page.html"
+    success_message = _("The call was saved.")
+
+    def get_queryset(self):
+        return Call.objects.select_related("programme")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=str(self.object),
+                                        cancel_url=reverse("projects:programme_list"), **kwargs)
+
+    def perform(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        return services.call_update(
+            actor=self.request.user, call=Call.objects.select_related("programme")
+            .get(pk=self.object.pk), expected_version=form.cleaned_data.get("version"), **data)
+
+    def get_success_url(self):
+        return reverse("projects:programme_list")

@@ -74,6 +74,18 @@ MATRIX = {
     "projects:list": [("", lambda w: [], everyone())],
     "projects:project_totals": [("", lambda w: [], everyone())],
     "projects:project_create": [("", lambda w: [], officers_only())],
+    # Programmes and calls: officers only (issue 15).
+    "projects:programme_list": [("", lambda w: [], officers_only())],
+    "projects:programme_create": [("", lambda w: [], officers_only())],
+    "projects:programme_update": [
+        ("", lambda w: [w["project_own"].call.programme_id], officers_only()),
+        ("unknown", lambda w: [999999], {**officers_only(), "administrator": 404,
+                                         "city_officer": 404}),
+    ],
+    "projects:call_create": [("", lambda w: [], officers_only())],
+    "projects:call_update": [
+        ("", lambda w: [w["project_own"].call_id], officers_only()),
+    ],
     "projects:project_detail": [
         ("own", _pk("project_own"), everyone()),
         ("other", _pk("project_other"), everyone()),

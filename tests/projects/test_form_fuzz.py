@@ -21,6 +21,10 @@ FORMS = {
     "key_activity_create": lambda w: [w["project"].pk],
     "key_activity_update": lambda w: [w["project"].pk, w["activity"].pk],
     "report_create": lambda w: [w["project"].pk],
+    "programme_create": lambda w: [],
+    "programme_update": lambda w: [w["call"].programme.pk],
+    "call_create": lambda w: [],
+    "call_update": lambda w: [w["call"].pk],
 }
 # Keys a form does not know, sent anyway: the project's own status and budget
 # posted with one of its half-year reports.
