@@ -2,9 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.autocomplete import AutocompleteField, use_autocomplete
-from core.forms import PortalForm, PortalModelForm, VersionedForm
+from core.formats import readable_number
+from core.forms import CzechDecimalField, PortalForm, PortalModelForm, VersionedForm
 from indicators.forms import FormExtension
 from indicators.models import IndicatorKind
+from indicators.parsing import ParseError, parse_period
 from planning.models import LevelRole, PlanItem
 
 from .models import Call, FundingSourceKind, HalfYearReport, KeyActivity, Programme, Project
@@ -225,3 +227,52 @@ INDICATOR_PROJECT = FormExtension(
     link=lambda cleaned_data: indicator_project_link(kind=cleaned_data.get("kind"),
                                                      project=cleaned_data.get("project")),
 )
+
+
+# --- Actual values of the project's own indicators ----------------------------------
+
+
+class ProjectActualsForm(PortalForm):
+    """One period and one actual value per project indicator (fields
+    `indicator_<id>`); the empty ones stay as they are."""
+
+    period_text = forms.CharField(
+        label=_("Period"), max_length=100,
+        help_text=_("As published: 2024, 1. pol. 2024 or k 30. 6. 2024."))
+    note = forms.CharField(label=_("Note"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, indicators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = list(indicators)
+        for indicator in self.indicators:
+            label = " ".join(part for part in (indicator.national_code, indicator.name) if part)
+            unit = indicator.unit_display or indicator.get_unit_display()
+            target = indicator.milestones[-1] if indicator.milestones else None
+            planned = getattr(target, "value", None)
+            help_text = (_("Planned value: %(value)s") % {"value": readable_number(planned)}
+                         if planned is not None else "")
+            # Added after the form's fields were made Czech: "1 190", "18,5".
+            self.fields[f"indicator_{indicator.pk}"] = CzechDecimalField(
+                label=f"{label} ({unit})" if unit else label, required=False,
+                max_digits=18, decimal_places=4, help_text=help_text)
+
+    def clean_period_text(self):
+        text = self.cleaned_data["period_text"].strip()
+        try:
+            parse_period(text)
+        except ParseError as error:
+            raise forms.ValidationError(str(error)) from None
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
+        names = [f"indicator_{i.pk}" for i in self.indicators]
+        if (names and all(cleaned.get(name) is None for name in names)
+                and not any(name in self.errors for name in names)):
+            raise forms.ValidationError(_("Enter at least one actual value."))
+        return cleaned
+
+    def values(self):
+        return {indicator: self.cleaned_data.get(f"indicator_{indicator.pk}")
+                for indicator in self.indicators}

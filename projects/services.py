@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from core.services import UNSET, given, model_create, model_update
 from indicators.models import IndicatorKind
+from indicators.parsing import ParseError, parse_period
 from indicators.services import indicator_value_record
 from planning.models import LevelRole, PlanItem
 from planning.services import plans as plan_services
@@ -391,6 +392,43 @@ def half_year_report_submit(*, actor, project, number, total, period_start, peri
 
 
 # --- Project indicators -------------------------------------------------------------
+
+
+def project_actuals_record(*, actor, project, period_text, values, note="") -> list:
+    """Record the actual values of the project's own indicators for one
+    period (`period_text` as published: 2024, 1. pol. 2024, k 30. 6. 2024;
+    `values`: {indicator: Decimal or None}, None leaves an indicator as it
+    is), in the indicator's home territory, each audited on its indicator
+    with the actor, all or nothing. Returns the recorded values."""
+    try:
+        period = parse_period(period_text)
+    except ParseError as error:
+        raise ValidationError({"period_text": str(error)}) from None
+    given_values = {indicator: value for indicator, value in values.items()
+                    if value is not None}
+    if not given_values:
+        raise ValidationError(_("Enter at least one actual value."))
+    own = set(ProjectIndicator.objects.filter(project=project)
+              .values_list("indicator_id", flat=True))
+    recorded = []
+    with transaction.atomic():
+        for indicator, value in given_values.items():
+            if indicator.pk not in own:
+                raise ValidationError(_("“%(indicator)s” is not an indicator of this project.")
+                                      % {"indicator": indicator})
+            if indicator.home_territory_id is None:
+                raise ValidationError({f"indicator_{indicator.pk}": _(
+                    "The indicator has no territory its values are recorded for; an officer "
+                    "sets it on the indicator first.")})
+            recorded.append(indicator_value_record(
+                actor=actor, indicator=indicator, territory=indicator.home_territory,
+                period_kind=period.kind, period_start=period.start, period_end=period.end,
+                period_text=period_text.strip(), value=value, note=note,
+                source=project.registration_number,
+                message=_("Actual value of project %(project)s")
+                % {"project": project.registration_number}))
+    return recorded
+
 
 
 @dataclass(frozen=True)

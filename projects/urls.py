@@ -26,6 +26,8 @@ urlpatterns = [
          name="key_activity_create"),
     path("<int:pk>/activities/<int:activity_pk>/edit/", views.KeyActivityUpdateView.as_view(),
          name="key_activity_update"),
+    path("<int:pk>/indicators/actuals/", views.ProjectActualsView.as_view(),
+         name="project_actuals"),
     path("<int:pk>/reports/new/", views.HalfYearReportCreateView.as_view(),
          name="report_create"),
     path("<int:pk>/reports/<int:report_pk>/", public(views.HalfYearReportDetailView.as_view()),

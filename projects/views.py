@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
+from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
 from core.pdf import html_to_pdf
 from core.views import RuleRequiredMixin, ServiceFormMixin, TableListView
@@ -18,6 +18,7 @@ from .forms import (
     HalfYearReportForm,
     KeyActivityForm,
     ProgrammeForm,
+    ProjectActualsForm,
     ProjectForm,
     funding_rows,
 )
@@ -288,6 +289,44 @@ class HalfYearReportCreateView(ServiceFormMixin, CreateView):
         return services.half_year_report_submit(
             actor=self.request.user, project=self.project,
             indicator_values=form.indicator_values(), **form.report_data())
+
+    def get_success_url(self):
+        return self.project.get_absolute_url()
+
+
+class ProjectActualsView(ServiceFormMixin, FormView):
+    """The actual values of the project's own indicators ("zatím nevykázáno"
+    until someone records them): officers and the implementer's users, for
+    their own projects only, like the half-year reports."""
+
+    form_class = ProjectActualsForm
+    template_name = "projects/actuals_form.html"
+    success_message = _("The actual values were recorded.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.project = visible_project_or_404(request.user, kwargs["pk"])
+        if not permissions.can_submit_project_report(request.user, self.project):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["indicators"] = selectors.project_indicators(self.project)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Actual values of the project indicators: %(project)s")
+            % {"project": self.project.title}, project=self.project, **kwargs)
+
+    def perform(self, form):
+        services.project_actuals_record(
+            actor=self.request.user, project=self.project,
+            period_text=form.cleaned_data["period_text"], values=form.values(),
+            note=form.cleaned_data.get("note", ""))
+        return self.project
 
     def get_success_url(self):
         return self.project.get_absolute_url()

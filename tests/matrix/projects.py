@@ -119,6 +119,15 @@ MATRIX = {
             "member_a": 404}),
         ("other draft", _pk("project_other_draft"), _report_draft_form()),
     ],
+    # The actual values of the project's own indicators: like the half-year reports.
+    "projects:project_actuals": [
+        ("own", _pk("project_own"), _report_form(own=True)),
+        ("other", _pk("project_other"), _report_form(own=False)),
+        ("own draft", _pk("project_own_draft"), _report_form(own=True)
+         | {"anonymous": 404, "no_role": 404, "manager_a": 404, "contact_a": 404,
+            "member_a": 404}),
+        ("other draft", _pk("project_other_draft"), _report_draft_form()),
+    ],
     "projects:report_detail": [
         ("published", lambda w: [w["project_own"].pk, w["project_report"].pk], everyone()),
         ("draft", lambda w: [w["project_other_draft"].pk, w["project_draft_report"].pk],
