@@ -5,9 +5,12 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from core.models import AuditAction, AuditEntry
 
 from . import checks
 from .checks import Finding
@@ -242,3 +245,20 @@ def plan_data_checks(plan, items=None):
             ))
     findings.extend(checks.run_registered(plan))
     return findings
+
+
+def item_history_entries(item_id):
+    """The audit entries of a plan item by its id, newest first; also once
+    the item is deleted."""
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(PlanItem), object_id=str(item_id),
+    ).select_related("actor", "content_type")
+
+
+def deleted_item_entries(plan):
+    """The deletions of items of `plan` that can be undone (an item with its
+    subtree), newest first."""
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(PlanItem), action=AuditAction.DELETE,
+        snapshot__plan_id=plan.pk, snapshot__has_key="items",
+    ).select_related("actor", "content_type").order_by("-created_at", "-id")

@@ -45,6 +45,10 @@ urlpatterns = [
          name="plan_item_history"),
     path("plans/<slug:code>/edit/items/<int:pk>/restore/", editor.ItemRestoreView.as_view(),
          name="plan_item_restore"),
+    path("plans/<slug:code>/edit/deleted/", editor.DeletedItemsView.as_view(),
+         name="plan_deleted_items"),
+    path("plans/<slug:code>/edit/deleted/<int:entry_pk>/restore/",
+         editor.ItemUndeleteView.as_view(), name="plan_item_undelete"),
     # Upload an edited XLSX of the plan: preview, then confirm.
     path("plans/<slug:code>/edit/import/", imports.PlanImportView.as_view(),
          name="plan_import"),
