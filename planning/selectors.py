@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.models import AuditAction, AuditEntry
+from directory.permissions import managed_group_ids
 
 from . import checks
 from .checks import Finding
@@ -262,3 +263,16 @@ def deleted_item_entries(plan):
         content_type=ContentType.objects.get_for_model(PlanItem), action=AuditAction.DELETE,
         snapshot__plan_id=plan.pk, snapshot__has_key="items",
     ).select_related("actor", "content_type").order_by("-created_at", "-id")
+
+
+def proposable_parents(user, plan, levels):
+    """The items of `plan` a user may propose a new item under: those above
+    the plan's last level, all of them in a plan the user's group drafts,
+    otherwise those linked to a group the user manages; in the plan's order."""
+    deepest = max((level.depth for level in levels), default=0)
+    items = (PlanItem.objects.filter(plan=plan, level__depth__lt=deepest)
+             .select_related("level").order_by("sort_key", "level__depth", "position", "id"))
+    managed = managed_group_ids(user)
+    if not (plan.working_group_id and plan.working_group_id in managed):
+        items = items.filter(working_groups__in=managed).distinct()
+    return list(items)

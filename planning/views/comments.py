@@ -18,12 +18,13 @@ from django.views.generic import FormView, TemplateView, View
 from core.middleware import client_ip
 from core.throttle import throttle_hit
 
-from .. import permissions
+from .. import permissions, selectors
 from ..forms.comments import (
     CommentFilterForm,
     CommentForm,
     DecisionForm,
     ModerateForm,
+    NewItemProposalForm,
     ProposalForm,
     SettleForm,
 )
@@ -114,15 +115,25 @@ class ProposalCreateView(PlanScopedMixin, FormView):
             self.fields = proposal_services.fields_for_role(self.item.level.role)
         return super().dispatch(request, *args, **kwargs)
 
+    def get_form_class(self):
+        return NewItemProposalForm if self.new else ProposalForm
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.update(fields=self.fields, new=self.new, item=None if self.new else self.item)
+        if self.new:
+            levels = list(self.plan.levels.all())
+            kwargs.update(
+                plan=self.plan, item=self.item, levels=levels,
+                parents=selectors.proposable_parents(self.request.user, self.plan, levels),
+                top_allowed=permissions.can_propose_change_to_item(
+                    self.request.user, self.plan, None))
+        else:
+            kwargs.update(fields=self.fields, new=False, item=self.item)
         return kwargs
 
     def get_context_data(self, **kwargs):
         if self.new:
-            title = _("Propose a new item") if self.item is None else _(
-                "Propose a new item under “%(item)s”") % {"item": self.item}
+            title = _("Propose a new item")
         else:
             title = _("Propose a change to “%(item)s”") % {"item": self.item}
         return super().get_context_data(
@@ -138,7 +149,7 @@ class ProposalCreateView(PlanScopedMixin, FormView):
                 actor=self.request.user, plan=self.plan, kind=form.kind(),
                 values=form.values(),
                 item=None if self.new else self.item,
-                parent=self.item if self.new else None,
+                parent=form.parent if self.new else None,
                 reason=form.cleaned_data.get("reason", ""),
             )
         except ValidationError as error:
