@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from core.models import AuditAction, AuditEntry
 from directory.permissions import managed_group_ids
@@ -276,3 +276,34 @@ def proposable_parents(user, plan, levels):
     if not (plan.working_group_id and plan.working_group_id in managed):
         items = items.filter(working_groups__in=managed).distinct()
     return list(items)
+
+
+def settlement_rows(plan):
+    """The settlement of the public comments of `plan` (vypořádání
+    připomínek) as the council receives it: every comment but those hidden by
+    moderation, in the order they came, with the item, the author's name as
+    given (never the e-mail), the settlement and who settled it; one query."""
+    from django.utils import timezone
+
+    from .models import CommentModeration, CommentSettlement, PlanComment
+
+    header = [_("No."), _("Plan item"), _("Author"), pgettext_lazy("public comment", "Comment"),
+              _("Submitted"),
+              _("Settlement"), _("How it was settled"), _("Settled by"), _("Settled on")]
+    settlements = dict(CommentSettlement.choices)
+    comments = (PlanComment.objects.filter(plan=plan)
+                .exclude(moderation=CommentModeration.HIDDEN)
+                .select_related("item", "settled_by").order_by("created_at", "id"))
+    rows = []
+    for number, comment in enumerate(comments, start=1):
+        settled_by = comment.settled_by
+        rows.append([
+            number, str(comment.item) if comment.item else str(_("the plan as a whole")),
+            comment.author_name, comment.text,
+            timezone.localtime(comment.created_at).date(),
+            str(settlements.get(comment.settlement, comment.settlement)),
+            comment.settlement_text,
+            (settled_by.get_full_name() or settled_by.get_username()) if settled_by else "",
+            timezone.localtime(comment.settled_at).date() if comment.settled_at else None,
+        ])
+    return [str(h) for h in header], rows

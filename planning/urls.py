@@ -75,6 +75,8 @@ urlpatterns = [
     path("plans/<slug:code>/proposals/<int:pk>/", comments.ProposalDecideView.as_view(),
          name="proposal_decide"),
     # Public comment, and its moderation and settlement by officers.
+    path("plans/<slug:code>/comments/settlement.<str:fmt>",
+         comments.SettlementExportView.as_view(), name="comment_settlement_export"),
     path("plans/<slug:code>/comments/", comments.CommentModerationView.as_view(),
          name="comment_moderation"),
     path("plans/<slug:code>/comments/new/", comments.CommentCreateView.as_view(),

@@ -48,6 +48,7 @@ def plan_create(
     *, actor, levels, kind, title, code, period_start, city=None, ordinal=UNSET, subtitle=UNSET,
     description=UNSET, period_end=UNSET, approved_by=UNSET, resolution_number=UNSET,
     resolution_date=UNSET, working_group=UNSET, language=UNSET, currency=UNSET, status=UNSET,
+    comments_open_from=UNSET, comments_open_to=UNSET,
 ) -> Plan:
     """`levels`: [(name, role), ...] from the top level down. The plan belongs
     to `city`, by default the city that runs the portal, and publishes in its
@@ -68,7 +69,8 @@ def plan_create(
                  description=description, period_start=period_start, period_end=period_end,
                  approved_by=approved_by, resolution_number=resolution_number,
                  resolution_date=resolution_date, working_group=working_group, language=language,
-                 currency=currency, status=status)
+                 currency=currency, status=status, comments_open_from=comments_open_from,
+                 comments_open_to=comments_open_to)
     data["city"] = city
     with transaction.atomic():
         plan = model_create(actor=actor, model=Plan, data=data)
@@ -83,14 +85,15 @@ def plan_update(
     *, actor, plan, expected_version=None, kind=UNSET, ordinal=UNSET, title=UNSET,
     subtitle=UNSET, code=UNSET, description=UNSET, period_start=UNSET, period_end=UNSET,
     approved_by=UNSET, resolution_number=UNSET, resolution_date=UNSET, working_group=UNSET,
-    language=UNSET, currency=UNSET,
+    language=UNSET, currency=UNSET, comments_open_from=UNSET, comments_open_to=UNSET,
 ) -> Plan:
     """Change the given fields; the status changes only through plan_transition."""
     data = given(kind=kind, ordinal=ordinal, title=title, subtitle=subtitle, code=code,
                  description=description, period_start=period_start, period_end=period_end,
                  approved_by=approved_by, resolution_number=resolution_number,
                  resolution_date=resolution_date, working_group=working_group, language=language,
-                 currency=currency)
+                 currency=currency, comments_open_from=comments_open_from,
+                 comments_open_to=comments_open_to)
     return model_update(actor=actor, instance=plan, data=data, expected_version=expected_version)
 
 

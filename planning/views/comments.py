@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
+from core.exports import csv_response, xlsx_response
 from core.middleware import client_ip
 from core.throttle import throttle_hit
 
@@ -385,6 +386,21 @@ class CommentModerationView(ModeratorMixin, TemplateView):
             per_item=per_item, totals=totals, filters=filters, page=page,
             query=query.urlencode(), next_url=self.request.get_full_path(), **kwargs,
         )
+
+
+class SettlementExportView(ModeratorMixin, View):
+    """The settlement of the comments (vypořádání připomínek) as a table for
+    the council: XLSX or CSV, formulas neutralised (core.exports)."""
+
+    def get(self, request, *args, **kwargs):
+        if kwargs["fmt"] not in ("xlsx", "csv"):
+            raise Http404
+        header, rows = selectors.settlement_rows(self.plan)
+        name = f"vyporadani-pripominek-{self.plan.code}"
+        if kwargs["fmt"] == "xlsx":
+            return xlsx_response(f"{name}.xlsx", header, rows,
+                                 sheet_title=_("Settlement of comments"))
+        return csv_response(f"{name}.csv", header, rows)
 
 
 class CommentModerateView(ModeratorMixin, View):
