@@ -288,7 +288,9 @@ def plan_item_delete(*, actor, item, message="") -> None:
         entry = audit_record(actor=actor, action=AuditAction.DELETE, instance=item,
                              changes={"items": [removed, None]}, message=message)
         entry.snapshot = {"plan_id": plan.pk, "items": [
-            {"id": node.pk, **full_snapshot(node)} for node in [item, *descendants]]}
+            {"id": node.pk, **full_snapshot(node), "summaries": [
+                [s.year, s.title, s.text] for s in node.summaries.order_by("year")]}
+            for node in [item, *descendants]]}
         entry.save(update_fields=["snapshot"])
         for node in descendants:
             below = audit_record(
@@ -343,7 +345,8 @@ def plan_item_undelete(*, actor, plan, entry) -> PlanItem:
         message = _("Restored after the deletion of %(when)s") % {"when": _when(entry)}
         restored = []
         for row in rows:
-            fields = {k: v for k, v in row.items() if k not in ("id", "implementers")}
+            fields = {k: v for k, v in row.items()
+                      if k not in ("id", "implementers", "summaries")}
             values, m2m = snapshot_fields(PlanItem, fields)
             node = PlanItem(pk=row["id"], **values)
             node.full_clean(validate_unique=False)
@@ -360,6 +363,8 @@ def plan_item_undelete(*, actor, plan, entry) -> PlanItem:
                                         "exist: %(names)s.") % {"names": ", ".join(missing)})
             if recorded:
                 _set_implementers(node, [(organisations[o], n) for o, n in recorded])
+            for year, title, text in row.get("summaries") or []:
+                ItemYearSummary.objects.create(item=node, year=year, title=title, text=text)
             audit_record(actor=actor, action=AuditAction.CREATE, instance=node,
                          changes={"items": [None, [str(node)]]}, message=message)
             restored.append(node)

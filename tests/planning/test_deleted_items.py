@@ -31,6 +31,8 @@ def deleted(plan, tree, officer, group_a):  # noqa: F811
     ps.plan_item_update(actor=officer, item=tree["first"], title="Vyčlenění bytů města",
                         implementers=[(organisation, "Charita Ostrava")],
                         working_groups=[group_a])
+    ps.item_summary_set(actor=officer, item=tree["specific"], year=2023,
+                        title="Shrnutí za rok 2023", text="<p>Daří se.</p>")
     ps.plan_item_delete(actor=officer, item=tree["specific"], message="Nepotřebné")
     return {**tree, "organisation": organisation}
 
@@ -73,6 +75,7 @@ def test_restoring_brings_back_the_subtree_at_its_place_audited(oc, plan, delete
     specific = PlanItem.objects.get(pk=deleted["specific"].pk)
     assert (specific.code, specific.title, specific.position) == ("1.1.1", "Sociální byty", 1)
     assert specific.target_year == 2025
+    assert [(y.year, y.text) for y in specific.summaries.all()] == [(2023, "<p>Daří se.</p>")]
     assert list(PlanItem.objects.filter(parent=deleted["goal"]).order_by("position")
                 .values_list("code", flat=True)) == ["1.1.1", "1.1.2"]
     first = PlanItem.objects.get(pk=deleted["first"].pk)
