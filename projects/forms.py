@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
 from core.autocomplete import AutocompleteField, use_autocomplete
@@ -87,7 +88,10 @@ class CallForm(VersionedForm):
 
 
 class FundingForm(PortalForm):
-    source = forms.ChoiceField(label=_("Source"), choices=FundingSourceKind.choices)
+    # An empty first choice: a blank row of the formset stays blank as a
+    # browser posts it (a select posts its first option).
+    source = forms.ChoiceField(label=_("Source"),
+                               choices=[*BLANK_CHOICE_DASH, *FundingSourceKind.choices])
     label = forms.CharField(label=_("Label as published"), max_length=200, required=False)
     percent = forms.DecimalField(label=_("Share (%)"), max_digits=6, decimal_places=3,
                                  min_value=0, max_value=100)

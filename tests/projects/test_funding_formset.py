@@ -35,6 +35,24 @@ def _rendered_rows(response):
     return sorted({int(n) for n in re.findall(r'name="funding-(\d+)-amount"', html)})
 
 
+def _as_a_browser_posts(response):
+    """Every rendered row as a browser sends it untouched: each select its
+    selected (else first) option, each text input its value."""
+    html = response.content.decode()
+    data = {}
+    for name, body in re.findall(r'<select name="(funding-\d+-\w+)"[^>]*>(.*?)</select>', html,
+                                 re.S):
+        options = re.findall(r'<option value="([^"]*)"( selected)?', body)
+        chosen = [value for value, selected in options if selected]
+        data[name] = chosen[0] if chosen else options[0][0]
+    for tag in re.findall(r'<input[^>]*name="funding-\d+-\w+"[^>]*>', html):
+        name = re.search(r'name="([^"]+)"', tag).group(1)
+        value = re.search(r'value="([^"]*)"', tag)
+        if 'type="checkbox"' not in tag:
+            data[name] = value.group(1) if value else ""
+    return data
+
+
 def _project_post(call, total="3648425.00", **extra):
     return {"registration_number": "CZ.03.02.01/00/22_018/0001145", "title": "Domovníci",
             "call": call.pk, "status": "in_progress", "total_budget": total,
@@ -55,7 +73,8 @@ def test_a_three_source_split_is_entered_in_the_rendered_create_form(client, off
     url = reverse("projects:project_create")
     page = client.get(url)
     assert len(_rendered_rows(page)) >= 3
-    data = {**_rendered_management(page), **_project_post(call), **_rows(SPLIT)}
+    data = {**_as_a_browser_posts(page), **_rendered_management(page), **_project_post(call),
+            **_rows(SPLIT)}
 
     response = client.post(url, data)
 
@@ -76,7 +95,7 @@ def test_a_two_source_split_becomes_three_in_one_edit(client, officer):
     url = reverse("projects:project_update", args=[project.pk])
     page = client.get(url)
     assert len(_rendered_rows(page)) >= 3
-    data = {**_rendered_management(page),
+    data = {**_as_a_browser_posts(page), **_rendered_management(page),
             **_project_post(project.call, total="1000.00",
                             registration_number=project.registration_number),
             "version": str(project.version),
