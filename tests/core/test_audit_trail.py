@@ -178,3 +178,16 @@ def test_the_trail_runs_a_fixed_number_of_queries(client, officer, django_assert
     # a filter by person: the person read for the filter and for its field's label
     with django_assert_num_queries(6):
         client.get(URL, {"actor": officer.pk})
+
+
+def test_changes_of_rows_below_a_record_are_named_in_czech(client, officer):
+    from planning.services import plans as plan_services
+    from tests.planning.factories import PlanFactory, PlanItemFactory
+
+    item = PlanItemFactory(plan=PlanFactory(code="psz"), code="1", title="Bydlení")
+    plan_services.plan_item_delete(actor=officer, item=item)
+    client.force_login(officer)
+    response = client.get(URL, {"kind": "planning.planitem"})
+    text = _text(response)
+    assert "Položky: 1 Bydlení → –" in text
+    assert "Items" not in text and "items:" not in text
