@@ -130,3 +130,23 @@ def test_a_manager_of_a_linked_group_may_choose_only_its_own_items(client, manag
     response = client.post(url, {"parent": other_goal.pk, "title": "Podstrčené"})
     assert response.status_code == 200
     assert not ChangeProposal.objects.exists()
+
+
+def test_the_new_item_form_runs_a_fixed_number_of_queries(client, manager_a, kp):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(manager_a)
+    url = reverse("planning:proposal_create_top", args=[kp["plan"].code])
+
+    def count():
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    small = count()
+    for n in range(3, 40):
+        goal = PlanItemFactory(plan=kp["plan"], code=f"Cíl {n}.", title=f"Cíl číslo {n}")
+        PlanItemFactory(plan=kp["plan"], parent=goal, code=f"Opatření {n}.1.", title="Op.")
+    assert count() == small
