@@ -178,7 +178,7 @@ class HalfYearReportForm(PortalModelForm):
             name = getattr(indicator, "name", str(indicator))
             code = getattr(indicator, "code", "")
             label = f"{code} {name}".strip()
-            self.fields[f"indicator_{indicator.pk}"] = forms.DecimalField(
+            self.fields[f"indicator_{indicator.pk}"] = CzechDecimalField(
                 label=f"{label} ({unit})" if unit else label, required=False,
                 max_digits=18, decimal_places=4,
                 help_text=_("Value of the impact indicator for the period of the report."),
