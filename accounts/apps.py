@@ -7,8 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self):
-        # Connects the login signal receiver of the second factor.
-        from . import otp  # noqa: F401
+        # otp connects the login signal receiver of the second factor.
+        from . import autocomplete, otp  # noqa: F401
         from .permissions import register
 
         register()
+        autocomplete.register()

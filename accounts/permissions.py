@@ -132,4 +132,6 @@ def register():
         is_city_officer=is_city_officer,
         is_administrator=is_administrator,
         unlock_logins=can_unlock_logins,
+        # The audit trail (core/views_audit.py): who changed what and when.
+        view_audit_trail=is_city_officer,
     )

@@ -106,7 +106,11 @@ def _labelled_fields(model):
 
 
 # Changes recorded for related rows rather than a field of the object itself.
-_NAMES = {"needs": _("needs of the target group"), "parts": _("parts")}
+_NAMES = {"needs": _("needs of the target group"), "parts": _("parts"),
+          # rows below a record: a plan item's subtree, a project's budget split,
+          # the project of a project indicator, a plan's notes on its source
+          "items": _("items"), "funding": _("funding sources"), "project": _("project"),
+          "source_notes": _("notes on the source")}
 
 
 class DataVersion(models.Model):

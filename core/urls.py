@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import autocomplete, language, views
+from . import autocomplete, language, views, views_audit
 from .imports.urls import urlpatterns as import_urls
 from .pagecache import cache_public_page
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("data/lkod/datasets/<slug:slug>.jsonld", views.lkod_dataset, name="lkod_dataset"),
     path("data/lkod/context.jsonld", views.lkod_context, name="lkod_context"),
     path("healthz", views.healthz, name="healthz"),
+    path("audit/", views_audit.AuditTrailView.as_view(), name="audit_trail"),
     path("autocomplete/<slug:kind>/", autocomplete.autocomplete_view, name="autocomplete"),
     *import_urls,
 ]

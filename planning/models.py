@@ -1,6 +1,6 @@
 import re
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -93,6 +93,15 @@ class Plan(models.Model):
                                 validators=[RegexValidator(r"^[A-Z]{3}$", _(
                                     "An ISO 4217 code: three capital letters, e.g. CZK or EUR."))],
                                 help_text=_("ISO 4217 code of the plan's amounts, e.g. CZK."))
+    # The public comment period (veřejné připomínkové řízení): comments are
+    # taken while the plan is in public comment and today is within these
+    # days (either may be left open).
+    comments_open_from = models.DateField(
+        _("comments open from"), null=True, blank=True,
+        help_text=_("First day of the public comment period."))
+    comments_open_to = models.DateField(
+        _("comments open until"), null=True, blank=True,
+        help_text=_("Last day of the public comment period (comments sent that day count)."))
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = PlanQuerySet.as_manager()
@@ -113,6 +122,10 @@ class Plan(models.Model):
                                    name="plan_language_valid"),
             models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"),
                                    name="plan_currency_iso_4217"),
+            models.CheckConstraint(
+                condition=Q(comments_open_from__isnull=True) | Q(comments_open_to__isnull=True)
+                | Q(comments_open_to__gte=models.F("comments_open_from")),
+                name="plan_comment_period_ordered"),
         ]
 
     def __str__(self):
@@ -124,6 +137,23 @@ class Plan(models.Model):
     @property
     def is_public(self):
         return self.status in PUBLIC_PLAN_STATUSES
+
+    def comment_period_state(self, today=None):
+        """"open", "not_yet" or "ended" by the dates of the comment period
+        (the status is asked separately)."""
+        today = today or timezone.localdate()
+        if self.comments_open_from and today < self.comments_open_from:
+            return "not_yet"
+        if self.comments_open_to and today > self.comments_open_to:
+            return "ended"
+        return "open"
+
+    def clean(self):
+        super().clean()
+        start, end = self.comments_open_from, self.comments_open_to
+        if start and end and end < start:
+            raise ValidationError({"comments_open_to": _(
+                "The comment period cannot end before it starts.")})
 
 
 class LevelRole(models.TextChoices):

@@ -84,8 +84,9 @@ def can_decide_proposal(user, plan=None):
 
 
 def can_comment_on_plan(user, plan):
-    """Anyone, signed in or not, while the plan is in public comment."""
-    return plan.status == PlanStatus.PUBLIC_COMMENT
+    """Anyone, signed in or not, while the plan is in public comment and
+    today is within its comment period (when the plan gives one)."""
+    return plan.status == PlanStatus.PUBLIC_COMMENT and plan.comment_period_state() == "open"
 
 
 def can_moderate_comments(user, plan=None):

@@ -5,9 +5,13 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
+
+from core.models import AuditAction, AuditEntry
+from directory.permissions import managed_group_ids
 
 from . import checks
 from .checks import Finding
@@ -242,3 +246,64 @@ def plan_data_checks(plan, items=None):
             ))
     findings.extend(checks.run_registered(plan))
     return findings
+
+
+def item_history_entries(item_id):
+    """The audit entries of a plan item by its id, newest first; also once
+    the item is deleted."""
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(PlanItem), object_id=str(item_id),
+    ).select_related("actor", "content_type")
+
+
+def deleted_item_entries(plan):
+    """The deletions of items of `plan` that can be undone (an item with its
+    subtree), newest first."""
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(PlanItem), action=AuditAction.DELETE,
+        snapshot__plan_id=plan.pk, snapshot__has_key="items",
+    ).select_related("actor", "content_type").order_by("-created_at", "-id")
+
+
+def proposable_parents(user, plan, levels):
+    """The items of `plan` a user may propose a new item under: those above
+    the plan's last level, all of them in a plan the user's group drafts,
+    otherwise those linked to a group the user manages; in the plan's order."""
+    deepest = max((level.depth for level in levels), default=0)
+    items = (PlanItem.objects.filter(plan=plan, level__depth__lt=deepest)
+             .select_related("level").order_by("sort_key", "level__depth", "position", "id"))
+    managed = managed_group_ids(user)
+    if not (plan.working_group_id and plan.working_group_id in managed):
+        items = items.filter(working_groups__in=managed).distinct()
+    return list(items)
+
+
+def settlement_rows(plan):
+    """The settlement of the public comments of `plan` (vypořádání
+    připomínek) as the council receives it: every comment but those hidden by
+    moderation, in the order they came, with the item, the author's name as
+    given (never the e-mail), the settlement and who settled it; one query."""
+    from django.utils import timezone
+
+    from .models import CommentModeration, CommentSettlement, PlanComment
+
+    header = [_("No."), _("Plan item"), _("Author"), pgettext_lazy("public comment", "Comment"),
+              _("Submitted"),
+              _("Settlement"), _("How it was settled"), _("Settled by"), _("Settled on")]
+    settlements = dict(CommentSettlement.choices)
+    comments = (PlanComment.objects.filter(plan=plan)
+                .exclude(moderation=CommentModeration.HIDDEN)
+                .select_related("item", "settled_by").order_by("created_at", "id"))
+    rows = []
+    for number, comment in enumerate(comments, start=1):
+        settled_by = comment.settled_by
+        rows.append([
+            number, str(comment.item) if comment.item else str(_("the plan as a whole")),
+            comment.author_name, comment.text,
+            timezone.localtime(comment.created_at).date(),
+            str(settlements.get(comment.settlement, comment.settlement)),
+            comment.settlement_text,
+            (settled_by.get_full_name() or settled_by.get_username()) if settled_by else "",
+            timezone.localtime(comment.settled_at).date() if comment.settled_at else None,
+        ])
+    return [str(h) for h in header], rows

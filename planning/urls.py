@@ -45,6 +45,10 @@ urlpatterns = [
          name="plan_item_history"),
     path("plans/<slug:code>/edit/items/<int:pk>/restore/", editor.ItemRestoreView.as_view(),
          name="plan_item_restore"),
+    path("plans/<slug:code>/edit/deleted/", editor.DeletedItemsView.as_view(),
+         name="plan_deleted_items"),
+    path("plans/<slug:code>/edit/deleted/<int:entry_pk>/restore/",
+         editor.ItemUndeleteView.as_view(), name="plan_item_undelete"),
     # Upload an edited XLSX of the plan: preview, then confirm.
     path("plans/<slug:code>/edit/import/", imports.PlanImportView.as_view(),
          name="plan_import"),
@@ -71,6 +75,8 @@ urlpatterns = [
     path("plans/<slug:code>/proposals/<int:pk>/", comments.ProposalDecideView.as_view(),
          name="proposal_decide"),
     # Public comment, and its moderation and settlement by officers.
+    path("plans/<slug:code>/comments/settlement.<str:fmt>",
+         comments.SettlementExportView.as_view(), name="comment_settlement_export"),
     path("plans/<slug:code>/comments/", comments.CommentModerationView.as_view(),
          name="comment_moderation"),
     path("plans/<slug:code>/comments/new/", comments.CommentCreateView.as_view(),

@@ -1,14 +1,17 @@
 from django import forms
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
 from core.autocomplete import AutocompleteField, use_autocomplete
-from core.forms import PortalForm, PortalModelForm, VersionedForm
+from core.formats import readable_number
+from core.forms import CzechDecimalField, PortalForm, PortalModelForm, VersionedForm
 from indicators.forms import FormExtension
 from indicators.models import IndicatorKind
+from indicators.parsing import ParseError, parse_period
 from planning.models import LevelRole, PlanItem
 
-from .models import FundingSourceKind, HalfYearReport, KeyActivity, Project
-from .services import indicator_project_link
+from .models import Call, FundingSourceKind, HalfYearReport, KeyActivity, Programme, Project
+from .services import funding_problems, indicator_project_link
 
 
 class DateInput(forms.DateInput):
@@ -71,8 +74,24 @@ class ProjectForm(VersionedForm):
         return {k: v for k, v in self.cleaned_data.items() if k not in ("version", "measures")}
 
 
+class ProgrammeForm(VersionedForm):
+    class Meta:
+        model = Programme
+        fields = ["name", "short_name", "code", "eu_fund", "registration_number_pattern",
+                  "registration_number_example", "position"]
+
+
+class CallForm(VersionedForm):
+    class Meta:
+        model = Call
+        fields = ["programme", "number", "name", "published_label", "initiative"]
+
+
 class FundingForm(PortalForm):
-    source = forms.ChoiceField(label=_("Source"), choices=FundingSourceKind.choices)
+    # An empty first choice: a blank row of the formset stays blank as a
+    # browser posts it (a select posts its first option).
+    source = forms.ChoiceField(label=_("Source"),
+                               choices=[*BLANK_CHOICE_DASH, *FundingSourceKind.choices])
     label = forms.CharField(label=_("Label as published"), max_length=200, required=False)
     percent = forms.DecimalField(label=_("Share (%)"), max_digits=6, decimal_places=3,
                                  min_value=0, max_value=100)
@@ -80,16 +99,48 @@ class FundingForm(PortalForm):
                                 min_value=0)
 
 
-FundingFormSet = forms.formset_factory(FundingForm, extra=1, can_delete=True, max_num=10,
-                                       validate_max=True, absolute_max=20)
+# Blank rows under the stored ones: a split of several sources is entered in one
+# save (the split is checked as a whole, never row by row).
+FUNDING_BLANK_ROWS = 3
+
+
+class BaseFundingFormSet(forms.BaseFormSet):
+    """The budget split. Set `total` (the project's total eligible expenditure)
+    before validating: the rows are then checked together against it, each
+    problem on the row and field it concerns, the sums as the formset's own
+    errors."""
+
+    total = None
+
+    def kept_forms(self):
+        return [form for form in self.forms
+                if form.has_changed() and form.cleaned_data
+                and not form.cleaned_data.get("DELETE")]
+
+    def clean(self):
+        super().clean()
+        if self.total is None or any(self.errors):
+            return
+        kept = self.kept_forms()
+        rows = [form.cleaned_data for form in kept]
+        split_errors = []
+        for problem in funding_problems(self.total, rows):
+            if problem.row is None:
+                split_errors.append(problem.message)
+            else:
+                kept[problem.row - 1].add_error(problem.field, problem.message)
+        if split_errors:
+            raise forms.ValidationError(split_errors)
+
+
+FundingFormSet = forms.formset_factory(
+    FundingForm, formset=BaseFundingFormSet, extra=FUNDING_BLANK_ROWS, can_delete=True,
+    max_num=10, validate_max=True, absolute_max=20)
 
 
 def funding_rows(formset):
-    return [
-        {k: form.cleaned_data[k] for k in ("source", "label", "percent", "amount")}
-        for form in formset.forms
-        if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
-    ]
+    return [{k: form.cleaned_data[k] for k in ("source", "label", "percent", "amount")}
+            for form in formset.kept_forms()]
 
 
 class KeyActivityForm(VersionedForm):
@@ -127,7 +178,7 @@ class HalfYearReportForm(PortalModelForm):
             name = getattr(indicator, "name", str(indicator))
             code = getattr(indicator, "code", "")
             label = f"{code} {name}".strip()
-            self.fields[f"indicator_{indicator.pk}"] = forms.DecimalField(
+            self.fields[f"indicator_{indicator.pk}"] = CzechDecimalField(
                 label=f"{label} ({unit})" if unit else label, required=False,
                 max_digits=18, decimal_places=4,
                 help_text=_("Value of the impact indicator for the period of the report."),
@@ -180,3 +231,52 @@ INDICATOR_PROJECT = FormExtension(
     link=lambda cleaned_data: indicator_project_link(kind=cleaned_data.get("kind"),
                                                      project=cleaned_data.get("project")),
 )
+
+
+# --- Actual values of the project's own indicators ----------------------------------
+
+
+class ProjectActualsForm(PortalForm):
+    """One period and one actual value per project indicator (fields
+    `indicator_<id>`); the empty ones stay as they are."""
+
+    period_text = forms.CharField(
+        label=_("Period"), max_length=100,
+        help_text=_("As published: 2024, 1. pol. 2024 or k 30. 6. 2024."))
+    note = forms.CharField(label=_("Note"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, indicators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = list(indicators)
+        for indicator in self.indicators:
+            label = " ".join(part for part in (indicator.national_code, indicator.name) if part)
+            unit = indicator.unit_display or indicator.get_unit_display()
+            target = indicator.milestones[-1] if indicator.milestones else None
+            planned = getattr(target, "value", None)
+            help_text = (_("Planned value: %(value)s") % {"value": readable_number(planned)}
+                         if planned is not None else "")
+            # Added after the form's fields were made Czech: "1 190", "18,5".
+            self.fields[f"indicator_{indicator.pk}"] = CzechDecimalField(
+                label=f"{label} ({unit})" if unit else label, required=False,
+                max_digits=18, decimal_places=4, help_text=help_text)
+
+    def clean_period_text(self):
+        text = self.cleaned_data["period_text"].strip()
+        try:
+            parse_period(text)
+        except ParseError as error:
+            raise forms.ValidationError(str(error)) from None
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
+        names = [f"indicator_{i.pk}" for i in self.indicators]
+        if (names and all(cleaned.get(name) is None for name in names)
+                and not any(name in self.errors for name in names)):
+            raise forms.ValidationError(_("Enter at least one actual value."))
+        return cleaned
+
+    def values(self):
+        return {indicator: self.cleaned_data.get(f"indicator_{indicator.pk}")
+                for indicator in self.indicators}

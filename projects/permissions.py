@@ -38,10 +38,16 @@ def can_edit_project(user, project=None):
     return is_city_officer(user)
 
 
+def can_edit_programmes(user):
+    """Funding programmes and their calls (registration-number formats): officers."""
+    return is_city_officer(user)
+
+
 def register():
     rules.register(
         view_project=can_view_project,
         create_project=can_create_project,
         edit_project=can_edit_project,
+        edit_programmes=can_edit_programmes,
         submit_project_report=can_submit_project_report,
     )

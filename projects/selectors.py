@@ -175,3 +175,10 @@ def impact_indicators(project):
     return list(with_relations(Indicator.objects.filter(
         kind=IndicatorKind.IMPACT, plan_item__children__in=project.measures.all(),
     ).distinct()))
+
+
+def programme_list():
+    """Programmes with their calls, each call with the number of its projects."""
+    calls = Call.objects.annotate(project_count=Count("projects")).order_by("number")
+    return Programme.objects.prefetch_related(Prefetch("calls", queryset=calls)) \
+        .order_by("position", "name")

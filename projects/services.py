@@ -1,6 +1,7 @@
 """Changes to programmes, calls, projects, their budget split, key activities
 and half-year reports: validated, atomic and audited with the actor."""
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -9,9 +10,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from core.services import UNSET, given, model_create, model_update
 from indicators.models import IndicatorKind
+from indicators.parsing import ParseError, parse_period
 from indicators.services import indicator_value_record
 from planning.models import LevelRole, PlanItem
 from planning.services import plans as plan_services
@@ -60,60 +63,143 @@ def call_create(*, actor, programme, number, name=UNSET, published_label=UNSET,
         initiative=initiative))
 
 
+def programme_update(*, actor, programme, expected_version=None, code=UNSET, name=UNSET,
+                     short_name=UNSET, eu_fund=UNSET, registration_number_pattern=UNSET,
+                     registration_number_example=UNSET, position=UNSET) -> Programme:
+    """Change the given fields. A new registration-number format must still
+    accept the numbers of the programme's projects: they are kept as
+    published, so a format that refuses one of them is refused here."""
+    with transaction.atomic():
+        data = given(code=code, name=name, short_name=short_name, eu_fund=eu_fund,
+                     registration_number_pattern=registration_number_pattern,
+                     registration_number_example=registration_number_example,
+                     position=position)
+        if "registration_number_pattern" in data:
+            trial = Programme(registration_number_pattern=data["registration_number_pattern"])
+            try:
+                refused = [number for number in Project.objects.filter(
+                    call__programme=programme).values_list("registration_number", flat=True)
+                    .order_by("registration_number") if not trial.matches(number)]
+            except re.error:
+                refused = []  # the model's own validator names the broken expression
+            if refused:
+                raise ValidationError({"registration_number_pattern": _(
+                    "The format does not accept the registration number of project "
+                    "%(number)s of this programme.") % {"number": refused[0]}})
+        return model_update(actor=actor, instance=programme, data=data,
+                            expected_version=expected_version)
+
+
+def call_update(*, actor, call, expected_version=None, programme=UNSET, number=UNSET,
+                name=UNSET, published_label=UNSET, initiative=UNSET) -> Call:
+    """Change the given fields. A call with projects stays in its programme
+    (their registration numbers follow the programme's format)."""
+    with transaction.atomic():
+        data = given(programme=programme, number=number, name=name,
+                     published_label=published_label, initiative=initiative)
+        moved = "programme" in data and data["programme"].pk != call.programme_id
+        if moved and call.projects.exists():
+            raise ValidationError({"programme": _(
+                "The call has projects: it stays in programme %(programme)s.")
+                % {"programme": call.programme}})
+        return model_update(actor=actor, instance=call, data=data,
+                            expected_version=expected_version)
+
+
 # --- Budget split ---------------------------------------------------------------
 
 
-def _decimal(value, field, row):
+@dataclass(frozen=True)
+class FundingProblem:
+    """One thing wrong with a budget split: `row` (1-based) and `field`
+    ("source", "percent", "amount") of the row it concerns, or None for the
+    split as a whole; `message` without the row (the form puts it on the
+    field)."""
+
+    row: int | None
+    field: str | None
+    message: str
+
+
+FUNDING_FIELD_LABELS = {
+    "source": _lazy("source"), "percent": _lazy("share"), "amount": _lazy("amount"),
+}
+
+
+def _decimal(value):
     try:
         result = Decimal(str(value))
     except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError({"funding": _("Funding source %(row)s: %(field)s is not a "
-                                            "number.") % {"row": row, "field": field}}) from None
-    if not result.is_finite():
-        raise ValidationError({"funding": _("Funding source %(row)s: %(field)s is not a "
-                                            "number.") % {"row": row, "field": field}})
-    return result
+        return None
+    return result if result.is_finite() else None
 
 
-def validate_funding(total, rows):
+def funding_problems(total, rows):
     """`rows`: [{"source", "label", "percent", "amount"}, ...]. The amounts
     must add up to `total` to the haléř and the shares to 100 %; each amount
-    must be its share of the total (within one haléř of rounding). An empty
-    split is allowed: the source did not publish one. Raises ValidationError
-    naming the difference."""
+    must be its share of the total (within one haléř of rounding). The split
+    is checked as a whole: an empty split is allowed (the source did not
+    publish one). Returns the problems (FundingProblem), each naming its row
+    and field."""
     if not rows:
-        return
-    total = Decimal(total)
-    errors = []
+        return []
+    total = _decimal(total)
+    if total is None:
+        total = Decimal("0")
+    problems = []
     seen = set()
     amounts, shares = Decimal("0"), Decimal("0")
+    malformed = False
     for row_no, row in enumerate(rows, start=1):
-        amount = _decimal(row["amount"], _("amount"), row_no)
-        share = _decimal(row["percent"], _("share"), row_no)
-        if row["source"] in seen:
-            errors.append(_("Funding source %(row)s: the source is listed twice.")
-                          % {"row": row_no})
-        seen.add(row["source"])
+        amount, share = _decimal(row.get("amount")), _decimal(row.get("percent"))
+        for field, value in (("percent", share), ("amount", amount)):
+            if value is None:
+                malformed = True
+                problems.append(FundingProblem(row_no, field, _("Not a number.")))
+        if row.get("source") in seen:
+            problems.append(FundingProblem(row_no, "source",
+                                           _("The source is listed twice.")))
+        seen.add(row.get("source"))
+        if amount is None or share is None:
+            continue
         amounts += amount
         shares += share
         expected = (total * share / HUNDRED).quantize(CENT)
         if abs(expected - amount) > CENT:
-            errors.append(_(
-                "Funding source %(row)s: %(share)s of %(total)s is %(expected)s, but the amount "
-                "is %(amount)s (difference %(diff)s)."
-            ) % {"row": row_no, "share": _pct(share), "total": money(total),
-                 "expected": money(expected), "amount": money(amount),
-                 "diff": money(amount - expected)})
+            problems.append(FundingProblem(row_no, "amount", _(
+                "%(share)s of %(total)s is %(expected)s, but the amount is %(amount)s "
+                "(difference %(diff)s)."
+            ) % {"share": _pct(share), "total": money(total), "expected": money(expected),
+                 "amount": money(amount), "diff": money(amount - expected)}))
+    if malformed:
+        return problems
     if amounts != total:
-        errors.append(_(
+        problems.append(FundingProblem(None, None, _(
             "The funding sources add up to %(sum)s, but the total eligible expenditure is "
             "%(total)s: a difference of %(diff)s."
-        ) % {"sum": money(amounts), "total": money(total), "diff": money(amounts - total)})
+        ) % {"sum": money(amounts), "total": money(total), "diff": money(amounts - total)}))
     if shares != HUNDRED:
-        errors.append(_("The shares of the funding sources add up to %(sum)s, not 100 %%.")
-                      % {"sum": _pct(shares)})
-    if errors:
-        raise ValidationError({"funding": errors})
+        problems.append(FundingProblem(None, None, _(
+            "The shares of the funding sources add up to %(sum)s, not 100 %%.")
+            % {"sum": _pct(shares)}))
+    return problems
+
+
+def funding_problem_text(problem):
+    """The problem as one sentence naming its row and field."""
+    if problem.row is None:
+        return problem.message
+    return _("Funding source %(row)s, %(field)s: %(message)s") % {
+        "row": problem.row, "field": FUNDING_FIELD_LABELS[problem.field],
+        "message": problem.message}
+
+
+def validate_funding(total, rows):
+    """Raises ValidationError naming each problem of the split (its row and
+    field, and the difference) for the "funding" field; see funding_problems."""
+    problems = funding_problems(total, rows)
+    if problems:
+        raise ValidationError({"funding": [funding_problem_text(p) for p in problems]})
 
 
 def _funding_snapshot(rows):
@@ -306,6 +392,43 @@ def half_year_report_submit(*, actor, project, number, total, period_start, peri
 
 
 # --- Project indicators -------------------------------------------------------------
+
+
+def project_actuals_record(*, actor, project, period_text, values, note="") -> list:
+    """Record the actual values of the project's own indicators for one
+    period (`period_text` as published: 2024, 1. pol. 2024, k 30. 6. 2024;
+    `values`: {indicator: Decimal or None}, None leaves an indicator as it
+    is), in the indicator's home territory, each audited on its indicator
+    with the actor, all or nothing. Returns the recorded values."""
+    try:
+        period = parse_period(period_text)
+    except ParseError as error:
+        raise ValidationError({"period_text": str(error)}) from None
+    given_values = {indicator: value for indicator, value in values.items()
+                    if value is not None}
+    if not given_values:
+        raise ValidationError(_("Enter at least one actual value."))
+    own = set(ProjectIndicator.objects.filter(project=project)
+              .values_list("indicator_id", flat=True))
+    recorded = []
+    with transaction.atomic():
+        for indicator, value in given_values.items():
+            if indicator.pk not in own:
+                raise ValidationError(_("“%(indicator)s” is not an indicator of this project.")
+                                      % {"indicator": indicator})
+            if indicator.home_territory_id is None:
+                raise ValidationError({f"indicator_{indicator.pk}": _(
+                    "The indicator has no territory its values are recorded for; an officer "
+                    "sets it on the indicator first.")})
+            recorded.append(indicator_value_record(
+                actor=actor, indicator=indicator, territory=indicator.home_territory,
+                period_kind=period.kind, period_start=period.start, period_end=period.end,
+                period_text=period_text.strip(), value=value, note=note,
+                source=project.registration_number,
+                message=_("Actual value of project %(project)s")
+                % {"project": project.registration_number}))
+    return recorded
+
 
 
 @dataclass(frozen=True)

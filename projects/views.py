@@ -2,10 +2,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
+from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
 from core.pdf import html_to_pdf
 from core.views import RuleRequiredMixin, ServiceFormMixin, TableListView
@@ -13,13 +13,16 @@ from core.views import RuleRequiredMixin, ServiceFormMixin, TableListView
 from . import permissions, selectors, services
 from .documents import project_card_html
 from .forms import (
+    CallForm,
     FundingFormSet,
     HalfYearReportForm,
     KeyActivityForm,
+    ProgrammeForm,
+    ProjectActualsForm,
     ProjectForm,
     funding_rows,
 )
-from .models import KeyActivity, Project
+from .models import Call, KeyActivity, Programme, Project
 from .tables import ProjectTable
 
 
@@ -140,7 +143,10 @@ class _ProjectFormMixin(ServiceFormMixin):
         self.object = self.get_object() if self.kwargs.get("pk") else None
         form = self.get_form()
         formset = self.get_funding_formset()
-        if form.is_valid() and formset.is_valid():
+        form_valid = form.is_valid()
+        # The split is checked as a whole against the total the form brings.
+        formset.total = (form.cleaned_data.get("total_budget") or 0) if form_valid else None
+        if formset.is_valid() and form_valid:
             return self.form_valid(form)
         return self.form_invalid(form)
 
@@ -288,6 +294,44 @@ class HalfYearReportCreateView(ServiceFormMixin, CreateView):
         return self.project.get_absolute_url()
 
 
+class ProjectActualsView(ServiceFormMixin, FormView):
+    """The actual values of the project's own indicators ("zatím nevykázáno"
+    until someone records them): officers and the implementer's users, for
+    their own projects only, like the half-year reports."""
+
+    form_class = ProjectActualsForm
+    template_name = "projects/actuals_form.html"
+    success_message = _("The actual values were recorded.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.project = visible_project_or_404(request.user, kwargs["pk"])
+        if not permissions.can_submit_project_report(request.user, self.project):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["indicators"] = selectors.project_indicators(self.project)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Actual values of the project indicators: %(project)s")
+            % {"project": self.project.title}, project=self.project, **kwargs)
+
+    def perform(self, form):
+        services.project_actuals_record(
+            actor=self.request.user, project=self.project,
+            period_text=form.cleaned_data["period_text"], values=form.values(),
+            note=form.cleaned_data.get("note", ""))
+        return self.project
+
+    def get_success_url(self):
+        return self.project.get_absolute_url()
+
+
 class HalfYearReportDetailView(DetailView):
     template_name = "projects/report_detail.html"
     context_object_name = "report"
@@ -298,3 +342,101 @@ class HalfYearReportDetailView(DetailView):
                                    pk=self.kwargs["report_pk"])
         report.project = project
         return report
+
+
+# --- Officers: programmes and calls ----------------------------------------------------------
+
+
+class ProgrammeListView(RuleRequiredMixin, TemplateView):
+    """The funding programmes with their calls and how many projects each call has."""
+
+    rule = staticmethod(permissions.can_edit_programmes)
+    template_name = "projects/programme_list.html"
+    extra_context = {"title": _("Programmes and calls")}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(programmes=selectors.programme_list(), **kwargs)
+
+
+class ProgrammeCreateView(RuleRequiredMixin, ServiceFormMixin, CreateView):
+    rule = staticmethod(permissions.can_edit_programmes)
+    form_class = ProgrammeForm
+    template_name = "components/form_page.html"
+    extra_context = {"title": _("New funding programme"),
+                     "cancel_url": reverse_lazy("projects:programme_list")}
+    success_message = _("The programme was saved.")
+
+    def perform(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        return services.programme_create(actor=self.request.user, **data)
+
+    def get_success_url(self):
+        return reverse("projects:programme_list")
+
+
+class ProgrammeUpdateView(RuleRequiredMixin, ServiceFormMixin, UpdateView):
+    rule = staticmethod(permissions.can_edit_programmes)
+    model = Programme
+    form_class = ProgrammeForm
+    template_name = "components/form_page.html"
+    success_message = _("The programme was saved.")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.object.name,
+                                        cancel_url=reverse("projects:programme_list"), **kwargs)
+
+    def perform(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        return services.programme_update(
+            actor=self.request.user, programme=Programme.objects.get(pk=self.object.pk),
+            expected_version=form.cleaned_data.get("version"), **data)
+
+    def get_success_url(self):
+        return reverse("projects:programme_list")
+
+
+class CallCreateView(RuleRequiredMixin, ServiceFormMixin, CreateView):
+    rule = staticmethod(permissions.can_edit_programmes)
+    form_class = CallForm
+    template_name = "components/form_page.html"
+    extra_context = {"title": _("New call"),
+                     "cancel_url": reverse_lazy("projects:programme_list")}
+    success_message = _("The call was saved.")
+
+    def get_initial(self):
+        initial = super().get_initial()
+        programme = self.request.GET.get("programme", "")
+        if programme.isdigit():
+            initial["programme"] = int(programme)
+        return initial
+
+    def perform(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        return services.call_create(actor=self.request.user, **data)
+
+    def get_success_url(self):
+        return reverse("projects:programme_list")
+
+
+class CallUpdateView(RuleRequiredMixin, ServiceFormMixin, UpdateView):
+    rule = staticmethod(permissions.can_edit_programmes)
+    model = Call
+    form_class = CallForm
+    template_name = "components/form_page.html"
+    success_message = _("The call was saved.")
+
+    def get_queryset(self):
+        return Call.objects.select_related("programme")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=str(self.object),
+                                        cancel_url=reverse("projects:programme_list"), **kwargs)
+
+    def perform(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        return services.call_update(
+            actor=self.request.user, call=Call.objects.select_related("programme")
+            .get(pk=self.object.pk), expected_version=form.cleaned_data.get("version"), **data)
+
+    def get_success_url(self):
+        return reverse("projects:programme_list")

@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import PortalForm
 
-from ..models import CommentModeration, CommentSettlement, PlanItem, ProposalKind
+from ..models import (
+    PROPOSABLE_FIELDS,
+    CommentModeration,
+    CommentSettlement,
+    PlanItem,
+    ProposalKind,
+)
+from ..services import proposals as proposal_services
 
 # --- Change proposals ---------------------------------------------------------
 
@@ -48,7 +55,65 @@ class ProposalForm(PortalForm):
     def values(self):
         if self.kind() == ProposalKind.DELETE:
             return {}
-        return {name: self.cleaned_data.get(name) for name in self.value_fields}
+        names = self.value_fields
+        if self.new and hasattr(self, "level"):
+            names = [n for n in names if n in self.fields_by_level.get(self.level.pk, ())]
+        return {name: self.cleaned_data.get(name) for name in names}
+
+
+TOP = "top"
+
+
+class NewItemProposalForm(ProposalForm):
+    """A new item: where it goes (`parent`: an item the proposer may add
+    under, or the top of the plan) and its fields, its code as printed among
+    them. The fields of every level it may get are offered; one that does
+    not apply to the level under the chosen item is refused when filled."""
+
+    def __init__(self, *args, plan, parents, top_allowed, item=None, levels=(), **kwargs):
+        levels = list(levels)
+        by_depth = {level.depth: level for level in levels}
+        self.plan = plan
+        self.parents = {str(p.pk): p for p in parents if by_depth.get(p.level.depth + 1)}
+        self.level_for = {key: by_depth[p.level.depth + 1] for key, p in self.parents.items()}
+        if top_allowed and by_depth.get(1):
+            self.level_for[TOP] = by_depth[1]
+        self.fields_by_level = {
+            level.pk: proposal_services.fields_for_new(level.role)
+            for level in set(self.level_for.values())}
+        names = [n for n in ("code", *PROPOSABLE_FIELDS)
+                 if any(n in fields for fields in self.fields_by_level.values())]
+        super().__init__(*args, fields=names, item=None, new=True, **kwargs)
+        choices = ([(TOP, _("Top level of the plan"))] if TOP in self.level_for else []) + [
+            (key, f"{parent.level.name}: {parent}"[:160]) for key, parent in self.parents.items()]
+        self.fields["parent"] = forms.ChoiceField(
+            label=_("Under item"), choices=choices,
+            initial=str(item.pk) if item is not None else TOP,
+            help_text=_("Where the new item goes in the plan."))
+        self.fields["code"].help_text = _("As the plan prints it, e.g. 1.2 or Opatření 1.2.; "
+                                          "not repeated in the title.")
+        self.order_fields(["parent", "code"])
+        for name in names:
+            where = [level.name for level in sorted(set(self.level_for.values()),
+                                                     key=lambda lv: lv.depth)
+                     if name in self.fields_by_level[level.pk]]
+            if len(where) < len(self.fields_by_level):
+                self.fields[name].help_text = _("Only for a new item of the level: %(levels)s") \
+                    % {"levels": ", ".join(where)}
+
+    def clean(self):
+        cleaned = super().clean()
+        key = cleaned.get("parent")
+        if key not in self.level_for:
+            return cleaned
+        self.level = self.level_for[key]
+        self.parent = self.parents.get(key)
+        allowed = self.fields_by_level[self.level.pk]
+        for name in self.value_fields:
+            if name not in allowed and cleaned.get(name) not in (None, ""):
+                self.add_error(name, _("This does not apply to a new item of the level "
+                                       "“%(level)s”.") % {"level": self.level.name})
+        return cleaned
 
 
 class DecisionForm(PortalForm):

@@ -32,6 +32,7 @@ MAX_LEVELS = 6
 PLAN_FIELDS = [
     "kind", "ordinal", "title", "subtitle", "code", "description", "period_start", "period_end",
     "approved_by", "resolution_number", "resolution_date", "working_group", "language", "currency",
+    "comments_open_from", "comments_open_to",
 ]
 
 
@@ -42,6 +43,8 @@ class PlanForm(VersionedForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "resolution_date": forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+            "comments_open_from": forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+            "comments_open_to": forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, **kwargs):
@@ -60,6 +63,10 @@ class PlanForm(VersionedForm):
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("The plan cannot end before it starts."))
+        opens, closes = cleaned.get("comments_open_from"), cleaned.get("comments_open_to")
+        if opens and closes and closes < opens:
+            self.add_error("comments_open_to",
+                           _("The comment period cannot end before it starts."))
         return cleaned
 
     def service_data(self):

@@ -13,7 +13,7 @@ from core.audit import AuditAction, audit_record
 from core.services import model_update
 
 from .. import permissions
-from ..models import CommentModeration, CommentSettlement, PlanComment
+from ..models import CommentModeration, CommentSettlement, PlanComment, PlanStatus
 
 MAX_COMMENT_LENGTH = 5000
 # Settlements that need an explanation for the commenter.
@@ -22,6 +22,22 @@ SETTLEMENTS_NEEDING_TEXT = (CommentSettlement.REJECTED, CommentSettlement.PARTLY
 
 class CommentingClosed(PermissionDenied):
     """The plan is not in public comment."""
+
+
+def _day(value):
+    return f"{value.day}. {value.month}. {value.year}"
+
+
+def closed_message(plan):
+    """Why a comment on `plan` is refused now, in the words the public reads."""
+    state = plan.comment_period_state()
+    if plan.status == PlanStatus.PUBLIC_COMMENT and state == "not_yet":
+        return _("Comments on this plan are taken from %(day)s.") % {
+            "day": _day(plan.comments_open_from)}
+    if plan.status == PlanStatus.PUBLIC_COMMENT and state == "ended":
+        return _("The public comment period of this plan ended on %(day)s.") % {
+            "day": _day(plan.comments_open_to)}
+    return _("This plan is not open for public comment.")
 
 
 def client_ip_hash(ip: str) -> str:
@@ -44,7 +60,7 @@ def comment_create(*, actor=None, plan, item=None, text, author_name="", author_
     """`actor` may be anonymous. The text is kept as plain text (escaped when
     shown), never as HTML."""
     if not permissions.can_comment_on_plan(actor, plan):
-        raise CommentingClosed(_("This plan is not open for public comment."))
+        raise CommentingClosed(closed_message(plan))
     if item is not None and item.plan_id != plan.pk:
         raise ValidationError({"item": _("The item belongs to another plan.")})
     text = _plain_text(text, "text", MAX_COMMENT_LENGTH)

@@ -6,7 +6,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from core.audit import AuditAction, audit_entries_for, audit_record, audit_record_many
+from core.audit import (
+    AuditAction,
+    audit_entries_for,
+    audit_record,
+    audit_record_many,
+    full_snapshot,
+)
+from core.models import AuditEntry
 from core.sanitize import sanitize_html
 from core.services import (
     UNSET,
@@ -41,6 +48,7 @@ def plan_create(
     *, actor, levels, kind, title, code, period_start, city=None, ordinal=UNSET, subtitle=UNSET,
     description=UNSET, period_end=UNSET, approved_by=UNSET, resolution_number=UNSET,
     resolution_date=UNSET, working_group=UNSET, language=UNSET, currency=UNSET, status=UNSET,
+    comments_open_from=UNSET, comments_open_to=UNSET,
 ) -> Plan:
     """`levels`: [(name, role), ...] from the top level down. The plan belongs
     to `city`, by default the city that runs the portal, and publishes in its
@@ -61,7 +69,8 @@ def plan_create(
                  description=description, period_start=period_start, period_end=period_end,
                  approved_by=approved_by, resolution_number=resolution_number,
                  resolution_date=resolution_date, working_group=working_group, language=language,
-                 currency=currency, status=status)
+                 currency=currency, status=status, comments_open_from=comments_open_from,
+                 comments_open_to=comments_open_to)
     data["city"] = city
     with transaction.atomic():
         plan = model_create(actor=actor, model=Plan, data=data)
@@ -76,14 +85,15 @@ def plan_update(
     *, actor, plan, expected_version=None, kind=UNSET, ordinal=UNSET, title=UNSET,
     subtitle=UNSET, code=UNSET, description=UNSET, period_start=UNSET, period_end=UNSET,
     approved_by=UNSET, resolution_number=UNSET, resolution_date=UNSET, working_group=UNSET,
-    language=UNSET, currency=UNSET,
+    language=UNSET, currency=UNSET, comments_open_from=UNSET, comments_open_to=UNSET,
 ) -> Plan:
     """Change the given fields; the status changes only through plan_transition."""
     data = given(kind=kind, ordinal=ordinal, title=title, subtitle=subtitle, code=code,
                  description=description, period_start=period_start, period_end=period_end,
                  approved_by=approved_by, resolution_number=resolution_number,
                  resolution_date=resolution_date, working_group=working_group, language=language,
-                 currency=currency)
+                 currency=currency, comments_open_from=comments_open_from,
+                 comments_open_to=comments_open_to)
     return model_update(actor=actor, instance=plan, data=data, expected_version=expected_version)
 
 
@@ -266,14 +276,106 @@ def plan_item_move(*, actor, item, new_parent=None, position, expected_version=N
 
 
 def plan_item_delete(*, actor, item, message="") -> None:
+    """Delete the item with its subtree. The deletion stays in the plan's
+    history: its audit entry keeps the state of every deleted item (place,
+    fields, implementers, working groups), so that plan_item_undelete can
+    bring them back; each item below gets an entry of its own pointing to it."""
     with transaction.atomic():
         item = PlanItem.objects.select_for_update().get(pk=item.pk)
-        removed = [str(item)] + [str(d) for d in _descendants(item)]
+        descendants = _descendants(item)
+        removed = [str(item)] + [str(d) for d in descendants]
         parent, plan = item.parent, item.plan
-        audit_record(actor=actor, action=AuditAction.DELETE, instance=item,
-                     changes={"items": [removed, None]}, message=message)
+        entry = audit_record(actor=actor, action=AuditAction.DELETE, instance=item,
+                             changes={"items": [removed, None]}, message=message)
+        entry.snapshot = {"plan_id": plan.pk, "items": [
+            {"id": node.pk, **full_snapshot(node), "summaries": [
+                [s.year, s.title, s.text] for s in node.summaries.order_by("year")]}
+            for node in [item, *descendants]]}
+        entry.save(update_fields=["snapshot"])
+        for node in descendants:
+            below = audit_record(
+                actor=actor, action=AuditAction.DELETE, instance=node, with_snapshot=False,
+                message=_("Deleted with “%(item)s”") % {"item": item})
+            below.snapshot = {"plan_id": plan.pk, "deleted_with": entry.pk}
+            below.save(update_fields=["snapshot"])
         item.delete()
         _renumber(plan, parent)
+
+
+def deleted_item_entry(plan, entry):
+    """The audit entry that can bring a deleted item of `plan` back: `entry`
+    itself when it deleted the item, the entry of the item above when the item
+    went with it; None when `entry` is no deletion of this plan."""
+    data = entry.snapshot or {}
+    if entry.action != AuditAction.DELETE or data.get("plan_id") != plan.pk:
+        return None
+    if "deleted_with" in data:
+        return AuditEntry.objects.filter(pk=data["deleted_with"],
+                                         action=AuditAction.DELETE).first()
+    return entry if data.get("items") else None
+
+
+def plan_item_undelete(*, actor, plan, entry) -> PlanItem:
+    """Bring back an item deleted by the audit entry `entry`, with the items
+    that were below it, at its place under the same parent (which must still
+    exist), with the same ids so that their history continues; each restored
+    item gets an audited "created" entry."""
+    data = entry.snapshot or {}
+    if (entry.action != AuditAction.DELETE or data.get("plan_id") != plan.pk
+            or not data.get("items") or entry.content_type.model_class() is not PlanItem):
+        raise ValidationError(_("This entry did not delete an item of this plan."))
+    rows = data["items"]
+    top = rows[0]
+    with transaction.atomic():
+        Plan.objects.select_for_update().filter(pk=plan.pk).first()
+        if PlanItem.objects.filter(pk__in=[row["id"] for row in rows]).exists():
+            raise ValidationError(_("The item has already been restored."))
+        parent = None
+        if top.get("parent_id") is not None:
+            parent = PlanItem.objects.filter(pk=top["parent_id"], plan=plan).first()
+            if parent is None:
+                raise ValidationError(_(
+                    "The item stood under an item that has been deleted too; restore that "
+                    "one first."))
+        # Its old place: the items from there on move one down.
+        siblings = PlanItem.objects.filter(plan=plan, parent=parent,
+                                           position__gte=top.get("position") or 1)
+        for sibling in siblings.order_by("-position"):
+            PlanItem.objects.filter(pk=sibling.pk).update(position=sibling.position + 1)
+        message = _("Restored after the deletion of %(when)s") % {"when": _when(entry)}
+        restored = []
+        for row in rows:
+            fields = {k: v for k, v in row.items()
+                      if k not in ("id", "implementers", "summaries")}
+            values, m2m = snapshot_fields(PlanItem, fields)
+            node = PlanItem(pk=row["id"], **values)
+            node.full_clean(validate_unique=False)
+            node.save(force_insert=True)
+            groups = PlanItem._meta.get_field("working_groups").related_model.objects \
+                .filter(pk__in=m2m.get("working_groups") or [])
+            if m2m.get("working_groups"):
+                node.working_groups.set(list(groups))
+            recorded = row.get("implementers") or []
+            organisations = Organisation.objects.in_bulk([org_id for org_id, _n in recorded])
+            missing = [name for org_id, name in recorded if org_id not in organisations]
+            if missing:
+                raise ValidationError(_("The deleted item names implementers that no longer "
+                                        "exist: %(names)s.") % {"names": ", ".join(missing)})
+            if recorded:
+                _set_implementers(node, [(organisations[o], n) for o, n in recorded])
+            for year, title, text in row.get("summaries") or []:
+                ItemYearSummary.objects.create(item=node, year=year, title=title, text=text)
+            audit_record(actor=actor, action=AuditAction.CREATE, instance=node,
+                         changes={"items": [None, [str(node)]]}, message=message)
+            restored.append(node)
+        _renumber(plan, parent)
+    return PlanItem.objects.get(pk=restored[0].pk)
+
+
+def _when(entry):
+    from django.utils import formats, timezone
+
+    return formats.date_format(timezone.localtime(entry.created_at), "SHORT_DATETIME_FORMAT")
 
 
 def _descendants(item):
@@ -311,7 +413,8 @@ _STRUCTURE_FIELDS = ("plan_id", "parent_id", "level_id", "position")
 
 def plan_item_restore(*, actor, item, entry, expected_version=None) -> PlanItem:
     """Bring back the content of an earlier version, implementers included."""
-    if entry.snapshot is None or entry.object_id != str(item.pk):
+    if (entry.snapshot is None or entry.object_id != str(item.pk)
+            or entry.action == AuditAction.DELETE):
         raise ValueError("this history entry cannot be restored")
     snapshot = {k: v for k, v in entry.snapshot.items() if k not in _STRUCTURE_FIELDS}
     recorded = snapshot.pop("implementers", None)

@@ -3,6 +3,8 @@ removal; a city officer accepts it (applied through planning.services.plans, so
 the item's history shows the officer and "accepted proposal #n") or rejects
 it with a comment. Every step is atomic and audited."""
 
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -33,6 +35,41 @@ assert all(set(f) <= set(PROPOSABLE_FIELDS) for f in FIELDS_BY_ROLE.values())
 
 def fields_for_role(role):
     return FIELDS_BY_ROLE.get(role, DEFAULT_FIELDS)
+
+
+def fields_for_new(role):
+    """A new item is proposed with its code as it will be printed, too."""
+    return ("code", *fields_for_role(role))
+
+
+# A code with the level's name ("Opatření 5", "Cíl 1.") or a dotted one ("1.2", "1.2.", "3.").
+_NUMBER = r"\d+(?:\.\d+)*\.?"
+_DOTTED = r"(?:\d+(?:\.\d+)+\.?|\d+\.)"
+
+
+def split_code(title, code, level_name):
+    """(code, title) of a new item without the code twice: a title typed as
+    printed ("Opatření 1.2. Rozvoj …") loses the code it starts with, which
+    becomes the code when none was given (kept as typed, the level's name
+    included, as the plan prints it)."""
+    title, code = (title or "").strip(), (code or "").strip()
+    level = rf"(?:{re.escape(level_name)}\s+)?" if level_name else ""
+    if code:
+        bare = re.sub(rf"^{level}", "", code, flags=re.IGNORECASE).rstrip(".")
+        match = re.match(rf"{level}{re.escape(bare)}\.?(?:\s+|$)", title, re.IGNORECASE)
+        if bare and match and title[match.end():].strip():
+            title = title[match.end():].strip()
+        return code, title
+    named = rf"{re.escape(level_name)}\s+{_NUMBER}" if level_name else _DOTTED
+    match = re.match(rf"(?:{named}|{_DOTTED})(?=\s+\S)", title, re.IGNORECASE)
+    if match:
+        return match.group(0).strip(), title[match.end():].strip()
+    return code, title
+
+
+def level_below(plan, parent):
+    depth = 1 if parent is None else parent.level.depth + 1
+    return next((lv for lv in plan.levels.all() if lv.depth == depth), None)
 
 
 def level_role_below(plan, parent):
@@ -98,13 +135,15 @@ def proposal_create(*, actor, plan, kind, values=None, item=None, parent=None, r
         if not values:
             raise ValidationError(_("The proposal changes nothing; change at least one field."))
     elif kind == ProposalKind.NEW:
-        role = level_role_below(plan, parent)
-        if role is None:
+        level = level_below(plan, parent)
+        if level is None:
             raise ValidationError(_("The plan has no level below this item."))
-        values = clean_values(values, fields_for_role(role))
+        values = clean_values(values, fields_for_new(level.role))
         values = {k: v for k, v in values.items() if v not in ("", None)}
         if not values.get("title"):
             raise ValidationError({"title": _("A new item needs a title.")})
+        code, title = split_code(values["title"], values.get("code"), level.name)
+        values.update(title=title, **({"code": code} if code else {}))
     else:
         if values:
             raise ValidationError(_("A proposal to remove an item carries no values."))
@@ -172,8 +211,10 @@ def proposal_accept(*, actor, proposal, comment="") -> ChangeProposal:
             _decide(actor, proposal, ProposalStatus.ACCEPTED, comment, message)
         elif proposal.kind == ProposalKind.NEW:
             parent = proposal.parent
-            role = level_role_below(proposal.plan, parent)
-            values = clean_values(proposal.values, fields_for_role(role))
+            level = level_below(proposal.plan, parent)
+            values = clean_values(proposal.values, fields_for_new(level.role))
+            code, title = split_code(values.get("title"), values.get("code"), level.name)
+            values.update(title=title, **({"code": code} if code else {}))
             item = plan_services.plan_item_create(
                 actor=actor, plan=proposal.plan, parent=parent,
                 working_groups=_item_groups(proposal), message=message, **values,

@@ -15,15 +15,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
+from core.exports import csv_response, xlsx_response
 from core.middleware import client_ip
 from core.throttle import throttle_hit
 
-from .. import permissions
+from .. import permissions, selectors
 from ..forms.comments import (
     CommentFilterForm,
     CommentForm,
     DecisionForm,
     ModerateForm,
+    NewItemProposalForm,
     ProposalForm,
     SettleForm,
 )
@@ -114,15 +116,25 @@ class ProposalCreateView(PlanScopedMixin, FormView):
             self.fields = proposal_services.fields_for_role(self.item.level.role)
         return super().dispatch(request, *args, **kwargs)
 
+    def get_form_class(self):
+        return NewItemProposalForm if self.new else ProposalForm
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.update(fields=self.fields, new=self.new, item=None if self.new else self.item)
+        if self.new:
+            levels = list(self.plan.levels.all())
+            kwargs.update(
+                plan=self.plan, item=self.item, levels=levels,
+                parents=selectors.proposable_parents(self.request.user, self.plan, levels),
+                top_allowed=permissions.can_propose_change_to_item(
+                    self.request.user, self.plan, None))
+        else:
+            kwargs.update(fields=self.fields, new=False, item=self.item)
         return kwargs
 
     def get_context_data(self, **kwargs):
         if self.new:
-            title = _("Propose a new item") if self.item is None else _(
-                "Propose a new item under “%(item)s”") % {"item": self.item}
+            title = _("Propose a new item")
         else:
             title = _("Propose a change to “%(item)s”") % {"item": self.item}
         return super().get_context_data(
@@ -138,7 +150,7 @@ class ProposalCreateView(PlanScopedMixin, FormView):
                 actor=self.request.user, plan=self.plan, kind=form.kind(),
                 values=form.values(),
                 item=None if self.new else self.item,
-                parent=self.item if self.new else None,
+                parent=form.parent if self.new else None,
                 reason=form.cleaned_data.get("reason", ""),
             )
         except ValidationError as error:
@@ -374,6 +386,21 @@ class CommentModerationView(ModeratorMixin, TemplateView):
             per_item=per_item, totals=totals, filters=filters, page=page,
             query=query.urlencode(), next_url=self.request.get_full_path(), **kwargs,
         )
+
+
+class SettlementExportView(ModeratorMixin, View):
+    """The settlement of the comments (vypořádání připomínek) as a table for
+    the council: XLSX or CSV, formulas neutralised (core.exports)."""
+
+    def get(self, request, *args, **kwargs):
+        if kwargs["fmt"] not in ("xlsx", "csv"):
+            raise Http404
+        header, rows = selectors.settlement_rows(self.plan)
+        name = f"vyporadani-pripominek-{self.plan.code}"
+        if kwargs["fmt"] == "xlsx":
+            return xlsx_response(f"{name}.xlsx", header, rows,
+                                 sheet_title=_("Settlement of comments"))
+        return csv_response(f"{name}.csv", header, rows)
 
 
 class CommentModerateView(ModeratorMixin, View):

@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,13 +18,14 @@ from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import FormView, TemplateView, UpdateView
 
-from core.audit import audit_entries_for
+from core.audit import AuditAction, audit_entries_for
 from core.services import StaleEditError
 from core.views import RuleRequiredMixin, ServiceFormMixin
 
-from .. import permissions
+from .. import permissions, selectors
 from ..forms.editor import (
     BulkStatusForm,
     ImplementerFormSet,
@@ -683,13 +685,82 @@ class ItemDeleteView(ItemMixin, TemplateView):
 
 
 class ItemHistoryView(ItemMixin, TemplateView):
+    """Every change of an item, newest first. A deleted item keeps its history
+    here too (its id is kept), with the way to bring it back."""
+
     template_name = TEMPLATES + "item_history.html"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.item  # noqa: B018 - looked up once; a deleted item is not found
+        except Http404:
+            return self.deleted_item_history()
+        return super().get(request, *args, **kwargs)
+
+    def deleted_item_history(self):
+        entries = list(selectors.item_history_entries(self.kwargs["pk"]))
+        deletion = next((e for e in entries if e.action == AuditAction.DELETE), None)
+        restorable = (plan_services.deleted_item_entry(self.plan, deletion)
+                      if deletion is not None else None)
+        if restorable is None:
+            raise Http404
+        name = restorable.changes.get("items", [[""]])[0]
+        name = name[0] if name else ""
+        if deletion.pk != restorable.pk:
+            name = deletion.object_repr
+        return self.render_to_response({
+            "plan": self.plan, "entries": entries, "deleted": True, "deletion": restorable,
+            "deleted_with": deletion.pk != restorable.pk, "editor_url": self.editor_url(),
+            "title": _("History of %(item)s (deleted)") % {"item": name},
+        })
 
     def get_context_data(self, **kwargs):
         entries = list(audit_entries_for(self.item))
         kwargs.setdefault("entries", entries)
         kwargs.setdefault("title", _("History of %(item)s") % {"item": self.item})
         return super().get_context_data(**kwargs)
+
+
+class DeletedItemsView(PlanEditorMixin, TemplateView):
+    """The plan's deleted items, newest deletion first, each with what went
+    with it and the way to bring it back."""
+
+    template_name = TEMPLATES + "deleted_items.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        page = Paginator(selectors.deleted_item_entries(self.plan), self.paginate_by) \
+            .get_page(self.request.GET.get("page"))
+        entries = list(page.object_list)
+        present = set(PlanItem.objects.filter(pk__in=[int(e.object_id) for e in entries])
+                      .values_list("pk", flat=True)) if entries else set()
+        for entry in entries:
+            entry.restored = int(entry.object_id) in present
+            entry.removed = (entry.changes.get("items") or [[]])[0] or [entry.object_repr]
+        return super().get_context_data(
+            plan=self.plan, page_obj=page, entries=entries, editor_url=self.editor_url(),
+            title=_("Deleted items of %(plan)s") % {"plan": self.plan}, **kwargs)
+
+
+class ItemUndeleteView(PlanEditorMixin, View):
+    """POST: bring a deleted item (and what went with it) back."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        entry = selectors.deleted_item_entries(self.plan).filter(pk=kwargs["entry_pk"]).first()
+        if entry is None:
+            raise Http404
+        try:
+            item = plan_services.plan_item_undelete(actor=request.user, plan=self.plan,
+                                                    entry=entry)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(reverse("planning:plan_deleted_items",
+                                                args=[self.plan.code]))
+        messages.success(request, _("“%(item)s” is back in the plan.") % {"item": item})
+        return HttpResponseRedirect(self.editor_url(item))
 
 
 class ItemRestoreView(ItemMixin, TemplateView):
@@ -703,7 +774,7 @@ class ItemRestoreView(ItemMixin, TemplateView):
         entry = audit_entries_for(self.item).filter(pk=_int(request.POST.get("entry"))).first()
         history = ItemHistoryView(request=request, kwargs=self.kwargs, args=self.args)
         history._plan, history._item = self.plan, self.item
-        if entry is None or entry.snapshot is None:
+        if entry is None or entry.snapshot is None or entry.action == AuditAction.DELETE:
             messages.error(request, _("That version cannot be restored."))
             return HttpResponseRedirect(reverse("planning:plan_item_history",
                                                 args=[self.plan.code, self.item.pk]))

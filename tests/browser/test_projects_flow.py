@@ -62,3 +62,25 @@ def test_public_project_pages_have_no_serious_wcag_violations(axe_page):
         if blocking:
             failures[path] = blocking
     assert not failures, failures
+
+
+def test_officer_enters_a_three_source_split_in_one_save(page, live_server, officer, password):
+    """Issue 15: the form had one blank row per save and each save had to add up,
+    so a split of three sources could not be entered."""
+    call = CallFactory()
+    login(page, live_server, officer.username, password)
+    page.goto(f"{live_server.url}/projects/new/")
+    page.fill("#id_registration_number", "CZ.03.02.01/00/22_018/0001145")
+    page.fill("#id_title", "Domovníci")
+    page.select_option("#id_call", str(call.pk))
+    page.fill("#id_total_budget", "3648425.00")
+    for row, (source, percent, amount) in enumerate(
+            [("city", "5", "182421.25"), ("esf", "85", "3101161.25"),
+             ("state", "10", "364842.50")]):
+        page.select_option(f"#id_funding-{row}-source", source)
+        page.fill(f"#id_funding-{row}-percent", percent)
+        page.fill(f"#id_funding-{row}-amount", amount)
+    page.locator("form.edit-form button[type=submit]").click()
+    expect(page.locator("body")).to_contain_text(SAVED)
+    project = Project.objects.get()
+    assert sorted(project.funding.values_list("source", flat=True)) == ["city", "esf", "state"]

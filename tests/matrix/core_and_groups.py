@@ -12,6 +12,8 @@ MATRIX = {
     "core:lkod_dataset": [("projects", lambda w: ["projects"], everyone())],
     "core:lkod_context": [("", lambda w: [], everyone())],
     "core:healthz": [("", lambda w: [], everyone())],
+    # The audit trail (who changed what and when): officers only (issue 15).
+    "core:audit_trail": [("", lambda w: [], officers_only())],
     # The autocomplete: public sets for everyone, people's names for those who
     # name people in forms (officers, managers, contact persons).
     "core:autocomplete": [

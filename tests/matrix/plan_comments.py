@@ -73,6 +73,10 @@ MATRIX = {
     "planning:comment_moderation": _per_scope(
         lambda w, s: [_plan(w, s).code], dict.fromkeys(SCOPES, officers_only()),
     ),
+    # The settlement of comments for the council (issue 15): officers only.
+    "planning:comment_settlement_export": _per_scope(
+        lambda w, s: [_plan(w, s).code, "xlsx"], dict.fromkeys(SCOPES, officers_only()),
+    ),
     # Public comment: open to everyone during public comment; a clear 403 on a
     # published plan; a draft stays hidden from those who cannot see it.
     "planning:comment_create": _per_scope(

@@ -39,4 +39,8 @@ MATRIX = {
     "planning:plan_item_delete": _plans(_measure, officers_only()),
     "planning:plan_item_history": _plans(_measure, officers_only()),
     "planning:plan_item_restore": _plans(_measure, _post_only()),
+    # Deleted items (issue 15): the list, and bringing one back (POST only).
+    "planning:plan_deleted_items": _plans(_plan, officers_only()),
+    "planning:plan_item_undelete": _plans(lambda w, which: [w[f"plan_{which}"].code, 999999],
+                                          _post_only()),
 }

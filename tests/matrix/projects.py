@@ -74,6 +74,18 @@ MATRIX = {
     "projects:list": [("", lambda w: [], everyone())],
     "projects:project_totals": [("", lambda w: [], everyone())],
     "projects:project_create": [("", lambda w: [], officers_only())],
+    # Programmes and calls: officers only (issue 15).
+    "projects:programme_list": [("", lambda w: [], officers_only())],
+    "projects:programme_create": [("", lambda w: [], officers_only())],
+    "projects:programme_update": [
+        ("", lambda w: [w["project_own"].call.programme_id], officers_only()),
+        ("unknown", lambda w: [999999], {**officers_only(), "administrator": 404,
+                                         "city_officer": 404}),
+    ],
+    "projects:call_create": [("", lambda w: [], officers_only())],
+    "projects:call_update": [
+        ("", lambda w: [w["project_own"].call_id], officers_only()),
+    ],
     "projects:project_detail": [
         ("own", _pk("project_own"), everyone()),
         ("other", _pk("project_other"), everyone()),
@@ -100,6 +112,15 @@ MATRIX = {
          everyone(404)),
     ],
     "projects:report_create": [
+        ("own", _pk("project_own"), _report_form(own=True)),
+        ("other", _pk("project_other"), _report_form(own=False)),
+        ("own draft", _pk("project_own_draft"), _report_form(own=True)
+         | {"anonymous": 404, "no_role": 404, "manager_a": 404, "contact_a": 404,
+            "member_a": 404}),
+        ("other draft", _pk("project_other_draft"), _report_draft_form()),
+    ],
+    # The actual values of the project's own indicators: like the half-year reports.
+    "projects:project_actuals": [
         ("own", _pk("project_own"), _report_form(own=True)),
         ("other", _pk("project_other"), _report_form(own=False)),
         ("own draft", _pk("project_own_draft"), _report_form(own=True)

@@ -208,9 +208,9 @@ def test_new_measure_under_a_goal_of_a_plan_drafted_by_the_group(client, manager
     client.force_login(manager_a)
     assert client.get(url).status_code == 200
     # A title is required for a new item.
-    assert client.post(url, {"title": ""}).status_code == 200
+    assert client.post(url, {"parent": specific.pk, "title": ""}).status_code == 200
     assert not ChangeProposal.objects.exists()
-    response = client.post(url, {"title": "Podpora pěstounských rodin",
+    response = client.post(url, {"parent": specific.pk, "title": "Podpora pěstounských rodin",
                                  "status": MeasureStatus.NOT_STARTED,
                                  "reason": "Chybí v plánu."})
     assert response.status_code == 302

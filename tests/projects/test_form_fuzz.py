@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from hypothesis import strategies as st
 
-from projects.models import KeyActivity
+from indicators.models import Indicator, IndicatorKind, Territory
+from projects.models import KeyActivity, ProjectIndicator
 from tests.fuzz import fuzz_form
 
 from .factories import CallFactory, ProjectFactory
@@ -21,6 +22,11 @@ FORMS = {
     "key_activity_create": lambda w: [w["project"].pk],
     "key_activity_update": lambda w: [w["project"].pk, w["activity"].pk],
     "report_create": lambda w: [w["project"].pk],
+    "programme_create": lambda w: [],
+    "programme_update": lambda w: [w["call"].programme.pk],
+    "call_create": lambda w: [],
+    "call_update": lambda w: [w["call"].pk],
+    "project_actuals": lambda w: [w["project"].pk],
 }
 # Keys a form does not know, sent anyway: the project's own status and budget
 # posted with one of its half-year reports.
@@ -45,6 +51,10 @@ def world(db):
     call = CallFactory()
     project = ProjectFactory(call=call, reports_total=6)
     activity = KeyActivity.objects.create(project=project, code="KA1", title="Koordinace")
+    indicator = Indicator.objects.create(
+        code="p-60000", slug="p-60000", name="Celkový počet účastníků", national_code="60000",
+        kind=IndicatorKind.PROJECT, home_territory=Territory.objects.create(code="m", name="M"))
+    ProjectIndicator.objects.create(project=project, indicator=indicator)
     return {"call": call, "project": project, "activity": activity}
 
 

@@ -52,3 +52,21 @@ def test_a_report_saves_the_impact_indicator_values_with_it(client, implementer_
     value = IndicatorValue.objects.get(indicator=indicator)
     assert value.value == Decimal("42")
     assert value.half_year_report == HalfYearReport.objects.get()
+
+
+def test_a_report_takes_indicator_values_in_czech_numbers(client, implementer_x, ostrava):
+    """The values' fields are added after the form's fields were made Czech:
+    "1 190,5" is read as 1190.5, not refused."""
+    measure = PlanItemFactory.measure(plan=PlanFactory(code="psz", status="in_force"))
+    indicator = Indicator.objects.create(
+        code="i-2", slug="i-2", name="Počet klientů", kind=IndicatorKind.IMPACT,
+        plan_item=measure.parent, home_territory=ostrava)
+    project = ProjectFactory(implementer=implementer_x.implementer_organisation,
+                             measures=[measure], reports_total=6)
+    client.force_login(implementer_x)
+    response = client.post(reverse("projects:report_create", args=[project.pk]), {
+        "number": "1", "total": "6", "period_start": "2024-01-01",
+        "period_end": "2024-06-30", "submitted_on": "2024-07-10", "narrative": "Probíhá.",
+        f"indicator_{indicator.pk}": "1 190,5"})
+    assert response.status_code == 302
+    assert IndicatorValue.objects.get(indicator=indicator).value == Decimal("1190.5")

@@ -1,0 +1,72 @@
+"""The audit trail as a table: on the page one page of entries, in the
+downloads (CSV, XLSX) every matching entry, formulas neutralised
+(core/exports.py)."""
+
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEntry
+
+
+def _kind(record):
+    model = record.content_type.model_class()
+    return str(model._meta.verbose_name).capitalize() if model else record.content_type.model
+
+
+def _changes(record):
+    return [(str(label)[:1].upper() + str(label)[1:], old, new)
+            for label, old, new in record.readable_changes()]
+
+
+class AuditEntryTable(tables.Table):
+    created_at = tables.Column(verbose_name=_("When"))
+    actor = tables.Column(verbose_name=_("Who"), default=_("system"),
+                          order_by=("actor__last_name", "actor__username"))
+    action = tables.Column(verbose_name=_("Action"))
+    kind = tables.Column(verbose_name=_("Kind of record"), empty_values=(), orderable=False)
+    object_repr = tables.Column(verbose_name=_("Record"))
+    object_id = tables.Column(verbose_name=_("Record id"), orderable=False)
+    changes = tables.Column(verbose_name=_("Changes"), empty_values=(), orderable=False)
+    message = tables.Column(verbose_name=_("Note"), orderable=False)
+
+    class Meta:
+        model = AuditEntry
+        fields = ("created_at", "actor", "action", "kind", "object_repr", "object_id",
+                  "changes", "message")
+        order_by = ("-created_at",)
+
+    def render_created_at(self, value):
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+
+    def value_created_at(self, value):
+        return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+
+    def render_actor(self, value):
+        return value.get_full_name() or value.get_username()
+
+    def value_actor(self, record):
+        actor = record.actor
+        if actor is None:
+            return str(_("system"))
+        return f"{actor.get_full_name() or actor.get_username()} ({actor.get_username()})"
+
+    def render_kind(self, record):
+        return _kind(record)
+
+    def value_kind(self, record):
+        return _kind(record)
+
+    def render_changes(self, record):
+        rows = _changes(record)
+        if not rows:
+            return "–"
+        return format_html("<ul class=\"changes\">{}</ul>", format_html_join(
+            "", "<li>{}: <del>{}</del> → <ins>{}</ins></li>",
+            ((label, old or "–", new or "–") for label, old, new in rows)))
+
+    def value_changes(self, record):
+        return "; ".join(f"{label}: {old or '–'} → {new or '–'}"
+                         for label, old, new in _changes(record))
