@@ -478,6 +478,7 @@ def load_demo_accounts(stdout=None, *, summary=None, verbosity=1, data=None,
             if user is None:
                 user = User(
                     username=rec["username"],
+                    email=rec.get("email", ""),
                     is_superuser=rec.get("is_superuser", False),
                     is_staff=rec.get("is_staff", False),
                     is_city_officer=rec.get("is_city_officer", False),
@@ -489,14 +490,23 @@ def load_demo_accounts(stdout=None, *, summary=None, verbosity=1, data=None,
                 user.set_password(password)
                 user.save()
                 summary.add(User, CREATED)
-            elif not user.has_usable_password():
-                user.set_password(password)
-                user.save(update_fields=["password"])
+            elif not user.has_usable_password() or (rec.get("email") and not user.email):
+                # An account made before the demo had addresses gets one (so the
+                # console shows the mails the workflows send); a password only
+                # when it has none, never reset.
+                fields = []
+                if not user.has_usable_password():
+                    user.set_password(password)
+                    fields.append("password")
+                if rec.get("email") and not user.email:
+                    user.email = rec["email"]
+                    fields.append("email")
+                user.save(update_fields=fields)
                 summary.add(User, UPDATED)
             else:
                 summary.add(User, UNCHANGED)
             who = person or org or ""
-            lines.append(f"  {rec['username']:<11} {rec['role']:<15} {who}")
+            lines.append(f"  {rec['username']:<11} {rec['role']:<15} {user.email:<28} {who}")
             if user.is_superuser:
                 demo_device = _demo_admin_device(user, summary)
     _say(stdout, f"Demo accounts (password for each: {password}):")
