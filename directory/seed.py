@@ -29,6 +29,10 @@ from core.seeding import (  # noqa: F401 - the other apps' loaders take them fro
     SeedError,
     SeedSummary,
     _say,
+    fixture_name,
+)
+from core.seeding import (
+    note as say_note,
 )
 from core.services import model_create
 
@@ -289,10 +293,11 @@ class _DirectoryLoader:
             for item in skipped:
                 _say(self.stdout, f"  - {item['text']} [{item['source']}]: {item['reason']}")
         else:
-            _say(
+            say_note(
                 self.stdout,
-                f"Seed notes: {len(notes)} inconsistencies kept as published, "
-                f"{len(skipped)} names not loaded (see {FIXTURE.name}; -v 2 lists them).",
+                f"the seed documents hold {len(notes)} inconsistencies, kept as published, "
+                f"and {len(skipped)} names that are not loaded; {fixture_name(FIXTURE)} "
+                f"lists them (\"seed_notes\", \"not_loaded\"; seed_demo -v 2 prints them).",
             )
 
     def run(self):
