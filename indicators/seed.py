@@ -170,7 +170,8 @@ class _Loader:
                         position += 1
                         code = f"{specific['code']}-{number}"
                         indicator = self.indicator(
-                            code, name=record["name"], kind=IndicatorKind.IMPACT,
+                            code, targets=_goal_target(record, where=f"impact {code}"),
+                            name=record["name"], kind=IndicatorKind.IMPACT,
                             unit=Unit.COUNT, plan_item=goal, position=position,
                             home_territory=self.territories[HOME],
                             part_labels=record.get("parts_labels") or [],
@@ -183,6 +184,22 @@ class _Loader:
                         self.value(indicator, record["value_text"], as_of,
                                    self.territories[HOME], where=f"impact {code}",
                                    source=f"{PUBLISHED_IN} příloha B")
+
+
+def _goal_target(record, *, where):
+    """The milestone an impact indicator takes from its specific goal, where the
+    goal states the number the indicator counts ("… podporu 300 klientů" for
+    the number of clients: "target" in seed_psz.json, with the sentence it
+    comes from); none where the goal states no such number."""
+    target = record.get("target")
+    if not target:
+        return []
+    try:
+        parsed = parse_target(target["text"])
+    except ParseError as error:
+        raise SeedError(f"{where}: {error}") from None
+    return [{"kind": parsed.kind, "value": parsed.value, "year": target.get("year"),
+             "text": target["text"]}]
 
 
 def load(*, stdout=None, summary, verbosity=1):

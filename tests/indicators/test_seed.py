@@ -111,3 +111,20 @@ def test_a_second_run_changes_nothing(seeded):
     call_command("seed_demo", "--only", "directory", "--only", "plans", "--only", "projects",
                  "--only", "indicators", stdout=out)
     assert "Nothing changed" in out.getvalue()
+
+
+def test_impact_indicators_take_the_number_their_specific_goal_states(seeded, client):
+    """001 Appendix B: "Specifický cíl 1.1.2: Do roku 2025 vznikne Kontaktní místo pro
+    bydlení, kde získá odpovídající podporu 300 klientů" - the number of its clients
+    aims at 300 by 2025; the goal names no number for the applications."""
+    clients = Indicator.objects.get(code="1.1.2-1")
+    (target,) = clients.targets.all()
+    assert (target.kind, target.value, target.year) == ("at_least", 300, 2025)
+    assert clients.status == Status.ON_TRACK  # 1 190 clients by 30. 4. 2024
+    assert Indicator.objects.get(code="1.1.2-2").status == Status.NO_TARGET
+    targets = {i.code: (t.value, t.year) for i in Indicator.objects.filter(
+        kind=IndicatorKind.IMPACT).prefetch_related("targets") for t in i.targets.all()}
+    assert targets["3.2.1-2"] == (200, 2025) and targets["6.2.2-1"] == (60, 2025)
+    assert len(targets) == 18
+    page = client.get("/indicators/1.1.2-1/").content.decode()
+    assert "cíl nestanoven" not in page and "300" in page
