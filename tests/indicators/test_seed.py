@@ -128,3 +128,19 @@ def test_impact_indicators_take_the_number_their_specific_goal_states(seeded, cl
     assert len(targets) == 18
     page = client.get("/indicators/1.1.2-1/").content.decode()
     assert "cíl nestanoven" not in page and "300" in page
+
+
+def test_a_demo_loaded_before_the_goal_targets_gets_them_on_the_next_run(seeded):
+    from io import StringIO
+
+    from indicators.models import IndicatorTarget
+
+    clients = Indicator.objects.get(code="1.1.2-1")
+    clients.targets.all().delete()
+    own = Indicator.objects.get(code="1.2.1-1")
+    own.targets.update(value=55)  # an officer's change stays
+    call_command("seed_demo", "--only", "indicators", stdout=StringIO())
+    assert [(t.kind, t.value) for t in clients.targets.all()] == [("at_least", 300)]
+    assert Indicator.objects.get(code="1.1.2-1").status == Status.ON_TRACK
+    assert own.targets.get().value == 55
+    assert IndicatorTarget.objects.filter(indicator__kind=IndicatorKind.IMPACT).count() == 18
