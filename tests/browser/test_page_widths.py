@@ -103,8 +103,23 @@ def test_every_public_page_fits_a_phone_and_a_wide_screen(browser, live_server, 
             context.close()
     assert not too_wide, "\n".join(map(str, too_wide))
     assert len(paths) >= 20, paths
-    # (Here rather than in a test of its own: the demo loads once.)
+    # (Here rather than in tests of their own: the demo loads once.)
     _indicator_chart_takes_the_width_of_the_page(browser, live_server)
+    _home_page_with_its_sections_passes_axe(browser, live_server)
+
+
+def _home_page_with_its_sections_passes_axe(browser, live_server):
+    from tests.browser.conftest import audit
+
+    context = browser.new_context(locale="cs-CZ", base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    try:
+        response, blocking = audit(page, "/")
+        assert response.status == 200
+        assert page.locator(".status-chart svg[role=img]").count() == 1
+        assert not blocking, blocking
+    finally:
+        context.close()
 
 
 def _indicator_chart_takes_the_width_of_the_page(browser, live_server):
