@@ -20,3 +20,15 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
+
+
+class RefusalWithoutTraceback(logging.Filter):
+    """A refused request (403: a wrong role, a CSRF failure) is an everyday
+    answer, not an error: one line, without the PermissionDenied traceback
+    Django attaches to `django.request`'s record."""
+
+    def filter(self, record):
+        if getattr(record, "status_code", None) == 403:
+            record.exc_info = None
+            record.exc_text = None
+        return True

@@ -39,3 +39,21 @@ def _say(stdout, message=""):
         stdout.write(f"{message}\n")
 
 
+def fixture_name(path):
+    """A fixture's path as a reader finds it in the checkout (fixtures/x.json)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path(settings.BASE_DIR).resolve()))
+    except ValueError:
+        return str(path)
+
+
+def note(stdout, message):
+    """A seed message that is a note, not an error: said so."""
+    _say(stdout, f"Note (not an error): {message}")
+
+

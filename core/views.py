@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from . import lkod, opendata
+from . import home, lkod, opendata
 from .exports import EXPORT_FORMATS, table_response
 from .health import worker_heartbeat_age_seconds
 from .services import StaleEditError
@@ -132,6 +132,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["datasets"] = opendata.datasets()
+        context["home_sections"] = home.sections(self.request)
         return context
 
 

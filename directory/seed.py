@@ -29,6 +29,10 @@ from core.seeding import (  # noqa: F401 - the other apps' loaders take them fro
     SeedError,
     SeedSummary,
     _say,
+    fixture_name,
+)
+from core.seeding import (
+    note as say_note,
 )
 from core.services import model_create
 
@@ -289,10 +293,11 @@ class _DirectoryLoader:
             for item in skipped:
                 _say(self.stdout, f"  - {item['text']} [{item['source']}]: {item['reason']}")
         else:
-            _say(
+            say_note(
                 self.stdout,
-                f"Seed notes: {len(notes)} inconsistencies kept as published, "
-                f"{len(skipped)} names not loaded (see {FIXTURE.name}; -v 2 lists them).",
+                f"the seed documents hold {len(notes)} inconsistencies, kept as published, "
+                f"and {len(skipped)} names that are not loaded; {fixture_name(FIXTURE)} "
+                f"lists them (\"seed_notes\", \"not_loaded\"; seed_demo -v 2 prints them).",
             )
 
     def run(self):
@@ -478,6 +483,7 @@ def load_demo_accounts(stdout=None, *, summary=None, verbosity=1, data=None,
             if user is None:
                 user = User(
                     username=rec["username"],
+                    email=rec.get("email", ""),
                     is_superuser=rec.get("is_superuser", False),
                     is_staff=rec.get("is_staff", False),
                     is_city_officer=rec.get("is_city_officer", False),
@@ -489,14 +495,23 @@ def load_demo_accounts(stdout=None, *, summary=None, verbosity=1, data=None,
                 user.set_password(password)
                 user.save()
                 summary.add(User, CREATED)
-            elif not user.has_usable_password():
-                user.set_password(password)
-                user.save(update_fields=["password"])
+            elif not user.has_usable_password() or (rec.get("email") and not user.email):
+                # An account made before the demo had addresses gets one (so the
+                # console shows the mails the workflows send); a password only
+                # when it has none, never reset.
+                fields = []
+                if not user.has_usable_password():
+                    user.set_password(password)
+                    fields.append("password")
+                if rec.get("email") and not user.email:
+                    user.email = rec["email"]
+                    fields.append("email")
+                user.save(update_fields=fields)
                 summary.add(User, UPDATED)
             else:
                 summary.add(User, UNCHANGED)
             who = person or org or ""
-            lines.append(f"  {rec['username']:<11} {rec['role']:<15} {who}")
+            lines.append(f"  {rec['username']:<11} {rec['role']:<15} {user.email:<28} {who}")
             if user.is_superuser:
                 demo_device = _demo_admin_device(user, summary)
     _say(stdout, f"Demo accounts (password for each: {password}):")

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse, reverse_lazy
+from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
@@ -187,6 +187,15 @@ class WorkingGroupListView(TableListView):
         return None
 
 
+def _group_calendar_url(group):
+    """The group's meetings as iCalendar, once the meetings app provides it
+    (it stands above this one, so it is looked up by name)."""
+    try:
+        return reverse("meetings:group_calendar", args=[group.code])
+    except NoReverseMatch:
+        return None
+
+
 class WorkingGroupDetailView(DetailView):
     template_name = "directory/group_detail.html"
     context_object_name = "group"
@@ -200,10 +209,15 @@ class WorkingGroupDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         user, group = self.request.user, self.object
         current, history = selectors.split_memberships(selectors.group_memberships(group))
+        show_internals = permissions.can_view_group_internals(user, group)
         context.update(
             current_memberships=current,
             membership_history=history,
-            show_internals=permissions.can_view_group_internals(user, group),
+            show_internals=show_internals,
+            # Organisation, position, since; member and substitute; actions.
+            member_columns=3 + 2 * bool(show_internals)
+            + bool(permissions.can_manage_membership(user, group)),
+            calendar_url=_group_calendar_url(group),
         )
         if context["show_internals"]:
             context["audit_entries"] = audit_entries_for(group)[:20]

@@ -9,8 +9,10 @@ class IndicatorsConfig(AppConfig):
     def ready(self):
         from . import autocomplete, checks, permissions
         from .datasets import register_datasets
+        from .home import register_home
 
         register_datasets()
         permissions.register()
+        register_home()
         autocomplete.register()
         checks.register()

@@ -6,6 +6,7 @@ pages holds; text in the SVG is escaped. Series are told apart by colour *and*
 by marker and dash, for readers who do not see colour; the chart carries a
 title and a description, and the page shows the same values as a table."""
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from xml.sax.saxutils import escape
@@ -104,6 +105,28 @@ def _marker(shape, x, y, colour):
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{colour}"/>'
 
 
+# Approximate width of a character of the 12-unit font, in SVG units.
+CHAR_WIDTH = 7
+
+
+def _labelled_positions(categories, x_of, *, gap=12):
+    """The periods whose labels are printed under the axis: every one when they
+    fit side by side; otherwise every k-th (always the first and the last), so
+    that no two labels overlap. The table and the text alternative keep them all."""
+    count = len(categories)
+    if count <= 1:
+        return list(range(count))
+    spacing = x_of(1) - x_of(0)
+    widest = max(len(str(label)) for label in categories) * CHAR_WIDTH + gap
+    every = max(1, math.ceil(widest / spacing))
+    shown = list(range(0, count, every))
+    if shown[-1] != count - 1:
+        if x_of(count - 1) - x_of(shown[-1]) < widest:
+            shown.pop()
+        shown.append(count - 1)
+    return shown
+
+
 def render_svg(indicator, values, *, element_id=None):
     """The chart of `indicator` from its prefetched `values`, as an SVG string."""
     element_id = element_id or f"chart-{indicator.pk}"
@@ -161,7 +184,8 @@ def render_svg(indicator, values, *, element_id=None):
         out.append(f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" '
                    f'fill="#333333">{escape(_format(tick))}</text>')
         tick += step
-    for position, label in enumerate(categories):
+    for position in _labelled_positions(categories, x_of):
+        label = categories[position]
         out.append(f'<text x="{x_of(position):.1f}" y="{HEIGHT - BOTTOM + 18}" '
                    f'text-anchor="middle" fill="#333333">{escape(label)}</text>')
     if target is not None:

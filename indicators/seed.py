@@ -18,12 +18,12 @@ from django.conf import settings
 from django.db import transaction
 
 from core.services import model_create
-from directory.seed import CREATED, UNCHANGED, SeedError, _say
+from directory.seed import CREATED, UNCHANGED, UPDATED, SeedError, _say
 from directory.selectors import current_city
 from planning.models import LevelRole, Plan, PlanItem, PlanSourceNote
 
 from . import services
-from .models import Indicator, IndicatorKind, IndicatorValue, Territory, Unit
+from .models import Indicator, IndicatorKind, IndicatorTarget, IndicatorValue, Territory, Unit
 from .parsing import ParseError, parse_period, parse_target, parse_value
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -70,6 +70,15 @@ class _Loader:
         indicator = services.indicator_create(actor=None, code=code, plans=plans, **fields)
         self.summary.add(Indicator, CREATED)
         return indicator
+
+    def add_missing_target(self, code, targets):
+        """An indicator loaded before its goal's target was transcribed gets it;
+        one with milestones of its own (an officer's) is left alone."""
+        existing = Indicator.objects.filter(code=code).first()
+        if existing is None or not targets or existing.targets.exists():
+            return
+        services.indicator_update(actor=None, indicator=existing, targets=targets)
+        self.summary.add(IndicatorTarget, UPDATED)
 
     def value(self, indicator, value_text, period_text, territory, *, where, **extra):
         try:
@@ -169,8 +178,11 @@ class _Loader:
                     for number, record in enumerate(specific["indicators"], start=1):
                         position += 1
                         code = f"{specific['code']}-{number}"
+                        targets = _goal_target(record, where=f"impact {code}")
+                        self.add_missing_target(code, targets)
                         indicator = self.indicator(
-                            code, name=record["name"], kind=IndicatorKind.IMPACT,
+                            code, targets=targets,
+                            name=record["name"], kind=IndicatorKind.IMPACT,
                             unit=Unit.COUNT, plan_item=goal, position=position,
                             home_territory=self.territories[HOME],
                             part_labels=record.get("parts_labels") or [],
@@ -183,6 +195,22 @@ class _Loader:
                         self.value(indicator, record["value_text"], as_of,
                                    self.territories[HOME], where=f"impact {code}",
                                    source=f"{PUBLISHED_IN} příloha B")
+
+
+def _goal_target(record, *, where):
+    """The milestone an impact indicator takes from its specific goal, where the
+    goal states the number the indicator counts ("… podporu 300 klientů" for
+    the number of clients: "target" in seed_psz.json, with the sentence it
+    comes from); none where the goal states no such number."""
+    target = record.get("target")
+    if not target:
+        return []
+    try:
+        parsed = parse_target(target["text"])
+    except ParseError as error:
+        raise SeedError(f"{where}: {error}") from None
+    return [{"kind": parsed.kind, "value": parsed.value, "year": target.get("year"),
+             "text": target["text"]}]
 
 
 def load(*, stdout=None, summary, verbosity=1):

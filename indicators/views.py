@@ -93,7 +93,9 @@ def value_rows(indicator, values):
                 for v in row_values
             ],
             "is_baseline": any(v is not None and v.is_baseline for v in row_values),
-            "notes": [v.note for v in row_values if v is not None and v.note],
+            # A note the values of one period share (the home and the comparison
+            # territory) is printed once.
+            "notes": list(dict.fromkeys(v.note for v in row_values if v is not None and v.note)),
         })
     return territories, rows
 
@@ -121,6 +123,9 @@ class IndicatorDetailView(TemplateView):
             baseline_value=baseline,
             latest_value=latest,
             plans=list(indicator.plans.all()),
+            # Where the figures come from when the indicator names no source of
+            # its own: the sources its values were published in.
+            value_sources=list(dict.fromkeys(v.source for v in values if v.source)),
             milestones=indicator.milestones,
             next_target=next_target(indicator, latest=latest),
         )

@@ -9,10 +9,12 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from . import permissions
         from .datasets import register_datasets
+        from .home import register_home
         from .personal_data import register as register_personal_data
         from .retention import register as register_retention
 
         register_datasets()
         permissions.register()
+        register_home()
         register_retention()
         register_personal_data()

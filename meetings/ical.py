@@ -81,15 +81,32 @@ def _timing(first, last, start, end):
 
 
 def meeting_component(meeting, *, url, stamp=None):
+    """The meeting's VEVENT lines. A meeting held on several days with times
+    is one event per day (each day's own hours, UIDs `meeting-ID-N`), never one
+    event from the first morning to the last afternoon; days without times are
+    one all-day event over the days."""
     days = list(meeting.days.all())
     first, last = days[0], days[-1]
     summary = meeting.body.name
     if meeting.title:
         summary = f"{summary} – {meeting.title}"
-    lines = ["BEGIN:VEVENT", f"UID:meeting-{meeting.pk}@{UID_DOMAIN}",
-             f"DTSTAMP:{stamp or _stamp()}"]
-    lines += _timing(first.date, last.date, first.start_time,
-                     last.end_time if first.start_time else None)
+    if len(days) > 1 and any(day.start_time for day in days):
+        spans = [(f"meeting-{meeting.pk}-{n}", day.date, day.date, day.start_time,
+                  day.end_time, f"{summary} ({n}/{len(days)})")
+                 for n, day in enumerate(days, start=1)]
+    else:
+        spans = [(f"meeting-{meeting.pk}", first.date, last.date, first.start_time,
+                  last.end_time if first.start_time else None, summary)]
+    lines = []
+    for uid, start_day, end_day, start, end, title in spans:
+        lines += _meeting_event(meeting, uid=uid, timing=_timing(start_day, end_day, start, end),
+                                summary=title, url=url, stamp=stamp)
+    return lines
+
+
+def _meeting_event(meeting, *, uid, timing, summary, url, stamp):
+    lines = ["BEGIN:VEVENT", f"UID:{uid}@{UID_DOMAIN}", f"DTSTAMP:{stamp or _stamp()}"]
+    lines += timing
     lines.append(f"SUMMARY:{escape(summary)}")
     if meeting.place_text:
         lines.append(f"LOCATION:{escape(meeting.place_text)}")

@@ -19,6 +19,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from core.seeding import fixture_name
+from core.seeding import note as say_note
 from directory.models import Membership, Organisation, Person, WorkingGroup
 from directory.seed import CREATED, UNCHANGED, SeedError, read_seed_data
 from planning.models import Plan, PlanItem
@@ -374,8 +376,10 @@ class _Loader:
 
     def report(self):
         notes = self.data.get("inconsistencies", [])
-        _say(self.stdout, f"  meetings: {len(notes)} places where the sources are inconsistent "
-                          "or odd are kept as published.")
+        say_note(self.stdout,
+                 f"{len(notes)} places where the minutes and the other sources are "
+                 f"inconsistent or odd are kept as published; {fixture_name(self.path)} "
+                 f"lists them (\"inconsistencies\"; seed_demo -v 2 prints them).")
         if self.verbosity >= 2:
             for note in notes:
                 _say(self.stdout, f"    - {note.get('where')}: {note.get('what')} "
@@ -386,6 +390,7 @@ def load(*, stdout, summary, verbosity=1, path=None):
     with open(path or FIXTURE, encoding="utf-8") as fh:
         data = json.load(fh)
     loader = _Loader(data, read_seed_data(), summary, stdout, verbosity)
+    loader.path = path or FIXTURE
     loader.meetings()
     loader.events()
     loader.timeline_notes()

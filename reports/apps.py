@@ -8,7 +8,9 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from . import permissions
+        from .home import register_home
         from .retention import register as register_retention
 
         permissions.register()
+        register_home()
         register_retention()

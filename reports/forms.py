@@ -63,8 +63,10 @@ class EvaluationTextForm(PortalModelForm):
 
     class Meta:
         model = EvaluationText
-        fields = ["plan", "year", "title", "issued_text", "summary"]
-        widgets = {"summary": forms.Textarea(attrs={"rows": 14})}
+        fields = ["plan", "year", "title", "issued_text", "summary", "chapter_heading",
+                  "chapter_html"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 14}),
+                   "chapter_html": forms.Textarea(attrs={"rows": 10})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

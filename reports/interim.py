@@ -637,6 +637,8 @@ def interim_context(plan, *, year=None, progress=None):
         "title": title,
         "issued_text": text.issued_text if text else "",
         "summary_html": text.summary if text else "",
+        "chapter_heading": text.chapter_heading if text else "",
+        "chapter_html": text.chapter_html if text else "",
         "glossary": list(GlossaryTerm.objects.order_by("abbreviation")),
         **_report_texts(plan, year),
         "highlights": _highlights(programme_lines, overall, global_rows, tally, currency),

@@ -183,6 +183,13 @@ class EvaluationText(models.Model):
     issued_text = models.CharField(_("date line"), max_length=100, blank=True,
                                    help_text=_("As printed on the title page, e.g. Červen 2024."))
     summary = models.TextField(_("management summary"), blank=True)
+    # A chapter of the edition's own after the year's timeline (001: "Poradenské
+    # programy", the advisory programmes of the year).
+    chapter_heading = models.CharField(_("heading of a further chapter"), max_length=200,
+                                       blank=True,
+                                       help_text=_("Printed after the timeline, e.g. "
+                                                   "Poradenské programy. Empty: no chapter."))
+    chapter_html = models.TextField(_("further chapter"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

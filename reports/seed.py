@@ -8,14 +8,23 @@ Idempotent: a term or text that exists is left as it is; one that differs
 from the document is reported, never overwritten (officers may have edited
 it since)."""
 
+import json
+from pathlib import Path
+
+from django.conf import settings
+
 from core.sanitize import sanitize_html
 from core.services import model_create
-from directory.seed import CREATED, DIFFERS, UNCHANGED, SeedError, _say
+from directory.seed import CREATED, DIFFERS, UNCHANGED, UPDATED, SeedError, _say
 from planning.models import Plan
 
 from .models import EvaluationText, GlossaryTerm, PlanReportTexts
+from .services import evaluation_text_save
 
 SOURCE = "001"
+# The chapters of 001 that officers write beyond the summary (its advisory
+# programmes), with their source in the document.
+FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed_reports.json"
 PLAN_CODE = "psz-2022-2027"
 YEAR = 2023
 TITLE = "Průběžné vyhodnocení I."
@@ -114,6 +123,17 @@ def summary_html():
     return sanitize_html(_one_line(SUMMARY_HTML))
 
 
+def _chapter(plan_code, year):
+    """{"chapter_heading", "chapter_html"} of the edition from seed_reports.json, or {}."""
+    with open(FIXTURE, encoding="utf-8") as fh:
+        chapters = json.load(fh)["evaluation_chapters"]
+    for record in chapters:
+        if record["plan"] == plan_code and record["year"] == year:
+            return {"chapter_heading": record["heading"],
+                    "chapter_html": sanitize_html(_one_line(record["html"]))}
+    return {}
+
+
 def load(*, stdout, summary, verbosity=1):
     for abbreviation, meaning in GLOSSARY:
         existing = GlossaryTerm.objects.filter(abbreviation=abbreviation).first()
@@ -132,9 +152,14 @@ def load(*, stdout, summary, verbosity=1):
     plan = Plan.objects.filter(code=PLAN_CODE).first()
     if plan is None:
         raise SeedError(f"The plan {PLAN_CODE} is missing; load the plans first.")
-    wanted = {"title": TITLE, "issued_text": ISSUED_TEXT, "summary": summary_html()}
+    chapter = _chapter(plan.code, YEAR)
+    wanted = {"title": TITLE, "issued_text": ISSUED_TEXT, "summary": summary_html(), **chapter}
     text = EvaluationText.objects.filter(plan=plan, year=YEAR).first()
-    if text is None:
+    if text is not None and chapter and not text.chapter_heading and not text.chapter_html:
+        # Loaded before the chapter was transcribed: it is added, nothing else changes.
+        text = evaluation_text_save(actor=None, text=text, **chapter)
+        summary.add(EvaluationText, UPDATED)
+    elif text is None:
         model_create(actor=None, model=EvaluationText,
                      data={"plan": plan, "year": YEAR, **wanted}, message=f"seed {SOURCE}")
         summary.add(EvaluationText, CREATED)

@@ -335,11 +335,15 @@ def glossary_term_delete(*, actor, term) -> None:
 
 
 def evaluation_text_save(*, actor, text=None, expected_version=None, plan=UNSET, year=UNSET,
-                         title=UNSET, issued_text=UNSET, summary=UNSET) -> EvaluationText:
+                         title=UNSET, issued_text=UNSET, summary=UNSET, chapter_heading=UNSET,
+                         chapter_html=UNSET) -> EvaluationText:
     """A new evaluation text (`text` None) or a change of the given fields;
-    the summary is sanitised HTML."""
+    the summary and the further chapter are sanitised HTML."""
     data = given(plan=plan, year=year, title=title, issued_text=issued_text,
-                 summary=UNSET if summary is UNSET else sanitize_html(summary or ""))
+                 summary=UNSET if summary is UNSET else sanitize_html(summary or ""),
+                 chapter_heading=chapter_heading,
+                 chapter_html=UNSET if chapter_html is UNSET
+                 else sanitize_html(chapter_html or ""))
     if text is None:
         return model_create(actor=actor, model=EvaluationText, data=data)
     return model_update(actor=actor, instance=text, data=data, expected_version=expected_version)

@@ -24,7 +24,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.html_validity import Allowed, describe, missing_tools, validate
+from tests.html_validity import describe, missing_tools, validate
 from tests.matrix import ROLES
 from tests.test_role_matrix import MATRIX, world  # noqa: F401 - the matrix's world fixture
 
@@ -44,11 +44,8 @@ def _validator_installed():
 # vnu messages accepted on purpose: a pattern of the message text and why it
 # is not a defect. Never a blanket pattern; fix the template when you can.
 ALLOWLIST = (
-    Allowed(r"^Attribute “hx-(get|post|target|swap|select)” not allowed on element “(a|form)”",
-            "htmx's attributes drive the officers' plan editor (hx-get, hx-post, hx-target, "
-            "hx-swap, hx-select on links and forms). HTML has no such attributes, but "
-            "browsers keep unknown attributes and htmx (static/vendor/htmx) is the "
-            "portal's deliberate choice; its data-hx-* spelling would be the valid one."),
+    # Empty: the plan editor writes htmx's attributes as data-hx-*, which HTML
+    # allows; a bare hx-* attribute is an error again.
 )
 
 # A page with a duplicate id and a stray end tag: vnu must report both.
@@ -59,9 +56,10 @@ BROKEN_PAGE = (
 )
 BROKEN_MESSAGES = (r"^Duplicate ID “obsah”", r"^Stray end tag “div”")
 VALID_PAGE = BROKEN_PAGE.replace('<p id="obsah">', "<p>").replace("</div></div>", "</div>")
-# An htmx attribute (allowed) and an unknown one (not).
+# htmx's attributes spelled data-hx-* (valid), a bare hx-* one and an unknown one (not).
 ATTRIBUTES_PAGE = VALID_PAGE.replace(
-    "<p>", '<p><a href="/" hx-get="/x" hx-target="#obsah">a</a><a href="/" nonsense="1">b</a>')
+    "<p>", '<p><a href="/" data-hx-get="/x" data-hx-target="#obsah">a</a>'
+           '<a href="/" hx-get="/x">b</a><a href="/" nonsense="1">c</a>')
 # The self-checks below go along with the pages of the first test, so that one
 # vnu run serves the whole file (vnu remembers what it has checked).
 SELF_CHECKS = {"(broken page)": BROKEN_PAGE, "(valid page)": VALID_PAGE,
@@ -269,9 +267,10 @@ def test_the_check_reports_a_broken_page():
         assert any(re.search(pattern, text) for text in texts), (pattern, texts)
 
 
-def test_the_allowlist_accepts_only_what_it_names():
-    """An htmx attribute is accepted, an unknown attribute is not."""
+def test_htmx_attributes_are_valid_only_as_data_attributes():
+    """data-hx-* is valid HTML; a bare hx-* attribute and an unknown one are not."""
     errors, used = validate({"page": ATTRIBUTES_PAGE}, ALLOWLIST)
     assert [m.message for m in errors["page"]] == [
+        "Attribute “hx-get” not allowed on element “a” at this point.",
         "Attribute “nonsense” not allowed on element “a” at this point."]
-    assert sum(used.values()) == 2
+    assert not used

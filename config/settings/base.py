@@ -177,7 +177,9 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
-    CELERY_BROKER_URL = "filesystem://"
+    # A host name (ignored by the transport) keeps kombu from warning "No
+    # hostname was supplied" at every start of the web and worker processes.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),
         "data_folder_out": str(VAR_DIR / "celery" / "queue"),
@@ -374,7 +376,11 @@ MEETINGS_TASK_CARRY_OVER_DAYS = 365
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "core.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "core.middleware.RequestIdLogFilter"},
+        "refusal_without_traceback": {"()": "core.logging.RefusalWithoutTraceback"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {
         "plain": {
             "format": "%(asctime)s %(levelname)s %(name)s "
@@ -387,10 +393,20 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "formatter": env("LOG_FORMAT", default="plain"),
             "filters": ["request_id"],
-        }
+        },
+        # As in Django's default: errors to ADMINS, when there are any.
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own console handler (DEBUG only) would print every record a
+        # second time beside the root's: the root handler alone writes them.
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["refusal_without_traceback"]},
         "django.db.backends": {"level": "WARNING"},
         # django-axes logs every login attempt at INFO; failures still show as WARNING.
         "axes": {"level": "WARNING"},

@@ -229,3 +229,33 @@ def test_editor_screenshot(page, live_server, officer, password, plan_tree, tmp_
     target = os.environ.get("PLAN_EDITOR_SCREENSHOT")
     if target:
         page.screenshot(path=target, full_page=True)
+
+
+def test_editor_names_match_their_labels_and_escape_closes_an_inline_form(
+        axe_page, live_server, officer, password, plan_tree):
+    """axe's label-content-name-mismatch (WCAG 2.5.3; not in the AA tag set, so
+    asked for by name) and heading order on the editor, with an inline form open;
+    Escape closes it and gives the focus back to the link that opened it (the
+    editor's script finds that link by its data-hx-target)."""
+    from tests.browser.conftest import AXE
+
+    plan, specific = plan_tree["plan"], plan_tree["specific"]
+    login(axe_page, live_server, officer.username, password)
+    axe_page.goto(f"/plans/{plan.code}/edit/")
+    opener = axe_page.locator(f"#row-{specific.pk} a[href$='?parent={specific.pk}']")
+    opener.click()
+    slot = axe_page.locator(f"#add-slot-{specific.pk}")
+    expect(slot.locator("form")).to_be_visible()
+    axe_page.add_script_tag(path=str(AXE))
+    result = axe_page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'rule', values: "
+        "['label-content-name-mismatch', 'heading-order']}, rules: "
+        "{'label-content-name-mismatch': {enabled: true}}})")
+    ran = {r["id"] for key in ("passes", "violations", "incomplete", "inapplicable")
+           for r in result[key]}
+    assert "label-content-name-mismatch" in ran
+    assert not result["violations"], [
+        (v["id"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]]
+    axe_page.keyboard.press("Escape")
+    expect(slot.locator("form")).to_have_count(0)
+    expect(opener).to_be_focused()

@@ -278,6 +278,27 @@ def test_demo_accounts_hold_their_roles(seeded):
     assert DEMO_PASSWORD in seeded
 
 
+def test_demo_accounts_have_addresses_the_workflow_mails_go_to(seeded):
+    """The embedded demo sends its mails to the console: without an address a
+    workflow (minutes submitted to the contact person, ...) sends nothing."""
+    from meetings.services import _emails_of
+
+    for username in ("admin", "urednik", "manazer", "kontakt", "realizator", "clen"):
+        user = User.objects.get(username=username)
+        assert user.email == f"{username}@demo.example.org"
+        assert user.email in seeded
+    kontakt = User.objects.get(username="kontakt")
+    assert kontakt.email in _emails_of(kontakt.person)
+
+
+def test_seed_notes_read_as_notes_and_name_their_fixture(seeded):
+    notes = [line for line in seeded.splitlines() if "kept as published" in line]
+    assert len(notes) == 2, notes
+    assert all(line.startswith("Note (not an error): ") for line in notes), notes
+    assert "fixtures/seed_planning.json" in notes[0]
+    assert "fixtures/seed_meetings.json" in notes[1]
+
+
 def test_existing_account_password_is_never_reset(seeded):
     user = User.objects.get(username="clen")
     user.set_password("vlastni-heslo-clena")

@@ -157,3 +157,19 @@ def test_officer_creates_a_group(client, officer):
     assert response.status_code == 302
     group = WorkingGroup.objects.get(code="SEN")
     assert [n.text for n in group.needs.all()] == ["dostupná pečovatelská služba"]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "officer"])
+def test_a_group_without_members_has_a_row_as_wide_as_its_table(client, who, officer):
+    import re
+
+    from tests.directory.factories import WorkingGroupFactory
+
+    group = WorkingGroupFactory(code="PRAZDNA")
+    if who == "officer":
+        client.force_login(officer)
+    page = client.get(reverse("directory:group_detail", args=[group.code])).content.decode()
+    table = page[page.index('<table class="members">'):]
+    table = table[:table.index("</table>")]
+    columns = len(re.findall(r"<th scope=\"col\"", table))
+    assert f'colspan="{columns}"' in table

@@ -110,3 +110,36 @@ def test_a_second_run_changes_nothing(seeded):
     call_command("seed_demo", "--only", "directory", "--only", "plans", "--only", "projects",
                  "--only", "indicators", stdout=out)
     assert "Nothing changed" in out.getvalue()
+
+
+def test_impact_indicators_take_the_number_their_specific_goal_states(seeded, client):
+    """001 Appendix B: "Specifický cíl 1.1.2: Do roku 2025 vznikne Kontaktní místo pro
+    bydlení, kde získá odpovídající podporu 300 klientů" - the number of its clients
+    aims at 300 by 2025; the goal names no number for the applications."""
+    clients = Indicator.objects.get(code="1.1.2-1")
+    (target,) = clients.targets.all()
+    assert (target.kind, target.value, target.year) == ("at_least", 300, 2025)
+    assert clients.status == Status.ON_TRACK  # 1 190 clients by 30. 4. 2024
+    assert Indicator.objects.get(code="1.1.2-2").status == Status.NO_TARGET
+    targets = {i.code: (t.value, t.year) for i in Indicator.objects.filter(
+        kind=IndicatorKind.IMPACT).prefetch_related("targets") for t in i.targets.all()}
+    assert targets["3.2.1-2"] == (200, 2025) and targets["6.2.2-1"] == (60, 2025)
+    assert len(targets) == 18
+    page = client.get("/indicators/1.1.2-1/").content.decode()
+    assert "cíl nestanoven" not in page and "300" in page
+
+
+def test_a_demo_loaded_before_the_goal_targets_gets_them_on_the_next_run(seeded):
+    from io import StringIO
+
+    from indicators.models import IndicatorTarget
+
+    clients = Indicator.objects.get(code="1.1.2-1")
+    clients.targets.all().delete()
+    own = Indicator.objects.get(code="1.2.1-1")
+    own.targets.update(value=55)  # an officer's change stays
+    call_command("seed_demo", "--only", "indicators", stdout=StringIO())
+    assert [(t.kind, t.value) for t in clients.targets.all()] == [("at_least", 300)]
+    assert Indicator.objects.get(code="1.1.2-1").status == Status.ON_TRACK
+    assert own.targets.get().value == 55
+    assert IndicatorTarget.objects.filter(indicator__kind=IndicatorKind.IMPACT).count() == 18

@@ -233,3 +233,45 @@ def test_error_messages_are_czech_by_default(client, officer):
     message = response.context["form"].errors["period_text"][0]
     assert message != _("“%(text)s” is not a period.")
     assert "není období" in message
+
+
+# --- The detail page reads well: note once, definition and source, chart labels ----
+
+
+def test_a_note_both_territories_carry_is_printed_once(client):
+    covid = "Některé hodnoty za rok 2021 jsou ovlivněny pandemií covid-19."
+    indicator = IndicatorFactory(comparison_territory=region())
+    year_value(indicator, 2021, 3, is_baseline=True, note=covid)
+    year_value(indicator, 2021, 2, territory=region(), is_baseline=True, note=covid)
+    page = client.get(f"/indicators/{indicator.slug}/").content.decode()
+    assert page.count(covid) == 1
+
+
+def test_definition_and_source_are_shown_even_when_the_plan_names_none(client):
+    indicator = IndicatorFactory(definition="", data_source="")
+    year_value(indicator, 2023, 5, source="Průběžné vyhodnocení I. příloha B")
+    page = client.get(f"/indicators/{indicator.slug}/").content.decode()
+    about = page[page.index('id="metadata-heading"'):]
+    assert "<dt>Definice</dt>" in about and "<dt>Zdroj dat</dt>" in about
+    assert "Průběžné vyhodnocení I. příloha B" in about
+
+
+def test_period_labels_under_the_chart_never_overlap(client):
+    import re
+
+    from indicators.charts import CHAR_WIDTH
+
+    indicator = IndicatorFactory()
+    for year in range(2010, 2026):
+        value = year_value(indicator, year, year - 2000)
+        IndicatorValue.objects.filter(pk=value.pk).update(
+            period_text=f"Data dostupná k 30. 4. {year}")
+    page = client.get(f"/indicators/{indicator.slug}/").content.decode()
+    svg = page[page.index("<svg"):page.index("</svg>")]
+    labels = [(float(x), text) for x, text in re.findall(
+        r'<text x="([\d.]+)" y="\d+" text-anchor="middle" fill="#333333">([^<]+)</text>', svg)]
+    assert len(labels) >= 2
+    assert labels[0][1].endswith("2010") and labels[-1][1].endswith("2025")
+    for (x1, t1), (x2, t2) in zip(labels, labels[1:], strict=False):
+        assert x2 - x1 >= (len(t1) + len(t2)) / 2 * CHAR_WIDTH, (t1, t2)
+    assert svg.count("Data dostupná k 30. 4. 2017") == 1  # the description keeps every period

@@ -243,3 +243,42 @@ def test_open_tasks_are_carried_over_within_the_window_only(settings):
     assert _carried(today) == []
     settings.MEETINGS_TASK_CARRY_OVER_DAYS = 3000
     assert _carried(today) == ["Zpracovat tabulku z roku 2018", "Rozeslat letáčky"]
+
+
+def test_a_two_day_meeting_is_two_events_with_each_day_s_hours(client):
+    from meetings.models import MeetingDay
+
+    meeting = MeetingFactory.with_minutes(minutes_status="published")
+    MeetingDay.objects.create(meeting=meeting, date=datetime.date(2025, 1, 17),
+                              start_time=datetime.time(9), end_time=datetime.time(12))
+    raw = client.get(reverse("meetings:ics", args=[meeting.pk])).content
+    events = icalendar.Calendar.from_ical(raw).walk("VEVENT")
+    spans = sorted((e.decoded("DTSTART").replace(tzinfo=None),
+                    e.decoded("DTEND").replace(tzinfo=None)) for e in events)
+    assert spans == [
+        (datetime.datetime(2025, 1, 16, 13), datetime.datetime(2025, 1, 16, 15)),
+        (datetime.datetime(2025, 1, 17, 9), datetime.datetime(2025, 1, 17, 12)),
+    ]
+    assert len({str(e["UID"]) for e in events}) == 2
+    feed = client.get(reverse("meetings:group_calendar", args=[meeting.body.code])).content
+    assert len(icalendar.Calendar.from_ical(feed).walk("VEVENT")) == 2
+
+
+def test_a_multi_day_meeting_without_hours_is_one_all_day_event_over_its_days(client):
+    meeting = MeetingFactory.with_minutes(minutes_status="published")
+    from meetings.models import MeetingDay
+
+    meeting.days.update(start_time=None, end_time=None)
+    MeetingDay.objects.create(meeting=meeting, date=datetime.date(2025, 1, 17))
+    raw = client.get(reverse("meetings:ics", args=[meeting.pk])).content
+    (event,) = icalendar.Calendar.from_ical(raw).walk("VEVENT")
+    assert event.decoded("DTSTART") == datetime.date(2025, 1, 16)
+    assert event.decoded("DTEND") == datetime.date(2025, 1, 18)
+
+
+def test_the_public_group_page_links_the_group_s_calendar(client):
+    meeting = MeetingFactory.with_minutes(minutes_status="published")
+    page = client.get(reverse("directory:group_detail", args=[meeting.body.code]))
+    url = reverse("meetings:group_calendar", args=[meeting.body.code])
+    assert f'href="{url}"' in page.content.decode()
+    assert client.get(url)["Content-Type"].startswith("text/calendar")

@@ -2,6 +2,9 @@
 status, tree editing inline and as whole pages, history and restore, refusal of
 concurrent edits) and their query counts."""
 
+import re
+from html.parser import HTMLParser
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -676,3 +679,72 @@ def test_summary_form_refuses_a_year_written_meanwhile(client, officer, administ
     response = client.post(url, {**post, "text": "<p>B</p>"})
     assert response.status_code == 409
     assert ItemYearSummary.objects.get(item=goal, year=2023).text == "<p>A</p>"
+
+
+# --- Valid, readable markup (vnu, axe label-content-name-mismatch, heading order) ----
+
+
+class _Markup(HTMLParser):
+    """Headings in order, htmx attributes not spelled data-hx-*, and links or
+    buttons whose aria-label does not contain their visible text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.headings, self.bare_htmx, self.mismatches = [], [], []
+        self._open = []  # [tag, aria-label, text] of the links and buttons we are in
+        self._spans = []  # is each open span hidden (visually-hidden, aria-hidden)?
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.bare_htmx += [name for name in attrs if name.startswith("hx-")]
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        if tag in ("a", "button"):
+            self._open.append([tag, attrs.get("aria-label"), ""])
+        if tag == "span":
+            self._spans.append("visually-hidden" in (attrs.get("class") or "")
+                               or attrs.get("aria-hidden") == "true")
+
+    def handle_endtag(self, tag):
+        if tag == "span" and self._spans:
+            self._spans.pop()
+        if tag in ("a", "button") and self._open:
+            _tag, label, text = self._open.pop()
+            visible = " ".join(text.split()).lower()
+            # WCAG 2.5.3: the name starts with the words one sees.
+            if label and visible and not label.lower().startswith(visible.strip("+⋯↑↓ ")):
+                self.mismatches.append((visible, label))
+
+    def handle_data(self, data):
+        if self._open and not any(self._spans):
+            self._open[-1][2] += data
+
+
+def _markup(response):
+    assert response.status_code == 200, response.status_code
+    parser = _Markup()
+    parser.feed(response.content.decode())
+    return parser
+
+
+def test_editor_pages_are_valid_html_with_names_that_match_labels_and_ordered_headings(
+        oc, plan, tree):
+    specific, measure = tree["specific"], tree["first"]
+    pages = {
+        "editor": url("plan_editor", plan.code),
+        "add (no script)": url("plan_item_create", plan.code) + f"?parent={specific.pk}",
+        "move (no script)": url("plan_item_move", plan.code, measure.pk),
+        "all fields": url("plan_item_update", plan.code, measure.pk),
+        "history": url("plan_item_history", plan.code, measure.pk),
+        "status": url("plan_status", plan.code),
+    }
+    for name, path in pages.items():
+        markup = _markup(oc.get(path))
+        assert not markup.bare_htmx, (name, markup.bare_htmx)  # vnu: not allowed
+        assert not markup.mismatches, (name, markup.mismatches)
+        levels = markup.headings
+        assert levels and levels[0] == 1, (name, levels)
+        skips = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
+        assert not skips, (name, levels)
+    editor = oc.get(pages["editor"]).content.decode()
+    assert f'data-hx-get="{url("plan_item_inline", plan.code, measure.pk)}"' in editor

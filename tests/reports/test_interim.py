@@ -438,3 +438,28 @@ def test_appendix_a_names_the_code_it_printed_where_it_is_not_the_plan_s(rendere
     text = " ".join(rendered.pages)
     assert "(v příloze A: 2.1.2.1)" in text
     assert text.count("v příloze A:") == 1
+
+
+def test_the_advisory_programmes_chapter_of_001_follows_the_timeline(rendered):
+    """001 prints "Poradenské programy" after the year's timeline: every paragraph
+    of it, word for word, and its two programmes as sections."""
+    seeds = Path(settings.SEEDS_DIR)
+    document = next(seeds.glob("001_*.txt"), None) if seeds.is_dir() else None
+    inline_free = re.sub(r"</?(?:strong|b|em|i|a)\b[^>]*>", "", rendered.html)
+    html_text = " ".join(re.sub(r"<[^>]+>", " ", inline_free).split())
+    if document is not None:
+        source = document.read_text(encoding="utf-8")
+        section = source[source.index("## Poradenské programy"):source.index("# Přílohy")]
+        paragraphs = [" ".join(line.replace("**", "").split()) for line in section.splitlines()
+                      if line.strip() and not line.startswith(("#", "["))]
+        assert len(paragraphs) == 7, paragraphs
+        for paragraph in paragraphs:
+            assert paragraph in html_text, paragraph
+    text = " ".join(rendered.pages)
+    timeline = text.index("Spolupráce v roce 2023", text.index("Manažerské shrnutí"))
+    chapter = text.index("Poradenské programy", timeline)
+    assert timeline < chapter < text.index("Příloha A Projekty podle tematických oblastí",
+                                           chapter)
+    assert "Poradenský program: Práce s daty" in text
+    assert "Poradenský program: Podpora zdraví" in text
+    assert 'href="#chapter"' in rendered.html  # in the table of contents

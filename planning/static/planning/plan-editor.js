@@ -46,7 +46,7 @@
   // The link or button that opened an inline form in `slot`.
   function opener(slot) {
     if (!slot || !slot.id) return null;
-    return document.querySelector(`[hx-target="#${slot.id}"]`);
+    return document.querySelector(`[data-hx-target="#${slot.id}"]`);
   }
 
   function closeSlot(slot) {
@@ -76,7 +76,7 @@
     }
     const rowForm = event.target.closest && event.target.closest("form.row-form");
     if (rowForm) {
-      const cancel = rowForm.querySelector("a[hx-select]");
+      const cancel = rowForm.querySelector("a[data-hx-select]");
       if (cancel) {
         event.preventDefault();
         cancel.click();

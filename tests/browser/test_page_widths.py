@@ -1,0 +1,139 @@
+"""Every kind of public page fits a 390 px phone and a 1280 px screen: the
+document is never wider than the window (no sideways scrolling). The pages are
+found as an anonymous reader finds them, by following the links from the home
+page over the demo data (one page of each kind), plus the pages no link leads
+to (the 404 page, a sign-in form)."""
+
+import io
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = (390, 1280)
+# Sections whose second path segment names a record (a code or an id).
+RECORD_SECTIONS = {"groups", "plans", "indicators", "projects", "organisations", "meetings",
+                   "reports", "accessibility"}
+NOT_PAGES = re.compile(r"\.(csv|json|jsonld|ics|pdf|xlsx|zip|svg|png)$|^/(static|media|admin)/")
+# Kinds a reader must reach, so that a broken crawl cannot pass by finding nothing.
+MUST_FIND = {"/", "/groups/", "/groups/X/", "/organisations/", "/organisations/X/", "/plans/",
+             "/plans/X/", "/indicators/", "/indicators/X/", "/meetings/", "/meetings/X/",
+             "/projects/", "/projects/X/", "/reports/", "/data/"}
+EXTRA = ["/stranka-neexistuje/", "/accounts/login/", "/accounts/password/reset/"]
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs = []
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+
+
+def kind_of(path):
+    parts = [p for p in path.split("/") if p]
+    if len(parts) >= 2 and parts[0] in RECORD_SECTIONS:
+        parts[1] = "X"
+    shape = "/" + "/".join(re.sub(r"\d+", "N", p) for p in parts) + ("/" if parts else "")
+    return shape
+
+
+def public_page_kinds(max_fetches=60):
+    """One URL per kind of page an anonymous reader reaches from the home page
+    (breadth first; filtered or sorted variants of a list are the list's kind)."""
+    client = Client()
+    found, queue, queued_kinds, fetches = {}, ["/"], {"/"}, 0
+    while queue and fetches < max_fetches:
+        url = queue.pop(0)
+        fetches += 1
+        response = client.get(url)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        found.setdefault(kind_of(url), url)
+        parser = _Links()
+        parser.feed(response.content.decode())
+        for href in parser.hrefs:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or parts.query or not parts.path.startswith("/"):
+                continue
+            if NOT_PAGES.search(parts.path) or parts.path.startswith("/language/"):
+                continue
+            kind = kind_of(parts.path)
+            if kind not in queued_kinds:
+                queued_kinds.add(kind)
+                queue.append(parts.path)
+    return found
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("seed_demo", "--without-accounts", stdout=io.StringIO())
+
+
+def test_every_public_page_fits_a_phone_and_a_wide_screen(browser, live_server, demo):
+    kinds = public_page_kinds()
+    missing = MUST_FIND - set(kinds)
+    assert not missing, (missing, sorted(kinds))
+    paths = sorted(set(kinds.values())) + EXTRA
+    too_wide = []
+    for width in WIDTHS:
+        context = browser.new_context(locale="cs-CZ", base_url=live_server.url,
+                                      viewport={"width": width, "height": 900})
+        page = context.new_page()
+        try:
+            for path in paths:
+                page.goto(path)
+                scroll_width = page.evaluate("document.documentElement.scrollWidth")
+                if scroll_width > width:
+                    culprits = page.evaluate(
+                        """(width) => [...document.querySelectorAll('main *')]
+                               .filter(el => el.getBoundingClientRect().right > width + 1)
+                               .slice(0, 3).map(el => el.tagName + '.' + el.className)""",
+                        width)
+                    too_wide.append((width, path, scroll_width, culprits))
+        finally:
+            context.close()
+    assert not too_wide, "\n".join(map(str, too_wide))
+    assert len(paths) >= 20, paths
+    # (Here rather than in tests of their own: the demo loads once.)
+    _indicator_chart_takes_the_width_of_the_page(browser, live_server)
+    _home_page_with_its_sections_passes_axe(browser, live_server)
+
+
+def _home_page_with_its_sections_passes_axe(browser, live_server):
+    from tests.browser.conftest import audit
+
+    context = browser.new_context(locale="cs-CZ", base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    try:
+        response, blocking = audit(page, "/")
+        assert response.status == 200
+        assert page.locator(".status-chart svg[role=img]").count() == 1
+        assert not blocking, blocking
+    finally:
+        context.close()
+
+
+def _indicator_chart_takes_the_width_of_the_page(browser, live_server):
+    for width in WIDTHS:
+        context = browser.new_context(locale="cs-CZ", base_url=live_server.url,
+                                      viewport={"width": width, "height": 900})
+        page = context.new_page()
+        try:
+            page.goto("/indicators/G07/")
+            chart = page.locator("figure.chart svg").bounding_box()
+            main = page.locator("main").evaluate(
+                "m => m.clientWidth - parseFloat(getComputedStyle(m).paddingLeft)"
+                " - parseFloat(getComputedStyle(m).paddingRight)")
+            assert chart["width"] >= main - 2, (width, chart, main)
+            assert chart["width"] <= width
+        finally:
+            context.close()
