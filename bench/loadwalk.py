@@ -49,6 +49,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 
 SKIP_PREFIXES = ("/static/", "/media/", "/admin/", "/accounts/", "/i18n/", "/__")
@@ -122,60 +123,73 @@ def _normalise(base, href, all_queries):
     return path + (f"?{query}" if query else "")
 
 
-def crawl(base, max_pages=2000, all_queries=False, progress=None):
+def crawl(base, max_pages=2000, all_queries=False, progress=None, parallel=4):
     """Every public page reachable from `/`: {'pages': [...], 'datasets': [...],
     'static': first stylesheet of `/`, 'forms': [...], 'with_cookie': [...],
     'not_public': [...], 'skipped': {status: count}}. Pages with a POST form
     (their CSRF token is per visitor, so they are never cached) are walked
-    but listed apart and left out of the cookie and cache checks."""
+    but listed apart and left out of the cookie and cache checks. `parallel`
+    requests at a time (in the order found, a batch at a time)."""
     base = base.rstrip("/")
     queue, seen = ["/"], {"/"}
     pages, datasets, forms, with_cookie, not_public = [], [], [], [], []
     skipped = {}
     static = None
-    while queue and len(pages) < max_pages:
-        path = queue.pop(0)
-        status, headers, body = fetch(base + path)
-        content_type = headers.get("Content-Type", "") if headers else ""
-        if status != 200 or not content_type.startswith("text/html"):
-            skipped[str(status)] = skipped.get(str(status), 0) + 1
-            continue
-        pages.append(path)
-        parser = _Links()
-        parser.feed(body.decode("utf-8", "replace"))
-        if parser.post_form:
-            forms.append(path)
-        else:
-            if headers.get("Set-Cookie"):
-                with_cookie.append(path)
-            if "public" not in (headers.get("Cache-Control") or ""):
-                not_public.append(path)
-        if static is None and parser.stylesheets:
-            static = urllib.parse.urlsplit(urllib.parse.urljoin(base + "/",
-                                                                parser.stylesheets[0])).path
-        for href in parser.links:
-            found = _normalise(base + path, href, all_queries)
-            if found is None or found in seen:
-                continue
-            seen.add(found)
-            if _has_extension(found.split("?", 1)[0]):
-                if found.startswith(DATA_PREFIX):
-                    datasets.append(found)
-                continue
-            queue.append(found)
-        if progress and len(pages) % 50 == 0:
-            progress(f"crawled {len(pages)} pages, {len(queue)} waiting")
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        while queue and len(pages) < max_pages:
+            batch, queue = queue[:max_pages - len(pages)], queue[max_pages - len(pages):]
+            for path, answer in zip(batch, pool.map(lambda p: fetch(base + p), batch),
+                                    strict=True):
+                static = _crawled(base, path, answer, all_queries, seen, queue, pages,
+                                  datasets, forms, with_cookie, not_public, skipped, static)
+            if progress:
+                progress(f"crawled {len(pages)} pages, {len(queue)} waiting")
     return {"pages": pages, "datasets": sorted(datasets), "static": static, "forms": forms,
             "with_cookie": with_cookie, "not_public": not_public, "skipped": skipped,
             "truncated": bool(queue)}
+
+
+def _crawled(base, path, answer, all_queries, seen, queue, pages, datasets, forms,
+             with_cookie, not_public, skipped, static):
+    """Takes in one crawled answer; returns the static file (found or not yet)."""
+    status, headers, body = answer
+    content_type = headers.get("Content-Type", "") if headers else ""
+    if status != 200 or not content_type.startswith("text/html"):
+        skipped[str(status)] = skipped.get(str(status), 0) + 1
+        return static
+    pages.append(path)
+    parser = _Links()
+    parser.feed(body.decode("utf-8", "replace"))
+    if parser.post_form:
+        forms.append(path)
+    else:
+        if headers.get("Set-Cookie"):
+            with_cookie.append(path)
+        if "public" not in (headers.get("Cache-Control") or ""):
+            not_public.append(path)
+    if static is None and parser.stylesheets:
+        static = urllib.parse.urlsplit(urllib.parse.urljoin(base + "/",
+                                                            parser.stylesheets[0])).path
+    for href in parser.links:
+        found = _normalise(base + path, href, all_queries)
+        if found is None or found in seen:
+            continue
+        seen.add(found)
+        if _has_extension(found.split("?", 1)[0]):
+            if found.startswith(DATA_PREFIX):
+                datasets.append(found)
+            continue
+        queue.append(found)
+    return static
 
 
 def second_request(base, pages):
     """How many pages come from the page cache when asked for again."""
     base = base.rstrip("/")
     misses = []
-    for path in pages:
-        status, headers, _body = fetch(base + path)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda p: fetch(base + p), pages))
+    for path, (status, headers, _body) in zip(pages, answers, strict=True):
         if status != 200 or (headers.get("X-Page-Cache") or "").lower() != "hit":
             misses.append(f"{path} ({status}, X-Page-Cache: {headers.get('X-Page-Cache')})")
     return {"pages": len(pages), "hits": len(pages) - len(misses), "misses": misses}
