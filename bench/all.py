@@ -43,10 +43,11 @@ table of figures, goals, pass/fail and growth 1x -> 10x -> 100x; the README
 links to it). Exits 1 if a query count differs between scales or a run
 failed outright (a goal missed is marked in the table, not an exit status).
 
-How long: at 1,10,100 on an idle 2-core machine about 40 minutes (data
-multiplied to 100x ~1 min; ~110 pages x 3 scales; imports ~2 min per scale;
-the load walk 4 x 30 s per scale; the reports ~10 min). BENCH_SCALES=1,10
-with --load-seconds 10 takes about 15 minutes.
+How long: `--scales 1,10 --load-seconds 10` took 19 minutes on the shared
+2-core machine at a load average of 4-8 (per scale ~2 min of pages, ~1.5 min
+of imports, ~1 min of crawling plus the load runs; 9 min of reports). The full
+run adds 100x (its crawl stops at `--max-pages`, 2,000) and 30 s load runs:
+about 45 minutes on an idle 2-core machine.
 """
 
 import argparse
@@ -412,7 +413,7 @@ def measure_imports(sizes):
 # --- through gunicorn ----------------------------------------------------------------------
 
 
-def measure_served(load_seconds, static_repeat):
+def measure_served(load_seconds, static_repeat, max_pages=2000):
     """Cached pages vs the static file and the load walk, gunicorn 3 workers."""
     from django.db import connections
 
@@ -446,7 +447,7 @@ def measure_served(load_seconds, static_repeat):
         print(f"  cached page vs static file: {result['static_vs_cached']}", flush=True)
         if load_seconds:
             result["load"] = loadwalk.walk(
-                base, duration=load_seconds, empty_cache_redis=REDIS_URL,
+                base, duration=load_seconds, empty_cache_redis=REDIS_URL, max_pages=max_pages,
                 log=lambda message: print("  " + message, flush=True))
     return result
 
@@ -454,7 +455,7 @@ def measure_served(load_seconds, static_repeat):
 # --- the run -------------------------------------------------------------------------------
 
 
-def run(scales, repeat, load_seconds, static_repeat, import_sizes):
+def run(scales, repeat, load_seconds, static_repeat, import_sizes, max_pages=2000):
     from django.core.management import call_command
     from django.test import Client
     from django.urls import reverse
@@ -508,7 +509,7 @@ def run(scales, repeat, load_seconds, static_repeat, import_sizes):
         print(f"--- {scale}x: imports", flush=True)
         here["imports"] = measure_imports(import_sizes)
         print(f"--- {scale}x: through gunicorn (3 workers)", flush=True)
-        here.update(measure_served(load_seconds, static_repeat))
+        here.update(measure_served(load_seconds, static_repeat, max_pages))
     return result
 
 
@@ -632,7 +633,9 @@ def other_rows(result):
     if "load" in by[scales[-1]]:
         load = [by[s]["load"] for s in scales]
         out.append(("load walk: public pages crawled from `/` (with a POST form)", "–",
-                    [f"{len(x['crawl']['pages'])} ({len(x['crawl']['forms'])})" for x in load],
+                    [f"{len(x['crawl']['pages'])} ({len(x['crawl']['forms'])})"
+                     + (", stopped at the limit" if x["crawl"].get("truncated") else "")
+                     for x in load],
                     None))
         for name, label in (("static", "the static file alone"), ("walk", "the walk"),
                             ("datasets", "the walk, 1 request in 20 a dataset"),
@@ -797,6 +800,8 @@ def main(argv=None):
                         help="requests per URL, cached page vs static file (200)")
     parser.add_argument("--imports", default=os.environ.get("BENCH_IMPORTS", "10000,100000"),
                         help="value import sizes (10000,100000; empty: none)")
+    parser.add_argument("--max-pages", type=int, default=2000,
+                        help="the load walk's crawl stops after this many pages (2000)")
     parser.add_argument("--no-reports", action="store_true")
     parser.add_argument("--no-results-file", action="store_true")
     parser.add_argument("--from-json", metavar="FILE",
@@ -814,7 +819,7 @@ def main(argv=None):
     recreate_database(DB_NAME)
     setup()
     result = run(scales, args.repeat, args.load_seconds, args.static_repeat,
-                 [int(n) for n in args.imports.split(",") if n.strip()])
+                 [int(n) for n in args.imports.split(",") if n.strip()], args.max_pages)
     if not args.no_reports:
         result["reports"] = run_reports(scales)
     result.update({
