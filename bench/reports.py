@@ -236,6 +236,16 @@ def _hwm_mb(pid):
     return int(match.group(1)) / 1024 if match else None
 
 
+def _cpu_s(pid):
+    """CPU seconds (user + system) a process has used so far, or None."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _start_worker(processes, database, media_root, log_path):
     from bench.run import DB_SERVER, REDIS_URL
 
@@ -282,9 +292,11 @@ def concurrent_run(plan_codes, processes, database):
     log_path = scratch / "worker.log"
     media_root = Path(settings.MEDIA_ROOT)  # the worker writes where this process reads
     process = _start_worker(processes, database, media_root, log_path)
-    peaks = {}
+    peaks, cpu = {}, {}
     try:
         _wait_ready(process, processes)
+        # CPU the pool processes used before the first run (start, imports).
+        cpu_before = {child: _cpu_s(child) or 0 for child in _children(process.pid)}
         app.conf.task_default_queue = QUEUE
         started = time.perf_counter()
         jobs = [services.report_job_request(actor=None, kind=KIND, parameters={"plan": code})
@@ -296,6 +308,9 @@ def concurrent_run(plan_codes, processes, database):
                 peak = _hwm_mb(child)
                 if peak is not None:
                     peaks[child] = max(peaks.get(child, 0), peak)
+                used = _cpu_s(child)
+                if used is not None:
+                    cpu[child] = max(cpu.get(child, 0), used)
             statuses = list(ReportJob.objects.filter(pk__in=ids).values_list("status",
                                                                                flat=True))
             if all(s in (JobStatus.SUCCEEDED, JobStatus.FAILED) for s in statuses):
@@ -324,6 +339,12 @@ def concurrent_run(plan_codes, processes, database):
         "render_seconds": sorted(round(job.duration_seconds or 0, 2) for job in done),
         "max_side_by_side": overlap,
         "peak_mb_per_process": sorted(round(p) for p in peaks.values()),
+        # CPU seconds the pool processes spent on the runs, and that over the
+        # wall time: how many cores the runs kept busy (2.0 = both, with two
+        # processes; about 1.0 with two means a core short, not a lock).
+        "cpu_s": round(sum(used - cpu_before.get(child, 0) for child, used in cpu.items()), 1),
+        "cores_busy": round(sum(used - cpu_before.get(child, 0) for child, used in cpu.items())
+                            / seconds, 2),
     }
 
 
@@ -348,7 +369,8 @@ def measure_concurrent(plan_codes, repeat, database):
             result = concurrent_run(plan_codes, processes, database)
             print(f"  {processes} process(es): {result['seconds']} s, attempts "
                   f"{result['attempts']}, side by side {result['max_side_by_side']}, peak MB "
-                  f"{result['peak_mb_per_process']}")
+                  f"{result['peak_mb_per_process']}, CPU {result['cpu_s']} s, cores busy "
+                  f"{result['cores_busy']}")
             runs[processes].append(result)
     capacity.append(cpu_capacity())
     one = _median([r["seconds"] for r in runs[1]])
@@ -380,7 +402,10 @@ def cpu_capacity():
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("fork")
+    # Spawned, not forked: after the concurrent runs this process has threads
+    # (Celery's control client, Redis connections), and a child forked while
+    # one of them held a lock hung for good in the probe after the runs.
+    context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
         list(pool.map(_spin, range(2)))  # start both workers
         alone = min(pool.submit(_spin).result() for _ in range(2))
@@ -476,6 +501,9 @@ def _concurrent_markdown(result):
         f"| peak memory per pool process (MB; goal ≤ 500) | "
         f"{max(max(r['peak_mb_per_process'] or [0]) for r in one)} | "
         f"{max(max(r['peak_mb_per_process'] or [0]) for r in two)} |",
+        f"| CPU s of the pool processes; cores they kept busy (CPU s ÷ wall s) | "
+        f"{'; '.join(str(r.get('cpu_s')) + ', ' + str(r.get('cores_busy')) for r in one)} | "
+        f"{'; '.join(str(r.get('cpu_s')) + ', ' + str(r.get('cores_busy')) for r in two)} |",
         f"| cores two processes got (probe before; after; 2.00 = two free cores) | "
         f"{'; '.join(f'{x:.2f}' for x in c['cpu_capacity'])} | |",
     ]

@@ -1,19 +1,24 @@
-"""Cached indicator pages against static files, for bench.run.
+"""Cached public pages against static files, for bench.run and bench.all.
 
-The public indicator pages are served to anonymous readers from the whole-page
-cache (core.pagecache). How close is a cache hit to a static file? Both are
-requested the same way, alternately, and timed:
+Anonymous readers get every public page from the whole-page cache
+(core.pagecache.PageCacheMiddleware, which stands right after WhiteNoise: a
+hit is answered before sessions, locale, CSRF, auth, OTP, messages and CSP
+run). How close is a cache hit to a static file? Both are requested the same
+way, alternately, and timed:
 
-* **in process**: `django.test.Client`, the whole middleware stack; the
-  static file is answered by WhiteNoise's middleware (third in the stack),
-  the page by the page-cache decorator after every middleware;
-* **through gunicorn** (2 sync workers on 127.0.0.1, the bench's database and
-  Redis): one new HTTP/1.1 connection per request with `http.client`, timed
-  from connect to the last byte - what a reader's browser would see, minus
-  the network.
+* **in process**: `django.test.Client`; the static file is answered by
+  WhiteNoise's middleware (fourth in the stack), the page by the page-cache
+  middleware right after it (one Redis MGET of the entry and the
+  generation); the middleware before both run for both;
+* **through gunicorn** (sync workers on 127.0.0.1 - `workers`, 2 by default -
+  the bench's database and Redis): one new HTTP/1.1 connection per request
+  with `http.client`, timed from connect to the last byte - what a reader's
+  browser would see, minus the network.
 
 Reported: median and 95th percentile per URL, and the ratio of each page's
-median to each static file's median.
+median to each static file's median (goal: the static file's median over the
+page's at least 0.8, i.e. a hit costs at most 1.25x a static file). Every
+page answer is checked to be a hit (`X-Page-Cache: hit`).
 """
 
 import contextlib
@@ -87,11 +92,32 @@ def _http_get(path):
         connection.close()
 
 
-def through_gunicorn(pages, repeat):
-    env = {**os.environ, "LOG_LEVEL": "CRITICAL"}
+def production_env(database_url, redis_url):
+    """The environment of a gunicorn under production settings (as the
+    Dockerfile starts it) on 127.0.0.1: plain HTTP, no TLS redirect, the
+    bench's database and Redis (cache and broker alike), quiet logs."""
+    return {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "SECRET_KEY": "bench-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "False", "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url, "CACHE_URL": redis_url, "LOG_LEVEL": "CRITICAL",
+            "LOG_FORMAT": "json"}
+
+
+def collectstatic(env):
+    """Production settings serve the collected, hashed and compressed files."""
+    subprocess.run(  # noqa: S603 - fixed argv
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT, env=env, check=True)
+
+
+@contextlib.contextmanager
+def gunicorn(workers=2, env=None, port=PORT, probe=None):
+    """A gunicorn (sync workers, timeout 30 s as deployed) on 127.0.0.1:`port`
+    for the duration of the block; yields its base URL."""
+    env = {**(env or os.environ), "LOG_LEVEL": "CRITICAL"}
     server = subprocess.Popen(  # noqa: S603 - fixed argv
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "2",
-         "--bind", f"127.0.0.1:{PORT}", "--log-level", "critical"],
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", str(workers),
+         "--timeout", "30", "--bind", f"127.0.0.1:{port}", "--log-level", "critical"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
@@ -100,17 +126,16 @@ def through_gunicorn(pages, repeat):
             if server.poll() is not None:
                 raise SystemExit("gunicorn exited at start")
             try:
-                _http_get(STATIC_FILES[0])
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                connection.request("GET", probe or "/")
+                connection.getresponse().read()
+                connection.close()
                 break
             except (ConnectionError, OSError):
                 time.sleep(0.2)
         else:
             raise SystemExit("gunicorn did not start")
-        paths = [*pages, *STATIC_FILES]
-        for path in paths:  # warm both workers
-            for _ in range(10):
-                _http_get(path)
-        return _round_robin(paths, repeat, _http_get)
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -121,12 +146,21 @@ def through_gunicorn(pages, repeat):
         server.wait()
 
 
-def compare(pages, repeat=200):
+def through_gunicorn(pages, repeat, workers=2, env=None):
+    with gunicorn(workers, env, probe=STATIC_FILES[0]):
+        paths = [*pages, *STATIC_FILES]
+        for path in paths:  # warm every worker
+            for _ in range(5 * workers):
+                _http_get(path)
+        return _round_robin(paths, repeat, _http_get)
+
+
+def compare(pages, repeat=200, workers=2, env=None):
     """{'in process': {...}, 'gunicorn': {...}, 'ratios': {...}} for the page
     paths (anonymous cache hits) against STATIC_FILES."""
     result = {"pages": list(pages), "static": STATIC_FILES, "repeat": repeat,
               "in process": in_process(pages, repeat),
-              "gunicorn": through_gunicorn(pages, repeat)}
+              "gunicorn": through_gunicorn(pages, repeat, workers, env)}
     result["ratios"] = {
         where: {page: {static: round(result[where][page]["median_ms"]
                                      / result[where][static]["median_ms"], 2)

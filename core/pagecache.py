@@ -6,10 +6,14 @@ How a request goes:
   with no session and no messages cookie (an anonymous reader) is looked up
   in Redis with one MGET of the page's entry and the cache's generation; an
   entry of the current generation is answered at once (`304` when the
-  browser or proxy already holds its ETag). Sessions, locale, CSRF, auth,
-  OTP, messages and CSP never run for a hit; the headers they would have
-  added (CSP, X-Frame-Options, Content-Language, Vary, ...) are stored with
-  the page and sent again.
+  browser or proxy already holds its ETag). Each process also keeps the
+  pages it answered or stored lately (`PAGE_CACHE_LOCAL_BYTES`, 32 MiB; 0
+  turns it off): for one of those only the generation, a few bytes, is read
+  from Redis, and the copy is answered while it is still the current
+  generation - the same rule as for Redis' copy, so it is never staler.
+  Sessions, locale, CSRF, auth, OTP, messages and CSP never run for a hit;
+  the headers they would have added (CSP, X-Frame-Options,
+  Content-Language, Vary, ...) are stored with the page and sent again.
 * Otherwise the request goes on. The view decorator `cache_public_page`
   marks the response of a public page as shareable when the page was asked
   for with parameters it understands and valid values; the middleware stores
@@ -46,7 +50,9 @@ The cache fails open: if Redis is down, pages are rendered as if uncached."""
 import hashlib
 import logging
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
@@ -157,6 +163,54 @@ def connect_signals():
         signal.connect(_on_model_change, dispatch_uid=f"pagecache-{id(signal)}")
 
 
+# --- The process's own copies -----------------------------------------------------------
+
+
+class _LocalPages:
+    """The pages this process answered or stored lately, least recently used
+    first out, at most `PAGE_CACHE_LOCAL_BYTES` of bodies. An entry is the
+    same tuple as in Redis, with the generation it was rendered under: it is
+    answered only while that is the current generation."""
+
+    def __init__(self):
+        self._entries = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        limit = _setting("PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)
+        size = len(entry[3])
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old[3])
+            if size > limit // 4:  # none may crowd the others out
+                return
+            self._entries[key] = entry
+            self._bytes += size
+            while self._bytes > limit:
+                _key, dropped = self._entries.popitem(last=False)
+                self._bytes -= len(dropped[3])
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def __len__(self):
+        return len(self._entries)
+
+
+local_pages = _LocalPages()
+
+
 # --- The middleware ---------------------------------------------------------------------
 
 
@@ -260,11 +314,13 @@ def _store(slot, response):
     body = response.content
     etag = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
     headers = tuple((name, response[name]) for name in _STORED_HEADERS if name in response)
+    entry = (slot.generation, etag, headers, body)
     try:
-        cache.set(slot.key, (slot.generation, etag, headers, body), timeout())
+        cache.set(slot.key, entry, timeout())
     except Exception:  # noqa: BLE001
         logger.warning("page cache: could not store %s", slot.key, exc_info=True)
         return
+    local_pages.put(slot.key, entry)
     _shared_headers(response, etag)
     response["X-Page-Cache"] = "miss"
 
@@ -287,10 +343,19 @@ class PageCacheMiddleware:
             return response
         key = _page_key(request, language)
         try:
-            found = cache.get_many([GENERATION_KEY, key])
-            generation = found.get(GENERATION_KEY)
-            entry = found.get(key)
+            entry = local_pages.get(key)
+            if entry is not None:
+                # This process holds a copy: only the generation is read.
+                generation = cache.get(GENERATION_KEY)
+                if generation is not None and entry[0] == generation:
+                    return _hit(request, entry)
+                entry = cache.get(key) if generation is not None else None
+            else:
+                found = cache.get_many([GENERATION_KEY, key])
+                generation = found.get(GENERATION_KEY)
+                entry = found.get(key)
             if entry is not None and entry[0] == generation:
+                local_pages.put(key, entry)
                 return _hit(request, entry)
             if generation is None:
                 generation = _seed()

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# make bench: query counts and page times at 1x and 100x (bench.run; its
-# arguments are passed on), then the report benchmark at 1x and 10x
-# (bench.reports; extra arguments in BENCH_REPORTS_ARGS). Fails if either fails.
+# make bench: the whole benchmark of "Fast at any size" in one run (bench.all):
+# pages uncached and cached, officer pages, open data, value imports, cached
+# page vs static file and the load walk through gunicorn, at 1x, 10x and 100x,
+# then concurrent report runs (bench.reports); the table goes to
+# bench/RESULTS.md. Arguments are passed on (python -m bench.all --help).
+#   BENCH_SCALES=1,10 make bench        # a subset (the first scale must be 1)
+#   BENCH_LOAD_SECONDS=10 make bench    # shorter load-walk runs (default 30 s)
+#   BENCH_REPORTS_ARGS="--concurrent-repeat 2" make bench
+# Fails if a query count grows with the data, a page does not answer 200 or a
+# report run failed, ran twice or left two files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/services.sh
-export DJANGO_SETTINGS_MODULE=config.settings.test
-status=0
-.venv/bin/python -m bench.run "$@" || status=$?
-# shellcheck disable=SC2086 # word splitting of the extra arguments is intended
-.venv/bin/python -m bench.reports ${BENCH_REPORTS_ARGS:-} || status=$?
-exit "$status"
+command -v wrk >/dev/null || { echo "make bench needs wrk (apt install wrk)" >&2; exit 1; }
+exec .venv/bin/python -m bench.all "$@"

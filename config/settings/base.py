@@ -346,6 +346,10 @@ PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=600)
 # without asking - so a proxy may show a change that much later.
 PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=0)
 PAGE_CACHE_SHARED_MAX_AGE = env.int("PAGE_CACHE_SHARED_MAX_AGE", default=60)
+# Each web process keeps the pages it served lately (bytes of bodies, per
+# process; 0: none): a hit then reads only the generation from Redis, not the
+# page, and a copy is answered only while that is its generation.
+PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=32 * 1024 * 1024)
 # A save, delete or m2m change of a model of these apps makes the pages stale.
 PAGE_CACHE_APPS = ["directory", "planning", "indicators", "meetings", "projects", "reports"]
 PAGE_CACHE_IGNORED_MODELS = []

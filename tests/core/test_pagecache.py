@@ -347,3 +347,97 @@ def test_real_forms_keep_their_csrf_token(client):
     assert b"csrfmiddlewaretoken" in response.content
     assert "csrftoken" in response.cookies
     assert "X-Page-Cache" not in response
+
+
+# --- The process's own copies -----------------------------------------------------------
+
+
+@pytest.fixture
+def cache_calls(monkeypatch):
+    """The cache calls of the page cache, by name."""
+    calls = []
+    for name in ("get", "get_many"):
+        real = getattr(cache, name)
+
+        def counting(*args, _name=name, _real=real, **kwargs):
+            calls.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(cache, name, counting)
+    return calls
+
+
+def test_a_hit_of_a_page_this_process_holds_reads_only_the_generation(client, cache_calls):
+    pagecache.local_pages.clear()
+    OrganisationFactory(name="Charita Testov")
+    url = reverse("directory:organisation_list")
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    cache_calls.clear()
+    hit = client.get(url)
+    assert hit["X-Page-Cache"] == "hit"
+    assert "Charita Testov" in hit.text
+    # One small read (the generation); the page itself is not fetched from Redis.
+    assert cache_calls == ["get"]
+
+
+def test_a_page_another_process_stored_is_fetched_once_then_held(client, cache_calls):
+    url = reverse("directory:organisation_list")
+    client.get(url)
+    pagecache.local_pages.clear()  # as in another worker process
+    cache_calls.clear()
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert cache_calls == ["get_many"]
+    cache_calls.clear()
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert cache_calls == ["get"]
+
+
+def test_a_held_copy_is_never_served_after_a_change_elsewhere(client):
+    """Another process (a worker, a second gunicorn worker) changes the data:
+    it moves the generation in Redis only. This process's copy must not be
+    answered again, nor after Redis evicted the generation key."""
+    organisation = OrganisationFactory(name="Name 0")
+    url = reverse("directory:organisation_detail", args=[organisation.pk])
+    for n in range(1, 4):
+        assert f"Name {n - 1}" in client.get(url).text
+        assert client.get(url)["X-Page-Cache"] == "hit"
+        assert len(pagecache.local_pages)
+        type(organisation).objects.filter(pk=organisation.pk).update(name=f"Name {n}")
+        if n % 2:
+            cache.set(pagecache.GENERATION_KEY, pagecache._new_generation(), None)
+        else:
+            cache.delete(pagecache.GENERATION_KEY)  # evicted
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "miss"
+        assert f"Name {n}" in response.text
+
+
+def test_a_held_copy_is_not_served_while_redis_is_down(client, monkeypatch):
+    url = reverse("directory:organisation_list")
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+    class Down:
+        def __getattr__(self, name):
+            def broken(*args, **kwargs):
+                raise ConnectionError("Redis is down")
+            return broken
+
+    monkeypatch.setattr(pagecache, "cache", Down())
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response  # rendered: the generation cannot be checked
+
+
+def test_the_held_copies_are_bounded_in_bytes(settings):
+    settings.PAGE_CACHE_LOCAL_BYTES = 1000
+    held = pagecache._LocalPages()
+    for n in range(10):
+        held.put(f"k{n}", (1, '"e"', (), b"x" * 200))
+    assert len(held) == 5  # 5 x 200 bytes, the least recently used dropped
+    assert held.get("k0") is None and held.get("k9") is not None
+    held.put("big", (1, '"e"', (), b"x" * 300))  # over a quarter of the limit
+    assert held.get("big") is None
+    settings.PAGE_CACHE_LOCAL_BYTES = 0
+    held.put("k1", (1, '"e"', (), b"x"))
+    assert held.get("k1") is None
