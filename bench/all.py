@@ -18,8 +18,8 @@ migrate, `seed_demo`, then for each scale multiply the data up to it
   and *cached* (a page-cache hit); every page an officer reaches from the menu
   (one URL per kind of page - lists, details, forms, the reporting overview -
   found by following the links of the officer's menu pages up to three
-  clicks deep, GET only); median ms, size kB and SQL queries, which must be
-  the same at every scale;
+  clicks deep, GET only); median ms, size kB and SQL queries, which must not
+  grow with the scale;
 * **open datasets** (bench.opendata): cold (first request after a change),
   warm, gzip, and the 304 of a conditional request;
 * **value import**: 10,000 and 100,000 values of the portal's own value
@@ -40,7 +40,7 @@ worker with 1 and with 2 processes; BENCH_REPORTS_ARGS for more).
 
 Results: bench/results/all.json (gitignored) and bench/RESULTS.md (the
 table of figures, goals, pass/fail and growth 1x -> 10x -> 100x; the README
-links to it). Exits 1 if a query count differs between scales or a run
+links to it). Exits 1 if a query count grows with the scale or a run
 failed outright (a goal missed is marked in the table, not an exit status).
 
 How long: `--scales 1,10 --load-seconds 10` took 19 minutes on the shared
@@ -571,7 +571,11 @@ def page_rows(result):
         queries = [f["queries"] for f in figures]
         limit = GOALS["public_ms"] if page["role"] == "public" else GOALS["officer_ms"]
         checks = {"time": ms[-1] <= limit, "size": kb[-1] <= GOALS["page_kb"],
-                  "queries": len(set(queries)) == 1 and all(f["queries_stable"]
+                  # Not more queries at a larger scale than at the smallest: a
+                  # prefetch Django skips when the page's rows need none (the
+                  # indicator list's plan items when the first page holds only
+                  # global indicators) may make it fewer, never an N+1.
+                  "queries": max(queries) <= queries[0] and all(f["queries_stable"]
                                                            for f in figures),
                   "status": all(f["status"] == 200 for f in figures)}
         if page["role"] == "public":
@@ -579,7 +583,7 @@ def page_rows(result):
             checks["cached"] = all(h and h.split("/")[0] == h.split("/")[1] for h in hits)
         out.append({"page": page, "ms": ms, "kb": kb, "queries": queries,
                     "cached_ms": [f.get("cached_ms") for f in figures],
-                    "goal": f"≤ {limit} ms, ≤ {GOALS['page_kb']} kB, same queries",
+                    "goal": f"≤ {limit} ms, ≤ {GOALS['page_kb']} kB, no more queries",
                     "checks": checks, "met": all(checks.values())})
     return out
 
@@ -700,7 +704,7 @@ def summary_rows(result):
          f"{len(officer)}; " + worst(officer, "ms") + " ms; largest "
          f"{_fmt(max(r['kb'][-1] for r in officer))} kB",
          all(r["checks"]["time"] and r["checks"]["size"] for r in officer)),
-        ("query counts equal at every scale", "every page",
+        ("query counts do not grow with the scale", "every page",
          f"{sum(r['checks']['queries'] for r in pages)} of {len(pages)}",
          all(r["checks"]["queries"] for r in pages)),
         ("public pages answered from the page cache on the next request (in process)",
