@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 
 from . import pagecache
+from .bulk import bulk_insert
 from .models import AuditAction, AuditEntry
 
 
@@ -114,7 +115,7 @@ def audit_record_many(*, actor, action, records, message=""):
                    snapshot={k: _plain(v) for k, v in snapshot.items()} if snapshot else None)
         for instance, changes, snapshot, *own in records
     ]
-    return AuditEntry.objects.bulk_create(entries, batch_size=500)
+    return bulk_insert(AuditEntry, entries)
 
 
 def audit_entries_for(instance):

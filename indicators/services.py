@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core import pagecache
 from core.audit import AuditAction, audit_record, audit_record_many
-from core.bulk import bulk_update_rows
+from core.bulk import bulk_insert, bulk_upsert
 from core.formats import plain_number
 from core.models import AuditEntry
 from core.sanitize import sanitize_html
@@ -504,32 +504,34 @@ def indicator_values_import(*, actor, rows, message=""):
                                    "period": row["period_text"]}))
         if errors:
             return errors
-        # One UPDATE ... FROM (VALUES ...) per batch: bulk_update is quadratic.
-        bulk_update_rows(IndicatorValue, changed, [*VALUE_FIELDS, "version"], batch_size=BATCH)
+        # New and changed values in one upsert (core.bulk: COPY, then INSERT ...
+        # ON CONFLICT), the changed values' parts replaced.
         for batch in _batches(changed):
             IndicatorValuePart.objects.filter(value__in=[v.pk for v in batch]).delete()
-        for batch in _batches(created):
-            IndicatorValue.objects.bulk_create(batch)
+        bulk_upsert(IndicatorValue, [*changed, *created], [*VALUE_FIELDS, "version"])
         for part in parts:
             part.value_id = part.value.pk
-        IndicatorValuePart.objects.bulk_create(parts, batch_size=BATCH)
+        bulk_insert(IndicatorValuePart, parts)
         # One entry per value change, in the rows' order.
         audit_record_many(actor=actor, action=AuditAction.UPDATE, message=message, records=[
             (indicator, changes, None, action, note)
             for indicator, action, changes, note in audits])
         touched = sorted({indicator.pk for indicator, *_rest in audits})
+        # Each touched indicator's status once, from the values in hand: every
+        # saved value of these indicators was read (locked) above, and the
+        # new ones are `created`; the status needs no parts.
+        held = {}
+        for value in [*saved.values(), *created]:
+            held.setdefault(value.indicator_id, []).append(value)
+        changed_status = []
         for batch in _batches(touched):
-            statuses = list(Indicator.objects.filter(pk__in=batch).prefetch_related(
-                "targets", Prefetch("values", queryset=IndicatorValue.objects.select_related(
-                    "territory").prefetch_related("parts"))))
-            changed_status = []
-            for indicator in statuses:
-                status = assess(indicator, list(indicator.values.all())).status
+            for indicator in Indicator.objects.filter(pk__in=batch).prefetch_related("targets"):
+                status = assess(indicator, held.get(indicator.pk, [])).status
                 if status != indicator.status:
                     indicator.status = status
                     changed_status.append(indicator)
                     indicators[indicator.pk].status = status
-            Indicator.objects.bulk_update(changed_status, ["status"])
+        Indicator.objects.bulk_update(changed_status, ["status"], batch_size=BATCH)
         if touched:
             _refresh_pages()
     return []
