@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core import pagecache
 from core.audit import AuditAction, audit_record, audit_record_many
-from core.bulk import bulk_insert, bulk_upsert
+from core.bulk import bulk_insert, bulk_upsert, prefetch_children
 from core.formats import plain_number
 from core.models import AuditEntry
 from core.sanitize import sanitize_html
@@ -423,8 +423,7 @@ def indicator_values_import(*, actor, rows, message=""):
             list(Indicator.objects.select_for_update().filter(pk__in=batch).values_list("pk"))
             values = list(IndicatorValue.objects.select_for_update().filter(
                 indicator_id__in=batch))
-            prefetch_related_objects(values, Prefetch(
-                "parts", queryset=IndicatorValuePart.objects.order_by("position")))
+            prefetch_children(values, "parts", IndicatorValuePart.objects.order_by("position"))
             for value in values:
                 saved[(value.indicator_id, value.territory_id, value.period_start,
                        value.period_end)] = value

@@ -80,3 +80,26 @@ def test_bulk_upsert_inserts_the_new_and_updates_the_saved_rows_in_one_statement
         Decimal("1.125"), "nová", saved.version)
     assert rows[new.pk].period_text == "2002" and rows[new.pk].value == Decimal(3)
     assert rows[untouched.pk].value == Decimal(2)
+
+
+def test_prefetch_children_reads_the_parts_in_one_query_and_nothing_more():
+    from core.bulk import prefetch_children
+    from indicators.models import IndicatorValuePart
+
+    indicator = IndicatorFactory()
+    plain = year_value(indicator, 2000, 1)
+    composite = year_value(indicator, 2001, 2)
+    IndicatorValuePart.objects.create(value=composite, position=2, label="ženy",
+                                      amount=Decimal(5))
+    IndicatorValuePart.objects.create(value=composite, position=1, label="muži",
+                                      amount=Decimal(4))
+    values = list(IndicatorValue.objects.filter(pk__in=[plain.pk, composite.pk]).order_by("pk"))
+    with CaptureQueriesContext(connection) as captured:
+        prefetch_children(values, "parts", IndicatorValuePart.objects.order_by("position"))
+    assert len(captured) == 1
+    with CaptureQueriesContext(connection) as captured:
+        parts = {v.pk: [(p.label, p.amount, p.value is v) for p in v.parts.all()]
+                 for v in values}
+    assert len(captured) == 0
+    assert parts == {plain.pk: [], composite.pk: [("muži", Decimal(4), True),
+                                                  ("ženy", Decimal(5), True)]}
