@@ -10,10 +10,11 @@ every third with a note. The workbook is written to `--out` and imported
 with `manage.py import_values FILE --user bench-officer` in a child process
 (wall and CPU time, process start included); the open data
 (`/data/indicator-values.csv`) is requested right after and must hold the
-new values. `--dry-run` times the preview alone; `--repeat` imports again
-with every value changed (the update path) when given `--changed`.
+new values. `--dry-run` times the preview alone; `--changed` imports again with every
+value changed (the update path).
 
     python -m bench.value_import                     # 10,000 values
+    python -m bench.value_import --reuse-seed        # again, on a copy of the seeded database
     python -m bench.value_import --values 100000 --dry-run
 
 Not a timed test; the figures go into bench/README.md by hand.
@@ -33,6 +34,37 @@ from bench.run import DB_SERVER, REDIS_URL, recreate_database, setup_django
 DB_NAME = os.environ.get("BENCH_VALUES_DATABASE_NAME", "portal_bench_values")
 TARGET_SECONDS = 5
 USERNAME = "bench-officer"
+
+
+SEED_NAME = f"{DB_NAME}_seed"
+
+
+def _admin(statement, *names):
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(f"{DB_SERVER}/postgres", autocommit=True) as conn:
+        return conn.execute(sql.SQL(statement).format(*map(sql.Identifier, names))).rowcount
+
+
+def _keep_seed():
+    """The migrated, seeded database as a template for --reuse-seed."""
+    from django.db import connections
+
+    connections.close_all()
+    _admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", SEED_NAME)
+    _admin("CREATE DATABASE {} TEMPLATE {}", SEED_NAME, DB_NAME)
+
+
+def _copy_seed():
+    import psycopg
+
+    try:
+        _admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", DB_NAME)
+        _admin("CREATE DATABASE {} TEMPLATE {}", DB_NAME, SEED_NAME)
+    except psycopg.Error:
+        return False
+    return True
 
 
 def filled_template(count, *, shift=0):
@@ -89,10 +121,12 @@ def main(argv=None):
     parser.add_argument("--dry-run", action="store_true", help="time the preview alone")
     parser.add_argument("--changed", action="store_true",
                         help="import again with every value changed")
-    parser.add_argument("--keep-database", action="store_true",
-                        help="reuse the database of the last run (no migrate, no seed)")
+    parser.add_argument("--reuse-seed", action="store_true",
+                        help="copy the seeded database of an earlier run (kept as "
+                             f"{SEED_NAME}) instead of migrating and seeding again")
     args = parser.parse_args(argv)
-    if not args.keep_database:
+    seeded = args.reuse_seed and _copy_seed()
+    if not seeded:
         recreate_database(DB_NAME)
     setup_django(DB_NAME)
     from django.core.cache import cache
@@ -102,10 +136,11 @@ def main(argv=None):
     from accounts.models import User
     from indicators.models import IndicatorValue
 
-    if not args.keep_database:
+    if not seeded:
         call_command("migrate", verbosity=0, interactive=False)
         call_command("seed_demo", "--without-accounts", verbosity=0)
         User.objects.get_or_create(username=USERNAME, defaults={"is_city_officer": True})
+        _keep_seed()
     content, indicators = filled_template(args.values)
     path = Path(args.out)
     path.parent.mkdir(parents=True, exist_ok=True)
