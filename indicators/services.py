@@ -614,8 +614,7 @@ def indicator_definitions_save(*, actor, definitions, message=""):
     names = [f"{n}_id" if n in fk else n for n in names]
     for batch in _batches([i for _r, i in updated]):
         Indicator.objects.bulk_update(batch, names)
-    for batch in _batches([i for _r, i in created]):
-        Indicator.objects.bulk_create(batch)
+    bulk_insert(Indicator, [i for _r, i in created])
     rows = [*created, *updated]
     # Plans: a new indicator belongs to its row's plan; an updated one gains it.
     through = Indicator.plans.through
@@ -623,7 +622,7 @@ def indicator_definitions_save(*, actor, definitions, message=""):
                .values_list("indicator_id", "plan_id")) if updated else set()
     links = [through(indicator_id=i.pk, plan_id=row["plan"]) for row, i in rows
              if (i.pk, row["plan"]) not in have]
-    through.objects.bulk_create(links, batch_size=BATCH)
+    bulk_insert(through, links)
     # Milestones: replaced where the workbook gives them.
     with_targets = [(row, i) for row, i in rows if row["targets"] is not None and (
         not row["indicator"] or "milestones" in row.get("changes", ()))]
@@ -644,7 +643,7 @@ def indicator_definitions_save(*, actor, definitions, message=""):
             target.full_clean(exclude=["indicator"], validate_unique=False,
                               validate_constraints=False)
             new_targets.append(target)
-    IndicatorTarget.objects.bulk_create(new_targets, batch_size=BATCH)
+    bulk_insert(IndicatorTarget, new_targets)
     _save_baselines([(row, i) for row, i in rows if not row["indicator"]
                      or "baseline" in row.get("changes", ())])
     # Statuses, from the saved rows.
@@ -677,7 +676,7 @@ def indicator_definitions_save(*, actor, definitions, message=""):
             content_type=content_type, object_id=str(indicator.pk),
             object_repr=str(indicator)[:300],
             changes=json_ready(changes), message=str(message)[:300], snapshot=None))
-    AuditEntry.objects.bulk_create(audits, batch_size=BATCH)
+    bulk_insert(AuditEntry, audits)
     _refresh_pages()
     return len(rows)
 

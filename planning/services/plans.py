@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, audit_entries_for, audit_record, audit_record_many
+from core.bulk import bulk_insert
 from core.sanitize import sanitize_html
 from core.services import (
     UNSET,
@@ -33,8 +34,6 @@ from ..models import (
     PlanStatus,
     code_sort_key,
 )
-
-IMPORT_BATCH = 500
 
 
 def plan_create(
@@ -348,10 +347,11 @@ def item_summary_set(*, actor, item, year, title, text, expected_version=None) -
 
 
 def plan_items_import(*, actor, plan, new_items, message="") -> int:
-    """Create many items at once (a plan workbook), set-based: one INSERT per
-    batch of items of one depth, their implementers, working groups and
-    audit entries (with snapshots) likewise; a constant number of queries
-    per batch, in the caller's transaction (or its own).
+    """Create many items at once (a plan workbook), set-based: the items of
+    each depth in one COPY (core.bulk.bulk_insert, ids from the sequence),
+    their implementers, working groups and audit entries (with snapshots)
+    likewise; a constant number of queries per depth, in the caller's
+    transaction (or its own).
 
     `new_items`: dicts in printed order with "key" (any hashable), either
     "parent_key" (the key of another new item) or "parent" (an existing item
@@ -383,8 +383,7 @@ def plan_items_import(*, actor, plan, new_items, message="") -> int:
                                 position=last[parent_id], **fields)
                 item.sort_key = code_sort_key(item.code)
                 batch.append((spec, item))
-            PlanItem.objects.bulk_create([item for _spec, item in batch],
-                                         batch_size=IMPORT_BATCH)
+            bulk_insert(PlanItem, [item for _spec, item in batch])
             for spec, item in batch:
                 created[spec["key"]] = item
                 implementers = [(org.pk, name or "") for org, name in spec["implementers"]]
@@ -395,8 +394,8 @@ def plan_items_import(*, actor, plan, new_items, message="") -> int:
                 memberships.extend(through(planitem_id=item.pk, workinggroup_id=pk)
                                    for pk in groups)
                 records.append((item, None, _item_snapshot(item, groups, implementers)))
-        PlanItemImplementer.objects.bulk_create(links, batch_size=IMPORT_BATCH * 2)
-        through.objects.bulk_create(memberships, batch_size=IMPORT_BATCH * 2)
+        bulk_insert(PlanItemImplementer, links)
+        bulk_insert(through, memberships)
         audit_record_many(actor=actor, action=AuditAction.CREATE, records=records,
                           message=message)
     return len(created)
