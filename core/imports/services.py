@@ -46,6 +46,7 @@ from .base import (
 )
 from .columns import RowError
 from .models import PendingImport, PendingImportState
+from .reader import read_progress
 
 logger = logging.getLogger(__name__)
 
@@ -214,8 +215,18 @@ def _validate(pending):
         except ImportRefused as refusal:
             preview, target = Preview(errors=refusal.errors), None
         else:
-            preview = read_preview(importer=importer, actor=pending.created_by, content=content,
-                                   target=target, number_format=pending.number_format or None)
+            def report(done, total):
+                percent = 10 + 80 * min(done, total) // total if total else 10
+                _record_progress(pk, percent, ngettext(
+                    "%(count)d row read", "%(count)d rows read", done) % {"count": done})
+
+            token = read_progress.set(report)
+            try:
+                preview = read_preview(importer=importer, actor=pending.created_by,
+                                       content=content, target=target,
+                                       number_format=pending.number_format or None)
+            finally:
+                read_progress.reset(token)
     confirmable = preview.can_confirm
     with transaction.atomic():
         locked = PendingImport.objects.select_for_update().filter(pk=pk).first()
@@ -236,6 +247,7 @@ def _validate(pending):
                                    "enqueued_at"])
     if not confirmable:
         storage.remove(pk)
+    cache.delete(_progress_key(pk))
     return locked
 
 
@@ -404,7 +416,7 @@ def _record_progress(pk, percent, message):
 
 def pending_import_progress(pending):
     """(percent, message) of a job, the apply's latest word while it runs."""
-    if pending.state == PendingImportState.RUNNING:
+    if pending.state in (PendingImportState.RUNNING, PendingImportState.VALIDATING):
         recorded = cache.get(_progress_key(pending.pk))
         if recorded and recorded[0] >= pending.progress:
             return recorded[0], recorded[1]

@@ -212,3 +212,28 @@ def test_a_real_worker_checks_the_upload_then_applies_the_confirm(
     pending = _wait_for(pending, (PendingImportState.CONFIRMED, PendingImportState.FAILED))
     assert pending.state == PendingImportState.CONFIRMED, pending.errors
     assert IndicatorValue.objects.filter(indicator=world["own"]).count() == 35
+
+
+@pytest.mark.import_queue
+@pytest.mark.django_db
+def test_the_check_reports_how_far_the_reading_got(client, organisation_x, implementer_x,
+                                                   django_capture_on_commit_callbacks):
+    reporting_world(organisation_x)
+    rows = [{"code": "R-own", "period": str(1000 + n), "value": str(n)} for n in range(2500)]
+    pending = _queued_upload(client, implementer_x, django_capture_on_commit_callbacks, rows)
+    seen = []
+    recorded = services._record_progress
+
+    def record(pk, percent, message):
+        recorded(pk, percent, message)
+        pending.refresh_from_db()
+        seen.append(services.pending_import_progress(pending))  # what the page polls
+
+    with mock.patch.object(services, "_record_progress", side_effect=record):
+        validate_pending_import(str(pending.pk))
+    # Every 1,000 rows of the 2,501 the sheet says it has: 10 % + 80 % of the share read.
+    assert seen == [(10 + 80 * 999 // 2501, "999 řádků přečteno"),
+                    (10 + 80 * 1999 // 2501, "1999 řádků přečteno")]
+    pending.refresh_from_db()
+    assert pending.state != PendingImportState.VALIDATING  # (the years far back are errors)
+    assert services.pending_import_progress(pending) == (100, "Zkontrolováno")
