@@ -245,6 +245,43 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
     log.close()
 
 
+def _check_at_once(func):
+    from config.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        func()
+    finally:
+        app.conf.task_always_eager = eager
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _import_checks_at_once():
+    """An upload is checked by a Celery task sent once the upload's
+    transaction commits (core.imports.services.pending_import_upload); a test
+    runs in a transaction that never commits. So, as with an eager Celery, the
+    check runs at once, in process, and the upload's answer is its preview
+    (also for module-scoped fixtures). Tests marked `import_queue` see the
+    check queued (and sent to a real worker, with `transactional_db`)."""
+    from core.imports import services
+
+    queued = services._after_commit
+    services._after_commit = _check_at_once
+    yield
+    services._after_commit = queued
+
+
+@pytest.fixture(autouse=True)
+def _import_queue(request, monkeypatch):
+    if request.node.get_closest_marker("import_queue"):
+        from django.db import transaction
+
+        from core.imports import services
+
+        monkeypatch.setattr(services, "_after_commit", transaction.on_commit)
+
+
 @pytest.fixture
 def import_jobs(django_capture_on_commit_callbacks):
     """For tests that confirm an import through the pages: the confirm starts

@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 
 from . import pagecache
+from .bulk import bulk_insert
 from .models import AuditAction, AuditEntry
 
 
@@ -105,16 +106,26 @@ def audit_record_many(*, actor, action, records, message=""):
         pagecache.invalidate_on_commit()
     who = actor if getattr(actor, "is_authenticated", False) else None
     note = _note(str(message or ""))
-    entries = [
-        AuditEntry(actor=who, action=own[0] if own else action,
-                   content_type=ContentType.objects.get_for_model(instance,
-                                                                  for_concrete_model=True),
-                   object_id=str(instance.pk), object_repr=str(instance)[:300],
-                   changes=changes or {}, message=_note(str(own[1] or "")) if own else note,
-                   snapshot={k: _plain(v) for k, v in snapshot.items()} if snapshot else None)
-        for instance, changes, snapshot, *own in records
-    ]
-    return AuditEntry.objects.bulk_create(entries, batch_size=500)
+    # An import writes thousands of entries about a few objects: each object's
+    # type, id and name once.
+    named = {}
+
+    def about(instance):
+        key = id(instance)
+        if key not in named:
+            named[key] = (ContentType.objects.get_for_model(instance, for_concrete_model=True),
+                          str(instance.pk), str(instance)[:300])
+        return named[key]
+
+    entries = []
+    for instance, changes, snapshot, *own in records:
+        content_type, object_id, object_repr = about(instance)
+        entries.append(AuditEntry(
+            actor=who, action=own[0] if own else action, content_type=content_type,
+            object_id=object_id, object_repr=object_repr, changes=changes or {},
+            message=_note(str(own[1] or "")) if own else note,
+            snapshot={k: _plain(v) for k, v in snapshot.items()} if snapshot else None))
+    return bulk_insert(AuditEntry, entries)
 
 
 def audit_entries_for(instance):

@@ -4,7 +4,9 @@ every row: quadratic in the batch (10,000 changed values took 40 s). Here one
 UPDATE ... FROM (VALUES ...) per batch, linear. PostgreSQL only, as the
 portal."""
 
-from django.db import connections, router
+import uuid
+
+from django.db import connections, models, router
 
 BATCH = 500
 
@@ -38,3 +40,193 @@ def bulk_update_rows(model, objects, fields, *, batch_size=BATCH):
                 f"WHERE t.{pk} = v.{pk}", params)
             updated += cursor.rowcount
     return updated
+
+
+# --- Inserts and upserts through COPY -----------------------------------------------------
+#
+# bulk_create on PostgreSQL sends each batch as arrays (INSERT ... SELECT * FROM
+# UNNEST(...)) that psycopg builds in Python, element by element: for 10,000
+# values and their 10,000 audit entries that was most of an import's apply.
+# COPY ... FROM STDIN writes the rows through psycopg's C adapters. The new
+# rows' ids are taken from the table's sequence first (one query), so the
+# objects come back with their pk set, as from bulk_create.
+
+# Fields whose Python value psycopg adapts as it is (get_db_prep_save would
+# return it unchanged, at a cost per cell).
+_PLAIN = frozenset({
+    "AutoField", "BigAutoField", "SmallAutoField", "BigIntegerField", "BooleanField",
+    "CharField", "DateField", "EmailField", "IntegerField", "PositiveBigIntegerField",
+    "PositiveIntegerField", "PositiveSmallIntegerField", "SlugField", "SmallIntegerField",
+    "TextField", "URLField", "UUIDField",
+})
+
+
+def _postgres(connection):
+    return connection.vendor == "postgresql"
+
+
+def _columns(model, connection):
+    """(fields, converters): every concrete column of `model`, and how a
+    value becomes a parameter."""
+    fields = [f for f in model._meta.concrete_fields]
+    converters = []
+    for field in fields:
+        kind = (field.target_field if field.is_relation else field).get_internal_type()
+        if kind in _PLAIN:
+            converters.append(None)
+        else:
+            converters.append(lambda value, field=field: field.get_db_prep_save(value,
+                                                                              connection))
+    return fields, converters
+
+
+def _row(obj, fields, converters, *, add):
+    row = []
+    for field, convert in zip(fields, converters, strict=True):
+        if getattr(field, "auto_now", False) or (add and getattr(field, "auto_now_add", False)):
+            value = field.pre_save(obj, add)
+        else:
+            value = getattr(obj, field.attname)
+        row.append(value if convert is None or value is None else convert(value))
+    return row
+
+
+def allocate_ids(model, count, *, connection=None):
+    """`count` new ids from the sequence of `model`'s primary key (PostgreSQL)."""
+    connection = connection or connections[router.db_for_write(model)]
+    if not count:
+        return []
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, count])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _give_ids(model, objects, connection):
+    meta = model._meta
+    if not isinstance(meta.pk, models.fields.AutoFieldMixin):  # a UUID default is set already
+        return
+    missing = [obj for obj in objects if obj.pk is None]
+    for obj, pk in zip(missing, allocate_ids(model, len(missing), connection=connection),
+                       strict=True):
+        obj.pk = pk
+    for obj in missing:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def _copy(cursor, table, fields, rows, connection):
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in fields)
+    with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def bulk_insert(model, objects, *, batch_size=BATCH):
+    """Insert `objects` (new instances of `model`), set-based: COPY on
+    PostgreSQL, bulk_create elsewhere. Like bulk_create: no save(), no
+    signals, the caller validates; the objects come back with their pk.
+    Returns the objects."""
+    objects = list(objects)
+    if not objects:
+        return objects
+    connection = connections[router.db_for_write(model)]
+    if not _postgres(connection):
+        return model.objects.bulk_create(objects, batch_size=batch_size)
+    _give_ids(model, objects, connection)
+    fields, converters = _columns(model, connection)
+    with connection.cursor() as cursor:
+        _copy(cursor, model._meta.db_table, fields,
+              (_row(obj, fields, converters, add=True) for obj in objects), connection)
+    _noted(model, connection)
+    return objects
+
+
+def bulk_upsert(model, objects, fields, *, batch_size=BATCH):
+    """Write `objects` of `model` in one statement: the new ones (pk None)
+    inserted, the saved ones' `fields` (names) updated - an INSERT ... ON
+    CONFLICT (pk) DO UPDATE fed by COPY on PostgreSQL, bulk_create(
+    update_conflicts=True) elsewhere. No save(), no signals; the caller
+    validates and holds the locks. Returns the objects, each with its pk."""
+    objects = list(objects)
+    if not objects:
+        return objects
+    connection = connections[router.db_for_write(model)]
+    meta = model._meta
+    updated = [meta.get_field(name) for name in fields]
+    if not _postgres(connection):
+        new = [obj for obj in objects if obj.pk is None]
+        saved = [obj for obj in objects if obj.pk is not None]
+        model.objects.bulk_create(new, batch_size=batch_size)
+        if saved:
+            model.objects.bulk_create(saved, batch_size=batch_size, update_conflicts=True,
+                                      unique_fields=[meta.pk.name],
+                                      update_fields=[f.name for f in updated])
+        return objects
+    adding = {id(obj) for obj in objects if obj.pk is None}
+    _give_ids(model, objects, connection)
+    columns, converters = _columns(model, connection)
+    quote = connection.ops.quote_name
+    staging = f"bulk_upsert_{uuid.uuid4().hex[:12]}"
+    names = ", ".join(quote(f.column) for f in columns)
+    assignments = ", ".join(f"{quote(f.column)} = EXCLUDED.{quote(f.column)}" for f in updated)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {staging} (LIKE {quote(meta.db_table)}) "
+                       "ON COMMIT DROP")
+        _copy(cursor, staging, columns,
+              (_row(obj, columns, converters, add=id(obj) in adding) for obj in objects),
+              connection)
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({names}) SELECT {names} FROM {staging} "  # noqa: S608
+            f"ON CONFLICT ({quote(meta.pk.column)}) DO UPDATE SET {assignments}")
+        cursor.execute(f"DROP TABLE {staging}")
+    return objects
+
+
+def _noted(model, connection):
+    """A COPY passes no execute wrapper: tell the open data's version."""
+    from . import dataversion
+
+    if dataversion.writes_data(f"INSERT INTO {model._meta.db_table}"):
+        dataversion.note_write(connection)
+
+
+# --- Reading children in bulk ---------------------------------------------------------------
+
+
+def prefetch_children(instances, name, queryset=None, *, batch_size=5000):
+    """As prefetch_related_objects(instances, Prefetch(name, queryset)) for a
+    reverse foreign key `name` (e.g. an indicator value's "parts"): one query
+    per batch, but without a queryset built per instance - the instances
+    without children (most of an import's) share one empty, evaluated
+    queryset; `instance.<name>.all()` then reads no more."""
+    instances = [instance for instance in instances if instance.pk is not None]
+    if not instances:
+        return
+    descriptor = getattr(type(instances[0]), name)
+    field = descriptor.rel.field  # the child's foreign key
+    child = descriptor.rel.related_model
+    queryset = queryset if queryset is not None else child._default_manager.all()
+    found = {}
+    keys = [instance.pk for instance in instances]
+    for start in range(0, len(keys), batch_size):
+        for item in queryset.filter(**{f"{field.name}__in": keys[start:start + batch_size]}):
+            found.setdefault(getattr(item, field.attname), []).append(item)
+    cache_name = field.remote_field.cache_name
+    empty = child._default_manager.none()
+    empty._result_cache, empty._prefetch_done = [], True
+    for instance in instances:
+        cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+        items = found.get(instance.pk)
+        if not items:
+            cache[cache_name] = empty
+            continue
+        cache.pop(cache_name, None)
+        own = getattr(instance, name).get_queryset()
+        for item in items:
+            field.set_cached_value(item, instance)
+        own._result_cache, own._prefetch_done = items, True
+        cache[cache_name] = own

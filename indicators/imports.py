@@ -41,6 +41,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.permissions import is_city_officer
+from core.bulk import prefetch_children
 from core.exports import XLSX_CONTENT_TYPE, download, neutralise
 from core.imports.base import CHANGED, ERROR, NEW, UNCHANGED, Importer, ImportRefused
 from core.imports.columns import Column, RowError, normal, undo_neutralise
@@ -429,8 +430,9 @@ class ValueImporter(Importer):
         indicators = _Indicators(found, allowed)
         territories = _Territories()
         existing = {}
-        for value in (IndicatorValue.objects.filter(indicator__in=found)
-                      .select_related("territory").prefetch_related("parts")):
+        saved = list(IndicatorValue.objects.filter(indicator__in=found).select_related("territory"))
+        prefetch_children(saved, "parts")
+        for value in saved:
             existing[(value.indicator_id, value.territory_id, value.period_start,
                       value.period_end)] = value
         seen = {}

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core import pagecache
 from core.audit import AuditAction, audit_record, audit_record_many
-from core.bulk import bulk_update_rows
+from core.bulk import bulk_insert, bulk_upsert, prefetch_children
 from core.formats import plain_number
 from core.models import AuditEntry
 from core.sanitize import sanitize_html
@@ -423,8 +423,7 @@ def indicator_values_import(*, actor, rows, message=""):
             list(Indicator.objects.select_for_update().filter(pk__in=batch).values_list("pk"))
             values = list(IndicatorValue.objects.select_for_update().filter(
                 indicator_id__in=batch))
-            prefetch_related_objects(values, Prefetch(
-                "parts", queryset=IndicatorValuePart.objects.order_by("position")))
+            prefetch_children(values, "parts", IndicatorValuePart.objects.order_by("position"))
             for value in values:
                 saved[(value.indicator_id, value.territory_id, value.period_start,
                        value.period_end)] = value
@@ -504,32 +503,34 @@ def indicator_values_import(*, actor, rows, message=""):
                                    "period": row["period_text"]}))
         if errors:
             return errors
-        # One UPDATE ... FROM (VALUES ...) per batch: bulk_update is quadratic.
-        bulk_update_rows(IndicatorValue, changed, [*VALUE_FIELDS, "version"], batch_size=BATCH)
+        # New and changed values in one upsert (core.bulk: COPY, then INSERT ...
+        # ON CONFLICT), the changed values' parts replaced.
         for batch in _batches(changed):
             IndicatorValuePart.objects.filter(value__in=[v.pk for v in batch]).delete()
-        for batch in _batches(created):
-            IndicatorValue.objects.bulk_create(batch)
+        bulk_upsert(IndicatorValue, [*changed, *created], [*VALUE_FIELDS, "version"])
         for part in parts:
             part.value_id = part.value.pk
-        IndicatorValuePart.objects.bulk_create(parts, batch_size=BATCH)
+        bulk_insert(IndicatorValuePart, parts)
         # One entry per value change, in the rows' order.
         audit_record_many(actor=actor, action=AuditAction.UPDATE, message=message, records=[
             (indicator, changes, None, action, note)
             for indicator, action, changes, note in audits])
         touched = sorted({indicator.pk for indicator, *_rest in audits})
+        # Each touched indicator's status once, from the values in hand: every
+        # saved value of these indicators was read (locked) above, and the
+        # new ones are `created`; the status needs no parts.
+        held = {}
+        for value in [*saved.values(), *created]:
+            held.setdefault(value.indicator_id, []).append(value)
+        changed_status = []
         for batch in _batches(touched):
-            statuses = list(Indicator.objects.filter(pk__in=batch).prefetch_related(
-                "targets", Prefetch("values", queryset=IndicatorValue.objects.select_related(
-                    "territory").prefetch_related("parts"))))
-            changed_status = []
-            for indicator in statuses:
-                status = assess(indicator, list(indicator.values.all())).status
+            for indicator in Indicator.objects.filter(pk__in=batch).prefetch_related("targets"):
+                status = assess(indicator, held.get(indicator.pk, [])).status
                 if status != indicator.status:
                     indicator.status = status
                     changed_status.append(indicator)
                     indicators[indicator.pk].status = status
-            Indicator.objects.bulk_update(changed_status, ["status"])
+        Indicator.objects.bulk_update(changed_status, ["status"], batch_size=BATCH)
         if touched:
             _refresh_pages()
     return []
@@ -613,8 +614,7 @@ def indicator_definitions_save(*, actor, definitions, message=""):
     names = [f"{n}_id" if n in fk else n for n in names]
     for batch in _batches([i for _r, i in updated]):
         Indicator.objects.bulk_update(batch, names)
-    for batch in _batches([i for _r, i in created]):
-        Indicator.objects.bulk_create(batch)
+    bulk_insert(Indicator, [i for _r, i in created])
     rows = [*created, *updated]
     # Plans: a new indicator belongs to its row's plan; an updated one gains it.
     through = Indicator.plans.through
@@ -622,7 +622,7 @@ def indicator_definitions_save(*, actor, definitions, message=""):
                .values_list("indicator_id", "plan_id")) if updated else set()
     links = [through(indicator_id=i.pk, plan_id=row["plan"]) for row, i in rows
              if (i.pk, row["plan"]) not in have]
-    through.objects.bulk_create(links, batch_size=BATCH)
+    bulk_insert(through, links)
     # Milestones: replaced where the workbook gives them.
     with_targets = [(row, i) for row, i in rows if row["targets"] is not None and (
         not row["indicator"] or "milestones" in row.get("changes", ()))]
@@ -643,7 +643,7 @@ def indicator_definitions_save(*, actor, definitions, message=""):
             target.full_clean(exclude=["indicator"], validate_unique=False,
                               validate_constraints=False)
             new_targets.append(target)
-    IndicatorTarget.objects.bulk_create(new_targets, batch_size=BATCH)
+    bulk_insert(IndicatorTarget, new_targets)
     _save_baselines([(row, i) for row, i in rows if not row["indicator"]
                      or "baseline" in row.get("changes", ())])
     # Statuses, from the saved rows.
@@ -676,7 +676,7 @@ def indicator_definitions_save(*, actor, definitions, message=""):
             content_type=content_type, object_id=str(indicator.pk),
             object_repr=str(indicator)[:300],
             changes=json_ready(changes), message=str(message)[:300], snapshot=None))
-    AuditEntry.objects.bulk_create(audits, batch_size=BATCH)
+    bulk_insert(AuditEntry, audits)
     _refresh_pages()
     return len(rows)
 

@@ -8,7 +8,9 @@ from .numbers import NumberFormat
 
 
 class PendingImportState(models.TextChoices):
+    VALIDATING = "validating", _("being checked")
     PREVIEWED = "previewed", _("previewed")
+    INVALID = "invalid", _("cannot be confirmed")
     QUEUED = "queued", _("waiting to be saved")
     RUNNING = "running", _("being saved")
     CONFIRMED = "confirmed", _("confirmed")
@@ -21,6 +23,11 @@ class PendingImport(models.Model):
     the confirm applies the rows stored here, exactly as previewed, once. The
     file itself waits in MEDIA_ROOT/imports/ (never served) so the confirm can
     check it is still the one previewed (`checksum`).
+
+    Uploaded, it is first the job of checking the file: "validating" until a
+    Celery worker has read and checked it (core.imports.tasks.
+    validate_pending_import), then "previewed" with its rows (confirmable) or
+    "invalid" with its rows and errors; the upload's page polls it.
 
     Confirmed, it is the import's job row: queued for a Celery worker
     (core.imports.tasks), running with its progress, then confirmed (saved)
@@ -46,6 +53,11 @@ class PendingImport(models.Model):
     confirmed_rows = models.JSONField(_("rows with numbers confirmed"), default=list,
                                       blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    # The preview's other findings: empty rows skipped, where the number
+    # format came from (core.imports.base.Preview).
+    skipped = models.PositiveIntegerField(_("rows skipped"), default=0)
+    number_format_source = models.CharField(_("number format from"), max_length=10,
+                                            blank=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
@@ -71,6 +83,11 @@ class PendingImport(models.Model):
 
     def __str__(self):
         return f"{self.importer}: {self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_checked(self):
+        """The upload's check (a job of its own) is done: the preview can be shown."""
+        return self.state not in (PendingImportState.VALIDATING,)
 
     @property
     def is_job(self):

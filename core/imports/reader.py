@@ -9,6 +9,7 @@ the uploader's language. A text the two formats read differently is kept on
 its row as an ambiguity (`SheetRow.ambiguous`) that the preview has confirmed."""
 
 import io
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -78,6 +79,13 @@ def _header_text(value):
     return " ".join(text(value).split())
 
 
+# Who wants to know how far the reading got (the check of an upload, core.
+# imports.services): called with (rows read, rows the sheet says it has or
+# None) every REPORT_EVERY rows.
+read_progress = ContextVar("read_progress", default=None)
+REPORT_EVERY = 1000
+
+
 def read_sheet(importer, content, number_format=None):
     """Read the upload (bytes) for `importer`, numbers in `number_format` when
     given (the upload form's choice). Never raises for a bad file: a file that
@@ -121,8 +129,12 @@ def _read(importer, workbook, result):
     if result.errors:
         return
     filled = 0
+    report = read_progress.get()
+    total = getattr(sheet, "max_row", None) if report else None
     rows = sheet.iter_rows(min_row=2, max_col=max(result.positions.values()) + 1)
     for number, cells in enumerate(rows, start=2):
+        if report and number % REPORT_EVERY == 0:
+            report(number - 1, total)
         if number > importer.max_sheet_rows + 1:
             result.errors.append(RowError(None, None, _(
                 "The sheet has more than %(max)d rows.") % {"max": importer.max_sheet_rows}))

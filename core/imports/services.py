@@ -46,6 +46,7 @@ from .base import (
 )
 from .columns import RowError
 from .models import PendingImport, PendingImportState
+from .reader import read_progress
 
 logger = logging.getLogger(__name__)
 
@@ -85,21 +86,24 @@ def read_preview(*, importer, actor, content, target=None, number_format=None):
 
 
 def pending_imports_expire(*, importer=None, user=None):
-    """Previews past their expiry, and a user's previews beyond the importer's
-    `keep_per_user`, expire (their files go); finished ones older than RETAIN
-    are deleted."""
+    """Previews (and uploads being checked) past their expiry, and a user's
+    beyond the importer's `keep_per_user`, expire (their files go); checks
+    that found errors go at their expiry, finished ones older than RETAIN."""
     now = timezone.now()
-    waiting = PendingImport.objects.filter(state=PendingImportState.PREVIEWED)
+    open_states = [PendingImportState.VALIDATING, PendingImportState.PREVIEWED]
+    waiting = PendingImport.objects.filter(state__in=open_states)
     stale = set(waiting.filter(expires_at__lte=now).values_list("pk", flat=True))
     if importer is not None and user is not None:
         mine = waiting.filter(importer=importer.name, created_by=user).order_by("-created_at")
         stale |= set(mine.values_list("pk", flat=True)[max(importer.keep_per_user - 1, 0):])
     for pk in stale:
         storage.remove(pk)
-    PendingImport.objects.filter(pk__in=stale, state=PendingImportState.PREVIEWED).update(
+    PendingImport.objects.filter(pk__in=stale, state__in=open_states).update(
         state=PendingImportState.EXPIRED)
+    # A check that found errors is of no use once its page would expire.
+    PendingImport.objects.filter(state=PendingImportState.INVALID, expires_at__lte=now).delete()
     PendingImport.objects.filter(created_at__lt=now - RETAIN).exclude(
-        state=PendingImportState.PREVIEWED).delete()
+        state__in=open_states).delete()
 
 
 def pending_import_preview(*, importer, actor, content, file_name, target=None, session_key="",
@@ -123,6 +127,157 @@ def pending_import_preview(*, importer, actor, content, file_name, target=None, 
         pending.save()
         storage.keep(pending.pk, content)
     return preview, pending
+
+
+# --- The upload: the check as a background job ------------------------------------------
+
+
+def _after_commit(func):
+    """Run `func` once the transaction commits (the tests' `import_checks`
+    fixture runs it at once)."""
+    transaction.on_commit(func)
+
+
+def pending_import_upload(*, importer, actor, content, file_name, target=None, session_key="",
+                          number_format=None):
+    """Keep an upload (bytes, checked as an XLSX file by the form) and queue
+    its check: a PendingImport in the state "validating", its file kept, and
+    the task that reads and checks it (`pending_import_validate`) sent once
+    this transaction commits. Reads nothing of the sheet. `number_format`:
+    the upload form's choice (None: the workbook's). Returns the pending
+    import."""
+    with transaction.atomic():
+        pending_imports_expire(importer=importer, user=actor)
+        pending = PendingImport(
+            importer=importer.name, created_by=actor, scope=importer.scope(target),
+            session=_session_hash(session_key), file_name=file_name[:200],
+            checksum=checksum(content), state=PendingImportState.VALIDATING,
+            number_format=(number_format or "") if importer.reads_numbers else "",
+            language=(get_language() or "")[:10], progress=0,
+            progress_message=_("Waiting for a worker"),
+            expires_at=timezone.now() + importer.max_age,
+        )
+        pending.full_clean()
+        pending.save()
+        storage.keep(pending.pk, content)
+        pk = pending.pk
+        _after_commit(lambda: _enqueue_validation(pk))
+    return pending
+
+
+def _enqueue_validation(pending_id):
+    from .tasks import validate_pending_import
+
+    sent_at = timezone.now()
+    try:
+        validate_pending_import.delay(str(pending_id))
+    except Exception:  # noqa: BLE001 - broker down: the check stays queued for the requeue
+        logger.warning("the check of import %s could not be sent to the workers; it stays "
+                       "queued", pending_id, exc_info=True)
+        return
+    # Until checked, enqueued_at says when the check was sent (the requeue's clue).
+    PendingImport.objects.filter(pk=pending_id, state=PendingImportState.VALIDATING).update(
+        enqueued_at=sent_at)
+
+
+def pending_import_validate(*, pending_id):
+    """What the worker runs for an upload: read and check the kept file with
+    its importer (`read_preview`, reads only) and keep the outcome on the
+    pending import - "previewed" with its rows when it can be confirmed,
+    otherwise "invalid" with its rows and every error (naming row and
+    column), its file gone. Safe to run again: an upload no longer being
+    checked is left as it is. Returns the pending import, None if gone."""
+    with transaction.atomic():
+        pending = (PendingImport.objects.select_for_update().select_related("created_by")
+                   .filter(pk=pending_id).first())
+        if pending is None or pending.state != PendingImportState.VALIDATING:
+            return pending
+        # started_at, attempts and enqueued_at are the confirm's job's.
+        pending.progress = 10
+        with translation.override(pending.language or settings.LANGUAGE_CODE):
+            pending.progress_message = _("Checking the file")
+        pending.save(update_fields=["progress", "progress_message"])
+    with translation.override(pending.language or settings.LANGUAGE_CODE):
+        return _validate(pending)
+
+
+def _validate(pending):
+    pk = pending.pk
+    importer = importer_named(pending.importer)
+    content = storage.read(pk)
+    if importer is None or content is None or checksum(content) != pending.checksum:
+        preview = Preview(errors=[_("The uploaded file is no longer available; upload it "
+                                    "again.")])
+        target = None
+    else:
+        try:
+            target = importer.target_for(pending.scope)
+        except ImportRefused as refusal:
+            preview, target = Preview(errors=refusal.errors), None
+        else:
+            def report(done, total):
+                percent = 10 + 80 * min(done, total) // total if total else 10
+                _record_progress(pk, percent, ngettext(
+                    "%(count)d row read", "%(count)d rows read", done) % {"count": done})
+
+            token = read_progress.set(report)
+            try:
+                preview = read_preview(importer=importer, actor=pending.created_by,
+                                       content=content, target=target,
+                                       number_format=pending.number_format or None)
+            finally:
+                read_progress.reset(token)
+    confirmable = preview.can_confirm
+    with transaction.atomic():
+        locked = PendingImport.objects.select_for_update().filter(pk=pk).first()
+        if locked is None or locked.state != PendingImportState.VALIDATING:
+            return locked
+        locked.state = (PendingImportState.PREVIEWED if confirmable
+                        else PendingImportState.INVALID)
+        locked.preview = _json(preview.rows)
+        locked.errors = [str(error) for error in preview.errors]
+        locked.skipped = preview.skipped
+        locked.number_format = (preview.number_format
+                                if importer is not None and importer.reads_numbers else "")
+        locked.number_format_source = preview.number_format_source
+        locked.progress, locked.progress_message = 100, _("Checked")
+        locked.enqueued_at = None  # the check's; the confirm's job sets its own
+        locked.save(update_fields=["state", "preview", "errors", "skipped", "number_format",
+                                   "number_format_source", "progress", "progress_message",
+                                   "enqueued_at"])
+    if not confirmable:
+        storage.remove(pk)
+    cache.delete(_progress_key(pk))
+    return locked
+
+
+def pending_import_check_failed(*, pending_id, error):
+    """The check gave up (an error it did not expect, a time limit): the
+    upload cannot be confirmed, and says why."""
+    PendingImport.objects.filter(pk=pending_id, state=PendingImportState.VALIDATING).update(
+        state=PendingImportState.INVALID, progress=100, progress_message=_("Not checked"),
+        enqueued_at=None,
+        errors=[_("The file could not be checked (%(error)s). Upload it again.") % {
+            "error": str(error)[:300]}])
+    storage.remove(pending_id)
+
+
+def stored_preview(pending):
+    """The Preview kept on a checked pending import, as `read_preview` made it."""
+    return Preview(rows=pending.preview, errors=list(pending.errors), skipped=pending.skipped,
+                   number_format=pending.number_format,
+                   number_format_source=pending.number_format_source)
+
+
+def pending_import_for_page(*, importer, actor, pending_id, target=None, session_key=""):
+    """The user's upload `pending_id` of this importer, target and session
+    (for its page), or None."""
+    pk = _uuid(pending_id)
+    if pk is None:
+        return None
+    return PendingImport.objects.filter(
+        pk=pk, importer=importer.name, created_by=actor, scope=importer.scope(target),
+        session=_session_hash(session_key)).first()
 
 
 def _uuid(value):
@@ -261,7 +416,7 @@ def _record_progress(pk, percent, message):
 
 def pending_import_progress(pending):
     """(percent, message) of a job, the apply's latest word while it runs."""
-    if pending.state == PendingImportState.RUNNING:
+    if pending.state in (PendingImportState.RUNNING, PendingImportState.VALIDATING):
         recorded = cache.get(_progress_key(pending.pk))
         if recorded and recorded[0] >= pending.progress:
             return recorded[0], recorded[1]
@@ -352,16 +507,20 @@ def _apply_job(pending):
 
 
 def pending_imports_requeue(*, now=None):
-    """Send again the confirmed imports no worker took: never sent (the
-    broker was down) or sent too long ago."""
+    """Send again the confirmed imports, and the uploads to check, that no
+    worker took: never sent (the broker was down) or sent too long ago."""
     now = now or timezone.now()
-    waiting = PendingImport.objects.filter(
-        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - REQUEUE_AFTER),
-        state=PendingImportState.QUEUED)
-    ids = list(waiting.values_list("pk", flat=True))
+    stale = Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - REQUEUE_AFTER)
+    ids = list(PendingImport.objects.filter(stale, state=PendingImportState.QUEUED)
+               .values_list("pk", flat=True))
     for pk in ids:
         _enqueue(pk)
-    return len(ids)
+    checks = list(PendingImport.objects.filter(stale, state=PendingImportState.VALIDATING)
+                  .values_list("pk", flat=True))
+    for pk in checks:
+        PendingImport.objects.filter(pk=pk).update(enqueued_at=None)
+        _enqueue_validation(pk)
+    return len(ids) + len(checks)
 
 
 def _check_file(pending):

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.db import DatabaseError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -32,8 +32,11 @@ from .models import PendingImport, PendingImportState
 from .numbers import NumberFormat
 from .services import (
     pending_import_confirm_start,
-    pending_import_preview,
+    pending_import_for_page,
     pending_import_progress,
+    pending_import_upload,
+    refused_message,
+    stored_preview,
 )
 
 logger = logging.getLogger(__name__)
@@ -137,20 +140,52 @@ class ImportPageMixin:
 
 
 class ImportPreviewView(ImportPageMixin, TemplateView):
-    """The upload form (GET) and the preview of an upload (POST): nothing is
-    saved; a preview that can be confirmed is kept as a PendingImport."""
+    """The upload form (GET); an upload (POST) is kept and its check queued
+    for a Celery worker (services.pending_import_upload) - the request reads
+    nothing of the sheet - and the user goes to the upload's page (GET
+    `?upload=<id>`): its progress while it is checked (static/js/
+    job-progress.js reloads it), then the preview with the confirm button,
+    or every error. Nothing is saved."""
+
+    def get(self, request, *args, **kwargs):
+        if "upload" not in request.GET:
+            return super().get(request, *args, **kwargs)
+        pending = pending_import_for_page(
+            importer=self.importer, actor=request.user, pending_id=request.GET["upload"],
+            target=self.import_target(), session_key=self.session_key())
+        if pending is None:
+            raise Http404
+        if pending.state in JOB_STATES:  # confirmed: its job's page
+            return HttpResponseRedirect(reverse("core:import_job", args=[pending.pk]))
+        return self.render_upload(pending)
 
     def post(self, request, *args, **kwargs):
         form = self.form(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        file_name = _file_name(form.cleaned_data["file"])
-        preview, pending = pending_import_preview(
+        pending = pending_import_upload(
             importer=self.importer, actor=request.user, content=form.content,
-            file_name=file_name, target=self.import_target(), session_key=self.session_key(),
+            file_name=_file_name(form.cleaned_data["file"]), target=self.import_target(),
+            session_key=self.session_key(),
             number_format=form.cleaned_data.get("number_format") or None)
+        pending.refresh_from_db()
+        if pending.is_checked:  # checked already (an eager Celery): show it at once
+            return self.render_upload(pending)
+        return HttpResponseRedirect(self.upload_url(pending))
+
+    def upload_url(self, pending):
+        return f"{self.request.path}?{urlencode({'upload': pending.pk})}"
+
+    def render_upload(self, pending):
+        if pending.state == PendingImportState.VALIDATING:
+            progress, message = pending_import_progress(pending)
+            return self.render_to_response(self.get_context_data(
+                checking=pending, progress=progress, progress_message=message))
+        if pending.state not in (PendingImportState.PREVIEWED, PendingImportState.INVALID):
+            return self.render_to_response(self.get_context_data(refused=[refused_message()]))
         return self.render_to_response(self.get_context_data(
-            preview=preview, pending=pending, file_name=file_name))
+            preview=stored_preview(pending), file_name=pending.file_name,
+            pending=pending if pending.state == PendingImportState.PREVIEWED else None))
 
 
 class ImportConfirmView(ImportPageMixin, TemplateView):
@@ -215,6 +250,8 @@ def _signed_in(user):
 
 JOB_STATES = (PendingImportState.QUEUED, PendingImportState.RUNNING,
               PendingImportState.CONFIRMED, PendingImportState.FAILED)
+CHECKED_STATES = (PendingImportState.PREVIEWED, PendingImportState.INVALID,
+                  PendingImportState.EXPIRED)
 
 
 class ImportJobMixin(RuleRequiredMixin):
@@ -222,9 +259,10 @@ class ImportJobMixin(RuleRequiredMixin):
     404)."""
 
     rule = staticmethod(_signed_in)
+    states = JOB_STATES
 
     def job(self):
-        pending = (PendingImport.objects.filter(pk=self.kwargs["pk"], state__in=JOB_STATES,
+        pending = (PendingImport.objects.filter(pk=self.kwargs["pk"], state__in=self.states,
                                                 created_by=self.request.user)
                    .defer("preview").first())
         if pending is None:
@@ -239,7 +277,8 @@ def _payload(pending):
         "status_label": str(pending.get_state_display()),
         "progress": progress,
         "message": message,
-        "finished": pending.is_finished,
+        # An upload's check is over once it is checked: its page shows the preview.
+        "finished": pending.is_finished or pending.state in CHECKED_STATES,
         "error": " ".join(str(e) for e in pending.errors[:20]),
     }
 
@@ -269,6 +308,10 @@ class ImportJobView(ImportJobMixin, TemplateView):
 
 
 class ImportJobProgressView(ImportJobMixin, View):
+    """The progress of a job, and of an upload's check (its page polls it)."""
+
+    states = (PendingImportState.VALIDATING, *CHECKED_STATES, *JOB_STATES)
+
     def get(self, request, *args, **kwargs):
         response = JsonResponse(_payload(self.job()))
         response["Cache-Control"] = "no-store"

@@ -13,6 +13,7 @@ from core.audit import (
     audit_record_many,
     full_snapshot,
 )
+from core.bulk import bulk_insert
 from core.models import AuditEntry
 from core.sanitize import sanitize_html
 from core.services import (
@@ -40,8 +41,6 @@ from ..models import (
     PlanStatus,
     code_sort_key,
 )
-
-IMPORT_BATCH = 500
 
 
 def plan_create(
@@ -451,10 +450,11 @@ def item_summary_set(*, actor, item, year, title, text, expected_version=None) -
 
 
 def plan_items_import(*, actor, plan, new_items, message="") -> int:
-    """Create many items at once (a plan workbook), set-based: one INSERT per
-    batch of items of one depth, their implementers, working groups and
-    audit entries (with snapshots) likewise; a constant number of queries
-    per batch, in the caller's transaction (or its own).
+    """Create many items at once (a plan workbook), set-based: the items of
+    each depth in one COPY (core.bulk.bulk_insert, ids from the sequence),
+    their implementers, working groups and audit entries (with snapshots)
+    likewise; a constant number of queries per depth, in the caller's
+    transaction (or its own).
 
     `new_items`: dicts in printed order with "key" (any hashable), either
     "parent_key" (the key of another new item) or "parent" (an existing item
@@ -486,8 +486,7 @@ def plan_items_import(*, actor, plan, new_items, message="") -> int:
                                 position=last[parent_id], **fields)
                 item.sort_key = code_sort_key(item.code)
                 batch.append((spec, item))
-            PlanItem.objects.bulk_create([item for _spec, item in batch],
-                                         batch_size=IMPORT_BATCH)
+            bulk_insert(PlanItem, [item for _spec, item in batch])
             for spec, item in batch:
                 created[spec["key"]] = item
                 implementers = [(org.pk, name or "") for org, name in spec["implementers"]]
@@ -498,8 +497,8 @@ def plan_items_import(*, actor, plan, new_items, message="") -> int:
                 memberships.extend(through(planitem_id=item.pk, workinggroup_id=pk)
                                    for pk in groups)
                 records.append((item, None, _item_snapshot(item, groups, implementers)))
-        PlanItemImplementer.objects.bulk_create(links, batch_size=IMPORT_BATCH * 2)
-        through.objects.bulk_create(memberships, batch_size=IMPORT_BATCH * 2)
+        bulk_insert(PlanItemImplementer, links)
+        bulk_insert(through, memberships)
         audit_record_many(actor=actor, action=AuditAction.CREATE, records=records,
                           message=message)
     return len(created)

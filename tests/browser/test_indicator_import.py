@@ -1,10 +1,12 @@
 """Import of indicator values in the real browser: an implementer downloads the
 template from the reporting overview, fills it in, uploads it with an error,
-sees the error named with row and column, fixes it, uploads again, confirms
+sees the check's progress and then the error named with row and column (the
+real worker checks each upload), fixes it, uploads again, confirms
 and finds the value on the overview and on the indicator's page. The `page`
 fixture fails the test on any CSP violation or uncaught script error."""
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -17,7 +19,10 @@ from tests.browser.conftest import AXE, BLOCKING, WCAG_AA, login
 from tests.indicators.import_factories import reporting_world, sheet_bytes
 
 YEAR = str(date.today().year)
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The uploads are checked by the real worker: the page shows the check's
+# progress, then (static/js/job-progress.js reloads it) the preview.
+pytestmark = [pytest.mark.browser, pytest.mark.import_queue,
+              pytest.mark.django_db(transaction=True)]
 
 
 def _fill(content, values, path):
@@ -58,8 +63,9 @@ def test_implementer_imports_values_from_the_template(page, live_server, impleme
     page.locator("#import-link").click()
     page.locator("#id_file").set_input_files(str(bad))
     page.locator("form.import-form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/indicators/report/import/\?upload="))  # shown at once
     errors = page.locator("#import-errors")
-    expect(errors).to_be_visible()
+    expect(errors).to_be_visible(timeout=30_000)
     expect(errors).to_contain_text(f"{own_row}")
     expect(errors).to_contain_text("I (Hodnota)")
     expect(errors).to_contain_text("hodně")
@@ -74,8 +80,9 @@ def test_implementer_imports_values_from_the_template(page, live_server, impleme
                  tmp_path / "hodnoty-opraveno.xlsx")
     page.locator("#id_file").set_input_files(str(good))
     page.locator("form.import-form button[type=submit]").click()
+    expect(page.locator(f"tr.outcome-new[data-row='{own_row}'] ins")).to_have_text(
+        "1 190", timeout=30_000)
     expect(page.locator("#import-errors")).to_have_count(0)
-    expect(page.locator(f"tr.outcome-new[data-row='{own_row}'] ins")).to_have_text("1 190")
     assert not IndicatorValue.objects.exists()  # not yet
 
     page.locator("form.import-confirm button[type=submit]").click()

@@ -291,4 +291,5 @@ def test_rows_over_the_limits_are_refused_whole(client, world, implementer_x, fi
     preview = response.context["preview"]
     assert [str(e) for e in preview.errors] == [message]
     assert not preview.rows and response.context["pending"] is None
-    assert not PendingImport.objects.exists() and not IndicatorValue.objects.exists()
+    assert not PendingImport.objects.exclude(state=PendingImportState.INVALID).exists()
+    assert not IndicatorValue.objects.exists()

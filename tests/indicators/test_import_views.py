@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
+from core.imports import storage
 from core.models import AuditEntry, PendingImport, PendingImportState
 from indicators.models import IndicatorValue
 from planning.models import PlanItemImplementer
@@ -187,7 +188,9 @@ def test_upload_with_errors_shows_them_and_keeps_nothing(client, world, implemen
     assert 'id="import-errors"' in html
     assert "Row 3, column I (Hodnota)" in html or "Řádek 3, sloupec I (Hodnota)" in html
     assert "import-confirm" not in html
-    assert PendingImport.objects.count() == 0
+    # Kept with its errors (the upload's page), but nothing to confirm, no file.
+    pending = PendingImport.objects.get()
+    assert pending.state == PendingImportState.INVALID and storage.read(pending.pk) is None
     assert not IndicatorValue.objects.exists()
 
 

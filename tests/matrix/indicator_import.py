@@ -4,7 +4,8 @@ may report); everyone else signed in gets 403, visitors the login page. The
 confirm is POST-only: a GET by those who pass the gate answers 405 - for their
 own batch and for another user's alike (the POST refuses the latter). The page
 of a confirmed import's job (core.imports.views) is for the user who confirmed
-it; any other user gets 404."""
+it, the progress of an upload being checked for its uploader; any other user
+gets 404."""
 
 from tests.indicators.factories import IndicatorFactory, ostrava
 from tests.planning.factories import PlanFactory, PlanItemFactory
@@ -47,6 +48,10 @@ def extend_world(world):
         "import_job_officer": PendingImport.objects.create(
             importer="indicators.values", created_by=users["city_officer"], file_name="j.xlsx",
             checksum="-", expires_at=timezone.now() + timedelta(days=1), state="queued"),
+        # An upload a worker is checking: its progress is its owner's.
+        "import_check_officer": PendingImport.objects.create(
+            importer="indicators.values", created_by=users["city_officer"], file_name="c.xlsx",
+            checksum="-", expires_at=timezone.now() + timedelta(days=1), state="validating"),
     }
 
 
@@ -69,5 +74,7 @@ MATRIX = {
     ],
     "core:import_job_progress": [
         ("officer's job", lambda w: [w["import_job_officer"].pk], _owner_only("city_officer")),
+        ("officer's upload being checked", lambda w: [w["import_check_officer"].pk],
+         _owner_only("city_officer")),
     ],
 }

@@ -29,6 +29,10 @@ from indicators.imports import VALUE_IMPORTER
 
 class Command(BaseCommand):
     help = "Import indicator values from an XLSX workbook of the value template."
+    # For scripts and cron: the system checks (every URL, view and template tag
+    # library loaded, WeasyPrint among them) cost more than half a second of a
+    # command that touches none of them; `manage.py check` runs them.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the filled-in value workbook (XLSX)")

@@ -181,9 +181,11 @@ def test_the_job_page_is_its_owners_only(client, world, implementer_x, officer):
     assert [client.get(url).status_code for url in urls] == [404, 404]
     client.force_login(implementer_x)
     assert [client.get(url).status_code for url in urls] == [200, 200]
-    # A preview not confirmed is no job.
+    # A preview not confirmed is no job; its progress is its check's, which
+    # the upload's page polls.
     PendingImport.objects.filter(pk=pending.pk).update(state=PendingImportState.PREVIEWED)
-    assert [client.get(url).status_code for url in urls] == [404, 404]
+    assert [client.get(url).status_code for url in urls] == [404, 200]
+    assert client.get(urls[1]).json()["finished"] is True
 
 
 def test_the_value_import_accepts_a_hundred_thousand_rows():
