@@ -3,9 +3,17 @@
 truncating the tables. TRUNCATE gives each of the ~80 tables a new file, about
 150 ms however few rows they hold; DELETE of the handful of rows a test leaves
 takes a few ms. Foreign keys are deferrable (Django creates them so), so the
-order of the deletes does not matter within the flush's transaction."""
+order of the deletes does not matter within the flush's transaction.
+
+The content types and permissions stay: the flush's post_migrate would make
+them again at once, with new ids, and then no copy of rows made before
+(tests/shared_db.py, whose rows name content types) could be restored in
+this process again."""
 
 from django.db.backends.postgresql import base, operations
+
+# Rows every migrated database holds from the start (post_migrate's).
+KEPT_TABLES = frozenset({"django_content_type", "auth_permission"})
 
 
 class DatabaseOperations(operations.DatabaseOperations):
@@ -17,7 +25,7 @@ class DatabaseOperations(operations.DatabaseOperations):
         return ["SET CONSTRAINTS ALL DEFERRED;"] + [
             f"{style.SQL_KEYWORD('DELETE')} {style.SQL_KEYWORD('FROM')} "
             f"{style.SQL_FIELD(self.quote_name(table))};"
-            for table in tables
+            for table in tables if table not in KEPT_TABLES
         ]
 
 

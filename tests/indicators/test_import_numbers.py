@@ -269,13 +269,26 @@ def test_megabytes_of_text_in_one_cell_are_one_short_error(world, implementer_x,
     assert len(repr(preview.rows)) < 10_000  # the row keeps only the start of the cell
 
 
+# At the real limits (a sheet of 110,001 rows, seconds to write and read) in
+# `make test`; the same check at limits made small in `make test-fast`.
+_REAL_LIMITS = pytest.param(None, marks=pytest.mark.slow, id="real-limits")
+
+
 @pytest.mark.django_db
+@pytest.mark.parametrize("limits", [_REAL_LIMITS, pytest.param((100, 110), id="small-limits")])
 @pytest.mark.parametrize(("filled", "message"), [
-    (True, "List má více než 100000 vyplněných řádků; rozdělte ho do více souborů."),
-    (False, "List má více než 110000 řádků."),  # rows with a code only are skipped, not read
+    (True, "List má více než {rows} vyplněných řádků; rozdělte ho do více souborů."),
+    (False, "List má více než {sheet_rows} řádků."),  # rows with a code only are skipped, not read
 ])
 def test_rows_over_the_limits_are_refused_whole(client, world, implementer_x, filled,
-                                                message):
+                                                message, limits, monkeypatch):
+    if limits is not None:
+        monkeypatch.setattr(ValueImporter, "max_rows", limits[0])
+        monkeypatch.setattr(ValueImporter, "max_sheet_rows", limits[1])
+    else:
+        assert (ValueImporter.max_rows, ValueImporter.max_sheet_rows) == (100_000, 110_000)
+    message = message.format(rows=ValueImporter.max_rows,
+                             sheet_rows=ValueImporter.max_sheet_rows)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(SHEET_TITLE)
     sheet.append(HEADERS)
