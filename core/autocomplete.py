@@ -192,7 +192,7 @@ class AutocompleteField(forms.ModelChoiceField):
             if not text or "\x00" in text:
                 return None
             return self.queryset.filter(**{self.to_field_name: text}).first()
-        if not text.isdigit() or len(text) > 18:
+        if not (text.isascii() and text.isdigit()) or len(text) > 18:
             return None
         return self.queryset.filter(pk=int(text)).first()
 

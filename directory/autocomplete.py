@@ -18,7 +18,7 @@ def _organisations(user):
 
 def _search_organisations(queryset, term):
     condition = Q(name__icontains=term) | Q(short_name__icontains=term)
-    if term.isdigit():
+    if term.isascii() and term.isdigit():
         condition |= Q(ico=term)
     return queryset.filter(condition)
 

@@ -291,7 +291,7 @@ def accessibility_requests_of(person, user, *, answered=True):
         sent = AuditEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(AccessibilityRequest),
             action=AuditAction.CREATE, actor=user).values_list("object_id", flat=True)
-        query |= Q(pk__in=[int(pk) for pk in sent if pk.isdigit()])
+        query |= Q(pk__in=[int(pk) for pk in sent if pk.isascii() and pk.isdigit()])
         if answered:
             query |= Q(answered_by=user)
     return list(AccessibilityRequest.objects.filter(query).order_by("pk"))

@@ -16,7 +16,7 @@ def ico_check_digit(first_seven: str) -> int:
 
 
 def validate_ico(value: str) -> None:
-    if not (len(value) == 8 and value.isdigit()):
+    if not (len(value) == 8 and value.isascii() and value.isdigit()):
         raise ValidationError(
             _("IČO must have exactly 8 digits (e.g. 00845451)."), code="ico_format"
         )

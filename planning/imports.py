@@ -699,7 +699,7 @@ class PlanImporter(Importer):
     def target_for(self, scope):
         if scope in ("", "new-plan"):
             return None
-        plan = Plan.objects.filter(pk=int(scope)).first() if scope.isdigit() else None
+        plan = Plan.objects.filter(pk=int(scope)).first() if scope.isascii() and scope.isdigit() else None
         if plan is None:
             raise ImportRefused([_("The plan of this import no longer exists.")])
         return plan
@@ -1108,7 +1108,7 @@ class _Placer:
         written = (row["structure"].get("level") or "").strip()
         if not written:
             return None
-        if written.isdigit():
+        if written.isascii() and written.isdigit():
             depth = int(written)
             return depth if 1 <= depth <= len(self.levels) else False
         return self.level_names.get(normal(written), False)

@@ -211,7 +211,8 @@ class Project(models.Model):
                 ) % {"programme": programme.name,
                      "example": programme.registration_number_example}})
             number = match.groupdict().get("call")
-            if number and self.call.number.isdigit() and int(number) != int(self.call.number):
+            if (number and self.call.number.isascii() and self.call.number.isdigit()
+                    and int(number) != int(self.call.number)):
                 raise ValidationError({"registration_number": _(
                     "The registration number names call %(number)s, but the project is in "
                     "call %(call)s."

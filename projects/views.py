@@ -406,7 +406,7 @@ class CallCreateView(RuleRequiredMixin, ServiceFormMixin, CreateView):
     def get_initial(self):
         initial = super().get_initial()
         programme = self.request.GET.get("programme", "")
-        if programme.isdigit():
+        if programme.isascii() and programme.isdigit():
             initial["programme"] = int(programme)
         return initial
 

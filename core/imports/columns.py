@@ -140,7 +140,7 @@ def integer(value, *, year=False, maximum=SMALL_INT_MAX):
         raise CellError(_("“%(value)s” is not a whole number.") % {"value": value})
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     if not isinstance(value, int) or value < 0:
         raise CellError(_("“%(value)s” is not a whole number.") % {"value": text(value)})

@@ -127,6 +127,14 @@ def test_an_unknown_or_ambiguous_name_is_a_czech_error_naming_the_field():
     assert _clean({"who": "999999999"}).errors["who"]
 
 
+@pytest.mark.parametrize("typed", ["1¹", "²", "١٢"])  # digits to str.isdigit(), not ids
+def test_digits_that_are_not_ascii_are_a_name_not_an_id(typed):
+    PersonFactory(given_name="Jana", family_name="Nováková")
+    assert _clean({"who": typed}).errors["who"] == [
+        f"Zapsal: nic s názvem „{typed}“ nebylo nalezeno. Napište přesný název "
+        "nebo vyberte z nabídky."]
+
+
 def test_the_widget_shows_the_label_and_keeps_the_id():
     jana = PersonFactory(title_before="", given_name="Jana", family_name="Nováková")
     html = str(_Form(initial={"who": jana})["who"])

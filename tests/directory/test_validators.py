@@ -14,6 +14,8 @@ def test_valid_ico_passes(ico):
     ("0084545", "ico_format"),
     ("0084545A", "ico_format"),
     ("008454511", "ico_format"),
+    ("0084545¹", "ico_format"),  # a digit to str.isdigit(), not to int()
+    ("٠٠٨٤٥٤٥١", "ico_format"),  # Arabic-Indic digits
 ])
 def test_invalid_ico_is_refused_with_a_reason(ico, code):
     with pytest.raises(ValidationError) as error:
