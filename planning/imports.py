@@ -699,7 +699,8 @@ class PlanImporter(Importer):
     def target_for(self, scope):
         if scope in ("", "new-plan"):
             return None
-        plan = Plan.objects.filter(pk=int(scope)).first() if scope.isascii() and scope.isdigit() else None
+        is_id = scope.isascii() and scope.isdigit()
+        plan = Plan.objects.filter(pk=int(scope)).first() if is_id else None
         if plan is None:
             raise ImportRefused([_("The plan of this import no longer exists.")])
         return plan
