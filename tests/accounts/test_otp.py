@@ -337,6 +337,29 @@ def test_otp_reset_removes_a_lost_device(client, new_admin):
         call_command("otp_reset", "nobody-here", stdout=io.StringIO())
 
 
+def _demo_accounts():
+    out = io.StringIO()
+    call_command("seed_demo", "--with-accounts", "--only", "directory", "--only", "accounts",
+                 stdout=out)
+    return out.getvalue()
+
+
+def test_the_demo_accounts_give_the_admin_the_published_authenticator_once(settings,
+                                                                            no_city):
+    from directory.seed import DEMO_TOTP_SECRET
+
+    output = _demo_accounts()
+    device = TOTPDevice.objects.get(user__username="admin", confirmed=True)
+    assert device.config_url in output
+    assert "otpauth://totp/KP%20Ostrava%3Aadmin?secret=" + DEMO_TOTP_SECRET in output
+    assert not TOTPDevice.objects.exclude(user__username="admin").exists()
+    _demo_accounts()
+    assert TOTPDevice.objects.count() == 1
+
+
+# The whole demo, loaded twice: `slow` (make test); the test above runs the same
+# loaders in make test-fast.
+@pytest.mark.slow
 def test_demo_admin_gets_the_published_authenticator(settings, no_city):
     from directory.seed import DEMO_TOTP_SECRET
 

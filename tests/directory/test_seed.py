@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from accounts.models import User
 from accounts.permissions import Role, roles_of
@@ -115,6 +116,9 @@ def test_an_edit_made_after_seeding_is_kept_and_reported(seeded):
     assert "Nothing changed" in output
 
 
+# The whole demo in a dry run and without accounts: several seconds each, so
+# `slow` (make test); the same rules on the directory alone run in make test-fast.
+@pytest.mark.slow
 def test_dry_run_leaves_the_database_empty():
     output = seed("--dry-run")
     assert "rolled back" in output
@@ -122,12 +126,34 @@ def test_dry_run_leaves_the_database_empty():
     assert not AuditEntry.objects.exists()
 
 
+def test_dry_run_of_one_loader_leaves_the_database_empty():
+    output = seed("--dry-run", "--only", "directory", "--only", "accounts")
+    assert "rolled back" in output and "directory.Organisation: created" in output
+    assert not Organisation.objects.exists() and not User.objects.exists()
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.slow
 def test_no_accounts_unless_embedded_demo_or_asked(settings, no_city):
     settings.EMBEDDED_DEMO = False
-    # Copied if loaded before (tests/planning/test_plan_seed.py loads the same).
-    seed_demo()
+    call_command("seed_demo", stdout=io.StringIO())
     assert not User.objects.exists()
     assert Organisation.objects.exists()
+
+
+def test_the_accounts_loader_only_for_the_embedded_demo_or_on_request(settings, no_city):
+    settings.EMBEDDED_DEMO = False
+    with pytest.raises(CommandError, match="Unknown loader.*accounts"):
+        call_command("seed_demo", "--only", "directory", "--only", "accounts",
+                     stdout=io.StringIO())
+    assert not User.objects.exists() and not Organisation.objects.exists()
+    settings.EMBEDDED_DEMO = True
+    with pytest.raises(CommandError, match="Unknown loader.*accounts"):
+        call_command("seed_demo", "--without-accounts", "--only", "directory", "--only",
+                     "accounts", stdout=io.StringIO())
+    call_command("seed_demo", "--only", "directory", "--only", "accounts",
+                 stdout=io.StringIO())
+    assert User.objects.filter(username="admin").exists() and Organisation.objects.exists()
 
 
 # --- the facts of the seeds ----------------------------------------------------
