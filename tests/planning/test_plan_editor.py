@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import User
 from core.audit import audit_entries_for
 from core.models import AuditAction, AuditEntry
 from planning.models import (
@@ -22,9 +23,11 @@ from planning.models import (
     PlanStatus,
 )
 from planning.services import plans as ps
+from tests import roles
 from tests.accounts.factories import UserFactory
-from tests.directory.factories import OrganisationFactory
+from tests.directory.factories import OrganisationFactory, the_city
 from tests.planning.factories import PlanFactory
+from tests.shared_db import module_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -37,31 +40,57 @@ def url(name, *args):
     return reverse(f"planning:{name}", args=args)
 
 
-@pytest.fixture(params=["draft", "in_force"])
-def plan(request, officer):
-    plan = ps.plan_create(actor=officer, levels=PSZ_LEVELS, kind="psz", code="psz",
-                          title="Plán sociálního začleňování Ostrava", period_start=2022,
-                          period_end=2027)
-    Plan.objects.filter(pk=plan.pk).update(status=request.param)
-    plan.refresh_from_db()
-    return plan
+def _plans_with_trees():
+    """A draft plan and a plan in force, each with the same small tree (an area,
+    a goal, a specific goal and two measures), made through the services by the
+    officer once for the module (tests/shared_db.py); each test changes them in
+    its own savepoint. {status: plan id, plan id: {name: item id}}."""
+    the_city()
+    officer = roles.make_officer()
+    built = {}
+    for status, code in (("draft", "psz"), ("in_force", "psz-platny")):
+        plan = ps.plan_create(actor=officer, levels=PSZ_LEVELS, kind="psz", code=code,
+                              title="Plán sociálního začleňování Ostrava", period_start=2022,
+                              period_end=2027)
+        Plan.objects.filter(pk=plan.pk).update(status=status)
+        plan.refresh_from_db()
+        area = ps.plan_item_create(actor=officer, plan=plan, code="1", title="Bydlení")
+        goal = ps.plan_item_create(actor=officer, plan=plan, parent=area, code="1.1",
+                                   title="Dostupné bydlení")
+        specific = ps.plan_item_create(actor=officer, plan=plan, parent=goal, code="1.1.1",
+                                       title="Sociální byty", target_text="Do roku 2025 …",
+                                       target_year=2025)
+        first = ps.plan_item_create(actor=officer, plan=plan, parent=specific, code="1.1.1.1",
+                                    title="Vyčlenění bytů", status=MeasureStatus.IN_PROGRESS,
+                                    reports_done=1, reports_total=6)
+        second = ps.plan_item_create(actor=officer, plan=plan, parent=specific,
+                                     code="1.1.1.2", title="Zabydlování domácností",
+                                     status=MeasureStatus.NOT_STARTED)
+        built[status] = plan.pk
+        built[plan.pk] = {"area": area.pk, "goal": goal.pk, "specific": specific.pk,
+                          "first": first.pk, "second": second.pk}
+    return built
+
+
+_plans_once = module_rows(_plans_with_trees)
 
 
 @pytest.fixture
-def tree(plan, officer):
-    area = ps.plan_item_create(actor=officer, plan=plan, code="1", title="Bydlení")
-    goal = ps.plan_item_create(actor=officer, plan=plan, parent=area, code="1.1",
-                               title="Dostupné bydlení")
-    specific = ps.plan_item_create(actor=officer, plan=plan, parent=goal, code="1.1.1",
-                                   title="Sociální byty", target_text="Do roku 2025 …",
-                                   target_year=2025)
-    first = ps.plan_item_create(actor=officer, plan=plan, parent=specific, code="1.1.1.1",
-                                title="Vyčlenění bytů", status=MeasureStatus.IN_PROGRESS,
-                                reports_done=1, reports_total=6)
-    second = ps.plan_item_create(actor=officer, plan=plan, parent=specific, code="1.1.1.2",
-                                 title="Zabydlování domácností",
-                                 status=MeasureStatus.NOT_STARTED)
-    return {"area": area, "goal": goal, "specific": specific, "first": first, "second": second}
+def officer(db):
+    """The officer who made the module's plans, once they exist."""
+    return User.objects.filter(username="officer").first() or roles.make_officer()
+
+
+@pytest.fixture(params=["draft", "in_force"])
+def plan(request, _plans_once):
+    return Plan.objects.get(pk=_plans_once[request.param])
+
+
+@pytest.fixture
+def tree(plan, _plans_once):
+    ids = _plans_once[plan.pk]
+    items = PlanItem.objects.in_bulk(ids.values())
+    return {name: items[pk] for name, pk in ids.items()}
 
 
 @pytest.fixture
