@@ -13,7 +13,14 @@ from core.models import AuditAction, AuditEntry
 from planning.models import MeasureStatus, PlanItem
 from planning.services import plans as ps
 from tests.directory.factories import OrganisationFactory
-from tests.planning.test_plan_editor import other_officer, plan, tree, url  # noqa: F401
+from tests.planning.test_plan_editor import (  # noqa: F401 - fixtures
+    _plans_once,
+    officer,
+    other_officer,
+    plan,
+    tree,
+    url,
+)
 
 pytestmark = pytest.mark.django_db
 
