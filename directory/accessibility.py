@@ -60,6 +60,13 @@ def requests_for_desk(city):
             .order_by(F("answered_at").desc(nulls_first=True), "submitted_at", "id"))
 
 
+def waiting_count(city):
+    """How many requests to fix wait for an answer (the administrator's desk)."""
+    if city is None:
+        return 0
+    return AccessibilityRequest.objects.filter(city=city, answered_at__isnull=True).count()
+
+
 # --- The statement ----------------------------------------------------------------
 
 

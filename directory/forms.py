@@ -80,6 +80,10 @@ class WorkingGroupForm(VersionedForm):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+MEMBER_WHY = _("Recorded to show who represents the organisation in the group; kept in the "
+               "group's membership history.")
+
+
 class MembershipStartForm(PortalModelForm):
     class Meta:
         model = Membership
@@ -91,6 +95,8 @@ class MembershipStartForm(PortalModelForm):
         use_autocomplete(self, "organisation", "organisations")
         use_autocomplete(self, "member", "people")
         use_autocomplete(self, "substitute", "people")
+        for name in ("member", "substitute"):
+            self.fields[name].help_text = MEMBER_WHY
 
     def clean(self):
         cleaned = super().clean()
@@ -105,10 +111,12 @@ class MembershipChangeForm(PortalForm):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     member = AutocompleteField(
-        "people", label=_("Member"), queryset=Person.objects.all(), required=False
+        "people", label=_("Member"), queryset=Person.objects.all(), required=False,
+        help_text=MEMBER_WHY,
     )
     substitute = AutocompleteField(
-        "people", label=_("Substitute"), queryset=Person.objects.all(), required=False
+        "people", label=_("Substitute"), queryset=Person.objects.all(), required=False,
+        help_text=MEMBER_WHY,
     )
     source = forms.CharField(
         label=_("Source"), required=False, max_length=300,

@@ -107,7 +107,11 @@ class PersonExportView(RuleRequiredMixin, View):
     rule = staticmethod(permissions.can_export_personal_data)
 
     def get(self, request, pk):
-        person = get_object_or_404(Person, pk=pk)
+        person = Person.objects.filter(pk=pk).first()
+        if person is None:
+            return render(request, "directory/privacy/export_missing.html", {"missing": _(
+                "There is no person with the number %(pk)s in the directory; nothing was "
+                "exported.") % {"pk": pk}}, status=404)
         _person, user = personal_data.person_or_user(person_id=person.pk)
         content = personal_data.person_export_bytes(actor=request.user, person=person,
                                                     user=user)

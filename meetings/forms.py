@@ -137,6 +137,12 @@ class AttendanceForm(_PartForm):
         use_autocomplete(self, "person", "people", Person.objects.all())
         use_autocomplete(self, "organisation", "organisations", Organisation.objects.all())
         self.fields["position"].required = False
+        self.fields["person"].help_text = _(
+            "Recorded as who took part in the meeting; the names are printed in the minutes, "
+            "which are published once verified.")
+        self.fields["name_text"].help_text = _(
+            "For a guest or an organisation not in the register, e.g. “KC”. Printed in the "
+            "minutes as written, to record who took part.")
 
     def clean(self):
         cleaned = super().clean()
@@ -198,10 +204,14 @@ class MembershipChangeForm(PortalForm):
                                           queryset=Organisation.objects.all())
     member = forms.ModelChoiceField(
         label=_("New member"), queryset=Person.objects.order_by("family_name"),
-        required=False, help_text=_("Leave empty when the member stays."))
+        required=False, help_text=_("Leave empty when the member stays. Recorded in the group's "
+                                    "membership history, which shows who represents the "
+                                    "organisation."))
     substitute = forms.ModelChoiceField(
         label=_("Substitute"), queryset=Person.objects.order_by("family_name"),
-        required=False, help_text=_("Leave empty when the substitute stays."))
+        required=False, help_text=_("Leave empty when the substitute stays. Recorded in the "
+                                    "group's membership history, which shows who represents "
+                                    "the organisation."))
     effective_on = forms.DateField(label=_("Takes effect on"), widget=DATE)
     published_text = forms.CharField(label=_("Text of the minutes"), required=False,
                                      max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -156,7 +156,8 @@ def fuzz_form(client, url, values, *, app_labels, label, extra_fields=(), fresh_
     page = client.get(url)
     assert page.status_code == 200, (label, page.status_code)
     fields = form_fields(page)
-    assert fields, f"{label}: the page renders no form"
+    # A confirmation (a form of one button) has no fields: `extra_fields` are posted.
+    assert fields or extra_fields, f"{label}: the page renders no form"
     strategies = {name: field_strategy(field, values) for name, field in fields.items()}
     for name in [*withheld_fields(page), *extra_fields]:
         strategies.setdefault(name, values)

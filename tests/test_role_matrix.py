@@ -142,6 +142,24 @@ def test_role_matrix(world, client_as, url_name, args, role, expected):
     )
     if expected == LOGIN:
         assert response["Location"].startswith(reverse("accounts:login")), response["Location"]
+    assert_footer_links(response, f"{role} GET {url}")
+
+
+FOOTER = '<footer class="site-footer">'
+
+
+def assert_footer_links(response, label):
+    """Every whole page (not a fragment, a file or a feed) links the
+    accessibility statement and the privacy notice from its footer."""
+    if response.streaming or "text/html" not in response.get("Content-Type", ""):
+        return
+    html = response.content.decode()
+    if "<html" not in html[:500]:
+        return  # a fragment (htmx) inside a page that has the footer
+    assert FOOTER in html, f"{label}: a page without the footer"
+    footer = html[html.index(FOOTER):]
+    for name in ("directory:accessibility", "directory:privacy"):
+        assert f'href="{reverse(name)}"' in footer, f"{label}: the footer lacks {name}"
 
 
 @pytest.mark.django_db

@@ -41,3 +41,15 @@ def test_unexpected_error_is_a_czech_500_without_details(raising_client, monkeyp
     text = response.content.decode()
     assert "secret internal detail" not in text and "Traceback" not in text
     assert "chyba" in text
+
+
+@pytest.mark.parametrize("template", ["errors/500.html", "errors/503.html"])
+def test_the_error_pages_link_the_statement_and_the_notice_from_their_footer(template):
+    """Rendered without a request or the database, as core.errors does."""
+    from django.template import loader
+    from django.urls import reverse
+
+    html = loader.get_template(template).render()
+    footer = html[html.index('<footer class="site-footer">'):]
+    for name in ("directory:accessibility", "directory:privacy"):
+        assert f'href="{reverse(name)}"' in footer, name

@@ -114,7 +114,8 @@ def test_commenters_addresses_go_after_the_period_from_the_comment_and_its_audit
     assert "retention: commenter_emails: removed 1" in caplog.text
 
 
-def test_failed_report_runs_go_after_the_period(settings):
+def test_failed_report_runs_go_after_the_period(settings, caplog):
+    caplog.set_level(logging.INFO, logger="core.retention")
     settings.RETENTION_DAYS = {"failed_report_runs": 90}
     old = ReportJobFactory(status=JobStatus.FAILED, error="chyba",
                            finished_at=NOW - datetime.timedelta(days=91))
@@ -127,9 +128,12 @@ def test_failed_report_runs_go_after_the_period(settings):
 
     assert set(ReportJob.objects.values_list("pk", flat=True)) == {recent.pk, succeeded.pk}
     assert not ReportJob.objects.filter(pk=old.pk).exists()
+    assert "retention: failed_report_runs: removed 1 (failed report runs older than 90 days" \
+        in caplog.text
 
 
-def test_the_audit_log_is_kept_for_its_period(settings):
+def test_the_audit_log_is_kept_for_its_period(settings, caplog):
+    caplog.set_level(logging.INFO, logger="core.retention")
     settings.RETENTION_DAYS = {"audit_log": 365}
     old, recent = _settled_comment(None), _settled_comment(None)
     now = timezone.now()
@@ -140,6 +144,7 @@ def test_the_audit_log_is_kept_for_its_period(settings):
 
     assert not audit_entries_for(old).exists()
     assert audit_entries_for(recent).count() == 1
+    assert "retention: audit_log: removed 1 (audit log entries older than 365 days" in caplog.text
 
 
 def test_a_kind_without_a_period_is_kept_and_said_so(caplog, settings):

@@ -73,6 +73,35 @@ def test_statement_has_the_model_statements_parts_and_the_open_gaps(client):
     assert 'href="mailto:pristupnost@testov.example"' in html
 
 
+def test_a_partial_status_without_an_open_gap_is_flagged_to_its_editors(client, administrator):
+    """Partial compliance names the non-compliances "listed below": when the
+    last gap is closed, the administrator is told to review the status; the
+    public page never points to a list that is not there."""
+    AccessibilityStatementFactory(compliance="partial")
+    gap = AccessibilityGapFactory()
+    client.force_login(administrator)
+    assert "Žádná mezera není otevřená" not in client.get(STATEMENT).content.decode()
+
+    AccessibilityGap.objects.filter(pk=gap.pk).update(fixed_on=gap.found_on)
+    html = client.get(STATEMENT).content.decode()
+    assert "Žádná mezera není otevřená" in html
+    assert "níže uvedených" not in html
+
+    client.logout()
+    pagecache.invalidate()
+    html = client.get(STATEMENT).content.decode()
+    assert "Žádná mezera není otevřená" not in html
+    assert "níže uvedených" not in html and "částečně v souladu" in html
+
+
+def test_the_demo_statement_agrees_with_its_open_gaps():
+    seed.load_accessibility(SeedSummary())
+    statement = AccessibilityStatement.objects.get()
+    open_gaps = AccessibilityGap.objects.open().exists()
+    assert (statement.compliance == "full") == (not open_gaps)
+    assert statement.reviewed_on is not None  # reviewed when its last gap was fixed
+
+
 def test_statement_in_english_uses_the_english_texts(client):
     AccessibilityStatementFactory(compliance="full")
     AccessibilityGapFactory(description_cs="Netagované PDF", description_en="Untagged PDF")
@@ -187,6 +216,29 @@ def test_an_unanswered_request_stays_on_the_desk_until_answered(client, administ
     assert audit_entries_for(waiting).first().changes["answer"] == ["", "Opraveno, děkujeme."]
     desk = client.get(DESK).content.decode()
     assert "Žádný podnět nečeká na odpověď." in desk
+
+
+def test_the_administrators_account_page_says_how_many_requests_wait(client, administrator,
+                                                                     officer):
+    """The administrator's desk: their account page, where they land from the
+    header, names the waiting requests and links them until they are answered."""
+    waiting = AccessibilityRequestFactory()
+    AccessibilityRequestFactory(answer="Hotovo", answered_at=datetime.datetime(
+        2026, 12, 1, tzinfo=datetime.UTC))
+    profile = reverse("accounts:profile")
+    client.force_login(administrator)
+
+    html = client.get(profile).content.decode()
+    assert "Podněty k nápravě přístupnosti čekající na odpověď: 1" in html
+    assert f'href="{DESK}"' in html
+
+    accessibility.request_answer(actor=administrator, request=waiting, answer="Opraveno.")
+    html = client.get(profile).content.decode()
+    assert "čekající na odpověď" not in html
+    assert f'href="{DESK}"' in html  # the answered ones stay reachable
+
+    client.force_login(officer)
+    assert f'href="{DESK}"' not in client.get(profile).content.decode()
 
 
 def test_an_empty_answer_is_refused(client, administrator):

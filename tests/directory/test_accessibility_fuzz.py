@@ -11,6 +11,7 @@ from tests.directory.factories import (
     AccessibilityGapFactory,
     AccessibilityRequestFactory,
     AccessibilityStatementFactory,
+    PersonFactory,
     PrivacyDataKindFactory,
     PrivacyNoticeFactory,
 )
@@ -36,14 +37,19 @@ FORMS = {
     "privacy_edit": ("administrator", lambda w: []),
     "privacy_data_kind_create": ("administrator", lambda w: []),
     "privacy_data_kind_update": ("administrator", lambda w: [w["data_kind"].pk]),
+    # The confirmation of anonymising a person who left: one button, no fields; whatever
+    # else is posted, the person is anonymised once, audited, or nothing changes.
+    "person_anonymise": ("administrator", lambda w: [w["person"].pk]),
 }
+# Keys a hand-made post might add to a form of one button.
+EXTRA_FIELDS = {"person_anonymise": ("id", "person", "name", "email", "label", "confirm")}
 
 
 @pytest.fixture
 def world():
     return {"statement": AccessibilityStatementFactory(), "gap": AccessibilityGapFactory(),
             "request": AccessibilityRequestFactory(), "notice": PrivacyNoticeFactory(),
-            "data_kind": PrivacyDataKindFactory()}
+            "data_kind": PrivacyDataKindFactory(), "person": PersonFactory()}
 
 
 @pytest.fixture
@@ -61,4 +67,5 @@ def test_no_input_makes_an_accessibility_form_fail_or_half_save(
     url = reverse(f"directory:{form}", args=args(world))
 
     fuzz_form(client, url, values, app_labels={"directory"}, label=form, fresh_state=True,
+              extra_fields=EXTRA_FIELDS.get(form, ()),
               save_must_change=form not in ("accessibility_edit", "privacy_edit"))

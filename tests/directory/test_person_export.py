@@ -120,6 +120,18 @@ def test_the_administrator_downloads_the_same_export(client, administrator, memb
     assert entry.actor == administrator and entry.message == "Osobní údaje byly exportovány."
 
 
+def test_the_administrator_gets_a_czech_message_for_an_unknown_person(client, administrator):
+    client.force_login(administrator)
+    before = AuditEntry.objects.count()
+
+    response = client.get(reverse("directory:person_export", args=[999999]))
+
+    assert response.status_code == 404
+    assert "Osoba s číslem 999999 v adresáři není; nic nebylo exportováno." in (
+        response.content.decode())
+    assert AuditEntry.objects.count() == before
+
+
 def test_an_officer_sees_no_export_action(client, officer, member):
     client.force_login(officer)
     detail = client.get(reverse("directory:person_detail", args=[member["person"].pk]))

@@ -141,3 +141,31 @@ def test_forms_that_collect_personal_data_say_why_next_to_the_field(client, offi
     assert 'id="id_email_helptext"' in html and "K zasílání pozvánek" in html
     assert 'id="id_phone_helptext"' in html and "Aby osobu mohl zastihnout" in html
     assert "nikdy se nezveřejňuje" in str(AttendanceSheetForm().fields["scan"].help_text)
+
+
+@pytest.mark.parametrize("form_path, fields", [
+    ("planning.forms.comments.CommentForm", ["author_name", "author_email"]),
+    ("directory.forms.AccessibilityRequestForm", ["name", "email"]),
+    ("directory.forms.PersonForm", ["email", "phone"]),
+    ("directory.forms.MembershipStartForm", ["member", "substitute"]),
+    ("directory.forms.MembershipChangeForm", ["member", "substitute"]),
+    ("meetings.forms.MembershipChangeForm", ["member", "substitute"]),
+    ("meetings.forms.AttendanceForm", ["person", "name_text"]),
+    ("meetings.forms.AttendanceSheetForm", ["scan"]),
+])
+def test_every_field_that_takes_personal_data_says_why(form_path, fields, group_a):
+    """Each form that records a person (a comment, a request to fix, the
+    directory, a membership, attendance) says next to the field why."""
+    from django.utils.module_loading import import_string
+
+    from meetings.models import Meeting
+    from tests.meetings.factories import MeetingFactory
+
+    form_class = import_string(form_path)
+    kwargs = {}
+    if form_path in ("meetings.forms.AttendanceForm", "meetings.forms.MembershipChangeForm"):
+        kwargs["meeting"] = Meeting.objects.get(pk=MeetingFactory(body=group_a).pk)
+    form = form_class(**kwargs)
+    for name in fields:
+        help_text = str(form.fields[name].help_text)
+        assert help_text, f"{form_path}.{name} does not say why"
