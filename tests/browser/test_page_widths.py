@@ -4,6 +4,7 @@ found as an anonymous reader finds them, by following the links from the home
 page over the demo data (one page of each kind), plus the pages no link leads
 to (the 404 page, a sign-in form)."""
 
+import datetime
 import io
 import re
 from html.parser import HTMLParser
@@ -84,6 +85,19 @@ def demo(transactional_db):
     call_command("seed_demo", "--without-accounts", stdout=io.StringIO())
     # The draft plan in public comment: its pages then carry the comment forms.
     Plan.objects.filter(code="kp-5-dar").update(status="public_comment")
+    # A half-year report (the demo has none), with its measure's n/N.
+    from django.contrib.auth import get_user_model
+
+    from projects.models import Project
+    from projects.services import half_year_report_submit
+
+    project = Project.objects.filter(measures__isnull=False).order_by("pk").first()
+    report = half_year_report_submit(
+        actor=get_user_model().objects.create_user("widths"), project=project, number=1,
+        total=project.reports_total or 6, period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2024, 6, 30), submitted_on=datetime.date(2024, 7, 15),
+        narrative="Realizace probíhá podle harmonogramu; " * 20)
+    return {"report": reverse("projects:report_detail", args=[project.pk, report.pk])}
 
 
 def test_every_public_page_fits_a_phone_and_a_wide_screen(browser, live_server, demo):
@@ -94,7 +108,8 @@ def test_every_public_page_fits_a_phone_and_a_wide_screen(browser, live_server, 
     paths = sorted(set(kinds.values())) + EXTRA + [
         commenting.get_absolute_url(),
         reverse("planning:plan_item_detail", args=[commenting.code,
-                                                   commenting.items.order_by("pk")[0].pk])]
+                                                   commenting.items.order_by("pk")[0].pk]),
+        demo["report"]]
     too_wide = []
     for width in WIDTHS:
         context = browser.new_context(locale="cs-CZ", base_url=live_server.url,
@@ -102,7 +117,8 @@ def test_every_public_page_fits_a_phone_and_a_wide_screen(browser, live_server, 
         page = context.new_page()
         try:
             for path in paths:
-                page.goto(path)
+                response = page.goto(path)
+                assert response.status == (404 if path == EXTRA[0] else 200), (path, response)
                 scroll_width = page.evaluate("document.documentElement.scrollWidth")
                 if scroll_width > width:
                     culprits = page.evaluate(
