@@ -55,15 +55,26 @@ class DecimalInput(forms.TextInput):
 
 
 class ReadableFieldsMixin:
-    """Czech empty choices and Czech decimal input for every field of the form."""
+    """Czech empty choices and Czech decimal input for every field of the form,
+    also for a field a subclass adds after this __init__ (made readable when it
+    is first shown or cleaned: both go through __getitem__)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             _make_readable(field)
 
+    def __getitem__(self, name):
+        field = self.fields.get(name)
+        if field is not None:
+            _make_readable(field)
+        return super().__getitem__(name)
+
 
 def _make_readable(field):
+    if getattr(field, "_portal_readable", False):
+        return
+    field._portal_readable = True
     empty = EMPTY_REQUIRED if field.required else EMPTY_OPTIONAL
     if getattr(field, "empty_label", None) == DASHES:
         field.empty_label = empty

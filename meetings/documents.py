@@ -7,7 +7,6 @@ import datetime
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from directory.models import BodyKind
@@ -21,7 +20,7 @@ from .models import (
     Task,
     TaskStatus,
 )
-from .search import normalise
+from .search import normalise, plain_text
 
 DOCUMENT_FORMAT = 1
 
@@ -243,6 +242,12 @@ def with_previous(meeting):
 
 
 def search_text_of(doc):
+    """Plain, accent-free, lower-case text of everything published (matched)."""
+    return normalise(search_display_of(doc))
+
+
+def search_display_of(doc):
+    """The same words as `search_text_of`, as printed (the passage shown)."""
     parts = [doc["body"]["name"], doc["body"]["code"], doc["title"], doc["kind_label"],
              doc["dates_text"], doc["place"]["text"]]
     for day in doc["programme_days"]:
@@ -252,14 +257,14 @@ def search_text_of(doc):
             parts += [point["title"], point["presenter"]]
             stack += point["children"]
     for item in doc.get("items", []):
-        parts += [item["title"], strip_tags(item["text_html"]), item["decisions"]]
+        parts += [item["title"], plain_text(item["text_html"]), item["decisions"]]
         parts += [t["description"] for t in item["tasks"]]
     parts += [t["description"] for t in doc.get("other_tasks", [])]
     for group in doc.get("present_groups", []):
         parts += group["names"]
     parts += doc.get("excused", [])
     parts += [doc.get("recorded_by", ""), doc.get("verified_by", "")]
-    return normalise(" ".join(p for p in parts if p))
+    return " ".join(" ".join(p.split()) for p in parts if p and p.strip())
 
 
 def minutes_pdf_html(meeting, *, internal=False):

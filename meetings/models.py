@@ -138,8 +138,10 @@ class Meeting(models.Model):
         "self", verbose_name=_("next meeting"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="previous_meeting", editable=False,
     )
-    # Plain, accent-free text of everything published, for full-text search.
+    # Plain, accent-free text of everything published, for full-text search,
+    # and the same words as printed, from which a result's passage is cut.
     search_text = models.TextField(blank=True, editable=False)
+    search_display = models.TextField(blank=True, editable=False)
     source = models.CharField(_("source"), max_length=300, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

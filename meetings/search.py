@@ -11,15 +11,18 @@ Czech changes a word's last consonant as it declines ("dobrovolník",
 "dobrovolníci", "dobrovolnících"): a stem ending in such a consonant (k/c,
 h/z) loses it, so that every form is a prefix match.
 
-Each result carries the passage that matched (`search_passage`): PostgreSQL's
-`ts_headline` over the searched text, on SQLite the words around the first
-match; the matched words are marked (`passage_html`).
+Each result carries the passage that matched: the words around the first
+match, cut from the text as printed (`Meeting.search_display`: accents and
+capitals kept, which the searched text has lost, so not PostgreSQL's
+`ts_headline` over it); the matched words are marked (`passage_html`). Rows
+written before the printed copy existed show the searched text instead.
 """
 
+import html
 import re
 import unicodedata
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import F, Func, Q, TextField, Value
 from django.utils.html import conditional_escape
@@ -34,6 +37,15 @@ _ENDINGS = sorted(
 MIN_STEM = 4
 MAX_TERMS = 8
 _WORD = re.compile(r"[0-9a-z]+")
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_text(markup: str) -> str:
+    """The words of an HTML fragment: a tag parts words (two paragraphs are
+    not one word), entities read as the characters they stand for."""
+    return " ".join(html.unescape(_TAG.sub(" ", markup or "")).split())
 
 
 def normalise(text: str) -> str:
@@ -83,8 +95,8 @@ def passage_html(passage: str):
 
 
 def python_passage(text: str, stems: list[str]) -> str:
-    """The words around the first word that starts with a stem, the matches
-    marked as ts_headline marks them."""
+    """The words of `text` around the first word whose accent-free, lower-case
+    form starts with a stem, the matches marked as printed."""
     words = (text or "").split()
     hits = [i for i, w in enumerate(words) if any(_WORD_START(w, s) for s in stems)]
     if not hits:
@@ -92,20 +104,22 @@ def python_passage(text: str, stems: list[str]) -> str:
     first = max(0, hits[0] - PASSAGE_WORDS // 3)
     shown = words[first:first + PASSAGE_WORDS]
     marked = [_MARKABLE.sub(lambda m: f"{START}{m[0]}{STOP}" if any(
-        m[0].startswith(s) for s in stems) else m[0], w, count=1) for w in shown]
+        normalise(m[0]).startswith(s) for s in stems) else m[0], w, count=1) for w in shown]
     return ("… " if first else "") + " ".join(marked) + (
         " …" if first + PASSAGE_WORDS < len(words) else "")
 
 
-_MARKABLE = re.compile(r"[0-9a-z]+")
+# A run of letters or digits as printed (its normal form is [0-9a-z]+).
+_MARKABLE = re.compile(r"[^\W_]+")
 
 
 def _WORD_START(word, prefix):  # noqa: N802
-    return "".join(_WORD.findall(word)).startswith(prefix)
+    return "".join(_WORD.findall(normalise(word))).startswith(prefix)
 
 
 def search(queryset, query: str):
-    """`queryset` (meetings) narrowed to those matching every word of `query`."""
+    """`queryset` (meetings) narrowed to those matching every word of `query`;
+    each carries the query's stems in `search_passage` (see `passage_of`)."""
     stems = query_stems(query)
     if not stems:
         return queryset
@@ -114,24 +128,20 @@ def search(queryset, query: str):
         raw = " & ".join(f"{s}:*" for s in stems)
         vector = SearchVector(Unaccent(F("search_text")), config="simple")
         tsquery = SearchQuery(raw, search_type="raw", config="simple")
-        return queryset.annotate(_search=vector).filter(_search=tsquery).annotate(
-            search_passage=SearchHeadline(
-                Unaccent(F("search_text")), tsquery, config="simple", start_sel=START,
-                stop_sel=STOP, max_words=PASSAGE_WORDS, min_words=PASSAGE_WORDS // 2,
-                max_fragments=1))
-    condition = Q()
-    for s in stems:
-        condition &= Q(search_text__contains=s)
-    return queryset.filter(condition).annotate(
+        queryset = queryset.annotate(_search=vector).filter(_search=tsquery)
+    else:
+        condition = Q()
+        for s in stems:
+            condition &= Q(search_text__contains=s)
+        queryset = queryset.filter(condition)
+    return queryset.annotate(
         search_passage=Value(" ".join(stems), output_field=TextField()))
 
 
 def passage_of(record) -> str:
-    """The passage of a result of `search` (on SQLite cut here from the
-    searched text around the stems the query left in `search_passage`)."""
-    passage = getattr(record, "search_passage", None)
-    if passage is None:
+    """The passage of a result of `search`, cut from the text as printed around
+    the stems the query left in `search_passage`."""
+    stems = getattr(record, "search_passage", None)
+    if stems is None:
         return ""
-    if connection.vendor == "postgresql":
-        return passage
-    return python_passage(record.search_text, passage.split())
+    return python_passage(record.search_display or record.search_text, stems.split())

@@ -22,7 +22,7 @@ from core.uploads import MiB, read_upload, sniff_type
 from directory import services as directory_services
 from directory.models import Membership
 
-from .documents import minutes_document, search_text_of
+from .documents import minutes_document, search_display_of
 from .models import (
     EDITABLE_MINUTES_STATUSES,
     MINUTES_TRANSITIONS,
@@ -88,7 +88,7 @@ def refreshed_once():
 
 
 def refresh_meeting(meeting):
-    """Recompute the denormalised first day and search text (no audit: they
+    """Recompute the denormalised first day and search texts (no audit: they
     follow from audited rows)."""
     pending = _pending_refresh.get()
     if pending is not None:
@@ -97,8 +97,9 @@ def refresh_meeting(meeting):
     first = meeting.days.order_by("date").values_list("date", flat=True).first()
     meeting = Meeting.objects.get(pk=meeting.pk)
     document = minutes_document(meeting, include_minutes=True)
+    display = search_display_of(document)
     Meeting.objects.filter(pk=meeting.pk).update(
-        starts_on=first, search_text=search_text_of(document)
+        starts_on=first, search_text=normalise(display), search_display=display
     )
 
 

@@ -4,6 +4,7 @@ found as an anonymous reader finds them, by following the links from the home
 page over the demo data (one page of each kind), plus the pages no link leads
 to (the 404 page, a sign-in form)."""
 
+import datetime
 import io
 import re
 from html.parser import HTMLParser
@@ -12,18 +13,23 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.urls import Resolver404, resolve, reverse
+
+from planning.models import Plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = (390, 1280)
-# Sections whose second path segment names a record (a code or an id).
-RECORD_SECTIONS = {"groups", "plans", "indicators", "projects", "organisations", "meetings",
-                   "reports", "accessibility"}
 NOT_PAGES = re.compile(r"\.(csv|json|jsonld|ics|pdf|xlsx|zip|svg|png)$|^/(static|media|admin)/")
-# Kinds a reader must reach, so that a broken crawl cannot pass by finding nothing.
-MUST_FIND = {"/", "/groups/", "/groups/X/", "/organisations/", "/organisations/X/", "/plans/",
-             "/plans/X/", "/indicators/", "/indicators/X/", "/meetings/", "/meetings/X/",
-             "/projects/", "/projects/X/", "/reports/", "/data/"}
+# Kinds (URL names) a reader must reach, so that a broken crawl cannot pass by
+# finding nothing. A kind is the view a path resolves to: "/meetings/events/" and
+# "/meetings/1/" are two kinds, though both are /meetings/<something>/.
+MUST_FIND = {
+    "core:home", "directory:group_list", "directory:group_detail", "directory:organisation_list",
+    "directory:organisation_detail", "planning:plan_list", "planning:plan_detail",
+    "planning:plan_item_detail", "indicators:list", "indicators:detail", "meetings:list",
+    "meetings:detail", "meetings:events", "projects:list", "projects:project_detail",
+    "projects:project_totals", "reports:list", "core:data_catalogue"}
 EXTRA = ["/stranka-neexistuje/", "/accounts/login/", "/accounts/password/reset/"]
 
 
@@ -39,16 +45,17 @@ class _Links(HTMLParser):
 
 
 def kind_of(path):
-    parts = [p for p in path.split("/") if p]
-    if len(parts) >= 2 and parts[0] in RECORD_SECTIONS:
-        parts[1] = "X"
-    shape = "/" + "/".join(re.sub(r"\d+", "N", p) for p in parts) + ("/" if parts else "")
-    return shape
+    """The view's URL name ("meetings:events"), or the path when none answers."""
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return path
 
 
 def public_page_kinds(max_fetches=60):
-    """One URL per kind of page an anonymous reader reaches from the home page
-    (breadth first; filtered or sorted variants of a list are the list's kind)."""
+    """One URL per kind of page (per view) an anonymous reader reaches from the
+    home page (breadth first; filtered or sorted variants of a list are the list's
+    kind)."""
     client = Client()
     found, queue, queued_kinds, fetches = {}, ["/"], {"/"}, 0
     while queue and fetches < max_fetches:
@@ -76,13 +83,33 @@ def public_page_kinds(max_fetches=60):
 @pytest.fixture
 def demo(transactional_db):
     call_command("seed_demo", "--without-accounts", stdout=io.StringIO())
+    # The draft plan in public comment: its pages then carry the comment forms.
+    Plan.objects.filter(code="kp-5-dar").update(status="public_comment")
+    # A half-year report (the demo has none), with its measure's n/N.
+    from django.contrib.auth import get_user_model
+
+    from projects.models import Project
+    from projects.services import half_year_report_submit
+
+    project = Project.objects.filter(measures__isnull=False).order_by("pk").first()
+    report = half_year_report_submit(
+        actor=get_user_model().objects.create_user("widths"), project=project, number=1,
+        total=project.reports_total or 6, period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2024, 6, 30), submitted_on=datetime.date(2024, 7, 15),
+        narrative="Realizace probíhá podle harmonogramu; " * 20)
+    return {"report": reverse("projects:report_detail", args=[project.pk, report.pk])}
 
 
 def test_every_public_page_fits_a_phone_and_a_wide_screen(browser, live_server, demo):
     kinds = public_page_kinds()
     missing = MUST_FIND - set(kinds)
     assert not missing, (missing, sorted(kinds))
-    paths = sorted(set(kinds.values())) + EXTRA
+    commenting = Plan.objects.get(code="kp-5-dar")
+    paths = sorted(set(kinds.values())) + EXTRA + [
+        commenting.get_absolute_url(),
+        reverse("planning:plan_item_detail", args=[commenting.code,
+                                                   commenting.items.order_by("pk")[0].pk]),
+        demo["report"]]
     too_wide = []
     for width in WIDTHS:
         context = browser.new_context(locale="cs-CZ", base_url=live_server.url,
@@ -90,7 +117,8 @@ def test_every_public_page_fits_a_phone_and_a_wide_screen(browser, live_server, 
         page = context.new_page()
         try:
             for path in paths:
-                page.goto(path)
+                response = page.goto(path)
+                assert response.status == (404 if path == EXTRA[0] else 200), (path, response)
                 scroll_width = page.evaluate("document.documentElement.scrollWidth")
                 if scroll_width > width:
                     culprits = page.evaluate(

@@ -66,3 +66,25 @@ def test_a_year_is_never_grouped(client, officer):
                       HTTP_ACCEPT_LANGUAGE="cs").content.decode()
     assert "Hodnocený rok" in page
     assert "2\xa0025" not in page and "2 025" not in page and "<dd>2025</dd>" in page
+
+
+def test_a_field_added_after_the_form_is_built_reads_in_czech():
+    """A form that adds fields in its own __init__, after PortalForm's (the change
+    proposal's status, level by level), still shows no "---------" and reads Czech
+    decimals: the fields are made readable when they are shown or cleaned."""
+    from planning.forms.comments import ProposalForm
+
+    class Later(PortalForm):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["kind"] = forms.ChoiceField(choices=[("", "---------"), ("a", "A")],
+                                                    required=False)
+            self.fields["amount"] = forms.DecimalField(required=False)
+
+    html = str(Later())
+    assert "---------" not in html and "(žádné)" in html
+    form = Later({"kind": "a", "amount": "1 000 000,00"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["amount"] == Decimal("1000000.00")
+    proposal = str(ProposalForm(fields=("status",), new=True))
+    assert "---------" not in proposal and "(žádné)" in proposal

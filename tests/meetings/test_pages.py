@@ -151,8 +151,12 @@ def test_search_finds_a_word_in_another_form_and_shows_the_passage(client, group
     assert list(search.search(qs, "dobrovolníky")) == [meeting]
     page = client.get(reverse("meetings:list"), {"q": "dobrovolníci"}).content.decode()
     assert 'class="search-passage"' in page, page[page.find("<table"):page.find("</table>")]
-    assert "<mark>dobrovolnik</mark>" in page and "<mark>dobrovolniky</mark>" in page
+    # The passage as the minutes print it: accents, capitals (#15), not the
+    # accent-free lower-case text the search matches in.
+    assert "<mark>dobrovolník</mark>" in page and "<mark>dobrovolníky</mark>" in page
+    assert "Skupina projednala práci s" in page
     assert "&amp; smlouvu" in page  # the passage is escaped, only the marks are HTML
+    assert "&amp;amp;" not in page
 
 
 def test_sqlite_search_shows_the_passage_too(client, group_a, monkeypatch):
@@ -165,4 +169,22 @@ def test_sqlite_search_shows_the_passage_too(client, group_a, monkeypatch):
     found = list(search.search(Meeting.objects.published(), "dobrovolníci"))
     assert found == [meeting]
     passage = search.passage_html(search.passage_of(found[0]))
-    assert "<mark>dobrovolnik</mark>" in passage and "<mark>dobrovolniky</mark>" in passage
+    assert "<mark>dobrovolník</mark>" in passage and "<mark>dobrovolníky</mark>" in passage
+    assert "Skupina projednala práci s" in passage
+
+
+def test_paragraphs_are_separate_words_in_the_search_and_its_passage(client, group_a):
+    """Two paragraphs (or list items) of the minutes are not glued into one word:
+    "webu" ending one and "Odborová" starting the next are both found."""
+    meeting = MeetingFactory.with_minutes(body=group_a, minutes_status="published")
+    MinutesItem.objects.create(
+        meeting=meeting, position=2, title="Různé",
+        text_html="<p>Úprava webu</p><p>Odborová značka</p><ul><li>5. 12.</li>"
+                  "<li>Den dobrovolníků</li></ul>")
+    from meetings.services import refresh_meeting
+
+    refresh_meeting(meeting)
+    found = list(search.search(Meeting.objects.published(), "odborová"))
+    assert found == [meeting]
+    passage = search.passage_html(search.passage_of(found[0]))
+    assert "Úprava webu <mark>Odborová</mark> značka 5. 12. Den dobrovolníků" in passage

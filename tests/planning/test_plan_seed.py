@@ -108,6 +108,10 @@ def test_the_sources_own_inconsistencies_are_shown_on_the_data_checks_page(seede
     for note in recorded:
         assert note["where"].replace("„", "&#x201E;")[:20] in page or note["where"][:20] in page
     assert "143 945 506,20" in page  # the rounded printed total of Appendix A
+    # The notes are for people: no developer's file or field names (#15).
+    assert "součet řádků je 143 945 506,16 Kč" in page
+    for internal in ("README", "amount_text", "amount ponech", "measure_code"):
+        assert internal not in page, internal
 
 
 def test_measures_dataset_has_every_appendix_b_code_with_its_published_status(seeded, client):
