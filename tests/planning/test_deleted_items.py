@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def oc(client, officer):
+def oc(client, officer):  # noqa: F811 - the imported fixture
     client.force_login(officer)
     return client
 
