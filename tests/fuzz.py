@@ -142,16 +142,17 @@ def field_strategy(field, values):
     return st.one_of(*typed_values(field), values)
 
 
-def fuzz_form(client, url, values, *, app_labels, label, extra_fields=(), fresh_state=False,
+def fuzz_form(client, url, values, *, app_labels, label, extra_fields=(),
               save_must_change=True):
     """Post random dictionaries to `url` (one per example of the Hypothesis
     profile): any subset of the fields of the forms the page renders, each
     drawn from its type's values or the app's `values`, of the model fields
     those forms withhold, and of `extra_fields` (keys the view reads outside a
-    form). With `fresh_state`, every example
-    runs in a savepoint rolled back afterwards, so a saved form (a review, say)
-    cannot close the form for the next examples. `save_must_change`: a redirect
-    must have written something (else it may be a no-op redirect)."""
+    form). Every example runs in a savepoint rolled back afterwards, so that
+    each starts from the same rows: a saved form (a review, say) cannot close
+    the form for the next examples, and an update that an earlier example
+    already made cannot pass for a save that wrote nothing. `save_must_change`:
+    a redirect must have written something (else it may be a no-op redirect)."""
     app_labels = {*app_labels, "core"}
     page = client.get(url)
     assert page.status_code == 200, (label, page.status_code)
@@ -174,7 +175,6 @@ def fuzz_form(client, url, values, *, app_labels, label, extra_fields=(), fresh_
                 assert after == before, f"refused form changed data: {label} {data}"
             elif save_must_change or after != before:
                 assert after[audits] > before[audits], f"save without audit: {label} {data}"
-            if fresh_state:
-                transaction.set_rollback(True)
+            transaction.set_rollback(True)
 
     post()

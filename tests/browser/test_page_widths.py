@@ -97,7 +97,17 @@ def demo(transactional_db):
         total=project.reports_total or 6, period_start=datetime.date(2024, 1, 1),
         period_end=datetime.date(2024, 6, 30), submitted_on=datetime.date(2024, 7, 15),
         narrative="Realizace probíhá podle harmonogramu; " * 20)
-    return {"report": reverse("projects:report_detail", args=[project.pk, report.pk])}
+    # An amended set of minutes (the demo has none): its earlier version's page.
+    from meetings.models import Meeting, MinutesStatus
+    from meetings.services import minutes_amend_close, minutes_amend_open
+
+    officer = get_user_model().objects.create_user("widths-officer", is_city_officer=True)
+    minutes = Meeting.objects.filter(minutes_status=MinutesStatus.PUBLISHED).order_by("pk")[0]
+    version = minutes_amend_open(actor=officer, meeting=minutes,
+                                 reason="Oprava překlepu v bodu 2 (šířka stránky)")
+    minutes_amend_close(actor=officer, meeting=minutes)
+    return {"report": reverse("projects:report_detail", args=[project.pk, report.pk]),
+            "version": reverse("meetings:version", args=[minutes.pk, version.number])}
 
 
 def test_every_public_page_fits_a_phone_and_a_wide_screen(browser, live_server, demo):
@@ -109,7 +119,7 @@ def test_every_public_page_fits_a_phone_and_a_wide_screen(browser, live_server, 
         commenting.get_absolute_url(),
         reverse("planning:plan_item_detail", args=[commenting.code,
                                                    commenting.items.order_by("pk")[0].pk]),
-        demo["report"]]
+        demo["report"], demo["version"]]
     too_wide = []
     for width in WIDTHS:
         context = browser.new_context(locale="cs-CZ", base_url=live_server.url,

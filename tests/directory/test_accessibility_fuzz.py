@@ -66,6 +66,6 @@ def test_no_input_makes_an_accessibility_form_fail_or_half_save(
         client.force_login(request.getfixturevalue(role))
     url = reverse(f"directory:{form}", args=args(world))
 
-    fuzz_form(client, url, values, app_labels={"directory"}, label=form, fresh_state=True,
+    fuzz_form(client, url, values, app_labels={"directory"}, label=form,
               extra_fields=EXTRA_FIELDS.get(form, ()),
               save_must_change=form not in ("accessibility_edit", "privacy_edit"))

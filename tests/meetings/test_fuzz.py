@@ -72,7 +72,7 @@ def test_no_input_makes_a_form_fail_or_half_save(client, officer, world, form):
     client.force_login(officer)
 
     fuzz_form(client, url, values, app_labels={"meetings", "directory", "planning"}, label=form,
-              extra_fields=extra_fields, fresh_state=True, save_must_change=False)
+              extra_fields=extra_fields, save_must_change=False)
 
 
 def _random_zip(entries):

@@ -29,5 +29,4 @@ def test_no_input_makes_the_new_item_proposal_fail_or_half_save(client, manager_
     url = (reverse("planning:proposal_create_top", args=[plan.code]) if where == "top"
            else reverse("planning:proposal_create_child", args=[plan.code, goal.pk]))
     client.force_login(manager_a)
-    fuzz_form(client, url, values, app_labels={"planning"}, label=f"proposal {where}",
-              fresh_state=True)
+    fuzz_form(client, url, values, app_labels={"planning"}, label=f"proposal {where}")
