@@ -57,3 +57,36 @@ def test_the_cells_print_as_the_template_loop_did(db):
     assert "Alfa &lt;script&gt;" in printed[0] and '<a href="/x/2/">' in printed[1]
     assert "1\xa0234\xa0567" in printed[0] and "7654321" in printed[0]  # localize on / off
     assert 'data-label="Název &lt;a&amp;b&gt;"' in printed[0]
+
+
+def test_a_render_methods_signature_is_asked_once(monkeypatch):
+    """django_tables2 asks which arguments a render method takes for every
+    cell; core.tables.cache_render_signatures keeps the answer per function,
+    for every table instance, and each method still gets what it names."""
+    import inspect
+
+    asked = []
+    original = inspect.signature
+
+    def counting(fn, **kwargs):
+        asked.append(getattr(fn, "__func__", fn))
+        return original(fn, **kwargs)
+
+    monkeypatch.setattr(inspect, "signature", counting)
+
+    class Fresh(tables.Table):
+        name = tables.Column()
+        big = tables.Column()
+
+        def render_name(self, value, record):
+            return f"{value}/{record['big']}"
+
+        def render_big(self, bound_column, **kwargs):
+            return f"{bound_column.name}:{sorted(kwargs)}"
+
+    first = [list(row) for row in Fresh(DATA).rows]
+    second = [list(row) for row in Fresh(DATA).rows]
+    assert first == second
+    assert first[0][0] == "Alfa <script>/1234567"
+    assert first[1][1] == "big:['bound_row', 'column', 'record', 'table', 'value']"
+    assert asked.count(Fresh.render_name) == 1 and asked.count(Fresh.render_big) == 1
