@@ -12,8 +12,10 @@ class CoreConfig(AppConfig):
         from . import checks, dataversion, retention  # noqa: F401 - checks registers deploy checks
         from .collation import register_sqlite_collation
         from .pagecache import connect_signals
+        from .tables import cache_render_signatures
 
         connect_signals()
+        cache_render_signatures()
         dataversion.connect()
         connection_created.connect(register_sqlite_collation,
                                    dispatch_uid="core_czech_collation")

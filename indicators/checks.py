@@ -4,6 +4,8 @@ published, shown to officers, never corrected."""
 
 from collections import defaultdict
 
+from django.db.models import Count
+from django.db.models.functions import Trim
 from django.utils.translation import gettext_lazy, ngettext
 
 from planning import checks
@@ -19,8 +21,16 @@ CHECK_LABELS = {
 def duplicate_indicator_codes(plan, indicators=None):
     """One Finding per code that the plan prints for more than one indicator
     (codes compared as printed, spaces at the ends ignored); its items are the
-    indicators, in printed order. One query (none when `indicators` given)."""
-    indicators = list(indicators if indicators is not None else plan_indicators(plan))
+    indicators, in printed order. One query that returns only the indicators
+    whose code is printed more than once (the codes counted in a subquery), so
+    that a plan of thousands of indicators is not loaded to find a few; none
+    when `indicators` is given."""
+    if indicators is None:
+        printed = plan_indicators(plan).annotate(printed=Trim("code")).exclude(printed="")
+        twice = (printed.order_by().values("printed").annotate(n=Count("pk"))
+                 .filter(n__gt=1).values("printed"))
+        indicators = printed.filter(printed__in=twice)
+    indicators = list(indicators)
     by_code = defaultdict(list)
     for indicator in indicators:
         if indicator.code.strip():

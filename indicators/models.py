@@ -348,6 +348,12 @@ class IndicatorValue(models.Model):
                 name="indicator_value_not_available_is_plain",
             ),
         ]
+        indexes = [
+            # The latest period of an indicator's home territory (the reporting
+            # overview's counts, the "latest value"): read from the index alone.
+            models.Index(fields=["indicator", "territory", "period_end"],
+                         name="indicator_value_latest"),
+        ]
 
     def __str__(self):
         return f"{self.indicator.code} {self.period_text} {self.territory.label}"

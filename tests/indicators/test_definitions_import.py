@@ -296,11 +296,14 @@ def test_duplicate_indicator_codes_flags_only_codes_printed_twice_in_one_plan(db
     a = IndicatorFactory(code="G2", plans=[plan])
     b = IndicatorFactory(code="G2", slug="g2-b", plans=[plan])
     IndicatorFactory(code="G10", plans=[plan])
+    c = IndicatorFactory(code=" G2 ", slug="g2-d", plans=[plan])  # spaces at the ends
     IndicatorFactory(code="G2", slug="g2-c", plans=[other])  # another plan: fine
+    IndicatorFactory(code="", slug="blank-1", plans=[plan])  # no code: never a duplicate
+    IndicatorFactory(code=" ", slug="blank-2", plans=[plan])
     findings = duplicate_indicator_codes(plan)
     assert len(findings) == 1
     assert findings[0].kind == "duplicate_indicator_code"
-    assert set(findings[0].items) == {a, b}
+    assert set(findings[0].items) == {a, b, c}
     assert duplicate_indicator_codes(other) == []
 
 

@@ -76,6 +76,25 @@ def test_implementer_overview_lists_own_indicators_with_latest_value(client, wor
     assert response.context["grouped"] is False
 
 
+def test_overview_counts_read_only_the_home_territory(client, world, officer, implementer_x,
+                                                     organisation_x):
+    """The counts and a group's "needing a value" read the latest period of the
+    indicator's home territory: a recent value of the comparison territory
+    alone leaves it "never reported", an old home value "overdue"."""
+    this_year = timezone.localdate().year
+    year_value(world["own"], this_year - 1, 5, territory=world["msk"])  # comparison only
+    year_value(world["project"], 2015, 1)  # home, too old
+    year_value(world["project"], this_year - 1, 2, territory=world["msk"])
+    year_value(world["composite"], this_year - 1, None, is_composite=True)  # home, recent
+    client.force_login(implementer_x)
+    counts = client.get(reverse("indicators:report")).context["counts"]
+    assert counts == {"total": 3, "current": 1, "overdue": 1, "never": 1}
+    client.force_login(officer)
+    groups = client.get(reverse("indicators:report")).context["groups"]
+    own = next(g for g in groups if g.organisation == organisation_x)
+    assert (own.total, own.overdue) == (3, 2)
+
+
 def test_officer_overview_groups_by_implementer(client, world, officer, organisation_x):
     IndicatorFactory(code="G-global", name="Globální")
     client.force_login(officer)

@@ -70,3 +70,23 @@ def test_a_report_takes_indicator_values_in_czech_numbers(client, implementer_x,
         f"indicator_{indicator.pk}": "1 190,5"})
     assert response.status_code == 302
     assert IndicatorValue.objects.get(indicator=indicator).value == Decimal("1190.5")
+
+
+def test_a_report_asks_each_impact_indicator_once(client, implementer_x, ostrava):
+    """Two measures of the project under one specific goal: the goal's impact
+    indicators are asked once each; an indicator of another goal not at all."""
+    plan = PlanFactory(code="psz", status="in_force")
+    measure = PlanItemFactory.measure(plan=plan)
+    sibling = PlanItemFactory(plan=plan, parent=measure.parent, code="1.1.1.2",
+                              level=measure.level, title="Opatření 2")
+    elsewhere = PlanItemFactory.measure(plan=plan)
+    mine = [Indicator.objects.create(
+        code=f"i-{n}", slug=f"i-{n}", name=f"Ukazatel {n}", kind=IndicatorKind.IMPACT,
+        plan_item=measure.parent, home_territory=ostrava) for n in (1, 2)]
+    Indicator.objects.create(code="i-x", slug="i-x", name="Jinde", kind=IndicatorKind.IMPACT,
+                             plan_item=elsewhere.parent, home_territory=ostrava)
+    project = ProjectFactory(implementer=implementer_x.implementer_organisation,
+                             measures=[measure, sibling], reports_total=6)
+    client.force_login(implementer_x)
+    form = client.get(reverse("projects:report_create", args=[project.pk])).context["form"]
+    assert sorted(i.pk for i in form.indicators) == sorted(i.pk for i in mine)
