@@ -492,6 +492,7 @@ def run(scales, repeat, load_seconds, static_repeat, import_sizes, max_pages=200
         if scale > current:
             started = time.perf_counter()
             generate.multiply(scale // current)
+            generate.analyze()
             took = round(time.perf_counter() - started, 1)
             current = scale
             print(f"multiplied to {scale}x in {took} s", flush=True)

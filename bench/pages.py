@@ -38,6 +38,7 @@ def prepare(scale):
     if scale > 1:
         started = time.perf_counter()
         generate.multiply(scale)
+        generate.analyze()
         print(f"multiplied to {scale}x in {time.perf_counter() - started:.1f} s", flush=True)
     print(generate.counts(), flush=True)
 

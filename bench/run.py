@@ -426,6 +426,7 @@ def main(argv=None):
             before = generate.counts()
             started = time.perf_counter()
             generate.multiply(factor // current)
+            generate.analyze()
             took = time.perf_counter() - started
             after = generate.counts()
             expected = {k: v * factor for k, v in base_counts.items()}
