@@ -131,11 +131,17 @@ def _copies_dir():
     return folder
 
 
+# Not compared nor copied: the open data's version token (core.dataversion),
+# which any committed write anywhere replaces and which no row refers to; with it
+# compared, no database would ever be "as before" a build in another process.
+UNCOPIED_TABLES = frozenset({"core_dataversion"})
+
+
 def _tables():
     with connection.cursor() as cursor:
         cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
                        "ORDER BY tablename")
-        return [row[0] for row in cursor.fetchall()]
+        return [row[0] for row in cursor.fetchall() if row[0] not in UNCOPIED_TABLES]
 
 
 def _dump(tables):
