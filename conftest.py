@@ -33,6 +33,37 @@ pytest_plugins = ["tests.shared_db"]
 
 BROWSER_TESTS = Path(__file__).parent / "tests" / "browser"
 
+# Modules that read the demo through the session's one load (`seed_demo(*DEMO)`,
+# tests/shared_db.py): one unit of work for pytest-xdist, so that one process
+# loads the demo and copies it, and the other never waits for that load. A
+# module missing here still works; it may only wait or load the demo itself.
+DEMO_MODULES = frozenset({
+    "tests/accounts/test_otp.py",
+    "tests/directory/test_seed.py",
+    "tests/indicators/test_definitions_import.py",
+    "tests/indicators/test_seed.py",
+    "tests/meetings/test_anonymise_demo.py",
+    "tests/meetings/test_seed.py",
+    "tests/planning/test_plan_seed.py",
+    "tests/projects/test_seed.py",
+    "tests/reports/test_interim.py",
+    "tests/reports/test_plan_content.py",
+})
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadscope` (scripts/test.sh), with DEMO_MODULES as one scope."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class DemoModulesTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            scope = super()._split_scope(nodeid)
+            return "demo-modules" if scope.split("::", 1)[0] in DEMO_MODULES else scope
+
+    return DemoModulesTogether(config, log)
+
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
