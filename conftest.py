@@ -113,6 +113,18 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the portal's language: a request in English leaves
+    its language active in the thread (LocaleMiddleware does not reset it), and
+    a later test's service call would otherwise write in it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

@@ -12,8 +12,9 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.audit import AuditAction, audit_entries_for, audit_record
 from core.sanitize import sanitize_html
@@ -139,10 +140,16 @@ def _has_user(person):
         return False
 
 
-def _notify(*, recipients, subject, body):
+def _notify(*, recipients, subject, body, params):
+    """Mail `subject` and `body` (lazy texts with %-placeholders filled from
+    `params`) once the transaction commits. Written in the portal's language
+    (LANGUAGE_CODE), whatever language the acting user reads the portal in:
+    the mail is for someone else."""
     recipients = [r for r in recipients if r]
     if not recipients:
         return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = str(subject) % params, str(body) % params
 
     def send():
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True)
@@ -522,10 +529,10 @@ def minutes_submit(*, actor, meeting) -> Meeting:
         _transition(actor=actor, meeting=meeting, to=MinutesStatus.SUBMITTED)
         _notify(
             recipients=_emails_of(meeting.body.contact_person),
-            subject=_("Minutes to verify: %(meeting)s") % {"meeting": meeting},
-            body=_("The minutes of %(meeting)s were submitted for verification by "
-                   "%(who)s.\n\n%(url)s") % {"meeting": meeting, "who": actor,
-                                             "url": _meeting_url(meeting)},
+            subject=gettext_lazy("Minutes to verify: %(meeting)s"),
+            body=gettext_lazy("The minutes of %(meeting)s were submitted for verification by "
+                              "%(who)s.\n\n%(url)s"),
+            params={"meeting": meeting, "who": actor, "url": _meeting_url(meeting)},
         )
     return meeting
 
@@ -540,11 +547,11 @@ def minutes_return(*, actor, meeting, comment) -> Meeting:
         _transition(actor=actor, meeting=meeting, to=MinutesStatus.RETURNED, message=comment)
         _notify(
             recipients=_emails_of(meeting.body.manager),
-            subject=_("Minutes returned for corrections: %(meeting)s") % {"meeting": meeting},
-            body=_("%(who)s returned the minutes of %(meeting)s with this comment:\n\n"
-                   "%(comment)s\n\n%(url)s") % {"who": actor, "meeting": meeting,
-                                                "comment": comment,
-                                                "url": _meeting_url(meeting)},
+            subject=gettext_lazy("Minutes returned for corrections: %(meeting)s"),
+            body=gettext_lazy("%(who)s returned the minutes of %(meeting)s with this "
+                              "comment:\n\n%(comment)s\n\n%(url)s"),
+            params={"who": actor, "meeting": meeting, "comment": comment,
+                    "url": _meeting_url(meeting)},
         )
     return meeting
 
@@ -572,9 +579,10 @@ def minutes_publish(*, actor, meeting, verified_by=_ACTOR, verified_by_text=None
         refresh_meeting(meeting)
         _notify(
             recipients=_emails_of(meeting.body.manager),
-            subject=_("Minutes published: %(meeting)s") % {"meeting": meeting},
-            body=_("%(who)s verified and published the minutes of %(meeting)s.\n\n%(url)s")
-            % {"who": actor, "meeting": meeting, "url": _meeting_url(meeting)},
+            subject=gettext_lazy("Minutes published: %(meeting)s"),
+            body=gettext_lazy("%(who)s verified and published the minutes of "
+                              "%(meeting)s.\n\n%(url)s"),
+            params={"who": actor, "meeting": meeting, "url": _meeting_url(meeting)},
         )
     return meeting
 

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from core.models import AuditAction, AuditEntry
 from core.services import StaleEditError
@@ -21,6 +22,20 @@ def _transitions(meeting):
     return list(AuditEntry.objects.filter(object_id=str(meeting.pk),
                                           action=AuditAction.TRANSITION)
                 .order_by("id").values_list("changes", "actor__username"))
+
+
+def test_mails_are_written_in_the_portals_language_whatever_the_actor_reads(
+        manager_a, group_a, mailoutbox, django_capture_on_commit_callbacks):
+    group_a.contact_person.email = "kontakt@example.org"
+    group_a.contact_person.save()
+    meeting = services.meeting_create(actor=manager_a, body=group_a,
+                                      days=[(datetime.date(2025, 1, 16), None, None)],
+                                      place_name="Nová radnice")
+    services.minutes_item_create(actor=manager_a, meeting=meeting,
+                                 title="Různé", text_html="<p>Text</p>")
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.minutes_submit(actor=manager_a, meeting=meeting)
+    assert mailoutbox[-1].subject.startswith("Zápis k ověření"), mailoutbox[-1].subject
 
 
 def test_full_flow_is_audited_and_notifies(manager_a, contact_a, group_a, mailoutbox,
