@@ -2,7 +2,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
@@ -358,49 +358,50 @@ class ProgrammeListView(RuleRequiredMixin, TemplateView):
         return super().get_context_data(programmes=selectors.programme_list(), **kwargs)
 
 
-class ProgrammeCreateView(RuleRequiredMixin, ServiceFormMixin, CreateView):
+class _ProgrammesFormView(RuleRequiredMixin, ServiceFormMixin):
+    """A programme's or a call's form: officers only, back to the list."""
+
     rule = staticmethod(permissions.can_edit_programmes)
-    form_class = ProgrammeForm
     template_name = "components/form_page.html"
-    extra_context = {"title": _("New funding programme"),
-                     "cancel_url": reverse_lazy("projects:programme_list")}
-    success_message = _("The programme was saved.")
 
-    def perform(self, form):
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        return services.programme_create(actor=self.request.user, **data)
-
-    def get_success_url(self):
-        return reverse("projects:programme_list")
-
-
-class ProgrammeUpdateView(RuleRequiredMixin, ServiceFormMixin, UpdateView):
-    rule = staticmethod(permissions.can_edit_programmes)
-    model = Programme
-    form_class = ProgrammeForm
-    template_name = "components/form_page.html"
-    success_message = _("The programme was saved.")
+    @staticmethod
+    def service_fields(form):
+        """The form's fields for the service; the version goes separately."""
+        return {k: v for k, v in form.cleaned_data.items() if k != "version"}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.object.name,
-                                        cancel_url=reverse("projects:programme_list"), **kwargs)
-
-    def perform(self, form):
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        return services.programme_update(
-            actor=self.request.user, programme=Programme.objects.get(pk=self.object.pk),
-            expected_version=form.cleaned_data.get("version"), **data)
+        kwargs.setdefault("cancel_url", reverse("projects:programme_list"))
+        if getattr(self, "object", None) is not None:
+            kwargs.setdefault("title", str(self.object))
+        return super().get_context_data(**kwargs)
 
     def get_success_url(self):
         return reverse("projects:programme_list")
 
 
-class CallCreateView(RuleRequiredMixin, ServiceFormMixin, CreateView):
-    rule = staticmethod(permissions.can_edit_programmes)
+class ProgrammeCreateView(_ProgrammesFormView, CreateView):
+    form_class = ProgrammeForm
+    extra_context = {"title": _("New funding programme")}
+    success_message = _("The programme was saved.")
+
+    def perform(self, form):
+        return services.programme_create(actor=self.request.user, **self.service_fields(form))
+
+
+class ProgrammeUpdateView(_ProgrammesFormView, UpdateView):
+    model = Programme
+    form_class = ProgrammeForm
+    success_message = _("The programme was saved.")
+
+    def perform(self, form):
+        return services.programme_update(
+            actor=self.request.user, programme=Programme.objects.get(pk=self.object.pk),
+            expected_version=form.cleaned_data.get("version"), **self.service_fields(form))
+
+
+class CallCreateView(_ProgrammesFormView, CreateView):
     form_class = CallForm
-    template_name = "components/form_page.html"
-    extra_context = {"title": _("New call"),
-                     "cancel_url": reverse_lazy("projects:programme_list")}
+    extra_context = {"title": _("New call")}
     success_message = _("The call was saved.")
 
     def get_initial(self):
@@ -411,32 +412,19 @@ class CallCreateView(RuleRequiredMixin, ServiceFormMixin, CreateView):
         return initial
 
     def perform(self, form):
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        return services.call_create(actor=self.request.user, **data)
-
-    def get_success_url(self):
-        return reverse("projects:programme_list")
+        return services.call_create(actor=self.request.user, **self.service_fields(form))
 
 
-class CallUpdateView(RuleRequiredMixin, ServiceFormMixin, UpdateView):
-    rule = staticmethod(permissions.can_edit_programmes)
+class CallUpdateView(_ProgrammesFormView, UpdateView):
     model = Call
     form_class = CallForm
-    template_name = "components/form_page.html"
     success_message = _("The call was saved.")
 
     def get_queryset(self):
         return Call.objects.select_related("programme")
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title=str(self.object),
-                                        cancel_url=reverse("projects:programme_list"), **kwargs)
-
     def perform(self, form):
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         return services.call_update(
             actor=self.request.user, call=Call.objects.select_related("programme")
-            .get(pk=self.object.pk), expected_version=form.cleaned_data.get("version"), **data)
-
-    def get_success_url(self):
-        return reverse("projects:programme_list")
+            .get(pk=self.object.pk), expected_version=form.cleaned_data.get("version"),
+            **self.service_fields(form))

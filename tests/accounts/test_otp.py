@@ -4,6 +4,7 @@ required for administrators; the gate in accounts.middleware."""
 import io
 import re
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.contrib import admin
@@ -16,6 +17,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from directory.models import City
+from directory.selectors import totp_issuer
 from tests.accounts.factories import PASSWORD, UserFactory, confirmed_totp_device, totp_code
 from tests.shared_db import DEMO, seed_demo
 
@@ -351,7 +353,8 @@ def test_the_demo_accounts_give_the_admin_the_published_authenticator_once(setti
     output = _demo_accounts()
     device = TOTPDevice.objects.get(user__username="admin", confirmed=True)
     assert device.config_url in output
-    assert "otpauth://totp/KP%20Ostrava%3Aadmin?secret=" + DEMO_TOTP_SECRET in output
+    issuer = quote(totp_issuer())  # "KP " and the city's name, from the seed's city
+    assert f"otpauth://totp/{issuer}%3Aadmin?secret={DEMO_TOTP_SECRET}" in output
     assert not TOTPDevice.objects.exclude(user__username="admin").exists()
     _demo_accounts()
     assert TOTPDevice.objects.count() == 1

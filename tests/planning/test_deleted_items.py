@@ -36,7 +36,7 @@ def deleted(plan, tree, officer, group_a):  # noqa: F811
     """The specific goal deleted with its two measures, after a change of one."""
     organisation = OrganisationFactory(name="Charita")
     ps.plan_item_update(actor=officer, item=tree["first"], title="Vyčlenění bytů města",
-                        implementers=[(organisation, "Charita Ostrava")],
+                        implementers=[(organisation, "Charita Testov")],
                         working_groups=[group_a])
     ps.item_summary_set(actor=officer, item=tree["specific"], year=2023,
                         title="Shrnutí za rok 2023", text="<p>Daří se.</p>")
@@ -89,7 +89,7 @@ def test_restoring_brings_back_the_subtree_at_its_place_audited(oc, plan, delete
     assert first.parent_id == specific.pk
     assert (first.title, first.status) == ("Vyčlenění bytů města", MeasureStatus.IN_PROGRESS)
     assert [(link.organisation, link.published_name) for link in first.implementer_links.all()] \
-        == [(deleted["organisation"], "Charita Ostrava")]
+        == [(deleted["organisation"], "Charita Testov")]
     assert list(first.working_groups.all()) == [group_a]
     assert PlanItem.objects.filter(pk=deleted["second"].pk).exists()
     # the history continues: before the deletion, the deletion, the restoration

@@ -51,7 +51,7 @@ def _plans_with_trees():
     built = {}
     for status, code in (("draft", "psz"), ("in_force", "psz-platny")):
         plan = ps.plan_create(actor=officer, levels=PSZ_LEVELS, kind="psz", code=code,
-                              title="Plán sociálního začleňování Ostrava", period_start=2022,
+                              title="Plán sociálního začleňování Testov", period_start=2022,
                               period_end=2027)
         Plan.objects.filter(pk=plan.pk).update(status=status)
         plan.refresh_from_db()
