@@ -1,24 +1,50 @@
+import io
+import json
 import tarfile
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import override_settings
 
 from core.backup import media_files, table_counts
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# An archive is read and checked whole before restore looks at the database,
+# so the refusals are tested inside a test's transaction, on a database that
+# still holds what was backed up: a refusal must leave it exactly as it was.
+pytestmark = pytest.mark.django_db
+
+
+def _fill_media(root):
+    scan = root / "attendance" / "2025-01-16-prezencni-listina.pdf"
+    scan.parent.mkdir(parents=True)
+    scan.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40)
+    (root / "reports").mkdir()
+    (root / "reports" / "vyhodnoceni.pdf").write_bytes(b"%PDF-1.7 report")
+    return root
 
 
 @pytest.fixture
 def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    scan = settings.MEDIA_ROOT / "attendance" / "2025-01-16-prezencni-listina.pdf"
-    scan.parent.mkdir(parents=True)
-    scan.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40)
-    (settings.MEDIA_ROOT / "reports").mkdir()
-    (settings.MEDIA_ROOT / "reports" / "vyhodnoceni.pdf").write_bytes(b"%PDF-1.7 report")
+    settings.MEDIA_ROOT = _fill_media(tmp_path / "media")
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(scope="module")
+def archive(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One archive of an account and the two files, shared by the refusal tests.
+    Taken outside any test's transaction: a backup reads one snapshot, which must
+    be its transaction's first query."""
+    root = tmp_path_factory.mktemp("backup")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=_fill_media(root / "media")):
+        owner = get_user_model().objects.create_user("backup-owner")
+        try:
+            call_command("backup", output=str(root / "b.tar.gz"), verbosity=0)
+        finally:
+            owner.delete()
+    return root / "b.tar.gz"
 
 
 def _wipe(media_root):
@@ -30,6 +56,7 @@ def _wipe(media_root):
 # The whole demo with its rendered PDF, backed up, wiped and restored: `make
 # test` runs it, `make test-fast` leaves it out (marker `slow`, README).
 @pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
 def test_backup_wipe_restore_gives_equal_counts_and_checksums(media, tmp_path):
     call_command("seed_demo", "--with-accounts", verbosity=0)
     counts_before, files_before = table_counts(), media_files()
@@ -48,16 +75,13 @@ def test_backup_wipe_restore_gives_equal_counts_and_checksums(media, tmp_path):
     assert media_files() == files_before
 
 
-def test_restore_refuses_a_database_that_is_not_empty(media, tmp_path, officer):
-    archive = tmp_path / "b.tar.gz"
-    call_command("backup", output=str(archive), verbosity=0)
+def test_restore_refuses_a_database_that_is_not_empty(media, archive, officer):
     with pytest.raises(CommandError, match="not empty"):
         call_command("restore", str(archive), verbosity=0)
 
 
-def test_restore_refuses_a_tampered_archive_and_changes_nothing(media, tmp_path, officer):
-    archive = tmp_path / "b.tar.gz"
-    call_command("backup", output=str(archive), verbosity=0)
+def test_restore_refuses_a_tampered_archive_and_changes_nothing(media, archive, tmp_path,
+                                                                officer):
     tampered = tmp_path / "tampered.tar.gz"
     with tarfile.open(archive) as source, tarfile.open(tampered, "w:gz") as target:
         for member in source.getmembers():
@@ -65,16 +89,15 @@ def test_restore_refuses_a_tampered_archive_and_changes_nothing(media, tmp_path,
             if member.name.endswith("vyhodnoceni.pdf"):
                 data = data.replace(b"report", b"REPORT")
             member.size = len(data)
-            import io
-
             target.addfile(member, io.BytesIO(data))
-    _wipe(media)
+    counts, files = table_counts(), media_files()
     with pytest.raises(CommandError, match="checksum"):
         call_command("restore", str(tampered), verbosity=0)
-    assert table_counts()["accounts_user"] == 0
-    assert media_files() == {}
+    assert table_counts() == counts
+    assert media_files() == files
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_archive_is_for_its_owner_only_and_holds_no_live_session(
         media, tmp_path, officer, client):
     from django.contrib.sessions.models import Session
@@ -94,9 +117,6 @@ def test_the_archive_is_for_its_owner_only_and_holds_no_live_session(
 
 
 def _doctor(archive, target, *, drop=(), add=(), manifest_change=None):
-    import io
-    import json
-
     with tarfile.open(archive) as source, tarfile.open(target, "w:gz") as out:
         for member in source.getmembers():
             if member.name in drop:
@@ -128,17 +148,16 @@ def _traverse(manifest):
     ({"manifest_change": lambda m: m.pop("files")}, "lacks a valid 'files'"),
 ])
 def test_a_doctored_archive_is_refused_with_a_clear_message(
-        media, tmp_path, officer, doctoring, message):
-    archive = tmp_path / "b.tar.gz"
-    call_command("backup", output=str(archive), verbosity=0)
+        media, archive, tmp_path, officer, doctoring, message):
     doctored = _doctor(archive, tmp_path / "doctored.tar.gz", **doctoring)
-    _wipe(media)
+    counts, files = table_counts(), media_files()
     with pytest.raises(CommandError, match=message):
         call_command("restore", str(doctored), verbosity=0)
-    assert table_counts()["accounts_user"] == 0
+    assert table_counts() == counts
+    assert media_files() == files
 
 
-def test_a_file_that_is_no_archive_is_refused(tmp_path, db):
+def test_a_file_that_is_no_archive_is_refused(tmp_path):
     bogus = tmp_path / "bogus.tar.gz"
     bogus.write_bytes(b"not a tar file")
     with pytest.raises(CommandError, match="not a backup archive"):

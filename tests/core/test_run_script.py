@@ -23,7 +23,8 @@ Demo data loaded.
 """
 
 # The stand-in for .venv/bin/python: seed_demo prints SEED_OUTPUT, runserver
-# listens on the port, prints Django's banner and stops after a moment.
+# listens on the port, prints Django's banner and stops once the script's
+# readiness probe has connected.
 FAKE_PYTHON = """#!/bin/bash
 case "$*" in
   *seed_demo*) cat "$(dirname "$0")/seed_output.txt" ;;
@@ -31,10 +32,10 @@ case "$*" in
     echo "Starting development server at http://$3/"
     echo "Quit the server with CONTROL-C."
     exec python3 -c "
-import socket, sys, time
+import socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 host, port = sys.argv[1].rsplit(':', 1); s.bind((host, int(port))); s.listen(5)
-time.sleep(3)" "$3" ;;
+s.settimeout(30); s.accept()" "$3" ;;
   *) ;;
 esac
 """

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.core.management import call_command
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.text import capfirst
@@ -32,7 +33,6 @@ from reports.interim import (
 )
 from reports.models import EvaluationText
 from tests.core.pdf_tools import assert_accessible, figure_alts, read_pdf
-from tests.shared_db import DEMO, seed_demo
 
 PLAN = "psz-2022-2027"
 SEED = json.loads((Path(settings.BASE_DIR) / "fixtures" / "seed_psz.json")
@@ -71,37 +71,29 @@ class Rendered:
     raw_pages: list
     anchors: dict  # anchor id -> page number (1-based)
     global_indicators: list  # (name, status)
-
-
-def _render(html):
-    from weasyprint import HTML
-
-    from core.pdf import PDF_OPTIONS, PORTAL_BASE_URL, PortalURLFetcher
-
-    # The options core.pdf.render_pdf uses, so the tests read the PDF it serves.
-    document = HTML(string=html, base_url=PORTAL_BASE_URL,
-                    url_fetcher=PortalURLFetcher()).render(**PDF_OPTIONS)
-    anchors = {}
-    for number, page in enumerate(document.pages, start=1):
-        for name in page.anchors:
-            anchors.setdefault(name, number)  # a box spanning pages: its first page
-    return document.write_pdf(**PDF_OPTIONS), anchors
+    command_output: str
 
 
 @pytest.fixture(scope="module")
-def rendered(django_db_setup, django_db_blocker):
-    """Seed, render once, roll back: the tests below read the result only."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        seed_demo(*DEMO)  # copied when another module loaded it (tests/shared_db.py)
-        plan = Plan.objects.get(code=PLAN)
-        html = interim_html(plan, year=2023)
-        pdf, anchors = _render(html)
+def rendered(_seeded_once, django_db_blocker, tmp_path_factory):
+    """The interim evaluation as `manage.py render_report` writes it (the Celery
+    task's own path, reports.kinds), rendered once: the tests below read it."""
+    output = tmp_path_factory.mktemp("interim") / "interim.pdf"
+    out = io.StringIO()
+    with django_db_blocker.unblock():
+        call_command("render_report", "interim-evaluation", "--plan", PLAN, "--year", "2023",
+                     "--output", str(output), stdout=out)
+        html = interim_html(Plan.objects.get(code=PLAN), year=2023)
         globals_ = [(i.name, i.status) for i in
                     Indicator.objects.filter(kind=IndicatorKind.GLOBAL).order_by("position")]
-        transaction.set_rollback(True)
+    pdf = output.read_bytes()
     reader = PdfReader(io.BytesIO(pdf))
+    # WeasyPrint writes every id as a named destination on the page of its box.
+    anchors = {name: reader.get_destination_page_number(destination) + 1
+               for name, destination in reader.named_destinations.items()}
     raw = [page.extract_text() for page in reader.pages]
-    return Rendered(html, pdf, [normalise(t) for t in raw], raw, anchors, globals_)
+    return Rendered(html, pdf, [normalise(t) for t in raw], raw, anchors, globals_,
+                    out.getvalue())
 
 
 def test_the_pdf_names_every_project_of_appendix_a(rendered):
@@ -251,20 +243,11 @@ def test_a_table_spanning_pages_repeats_its_header(rendered):
     assert len(measure_pages) > 8
 
 
-def test_render_report_command_makes_the_pdf_the_issue_asks_for(seeded, tmp_path):
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    output = tmp_path / "interim.pdf"
-    out = StringIO()
-    call_command("render_report", "interim-evaluation", "--plan", PLAN, "--output",
-                 str(output), stdout=out)
-    assert "pages" in out.getvalue()
-    reader = PdfReader(io.BytesIO(output.read_bytes()))
-    text = normalise(" ".join(page.extract_text() for page in reader.pages))
+def test_render_report_command_makes_the_pdf_the_issue_asks_for(rendered):
+    assert f"{len(rendered.pages)} pages" in rendered.command_output
+    text = " ".join(rendered.pages)
     # The kind's own path (kinds.render) writes tagged PDF/UA too (issue 15).
-    facts = assert_accessible(read_pdf(output.read_bytes()),
+    facts = assert_accessible(read_pdf(rendered.pdf),
                               title="Průběžné vyhodnocení I. – Plán sociálního začleňování "
                                     "Ostrava 2022–2027")
     assert "PLÁN SOCIÁLNÍHO ZAČLEŇOVÁNÍ" in facts.text
@@ -272,9 +255,10 @@ def test_render_report_command_makes_the_pdf_the_issue_asks_for(seeded, tmp_path
     assert all(code in text for code in MEASURE_CODES)
     for amount in ("143 945 506,16 Kč", "34 785 322,35 Kč", "178 730 828,51 Kč"):
         assert amount in text
-    for indicator in Indicator.objects.filter(kind=IndicatorKind.GLOBAL):
-        assert indicator.name in text
-        assert STATUS_LABELS_CS[indicator.status] in text
+    assert len(rendered.global_indicators) == 11
+    for name, status in rendered.global_indicators:
+        assert name in text
+        assert STATUS_LABELS_CS[status] in text
 
 
 def test_the_pdf_is_tagged_with_title_language_outline_and_structure(rendered):
@@ -319,11 +303,9 @@ def internal_server():
     server.shutdown()
 
 
-def test_markup_in_officer_texts_prints_as_text_and_fetches_nothing(seeded, internal_server,
-                                                                    caplog):
-    base, hits = internal_server
+def _write_markup_into_officer_texts(base):
+    """Written straight to the database, past the services that sanitise on save."""
     plan = Plan.objects.get(code=PLAN)
-    # Written straight to the database, past the services that sanitise on save.
     EvaluationText.objects.filter(plan=plan, year=2023).update(summary=(
         "<p>Shrnutí úředníka <b>tučně</b><script>alert('summary')</script>"
         "<a href=\"javascript:alert(1)\">odkaz</a>"
@@ -337,18 +319,50 @@ def test_markup_in_officer_texts_prints_as_text_and_fetches_nothing(seeded, inte
     for bad in ("<script", "javascript:", "onclick", "<img", "<iframe", "file:///etc/passwd",
                 base):
         assert bad not in html, bad
+    return html
+
+
+def _render_refusing(html, base, hits, caplog):
     # A template that let a URL through would still not fetch it.
     poisoned = html.replace(
         "</body>",
         f"<img src=\"file:///etc/passwd\"><img src=\"{base}/leak.png\"></body>")
     with caplog.at_level(logging.WARNING, logger="portal.reports"):
         pdf, pages = build_pdf(poisoned)
-    assert pdf.startswith(b"%PDF") and pages > 20
+    assert pdf.startswith(b"%PDF")
     assert hits == []
     refusals = [r.getMessage() for r in caplog.records
                 if "refused to fetch" in r.getMessage()]
     assert any("file:///etc/passwd" in m for m in refusals)
     assert any(base in m for m in refusals)
+    return pdf, pages
+
+
+def test_markup_in_officer_texts_is_escaped_and_the_renderer_fetches_nothing(
+        seeded, internal_server, caplog):
+    """The fast twin of the test below: the report's HTML, and the fetcher on a
+    page of the report's head and officer texts only."""
+    base, hits = internal_server
+    html = _write_markup_into_officer_texts(base)
+    texts = [text for text in re.findall(r'<div class="officer-text">.*?</div>', html, re.S)
+             if "Shrnutí úředníka" in text or "Komentář" in text]
+    assert len(texts) == 2, texts
+    assert "&lt;" not in "".join(texts)  # sanitised away, not printed as markup
+    page = re.sub(r"<body\b.*</body>", lambda _: "<body>" + "".join(texts) + "</body>", html,
+                  flags=re.S)
+    pdf, _pages = _render_refusing(page, base, hits, caplog)
+    text = normalise(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    assert "Shrnutí úředníka tučně" in text and "odkaz" in text and "konec." in text
+    assert "Komentář k indexu" in text and "zdroj" in text
+
+
+@pytest.mark.slow
+def test_markup_in_officer_texts_prints_as_text_and_fetches_nothing(seeded, internal_server,
+                                                                    caplog):
+    base, hits = internal_server
+    html = _write_markup_into_officer_texts(base)
+    pdf, pages = _render_refusing(html, base, hits, caplog)
+    assert pages > 20
     text = normalise(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
     assert "Shrnutí úředníka tučně" in text and "odkaz" in text and "konec." in text
     assert "Komentář k indexu" in text and "zdroj" in text
