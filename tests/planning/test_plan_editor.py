@@ -655,22 +655,22 @@ HISTORY_QUERIES = 5
 def test_editor_query_count_does_not_grow(oc, plan, tree, officer, q):
     path = url("plan_editor", plan.code) + (f"?q={q}" if q else "")
     small, small_size = _count(oc, path)
-    _grow(plan, officer, tree["specific"], 100 * PlanItem.objects.filter(plan=plan).count())
+    _grow(plan, officer, tree["specific"], 20 * PlanItem.objects.filter(plan=plan).count())
     large, large_size = _count(oc, path, warm_up=False)
     assert small == large == EDITOR_QUERIES
-    assert large_size > 10 * small_size
+    assert large_size > 4 * small_size  # the grown rows are on the page
 
 
 def test_history_query_count_does_not_grow(oc, plan, tree, officer):
     item = tree["first"]
     path = url("plan_item_history", plan.code, item.pk)
     small, small_size = _count(oc, path)
-    for i in range(100):
+    for i in range(30):
         item = ps.plan_item_update(actor=officer, item=item, title=f"Titulek {i}",
                                    reports_done=i % 6)
     large, large_size = _count(oc, path, warm_up=False)
     assert small == large == HISTORY_QUERIES
-    assert large_size > 10 * small_size
+    assert large_size > 4 * small_size  # the grown rows are on the page
 
 
 def test_ids_and_values_are_not_localised_for_big_numbers(oc, plan, tree, officer):
