@@ -315,6 +315,34 @@ def _import_checks_at_once():
     services._after_commit = queued
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _mails_sent_at_once():
+    """A mail is queued in the outbox and handed to a Celery task once its
+    transaction commits (notifications.services._dispatch). Tests with no
+    worker see it sent at once, in process, as a worker would send it; tests
+    marked `mail_queue` hand it to the real broker."""
+    from notifications import services
+
+    queued = services._dispatch
+
+    def at_once(ids):
+        _check_at_once(lambda: queued(ids))
+
+    at_once.queued = queued
+    services._dispatch = at_once
+    yield
+    services._dispatch = queued
+
+
+@pytest.fixture(autouse=True)
+def _mail_queue(request, monkeypatch):
+    if request.node.get_closest_marker("mail_queue"):
+        from notifications import services
+
+        monkeypatch.setattr(services, "_dispatch",
+                            getattr(services._dispatch, "queued", services._dispatch))
+
+
 @pytest.fixture(autouse=True)
 def _import_queue(request, monkeypatch):
     if request.node.get_closest_marker("import_queue"):

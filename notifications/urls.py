@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("preferences/", views.PreferencesView.as_view(), name="preferences"),
+    path("outbox/", views.OutboxView.as_view(), name="outbox"),
+    path("outbox/<int:pk>/retry/", views.OutboxRetryView.as_view(), name="outbox_retry"),
+    path("unsubscribe/<slug:kind>/<str:token>/", views.UnsubscribeView.as_view(),
+         name="unsubscribe"),
+]
