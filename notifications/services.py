@@ -233,6 +233,9 @@ def preferences_set(*, actor, user, enabled_kinds) -> list[str]:
         raise ValidationError({"kinds": _("Choose from the kinds of e-mail offered.")})
     changed = {}
     with transaction.atomic():
+        # The signed-in user of a request is a lazy object; the audit trail
+        # needs the row.
+        user = get_user_model().objects.select_for_update().get(pk=user.pk)
         for kind in offered:
             row, before = _set_choice(kind=kind.key, user=user,
                                       enabled=kind.key in enabled_kinds)

@@ -91,8 +91,10 @@ class UnsubscribeView(View):
 
     def get(self, request, kind, token):
         found, user_id, email = self._recipient(kind, token)
+        valid = bool(user_id or email)
         return TemplateResponse(request, "notifications/unsubscribe.html", {
-            "kind": found, "valid": user_id or email}, status=200 if (user_id or email) else 400)
+            "kind": found, "valid": valid, "done": valid and "done" in request.GET},
+            status=200 if valid else 400)
 
     def post(self, request, kind, token):
         found, user_id, email = self._recipient(kind, token)
@@ -104,5 +106,4 @@ class UnsubscribeView(View):
         except ValidationError as error:
             return TemplateResponse(request, "notifications/unsubscribe.html", {
                 "kind": found, "valid": False, "error": " ".join(error.messages)}, status=400)
-        return TemplateResponse(request, "notifications/unsubscribe.html",
-                                {"kind": found, "done": True})
+        return redirect(request.path + "?done=1")

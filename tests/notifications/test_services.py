@@ -85,7 +85,7 @@ def test_preferences_are_saved_with_an_audit_entry(contact_a):
     assert KIND in changed and "task_deadline" not in changed
     entry = audit_entries_for(contact_a).get()
     assert entry.actor == contact_a and entry.changes["notifications"][KIND] == [True, False]
-    with pytest.raises(Exception, match="Choose from"):
+    with pytest.raises(Exception, match="Vyberte z nabízených"):
         services.preferences_set(actor=contact_a, user=contact_a, enabled_kinds=["report_failed"])
 
 
@@ -144,7 +144,7 @@ def test_a_mail_is_given_up_after_the_last_attempt_and_an_administrator_retries_
     assert mail.state == MailState.SENT
     entry = audit_entries_for(mail).get()
     assert entry.actor == administrator and entry.changes == {"state": ["failed", "queued"]}
-    with pytest.raises(Exception, match="sent already"):
+    with pytest.raises(Exception, match="již byl odeslán"):
         services.mail_retry(actor=administrator, mail=mail)
 
 
