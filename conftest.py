@@ -255,6 +255,10 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
     )
     env["REDIS_URL"] = settings.REDIS_URL
     env["PORTAL_TEST_REDIS_MAPPED"] = "1"  # config/settings/test.py: already per process
+    # The worker's mails are files a test reads (`process.mail_dir`).
+    mail_dir = tmp_path_factory.mktemp("worker-mail")
+    env["TEST_EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"
+    env["TEST_EMAIL_FILE_PATH"] = str(mail_dir)
     # The worker's output goes to a file: a pipe nobody reads fills up and
     # blocks the worker mid-task.
     log_path = tmp_path_factory.mktemp("celery") / "worker.log"
@@ -267,6 +271,7 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     process.log_path = log_path
+    process.mail_dir = mail_dir
     from config.celery import app
 
     deadline = time.monotonic() + 60
