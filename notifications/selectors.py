@@ -13,3 +13,21 @@ def receives_by_kind(user, offered):
 
     stored = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "enabled"))
     return {kind.key: stored.get(kind.key, kind.default_on) for kind in offered}
+
+
+def _to_addresses(model, field, addresses):
+    from django.db.models import Q
+
+    query = Q(pk__in=[])
+    for address in sorted(addresses):
+        query |= Q(**{f"{field}__iexact": address})
+    return model.objects.filter(query).order_by("pk")
+
+
+def personal_data_of(*, addresses):
+    """The outbox rows and unsubscribes kept for these addresses (rows tied to
+    an account are found through its foreign key)."""
+    from .models import NotificationPreference
+
+    return [*_to_addresses(OutboxMail, "recipient", addresses),
+            *_to_addresses(NotificationPreference, "email", addresses).filter(user__isnull=True)]

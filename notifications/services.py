@@ -271,3 +271,19 @@ def receives(*, kind, user=None, email="") -> bool:
     row = NotificationPreference.objects.filter(
         Q(user=user) if user else Q(email__iexact=email, user__isnull=True), kind=key).first()
     return row.enabled if row else kind_default(key)
+
+
+def personal_data_delete(*, addresses, user=None) -> int:
+    """Erase what the outbox and the unsubscribes hold about a person (GDPR
+    art. 17; directory.personal_data calls it inside the anonymisation's
+    transaction, which audits it): the copies of mails to their addresses or
+    account, and the address's choices. Returns how many rows went."""
+    from . import selectors
+
+    mails = selectors._to_addresses(OutboxMail, "recipient", addresses)
+    if user is not None:
+        mails = mails | OutboxMail.objects.filter(user=user)
+    removed, _by_model = mails.delete()
+    choices, _by_model = selectors._to_addresses(
+        NotificationPreference, "email", addresses).filter(user__isnull=True).delete()
+    return removed + choices
