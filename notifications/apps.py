@@ -9,6 +9,8 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from . import permissions
         from .retention import register as register_retention
+        from .subscriptions import register as register_mail_kinds
 
         permissions.register()
         register_retention()
+        register_mail_kinds()

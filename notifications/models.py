@@ -65,6 +65,45 @@ class OutboxMail(models.Model):
         return kind.label if kind else self.kind
 
 
+class DigestFrequency(models.TextChoices):
+    DAILY = "daily", _("daily")
+    WEEKLY = "weekly", _("weekly")
+
+
+class Subscription(models.Model):
+    """A member of the public follows something public by e-mail. It
+    receives nothing until the address confirms it (double opt-in); removal
+    deletes the row, address and consent with it."""
+
+    email = models.EmailField(_("e-mail"), max_length=254)
+    topic = models.CharField(_("topic"), max_length=60)
+    # 0: the topic as a whole (e.g. every published report)
+    target_id = models.PositiveIntegerField(_("followed record"), default=0)
+    target_title = models.CharField(_("followed"), max_length=300)
+    frequency = models.CharField(_("how often"), max_length=10, choices=DigestFrequency.choices,
+                                 default=DigestFrequency.WEEKLY)
+    # GDPR art. 7(1): the wording the person agreed to, as shown, and when.
+    consent_text = models.TextField(_("consent as shown"))
+    consented_at = models.DateTimeField(_("consent given"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("address confirmed"), null=True, blank=True)
+    last_digest_at = models.DateTimeField(_("last digest"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        ordering = ("pk",)
+        constraints = [
+            models.UniqueConstraint(Lower("email"), "topic", "target_id",
+                                    name="subscription_once_per_address"),
+            models.CheckConstraint(condition=Q(frequency__in=DigestFrequency.values),
+                                   name="subscription_frequency_known"),
+        ]
+
+    def __str__(self):
+        # Never the address: this is what the audit trail keeps about the row.
+        return self.target_title
+
+
 class NotificationPreference(models.Model):
     """Whether a user (or, for an address with no account, the address)
     receives a kind of e-mail; without a row the kind's default applies."""

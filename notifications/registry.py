@@ -45,3 +45,33 @@ def kinds_for(user) -> list[NotificationKind]:
 
 def choices():
     return [(kind.key, kind.label) for kind in kinds()]
+
+
+# --- What the public may subscribe to ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubscriptionTopic:
+    """`target(target_id) -> (title, path)` of a target the public may read
+    now, else None; `changes(target_id, since, until) -> [lines]`: what became
+    public about it in the window, one line each, in the active language."""
+
+    key: str
+    label: Promise | str
+    target: Callable[[int], tuple[str, str] | None]
+    changes: Callable[[int, object, object], list[str]]
+
+
+_TOPICS: dict[str, SubscriptionTopic] = {}
+
+
+def register_topic(key, *, label, target, changes):
+    _TOPICS[key] = SubscriptionTopic(key=key, label=label, target=target, changes=changes)
+
+
+def topic(key) -> SubscriptionTopic | None:
+    return _TOPICS.get(key)
+
+
+def topic_choices():
+    return [(item.key, item.label) for item in sorted(_TOPICS.values(), key=lambda t: t.key)]

@@ -25,9 +25,10 @@ def _to_addresses(model, field, addresses):
 
 
 def personal_data_of(*, addresses):
-    """The outbox rows and unsubscribes kept for these addresses (rows tied to
-    an account are found through its foreign key)."""
-    from .models import NotificationPreference
+    """The outbox rows, unsubscribes and public subscriptions kept for these
+    addresses (rows tied to an account are found through its foreign key)."""
+    from .models import NotificationPreference, Subscription
 
     return [*_to_addresses(OutboxMail, "recipient", addresses),
-            *_to_addresses(NotificationPreference, "email", addresses).filter(user__isnull=True)]
+            *_to_addresses(NotificationPreference, "email", addresses).filter(user__isnull=True),
+            *_to_addresses(Subscription, "email", addresses)]

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from core.audit import AuditAction, audit_record
 
 from . import registry, tokens
-from .models import MailState, NotificationPreference, OutboxMail
+from .models import MailState, NotificationPreference, OutboxMail, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -67,13 +67,16 @@ def _footer(*, kind, link, unsubscribe_url):
         "link": link, "kind": kind.label, "unsubscribe": unsubscribe_url}
 
 
-def mail_enqueue(*, kind, recipients, subject, body, link, params=None, occasion=""):
+def mail_enqueue(*, kind, recipients, subject, body, link, params=None, occasion="",
+                 unsubscribe_url=""):
     """Queue one e-mail of `kind` to each address of `recipients` (who has
     not turned the kind off), in the caller's transaction. `subject` and
     `body` are (lazy) texts with %-placeholders filled from `params`, written
     in the portal's language whatever the acting user reads it in: the mail
     is for someone else. `occasion`: a reminder goes to an address once per
-    occasion. Returns the rows queued."""
+    occasion. `unsubscribe_url`: a link of the caller's own instead of the
+    kind's (a public subscription removes the address). Returns the rows
+    queued."""
     kind = _known_kind(kind)
     addresses = {}
     for address in recipients:
@@ -98,13 +101,12 @@ def mail_enqueue(*, kind, recipients, subject, body, link, params=None, occasion
                 if occasion and OutboxMail.objects.filter(
                         recipient=address, kind=kind.key, occasion=occasion).exists():
                     continue
-                unsubscribe_url = tokens.url(kind=kind.key, user_id=user.pk if user else None,
-                                             email=lowered)
                 mail = OutboxMail(
                     recipient=address, user=user, kind=kind.key, subject=subject_text[:300],
-                    body=body_text.rstrip() + "\n\n" + _footer(
-                        kind=kind, link=link, unsubscribe_url=unsubscribe_url),
-                    link=link, unsubscribe_url=unsubscribe_url, occasion=occasion)
+                    link=link, occasion=occasion, unsubscribe_url=unsubscribe_url or tokens.url(
+                        kind=kind.key, user_id=user.pk if user else None, email=lowered))
+                mail.body = body_text.rstrip() + "\n\n" + _footer(
+                    kind=kind, link=link, unsubscribe_url=mail.unsubscribe_url)
                 mail.full_clean()
                 try:
                     with transaction.atomic():
@@ -274,10 +276,11 @@ def receives(*, kind, user=None, email="") -> bool:
 
 
 def personal_data_delete(*, addresses, user=None) -> int:
-    """Erase what the outbox and the unsubscribes hold about a person (GDPR
-    art. 17; directory.personal_data calls it inside the anonymisation's
-    transaction, which audits it): the copies of mails to their addresses or
-    account, and the address's choices. Returns how many rows went."""
+    """Erase what the outbox, the unsubscribes and the public subscriptions
+    hold about a person (GDPR art. 17; directory.personal_data calls it inside
+    the anonymisation's transaction, which audits it): the copies of mails to
+    their addresses or account, the address's choices and subscriptions.
+    Returns how many rows went."""
     from . import selectors
 
     mails = selectors._to_addresses(OutboxMail, "recipient", addresses)
@@ -286,4 +289,5 @@ def personal_data_delete(*, addresses, user=None) -> int:
     removed, _by_model = mails.delete()
     choices, _by_model = selectors._to_addresses(
         NotificationPreference, "email", addresses).filter(user__isnull=True).delete()
-    return removed + choices
+    followed, _by_model = selectors._to_addresses(Subscription, "email", addresses).delete()
+    return removed + choices + followed

@@ -19,3 +19,10 @@ def deliver_mail(self, mail_id):
 @shared_task(name="notifications.deliver_due_mails", ignore_result=True)
 def deliver_due_mails():
     return services.mail_deliver_due()
+
+
+@shared_task(name="notifications.send_digests", ignore_result=True)
+def send_digests():
+    from . import subscriptions
+
+    return subscriptions.digests_send()

@@ -27,3 +27,40 @@ def url(*, kind, user_id=None, email=""):
     path = reverse("notifications:unsubscribe",
                    args=[kind, make(kind=kind, user_id=user_id, email=email)])
     return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+# Public subscriptions: a confirmation link (for one subscription, valid for
+# CONFIRM_DAYS) and a removal link (for every subscription of an address).
+CONFIRM_SALT = "notifications.subscription.confirm"
+REMOVE_SALT = "notifications.subscription.remove"
+CONFIRM_DAYS = 7
+
+
+def _absolute(name, token):
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=[token])
+
+
+def confirm_url(subscription):
+    token = signing.dumps({"s": subscription.pk, "e": subscription.email.lower()},
+                          salt=CONFIRM_SALT, compress=True)
+    return _absolute("notifications:subscription_confirm", token)
+
+
+def read_confirm(token):
+    """(subscription id, address); BadSignature (SignatureExpired) otherwise."""
+    payload = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_DAYS * 24 * 3600)
+    if not isinstance(payload, dict) or not payload.get("s") or not payload.get("e"):
+        raise signing.BadSignature("no subscription in the token")
+    return payload["s"], payload["e"]
+
+
+def remove_url(email):
+    token = signing.dumps({"e": email.lower()}, salt=REMOVE_SALT, compress=True)
+    return _absolute("notifications:subscription_remove", token)
+
+
+def read_remove(token):
+    payload = signing.loads(token, salt=REMOVE_SALT)
+    if not isinstance(payload, dict) or not payload.get("e"):
+        raise signing.BadSignature("no address in the token")
+    return payload["e"]

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core import signing
@@ -14,11 +16,13 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, TemplateView
 
+from core.middleware import client_ip
+from core.throttle import throttle_hit
 from core.views import RuleRequiredMixin, ServiceFormMixin
 
-from . import permissions, registry, selectors, services, tokens
+from . import permissions, registry, selectors, services, subscriptions, tokens
 from .filters import OutboxFilter
-from .forms import PreferencesForm
+from .forms import PreferencesForm, SubscribeForm
 from .models import MailState, OutboxMail
 
 OUTBOX_PAGE_SIZE = 50
@@ -107,3 +111,112 @@ class UnsubscribeView(View):
             return TemplateResponse(request, "notifications/unsubscribe.html", {
                 "kind": found, "valid": False, "error": " ".join(error.messages)}, status=400)
         return redirect(request.path + "?done=1")
+
+
+# --- Subscriptions for the public --------------------------------------------------------
+
+SUBSCRIBE_LIMIT = 5  # per client address ...
+SUBSCRIBE_WINDOW = 600  # ... per 10 minutes, as the public comment form
+ADDRESS_LIMIT = 3  # confirmation mails to one address per hour
+ADDRESS_WINDOW = 3600
+
+
+class SubscribeView(FormView):
+    """Anyone subscribes by e-mail; a page of its own, linked from the public
+    page, so that the public page stays free of cookies and tokens (cached)."""
+
+    form_class = SubscribeForm
+    template_name = "notifications/subscribe.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.topic = registry.topic(kwargs["topic"])
+        self.target = self.topic.target(kwargs["target"]) if self.topic else None
+        if self.target is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            topic=self.topic, title=self.target[0], back=self.target[1],
+            consent=subscriptions.consent_wording(self.topic, self.target[0]), **kwargs)
+
+    def form_valid(self, form):
+        address = form.cleaned_data["email"].strip().lower()
+        ip_hash = hashlib.sha256(client_ip(self.request).encode()).hexdigest()[:32]
+        address_hash = hashlib.sha256(address.encode()).hexdigest()[:32]
+        if not throttle_hit(f"subscribe:{ip_hash}", SUBSCRIBE_LIMIT, SUBSCRIBE_WINDOW) \
+                or not throttle_hit(f"subscribe-address:{address_hash}", ADDRESS_LIMIT,
+                                    ADDRESS_WINDOW):
+            return TemplateResponse(self.request, "notifications/throttled.html",
+                                    {"back": self.target[1]}, status=429)
+        if form.cleaned_data.get("website"):
+            form.add_error(None, _("Your subscription could not be accepted. Please check it "
+                                   "and send it again."))
+            return self.form_invalid(form)
+        try:
+            subscriptions.subscription_request(
+                email=form.cleaned_data["email"], topic=self.topic.key,
+                target_id=self.kwargs["target"], frequency=form.cleaned_data["frequency"],
+                consent_text=subscriptions.consent_wording(self.topic, self.target[0]))
+        except ValidationError as error:
+            for field, errors in error.message_dict.items() if hasattr(error, "error_dict") \
+                    else [(None, error.messages)]:
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        return redirect(self.request.path + "?sent=1")
+
+    def get(self, request, *args, **kwargs):
+        if "sent" in request.GET:
+            return TemplateResponse(request, "notifications/subscribe_sent.html",
+                                    {"title": self.target[0], "back": self.target[1]})
+        return super().get(request, *args, **kwargs)
+
+
+class _SignedLinkView(View):
+    """A GET shows a button (a link checker opening the link changes
+    nothing), the POST acts; ?done=1 says it is done."""
+
+    template_name = ""
+    read = None
+
+    def _read(self, token):
+        try:
+            return type(self).read(token)
+        except signing.BadSignature:
+            return None
+
+    def get(self, request, token):
+        valid = self._read(token) is not None
+        return TemplateResponse(request, self.template_name, {
+            "valid": valid, "done": valid and "done" in request.GET},
+            status=200 if valid else 400)
+
+    def post(self, request, token):
+        payload = self._read(token)
+        if payload is None:
+            return TemplateResponse(request, self.template_name, {"valid": False}, status=400)
+        try:
+            self.act(payload)
+        except ValidationError as error:
+            return TemplateResponse(request, self.template_name, {
+                "valid": False, "error": " ".join(error.messages)}, status=400)
+        return redirect(request.path + "?done=1")
+
+
+class SubscriptionConfirmView(_SignedLinkView):
+    template_name = "notifications/subscription_confirm.html"
+    read = staticmethod(tokens.read_confirm)
+
+    def act(self, payload):
+        subscription_id, email = payload
+        subscriptions.subscription_confirm(subscription_id=subscription_id, email=email)
+
+
+# One click from a mail client (RFC 8058): no session, no CSRF token.
+@method_decorator(csrf_exempt, name="dispatch")
+class SubscriptionRemoveView(_SignedLinkView):
+    template_name = "notifications/subscription_remove.html"
+    read = staticmethod(tokens.read_remove)
+
+    def act(self, email):
+        subscriptions.subscriptions_remove(email=email)

@@ -219,6 +219,9 @@ CELERY_BEAT_SCHEDULE = {
     "retention": {"task": "core.enforce_retention", "schedule": 24 * 3600.0},
     # E-mails the worker could not send yet (mail server or broker down).
     "outbox": {"task": "notifications.deliver_due_mails", "schedule": 60.0},
+    # The public's subscriptions: daily ones every morning, weekly ones on their seventh day.
+    "public-digests": {"task": "notifications.send_digests",
+                       "schedule": crontab(hour=6, minute=30)},
     # Task owners are reminded TASK_REMINDER_DAYS before the deadline, in the morning.
     "task-deadline-reminders": {"task": "meetings.send_task_deadline_reminders",
                                 "schedule": crontab(hour=7, minute=0)},

@@ -29,3 +29,25 @@ def test_unsubscribe_confirmation(client, contact_a):
                                                          user_id=contact_a.pk)])
     fuzz_form(client, url, values, app_labels={"notifications"}, label="unsubscribe",
               extra_fields=("List-Unsubscribe",))
+
+
+@pytest.fixture
+def no_throttle(monkeypatch):
+    """The throttle has its own test; here every post reaches the form."""
+    monkeypatch.setattr("notifications.views.throttle_hit", lambda *a, **k: True)
+
+
+def test_subscribe_form(client, group_a, no_throttle):
+    fuzz_form(client, reverse("notifications:subscribe", args=["working_group", group_a.pk]),
+              values, app_labels={"notifications"}, label="subscribe")
+
+
+def test_subscription_confirm_and_remove(client):
+    from notifications.models import Subscription
+
+    subscription = Subscription.objects.create(
+        email="obcan@example.org", topic="reports", target_id=0, target_title="Zprávy",
+        consent_text="Souhlas")
+    for url in (tokens.confirm_url(subscription), tokens.remove_url("obcan@example.org")):
+        fuzz_form(client, url.removeprefix("http://127.0.0.1:8000"), values,
+                  app_labels={"notifications"}, label=url, extra_fields=("List-Unsubscribe",))
