@@ -100,3 +100,35 @@ def test_beats_reminder_task_run_by_the_worker_mails_the_task_owner(celery_worke
     time.sleep(2)
     assert OutboxMail.objects.filter(recipient="ukol-worker@example.org").count() == 1
     assert not re.search(r"Traceback", celery_worker_process.log_path.read_text())
+
+
+def test_beats_digest_task_run_by_the_worker_mails_confirmed_subscribers_only(
+        celery_worker_process, manager_a, contact_a, group_a):
+    from notifications.models import DigestFrequency, Subscription
+    from notifications.tasks import send_digests
+
+    assert settings.CELERY_BEAT_SCHEDULE["public-digests"]["task"] == send_digests.name
+    two_days_ago = timezone.now() - datetime.timedelta(days=2)
+    for address, confirmed in (("potvrzeno-worker@example.org", two_days_ago),
+                               ("nepotvrzeno-worker@example.org", None)):
+        Subscription.objects.create(
+            email=address, topic="working_group", target_id=group_a.pk,
+            target_title=group_a.name, frequency=DigestFrequency.DAILY, consent_text="Souhlas",
+            consented_at=two_days_ago, confirmed_at=confirmed)
+    meeting = meeting_services.meeting_create(
+        actor=manager_a, body=group_a, days=[(datetime.date(2025, 1, 16), None, None)],
+        place_name="Nová radnice")
+    meeting_services.minutes_item_create(actor=manager_a, meeting=meeting, title="Různé",
+                                         text_html="<p>Text</p>")
+    meeting_services.minutes_submit(actor=manager_a, meeting=meeting)
+    meeting = meeting_services.minutes_publish(actor=contact_a, meeting=meeting)
+
+    send_digests.delay()  # as beat sends it
+
+    [message] = _mails_to(celery_worker_process.mail_dir, "potvrzeno-worker@example.org")
+    assert f"Zápis zveřejněn: {meeting}" in _text(message)
+    assert not OutboxMail.objects.filter(recipient="nepotvrzeno-worker@example.org",
+                                         kind="public_digest").exists()
+    _unsubscribe(message, "public_digest")  # the one-click link removes the address
+    assert not Subscription.objects.filter(email="potvrzeno-worker@example.org").exists()
+    assert Subscription.objects.filter(email="nepotvrzeno-worker@example.org").exists()
