@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import AuditAction, AuditEntry, audit_record
-from meetings import services as meeting_services
 from notifications import subscriptions, tokens
 from notifications.models import DigestFrequency, OutboxMail, Subscription
 from tests.indicators.factories import IndicatorFactory, IndicatorValueFactory
 from tests.planning.factories import PlanFactory
+
+from .helpers import published_minutes
 
 pytestmark = pytest.mark.django_db
 
@@ -51,16 +52,6 @@ def _confirm(client, mailoutbox):
     assert confirmed() == before + 1
 
 
-def _publish_minutes(manager, contact, group):
-    meeting = meeting_services.meeting_create(
-        actor=manager, body=group, days=[(datetime.date(2025, 1, 16), None, None)],
-        place_name="Nová radnice")
-    meeting_services.minutes_item_create(actor=manager, meeting=meeting, title="Různé",
-                                         text_html="<p>Text</p>")
-    meeting_services.minutes_submit(actor=manager, meeting=meeting)
-    return meeting_services.minutes_publish(actor=contact, meeting=meeting)
-
-
 def test_subscribing_needs_a_confirmation_before_anything_is_sent(
         client, group_a, manager_a, contact_a, mailoutbox, no_throttle,
         django_capture_on_commit_callbacks):
@@ -82,7 +73,7 @@ def test_subscribing_needs_a_confirmation_before_anything_is_sent(
 
     # Unconfirmed: minutes published, digests run, nothing goes to the address.
     with django_capture_on_commit_callbacks(execute=True):
-        _publish_minutes(manager_a, contact_a, group_a)
+        published_minutes(manager_a, contact_a, group_a)
         assert subscriptions.digests_send(now=timezone.now() + LATER) == 0
     assert not OutboxMail.objects.filter(kind="public_digest").exists()
 
@@ -98,7 +89,7 @@ def test_a_confirmed_subscription_gets_a_digest_and_its_link_removes_the_address
         _confirm(client, mailoutbox)
     assert Subscription.objects.filter(confirmed_at__isnull=False).count() == 2
 
-    meeting = _publish_minutes(manager_a, contact_a, group_a)
+    meeting = published_minutes(manager_a, contact_a, group_a)
     with django_capture_on_commit_callbacks(execute=True):
         assert subscriptions.digests_send(now=timezone.now() + datetime.timedelta(days=1)) == 1
     digest = mailoutbox[-1]

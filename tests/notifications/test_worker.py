@@ -13,7 +13,6 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from meetings import services as meeting_services
 from meetings.models import Task
 from meetings.tasks import send_task_deadline_reminders
 from notifications import services
@@ -21,6 +20,8 @@ from notifications.models import MailState, OutboxMail
 from notifications.tasks import deliver_due_mails
 from tests.directory.factories import PersonFactory
 from tests.meetings.factories import MeetingFactory
+
+from .helpers import published_minutes, submitted_minutes
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.mail_queue]
 
@@ -61,13 +62,7 @@ def test_the_worker_sends_the_minutes_mail_and_its_link_unsubscribes(
         celery_worker_process, manager_a, group_a):
     group_a.contact_person.email = "kontakt-worker@example.org"
     group_a.contact_person.save()
-    meeting = meeting_services.meeting_create(
-        actor=manager_a, body=group_a, days=[(datetime.date(2025, 1, 16), None, None)],
-        place_name="Nová radnice")
-    meeting_services.minutes_item_create(actor=manager_a, meeting=meeting, title="Různé",
-                                         text_html="<p>Text</p>")
-
-    meeting_services.minutes_submit(actor=manager_a, meeting=meeting)  # commits: the worker sends
+    meeting = submitted_minutes(manager_a, group_a)  # commits: the worker sends
 
     [message] = _mails_to(celery_worker_process.mail_dir, "kontakt-worker@example.org")
     assert str(message["Subject"]).strip().startswith("Zápis k ověření")
@@ -115,13 +110,7 @@ def test_beats_digest_task_run_by_the_worker_mails_confirmed_subscribers_only(
             email=address, topic="working_group", target_id=group_a.pk,
             target_title=group_a.name, frequency=DigestFrequency.DAILY, consent_text="Souhlas",
             consented_at=two_days_ago, confirmed_at=confirmed)
-    meeting = meeting_services.meeting_create(
-        actor=manager_a, body=group_a, days=[(datetime.date(2025, 1, 16), None, None)],
-        place_name="Nová radnice")
-    meeting_services.minutes_item_create(actor=manager_a, meeting=meeting, title="Různé",
-                                         text_html="<p>Text</p>")
-    meeting_services.minutes_submit(actor=manager_a, meeting=meeting)
-    meeting = meeting_services.minutes_publish(actor=contact_a, meeting=meeting)
+    meeting = published_minutes(manager_a, contact_a, group_a)
 
     send_digests.delay()  # as beat sends it
 
