@@ -158,3 +158,26 @@ def test_the_retry_button_sends_again_and_is_audited(client, administrator, mail
     assert audit_entries_for(mail).get().actor == administrator
     again = client.post(reverse("notifications:outbox_retry", args=[mail.pk]), follow=True)
     assert "již byl odeslán" in again.content.decode()
+
+
+def test_the_subscribe_and_preferences_pages_cost_a_fixed_number_of_queries(
+        client, group_a, contact_a, django_assert_num_queries):
+    from notifications.models import Subscription
+
+    subscribe = reverse("notifications:subscribe", args=["working_group", group_a.pk])
+    client.get(subscribe)
+    for grown in (False, True):
+        if grown:
+            Subscription.objects.bulk_create([Subscription(
+                email=f"s{index}@example.org", topic="working_group", target_id=group_a.pk,
+                target_title="Skupina A", consent_text="Souhlas") for index in range(200)])
+        with django_assert_num_queries(1):  # the group
+            assert client.get(subscribe).status_code == 200
+    client.force_login(contact_a)
+    client.get(reverse("notifications:preferences"))
+    # session, user, the roles that decide which kinds are offered, the stored choices
+    with django_assert_num_queries(6) as counted:
+        assert client.get(reverse("notifications:preferences")).status_code == 200
+    services.preferences_set(actor=contact_a, user=contact_a, enabled_kinds=["task_deadline"])
+    with django_assert_num_queries(len(counted.captured_queries)):
+        assert client.get(reverse("notifications:preferences")).status_code == 200
