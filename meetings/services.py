@@ -142,10 +142,10 @@ def _has_user(person):
         return False
 
 
-def _notify(*, kind, meeting, recipients, subject, body, params, occasion=""):
+def _notify(*, kind, meeting, recipients, subject, body, params):
     """Queue the mail in the outbox (notifications), with the meeting's link."""
     mail_enqueue(kind=kind, recipients=recipients, subject=subject, body=body,
-                 params=params, link=_meeting_url(meeting), occasion=occasion)
+                 params=params, link=_meeting_url(meeting))
 
 
 def _meeting_url(meeting):
