@@ -255,6 +255,10 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
     )
     env["REDIS_URL"] = settings.REDIS_URL
     env["PORTAL_TEST_REDIS_MAPPED"] = "1"  # config/settings/test.py: already per process
+    # The worker's mails are files a test reads (`process.mail_dir`).
+    mail_dir = tmp_path_factory.mktemp("worker-mail")
+    env["TEST_EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"
+    env["TEST_EMAIL_FILE_PATH"] = str(mail_dir)
     # The worker's output goes to a file: a pipe nobody reads fills up and
     # blocks the worker mid-task.
     log_path = tmp_path_factory.mktemp("celery") / "worker.log"
@@ -267,6 +271,7 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     process.log_path = log_path
+    process.mail_dir = mail_dir
     from config.celery import app
 
     deadline = time.monotonic() + 60
@@ -313,6 +318,34 @@ def _import_checks_at_once():
     services._after_commit = _check_at_once
     yield
     services._after_commit = queued
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _mails_sent_at_once():
+    """A mail is queued in the outbox and handed to a Celery task once its
+    transaction commits (notifications.services._dispatch). Tests with no
+    worker see it sent at once, in process, as a worker would send it; tests
+    marked `mail_queue` hand it to the real broker."""
+    from notifications import services
+
+    queued = services._dispatch
+
+    def at_once(ids):
+        _check_at_once(lambda: queued(ids))
+
+    at_once.queued = queued
+    services._dispatch = at_once
+    yield
+    services._dispatch = queued
+
+
+@pytest.fixture(autouse=True)
+def _mail_queue(request, monkeypatch):
+    if request.node.get_closest_marker("mail_queue"):
+        from notifications import services
+
+        monkeypatch.setattr(services, "_dispatch",
+                            getattr(services._dispatch, "queued", services._dispatch))
 
 
 @pytest.fixture(autouse=True)

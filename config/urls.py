@@ -14,6 +14,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("reports/", include("reports.urls")),
     path("accounts/", include("accounts.urls")),
+    path("notifications/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -6,17 +6,18 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.audit import AuditAction, audit_record
 from core.services import given, model_create, model_update
+from notifications.services import mail_enqueue
 
-from . import permissions
+from . import mail_kinds, permissions
 from .models import AccessibilityGap, AccessibilityRequest, AccessibilityStatement, City
 
 MAX_REQUEST_LENGTH = 5000
@@ -153,18 +154,17 @@ def request_submit(*, actor=None, city: City, text, page="", name="", email="",
         audit_record(actor=actor, action=AuditAction.CREATE, instance=request,
                      changes={"page": [None, request.page]},
                      message=_("request to fix accessibility received"))
-        recipients = _administrator_addresses(statement_for(city))
-        if recipients:
-            base = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
-            link = base + reverse("directory:accessibility_request_answer", args=[request.pk])
-            subject = _("Request to fix accessibility: %(page)s") % {
-                "page": request.page or _("the portal")}
-            body = _("A request to fix inaccessible content was sent through the "
-                     "accessibility statement. By law it is to be answered within 30 days.\n\n"
-                     "Page: %(page)s\n\n%(text)s\n\nAnswer it here: %(link)s") % {
-                "page": request.page or "—", "text": request.text, "link": link}
-            transaction.on_commit(lambda: send_mail(
-                subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True))
+        base = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
+        mail_enqueue(
+            kind=mail_kinds.ACCESSIBILITY_REQUEST,
+            recipients=_administrator_addresses(statement_for(city)),
+            subject=gettext_lazy("Request to fix accessibility: %(page)s"),
+            body=gettext_lazy(
+                "A request to fix inaccessible content was sent through the accessibility "
+                "statement. By law it is to be answered within 30 days.\n\n"
+                "Page: %(page)s\n\n%(text)s"),
+            params={"page": request.page or gettext_lazy("the portal"), "text": request.text},
+            link=base + reverse("directory:accessibility_request_answer", args=[request.pk]))
     return request
 
 

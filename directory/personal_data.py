@@ -276,14 +276,18 @@ def _rename_audit_entries(instance, text):
 # that account as the actor), or when the account answered it.
 
 
+def _addresses_of(person, user):
+    return {e.strip().lower() for e in (getattr(person, "email", ""),
+                                        getattr(user, "email", "")) if e and e.strip()}
+
+
 def accessibility_requests_of(person, user, *, answered=True):
     from django.contrib.contenttypes.models import ContentType
     from django.db.models import Q
 
     from core.models import AuditEntry
 
-    emails = {e.strip().lower() for e in (getattr(person, "email", ""),
-                                          getattr(user, "email", "")) if e and e.strip()}
+    emails = _addresses_of(person, user)
     query = Q(pk__in=[])
     for email in sorted(emails):
         query |= Q(email__iexact=email)
@@ -315,3 +319,24 @@ def anonymise_accessibility_requests(person, user):
 
 register_records(accessibility_requests_of)
 register_anonymiser(anonymise_accessibility_requests)
+
+
+# The outbox keeps a copy of each mail to the person's address until it is
+# sent (and the retention period after), and an address may have unsubscribed
+# from a kind: exported with the rest, and erased by the anonymisation.
+
+
+def notifications_of(person, user):
+    from notifications.selectors import personal_data_of
+
+    return personal_data_of(addresses=_addresses_of(person, user))
+
+
+def anonymise_notifications(person, user):
+    from notifications.services import personal_data_delete
+
+    return personal_data_delete(addresses=_addresses_of(person, user), user=user)
+
+
+register_records(notifications_of)
+register_anonymiser(anonymise_notifications)

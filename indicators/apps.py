@@ -10,9 +10,11 @@ class IndicatorsConfig(AppConfig):
         from . import autocomplete, checks, permissions
         from .datasets import register_datasets
         from .home import register_home
+        from .mail_kinds import register as register_mail_kinds
 
         register_datasets()
         permissions.register()
         register_home()
         autocomplete.register()
         checks.register()
+        register_mail_kinds()

@@ -10,6 +10,7 @@ class MeetingsConfig(AppConfig):
         from . import permissions
         from .datasets import register_datasets
         from .home import register_home
+        from .mail_kinds import register as register_mail_kinds
         from .personal_data import register as register_personal_data
         from .retention import register as register_retention
 
@@ -18,3 +19,4 @@ class MeetingsConfig(AppConfig):
         register_home()
         register_retention()
         register_personal_data()
+        register_mail_kinds()

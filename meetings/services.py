@@ -3,6 +3,7 @@ validated, atomic, audited with the acting user. They also enforce the minutes
 workflow (which status may follow which, what may change when); who may call
 them is decided in meetings.permissions and checked by the views."""
 
+import datetime
 import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -10,9 +11,8 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,7 +22,9 @@ from core.services import UNSET, StaleEditError, given, model_create, model_upda
 from core.uploads import MiB, read_upload, sniff_type
 from directory import services as directory_services
 from directory.models import Membership
+from notifications.services import mail_enqueue
 
+from . import mail_kinds
 from .documents import minutes_document, search_display_of
 from .models import (
     EDITABLE_MINUTES_STATUSES,
@@ -140,21 +142,10 @@ def _has_user(person):
         return False
 
 
-def _notify(*, recipients, subject, body, params):
-    """Mail `subject` and `body` (lazy texts with %-placeholders filled from
-    `params`) once the transaction commits. Written in the portal's language
-    (LANGUAGE_CODE), whatever language the acting user reads the portal in:
-    the mail is for someone else."""
-    recipients = [r for r in recipients if r]
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        subject, body = str(subject) % params, str(body) % params
-
-    def send():
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True)
-
-    transaction.on_commit(send)
+def _notify(*, kind, meeting, recipients, subject, body, params):
+    """Queue the mail in the outbox (notifications), with the meeting's link."""
+    mail_enqueue(kind=kind, recipients=recipients, subject=subject, body=body,
+                 params=params, link=_meeting_url(meeting))
 
 
 def _meeting_url(meeting):
@@ -528,11 +519,12 @@ def minutes_submit(*, actor, meeting) -> Meeting:
             meeting.status = MeetingStatus.HELD
         _transition(actor=actor, meeting=meeting, to=MinutesStatus.SUBMITTED)
         _notify(
+            kind=mail_kinds.MINUTES_SUBMITTED, meeting=meeting,
             recipients=_emails_of(meeting.body.contact_person),
             subject=gettext_lazy("Minutes to verify: %(meeting)s"),
             body=gettext_lazy("The minutes of %(meeting)s were submitted for verification by "
-                              "%(who)s.\n\n%(url)s"),
-            params={"meeting": meeting, "who": actor, "url": _meeting_url(meeting)},
+                              "%(who)s."),
+            params={"meeting": meeting, "who": actor},
         )
     return meeting
 
@@ -546,12 +538,12 @@ def minutes_return(*, actor, meeting, comment) -> Meeting:
         meeting.return_comment = comment
         _transition(actor=actor, meeting=meeting, to=MinutesStatus.RETURNED, message=comment)
         _notify(
+            kind=mail_kinds.MINUTES_RETURNED, meeting=meeting,
             recipients=_emails_of(meeting.body.manager),
             subject=gettext_lazy("Minutes returned for corrections: %(meeting)s"),
             body=gettext_lazy("%(who)s returned the minutes of %(meeting)s with this "
-                              "comment:\n\n%(comment)s\n\n%(url)s"),
-            params={"who": actor, "meeting": meeting, "comment": comment,
-                    "url": _meeting_url(meeting)},
+                              "comment:\n\n%(comment)s"),
+            params={"who": actor, "meeting": meeting, "comment": comment},
         )
     return meeting
 
@@ -578,11 +570,12 @@ def minutes_publish(*, actor, meeting, verified_by=_ACTOR, verified_by_text=None
             "verified_by": [None, meeting.verified_by_text]})
         refresh_meeting(meeting)
         _notify(
+            kind=mail_kinds.MINUTES_PUBLISHED, meeting=meeting,
             recipients=_emails_of(meeting.body.manager),
             subject=gettext_lazy("Minutes published: %(meeting)s"),
             body=gettext_lazy("%(who)s verified and published the minutes of "
-                              "%(meeting)s.\n\n%(url)s"),
-            params={"who": actor, "meeting": meeting, "url": _meeting_url(meeting)},
+                              "%(meeting)s."),
+            params={"who": actor, "meeting": meeting},
         )
     return meeting
 
@@ -712,3 +705,32 @@ def event_delete(*, actor, event):
                      changes={"title": [current.title, None],
                               "starts_on": [current.starts_on.isoformat(), None]})
         current.delete()
+
+
+# --- Reminders ------------------------------------------------------------------------
+
+
+def task_deadline_reminders_send(*, today=None) -> int:
+    """Remind the owner of every open task whose deadline is within
+    TASK_REMINDER_DAYS (daily, by beat). Each task is reminded once per
+    deadline: a moved deadline is reminded again. Returns the mails queued."""
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=settings.TASK_REMINDER_DAYS)
+    tasks = (Task.objects.filter(status=TaskStatus.OPEN, deadline__gte=today,
+                                 deadline__lte=horizon, owner_person__isnull=False)
+             .select_related("owner_person__user", "meeting__body").order_by("deadline", "pk"))
+    queued = 0
+    with transaction.atomic():
+        for task in tasks:
+            queued += len(mail_enqueue(
+                kind=mail_kinds.TASK_DEADLINE,
+                recipients=_emails_of(task.owner_person),
+                subject=gettext_lazy("Task due on %(deadline)s: %(meeting)s"),
+                body=gettext_lazy("Your task from %(meeting)s is due on %(deadline)s:\n\n"
+                                  "%(task)s"),
+                params={"deadline": task.deadline.strftime("%-d. %-m. %Y"),
+                        "meeting": task.meeting, "task": task.description},
+                link=_meeting_url(task.meeting),
+                occasion=f"task:{task.pk}:{task.deadline.isoformat()}",
+            ))
+    return queued

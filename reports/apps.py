@@ -9,8 +9,10 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from . import permissions
         from .home import register_home
+        from .mail_kinds import register as register_mail_kinds
         from .retention import register as register_retention
 
         permissions.register()
         register_home()
         register_retention()
+        register_mail_kinds()

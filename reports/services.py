@@ -13,24 +13,25 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from core import pagecache
 from core.audit import AuditAction, audit_record
 from core.sanitize import sanitize_html
 from core.services import UNSET, given, model_create, model_update
+from notifications.services import mail_enqueue
 from planning.models import Plan
 
-from . import kinds
+from . import kinds, mail_kinds
 from .models import (
     EvaluationText,
     GlossaryTerm,
@@ -116,6 +117,7 @@ def report_job_failed(*, job_id, error):
         audit_record(actor=None, action=AuditAction.UPDATE, instance=job,
                      changes={"status": [JobStatus.RUNNING, JobStatus.FAILED]},
                      message=job.error[:300], with_snapshot=False)
+        _notify_failed(job)
 
 
 def _artifact_name(job):
@@ -156,26 +158,37 @@ def report_job_run(*, job_id) -> ReportJob:
                               "checksum": [None, job.checksum]},
                      message=_("Report rendered"), with_snapshot=False)
         if job.schedule_id:
-            transaction.on_commit(lambda: _notify_ready(job.pk))
+            _notify_ready(job)
     return job
 
 
-def _notify_ready(job_id):
-    job = ReportJob.objects.select_related("schedule").get(pk=job_id)
+def _job_link(job):
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("reports:job_detail", args=[job.pk])
+
+
+def _notify_ready(job):
     addresses = job.schedule.notify_addresses() if job.schedule else []
-    if not addresses:
-        return
-    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse("reports:job_detail", args=[job.pk])
-    send_mail(
-        subject=_("Report ready: %(title)s") % {"title": job.title},
-        message=ngettext(
-            "The scheduled report “%(title)s” is ready (%(pages)d page).\n\n"
-            "Review and publish it here: %(link)s",
-            "The scheduled report “%(title)s” is ready (%(pages)d pages).\n\n"
-            "Review and publish it here: %(link)s", job.pages or 0) % {
-            "title": job.title, "pages": job.pages or 0, "link": link},
-        from_email=None, recipient_list=addresses,
-    )
+    mail_enqueue(
+        kind=mail_kinds.REPORT_READY, recipients=addresses,
+        subject=gettext_lazy("Report ready: %(title)s"),
+        body=ngettext_lazy(
+            "The scheduled report “%(title)s” is ready (%(pages)d page). Review and publish "
+            "it in the portal.",
+            "The scheduled report “%(title)s” is ready (%(pages)d pages). Review and publish "
+            "it in the portal.", "pages"),
+        params={"title": job.title, "pages": job.pages or 0}, link=_job_link(job))
+
+
+def _notify_failed(job):
+    officers = get_user_model().objects.filter(
+        Q(is_city_officer=True) | Q(is_superuser=True), is_active=True).exclude(email="")
+    mail_enqueue(
+        kind=mail_kinds.REPORT_FAILED, recipients=officers.values_list("email", flat=True),
+        subject=gettext_lazy("Report run failed: %(title)s"),
+        body=gettext_lazy("The report run “%(title)s” failed after %(attempts)d attempts:\n\n"
+                          "%(error)s\n\nRun it again from the portal once the cause is fixed."),
+        params={"title": str(job), "attempts": job.attempts,
+                "error": job.error}, link=_job_link(job))
 
 
 def report_jobs_requeue(*, now=None) -> int:

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "core",
     "accounts",
+    "notifications",
     "directory",
     "planning",
     "indicators",
@@ -215,7 +217,17 @@ CELERY_BEAT_SCHEDULE = {
     "import-requeue": {"task": "core.requeue_waiting_imports", "schedule": 60.0},
     # Personal data past its retention period is removed once a day (core.retention).
     "retention": {"task": "core.enforce_retention", "schedule": 24 * 3600.0},
+    # E-mails the worker could not send yet (mail server or broker down).
+    "outbox": {"task": "notifications.deliver_due_mails", "schedule": 60.0},
+    # The public's subscriptions: daily ones every morning, weekly ones on their seventh day.
+    "public-digests": {"task": "notifications.send_digests",
+                       "schedule": crontab(hour=6, minute=30)},
+    # Task owners are reminded TASK_REMINDER_DAYS before the deadline, in the morning.
+    "task-deadline-reminders": {"task": "meetings.send_task_deadline_reminders",
+                                "schedule": crontab(hour=7, minute=0)},
 }
+# How many days before a meeting task's deadline its owner is reminded (once).
+TASK_REMINDER_DAYS = env.int("TASK_REMINDER_DAYS", default=7)
 # Retention per kind of data, in days (core.retention; a kind not named keeps its
 # registered default; None keeps it for ever). Set as RETENTION_DAYS=kind=days,...
 RETENTION_DAYS = {
