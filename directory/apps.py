@@ -13,6 +13,7 @@ class DirectoryConfig(AppConfig):
 
         from . import autocomplete, permissions
         from .datasets import register_datasets
+        from .desk import register_desk
         from .models import City
         from .selectors import forget_current_city
 
@@ -23,6 +24,7 @@ class DirectoryConfig(AppConfig):
         lkod.set_provider_source(lkod_provider)
         permissions.register()
         autocomplete.register()
+        register_desk()
 
         # Whatever saves the city (its service, the admin, a fixture), pages stop
         # showing the cached row.

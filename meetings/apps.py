@@ -9,6 +9,7 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from . import permissions
         from .datasets import register_datasets
+        from .desk import register_desk
         from .home import register_home
         from .personal_data import register as register_personal_data
         from .retention import register as register_retention
@@ -18,3 +19,4 @@ class MeetingsConfig(AppConfig):
         register_home()
         register_retention()
         register_personal_data()
+        register_desk()

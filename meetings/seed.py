@@ -38,6 +38,10 @@ from .models import (
 )
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed_meetings.json"
+# Invented meetings (marked illustrative) in which one member organisation
+# misses three meetings in a row without excuse, which the minutes of the
+# seeds do not show: the demo's participation table and its one absence alert.
+PARTICIPATION_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed_participation.json"
 
 ROLE_GROUPS = {
     "MT member": AttendanceRole.MEMBER,
@@ -128,8 +132,8 @@ class _Loader:
 
     # --- meetings ----------------------------------------------------------------
 
-    def meetings(self):
-        for record in self.data["meetings"]:
+    def meetings(self, records=None):
+        for record in self.data["meetings"] if records is None else records:
             body = self.body(record)
             first = min(_date(d["date"]) for d in record["days"])
             if Meeting.objects.filter(body=body, starts_on=first).exists():
@@ -306,6 +310,14 @@ class _Loader:
             else:
                 services.membership_change_record(**kwargs)
 
+    def illustrative_meetings(self, path):
+        with open(path, encoding="utf-8") as fh:
+            invented = json.load(fh)
+        self.meetings(invented["meetings"])
+        say_note(self.stdout, f"{len(invented['meetings'])} meetings of {fixture_name(path)} "
+                              "are invented, illustrative data (participation tracking), "
+                              "not minutes of the seeds.")
+
     # --- events ------------------------------------------------------------------
 
     def events(self):
@@ -392,6 +404,8 @@ def load(*, stdout, summary, verbosity=1, path=None):
     loader = _Loader(data, read_seed_data(), summary, stdout, verbosity)
     loader.path = path or FIXTURE
     loader.meetings()
+    if path is None:
+        loader.illustrative_meetings(PARTICIPATION_FIXTURE)
     loader.events()
     loader.timeline_notes()
     loader.report()

@@ -6,8 +6,8 @@ import datetime
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from accounts.permissions import is_city_officer
-from directory.models import WorkingGroup
+from accounts.permissions import implementer_organisation_id, is_city_officer
+from directory.models import Person, WorkingGroup
 from directory.permissions import contact_group_ids, managed_group_ids, member_group_ids
 
 from . import permissions
@@ -49,6 +49,22 @@ def meeting_years():
         starts_on__isnull=False).dates("starts_on", "year")}, reverse=True)
 
 
+def own_tasks_condition(user):
+    """The tasks a user owns: by their person, their person's organisation,
+    or the organisation they report for as an implementer; None when none can
+    be theirs."""
+    conditions = Q()
+    person_id = getattr(user, "person_id", None) if user.is_authenticated else None
+    if person_id:
+        conditions |= Q(owner_person_id=person_id) | Q(
+            owner_organisation_id__in=Person.objects.filter(
+                pk=person_id, organisation_id__isnull=False).values("organisation_id"))
+    organisation_id = implementer_organisation_id(user)
+    if organisation_id:
+        conditions |= Q(owner_organisation_id=organisation_id)
+    return conditions or None
+
+
 def dashboard(user):
     """What a manager or contact person needs first: their groups, upcoming
     meetings, open tasks, minutes to finish, minutes to verify."""
@@ -66,6 +82,7 @@ def dashboard(user):
             starts_on__gte=today).exclude(status="cancelled").order_by("starts_on")[:20]),
         "open_tasks": list(Task.objects.open().filter(
             Q() if everything else Q(meeting__body_id__in=managed | contact | member)
+            | (own_tasks_condition(user) or Q(pk__isnull=True))
         ).select_related("meeting__body", "owner_person", "owner_organisation")
             .order_by("deadline", "pk")[:50]),
         "to_finish": list(permissions.can_submit_minutes.filter(user, meetings).filter(

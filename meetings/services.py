@@ -23,6 +23,7 @@ from core.uploads import MiB, read_upload, sniff_type
 from directory import services as directory_services
 from directory.models import Membership
 
+from . import participation
 from .documents import minutes_document, search_display_of
 from .models import (
     EDITABLE_MINUTES_STATUSES,
@@ -577,6 +578,7 @@ def minutes_publish(*, actor, meeting, verified_by=_ACTOR, verified_by_text=None
         _transition(actor=actor, meeting=meeting, to=MinutesStatus.PUBLISHED, changes={
             "verified_by": [None, meeting.verified_by_text]})
         refresh_meeting(meeting)
+        participation.absence_alerts_refresh(actor=actor, body=meeting.body)
         _notify(
             recipients=_emails_of(meeting.body.manager),
             subject=gettext_lazy("Minutes published: %(meeting)s"),
@@ -625,6 +627,8 @@ def minutes_amend_close(*, actor, meeting) -> Meeting:
         audit_record(actor=actor, action=AuditAction.UPDATE, instance=meeting,
                      changes={"amendment_open": [True, False]})
         refresh_meeting(meeting)
+        # The amendment may have corrected the attendance.
+        participation.absence_alerts_refresh(actor=actor, body=meeting.body)
     return meeting
 
 

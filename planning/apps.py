@@ -9,6 +9,7 @@ class PlanningConfig(AppConfig):
     def ready(self):
         from . import permissions
         from .datasets import register_plan_datasets
+        from .desk import register_desk
         from .personal_data import register as register_personal_data
         from .retention import register as register_retention
 
@@ -16,3 +17,4 @@ class PlanningConfig(AppConfig):
         permissions.register()
         register_retention()
         register_personal_data()
+        register_desk()

@@ -8,9 +8,11 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from . import permissions
+        from .desk import register_desk
         from .home import register_home
         from .retention import register as register_retention
 
         permissions.register()
         register_home()
         register_retention()
+        register_desk()
