@@ -21,34 +21,31 @@ from .models import ChangeProposal, CommentModeration, PlanComment, ProposalStat
 REJECTED_SHOWN_DAYS = 30
 
 
-def _per_plan(queryset):
-    return (queryset.values("plan__code", "plan__title").annotate(count=Count("pk"))
+def _per_plan(queryset, *, label, url_name, urgency=Urgency.NORMAL, values=None, **query):
+    """One item per plan of `queryset`'s rows, `label` % {"plan": its title,
+    **values}, linking `url_name` filtered by `query`."""
+    rows = (queryset.values("plan__code", "plan__title").annotate(count=Count("pk"))
             .order_by("plan__title", "plan__code"))
-
-
-def _url(name, code, **query):
-    return f"{reverse(name, args=[code])}?{urlencode(query)}"
+    return [DeskItem(label=label % {"plan": row["plan__title"], **(values or {})},
+                     url=f"{reverse(url_name, args=[row['plan__code']])}?{urlencode(query)}",
+                     count=row["count"], urgency=urgency) for row in rows]
 
 
 def proposals_to_decide(user, *, today):
     if not permissions.can_decide_proposal(user):
         return []
-    rows = _per_plan(ChangeProposal.objects.filter(status=ProposalStatus.PENDING))
-    return [DeskItem(
-        label=_("Change proposals to decide: %(plan)s") % {"plan": row["plan__title"]},
-        url=_url("planning:proposal_list", row["plan__code"], status=ProposalStatus.PENDING),
-        count=row["count"]) for row in rows]
+    return _per_plan(ChangeProposal.objects.filter(status=ProposalStatus.PENDING),
+                     label=_("Change proposals to decide: %(plan)s"),
+                     url_name="planning:proposal_list", status=ProposalStatus.PENDING)
 
 
 def comments_to_moderate(user, *, today):
     if not permissions.can_moderate_comments(user):
         return []
-    rows = _per_plan(PlanComment.objects.filter(moderation=CommentModeration.PENDING))
-    return [DeskItem(
-        label=_("Public comments to moderate: %(plan)s") % {"plan": row["plan__title"]},
-        url=_url("planning:comment_moderation", row["plan__code"],
-                 moderation=CommentModeration.PENDING),
-        count=row["count"]) for row in rows]
+    return _per_plan(PlanComment.objects.filter(moderation=CommentModeration.PENDING),
+                     label=_("Public comments to moderate: %(plan)s"),
+                     url_name="planning:comment_moderation",
+                     moderation=CommentModeration.PENDING)
 
 
 def proposals_rejected(user, *, today):
@@ -57,13 +54,13 @@ def proposals_rejected(user, *, today):
     if not is_authenticated(user) or not managed_group_ids(user):
         return []
     since = today - datetime.timedelta(days=REJECTED_SHOWN_DAYS)
-    rows = _per_plan(ChangeProposal.objects.filter(
-        proposed_by=user, status=ProposalStatus.REJECTED, decided_at__date__gte=since))
-    return [DeskItem(
-        label=_("Your change proposals rejected in the last %(days)s days: %(plan)s")
-        % {"days": REJECTED_SHOWN_DAYS, "plan": row["plan__title"]},
-        url=_url("planning:proposal_list", row["plan__code"], status=ProposalStatus.REJECTED),
-        count=row["count"], urgency=Urgency.INFO) for row in rows]
+    return _per_plan(
+        ChangeProposal.objects.filter(proposed_by=user, status=ProposalStatus.REJECTED,
+                                      decided_at__date__gte=since),
+        label=_("Your change proposals rejected in the last %(days)s days: %(plan)s"),
+        values={"days": REJECTED_SHOWN_DAYS},
+        url_name="planning:proposal_list", urgency=Urgency.INFO,
+        status=ProposalStatus.REJECTED)
 
 
 def register_desk():
