@@ -4,6 +4,7 @@ write of the groups a manager runs; open tasks (a manager's groups', and
 one's own or one's organisation's); absence alerts (manager, contact person)."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -14,7 +15,8 @@ from accounts.permissions import is_authenticated, is_city_officer
 from core.desk import DeskItem, Urgency, register_panel
 from directory.permissions import contact_group_ids, managed_group_ids
 
-from . import participation, permissions, selectors
+from . import participation, selectors
+from .filters import OpenTaskFilter
 from .models import Meeting, MeetingStatus, MinutesStatus, Task
 
 DASHBOARD = "meetings:dashboard"
@@ -23,14 +25,15 @@ NOTHING = Q(pk__isnull=True)
 NEXT_MEETING_DAYS = 90
 
 
-def _dashboard(section):
-    return f"{reverse(DASHBOARD)}#{section}"
+def _dashboard(section, **query):
+    """The dashboard's list `section`, filtered by its FilterSets (`query`)."""
+    return f"{reverse(DASHBOARD)}{'?' + urlencode(query) if query else ''}#{section}"
 
 
 def minutes_to_verify(user, *, today):
     if not (is_city_officer(user) or contact_group_ids(user)):
         return []
-    count = permissions.can_verify_minutes.filter(user, Meeting.objects.all()).count()
+    count = selectors.minutes_to_verify(user).count()
     return [DeskItem(label=_("Minutes to verify"), url=_dashboard("verify-heading"),
                      count=count)]
 
@@ -57,21 +60,20 @@ def next_meetings(user, *, today):
 
 
 def minutes_to_write(user, *, today):
-    """Meetings of the manager's groups held without minutes submitted yet,
-    and minutes returned for corrections."""
-    managed = managed_group_ids(user)
-    if not managed:
+    """Minutes of the manager's groups still to be written, and minutes
+    returned for corrections (the dashboard's list, filtered)."""
+    if not managed_group_ids(user):
         return []
-    counts = Meeting.objects.filter(body_id__in=managed).exclude(
-        status=MeetingStatus.CANCELLED).aggregate(
-        to_write=Count("pk", filter=Q(minutes_status=MinutesStatus.DRAFT, starts_on__lte=today)),
+    counts = selectors.minutes_to_finish(user, today=today).aggregate(
+        to_write=Count("pk", filter=Q(minutes_status=MinutesStatus.DRAFT)),
         returned=Count("pk", filter=Q(minutes_status=MinutesStatus.RETURNED)),
     )
-    url = _dashboard("finish-heading")
     return [
-        DeskItem(label=_("Minutes returned for corrections"), url=url,
+        DeskItem(label=_("Minutes returned for corrections"),
+                 url=_dashboard("finish-heading", minutes_status=MinutesStatus.RETURNED),
                  count=counts["returned"], urgency=Urgency.URGENT),
-        DeskItem(label=_("Meetings held whose minutes are still to be written"), url=url,
+        DeskItem(label=_("Minutes still to be written"),
+                 url=_dashboard("finish-heading", minutes_status=MinutesStatus.DRAFT),
                  count=counts["to_write"]),
     ]
 
@@ -90,18 +92,22 @@ def open_tasks(user, *, today):
         group=Count("pk", filter=group), group_overdue=Count("pk", filter=group & overdue),
         own=Count("pk", filter=own), own_overdue=Count("pk", filter=own & overdue),
     )
-    url = _dashboard("tasks-heading")
+    mine, managed_scope = OpenTaskFilter.MINE, OpenTaskFilter.MANAGED
     items = [
-        DeskItem(label=_("Your open tasks past their deadline"), url=url,
+        DeskItem(label=_("Your open tasks past their deadline"),
+                 url=_dashboard("tasks-heading", scope=mine, overdue="true"),
                  count=counts["own_overdue"], urgency=Urgency.URGENT),
-        DeskItem(label=_("Your open tasks"), url=url, count=counts["own"]),
+        DeskItem(label=_("Your open tasks"), url=_dashboard("tasks-heading", scope=mine),
+                 count=counts["own"]),
     ]
     if managed:
         items += [
-            DeskItem(label=_("Open tasks of your groups past their deadline"), url=url,
+            DeskItem(label=_("Open tasks of your groups past their deadline"),
+                     url=_dashboard("tasks-heading", scope=managed_scope, overdue="true"),
                      count=counts["group_overdue"], urgency=Urgency.URGENT),
-            DeskItem(label=_("Open tasks of your groups"), url=url, count=counts["group"],
-                     urgency=Urgency.INFO),
+            DeskItem(label=_("Open tasks of your groups"),
+                     url=_dashboard("tasks-heading", scope=managed_scope),
+                     count=counts["group"], urgency=Urgency.INFO),
         ]
     return items
 

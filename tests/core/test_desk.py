@@ -188,24 +188,39 @@ def test_the_managers_desk(client, group_a, manager_a, member_a, contact_a):
     html = desk_html(client, manager_a)
 
     assert f"Další jednání skupiny {group_a.name}: {days(10):%-d. %-m. %Y}" in html
-    finish = f"{DASHBOARD}#finish-heading"
-    assert "Vrácené zápisy k opravě" in html and "Jednání, jejichž zápis je třeba napsat" in html
-    assert html.count(f'<a href="{finish}">') == 2
+    assert _badge(html, f"{DASHBOARD}?minutes_status=returned#finish-heading") == "1"
+    assert _badge(html, f"{DASHBOARD}?minutes_status=draft#finish-heading") == "1"
+    assert "Vrácené zápisy k opravě" in html and "Zápisy, které je třeba napsat" in html
     assert _badge(html, reverse("meetings:participation", args=[group_a.code])) == "1"
     rejected = reverse("planning:proposal_list", args=[plan.code]) + "?status=rejected"
     assert _badge(html, rejected) == "1"
-    tasks = f'<a href="{DASHBOARD}#tasks-heading">'
     assert "Otevřené úkoly vašich skupin po termínu" in html
-    assert html.count(tasks) == 2  # the group's: overdue and all; none of their own
+    assert _badge(html, f"{DASHBOARD}?scope=managed&amp;overdue=true#tasks-heading") == "1"
+    assert _badge(html, f"{DASHBOARD}?scope=managed#tasks-heading") == "2"
+    assert "scope=mine" not in html  # none of their own
 
 
-def test_the_minutes_to_write_counts(client, group_a, manager_a, member_a, contact_a):
+def test_the_managers_links_open_the_counted_rows(client, group_a, manager_a, member_a,
+                                                   contact_a):
     _manager_world(group_a, manager_a, member_a, contact_a)
-    html = desk_html(client, manager_a)
-    lines = [line for line in html.split("<li") if "finish-heading" in line]
-    assert any("Vrácené zápisy k opravě" in line and ">1<" in line for line in lines)
-    assert any("Jednání, jejichž zápis je třeba napsat" in line and ">1<" in line
-               for line in lines)
+    client.force_login(manager_a)
+
+    def listed(name, **query):
+        return client.get(DASHBOARD, query).context[name]
+
+    assert [m.minutes_status for m in listed("to_finish", minutes_status="returned")] == [
+        "returned"]
+    assert [m.starts_on for m in listed("to_finish", minutes_status="draft")] == [days(-20)]
+    assert len(listed("to_finish")) == 2  # the cancelled meeting has nothing to write
+    assert [t.description for t in listed("open_tasks", scope="managed", overdue="true")] == [
+        "Rozeslat pozvánku"]
+    assert len(listed("open_tasks", scope="managed")) == 2
+    assert listed("open_tasks", scope="mine") == []
+    client.force_login(member_a)
+    assert [t.description for t in listed("open_tasks", scope="mine")] == [
+        "Připravit podklady"]
+    page = client.get(DASHBOARD, {"scope": "mine"}).content.decode()
+    assert "Seznamy úkolů a zápisů níže jsou filtrované." in page
 
 
 def test_the_members_desk_has_their_own_tasks_only(client, group_a, manager_a, member_a,
@@ -213,7 +228,7 @@ def test_the_members_desk_has_their_own_tasks_only(client, group_a, manager_a, m
     _manager_world(group_a, manager_a, member_a, contact_a)
     html = desk_html(client, member_a)
     assert "Vaše otevřené úkoly" in html
-    assert _badge(html, f"{DASHBOARD}#tasks-heading") == "1"
+    assert _badge(html, f"{DASHBOARD}?scope=mine#tasks-heading") == "1"
     assert "skupin" not in html.split("<main")[1]
     assert reverse("meetings:participation", args=[group_a.code]) not in html
 
@@ -233,9 +248,9 @@ def test_an_implementers_desk_has_their_organisations_tasks(client, implementer_
     Task.objects.create(meeting=meeting, description="Dodat data",
                         owner_organisation=implementer_x.implementer_organisation)
     html = desk_html(client, implementer_x)
-    assert _badge(html, f"{DASHBOARD}#tasks-heading") == "1"
+    assert _badge(html, f"{DASHBOARD}?scope=mine#tasks-heading") == "1"
     client.force_login(implementer_x)
-    assert "Dodat data" in client.get(DASHBOARD).content.decode()
+    assert "Dodat data" in client.get(DASHBOARD, {"scope": "mine"}).content.decode()
 
 
 # --- query counts -----------------------------------------------------------------------
