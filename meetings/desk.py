@@ -6,8 +6,10 @@ one's own or one's organisation's); absence alerts (manager, contact person)."""
 import datetime
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -43,20 +45,21 @@ def next_meetings(user, *, today):
     managed = managed_group_ids(user)
     if not managed:
         return []
+    first_of_each_group = Window(RowNumber(), partition_by=F("body_id"),
+                                 order_by=(F("starts_on").asc(), F("pk").asc()))
     upcoming = (Meeting.objects.filter(body_id__in=managed, status=MeetingStatus.PLANNED,
                                        starts_on__gte=today,
                                        starts_on__lte=today + datetime.timedelta(
                                            days=NEXT_MEETING_DAYS))
-                .select_related("body").order_by("starts_on", "pk")[:len(managed) * 5])
-    firsts = {}
-    for meeting in upcoming:
-        firsts.setdefault(meeting.body_id, meeting)
+                .annotate(rank=first_of_each_group).filter(rank=1)
+                .select_related("body").order_by("starts_on", "pk"))
     return [DeskItem(
         label=_("Next meeting of %(group)s: %(date)s") % {
-            "group": meeting.body.name, "date": meeting.starts_on.strftime("%-d. %-m. %Y")},
+            "group": meeting.body.name, "date": date_format(meeting.starts_on,
+                                                            "SHORT_DATE_FORMAT")},
         url=meeting.get_absolute_url(),
         urgency=Urgency.NORMAL if meeting.starts_on <= today + datetime.timedelta(days=7)
-        else Urgency.INFO) for meeting in firsts.values()]
+        else Urgency.INFO) for meeting in upcoming]
 
 
 def minutes_to_write(user, *, today):

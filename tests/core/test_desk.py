@@ -188,6 +188,7 @@ def test_the_managers_desk(client, group_a, manager_a, member_a, contact_a):
     html = desk_html(client, manager_a)
 
     assert f"Další jednání skupiny {group_a.name}: {days(10):%-d. %-m. %Y}" in html
+    assert f"{days(40):%-d. %-m. %Y}" not in html  # the next one only
     assert _badge(html, f"{DASHBOARD}?minutes_status=returned#finish-heading") == "1"
     assert _badge(html, f"{DASHBOARD}?minutes_status=draft#finish-heading") == "1"
     assert "Vrácené zápisy k opravě" in html and "Zápisy, které je třeba napsat" in html
@@ -198,6 +199,19 @@ def test_the_managers_desk(client, group_a, manager_a, member_a, contact_a):
     assert _badge(html, f"{DASHBOARD}?scope=managed&amp;overdue=true#tasks-heading") == "1"
     assert _badge(html, f"{DASHBOARD}?scope=managed#tasks-heading") == "2"
     assert "scope=mine" not in html  # none of their own
+
+
+def test_the_next_meeting_of_each_group_a_manager_runs(client, group_a, group_b, manager_a):
+    group_b.manager = manager_a.person
+    group_b.save()
+    for day in range(3, 10):
+        MeetingFactory(body=group_a, status=MeetingStatus.PLANNED, day=days(day))
+    MeetingFactory(body=group_b, status=MeetingStatus.PLANNED, day=days(30))
+    MeetingFactory(body=group_b, status=MeetingStatus.PLANNED, day=days(120))  # too far
+    html = desk_html(client, manager_a)
+    assert html.count("Další jednání skupiny") == 2
+    assert f"Další jednání skupiny {group_a.name}: {days(3):%-d. %-m. %Y}" in html
+    assert f"Další jednání skupiny {group_b.name}: {days(30):%-d. %-m. %Y}" in html
 
 
 def test_the_managers_links_open_the_counted_rows(client, group_a, manager_a, member_a,
