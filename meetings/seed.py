@@ -9,6 +9,11 @@ records it. A meeting already present (same body, same first day) and an event
 already present (same title, same first day) are left alone, so a second run
 creates, changes and audits nothing. The inconsistencies the transcription
 noted in the sources are reported, never fixed.
+
+From ``fixtures/seed_participation.json``: three invented meetings, marked
+illustrative in their title, source and text, in which one member organisation
+is absent without excuse three times in a row (no minutes of the seeds show
+that), so that the demo shows participation and exactly one absence alert.
 """
 
 import datetime
