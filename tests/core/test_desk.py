@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core import desk
 from meetings.models import AbsenceAlert, MeetingStatus, MinutesStatus, Task
@@ -316,3 +318,13 @@ def test_the_desks_query_count_is_the_same_at_small_and_grown_data(
     grown = {role: _count(client, user) for role, user in users.items()}
     assert small == grown
     assert grown == PINNED
+
+
+@pytest.mark.fuzz
+@given(query=st.dictionaries(st.sampled_from(["scope", "overdue", "minutes_status"]),
+                             st.one_of(st.sampled_from(["mine", "managed", "true", "false",
+                                                        "draft", "returned", "", "\x00"]),
+                                       st.text(max_size=30))))
+def test_no_filter_value_breaks_the_dashboard(client, manager_a, query):
+    client.force_login(manager_a)
+    assert client.get(DASHBOARD, query).status_code == 200
