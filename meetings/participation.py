@@ -221,9 +221,10 @@ def absence_alert_raised(alert):
 
 def absence_alerts_refresh(*, actor, body):
     """Raise an alert for every streak of ALERT_STREAK or more absences without
-    excuse that has none yet (one per streak, however long it grows), and mark
-    the alerts whose streak ended. Called when a body's published attendance
-    changes (minutes published, an amendment closed). Returns the new alerts."""
+    excuse that has none yet (one per streak, however long it grows), mark
+    the alerts whose streak ended, and remove those whose streak corrected
+    attendance undid. Called when a body's published attendance changes
+    (minutes published, an amendment closed). Returns the new alerts."""
     with transaction.atomic():
         # One refresh of a body at a time, so two publications never raise the
         # same alert twice.
@@ -236,7 +237,7 @@ def absence_alerts_refresh(*, actor, body):
             if len(streak.meetings) < ALERT_STREAK:
                 continue
             key = (streak.organisation.pk, streak.meetings[0].pk)
-            alert = existing.get(key)
+            alert = existing.pop(key, None)
             ended_id = streak.ended_at.pk if streak.ended_at else None
             if alert is None:
                 alert = AbsenceAlert(
@@ -255,6 +256,12 @@ def absence_alerts_refresh(*, actor, body):
                 alert.save(update_fields=["ended_at_meeting"])
                 audit_record(actor=actor, action=AuditAction.UPDATE, instance=alert,
                              changes={"ended_at_meeting": [before, ended_id]})
+        # What is left was raised on attendance an amendment has corrected since:
+        # the series it named is gone.
+        for alert in existing.values():
+            audit_record(actor=actor, action=AuditAction.DELETE, instance=alert,
+                         message=_("The attendance was corrected: the series of absences is gone."))
+            alert.delete()
         for alert in raised:
             if alert.ended_at_meeting_id is None:
                 transaction.on_commit(lambda alert=alert: absence_alert_raised(alert))

@@ -246,3 +246,12 @@ def test_the_pages_query_counts_do_not_grow_with_the_data(client, group_a, seats
     # the attendance of the table; the group's page adds its alerts; the index
     # reads the groups with seats.
     assert small == grown == [8, 7, 6, 3]
+
+
+def test_an_amendment_that_undoes_the_series_removes_its_alert(group_a, seats, officer):
+    meetings = plant(group_a, seats, [ABSENT, ABSENT, ABSENT])
+    refresh(group_a)
+    services.minutes_amend_open(actor=officer, meeting=meetings[1], reason="Byli tam.")
+    services.attendance_create(actor=officer, meeting=meetings[1], organisation=seats[0])
+    services.minutes_amend_close(actor=officer, meeting=meetings[1])
+    assert not AbsenceAlert.objects.exists()
