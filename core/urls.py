@@ -20,6 +20,7 @@ urlpatterns = [
     path("data/lkod/datasets/<slug:slug>.jsonld", views.lkod_dataset, name="lkod_dataset"),
     path("data/lkod/context.jsonld", views.lkod_context, name="lkod_context"),
     path("healthz", views.healthz, name="healthz"),
+    path("desk/", views.DeskView.as_view(), name="desk"),
     path("audit/", views_audit.AuditTrailView.as_view(), name="audit_trail"),
     path("autocomplete/<slug:kind>/", autocomplete.autocomplete_view, name="autocomplete"),
     *import_urls,

@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from . import home, lkod, opendata
+from . import desk, home, lkod, opendata
 from .exports import EXPORT_FORMATS, table_response
 from .health import worker_heartbeat_age_seconds
 from .services import StaleEditError
@@ -257,3 +258,20 @@ class ServiceFormMixin:
         if self.success_message:
             messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())
+
+
+class DeskView(TemplateView):
+    """What waits for the signed-in user (core/desk.py); where they land after
+    signing in."""
+
+    template_name = "core/desk.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not (request.user.is_authenticated and request.user.is_active):
+            return deny(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["panels"] = desk.desk_for(self.request.user, today=timezone.localdate())
+        return context

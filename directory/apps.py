@@ -13,6 +13,7 @@ class DirectoryConfig(AppConfig):
 
         from . import autocomplete, permissions
         from .datasets import register_datasets
+        from .desk import register_desk
         from .mail_kinds import register as register_mail_kinds
         from .models import City
         from .selectors import forget_current_city
@@ -25,6 +26,7 @@ class DirectoryConfig(AppConfig):
         permissions.register()
         autocomplete.register()
         register_mail_kinds()
+        register_desk()
 
         # Whatever saves the city (its service, the admin, a fixture), pages stop
         # showing the cached row.

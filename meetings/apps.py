@@ -9,6 +9,7 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from . import permissions
         from .datasets import register_datasets
+        from .desk import register_desk
         from .home import register_home
         from .mail_kinds import register as register_mail_kinds
         from .personal_data import register as register_personal_data
@@ -20,3 +21,4 @@ class MeetingsConfig(AppConfig):
         register_retention()
         register_personal_data()
         register_mail_kinds()
+        register_desk()

@@ -1,12 +1,14 @@
 import django_filters
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.autocomplete import AutocompleteFilter
 from directory.models import WorkingGroup
+from directory.permissions import managed_group_ids
 
 from . import search, selectors
-from .models import Event, Meeting, MeetingKind
+from .models import Event, Meeting, MeetingKind, MinutesStatus, Task
 
 
 def _year_choices():
@@ -48,3 +50,43 @@ class EventFilter(django_filters.FilterSet):
     class Meta:
         model = Event
         fields = ["year", "kind"]
+
+
+class OpenTaskFilter(django_filters.FilterSet):
+    """The dashboard's open tasks: the user's own or their managed groups',
+    past their deadline or not. Needs `request` (whose user "mine" means)."""
+
+    MINE = "mine"
+    MANAGED = "managed"
+
+    scope = django_filters.ChoiceFilter(
+        label=_("Whose"), method="filter_scope",
+        choices=[(MINE, _("yours")), (MANAGED, _("of the groups you manage"))])
+    overdue = django_filters.BooleanFilter(label=_("Past the deadline"), method="filter_overdue")
+
+    class Meta:
+        model = Task
+        fields = ["scope", "overdue"]
+
+    def filter_scope(self, queryset, name, value):
+        user = self.request.user
+        if value == self.MINE:
+            own = selectors.own_tasks_condition(user)
+            return queryset.filter(own) if own is not None else queryset.none()
+        return queryset.filter(meeting__body_id__in=managed_group_ids(user))
+
+    def filter_overdue(self, queryset, name, value):
+        past = {"deadline__lt": timezone.localdate()}
+        return queryset.filter(**past) if value else queryset.exclude(**past)
+
+
+class MinutesToFinishFilter(django_filters.FilterSet):
+    """The dashboard's minutes to finish: still to be written, or returned."""
+
+    minutes_status = django_filters.ChoiceFilter(
+        label=_("Minutes"), choices=[(MinutesStatus.DRAFT, _("to be written")),
+                                     (MinutesStatus.RETURNED, _("returned for corrections"))])
+
+    class Meta:
+        model = Meeting
+        fields = ["minutes_status"]

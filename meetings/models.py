@@ -574,3 +574,44 @@ class Event(models.Model):
         """Times of day as text, so that the audit snapshot is JSON."""
         return {"start_time": self.start_time.isoformat() if self.start_time else None,
                 "end_time": self.end_time.isoformat() if self.end_time else None}
+
+
+class AbsenceAlert(models.Model):
+    """A member organisation absent without excuse from consecutive meetings of
+    a body (meetings.participation.ALERT_STREAK of them): one row per streak,
+    however long it grows, so the manager and the contact person are alerted
+    once. The streak is named by its first missed meeting; it ends when the
+    organisation attends or sends an excuse again."""
+
+    body = models.ForeignKey(WorkingGroup, verbose_name=_("body"), on_delete=models.CASCADE,
+                             related_name="absence_alerts")
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"),
+                                     on_delete=models.PROTECT, related_name="absence_alerts")
+    first_meeting = models.ForeignKey(
+        Meeting, verbose_name=_("first missed meeting"), on_delete=models.CASCADE,
+        related_name="+")
+    raised_at_meeting = models.ForeignKey(
+        Meeting, verbose_name=_("raised at meeting"), on_delete=models.CASCADE,
+        related_name="+")
+    ended_at_meeting = models.ForeignKey(
+        Meeting, verbose_name=_("ended at meeting"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+")
+    raised_at = models.DateTimeField(_("raised"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("absence alert")
+        verbose_name_plural = _("absence alerts")
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "first_meeting"],
+                                    name="absence_alert_one_per_streak"),
+            models.CheckConstraint(condition=~Q(raised_at_meeting=models.F("first_meeting")),
+                                   name="absence_alert_streak_spans_meetings"),
+        ]
+
+    def __str__(self):
+        return f"{self.body.code}: {self.organisation}"
+
+    @property
+    def is_open(self):
+        return self.ended_at_meeting_id is None

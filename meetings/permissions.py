@@ -99,8 +99,25 @@ def can_manage_events(user, event=None):
     return is_city_officer(user)
 
 
+@rules.rule()
+def can_view_participation(user):
+    """A body's participation (attendance per member organisation, absence
+    alerts): officers, and the body's manager and contact person."""
+    if is_city_officer(user):
+        return rules.ALL
+    groups = managed_group_ids(user) | contact_group_ids(user)
+    return Q(pk__in=groups) if groups else rules.NONE
+
+
+def can_view_participation_overview(user):
+    """The list of bodies whose participation the user sees."""
+    return is_city_officer(user) or bool(managed_group_ids(user) | contact_group_ids(user))
+
+
 def register():
     rules.register(
+        view_participation=can_view_participation,
+        view_participation_overview=can_view_participation_overview,
         view_meeting=can_view_meeting,
         view_minutes=can_view_minutes,
         view_meeting_internals=can_view_meeting_internals,

@@ -9,6 +9,11 @@ records it. A meeting already present (same body, same first day) and an event
 already present (same title, same first day) are left alone, so a second run
 creates, changes and audits nothing. The inconsistencies the transcription
 noted in the sources are reported, never fixed.
+
+From ``fixtures/seed_participation.json``: three invented meetings, marked
+illustrative in their title, source and text, in which one member organisation
+is absent without excuse three times in a row (no minutes of the seeds show
+that), so that the demo shows participation and exactly one absence alert.
 """
 
 import datetime
@@ -38,6 +43,10 @@ from .models import (
 )
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed_meetings.json"
+# Invented meetings (marked illustrative) in which one member organisation
+# misses three meetings in a row without excuse, which the minutes of the
+# seeds do not show: the demo's participation table and its one absence alert.
+PARTICIPATION_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed_participation.json"
 
 ROLE_GROUPS = {
     "MT member": AttendanceRole.MEMBER,
@@ -128,8 +137,8 @@ class _Loader:
 
     # --- meetings ----------------------------------------------------------------
 
-    def meetings(self):
-        for record in self.data["meetings"]:
+    def meetings(self, records=None):
+        for record in self.data["meetings"] if records is None else records:
             body = self.body(record)
             first = min(_date(d["date"]) for d in record["days"])
             if Meeting.objects.filter(body=body, starts_on=first).exists():
@@ -306,6 +315,14 @@ class _Loader:
             else:
                 services.membership_change_record(**kwargs)
 
+    def illustrative_meetings(self, path):
+        with open(path, encoding="utf-8") as fh:
+            invented = json.load(fh)
+        self.meetings(invented["meetings"])
+        say_note(self.stdout, f"{len(invented['meetings'])} meetings of {fixture_name(path)} "
+                              "are invented, illustrative data (participation tracking), "
+                              "not minutes of the seeds.")
+
     # --- events ------------------------------------------------------------------
 
     def events(self):
@@ -392,6 +409,8 @@ def load(*, stdout, summary, verbosity=1, path=None):
     loader = _Loader(data, read_seed_data(), summary, stdout, verbosity)
     loader.path = path or FIXTURE
     loader.meetings()
+    if path is None:
+        loader.illustrative_meetings(PARTICIPATION_FIXTURE)
     loader.events()
     loader.timeline_notes()
     loader.report()

@@ -6,12 +6,12 @@ import datetime
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from accounts.permissions import is_city_officer
-from directory.models import WorkingGroup
+from accounts.permissions import implementer_organisation_id, is_city_officer
+from directory.models import Person, WorkingGroup
 from directory.permissions import contact_group_ids, managed_group_ids, member_group_ids
 
 from . import permissions
-from .models import Event, EventKind, Meeting, MeetingDay, Task
+from .models import Event, EventKind, Meeting, MeetingDay, MeetingStatus, Task
 
 
 def published_minutes():
@@ -49,9 +49,53 @@ def meeting_years():
         starts_on__isnull=False).dates("starts_on", "year")}, reverse=True)
 
 
-def dashboard(user):
+def own_tasks_condition(user):
+    """The tasks a user owns: by their person, their person's organisation,
+    or the organisation they report for as an implementer; None when none can
+    be theirs."""
+    conditions = Q()
+    person_id = getattr(user, "person_id", None) if user.is_authenticated else None
+    if person_id:
+        conditions |= Q(owner_person_id=person_id) | Q(
+            owner_organisation_id__in=Person.objects.filter(
+                pk=person_id, organisation_id__isnull=False).values("organisation_id"))
+    organisation_id = implementer_organisation_id(user)
+    if organisation_id:
+        conditions |= Q(owner_organisation_id=organisation_id)
+    return conditions or None
+
+
+def open_tasks(user):
+    """The open tasks the user follows: officers every one; others those of
+    their groups (managed, contact person, member) and their own."""
+    if is_city_officer(user):
+        return Task.objects.open()
+    groups = managed_group_ids(user) | contact_group_ids(user) | member_group_ids(user)
+    return Task.objects.open().filter(Q(meeting__body_id__in=groups)
+                                      | (own_tasks_condition(user) or Q(pk__isnull=True)))
+
+
+def minutes_to_finish(user, *, today):
+    """Minutes the user may still write or correct (draft or returned) of
+    meetings held, or held tomorrow, and not cancelled."""
+    return (permissions.can_submit_minutes.filter(user, Meeting.objects.all())
+            .filter(starts_on__lte=today + datetime.timedelta(days=1))
+            .exclude(status=MeetingStatus.CANCELLED))
+
+
+def minutes_to_verify(user):
+    return permissions.can_verify_minutes.filter(user, Meeting.objects.all())
+
+
+def _unfiltered(queryset):
+    return queryset
+
+
+def dashboard(user, *, filter_tasks=_unfiltered, filter_minutes=_unfiltered):
     """What a manager or contact person needs first: their groups, upcoming
-    meetings, open tasks, minutes to finish, minutes to verify."""
+    meetings, open tasks, minutes to finish, minutes to verify. `filter_tasks`
+    and `filter_minutes` narrow the open tasks and the minutes to finish (the
+    dashboard's FilterSets, which the desk's counts link to)."""
     managed = managed_group_ids(user)
     contact = contact_group_ids(user)
     member = member_group_ids(user)
@@ -64,14 +108,13 @@ def dashboard(user):
         "groups": list(groups.order_by("kind", "name")) if not everything else [],
         "upcoming": list(permissions.can_view_meeting_internals.filter(user, meetings).filter(
             starts_on__gte=today).exclude(status="cancelled").order_by("starts_on")[:20]),
-        "open_tasks": list(Task.objects.open().filter(
-            Q() if everything else Q(meeting__body_id__in=managed | contact | member)
-        ).select_related("meeting__body", "owner_person", "owner_organisation")
-            .order_by("deadline", "pk")[:50]),
-        "to_finish": list(permissions.can_submit_minutes.filter(user, meetings).filter(
-            starts_on__lte=today + datetime.timedelta(days=1),
-        ).order_by("-starts_on")[:50]) if (managed or everything) else [],
-        "to_verify": list(permissions.can_verify_minutes.filter(user, meetings)
+        "open_tasks": list(filter_tasks(open_tasks(user))
+                           .select_related("meeting__body", "owner_person", "owner_organisation")
+                           .order_by("deadline", "pk")[:50]),
+        "to_finish": list(filter_minutes(minutes_to_finish(user, today=today))
+                          .select_related("body").order_by("-starts_on")[:50])
+        if (managed or everything) else [],
+        "to_verify": list(minutes_to_verify(user).select_related("body")
                           .order_by("submitted_at")[:50]) if (contact or everything) else [],
     }
 

@@ -24,7 +24,7 @@ from directory import services as directory_services
 from directory.models import Membership
 from notifications.services import mail_enqueue
 
-from . import mail_kinds
+from . import mail_kinds, participation
 from .documents import minutes_document, search_display_of
 from .models import (
     EDITABLE_MINUTES_STATUSES,
@@ -569,6 +569,7 @@ def minutes_publish(*, actor, meeting, verified_by=_ACTOR, verified_by_text=None
         _transition(actor=actor, meeting=meeting, to=MinutesStatus.PUBLISHED, changes={
             "verified_by": [None, meeting.verified_by_text]})
         refresh_meeting(meeting)
+        participation.absence_alerts_refresh(actor=actor, body=meeting.body)
         _notify(
             kind=mail_kinds.MINUTES_PUBLISHED, meeting=meeting,
             recipients=_emails_of(meeting.body.manager),
@@ -618,6 +619,8 @@ def minutes_amend_close(*, actor, meeting) -> Meeting:
         audit_record(actor=actor, action=AuditAction.UPDATE, instance=meeting,
                      changes={"amendment_open": [True, False]})
         refresh_meeting(meeting)
+        # The amendment may have corrected the attendance.
+        participation.absence_alerts_refresh(actor=actor, body=meeting.body)
     return meeting
 
 

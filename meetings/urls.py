@@ -2,7 +2,7 @@ from django.urls import path
 
 from core.pagecache import cache_public_list, cache_public_page
 
-from . import views
+from . import views, views_participation
 
 app_name = "meetings"
 
@@ -13,6 +13,15 @@ urlpatterns = [
     path("", cache_public_list(views.MinutesListView), name="list"),
     path("my/", views.DashboardView.as_view(), name="dashboard"),
     path("calendar.ics", views.calendar_feed, name="calendar"),
+    path("participation/", views_participation.ParticipationIndexView.as_view(),
+         name="participation_index"),
+    path("participation/<slug:code>/", views_participation.ParticipationView.as_view(),
+         name="participation"),
+    path("participation/<slug:code>/<int:year>/",
+         views_participation.ParticipationYearView.as_view(), name="participation_year"),
+    path("participation/<slug:code>/<int:year>.xlsx",
+         views_participation.ParticipationYearXlsxView.as_view(),
+         name="participation_year_xlsx"),
     path("calendar/<slug:code>.ics", views.group_calendar_feed, name="group_calendar"),
     path("new/", views.MeetingCreateView.as_view(), name="create"),
     path("events/", cache_public_list(views.EventListView, "year"), name="events"),

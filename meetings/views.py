@@ -18,7 +18,7 @@ from directory.permissions import managed_group_ids
 
 from . import ical, permissions, selectors, services
 from .documents import minutes_document, minutes_pdf_html, with_previous
-from .filters import EventFilter, MinutesFilter
+from .filters import EventFilter, MinutesFilter, MinutesToFinishFilter, OpenTaskFilter
 from .forms import (
     AmendForm,
     AttendanceForm,
@@ -33,7 +33,7 @@ from .forms import (
     TaskForm,
     TaskStatusForm,
 )
-from .models import Attendance, Event, MinutesItem, ProgrammeItem, Task
+from .models import Attendance, Event, Meeting, MinutesItem, ProgrammeItem, Task
 from .tables import EventTable, MinutesTable
 
 # --- Public list --------------------------------------------------------------------
@@ -522,7 +522,17 @@ class DashboardView(RuleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(selectors.dashboard(self.request.user))
+        request = self.request
+        tasks = OpenTaskFilter(request.GET, request=request, queryset=Task.objects.none())
+        minutes = MinutesToFinishFilter(request.GET, queryset=Meeting.objects.none())
+        context.update(selectors.dashboard(
+            request.user,
+            filter_tasks=lambda queryset: tasks.filter_queryset(queryset)
+            if tasks.is_valid() else queryset,
+            filter_minutes=lambda queryset: minutes.filter_queryset(queryset)
+            if minutes.is_valid() else queryset))
+        context["filtered"] = any(request.GET.get(name) for name in (
+            *tasks.filters, *minutes.filters))
         return context
 
 

@@ -9,6 +9,7 @@ class PlanningConfig(AppConfig):
     def ready(self):
         from . import permissions
         from .datasets import register_plan_datasets
+        from .desk import register_desk
         from .mail_kinds import register as register_mail_kinds
         from .personal_data import register as register_personal_data
         from .retention import register as register_retention
@@ -18,3 +19,4 @@ class PlanningConfig(AppConfig):
         register_retention()
         register_personal_data()
         register_mail_kinds()
+        register_desk()

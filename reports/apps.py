@@ -8,6 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from . import permissions
+        from .desk import register_desk
         from .home import register_home
         from .mail_kinds import register as register_mail_kinds
         from .retention import register as register_retention
@@ -16,3 +17,4 @@ class ReportsConfig(AppConfig):
         register_home()
         register_retention()
         register_mail_kinds()
+        register_desk()

@@ -24,6 +24,7 @@ from planning.models import Plan
 from planning.permissions import can_view_plan
 
 from . import permissions, services
+from .filters import ReportJobFilter
 from .forms import (
     EvaluationTextForm,
     GlossaryTermForm,
@@ -104,8 +105,12 @@ class ManageView(OfficersOnly, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        jobs = ReportJobFilter(
+            self.request.GET or None,
+            queryset=ReportJob.objects.select_related("plan", "requested_by", "schedule"))
         context.update(
-            jobs=ReportJob.objects.select_related("plan", "requested_by", "schedule")[:30],
+            job_filter=jobs,
+            jobs=jobs.qs[:30],
             schedules=ReportSchedule.objects.select_related("plan"),
         )
         return context

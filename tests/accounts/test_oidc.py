@@ -122,7 +122,7 @@ def test_first_sign_in_creates_a_user_without_any_role(client, sso):
                                      family_name="Nová"))
     response = sign_in(client, sso, "jnova")
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("core:desk")
     user = signed_in_user(client)
     assert user is not None
     assert (user.email, user.first_name, user.last_name) == (
@@ -179,7 +179,7 @@ def test_a_next_page_on_another_site_is_not_followed(client, sso):
     sso.provider_setup(provider_user("jnova", "jana@mesto.example"))
     authorize_url = start_sign_in(client, sso, next_url="https://zlo.example/")
     response = back_at_portal(client, authorize_at_provider(authorize_url, "jnova"))
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("core:desk")
 
 
 def test_local_accounts_keep_signing_in_with_a_password(client, sso):

@@ -175,7 +175,7 @@ def test_verify_refuses_an_unsafe_next(client, officer, officer_with_device):
     log_in(client, "officer")
     response = client.post(VERIFY, {"token": totp_code(officer_with_device),
                                     "next": "https://evil.example/"})
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("core:desk")
 
 
 def test_gate_lets_through_logout_static_and_language(client, new_admin):
@@ -229,7 +229,7 @@ def test_admin_site_itself_requires_the_second_factor(administrator, new_admin):
 
 def test_officer_without_device_logs_in_with_the_password_only(client, officer):
     response = log_in(client, "officer")
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("core:desk")
     assert client.get(reverse("core:home")).status_code == 200
     assert client.get(reverse("directory:person_list")).status_code == 200
     profile = client.get(reverse("accounts:profile"))

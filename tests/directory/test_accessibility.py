@@ -219,27 +219,26 @@ def test_an_unanswered_request_stays_on_the_desk_until_answered(client, administ
     assert "Žádný podnět nečeká na odpověď." in desk
 
 
-def test_the_administrators_account_page_says_how_many_requests_wait(client, administrator,
-                                                                     officer):
-    """The administrator's desk: their account page, where they land from the
-    header, names the waiting requests and links them until they are answered."""
+def test_the_administrators_desk_says_how_many_requests_wait(client, administrator, officer):
+    """The administrator's desk (core/desk.py), where they land after signing
+    in, names the waiting requests and links them until they are answered."""
     waiting = AccessibilityRequestFactory()
     AccessibilityRequestFactory(answer="Hotovo", answered_at=datetime.datetime(
         2026, 12, 1, tzinfo=datetime.UTC))
-    profile = reverse("accounts:profile")
+    desk = reverse("core:desk")
     client.force_login(administrator)
 
-    html = client.get(profile).content.decode()
-    assert "Podněty k nápravě přístupnosti čekající na odpověď: 1" in html
-    assert f'href="{DESK}"' in html
+    html = client.get(desk).content.decode()
+    assert "Podněty k nápravě přístupnosti čekající na odpověď" in html
+    assert f'href="{DESK}"' in html and '<span class="badge">1</span>' in html
 
     accessibility.request_answer(actor=administrator, request=waiting, answer="Opraveno.")
-    html = client.get(profile).content.decode()
+    html = client.get(desk).content.decode()
     assert "čekající na odpověď" not in html
     assert f'href="{DESK}"' in html  # the answered ones stay reachable
 
     client.force_login(officer)
-    assert f'href="{DESK}"' not in client.get(profile).content.decode()
+    assert f'href="{DESK}"' not in client.get(desk).content.decode()
 
 
 def test_an_empty_answer_is_refused(client, administrator):

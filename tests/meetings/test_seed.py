@@ -194,3 +194,16 @@ def test_the_timeline_of_001_is_loaded_whole_and_printed_by_month(seeded, client
     assert [p for p in printed if p not in texts] == []
     feed = client.get(reverse("meetings:calendar")).content.decode()
     assert "APK působí" not in feed and "Do výzvy č. 18" not in feed
+
+
+def test_the_planted_absences_raise_exactly_one_alert(seeded):
+    """The demo's invented, illustrative meetings (fixtures/seed_participation.json):
+    HOST misses three meetings of Děti a rodina without excuse, once."""
+    from meetings.models import AbsenceAlert
+
+    alert = AbsenceAlert.objects.select_related("first_meeting", "raised_at_meeting").get()
+    assert (alert.body.code, alert.organisation.name) == ("DaR", "HOST")
+    assert alert.first_meeting.starts_on == datetime.date(2025, 3, 20)
+    assert alert.raised_at_meeting.starts_on == datetime.date(2025, 6, 19)
+    assert alert.is_open
+    assert "Ilustrativní" in alert.first_meeting.title
