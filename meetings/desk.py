@@ -72,7 +72,7 @@ def minutes_to_write(user, *, today):
         returned=Count("pk", filter=Q(minutes_status=MinutesStatus.RETURNED)),
     )
     return [
-        DeskItem(label=_("Minutes returned for corrections"),
+        DeskItem(label=_("Returned minutes to correct"),
                  url=_dashboard("finish-heading", minutes_status=MinutesStatus.RETURNED),
                  count=counts["returned"], urgency=Urgency.URGENT),
         DeskItem(label=_("Minutes still to be written"),

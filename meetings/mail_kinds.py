@@ -1,5 +1,6 @@
 """The e-mails of the minutes workflow and of meeting tasks (notifications)."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import Role, is_authenticated, is_city_officer, roles_of
@@ -9,6 +10,22 @@ MINUTES_SUBMITTED = "minutes_submitted"
 MINUTES_RETURNED = "minutes_returned"
 MINUTES_PUBLISHED = "minutes_published"
 TASK_DEADLINE = "task_deadline"
+ABSENCE_ALERT = "absence_alert"
+
+
+def emails_of(person):
+    """The addresses a person of the directory is written to: their own and
+    their active account's."""
+    if person is None:
+        return []
+    addresses = {person.email} if person.email else set()
+    try:
+        user = person.user
+    except ObjectDoesNotExist:
+        user = None
+    if user is not None and user.email and user.is_active:
+        addresses.add(user.email)
+    return sorted(addresses)
 
 
 def _holds(*roles):
@@ -24,6 +41,9 @@ def register():
                       may_receive=_holds(Role.GROUP_MANAGER))
     registry.register(MINUTES_PUBLISHED, label=_("Minutes published"),
                       may_receive=_holds(Role.GROUP_MANAGER))
+    registry.register(ABSENCE_ALERT,
+                      label=_("A member organisation absent three times in a row without excuse"),
+                      may_receive=_holds(Role.GROUP_MANAGER, Role.CONTACT_PERSON))
     registry.register(TASK_DEADLINE, label=_("Deadline of my task from a meeting"),
                       may_receive=is_authenticated)
     register_topics()

@@ -17,20 +17,21 @@ mark means:
 
 An excuse breaks a streak: the rule is about absence *without* excuse."""
 
-import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import AuditAction, audit_record
 from directory.models import Membership, WorkingGroup
+from notifications.services import mail_enqueue
 
+from . import mail_kinds
 from .models import AbsenceAlert, Attendance, Meeting, MeetingStatus, MinutesStatus, Presence
-
-logger = logging.getLogger(__name__)
 
 # Absences without excuse in a row that raise an alert.
 ALERT_STREAK = 3
@@ -211,12 +212,27 @@ def groups_with_seats(groups):
 
 
 def absence_alert_raised(alert):
-    """The hook for telling the body's manager and contact person about a new
-    alert by mail: the notifications framework plugs in here. It runs after
-    the commit that raised the alert; until then the alert shows on their
-    desks (meetings.desk)."""
-    logger.info("Absence alert %s: %s missed %s meetings of %s in a row without excuse.",
-                alert.pk, alert.organisation_id, ALERT_STREAK, alert.body_id)
+    """Queue the mail telling the body's manager and contact person about a
+    new alert, in the transaction that raised it (notifications sends it after
+    the commit); the alert shows on their desks too (meetings.desk)."""
+    body = alert.body
+    link = reverse("meetings:participation", args=[body.code])
+    # The counted meetings carry their first day (counted_meetings); a seed
+    # may publish minutes before the meeting's denormalised date is written.
+    day = getattr(alert.raised_at_meeting, "held_on", None) or alert.raised_at_meeting.starts_on
+    mail_enqueue(
+        kind=mail_kinds.ABSENCE_ALERT,
+        recipients=[*mail_kinds.emails_of(body.manager),
+                    *mail_kinds.emails_of(body.contact_person)],
+        subject=_("%(organisation)s missed three meetings of %(body)s in a row"),
+        body=_("%(organisation)s was absent without excuse from %(count)s meetings of "
+               "%(body)s in a row, the last on %(day)s. Its attendance over the last "
+               "meetings is on the body's participation page."),
+        params={"organisation": alert.organisation.name, "body": body.name,
+                "count": ALERT_STREAK,
+                "day": day.strftime("%-d. %-m. %Y")},
+        link=f"{getattr(settings, 'PORTAL_BASE_URL', '').rstrip('/')}{link}",
+        occasion=f"absence-alert:{alert.pk}")
 
 
 def absence_alerts_refresh(*, actor, body):
@@ -264,7 +280,7 @@ def absence_alerts_refresh(*, actor, body):
             alert.delete()
         for alert in raised:
             if alert.ended_at_meeting_id is None:
-                transaction.on_commit(lambda alert=alert: absence_alert_raised(alert))
+                absence_alert_raised(alert)
     return raised
 
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -123,23 +123,6 @@ def _transition(*, actor, meeting, to, changes=None, message=""):
         actor=actor, action=AuditAction.TRANSITION, instance=meeting,
         changes={"minutes_status": [old, to], **(changes or {})}, message=message,
     )
-
-
-def _emails_of(person):
-    if person is None:
-        return []
-    addresses = {person.email} if person.email else set()
-    user = getattr(person, "user", None) if _has_user(person) else None
-    if user is not None and user.email and user.is_active:
-        addresses.add(user.email)
-    return sorted(addresses)
-
-
-def _has_user(person):
-    try:
-        return person.user is not None
-    except ObjectDoesNotExist:
-        return False
 
 
 def _notify(*, kind, meeting, recipients, subject, body, params):
@@ -520,7 +503,7 @@ def minutes_submit(*, actor, meeting) -> Meeting:
         _transition(actor=actor, meeting=meeting, to=MinutesStatus.SUBMITTED)
         _notify(
             kind=mail_kinds.MINUTES_SUBMITTED, meeting=meeting,
-            recipients=_emails_of(meeting.body.contact_person),
+            recipients=mail_kinds.emails_of(meeting.body.contact_person),
             subject=gettext_lazy("Minutes to verify: %(meeting)s"),
             body=gettext_lazy("The minutes of %(meeting)s were submitted for verification by "
                               "%(who)s."),
@@ -539,7 +522,7 @@ def minutes_return(*, actor, meeting, comment) -> Meeting:
         _transition(actor=actor, meeting=meeting, to=MinutesStatus.RETURNED, message=comment)
         _notify(
             kind=mail_kinds.MINUTES_RETURNED, meeting=meeting,
-            recipients=_emails_of(meeting.body.manager),
+            recipients=mail_kinds.emails_of(meeting.body.manager),
             subject=gettext_lazy("Minutes returned for corrections: %(meeting)s"),
             body=gettext_lazy("%(who)s returned the minutes of %(meeting)s with this "
                               "comment:\n\n%(comment)s"),
@@ -572,7 +555,7 @@ def minutes_publish(*, actor, meeting, verified_by=_ACTOR, verified_by_text=None
         participation.absence_alerts_refresh(actor=actor, body=meeting.body)
         _notify(
             kind=mail_kinds.MINUTES_PUBLISHED, meeting=meeting,
-            recipients=_emails_of(meeting.body.manager),
+            recipients=mail_kinds.emails_of(meeting.body.manager),
             subject=gettext_lazy("Minutes published: %(meeting)s"),
             body=gettext_lazy("%(who)s verified and published the minutes of "
                               "%(meeting)s."),
@@ -727,7 +710,7 @@ def task_deadline_reminders_send(*, today=None) -> int:
         for task in tasks:
             queued += len(mail_enqueue(
                 kind=mail_kinds.TASK_DEADLINE,
-                recipients=_emails_of(task.owner_person),
+                recipients=mail_kinds.emails_of(task.owner_person),
                 subject=gettext_lazy("Task due on %(deadline)s: %(meeting)s"),
                 body=gettext_lazy("Your task from %(meeting)s is due on %(deadline)s:\n\n"
                                   "%(task)s"),

@@ -152,21 +152,32 @@ def test_attendance_ends_the_alert_and_a_new_streak_raises_a_new_one(group_a, se
     assert AbsenceAlert.objects.count() == 2
 
 
-def test_publishing_the_third_minutes_raises_the_alert_once(
-        group_a, seats, manager_a, contact_a, django_capture_on_commit_callbacks, monkeypatch):
-    """Raised by the service that publishes minutes; the mail hook runs once,
-    after the commit."""
-    hooked = []
-    monkeypatch.setattr(participation, "absence_alert_raised", hooked.append)
+def test_publishing_the_third_minutes_raises_the_alert_once_and_mails_the_body(
+        group_a, seats, manager_a, contact_a):
+    """Raised by the service that publishes minutes; the manager and the
+    contact person get one mail each, queued with the alert."""
+    from meetings.mail_kinds import emails_of
+    from notifications.models import OutboxMail
+
     plant(group_a, seats, [ABSENT, ABSENT])
     meeting = MeetingFactory(body=group_a, day=datetime.date(2025, 3, 6))
     MinutesItem.objects.create(meeting=meeting, position=1, title="Různé")
     Attendance.objects.create(meeting=meeting, organisation=seats[1])
     services.minutes_submit(actor=manager_a, meeting=meeting)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.minutes_publish(actor=contact_a, meeting=meeting)
+    OutboxMail.objects.all().delete()
+    services.minutes_publish(actor=contact_a, meeting=meeting)
     alert = AbsenceAlert.objects.get()
-    assert hooked == [alert] and alert.raised_at_meeting == meeting
+    assert alert.raised_at_meeting == meeting
+    mails = OutboxMail.objects.filter(kind="absence_alert")
+    expected = {*emails_of(group_a.manager), *emails_of(group_a.contact_person)}
+    assert sorted(m.recipient for m in mails) == sorted(expected) and manager_a.email in expected
+    mail = mails.first()
+    assert alert.organisation.name in mail.subject and group_a.name in mail.subject
+    assert "6. 3. 2025" in mail.body
+    assert mail.link.endswith(f"/meetings/participation/{group_a.code}/")
+    # A later publication of the same body raises and mails nothing new.
+    participation.absence_alerts_refresh(actor=contact_a, body=group_a)
+    assert OutboxMail.objects.filter(kind="absence_alert").count() == len(expected)
 
 
 # --- the pages ---------------------------------------------------------------------------
