@@ -393,6 +393,11 @@ def test_the_interim_evaluation_is_english_and_carries_nothing_of_ostrava(brodek
     assert not re.search(r"[:,]\s*[;,.]", text), re.findall(r".{40}[:,]\s*[;,.].{20}", text)[:3]
 
 
+def test_the_interim_evaluation_shows_every_milestone(brodek):
+    html = interim_html(_plan(brodek), year=2026)
+    assert "at most 1,100 by 2026; at most 900 by 2028" in html
+
+
 # --- Round trips ----------------------------------------------------------------------------
 
 
