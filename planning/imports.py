@@ -53,7 +53,7 @@ from core.imports.base import (
     Importer,
     ImportRefused,
 )
-from core.imports.columns import CellError, Column, RowError, normal
+from core.imports.columns import CELL_MAX, CellError, Column, RowError, limited, normal
 from core.imports.numbers import NumberFormat, language_format
 from core.services import StaleEditError
 from directory.models import Organisation, WorkingGroup
@@ -81,31 +81,10 @@ NOTES_SHEET = "Poznámky ke zdroji"
 HELP_SHEET = "Návod"
 LIST_SEPARATOR = "; "
 PATH_SEPARATOR = " / "
-# A cell of a workbook holds at most 32,767 characters (Excel's own limit),
-# and openpyxl reads a longer cell cut to that length - so a cell read at
-# full length may have been cut, and is refused: long texts (titles,
-# descriptions, targets, footnotes) have at most 32,766 characters, texts
-# "as published" PUBLISHED_TEXT_MAX; a longer cell is a row error, never cut.
-CELL_MAX = 32_766
 SHORT_MAX = 200  # choices, numbers, codes of groups: anything longer is a typo
 PLAN_SHEET_MAX_ROWS = 200
 NOTES_MAX_ROWS = 5_000
 CURRENCY = re.compile(r"^[A-Z]{3}$")
-
-
-def limited(parser, limit):
-    """`parser`, after refusing a text longer than `limit` - before reading
-    it, so a huge cell costs no more than its length check and its error
-    never repeats it."""
-    def parse_cell(value):
-        if isinstance(value, str) and len(value) > limit:
-            raise CellError(_("The text has %(length)s characters; at most %(limit)s fit here. "
-                              "Nothing is cut: shorten it.") % {
-                "length": number_format(len(value), force_grouping=True),
-                "limit": number_format(limit, force_grouping=True)})
-        return parser(value)
-    parse_cell.inner = parser
-    return parse_cell
 
 
 # Read in the workbook's number format, an ambiguous text confirmed in the preview.
