@@ -327,6 +327,14 @@ def test_the_ambiguous_baseline_is_confirmed_per_row_then_read_in_english(brodek
         (2026, Decimal("1100")), (2028, Decimal("900"))]
 
 
+def test_an_indicator_compares_the_town_with_its_orp(brodek, client):
+    """Any two territories: here a municipality and its ORP, not a region."""
+    beds = Indicator.objects.get(code="B2", position=2)
+    assert (beds.home_territory.code, beds.comparison_territory.code) == ("brodek",
+                                                                          "brodek-orp")
+    assert "ORP Brodek" in client.get(beds.get_absolute_url()).content.decode()
+
+
 # --- 3. The pages carry nothing of Ostrava ---------------------------------------------------
 
 

@@ -22,7 +22,15 @@ from indicators.imports_definitions import (
     SHEET_TITLE,
     definitions_xlsx_bytes,
 )
-from indicators.models import Frequency, Indicator, IndicatorKind, IndicatorTarget, Status
+from indicators.models import (
+    TARGETS_WITH_VALUE,
+    Frequency,
+    Indicator,
+    IndicatorKind,
+    IndicatorTarget,
+    Status,
+    TargetKind,
+)
 from tests.indicators.factories import IndicatorFactory, ostrava, region, year_value
 from tests.planning.factories import PlanFactory
 from tests.shared_db import DEMO, module_rows, seed_demo
@@ -317,3 +325,24 @@ def test_the_plans_data_checks_page_lists_indicator_codes_printed_twice(made_up,
     html = page.content.decode()
     assert 'id="check-duplicate_indicator_code"' in html
     assert housed.get_absolute_url() in html and beds.get_absolute_url() in html
+
+
+@pytest.mark.parametrize("kind", [k for k in TargetKind if k])
+def test_a_milestone_of_every_target_shape_is_imported_and_shown(made_up, officer, client, kind):
+    """Milestones of every target shape (the indicator printed second with the
+    code 1.2 is compared with the region, as below_comparison needs), two of
+    them dated, shown on the indicator page."""
+    value = 10 if kind in TARGETS_WITH_VALUE else None
+    milestones = [
+        {"plan": "east", "code": "1.2", "position": 2, "year": 2026, "kind": kind,
+         "value": value},
+        {"plan": "east", "code": "1.2", "position": 2, "year": 2028, "kind": "at_most",
+         "value": 5, "text": "at most 5 by 2028"},
+    ]
+    preview = import_file(importer=DEFINITION_IMPORTER, actor=officer,
+                          content=_workbook(ROWS, milestones))
+    assert preview.errors == []
+    beds = Indicator.objects.get(code="1.2", position=2)
+    assert [(t.year, t.kind) for t in beds.milestones] == [(2026, kind), (2028, "at_most")]
+    html = client.get(beds.get_absolute_url()).content.decode()
+    assert "at most 5 by 2028" in html and "2026" in html

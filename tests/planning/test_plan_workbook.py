@@ -207,12 +207,17 @@ def test_unmatched_implementers_are_a_notice_and_kept_as_printed(officer):
 
 def test_texts_as_long_as_documents_print_them(officer):
     long = "x" * 2000
+    header = [*ITEM_HEADER, "description", "period_text", "activity_type_text", "footnote"]
     result = run(workbook([{"code": "1", "title": "t" * 5000, "status_text": long,
-                            "implementers": long, "costs": long}]), officer)
+                            "implementers": long, "costs": long, "description": "d" * 5000,
+                            "period_text": long, "activity_type_text": long,
+                            "footnote": "f" * 5000}], header=header), officer)
     assert result.errors == []
     item = PlanItem.objects.get()
     assert item.status_text == long and item.implementers_text == long
-    assert len(item.title) == 5000
+    assert item.period_text == long and item.activity_type_text == long
+    assert item.costs_text == long
+    assert len(item.title) == len(item.description) == len(item.footnote) == 5000
 
 
 def test_a_cell_over_its_limit_is_an_error_never_cut(officer):
