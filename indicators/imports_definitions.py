@@ -418,7 +418,7 @@ class DefinitionImporter(Importer):
         ambiguous = {row.number: row.ambiguous for row in read.rows if row.ambiguous}
         for row in rows:
             if row.get("row") in ambiguous:
-                row.setdefault("ambiguous", ambiguous[row["row"]])
+                row["ambiguous"] = [*ambiguous[row["row"]], *row.get("ambiguous", ())]
         return Preview(rows=rows, errors=[e for row in rows for e in row["errors"]] + orphans,
                        skipped=read.skipped, **formats)
 
@@ -623,13 +623,13 @@ class DefinitionImporter(Importer):
             def error(name, message, number=number, errors=errors):
                 errors.append(milestone_read.error(MILESTONES, number, name, message))
 
-            # The preview confirms ambiguous numbers of the first sheet only; a
-            # milestone's must be written so that it cannot be misread.
-            for ambiguity in sheet_row.ambiguous:
-                error(ambiguity["column"], _(
-                    "“%(text)s” reads as %(value)s in this workbook's number format but as "
-                    "%(other)s in the other; write it so that it cannot be misread (e.g. "
-                    "without grouping).") % ambiguity)
+            # The preview's rows are the first sheet's: an ambiguous target value
+            # is confirmed with the row of its indicator, naming its own row.
+            ambiguities = [dict(ambiguity, label=_(
+                "Sheet “%(sheet)s”, row %(row)d: %(label)s") % {
+                    "sheet": MILESTONE_SHEET, "row": number, "label": ambiguity["label"]},
+                message=str(self._on_milestones(ambiguity["message"])))
+                for ambiguity in sheet_row.ambiguous]
 
             plan_code = cells.get("plan", "").strip()
             code = cells.get("code", "").strip()
@@ -663,6 +663,8 @@ class DefinitionImporter(Importer):
                 orphans.extend(errors)
                 continue
             owner["errors"].extend(errors)
+            if ambiguities:
+                owner.setdefault("ambiguous", []).extend(ambiguities)
             owner["targets"].append({
                 "year": cells.get("year"), "due": cells["due"].isoformat()
                 if cells.get("due") else None, "kind": kind,

@@ -131,8 +131,9 @@ DEFINITIONS = [
      "baseline_value": "12.5", "baseline_period": "2024"},
 ]
 MILESTONES = [
+    # Typed as text, English: 1.1 in Czech, confirmed with B1's row.
     {"plan": PLAN_CODE, "code": "B1", "position": 1, "year": 2026, "kind": "at_most",
-     "value": 1100, "text": "at most 1,100 by 2026"},
+     "value": "1,100", "text": "at most 1,100 by 2026"},
     {"plan": PLAN_CODE, "code": "B1", "position": 1, "year": 2028, "kind": "at_most",
      "value": 900, "text": "at most 900 by 2028"},
     {"plan": PLAN_CODE, "code": "B4", "position": 4, "year": 2029, "kind": "at_least",
@@ -313,7 +314,7 @@ def test_the_plan_is_kept_as_published(brodek):
 
 
 def test_the_ambiguous_baseline_is_confirmed_per_row_then_read_in_english(brodek):
-    assert brodek["ambiguous"] == [(2, [("baseline_value", "1,250")])]
+    assert brodek["ambiguous"] == [(2, [("baseline_value", "1,250"), ("value", "1,100")])]
     # Unconfirmed: refused, nothing saved; confirmed: 1,250 is one thousand two hundred fifty.
     assert brodek["unconfirmed_status"] != 302
     assert brodek["indicators_before_confirm"] == 0

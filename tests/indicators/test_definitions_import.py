@@ -253,13 +253,32 @@ def test_a_baseline_published_in_the_other_number_format_exports_as_a_number(
     assert sheet.cell(row=3, column=column).value == "12.5"
 
 
-def test_an_ambiguous_milestone_value_is_an_error_on_its_sheet(made_up, officer):
+def test_an_ambiguous_milestone_value_is_confirmed_with_its_indicator_s_row(made_up, officer):
+    """The preview's rows are the first sheet's: a milestone's ambiguous value
+    is asked with its indicator's row (beside the baseline's), naming its own
+    sheet and row; unconfirmed, nothing is saved."""
+    rows = [dict(ROWS[0], baseline_value="1,250"), *ROWS[1:]]
     milestones = [dict(MILESTONES[0], value="83,511"), *MILESTONES[1:]]
-    preview = import_file(importer=DEFINITION_IMPORTER, actor=officer,
-                          content=_workbook(ROWS, milestones), number_format="cs")
-    assert len(preview.errors) == 1
-    assert MILESTONE_SHEET in preview.errors[0] and "„Hodnota“" in preview.errors[0]
+    content = _workbook(rows, milestones)
+    preview = DEFINITION_IMPORTER.preview(content, actor=officer, number_format="en")
+    assert preview.errors == []
+    [row] = preview.ambiguous
+    assert row["row"] == 2
+    baseline, target = row["ambiguous"]
+    assert (baseline["column"], baseline["text"]) == ("baseline_value", "1,250")
+    assert (target["column"], target["text"]) == ("value", "83,511")
+    assert MILESTONE_SHEET in target["label"] and "2" in target["label"]
+    assert MILESTONE_SHEET in target["message"] and "„Hodnota“" in target["message"]
+    refused = import_file(importer=DEFINITION_IMPORTER, actor=officer, content=content,
+                          number_format="en")
+    assert len(refused.errors) == 2 and MILESTONE_SHEET in refused.errors[1]
     assert not Indicator.objects.exists()
+    done = import_file(importer=DEFINITION_IMPORTER, actor=officer, content=content,
+                       number_format="en", confirmed_rows=["2"])
+    assert done.errors == []
+    housed = Indicator.objects.get(code="1.2", position=1)
+    assert housed.milestones[0].value == Decimal("83511")
+    assert housed.values.get(is_baseline=True).value == Decimal("1250")
 
 
 def test_the_template_states_its_number_format_and_the_reader_takes_it(made_up, officer):
