@@ -1,8 +1,8 @@
 """Property-based uploads: malformed files (random bytes, random ZIPs, damaged
 and truncated real workbooks, wrong names and types; as many as the Hypothesis
-profile says, conftest.py) to every upload of the portal (the plan workbook into a plan and as a new
-plan, the indicator definitions), with any choice of number format. The answer is never a
-500, and nothing is saved."""
+profile says, conftest.py) to every upload of the portal (the plan workbook
+into a plan and as a new plan, the indicator definitions), with any choice of
+number format. The answer is never a 500, and nothing is saved."""
 
 import io
 import zipfile
