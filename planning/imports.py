@@ -414,12 +414,7 @@ def plan_template_bytes(number_format=None):
 
 
 def _cell_text(value, limit):
-    if isinstance(value, str) and len(value) > limit:
-        raise CellError(_("The text has %(length)s characters; at most %(limit)s fit here. "
-                          "Nothing is cut: shorten it.") % {
-            "length": number_format(len(value), force_grouping=True),
-            "limit": number_format(limit, force_grouping=True)})
-    return parse.text(value).strip()
+    return limited(parse.text, limit)(value).strip()
 
 
 def _find_sheet(workbook, *names):
