@@ -482,6 +482,8 @@ def _read_plan_sheet(sheet, found):
             role = _cell_text(values[2], SHORT_MAX)
         except CellError as error:
             found["errors"].append(_sheet_error(PLAN_SHEET, number, "B", str(error)))
+            if isinstance(values[0], str) and normal(values[0][:SHORT_MAX]) in keys:
+                plan[keys[normal(values[0])]] = (number, None)  # refused: not "missing" too
             continue
         if not key and not value:
             continue
@@ -721,8 +723,11 @@ class PlanImporter(Importer):
             return {"row": 0, "kind": "plan", "outcome": ERROR, "errors": errors,
                     "notices": [], "plan": None, "levels": []}
         data = {}
+        unread = [name for name, (_number, value) in found.items() if value is None]
         for name in PLAN_FIELDS:
             number, value = found.get(name, (None, ""))
+            if name in unread:
+                continue
             if name in ("period_start", "period_end"):
                 try:
                     value = parse.year(value)
@@ -746,7 +751,7 @@ class PlanImporter(Importer):
         if not errors:
             candidate = Plan(**data)
             try:
-                candidate.full_clean(exclude=["working_group"])
+                candidate.full_clean(exclude=["working_group", *unread])
             except ValidationError as error:
                 for name, messages in error.message_dict.items():
                     number = found.get(name, (None, ""))[0]

@@ -2,8 +2,9 @@
 its row and column in the language of the page (a whole-file refusal says
 why), and nothing is saved. The kinds of bad input of issue #14: wrong
 levels, cycles in parent codes, unknown territories, ambiguous numbers,
-10 MB of text in one cell, 100,000 rows (here at a limit made small; the
-real limit in tests/planning/test_plan_workbook.py, marked slow)."""
+10 MB of text in one cell (of the items, of the plan's own title, of a
+definition), 100,000 rows (here at a limit made small; the real limit in
+tests/planning/test_plan_workbook.py, marked slow)."""
 
 import io
 import re
@@ -45,6 +46,10 @@ def _definitions(**change):
     return DEFINITION_IMPORTER, out.getvalue()
 
 
+NEW_PLAN = {"title": "Community plan of Springfield", "code": "springfield", "kind": "kp",
+            "period_start": 2025, "period_end": 2028}
+
+
 def _plan(rows, **options):
     return PLAN_IMPORTER, plan_workbook(rows, **options)
 
@@ -71,6 +76,12 @@ CASES = {
                              [(2, "title")]),
     "10 MB in a definition cell": (lambda mp: _definitions(definition=TEN_MB),
                                    [(2, "Definice")]),
+    "10 MB in the plan's title": (lambda mp: _plan([{"code": "1", "title": "A"}],
+                                                   plan={**NEW_PLAN, "title": TEN_MB}),
+                                  [(2, "Plán: B")]),
+    "plan title over its field": (lambda mp: _plan([{"code": "1", "title": "A"}],
+                                                   plan={**NEW_PLAN, "title": "T" * 301}),
+                                  [(2, "Plán: title")]),
     "too many rows": (_many_plan_rows, []),
 }
 ROWS_WORD = {"cs": "řádk", "en": "rows"}
