@@ -49,7 +49,16 @@ from core.imports.numbers import NumberFormat, language_format
 from core.imports.reader import read_sheet
 from planning.models import Plan, PlanItem
 
-from .models import Frequency, Indicator, IndicatorKind, TargetKind, Territory, Unit
+from .models import (
+    Frequency,
+    Indicator,
+    IndicatorKind,
+    IndicatorTarget,
+    IndicatorValue,
+    TargetKind,
+    Territory,
+    Unit,
+)
 from .parsing import ParseError, parse_period, parse_value
 from .services import indicator_definitions_save, target_snapshot
 from .status import display_value
@@ -97,45 +106,62 @@ def _col(name, header, parser, help, required=False, width=14):
     return Column(name, header, parser, help, required=required, width=width)
 
 
+def _text(model, field):
+    """Text as long as `field` of `model` holds (a cell's most for a text
+    field): a longer cell is an error naming it, never cut or left to fail
+    on save."""
+    return parse.limited(parse.text, model._meta.get_field(field).max_length or parse.CELL_MAX)
+
+
+# Codes and names of plans, territories and plan items: looked up, never stored.
+LOOKUP = parse.limited(parse.text, 200)
+LOOKUP_LIST = parse.limited(parse.text_list, 2000)
+
+
 COLUMNS = (
-    _col("plan", "Plán", parse.text, gettext_lazy("Code of the plan the indicator belongs to."),
+    _col("plan", "Plán", LOOKUP, gettext_lazy("Code of the plan the indicator belongs to."),
          True),
-    _col("code", "Kód", parse.text, gettext_lazy(
+    _col("code", "Kód", _text(Indicator, "code"), gettext_lazy(
         "Code of the indicator as the plan prints it (may repeat; repeated codes are flagged)."),
          True),
     _col("position", "Pořadí", parse.integer, gettext_lazy(
         "Printed order in the plan (a whole number); tells apart indicators printed with the "
         "same code.")),
-    _col("name", "Název", parse.text, gettext_lazy("Name of the indicator."), True, 50),
+    _col("name", "Název", _text(Indicator, "name"), gettext_lazy("Name of the indicator."), True,
+         50),
     _col("kind", "Druh", parse.choice(IndicatorKind), gettext_lazy(
         "global or impact (an impact indicator measures one specific goal).")),
     _col("unit", "Jednotka", parse.choice(Unit), gettext_lazy(
         "count, percent, index, czk, per_10000 or other.")),
-    _col("unit_label", "Jednotka v dokumentu", parse.text, gettext_lazy(
+    _col("unit_label", "Jednotka v dokumentu", _text(Indicator, "unit_label"), gettext_lazy(
         "The unit as printed, when it differs.")),
-    _col("national_code", "Národní kód", parse.text, gettext_lazy("National code, if any.")),
-    _col("territory", "Území", parse.text, gettext_lazy(
+    _col("national_code", "Národní kód", _text(Indicator, "national_code"), gettext_lazy(
+        "National code, if any.")),
+    _col("territory", "Území", LOOKUP, gettext_lazy(
         "Territory of the values, by its code or name."), True),
-    _col("comparison_territory", "Srovnávací území", parse.text, gettext_lazy(
+    _col("comparison_territory", "Srovnávací území", LOOKUP, gettext_lazy(
         "Territory the values are compared with, by its code or name (optional).")),
     _col("frequency", "Četnost", _frequency, gettext_lazy(
         "yearly, half_yearly, quarterly, monthly, school_year, irregular, once, or “every N "
         "years” (also “každé 3 roky”).")),
-    _col("source", "Zdroj", parse.text, gettext_lazy("Source of the data."), width=30),
-    _col("definition", "Definice", parse.text, gettext_lazy("Definition."), width=40),
-    _col("plan_items", "Položky plánu", parse.text_list, gettext_lazy(
+    _col("source", "Zdroj", _text(Indicator, "data_source"), gettext_lazy(
+        "Source of the data."), width=30),
+    _col("definition", "Definice", _text(Indicator, "definition"), gettext_lazy("Definition."),
+         width=40),
+    _col("plan_items", "Položky plánu", LOOKUP_LIST, gettext_lazy(
         "Code of the specific goal the indicator measures (impact indicators).")),
-    _col("baseline_value", "Výchozí hodnota", parse.text, gettext_lazy(
+    _col("baseline_value", "Výchozí hodnota", _text(IndicatorValue, "value_text"), gettext_lazy(
         "The baseline as published (1 190; cca 3 100; 174,1, 2. v ČR).")),
-    _col("baseline_period", "Období výchozí hodnoty", parse.text, gettext_lazy(
-        "Period of the baseline as published (2021; 1. pol. 2021; 2020/21).")),
-    _col("baseline_territory", "Území výchozí hodnoty", parse.text, gettext_lazy(
+    _col("baseline_period", "Období výchozí hodnoty", _text(IndicatorValue, "period_text"),
+         gettext_lazy("Period of the baseline as published (2021; 1. pol. 2021; 2020/21).")),
+    _col("baseline_territory", "Území výchozí hodnoty", LOOKUP, gettext_lazy(
         "Territory of the baseline; empty means the indicator's territory.")),
 )
 
 MILESTONE_COLUMNS = (
-    _col("plan", "Plán", parse.text, gettext_lazy("Code of the plan."), True),
-    _col("code", "Kód", parse.text, gettext_lazy("Code of the indicator as printed."), True),
+    _col("plan", "Plán", LOOKUP, gettext_lazy("Code of the plan."), True),
+    _col("code", "Kód", _text(Indicator, "code"), gettext_lazy(
+        "Code of the indicator as printed."), True),
     _col("position", "Pořadí", parse.integer, gettext_lazy(
         "Printed order of the indicator; needed when the plan prints its code twice.")),
     _col("year", "Rok", parse.year, gettext_lazy("Year of the milestone.")),
@@ -146,8 +172,8 @@ MILESTONE_COLUMNS = (
         "below_comparison or lower_in_ranking."), True),
     _col("value", "Hodnota", parse.number(), gettext_lazy("Number of the target, where its kind "
                                                    "needs one.")),
-    _col("text", "Cíl v dokumentu", parse.text, gettext_lazy("The target as published."),
-         width=40),
+    _col("text", "Cíl v dokumentu", _text(IndicatorTarget, "text"), gettext_lazy(
+        "The target as published."), width=40),
 )
 HEADER = [c.header for c in COLUMNS]
 MILESTONE_HEADER = [c.header for c in MILESTONE_COLUMNS]
@@ -392,7 +418,7 @@ class DefinitionImporter(Importer):
         ambiguous = {row.number: row.ambiguous for row in read.rows if row.ambiguous}
         for row in rows:
             if row.get("row") in ambiguous:
-                row.setdefault("ambiguous", ambiguous[row["row"]])
+                row["ambiguous"] = [*ambiguous[row["row"]], *row.get("ambiguous", ())]
         return Preview(rows=rows, errors=[e for row in rows for e in row["errors"]] + orphans,
                        skipped=read.skipped, **formats)
 
@@ -597,13 +623,13 @@ class DefinitionImporter(Importer):
             def error(name, message, number=number, errors=errors):
                 errors.append(milestone_read.error(MILESTONES, number, name, message))
 
-            # The preview confirms ambiguous numbers of the first sheet only; a
-            # milestone's must be written so that it cannot be misread.
-            for ambiguity in sheet_row.ambiguous:
-                error(ambiguity["column"], _(
-                    "“%(text)s” reads as %(value)s in this workbook's number format but as "
-                    "%(other)s in the other; write it so that it cannot be misread (e.g. "
-                    "without grouping).") % ambiguity)
+            # The preview's rows are the first sheet's: an ambiguous target value
+            # is confirmed with the row of its indicator, naming its own row.
+            ambiguities = [dict(ambiguity, label=_(
+                "Sheet “%(sheet)s”, row %(row)d: %(label)s") % {
+                    "sheet": MILESTONE_SHEET, "row": number, "label": ambiguity["label"]},
+                message=str(self._on_milestones(ambiguity["message"])))
+                for ambiguity in sheet_row.ambiguous]
 
             plan_code = cells.get("plan", "").strip()
             code = cells.get("code", "").strip()
@@ -637,6 +663,8 @@ class DefinitionImporter(Importer):
                 orphans.extend(errors)
                 continue
             owner["errors"].extend(errors)
+            if ambiguities:
+                owner.setdefault("ambiguous", []).extend(ambiguities)
             owner["targets"].append({
                 "year": cells.get("year"), "due": cells["due"].isoformat()
                 if cells.get("due") else None, "kind": kind,

@@ -32,7 +32,7 @@ import copy
 import io
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -52,10 +52,9 @@ from core.imports.base import (
     ImportChanged,
     Importer,
     ImportRefused,
-    Preview,
 )
-from core.imports.columns import CellError, Column, RowError, normal
-from core.imports.reader import read_sheet
+from core.imports.columns import CELL_MAX, CellError, Column, RowError, limited, normal
+from core.imports.numbers import NumberFormat, language_format
 from core.services import StaleEditError
 from directory.models import Organisation, WorkingGroup
 
@@ -82,62 +81,14 @@ NOTES_SHEET = "Poznámky ke zdroji"
 HELP_SHEET = "Návod"
 LIST_SEPARATOR = "; "
 PATH_SEPARATOR = " / "
-# A cell of a workbook holds at most 32,767 characters (Excel's own limit),
-# and openpyxl reads a longer cell cut to that length - so a cell read at
-# full length may have been cut, and is refused: long texts (titles,
-# descriptions, targets, footnotes) have at most 32,766 characters, texts
-# "as published" PUBLISHED_TEXT_MAX; a longer cell is a row error, never cut.
-CELL_MAX = 32_766
 SHORT_MAX = 200  # choices, numbers, codes of groups: anything longer is a typo
 PLAN_SHEET_MAX_ROWS = 200
 NOTES_MAX_ROWS = 5_000
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
-def limited(parser, limit):
-    """`parser`, after refusing a text longer than `limit` - before reading
-    it, so a huge cell costs no more than its length check and its error
-    never repeats it."""
-    def parse_cell(value):
-        if isinstance(value, str) and len(value) > limit:
-            raise CellError(_("The text has %(length)s characters; at most %(limit)s fit here. "
-                              "Nothing is cut: shorten it.") % {
-                "length": number_format(len(value), force_grouping=True),
-                "limit": number_format(limit, force_grouping=True)})
-        return parser(value)
-    parse_cell.inner = parser
-    return parse_cell
-
-
-def _amount(value):
-    """Costs: a number cell, or text written the Czech way (1 234 567,50)."""
-    if parse.is_blank(value):
-        return None
-    if isinstance(value, bool):
-        raise CellError(_("“%(value)s” is not an amount.") % {"value": value})
-    if isinstance(value, int | Decimal):
-        amount = Decimal(value)
-    elif isinstance(value, float):
-        amount = Decimal(repr(value))
-    else:
-        written = parse.text(value).strip()
-        cleaned = re.sub(r"[\s\u00a0\u202f]", "", written).replace(",", ".")
-        try:
-            amount = Decimal(cleaned)
-        except InvalidOperation:
-            raise CellError(_("“%(value)s” is not an amount (write it as 1 234 567,50).")
-                            % {"value": written}) from None
-    if not amount.is_finite() or amount < 0:
-        raise CellError(_("“%(value)s” is not an amount.") % {"value": parse.text(value)})
-    if amount.as_tuple().exponent < -2:
-        raise CellError(_("Use at most 2 decimal places."))
-    if abs(amount) >= Decimal("1e14"):
-        raise CellError(_("%(value)s is too large.") % {"value": amount})
-    return amount
-
-
-# The number column of core.imports, where the branch that adds it is merged.
-AMOUNT = parse.number(places=2, minimum=0) if hasattr(parse, "number") else _amount
+# Read in the workbook's number format, an ambiguous text confirmed in the preview.
+AMOUNT = parse.number(places=2, minimum=0)
 
 
 def _currency(value):
@@ -159,7 +110,9 @@ def _col(name, parser, help, field=None, width=14, limit=None):
     # The plan sheet's headers are the field names: the export is the format.
     if limit is None:
         limit = _limit(field) if parser is parse.text else SHORT_MAX
-    return Column(name, name, limited(parser, limit), help, field=field, width=width)
+    if not hasattr(parser, "read"):  # a number parser limits its own text
+        parser = limited(parser, limit)
+    return Column(name, name, parser, help, field=field, width=width)
 
 
 def _text(name, help, field=None, width=14, limit=None):
@@ -209,7 +162,8 @@ COLUMNS = (
         "Cross-cutting priority (ano/ne)"), "cross_cutting_priority"),
     _text("costs", gettext_lazy("Costs as published"), "costs_text", 20),
     _col("costs_amount", AMOUNT, gettext_lazy(
-        "Costs as a number (1 234 567,50), when the source gives one"), "costs_amount"),
+        "Costs as a number, when the source gives one: typed as a number, or as text in the "
+        "workbook's number format (1 234 567,50 or 1,234,567.50)"), "costs_amount"),
     _col("costs_currency", _currency, gettext_lazy(
         "Currency of the amount: an ISO code such as CZK or EUR"), "costs_currency"),
     _col("working_groups", parse.text_list, gettext_lazy(
@@ -362,18 +316,28 @@ def _notes_sheet(workbook, plan):
         sheet.column_dimensions[letter].width = width
 
 
-def _help_sheet(workbook):
+def _help_sheet(workbook, stated):
     sheet = workbook.create_sheet(HELP_SHEET)
     sheet.append(["column", "description"])
     _bold_header(sheet)
+    # The reader looks for this label to learn how numbers typed as text are
+    # read (core.imports.reader).
+    sheet.append([_("Number format"), str(stated.label), _(
+        "How numbers typed as text (costs_amount) are read: “%(czech)s” (1 234,5) or "
+        "“%(english)s” (1,234.5). A number that reads differently in the two (e.g. 83,511) is "
+        "shown in the preview to confirm, row by row, or to correct here. Numbers typed as "
+        "numbers are read as they are.") % {
+            "czech": NumberFormat.CZECH.label, "english": NumberFormat.ENGLISH.label}])
     for line in _limits_help():
         sheet.append(["", neutralise(str(line))])
     for column in COLUMNS:
         sheet.append([column.name, neutralise(str(column.help))])
     sheet.column_dimensions["A"].width = 24
     sheet.column_dimensions["B"].width = 90
-    for (cell,) in sheet.iter_rows(min_row=2, min_col=2, max_col=2):
-        cell.alignment = Alignment(wrap_text=True)
+    sheet.column_dimensions["C"].width = 90
+    for row in sheet.iter_rows(min_row=2, min_col=2, max_col=3):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True)
 
 
 def _limits_help():
@@ -393,7 +357,10 @@ def _limits_help():
     )
 
 
-def plan_xlsx_bytes(plan, items=None):
+def plan_xlsx_bytes(plan, items=None, number_format=None):
+    """The plan's workbook, stating `number_format` (default: the format of
+    the plan's language)."""
+    stated = NumberFormat(number_format or language_format(plan.language))
     workbook = Workbook()
     _plan_sheet(workbook, plan)
     sheet = workbook.create_sheet(SHEET_TITLE)
@@ -409,7 +376,7 @@ def plan_xlsx_bytes(plan, items=None):
         sheet.column_dimensions[letter].width = column.width
     sheet.freeze_panes = "E2"
     _notes_sheet(workbook, plan)
-    _help_sheet(workbook)
+    _help_sheet(workbook, stated)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -419,8 +386,10 @@ def plan_xlsx_response(plan):
     return download(plan_xlsx_bytes(plan), f"{plan.code}.xlsx", XLSX_CONTENT_TYPE)
 
 
-def plan_template_bytes():
-    """An empty plan workbook: the sheets and their columns, two example levels."""
+def plan_template_bytes(number_format=None):
+    """An empty plan workbook: the sheets and their columns, two example levels;
+    it states `number_format` (default: the format of the current language)."""
+    stated = NumberFormat(number_format or language_format())
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = PLAN_SHEET
@@ -435,7 +404,7 @@ def plan_template_bytes():
     items.append([c for c in HEADER if c not in ("id", "version")])
     _bold_header(items)
     _notes_sheet(workbook, None)
-    _help_sheet(workbook)
+    _help_sheet(workbook, stated)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -445,12 +414,7 @@ def plan_template_bytes():
 
 
 def _cell_text(value, limit):
-    if isinstance(value, str) and len(value) > limit:
-        raise CellError(_("The text has %(length)s characters; at most %(limit)s fit here. "
-                          "Nothing is cut: shorten it.") % {
-            "length": number_format(len(value), force_grouping=True),
-            "limit": number_format(limit, force_grouping=True)})
-    return parse.text(value).strip()
+    return limited(parse.text, limit)(value).strip()
 
 
 def _find_sheet(workbook, *names):
@@ -518,6 +482,8 @@ def _read_plan_sheet(sheet, found):
             role = _cell_text(values[2], SHORT_MAX)
         except CellError as error:
             found["errors"].append(_sheet_error(PLAN_SHEET, number, "B", str(error)))
+            if isinstance(values[0], str) and normal(values[0][:SHORT_MAX]) in keys:
+                plan[keys[normal(values[0])]] = (number, None)  # refused: not "missing" too
             continue
         if not key and not value:
             continue
@@ -705,14 +671,9 @@ class PlanImporter(Importer):
             raise ImportRefused([_("The plan of this import no longer exists.")])
         return plan
 
-    def preview(self, content, *, actor, target=None):
-        read = read_sheet(self, content)
-        if read.errors:
-            return Preview(errors=list(read.errors), skipped=read.skipped)
+    def read_other_sheets(self, read, content):
         read.extra = read_extra_sheets(content)
-        rows = self.check(read, actor=actor, target=target)
-        errors = list(read.extra["errors"]) + [e for row in rows for e in row["errors"]]
-        return Preview(rows=rows, errors=errors, skipped=read.skipped)
+        return read.extra["errors"]
 
     # --- check --------------------------------------------------------------------------
 
@@ -762,8 +723,11 @@ class PlanImporter(Importer):
             return {"row": 0, "kind": "plan", "outcome": ERROR, "errors": errors,
                     "notices": [], "plan": None, "levels": []}
         data = {}
+        unread = [name for name, (_number, value) in found.items() if value is None]
         for name in PLAN_FIELDS:
             number, value = found.get(name, (None, ""))
+            if name in unread:
+                continue
             if name in ("period_start", "period_end"):
                 try:
                     value = parse.year(value)
@@ -787,7 +751,7 @@ class PlanImporter(Importer):
         if not errors:
             candidate = Plan(**data)
             try:
-                candidate.full_clean(exclude=["working_group"])
+                candidate.full_clean(exclude=["working_group", *unread])
             except ValidationError as error:
                 for name, messages in error.message_dict.items():
                     number = found.get(name, (None, ""))[0]

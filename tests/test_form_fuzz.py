@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from hypothesis import strategies as st
 
-from tests.directory.factories import MembershipFactory, OrganisationFactory
+from tests.directory.factories import MembershipFactory, OrganisationFactory, TerritoryFactory
 from tests.fuzz import fuzz_form
 
 pytestmark = pytest.mark.fuzz
@@ -23,13 +23,17 @@ FORMS = {
     "membership_end": lambda w: [w["group"].code, w["seat"].pk],
     # The city settings: IČO, RÚIAN code and licence of the open-data catalogue among them.
     "city_settings": lambda w: [],
+    # Territories of any city: kind, official code, parent (no cycle).
+    "territory_create": lambda w: [],
+    "territory_update": lambda w: [w["territory"].pk],
 }
 
 PLAUSIBLE = [
     "", "0", "1", "2", "-1", "99999999999999999999", "1.5", "ngo", "city_district",
     "working_group", "platform", "active", "archived", "member", "group_manager",
     "2025-01-16", "16. 1. 2025", "31.02.2025", "0000-00-00", "9999-12-31", "00845451",
-    "12345678", "https://example.org", "javascript:alert(1)", "DaR", "a b", "=1+1",
+    "12345678", "municipality", "orp", "region", "country", "554821", "CZ080",
+    "https://example.org", "javascript:alert(1)", "DaR", "a b", "=1+1",
     "<script>alert(1)</script>", "\x00", "ž" * 400,
 ]
 values = st.one_of(
@@ -41,7 +45,9 @@ values = st.one_of(
 
 @pytest.fixture
 def world(group_a):
-    return {"group": group_a, "org": OrganisationFactory(), "seat": MembershipFactory(body=group_a)}
+    region = TerritoryFactory(code="fuzz-region", kind="region")
+    return {"group": group_a, "org": OrganisationFactory(), "seat": MembershipFactory(body=group_a),
+            "territory": TerritoryFactory(code="fuzz-town", kind="municipality", parent=region)}
 
 
 @pytest.mark.django_db

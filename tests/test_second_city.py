@@ -30,6 +30,7 @@ from indicators.imports_definitions import (
     definitions_xlsx_bytes,
 )
 from indicators.models import Indicator
+from planning.imports import HELP_SHEET as PLAN_HELP_SHEET
 from planning.imports import (
     NOTES_SHEET,
     PLAN_IMPORTER,
@@ -69,8 +70,10 @@ ITEM_COLUMNS = ("parent", "level", "code", "title", "implementers", "target_text
 ITEMS = [
     ("", "Priority", "1", "Housing for everyone", "", "", None, "", None, ""),
     ("", "Objective", "1.1", "Fewer people without a home", "", "", None, "", None, ""),
+    # Costs typed as text in English, as the document prints them: 40,000 reads as 40 in
+    # Czech, so the preview asks to confirm the row.
     ("", "Action", "1.1.1", "Emergency shelter beds", "Brodek Care Society", "20 beds", 2027,
-     "EUR 40,000", Decimal("40000"), "EUR"),
+     "EUR 40,000", "40,000", "EUR"),
     ("", "Action", "1.1.2", "Housing advice", "Households", "200 households advised", 2028,
      "", None, ""),
     ("", "Priority", "2", "Care at home", "", "", None, "", None, ""),
@@ -83,8 +86,8 @@ ITEMS = [
     ("", "Action", "2.2.1", "Carers' club", "Households", "", None, "", None, ""),
     ("", "Priority", "3", "Information", "", "", None, "", None, ""),
     ("", "Objective", "3.1", "Services are easy to find", "", "", None, "", None, ""),
-    ("", "Action", "3.1.1", "A directory of services", "", "", 2026, "EUR 3,000",
-     Decimal("3000"), "EUR"),
+    ("", "Action", "3.1.1", "A directory of services", "", "", 2026, "EUR 3,000.50",
+     "3,000.50", "EUR"),
 ]
 NOTE = ("Page 14, action 2.1.1", "The code 2.1.1 is printed for two actions.",
         "Both actions are kept with the code 2.1.1.")
@@ -104,6 +107,7 @@ def plan_workbook():
     notes = workbook.create_sheet(NOTES_SHEET)
     notes.append(["where", "what", "kept_as"])
     notes.append(list(NOTE))
+    workbook.create_sheet(PLAN_HELP_SHEET).append(["Number format", "English"])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -127,8 +131,9 @@ DEFINITIONS = [
      "baseline_value": "12.5", "baseline_period": "2024"},
 ]
 MILESTONES = [
+    # Typed as text, English: 1.1 in Czech, confirmed with B1's row.
     {"plan": PLAN_CODE, "code": "B1", "position": 1, "year": 2026, "kind": "at_most",
-     "value": 1100, "text": "at most 1,100 by 2026"},
+     "value": "1,100", "text": "at most 1,100 by 2026"},
     {"plan": PLAN_CODE, "code": "B1", "position": 1, "year": 2028, "kind": "at_most",
      "value": 900, "text": "at most 900 by 2028"},
     {"plan": PLAN_CODE, "code": "B4", "position": 4, "year": 2029, "kind": "at_least",
@@ -207,9 +212,14 @@ def _build():
     out["plan_notices"] = [str(n) for n in preview.context["notices"]]
     pending = preview.context["pending"]
     assert pending is not None, [str(e) for e in preview.context["preview"].errors]
+    out["plan_ambiguous"] = [(row["row"], [(a["column"], a["text"]) for a in row["ambiguous"]])
+                             for row in preview.context["preview"].ambiguous]
+    confirm = reverse("planning:plan_import_new_confirm")
+    unconfirmed = client.post(confirm, {"upload": str(pending.pk)})
+    out["plan_unconfirmed"] = (unconfirmed.status_code, Plan.objects.exists())
     with _jobs_run_at_once():
-        done = client.post(reverse("planning:plan_import_new_confirm"),
-                           {"upload": str(pending.pk)})
+        done = client.post(confirm, {"upload": str(pending.pk), "confirm_number": [
+            str(number) for number, _ in out["plan_ambiguous"]]})
     assert done.status_code == 302, done.content.decode()[:2000]
     plan = Plan.objects.get(code=PLAN_CODE)
     out["plan"] = plan
@@ -274,6 +284,14 @@ def test_the_plan_preview_notes_the_free_text_body_and_the_code_printed_twice(br
     assert_no_ostrava(html)
 
 
+def test_the_english_costs_are_confirmed_per_row_before_the_plan_is_saved(brodek):
+    assert brodek["plan_ambiguous"] == [(4, [("costs_amount", "40,000")])]
+    assert brodek["plan_unconfirmed"] == (409, False)
+    items = {i.code: i for i in PlanItem.objects.filter(plan=_plan(brodek))}
+    assert items["1.1.1"].costs_amount == Decimal("40000")
+    assert items["3.1.1"].costs_amount == Decimal("3000.50")
+
+
 def test_the_plan_is_kept_as_published(brodek):
     plan = _plan(brodek)
     assert plan.city == brodek["city"]
@@ -296,7 +314,7 @@ def test_the_plan_is_kept_as_published(brodek):
 
 
 def test_the_ambiguous_baseline_is_confirmed_per_row_then_read_in_english(brodek):
-    assert brodek["ambiguous"] == [(2, [("baseline_value", "1,250")])]
+    assert brodek["ambiguous"] == [(2, [("baseline_value", "1,250"), ("value", "1,100")])]
     # Unconfirmed: refused, nothing saved; confirmed: 1,250 is one thousand two hundred fifty.
     assert brodek["unconfirmed_status"] != 302
     assert brodek["indicators_before_confirm"] == 0
@@ -308,6 +326,14 @@ def test_the_ambiguous_baseline_is_confirmed_per_row_then_read_in_english(brodek
     assert Indicator.objects.filter(code="B2").count() == 2
     assert [(t.year, t.value) for t in rough.milestones] == [
         (2026, Decimal("1100")), (2028, Decimal("900"))]
+
+
+def test_an_indicator_compares_the_town_with_its_orp(brodek, client):
+    """Any two territories: here a municipality and its ORP, not a region."""
+    beds = Indicator.objects.get(code="B2", position=2)
+    assert (beds.home_territory.code, beds.comparison_territory.code) == ("brodek",
+                                                                          "brodek-orp")
+    assert "ORP Brodek" in client.get(beds.get_absolute_url()).content.decode()
 
 
 # --- 3. The pages carry nothing of Ostrava ---------------------------------------------------
@@ -374,6 +400,11 @@ def test_the_interim_evaluation_is_english_and_carries_nothing_of_ostrava(brodek
         assert foreign not in html, foreign
     text = re.sub(r"<[^>]+>", " ", html)
     assert not re.search(r"[:,]\s*[;,.]", text), re.findall(r".{40}[:,]\s*[;,.].{20}", text)[:3]
+
+
+def test_the_interim_evaluation_shows_every_milestone(brodek):
+    html = interim_html(_plan(brodek), year=2026)
+    assert "at most 1,100 by 2026; at most 900 by 2028" in html
 
 
 # --- Round trips ----------------------------------------------------------------------------

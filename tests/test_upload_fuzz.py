@@ -1,7 +1,8 @@
 """Property-based uploads: malformed files (random bytes, random ZIPs, damaged
 and truncated real workbooks, wrong names and types; as many as the Hypothesis
-profile says, conftest.py) to every upload of the portal. The answer is never a
-500, and nothing is saved."""
+profile says, conftest.py) to every upload of the portal (the plan workbook
+into a plan and as a new plan, the indicator definitions), with any choice of
+number format. The answer is never a 500, and nothing is saved."""
 
 import io
 import zipfile
@@ -13,13 +14,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.models import AuditEntry
-from planning.imports import plan_xlsx_bytes
-from planning.models import PlanItem
+from indicators.imports_definitions import definitions_xlsx_bytes
+from indicators.models import Indicator, IndicatorTarget
+from planning.imports import plan_template_bytes, plan_xlsx_bytes
+from planning.models import Plan, PlanItem
+from tests.indicators.factories import IndicatorFactory
 from tests.planning.factories import PlanFactory, PlanItemFactory
 
 pytestmark = pytest.mark.fuzz
 NAMES = ["plan.xlsx", "plan.XLSX", "plan.xls", "plan.csv", "plan.pdf", "plan", "../../x.xlsx",
          "plán s mezerou.xlsx", "a" * 300 + ".xlsx"]
+NUMBER_FORMATS = ["", "cs", "en", "de", "\x00"]  # the upload form's choice of number format
 TYPES = ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          "application/octet-stream", "text/csv", "application/pdf", ""]
 
@@ -56,30 +61,52 @@ def malformed(draw, workbook):
 def plan_with_items(db):
     plan = PlanFactory(code="fuzz", status="draft")
     PlanItemFactory.measure(plan=plan)
+    IndicatorFactory(code="F1", plans=[plan])
     return plan
 
 
+# upload -> (its URL, the workbook its malformed files are made from), of the plan above.
+UPLOADS = {
+    "plan_import": (lambda plan: reverse("planning:plan_import", args=[plan.code]),
+                    plan_xlsx_bytes),
+    "plan_import_new": (lambda plan: reverse("planning:plan_import_new"),
+                        lambda plan: plan_template_bytes()),
+    "definitions_import": (lambda plan: reverse("indicators:definitions_import"),
+                           lambda plan: definitions_xlsx_bytes([plan.indicators.get()])),
+}
+
+
+def _saved():
+    return (list(Plan.objects.order_by("pk").values()),
+            list(PlanItem.objects.order_by("pk").values()),
+            list(Indicator.objects.order_by("pk").values()),
+            list(IndicatorTarget.objects.order_by("pk").values()),
+            AuditEntry.objects.count())
+
+
 @pytest.mark.django_db
-def test_no_upload_makes_the_import_fail_or_save(client, officer, plan_with_items, settings_media):
+@pytest.mark.parametrize("upload_name", sorted(UPLOADS))
+def test_no_upload_makes_the_import_fail_or_save(client, officer, plan_with_items, settings_media,
+                                                 upload_name):
+    url_of, workbook_of = UPLOADS[upload_name]
     plan = plan_with_items
-    workbook = plan_xlsx_bytes(plan)
-    url = reverse("planning:plan_import", args=[plan.code])
+    workbook = workbook_of(plan)
+    url = url_of(plan)
     client.force_login(officer)
-    items_before = list(PlanItem.objects.filter(plan=plan).order_by("pk").values())
-    audits_before = AuditEntry.objects.count()
+    before = _saved()
     sent = []
 
     @given(content=malformed(workbook), name=st.sampled_from(NAMES),
-           content_type=st.sampled_from(TYPES))
-    def upload(content, name, content_type):
+           content_type=st.sampled_from(TYPES), number_format=st.sampled_from(NUMBER_FORMATS))
+    def upload(content, name, content_type, number_format):
         sent.append(name)
-        response = client.post(url, {"file": SimpleUploadedFile(name, content, content_type)})
+        response = client.post(url, {"file": SimpleUploadedFile(name, content, content_type),
+                                     "number_format": number_format})
         assert response.status_code < 500, (name, content[:40], response.status_code)
 
     upload()
     assert len(sent) >= settings.default.max_examples  # the files really were sent
-    assert list(PlanItem.objects.filter(plan=plan).order_by("pk").values()) == items_before
-    assert AuditEntry.objects.count() == audits_before
+    assert _saved() == before
 
 
 @pytest.fixture

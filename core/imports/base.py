@@ -179,6 +179,11 @@ class Importer:
     def parse_row(self, row, read):
         """Parse what the columns alone cannot (e.g. a value by its period)."""
 
+    def read_other_sheets(self, read, content):
+        """Read the workbook's sheets besides the data sheet (e.g. the plan's
+        „Plán“) into `read` for `check`; returns their errors."""
+        return []
+
     def check(self, read, *, actor, target):
         """The preview rows (JSON-ready dicts) of `read.rows` (a SheetRead):
         looked up in the portal, checked across rows, each with its outcome.
@@ -219,10 +224,11 @@ class Importer:
             return Preview(errors=list(read.errors), skipped=read.skipped, **formats)
         for row in read.rows:
             self.parse_row(row, read)
+        errors = list(self.read_other_sheets(read, content))
         rows = self.check(read, actor=actor, target=target)
         ambiguous = {row.number: row.ambiguous for row in read.rows if row.ambiguous}
         for row in rows:
             if row.get("row") in ambiguous:
                 row.setdefault("ambiguous", ambiguous[row["row"]])
-        return Preview(rows=rows, errors=[e for row in rows for e in row["errors"]],
-                       skipped=read.skipped, **formats)
+        errors += [e for row in rows for e in row["errors"]]
+        return Preview(rows=rows, errors=errors, skipped=read.skipped, **formats)

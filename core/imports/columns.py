@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.exports import FORMULA_TRIGGERS
@@ -15,6 +16,12 @@ from .numbers import NumberError, NumberFormat, read_number
 TRUE_WORDS = {"ano", "a", "yes", "y", "true", "pravda", "1", "x"}
 FALSE_WORDS = {"ne", "n", "no", "false", "nepravda", "0", ""}
 CZECH_DATE = re.compile(r"^\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\s*$")
+# A cell of a workbook holds at most 32,767 characters (Excel's own limit),
+# and openpyxl reads a longer cell cut to that length - so a cell read at
+# full length may have been cut, and is refused: long texts (titles,
+# descriptions, definitions) have at most 32,766 characters, shorter
+# texts as many as their field holds; a longer cell is a row error, never cut.
+CELL_MAX = 32_766
 # Report counts are small integers in the database; ids and versions are not.
 SMALL_INT_MAX = 32767
 KEY_MAX = 2**63 - 1
@@ -116,6 +123,21 @@ def is_blank(raw):
 
 
 # --- Parsers: raw cell value -> value -----------------------------------------------------
+
+
+def limited(parser, limit):
+    """`parser`, after refusing a text longer than `limit` - before reading
+    it, so a huge cell costs no more than its length check and its error
+    never repeats it."""
+    def parse_cell(value):
+        if isinstance(value, str) and len(value) > limit:
+            raise CellError(_("The text has %(length)s characters; at most %(limit)s fit here. "
+                              "Nothing is cut: shorten it.") % {
+                "length": number_format(len(value), force_grouping=True),
+                "limit": number_format(limit, force_grouping=True)})
+        return parser(value)
+    parse_cell.inner = parser
+    return parse_cell
 
 
 def text(value):

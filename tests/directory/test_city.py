@@ -141,6 +141,8 @@ def test_officer_sets_the_city_the_first_time_audited(client, officer, no_city):
     city = City.objects.get()
     assert (city.name, city.home_territory, city.region, city.currency_label) == (
         "Testov", home, region, "Kč")
+    assert (city.department, city.address, city.document_language) == (
+        "Magistrát města Testova, odbor sociálních věcí", "Náměstí 1, Testov", "cs")
     assert AuditEntry.objects.filter(actor=officer, object_id=str(city.pk),
                                      action="create").exists()
     assert '<span class="brand-city">Testov</span>' in client.get(reverse("core:home")).text

@@ -22,7 +22,15 @@ from indicators.imports_definitions import (
     SHEET_TITLE,
     definitions_xlsx_bytes,
 )
-from indicators.models import Frequency, Indicator, IndicatorKind, IndicatorTarget, Status
+from indicators.models import (
+    TARGETS_WITH_VALUE,
+    Frequency,
+    Indicator,
+    IndicatorKind,
+    IndicatorTarget,
+    Status,
+    TargetKind,
+)
 from tests.indicators.factories import IndicatorFactory, ostrava, region, year_value
 from tests.planning.factories import PlanFactory
 from tests.shared_db import DEMO, module_rows, seed_demo
@@ -245,13 +253,32 @@ def test_a_baseline_published_in_the_other_number_format_exports_as_a_number(
     assert sheet.cell(row=3, column=column).value == "12.5"
 
 
-def test_an_ambiguous_milestone_value_is_an_error_on_its_sheet(made_up, officer):
+def test_an_ambiguous_milestone_value_is_confirmed_with_its_indicator_s_row(made_up, officer):
+    """The preview's rows are the first sheet's: a milestone's ambiguous value
+    is asked with its indicator's row (beside the baseline's), naming its own
+    sheet and row; unconfirmed, nothing is saved."""
+    rows = [dict(ROWS[0], baseline_value="1,250"), *ROWS[1:]]
     milestones = [dict(MILESTONES[0], value="83,511"), *MILESTONES[1:]]
-    preview = import_file(importer=DEFINITION_IMPORTER, actor=officer,
-                          content=_workbook(ROWS, milestones), number_format="cs")
-    assert len(preview.errors) == 1
-    assert MILESTONE_SHEET in preview.errors[0] and "„Hodnota“" in preview.errors[0]
+    content = _workbook(rows, milestones)
+    preview = DEFINITION_IMPORTER.preview(content, actor=officer, number_format="en")
+    assert preview.errors == []
+    [row] = preview.ambiguous
+    assert row["row"] == 2
+    baseline, target = row["ambiguous"]
+    assert (baseline["column"], baseline["text"]) == ("baseline_value", "1,250")
+    assert (target["column"], target["text"]) == ("value", "83,511")
+    assert MILESTONE_SHEET in target["label"] and "2" in target["label"]
+    assert MILESTONE_SHEET in target["message"] and "„Hodnota“" in target["message"]
+    refused = import_file(importer=DEFINITION_IMPORTER, actor=officer, content=content,
+                          number_format="en")
+    assert len(refused.errors) == 2 and MILESTONE_SHEET in refused.errors[1]
     assert not Indicator.objects.exists()
+    done = import_file(importer=DEFINITION_IMPORTER, actor=officer, content=content,
+                       number_format="en", confirmed_rows=["2"])
+    assert done.errors == []
+    housed = Indicator.objects.get(code="1.2", position=1)
+    assert housed.milestones[0].value == Decimal("83511")
+    assert housed.values.get(is_baseline=True).value == Decimal("1250")
 
 
 def test_the_template_states_its_number_format_and_the_reader_takes_it(made_up, officer):
@@ -317,3 +344,24 @@ def test_the_plans_data_checks_page_lists_indicator_codes_printed_twice(made_up,
     html = page.content.decode()
     assert 'id="check-duplicate_indicator_code"' in html
     assert housed.get_absolute_url() in html and beds.get_absolute_url() in html
+
+
+@pytest.mark.parametrize("kind", [k for k in TargetKind if k])
+def test_a_milestone_of_every_target_shape_is_imported_and_shown(made_up, officer, client, kind):
+    """Milestones of every target shape (the indicator printed second with the
+    code 1.2 is compared with the region, as below_comparison needs), two of
+    them dated, shown on the indicator page."""
+    value = 10 if kind in TARGETS_WITH_VALUE else None
+    milestones = [
+        {"plan": "east", "code": "1.2", "position": 2, "year": 2026, "kind": kind,
+         "value": value},
+        {"plan": "east", "code": "1.2", "position": 2, "year": 2028, "kind": "at_most",
+         "value": 5, "text": "at most 5 by 2028"},
+    ]
+    preview = import_file(importer=DEFINITION_IMPORTER, actor=officer,
+                          content=_workbook(ROWS, milestones))
+    assert preview.errors == []
+    beds = Indicator.objects.get(code="1.2", position=2)
+    assert [(t.year, t.kind) for t in beds.milestones] == [(2026, kind), (2028, "at_most")]
+    html = client.get(beds.get_absolute_url()).content.decode()
+    assert "at most 5 by 2028" in html and "2026" in html

@@ -352,6 +352,19 @@ def test_inline_edit_replaces_the_row(oc, plan, tree):
     assert item.title == "Vyčlenění 40 bytů"
 
 
+def test_a_code_printed_twice_is_saved_from_the_editor_and_flagged_on_the_data_checks(
+        oc, plan, tree):
+    second, first = tree["second"], tree["first"]
+    response = oc.post(url("plan_item_inline", plan.code, second.pk),
+                       _quick(second, code=first.code), **HTMX)
+    assert response.status_code == 200
+    second.refresh_from_db()
+    assert second.code == first.code
+    html = oc.get(url("plan_data_checks", plan.code)).text
+    duplicates = html.split('id="check-duplicate_code"')[1].split("</section>")[0]
+    assert first.code in duplicates
+
+
 def test_inline_edit_errors_are_shown_in_the_row(oc, plan, tree):
     item = tree["first"]
     response = oc.post(url("plan_item_inline", plan.code, item.pk),

@@ -14,7 +14,15 @@ from openpyxl import Workbook, load_workbook
 from core.imports.services import import_file
 from core.models import AuditEntry
 from planning import checks
-from planning.imports import HEADER, NOTES_SHEET, PLAN_IMPORTER, PLAN_SHEET, plan_xlsx_bytes
+from planning.imports import (
+    HEADER,
+    HELP_SHEET,
+    NOTES_SHEET,
+    PLAN_IMPORTER,
+    PLAN_SHEET,
+    plan_template_bytes,
+    plan_xlsx_bytes,
+)
 from planning.models import Plan, PlanItem, PlanSourceNote, code_sort_key
 from planning.selectors import plan_data_checks
 from tests.directory.factories import OrganisationFactory
@@ -27,7 +35,7 @@ ITEM_HEADER = ["parent", "path", "level", "code", "title", "implementers", "stat
 
 
 def workbook(items, *, plan=None, levels=(("Goal", "goal"), ("Measure", "measure")),
-             notes=None, header=ITEM_HEADER):
+             notes=None, header=ITEM_HEADER, number_format=None):
     book = Workbook()
     sheet = book.active
     sheet.title = PLAN_SHEET
@@ -47,13 +55,16 @@ def workbook(items, *, plan=None, levels=(("Goal", "goal"), ("Measure", "measure
         sheet.append(["where", "what", "kept_as"])
         for note in notes:
             sheet.append(list(note))
+    if number_format is not None:
+        book.create_sheet(HELP_SHEET).append(["Number format", number_format])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def run(content, actor, target=None):
-    return import_file(importer=PLAN_IMPORTER, actor=actor, target=target, content=content)
+def run(content, actor, target=None, **options):
+    return import_file(importer=PLAN_IMPORTER, actor=actor, target=target, content=content,
+                       **options)
 
 
 ENGLISH_PLAN = [
@@ -196,12 +207,17 @@ def test_unmatched_implementers_are_a_notice_and_kept_as_printed(officer):
 
 def test_texts_as_long_as_documents_print_them(officer):
     long = "x" * 2000
+    header = [*ITEM_HEADER, "description", "period_text", "activity_type_text", "footnote"]
     result = run(workbook([{"code": "1", "title": "t" * 5000, "status_text": long,
-                            "implementers": long, "costs": long}]), officer)
+                            "implementers": long, "costs": long, "description": "d" * 5000,
+                            "period_text": long, "activity_type_text": long,
+                            "footnote": "f" * 5000}], header=header), officer)
     assert result.errors == []
     item = PlanItem.objects.get()
     assert item.status_text == long and item.implementers_text == long
-    assert len(item.title) == 5000
+    assert item.period_text == long and item.activity_type_text == long
+    assert item.costs_text == long
+    assert len(item.title) == len(item.description) == len(item.footnote) == 5000
 
 
 def test_a_cell_over_its_limit_is_an_error_never_cut(officer):
@@ -363,3 +379,70 @@ def test_the_item_page_shows_costs_source_page_and_names_as_printed(officer, cli
     assert "about 1.5 m" in html and "1\xa0500\xa0000,50&nbsp;EUR" in html
     assert "Red Cross; Shelter Friends" in html  # the printed text, with the link above
     assert ">12<" in html
+
+
+# --- Numbers: the workbook's format, ambiguous costs confirmed per row --------------------
+
+
+@pytest.mark.parametrize(("stated", "written", "amount"), [
+    ("English", "1,234,567.50", Decimal("1234567.50")),
+    ("anglický (1,234.5)", "12,500.25", Decimal("12500.25")),
+    ("český (1 234,5)", "1 234 567,50", Decimal("1234567.50")),
+    ("Czech", "1.234.567", Decimal("1234567")),
+])
+def test_costs_are_read_in_the_number_format_the_workbook_states(officer, stated, written,
+                                                                 amount):
+    content = workbook([{"code": "1", "title": "A", "costs_amount": written}],
+                       number_format=stated)
+    result = run(content, officer)
+    assert [str(e) for e in result.errors] == []
+    assert PlanItem.objects.get().costs_amount == amount
+
+
+@pytest.mark.parametrize(("number_format", "amount"), [
+    ("English", Decimal("83511")), ("Czech", Decimal("83.511"))])
+def test_an_ambiguous_amount_is_confirmed_on_its_row_or_nothing_is_saved(officer, number_format,
+                                                                         amount):
+    """83,511 reads as 83511 in English and 83.511 in Czech: never guessed."""
+    rows = [{"code": "1", "title": "A", "costs_amount": "1 000"},
+            {"code": "2", "title": "B", "costs_amount": "83,511"}]
+    if number_format == "Czech":
+        rows[1]["costs_amount"] = "83.511"  # the same dilemma, Czech thousands
+        amount = Decimal("83511")
+    content = workbook(rows, number_format=number_format)
+    with translation.override("en"):
+        result = run(content, officer)
+    assert [(row["row"], [a["column"] for a in row["ambiguous"]])
+            for row in result.ambiguous] == [(3, ["costs_amount"])]
+    assert len(result.errors) == 1 and "Row 3" in str(result.errors[0])
+    assert "costs_amount" in str(result.errors[0])
+    assert not Plan.objects.exists()
+    czech = run(content, officer)
+    assert "Řádek 3" in str(czech.errors[0]) and "costs_amount" in str(czech.errors[0])
+    result = run(content, officer, confirmed_rows=["3"])
+    assert result.errors == []
+    assert PlanItem.objects.get(code="2").costs_amount == amount
+
+
+def test_the_upload_form_s_choice_wins_over_the_workbook(officer):
+    content = workbook([{"code": "1", "title": "A", "costs_amount": "2,5"}],
+                       number_format="English")
+    result = run(content, officer, number_format="cs")
+    assert result.errors == []
+    assert PlanItem.objects.get().costs_amount == Decimal("2.5")
+
+
+@pytest.mark.parametrize("number_format", ["cs", "en"])
+def test_the_template_and_the_export_state_their_number_format(officer, number_format):
+    from core.imports.numbers import NumberFormat
+
+    template = load_workbook(io.BytesIO(plan_template_bytes(number_format)))
+    stated = {row[0].value: row[1].value for row in template[HELP_SHEET].iter_rows()}
+    label = NumberFormat(number_format).label
+    assert label in stated.values()
+    assert PLAN_IMPORTER.preview(plan_template_bytes(number_format),
+                                 actor=officer).number_format == number_format
+    w = build_kp()
+    w["plan"].language = number_format
+    assert PLAN_IMPORTER.preview(plan_xlsx_bytes(w["plan"]), actor=officer,
+                                 target=w["plan"]).number_format == number_format
