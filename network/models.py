@@ -3,6 +3,7 @@ history of every change: each service has dated versions (valid from, valid
 to), so the network can be shown as it stood on any day."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -172,6 +173,23 @@ class Service(models.Model):
     def is_activity(self):
         return self.category == ServiceCategory.ACTIVITY
 
+    def clean(self):
+        super().clean()
+        if self.category == ServiceCategory.SERVICE:
+            errors = {}
+            if not self.register_id:
+                errors["register_id"] = _("A social service has its register identifier.")
+            if not self.kind_id:
+                errors["kind"] = _("A social service has its kind.")
+            if errors:
+                raise ValidationError(errors)
+        elif self.register_id or self.kind_id:
+            raise ValidationError(_("A related activity has no register identifier and no "
+                                    "kind of service."))
+        if self.network_to and self.network_from and self.network_to < self.network_from:
+            raise ValidationError({"network_to": _(
+                "The service cannot leave the network before it entered it.")})
+
 
 class ServiceVersionQuerySet(models.QuerySet):
     def valid_on(self, day):
@@ -247,6 +265,16 @@ class ServiceVersion(models.Model):
 
     def __str__(self):
         return f"{self.service} ({self.valid_from:%Y-%m-%d})"
+
+    def clean(self):
+        super().clean()
+        if (self.capacity_value is None) != (self.capacity_unit_id is None):
+            field = "capacity_unit" if self.capacity_unit_id is None else "capacity_value"
+            raise ValidationError({field: _("Give the capacity together with its unit.")})
+        if self.capacity_value is not None and self.capacity_value < 0:
+            raise ValidationError({"capacity_value": _("A capacity is not negative.")})
+        if self.valid_to and self.valid_from and self.valid_to <= self.valid_from:
+            raise ValidationError({"valid_to": _("A version ends after it starts.")})
 
     @property
     def forms(self):
