@@ -24,17 +24,21 @@ def _day(value):
     return date_format(value, "SHORT_DATE_FORMAT")
 
 
-def version_state(version):
-    """What a version says, in a form the audit trail diffs: names, not ids."""
-    state = {name: getattr(version, name) for name in VERSIONED_FIELDS}
+def _state(fields, groups, areas, forms):
+    state = dict(fields)
     if state["capacity_value"] is not None:
         state["capacity_value"] = Decimal(state["capacity_value"]).quantize(CAPACITY_STEP)
     state = {name: ("" if value is None else str(value)) for name, value in state.items()}
-    if version.pk:
-        for name in VERSIONED_M2M:
-            state[name] = sorted(str(row) for row in getattr(version, name).all())
-        state["forms"] = [str(form.label) for form in version.forms]
+    state["target_groups"] = sorted(str(row) for row in groups)
+    state["support_areas"] = sorted(str(row) for row in areas)
+    state["forms"] = [str(ServiceForm(form).label) for form in forms]
     return state
+
+
+def version_state(version):
+    """What a version says, in a form the audit trail diffs: names, not ids."""
+    return _state({name: getattr(version, name) for name in VERSIONED_FIELDS},
+                  version.target_groups.all(), version.support_areas.all(), version.forms)
 
 
 def _clean_forms(forms, category):
@@ -98,46 +102,59 @@ def service_change(*, actor, service, valid_from, reason, expected_version=None,
         raise ValidationError({"reason": _("Say why the service changes.")})
     with transaction.atomic():
         latest = open_version(service)
-        if valid_from < service.network_from:
-            raise ValidationError({"valid_from": _(
-                "The service is in the network from %(day)s; a change cannot start "
-                "earlier.") % {"day": _day(service.network_from)}})
-        if service.network_to and valid_from > service.network_to:
-            raise ValidationError({"valid_from": _(
-                "The service left the network on %(day)s; a change cannot start later.")
-                % {"day": _day(service.network_to)}})
-        if valid_from < latest.valid_from:
-            raise ValidationError({"valid_from": _(
-                "A change from %(day)s is already recorded; a new change starts on that day "
-                "or later.") % {"day": _day(latest.valid_from)}})
+        dated = given(territory=territory, territory_text=territory_text,
+                      capacity_value=capacity_value, capacity_unit=capacity_unit, note=note)
+        fields = {name: dated.get(name, getattr(latest, name)) for name in VERSIONED_FIELDS}
+        groups = (list(latest.target_groups.all()) if target_groups is UNSET
+                  else list(target_groups))
+        areas = list(latest.support_areas.all()) if support_areas is UNSET else list(support_areas)
+        forms = latest.forms if forms is UNSET else _clean_forms(forms, service.category)
         before = version_state(latest)
-        fields = {name: getattr(latest, name) for name in VERSIONED_FIELDS}
-        fields.update(given(territory=territory, territory_text=territory_text,
-                            capacity_value=capacity_value, capacity_unit=capacity_unit,
-                            note=note))
-        groups = list(latest.target_groups.all()) if target_groups is UNSET else target_groups
-        areas = list(latest.support_areas.all()) if support_areas is UNSET else support_areas
-        new_forms = latest.forms if forms is UNSET else _clean_forms(forms, service.category)
-        valid_to = latest.valid_to
-        if valid_from == latest.valid_from:
-            latest.delete()
-        else:
-            latest.valid_to = valid_from
-            latest.save(update_fields=["valid_to"])
-        version = _save_version(actor=actor, service=service, valid_from=valid_from,
-                                fields={**fields, "valid_to": valid_to}, target_groups=groups,
-                                support_areas=areas, forms=new_forms, reason=reason)
-        after = version_state(version)
-        changes = {name: [before.get(name), value] for name, value in after.items()
-                   if before.get(name) != value}
+        after = _state(fields, groups, areas, forms)
+        changes = {name: [before[name], value] for name, value in after.items()
+                   if before[name] != value}
+        if changes:
+            _check_change_day(service, latest, valid_from)
+            _replace_version(actor=actor, service=service, latest=latest, valid_from=valid_from,
+                             reason=reason, fields=fields, groups=groups, areas=areas,
+                             forms=forms)
+            changes["valid_from"] = [None, valid_from.isoformat()]
         identity = given(name=name, provider=provider, register_id=register_id, kind=kind)
         if not changes and all(getattr(service, key) == value for key, value in identity.items()):
             raise ValidationError(_("The change changes nothing."))
-        if changes:
-            changes["valid_from"] = [None, valid_from.isoformat()]
         return model_update(
             actor=actor, instance=service, expected_version=expected_version, message=reason,
             data=identity, extra_changes=changes)
+
+
+def _check_change_day(service, latest, valid_from):
+    if valid_from < service.network_from:
+        raise ValidationError({"valid_from": _(
+            "The service is in the network from %(day)s; a change cannot start "
+            "earlier.") % {"day": _day(service.network_from)}})
+    if service.network_to and valid_from > service.network_to:
+        raise ValidationError({"valid_from": _(
+            "The service left the network on %(day)s; a change cannot start later.")
+            % {"day": _day(service.network_to)}})
+    if valid_from < latest.valid_from:
+        raise ValidationError({"valid_from": _(
+            "A change from %(day)s is already recorded; a new change starts on that day "
+            "or later.") % {"day": _day(latest.valid_from)}})
+
+
+def _replace_version(*, actor, service, latest, valid_from, reason, fields, groups, areas,
+                     forms):
+    """The version from `valid_from`: the latest one ends the day before, or
+    is replaced when it starts the same day."""
+    valid_to = latest.valid_to
+    if valid_from == latest.valid_from:
+        latest.delete()
+    else:
+        latest.valid_to = valid_from
+        latest.save(update_fields=["valid_to"])
+    _save_version(actor=actor, service=service, valid_from=valid_from,
+                  fields={**fields, "valid_to": valid_to}, target_groups=groups,
+                  support_areas=areas, forms=forms, reason=reason)
 
 
 def service_end(*, actor, service, network_to, reason, expected_version=None) -> Service:

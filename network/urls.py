@@ -14,6 +14,11 @@ urlpatterns = [
         views.NetworkListView.as_view()), name="service_list"),
     path("table/", cache_public_page(params=("by",), free_text=("date",))(
         views.CapacityTableView.as_view()), name="capacity_table"),
+    path("export.xlsx", views.NetworkExportView.as_view(), name="export"),
+    path("template.xlsx", views.NetworkTemplateView.as_view(), name="import_template"),
+    path("import/", views.NetworkImportView.as_view(), name="import"),
+    path("import/<uuid:batch>/confirm/", views.NetworkImportConfirmView.as_view(),
+         name="import_confirm"),
     path("mine/", views.OwnServicesView.as_view(), name="own_services"),
     path("new/", views.ServiceCreateView.as_view(), name="service_create"),
     path("<int:pk>/", cache_public_page()(views.ServiceDetailView.as_view()),

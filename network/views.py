@@ -3,14 +3,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from core.imports import views as imports
 from core.views import RuleRequiredMixin, ServiceFormMixin, TableListView
 from directory.selectors import current_city
 
 from . import permissions, selectors, services
 from .filters import NetworkFilter
 from .forms import ServiceChangeForm, ServiceEndForm, ServiceEntryForm, change_initial
+from .imports import NETWORK_IMPORTER, network_response
 from .tables import NetworkTable
 
 
@@ -164,3 +167,47 @@ class ServiceEndView(_ServiceFormView):
 
 
 
+
+
+# --- Workbook ---------------------------------------------------------------------------
+
+
+class NetworkExportView(RuleRequiredMixin, View):
+    rule = staticmethod(permissions.can_edit_network)
+
+    def get(self, request, *args, **kwargs):
+        return network_response(current_city(request=request))
+
+
+class NetworkTemplateView(NetworkExportView):
+    def get(self, request, *args, **kwargs):
+        return network_response(current_city(request=request), template=True)
+
+
+class NetworkImportMixin(RuleRequiredMixin):
+    rule = staticmethod(permissions.can_edit_network)
+    importer = NETWORK_IMPORTER
+    template_name = "network/import.html"
+    file_label = _("Network workbook (XLSX)")
+
+    def confirm_url(self, pending):
+        return reverse("network:import_confirm", args=[pending.pk])
+
+    def cancel_url(self):
+        return reverse("network:service_list")
+
+    def done_url(self):
+        return reverse("network:service_list")
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("title", _("Import the network from Excel"))
+        return super().get_context_data(**kwargs)
+
+
+class NetworkImportView(NetworkImportMixin, imports.ImportPreviewView):
+    """The upload form (GET) and the preview (POST)."""
+
+
+class NetworkImportConfirmView(NetworkImportMixin, imports.ImportConfirmView):
+    def pending_id(self):
+        return self.kwargs["batch"]

@@ -1,7 +1,8 @@
 """The network of social services (network/views.py).
 
 The network is public: the list, the capacity table and a service's page.
-Officers enter, change and end services. A provider's users (implementer_x)
+Officers enter, change and end services and load the network from a
+workbook. A provider's users (implementer_x)
 and officers see the list of their own organisation's services.
 """
 
@@ -11,6 +12,10 @@ from . import LOGIN, ROLES, everyone, officers_only
 def _providers_and_officers():
     return {role: 200 if role in ("administrator", "city_officer", "implementer_x")
             else (LOGIN if role == "anonymous" else 403) for role in ROLES}
+
+
+def _post_only(expected):
+    return {role: (405 if status == 200 else status) for role, status in expected.items()}
 
 
 def extend_world(world):
@@ -31,4 +36,12 @@ MATRIX = {
     "network:service_create": [("", lambda w: [], officers_only())],
     "network:service_change": [("", _service, officers_only())],
     "network:service_end": [("", _service, officers_only())],
+    # The workbook (network/imports.py): officers only.
+    "network:export": [("", lambda w: [], officers_only())],
+    "network:import_template": [("", lambda w: [], officers_only())],
+    "network:import": [("", lambda w: [], officers_only())],
+    "network:import_confirm": [
+        ("any batch", lambda w: ["00000000-0000-0000-0000-000000000000"],
+         _post_only(officers_only())),
+    ],
 }

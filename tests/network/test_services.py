@@ -139,8 +139,8 @@ def test_identity_changes_are_audited_without_a_new_version(officer):
                    reason="Přejmenování")
     service.refresh_from_db()
     assert service.name == "Poradna Jih" and service.version == 2
-    assert AuditEntry.objects.filter(object_id=str(service.pk)).order_by("id").last().changes["name"] == [
-        "Poradna", "Poradna Jih"]
+    entry = AuditEntry.objects.filter(object_id=str(service.pk)).order_by("id").last()
+    assert entry.changes["name"] == ["Poradna", "Poradna Jih"]
 
 
 def test_capacity_table_sums_per_unit(officer):
