@@ -11,8 +11,8 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 SUFFIXES = {".py", ".html", ".txt", ".js", ".po"}
-APPS = ["core", "accounts", "directory", "planning", "indicators", "projects", "meetings",
-        "reports"]
+APPS = ["core", "accounts", "directory", "planning", "indicators", "projects", "network",
+        "meetings", "reports"]
 SEARCHED = [*APPS, "templates", "config", "locale", "static"]
 # The demo's own data and the modules that load it into the portal.
 EXCLUDED_DIRS = {"fixtures", "tests", "bench", "migrations", "__pycache__"}

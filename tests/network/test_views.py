@@ -158,39 +158,3 @@ def test_providers_see_their_own_services(client, implementer_x, officer):
     client.force_login(implementer_x)
     response = client.get(reverse("network:own_services"))
     assert [s.name for s in response.context["services"]] == [own.name]
-
-
-@pytest.mark.parametrize("url_name", ["network:service_list", "network:capacity_table"])
-def test_public_pages_keep_their_query_count(client, officer, network, url_name):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.force_login(officer)  # signed in: no page cache
-    url = reverse(url_name)
-    client.get(url)
-    with CaptureQueriesContext(connection) as small:
-        client.get(url)
-    for n in range(20):
-        make_service(actor=officer, name=f"Služba {n:02}", support_areas=[network["area"]],
-                     target_groups=[target_group()])
-    with CaptureQueriesContext(connection) as grown:
-        client.get(url)
-    assert len(small) == len(grown)
-
-
-def test_service_page_keeps_its_query_count(client, officer, network):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.force_login(officer)  # signed in: no page cache
-    service = network["family"]
-    client.get(service.get_absolute_url())
-    with CaptureQueriesContext(connection) as small:
-        client.get(service.get_absolute_url())
-    for year in range(2021, 2031):
-        service_change(actor=officer, service=service, valid_from=D(year, 1, 1),
-                       capacity_value=Decimal(year - 2000), reason="Změna",
-                       support_areas=[network["area"]])
-    with CaptureQueriesContext(connection) as grown:
-        client.get(service.get_absolute_url())
-    assert len(small) == len(grown)
