@@ -17,12 +17,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
-from core.exports import XLSX_CONTENT_TYPE, download, neutralise
+from core.exports import XLSX_CONTENT_TYPE, download
 from core.imports import columns as parse
 from core.imports.base import CHANGED, ERROR, NEW, UNCHANGED, ImportChanged, Importer, ImportRefused
-from core.imports.columns import CellError, Column, RowError, normal
+from core.imports.columns import CellError, Column, RowError, normal, write_sheet
 from core.imports.numbers import NumberFormat, language_format
 from directory.models import Organisation, SupportArea, Territory
 from directory.selectors import current_city
@@ -144,36 +143,12 @@ def export_rows(city):
     return rows
 
 
-def _cell(value):
-    if value is None or value == "":
-        return None
-    if isinstance(value, int | Decimal | date) and not isinstance(value, bool):
-        return value
-    return neutralise(str(value))
-
-
 def network_xlsx_bytes(rows):
     with translation.override("cs"):
         stated = NumberFormat(language_format())
         workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = SHEET_TITLE
-        sheet.append([c.header for c in COLUMNS])
-        for index, column in enumerate(COLUMNS, start=1):
-            cell = sheet.cell(row=1, column=index)
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            sheet.column_dimensions[cell.column_letter].width = column.width
-        for row in rows:
-            sheet.append([_cell(row[c.name]) for c in COLUMNS])
-        dates = [i for i, c in enumerate(COLUMNS, start=1) if c.parser is parse.day]
-        for (row_cells) in sheet.iter_rows(min_row=2):
-            for index in dates:
-                row_cells[index - 1].number_format = "d. m. yyyy"
-        register = COLUMNS.index(next(c for c in COLUMNS if c.name == "register_id")) + 1
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=register, max_col=register):
-            cell.number_format = "@"
-        sheet.freeze_panes = "D2"
+        workbook.active.title = SHEET_TITLE
+        write_sheet(workbook.active, COLUMNS, rows, freeze="D2")
         help_sheet = workbook.create_sheet("Návod")
         # The reader looks for this label to learn how numbers typed as text are read.
         help_sheet.append([_("Number format"), str(stated.label)])
