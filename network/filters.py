@@ -56,6 +56,14 @@ class NetworkFilter(django_filters.FilterSet):
         fields = ["q", "date", "category", "kind", "area", "target_group", "form", "provider",
                   "unit"]
 
+    @property
+    def qs(self):
+        # django-filter filters only a bound set; without any parameter the
+        # list still shows the network of today, not every version ever.
+        if not self.is_bound and not hasattr(self, "_qs"):
+            self._qs = self.queryset.all().valid_on(timezone.localdate())
+        return super().qs
+
     def filter_queryset(self, queryset):
         day = self.form.cleaned_data.get("date") or timezone.localdate()
         return super().filter_queryset(queryset.valid_on(day))

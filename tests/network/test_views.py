@@ -76,6 +76,9 @@ def test_the_list_shows_the_network_as_of_a_day(client, officer, network):
     service_change(actor=officer, service=network["family"], valid_from=D(2024, 1, 1),
                    capacity_value=Decimal("4.5"), reason="Navýšení")
     url = reverse("network:service_list")
+    today = client.get(url)
+    assert [r.record.capacity_value for r in today.context["table"].page.object_list
+            if r.record.service.name == "SAS pro rodiny Poruba"] == [Decimal("4.50")]
     old = client.get(url, {"date": "2023-06-30", "q": "Poruba"})
     new = client.get(url, {"q": "Poruba"})
     assert [r.record.capacity_value for r in old.context["table"].page.object_list] == [
