@@ -154,3 +154,20 @@ def test_capacity_table_sums_per_unit(officer):
     assert rows == {("65", unit().name): (2, Decimal("4.00")),
                     ("65", unit("luzka").name): (1, Decimal("10.00")),
                     ("37", unit().name): (1, Decimal("3.00"))}
+
+
+def test_reference_data_of_the_act():
+    from network.models import CapacityUnit, KindGroup, ServiceKind, TargetGroup
+
+    kinds = {kind.paragraph: kind for kind in ServiceKind.objects.all()}
+    assert len(kinds) == 33
+    assert kinds["37"].group == KindGroup.COUNSELLING
+    assert kinds["49"].name == "domovy pro seniory" and kinds["49"].group == KindGroup.CARE
+    assert kinds["60a"].name == "intervenční centra"
+    assert kinds["70"].group == KindGroup.PREVENTION
+    assert [k.paragraph for k in ServiceKind.objects.all()][:3] == ["37", "39", "40"]
+    assert TargetGroup.objects.filter(name="senioři").exists()
+    assert set(CapacityUnit.objects.values_list("code", flat=True)) >= {
+        "uvazky", "luzka", "hodiny"}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ServiceKind.objects.create(paragraph="999", name="x", group="care")
