@@ -34,3 +34,16 @@ def test_a_second_run_changes_nothing(_seeded_once):
     call_command("seed_demo", "--without-accounts", "--only", "network", stdout=StringIO())
     assert (Service.objects.count(), ServiceVersion.objects.count(),
             AuditEntry.objects.count()) == before
+
+
+def test_the_demo_network_round_trips_through_its_workbook(_seeded_once, officer):
+    from django.utils import translation
+
+    from directory.selectors import current_city
+    from network.imports import NETWORK_IMPORTER, export_rows, network_xlsx_bytes
+
+    with translation.override("cs"):
+        content = network_xlsx_bytes(export_rows(current_city()))
+        preview = NETWORK_IMPORTER.preview(content, actor=officer)
+    assert preview.errors == []
+    assert preview.counts["unchanged"] == Service.objects.count() and not preview.to_apply
