@@ -156,8 +156,11 @@ class Service(models.Model):
                 | (Q(category=ServiceCategory.ACTIVITY) & Q(register_id="")
                    & Q(kind__isnull=True)),
                 name="service_register_id_and_kind_by_category"),
-            models.UniqueConstraint(fields=["city", "register_id"], condition=~Q(register_id=""),
-                                    name="service_register_id_unique_in_city"),
+            models.UniqueConstraint(
+                fields=["city", "register_id"], condition=~Q(register_id=""),
+                name="service_register_id_unique_in_city",
+                violation_error_message=_("A service with this register identifier is already "
+                                          "in the city's network.")),
             models.CheckConstraint(
                 condition=Q(network_to__isnull=True) | Q(network_to__gte=models.F("network_from")),
                 name="service_network_period_ordered"),

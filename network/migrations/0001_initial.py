@@ -130,7 +130,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='service',
-            constraint=models.UniqueConstraint(condition=models.Q(('register_id', ''), _negated=True), fields=('city', 'register_id'), name='service_register_id_unique_in_city'),
+            constraint=models.UniqueConstraint(condition=models.Q(('register_id', ''), _negated=True), fields=('city', 'register_id'), name='service_register_id_unique_in_city', violation_error_message="A service with this register identifier is already in the city's network."),
         ),
         migrations.AddConstraint(
             model_name='service',
