@@ -244,6 +244,13 @@ class _Lookups:
                 self.activities[(service.provider_id, normal(service.name))] = service
 
 
+def _referenced(rows, ids):
+    """The rows of `ids`; one deleted since the preview changes what it showed."""
+    if not set(ids) <= rows.keys():
+        raise ImportChanged
+    return [rows[pk] for pk in ids]
+
+
 class NetworkImporter(Importer):
     name = "network.services"
     columns = COLUMNS
@@ -384,9 +391,14 @@ class NetworkImporter(Importer):
         city = current_city()
         reason = _("Workbook import (%(file)s)") % {
             "file": getattr(pending, "file_name", "") or SHEET_TITLE}
+        applied = [row["data"] for row in rows if row["outcome"] in (NEW, CHANGED)]
         references = {
-            "target_groups": {g.pk: g for g in TargetGroup.objects.all()},
-            "support_areas": {a.pk: a for a in SupportArea.objects.all()},
+            "target_groups": TargetGroup.objects.in_bulk(),
+            "support_areas": SupportArea.objects.in_bulk(),
+            "kinds": ServiceKind.objects.in_bulk(),
+            "units": CapacityUnit.objects.in_bulk(),
+            "territories": Territory.objects.in_bulk({d["territory_id"] for d in applied} - {None}),
+            "providers": Organisation.objects.in_bulk({d["provider_id"] for d in applied}),
         }
         written = 0
         for row in rows:
@@ -407,18 +419,18 @@ class NetworkImporter(Importer):
         data = row["data"]
         version_fields = {
             "forms": data["forms"],
-            "target_groups": [references["target_groups"][pk] for pk in data["target_group_ids"]],
-            "support_areas": [references["support_areas"][pk] for pk in data["area_ids"]],
-            "territory": Territory.objects.filter(pk=data["territory_id"]).first()
-            if data["territory_id"] else None,
+            "target_groups": _referenced(references["target_groups"], data["target_group_ids"]),
+            "support_areas": _referenced(references["support_areas"], data["area_ids"]),
+            "territory": references["territories"].get(data["territory_id"]),
             "territory_text": data["territory_text"],
             "capacity_value": Decimal(data["capacity"]) if data["capacity"] else None,
-            "capacity_unit": CapacityUnit.objects.filter(pk=data["unit_id"]).first()
-            if data["unit_id"] else None,
+            "capacity_unit": references["units"].get(data["unit_id"]),
             "note": data["note"],
         }
-        provider = Organisation.objects.get(pk=data["provider_id"])
-        kind = ServiceKind.objects.filter(pk=data["kind_id"]).first() if data["kind_id"] else None
+        provider = references["providers"].get(data["provider_id"])
+        if provider is None:
+            raise ImportChanged
+        kind = references["kinds"].get(data["kind_id"])
         if row["outcome"] == NEW:
             service = services.service_create(
                 actor=actor, city=city, category=data["category"], provider=provider,
