@@ -151,3 +151,25 @@ def test_the_pages(client, officer, provider, import_jobs):
                     {"upload": pending.pk})
     assert Service.objects.filter(register_id="1234567").exists()
     assert client.get(reverse("network:export")).status_code == 200
+
+
+def test_a_service_changed_after_the_preview_refuses_the_confirm(officer, provider, settings,
+                                                                  tmp_path):
+    from core.imports.base import ImportChanged
+    from core.imports.services import pending_import_confirm, pending_import_preview
+    from network.services import service_change
+
+    settings.MEDIA_ROOT = tmp_path
+    _import(officer, workbook([_row()]))
+    content = workbook([_row(**{"Kapacita": "4", "Platné od": "1. 1. 2026"})])
+    preview, pending = pending_import_preview(importer=NETWORK_IMPORTER, actor=officer,
+                                              content=content, file_name="sit.xlsx",
+                                              session_key="s")
+    assert pending is not None and preview.counts["changed"] == 1
+    service = Service.objects.get(register_id="1234567")
+    service_change(actor=officer, service=service, valid_from=D(2025, 1, 1),
+                   capacity_value=Decimal("3"), reason="Mezitím")
+    with pytest.raises(ImportChanged):
+        pending_import_confirm(importer=NETWORK_IMPORTER, actor=officer, pending_id=pending.pk,
+                               session_key="s")
+    assert service.versions.count() == 2
