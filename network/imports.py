@@ -6,7 +6,11 @@ by its register identifier, an activity by its provider and name.
 A row that changes what a service says (forms, groups, areas, territory,
 capacity, note) records a new version from its „Platné od“ day (the day of
 the latest version corrects it); a row that fills in „V síti do“ ends the
-service. Export → import changes nothing."""
+service. Export → import changes nothing.
+
+The national register's own open dataset (MPSV, „Registr poskytovatelů
+sociálních služeb“) is not read here: its record format is not documented
+where this was built, and a guessed reader would import wrong data silently."""
 
 import io
 from datetime import date
