@@ -131,6 +131,7 @@ def _models():
         ProgrammeItem,
         Task,
     )
+    from network.models import Service, ServiceVersion
     from projects.models import FundingSource, HalfYearReport, KeyActivity, Project
 
     return {
@@ -143,6 +144,8 @@ def _models():
         "funding sources": FundingSource,
         "key activities": KeyActivity,
         "half-year reports": HalfYearReport,
+        "services": Service,
+        "service versions": ServiceVersion,
         "indicators": Indicator,
         "indicator values": IndicatorValue,
         "value parts": IndicatorValuePart,
@@ -249,6 +252,7 @@ def multiply(factor):
         maps = _multiply_planning(copies)
         maps.update(_multiply_projects(copies, maps))
         maps.update(_multiply_indicators(copies, maps))
+        _multiply_network(copies, maps)
         _multiply_meetings(copies, maps)
     after = counts()
     created.update({name: after[name] - before[name] for name in created})
@@ -409,6 +413,28 @@ def _multiply_indicators(copies, maps):
                lambda k, link: _clone(link, k, {"report_id": maps["half_year_report"],
                                                 "value_id": value_map}))
     return {"indicator": indicator_map}
+
+
+def _multiply_network(copies, maps):
+    """Services of the network with their versions (forms, target groups and
+    support areas: reference data, not copied). Copy k is provided by copy k
+    of the organisation, under a free register identifier."""
+    from network.models import Service, ServiceVersion, ServiceVersionForm
+
+    services = list(Service.objects.order_by("pk"))
+    taken = set(Service.objects.values_list("register_id", flat=True))
+    free = (f"{n:07d}" for n in range(8_000_000, 10_000_000) if f"{n:07d}" not in taken)
+    service_map = _bulk_copy(Service, services, copies, lambda k, s: _clone(
+        s, k, {"provider_id": maps["org"]},
+        register_id=next(free) if s.register_id else ""))
+    versions = list(ServiceVersion.objects.order_by("pk"))
+    version_map = _bulk_copy(ServiceVersion, versions, copies, lambda k, v: _clone(
+        v, k, {"service_id": service_map}))
+    _copy_m2m(ServiceVersion.target_groups.through, "serviceversion_id", version_map, copies)
+    _copy_m2m(ServiceVersion.support_areas.through, "serviceversion_id", version_map, copies)
+    forms = list(ServiceVersionForm.objects.order_by("pk"))
+    _bulk_copy(ServiceVersionForm, forms, copies, lambda k, f: _clone(
+        f, k, {"service_version_id": version_map}))
 
 
 def _multiply_meetings(copies, maps):

@@ -9,6 +9,7 @@ NAVIGATION = [
     ("indicators", _("Indicators"), "indicators:list"),
     ("meetings", _("Meetings"), "meetings:list"),
     ("projects", _("Projects"), "projects:list"),
+    ("network", _("Social services"), "network:service_list"),
     ("reports", _("Reports"), "reports:list"),
     ("groups", _("Working groups"), "directory:group_list"),
     ("organisations", _("Organisations"), "directory:organisation_list"),

@@ -23,7 +23,6 @@ in the confirm's one transaction."""
 import io
 import re
 from collections import defaultdict
-from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist
@@ -31,9 +30,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
 
-from core.exports import XLSX_CONTENT_TYPE, download, neutralise
+from core.exports import XLSX_CONTENT_TYPE, download
 from core.imports import columns as parse
 from core.imports.base import (
     CHANGED,
@@ -44,7 +42,7 @@ from core.imports.base import (
     Importer,
     Preview,
 )
-from core.imports.columns import CellError, Column, RowError, normal
+from core.imports.columns import CellError, Column, RowError, normal, write_sheet
 from core.imports.numbers import NumberFormat, language_format
 from core.imports.reader import read_sheet
 from planning.models import Plan, PlanItem
@@ -275,31 +273,6 @@ def definition_rows(indicators, number_format=None):
     return rows, milestones
 
 
-def _cell(value):
-    if value is None or value == "":
-        return None
-    if isinstance(value, int | Decimal | date) and not isinstance(value, bool):
-        return value
-    return neutralise(str(value))
-
-
-def _sheet(sheet, columns, rows):
-    sheet.append([c.header for c in columns])
-    for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions[cell.column_letter].width = column.width
-    for row in rows:
-        sheet.append([_cell(row[c.name]) for c in columns])
-    for column in columns:
-        if column.name in ("due",):
-            letter = MILESTONE_HEADER.index(column.header) + 1
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=letter, max_col=letter):
-                cell.number_format = "d. m. yyyy"
-    sheet.freeze_panes = "C2"
-
-
 def definitions_xlsx_bytes(indicators=None, number_format=None):
     """The workbook of `indicators` (default: every plan's); with an empty
     list, the template. It states `number_format` (default: the format of the
@@ -309,9 +282,9 @@ def definitions_xlsx_bytes(indicators=None, number_format=None):
         rows, milestones = definition_rows(
             definition_indicators() if indicators is None else indicators, stated)
         workbook = Workbook()
-        _sheet(workbook.active, COLUMNS, rows)
+        write_sheet(workbook.active, COLUMNS, rows)
         workbook.active.title = SHEET_TITLE
-        _sheet(workbook.create_sheet(MILESTONE_SHEET), MILESTONE_COLUMNS, milestones)
+        write_sheet(workbook.create_sheet(MILESTONE_SHEET), MILESTONE_COLUMNS, milestones)
         help_sheet = workbook.create_sheet("Návod")
         # The reader looks for this label to learn how the numbers typed as
         # text are read (core.imports.reader).

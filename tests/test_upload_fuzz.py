@@ -113,3 +113,29 @@ def test_no_upload_makes_the_import_fail_or_save(client, officer, plan_with_item
 def settings_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.mark.django_db
+def test_no_upload_makes_the_network_import_fail_or_save(client, officer, settings_media):
+    from network.imports import export_rows, network_xlsx_bytes
+    from network.models import Service, ServiceVersion
+    from tests.network.factories import make_service
+
+    make_service(actor=officer)
+    workbook = network_xlsx_bytes(export_rows(Service.objects.get().city))
+    client.force_login(officer)
+    before = (Service.objects.count(), ServiceVersion.objects.count(), AuditEntry.objects.count())
+    sent = []
+
+    @given(content=malformed(workbook), name=st.sampled_from(NAMES),
+           content_type=st.sampled_from(TYPES))
+    def upload(content, name, content_type):
+        sent.append(name)
+        response = client.post(reverse("network:import"),
+                               {"file": SimpleUploadedFile(name, content, content_type)})
+        assert response.status_code < 500, (name, content[:40], response.status_code)
+
+    upload()
+    assert len(sent) >= settings.default.max_examples
+    assert (Service.objects.count(), ServiceVersion.objects.count(),
+            AuditEntry.objects.count()) == before

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "indicators",
     "meetings",
     "projects",
+    "network",
     "reports",
 ]
 
@@ -363,7 +364,8 @@ PAGE_CACHE_SHARED_MAX_AGE = env.int("PAGE_CACHE_SHARED_MAX_AGE", default=60)
 # page, and a copy is answered only while that is its generation.
 PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=32 * 1024 * 1024)
 # A save, delete or m2m change of a model of these apps makes the pages stale.
-PAGE_CACHE_APPS = ["directory", "planning", "indicators", "meetings", "projects", "reports"]
+PAGE_CACHE_APPS = ["directory", "planning", "indicators", "meetings", "projects", "network",
+                   "reports"]
 PAGE_CACHE_IGNORED_MODELS = []
 # The language cookie lives a year: the choice of English is kept.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600

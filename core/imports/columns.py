@@ -8,8 +8,9 @@ from decimal import Decimal
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from openpyxl.styles import Alignment, Font
 
-from core.exports import FORMULA_TRIGGERS
+from core.exports import FORMULA_TRIGGERS, neutralise
 
 from .numbers import NumberError, NumberFormat, read_number
 
@@ -290,3 +291,35 @@ class number:  # noqa: N801 - a parser factory, used like the functions above
                 raise CellError(_("“%(value)s” is not a whole number.") % {"value": value})
             raise CellError(_("Use at most %(places)d decimal places.") % {
                 "places": self.places})
+
+
+# --- Writing a sheet the importer reads back ---------------------------------------------
+
+
+def cell_value(value):
+    """A value as an export writes it: numbers and dates as they are (so that
+    they read back whatever the number format), text neutralised against
+    formulas, nothing for an empty value."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | Decimal | date) and not isinstance(value, bool):
+        return value
+    return neutralise(str(value))
+
+
+def write_sheet(sheet, columns, rows, *, freeze="C2"):
+    """The header of `columns` in bold at their widths, then `rows` (dicts
+    keyed by column name); the cells of date columns shown as 1. 7. 2023."""
+    sheet.append([c.header for c in columns])
+    for index, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[cell.column_letter].width = column.width
+    for row in rows:
+        sheet.append([cell_value(row[c.name]) for c in columns])
+    for index, column in enumerate(columns, start=1):
+        if column.parser is day:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = "d. m. yyyy"
+    sheet.freeze_panes = freeze

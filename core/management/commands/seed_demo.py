@@ -18,6 +18,7 @@ LOADERS = [
     ("directory", "directory.seed.load"),
     ("plans", "planning.seed.load"),
     ("projects", "projects.seed.load"),
+    ("network", "network.seed.load"),
     ("indicators", "indicators.seed.load"),
     ("meetings", "meetings.seed.load"),
     ("reports", "reports.seed.load"),

@@ -1,0 +1,117 @@
+"""Officers' forms of the network. The fields come from the models, so a
+label, a help text or a validator is written once."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.autocomplete import use_autocomplete
+from core.forms import PortalForm
+
+from .filters import DateInput
+from .models import Service, ServiceCategory, ServiceForm, ServiceKind, ServiceVersion
+
+
+def _model_field(model, name, **kwargs):
+    field = model._meta.get_field(name).formfield(**kwargs)
+    if isinstance(field.widget, forms.DateInput):
+        field.widget = DateInput()
+    return field
+
+
+def _forms_field():
+    return forms.MultipleChoiceField(label=_("Forms"), choices=ServiceForm.choices,
+                                     required=False, widget=forms.CheckboxSelectMultiple)
+
+
+VERSION_FIELDS = ["forms", "target_groups", "support_areas", "territory", "territory_text",
+                  "capacity_value", "capacity_unit", "note"]
+
+
+def _version_fields():
+    return {
+        "forms": _forms_field(),
+        "target_groups": _model_field(ServiceVersion, "target_groups",
+                                      widget=forms.CheckboxSelectMultiple),
+        "support_areas": _model_field(ServiceVersion, "support_areas",
+                                      widget=forms.CheckboxSelectMultiple),
+        "territory": _model_field(ServiceVersion, "territory"),
+        "territory_text": _model_field(ServiceVersion, "territory_text"),
+        "capacity_value": _model_field(ServiceVersion, "capacity_value"),
+        "capacity_unit": _model_field(ServiceVersion, "capacity_unit"),
+        "note": _model_field(ServiceVersion, "note", widget=forms.Textarea(attrs={"rows": 3})),
+    }
+
+
+class _NetworkForm(PortalForm):
+    """The fields of a service's version follow the form's own fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(_version_fields())
+        self.order_fields(self.field_order)
+        if "provider" in self.fields:
+            use_autocomplete(self, "provider", "organisations")
+        if "kind" in self.fields:
+            self.fields["kind"].queryset = ServiceKind.objects.all()
+
+    def service_data(self):
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class ServiceEntryForm(_NetworkForm):
+    """A service or related activity enters the network."""
+
+    field_order = ["category", "name", "provider", "register_id", "kind", "network_from",
+                   *VERSION_FIELDS, "reason"]
+
+    category = _model_field(Service, "category")
+    name = _model_field(Service, "name")
+    provider = _model_field(Service, "provider")
+    register_id = _model_field(Service, "register_id")
+    kind = _model_field(Service, "kind")
+    network_from = _model_field(Service, "network_from")
+    reason = _model_field(ServiceVersion, "reason")
+
+
+class ServiceChangeForm(_NetworkForm):
+    """A change of a service from a day on (the identity changes on every day)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    valid_from = _model_field(ServiceVersion, "valid_from",
+                              help_text=_("The first day the change holds. The day the latest "
+                                          "change started corrects that change."))
+    reason = _model_field(ServiceVersion, "reason", required=True)
+    name = _model_field(Service, "name")
+    provider = _model_field(Service, "provider")
+    register_id = _model_field(Service, "register_id")
+    kind = _model_field(Service, "kind")
+
+    field_order = ["valid_from", "reason", "name", "provider", "register_id", "kind",
+                   *VERSION_FIELDS]
+
+    def __init__(self, *args, service, **kwargs):
+        super().__init__(*args, **kwargs)
+        if service.category == ServiceCategory.ACTIVITY:
+            del self.fields["register_id"], self.fields["kind"]
+
+
+class ServiceEndForm(PortalForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    network_to = _model_field(Service, "network_to", required=True)
+    reason = _model_field(ServiceVersion, "reason", required=True)
+
+
+def change_initial(service, version):
+    """The change form filled with what the service says now."""
+    initial = {"version": service.version, "name": service.name,
+               "provider": service.provider_id, "register_id": service.register_id,
+               "kind": service.kind_id}
+    initial.update({
+        "forms": [form.value for form in version.forms],
+        "target_groups": [group.pk for group in version.target_groups.all()],
+        "support_areas": [area.pk for area in version.support_areas.all()],
+        "territory": version.territory_id, "territory_text": version.territory_text,
+        "capacity_value": version.capacity_value, "capacity_unit": version.capacity_unit_id,
+        "note": version.note,
+    })
+    return initial

@@ -1,0 +1,47 @@
+"""The network of social services (network/views.py).
+
+The network is public: the list, the capacity table and a service's page.
+Officers enter, change and end services and load the network from a
+workbook. A provider's users (implementer_x)
+and officers see the list of their own organisation's services.
+"""
+
+from . import LOGIN, ROLES, everyone, officers_only
+
+
+def _providers_and_officers():
+    return {role: 200 if role in ("administrator", "city_officer", "implementer_x")
+            else (LOGIN if role == "anonymous" else 403) for role in ROLES}
+
+
+def _post_only(expected):
+    return {role: (405 if status == 200 else status) for role, status in expected.items()}
+
+
+def extend_world(world):
+    from tests.network.factories import make_service
+
+    return {"network_service": make_service(provider=world["org_x"], name="Služba X")}
+
+
+def _service(w):
+    return [w["network_service"].pk]
+
+
+MATRIX = {
+    "network:service_list": [("", lambda w: [], everyone())],
+    "network:capacity_table": [("", lambda w: [], everyone())],
+    "network:service_detail": [("", _service, everyone())],
+    "network:own_services": [("", lambda w: [], _providers_and_officers())],
+    "network:service_create": [("", lambda w: [], officers_only())],
+    "network:service_change": [("", _service, officers_only())],
+    "network:service_end": [("", _service, officers_only())],
+    # The workbook (network/imports.py): officers only.
+    "network:export": [("", lambda w: [], officers_only())],
+    "network:import_template": [("", lambda w: [], officers_only())],
+    "network:import": [("", lambda w: [], officers_only())],
+    "network:import_confirm": [
+        ("any batch", lambda w: ["00000000-0000-0000-0000-000000000000"],
+         _post_only(officers_only())),
+    ],
+}

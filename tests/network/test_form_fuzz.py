@@ -1,0 +1,43 @@
+"""Property-based posts to every form of the network: never a 500, and a
+refused form saves nothing (like tests/test_form_fuzz.py)."""
+
+import pytest
+from django.urls import reverse
+from hypothesis import strategies as st
+
+from tests.fuzz import fuzz_form
+
+from .factories import make_service
+
+pytestmark = pytest.mark.fuzz
+
+FORMS = {
+    "service_create": lambda w: [],
+    "service_change": lambda w: [w["service"].pk],
+    "service_end": lambda w: [w["service"].pk],
+}
+
+PLAUSIBLE = [
+    "", "0", "1", "2", "-1", "99999999999999999999", "1.5", "2,5", "1e5", "NaN", "Infinity",
+    "service", "activity", "residential", "outpatient", "field", "1234567", "123456",
+    "12345678", "2024-01-01", "2023-12-31", "2030-01-01", "31.02.2025", "0000-00-00",
+    "9999-12-31", "=1+1", "<script>alert(1)</script>", "\x00", "ž" * 400,
+]
+values = st.one_of(
+    st.sampled_from(PLAUSIBLE),
+    st.text(max_size=40),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+)
+
+
+@pytest.fixture
+def world(db):
+    return {"service": make_service()}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("form", sorted(FORMS))
+def test_no_input_makes_a_network_form_fail_or_half_save(client, officer, world, form):
+    url = reverse(f"network:{form}", args=FORMS[form](world))
+    client.force_login(officer)
+    fuzz_form(client, url, values, app_labels={"network", "directory"}, label=form)
