@@ -12,6 +12,7 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("meetings/", include("meetings.urls")),
     path("projects/", include("projects.urls")),
+    path("rounds/", include("rounds.urls")),
     path("reports/", include("reports.urls")),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

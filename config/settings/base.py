@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "indicators",
     "meetings",
     "projects",
+    "rounds",
     "reports",
 ]
 
