@@ -13,6 +13,7 @@ from core.models import AuditAction
 from core.review import ReviewState
 from core.services import model_create
 from indicators.models import Indicator, IndicatorKind, IndicatorValue
+from indicators.overview import organisation_paths
 from indicators.services import indicator_values_close
 from projects.models import HalfYearReport, Project
 from projects.services import half_year_reports_close
@@ -52,9 +53,7 @@ def derive_obligations(round_):
     scope owes its half-year report."""
     scope = _indicators_in_scope(round_)
     owed = set()
-    paths = ((IndicatorKind.PROJECT, "project_link__project__implementer_id"),
-             (IndicatorKind.IMPACT, "plan_item__children__implementer_links__organisation_id"))
-    for kind, path in paths:
+    for kind, path in organisation_paths():
         rows = scope.filter(kind=kind, **{f"{path}__isnull": False}).values_list(path, "pk")
         owed.update((org, ObligationKind.VALUE, pk, None) for org, pk in rows)
     implemented = {pk for _org, _kind, pk, _p in owed}

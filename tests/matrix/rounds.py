@@ -11,10 +11,10 @@ def extend_world(world):
     from decimal import Decimal
 
     from indicators.services import indicator_value_record
-    from projects.models import HalfYearReport
     from rounds.services import round_open
     from tests.indicators.factories import IndicatorFactory, ostrava
     from tests.projects.factories import ProjectFactory
+    from tests.rounds.helpers import reports_in_review
 
     ostrava()
     implementer = world["users"]["implementer_x"]
@@ -25,14 +25,7 @@ def extend_world(world):
         actor=implementer, indicator=indicator, period_kind="half_year",
         period_start=date(2025, 1, 1), period_end=date(2025, 6, 30),
         period_text="1. pol. 2025", value=Decimal("3"), value_text="3", submit=False)
-    report = HalfYearReport.objects.create(
-        project=project, number=1, total=6, period_start=date(2025, 1, 1),
-        period_end=date(2025, 6, 30), submitted_on=date(2025, 7, 1), narrative="Text.",
-        review_state="submitted")
-    closed = HalfYearReport.objects.create(
-        project=project, number=2, total=6, period_start=date(2024, 7, 1),
-        period_end=date(2024, 12, 31), submitted_on=date(2025, 1, 10), narrative="Text.",
-        closed=True)
+    report, closed = reports_in_review(project)
     round_ = round_open(actor=None, title="Kolo", kind="half_year",
                         period_start=date(2025, 1, 1), period_end=date(2025, 6, 30),
                         deadline=date(2025, 7, 31), plans=[world["plan_published"]])

@@ -1,14 +1,12 @@
 """Property-based posts to every form of the rounds app: never a 500, and a
 refused form saves nothing (like tests/test_form_fuzz.py)."""
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
 from hypothesis import strategies as st
 
-from projects.models import HalfYearReport
 from tests.fuzz import fuzz_form
+from tests.rounds.helpers import record_first_half, reports_in_review
 
 pytestmark = pytest.mark.fuzz
 
@@ -33,18 +31,8 @@ values = st.one_of(
 
 @pytest.fixture
 def world(reporting, implementer_x):
-    from tests.rounds.test_review import _record
-
-    value = _record(implementer_x, reporting["impact"], "5")
-    project = reporting["project"]
-    report = HalfYearReport.objects.create(
-        project=project, number=1, total=6, period_start=date(2025, 1, 1),
-        period_end=date(2025, 6, 30), submitted_on=date(2025, 7, 1), narrative="Text.",
-        review_state="submitted")
-    closed = HalfYearReport.objects.create(
-        project=project, number=2, total=6, period_start=date(2024, 7, 1),
-        period_end=date(2024, 12, 31), submitted_on=date(2025, 1, 10), narrative="Text.",
-        closed=True)
+    value = record_first_half(implementer_x, reporting["impact"], "5")
+    report, closed = reports_in_review(reporting["project"])
     return {"value": value, "report": report, "closed": closed}
 
 

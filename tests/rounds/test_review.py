@@ -1,7 +1,6 @@
 """Values and half-year reports go draft → submitted → approved by a city
 officer, or returned with a comment; only approved ones are public and count."""
 
-import re
 from datetime import date
 from decimal import Decimal
 
@@ -14,20 +13,9 @@ from indicators import services as indicator_services
 from indicators.datasets import _values_by_indicator
 from indicators.models import IndicatorValue
 from projects import services as project_services
+from tests.rounds.helpers import page_text, record_first_half
 
 pytestmark = pytest.mark.django_db
-
-
-def _text(response):
-    html = response.content.decode()
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\xa0", " ")
-
-
-def _record(actor, indicator, value, **kwargs):
-    return indicator_services.indicator_value_record(
-        actor=actor, indicator=indicator, period_kind="half_year",
-        period_start=date(2025, 1, 1), period_end=date(2025, 6, 30), period_text="1. pol. 2025",
-        value=Decimal(value), value_text=value, **kwargs)
 
 
 def _messages(error):
@@ -37,9 +25,9 @@ def _messages(error):
 def test_an_implementers_value_waits_for_approval_and_only_then_is_public(
         client, reporting, implementer_x, officer):
     impact = reporting["impact"]
-    value = _record(implementer_x, impact, "731")
+    value = record_first_half(implementer_x, impact, "731")
     assert value.review_state == "submitted"
-    page = _text(client.get(impact.get_absolute_url()))
+    page = page_text(client.get(impact.get_absolute_url()))
     assert "731" not in page
     assert impact.pk not in _values_by_indicator()
 
@@ -57,11 +45,11 @@ def test_an_implementers_value_waits_for_approval_and_only_then_is_public(
         indicator_services.indicator_value_approve(actor=officer, value=returned)
     assert "Schválit nebo vrátit lze jen odeslaný záznam" in _messages(refused)
 
-    again = _record(implementer_x, impact, "732", source="ČSÚ")
+    again = record_first_half(implementer_x, impact, "732", source="ČSÚ")
     assert again.review_state == "submitted"
     approved = indicator_services.indicator_value_approve(actor=officer, value=again)
     assert (approved.review_state, approved.reviewed_by) == ("approved", officer)
-    assert "732" in _text(client.get(impact.get_absolute_url()))
+    assert "732" in page_text(client.get(impact.get_absolute_url()))
     assert [v.value for v in _values_by_indicator()[impact.pk]] == [Decimal("732")]
     messages = list(AuditEntry.objects.filter(object_id=str(impact.pk),
                                               content_type__model="indicator")
@@ -73,7 +61,7 @@ def test_an_implementers_value_waits_for_approval_and_only_then_is_public(
 def test_a_draft_is_submitted_once_and_an_approved_value_is_the_officers(reporting,
                                                                         implementer_x, officer):
     impact = reporting["impact"]
-    draft = _record(implementer_x, impact, "10", submit=False)
+    draft = record_first_half(implementer_x, impact, "10", submit=False)
     assert draft.review_state == "draft"
     submitted = indicator_services.indicator_value_submit(actor=implementer_x, value=draft)
     assert submitted.review_state == "submitted"
@@ -82,18 +70,18 @@ def test_a_draft_is_submitted_once_and_an_approved_value_is_the_officers(reporti
     assert "lze odeslat jen koncept nebo vrácený záznam" in _messages(refused)
     indicator_services.indicator_value_approve(actor=officer, value=submitted)
     with pytest.raises(ValidationError) as refused:
-        _record(implementer_x, impact, "11")
-    assert "schváleno" in _messages(refused)
+        record_first_half(implementer_x, impact, "11")
+    assert "už je schválený" in _messages(refused)
 
 
 def test_an_officers_value_is_approved_as_entered(reporting, officer):
-    value = _record(officer, reporting["impact"], "5")
+    value = record_first_half(officer, reporting["impact"], "5")
     assert (value.review_state, value.reviewed_by) == ("approved", officer)
 
 
 def test_the_status_counts_only_approved_values(reporting, implementer_x, officer):
     impact = reporting["impact"]
-    _record(implementer_x, impact, "5")
+    record_first_half(implementer_x, impact, "5")
     impact.refresh_from_db()
     assert impact.status == "no_data"
     indicator_services.indicator_value_approve(
@@ -137,7 +125,7 @@ def test_a_half_year_report_is_public_once_approved_and_moves_the_measure(
     assert value.review_state == "submitted"
     public = reverse("projects:report_detail", args=[project.pk, report.pk])
     assert client.get(public).status_code == 404
-    assert "2/6" not in _text(client.get(project.get_absolute_url()))
+    assert "2/6" not in page_text(client.get(project.get_absolute_url()))
 
     project_services.half_year_report_return(actor=officer, report=report,
                                              comment="Doplňte aktivity.")

@@ -1,9 +1,7 @@
 """Reporting rounds: who owes what, the overview, closing and corrections,
 and the selectors the desk and the reminders build on."""
 
-import re
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -20,20 +18,9 @@ from rounds.models import Obligation
 from tests.directory.factories import OrganisationFactory
 from tests.planning.factories import PlanItemFactory
 from tests.projects.factories import ProjectFactory
+from tests.rounds.helpers import page_text, record_first_half
 
 pytestmark = pytest.mark.django_db
-
-
-def _text(response):
-    html = response.content.decode()
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\xa0", " ")
-
-
-def _record(actor, indicator, value, **kwargs):
-    return indicator_services.indicator_value_record(
-        actor=actor, indicator=indicator, period_kind="half_year",
-        period_start=date(2025, 1, 1), period_end=date(2025, 6, 30), period_text="1. pol. 2025",
-        value=Decimal(value), value_text=value, **kwargs)
 
 
 def _states(round_):
@@ -78,7 +65,7 @@ def test_refreshing_adds_a_new_implementer(reporting, officer):
 def test_the_round_closes_once_decided_and_a_correction_needs_an_officer_and_a_reason(
         client, reporting, implementer_x, officer):
     round_, impact = reporting["round"], reporting["impact"]
-    value = _record(implementer_x, impact, "40")
+    value = record_first_half(implementer_x, impact, "40")
     with pytest.raises(ValidationError) as refused:
         services.round_close(actor=officer, round_=round_)
     assert "čekají na schválení" in " ".join(refused.value.messages)
@@ -89,20 +76,20 @@ def test_the_round_closes_once_decided_and_a_correction_needs_an_officer_and_a_r
     assert value.closed
 
     with pytest.raises(ValidationError) as refused:
-        _record(implementer_x, impact, "41")
+        record_first_half(implementer_x, impact, "41")
     assert "uzavřeno" in " ".join(refused.value.messages)
     with pytest.raises(ValidationError) as refused:
-        _record(officer, impact, "41")
+        record_first_half(officer, impact, "41")
     assert "correction_reason" in refused.value.message_dict
     with pytest.raises(ValidationError):
         indicator_services.indicator_value_delete(actor=officer, value=value)
 
-    corrected = _record(officer, impact, "41", correction_reason="Překlep v hlášení.")
+    corrected = record_first_half(officer, impact, "41", correction_reason="Překlep v hlášení.")
     assert corrected.corrected_on is not None and corrected.closed
     entry = AuditEntry.objects.filter(content_type__model="indicator",
                                       object_id=str(impact.pk)).latest("pk")
     assert entry.actor == officer and "Překlep v hlášení." in entry.message
-    page = _text(client.get(impact.get_absolute_url()))
+    page = page_text(client.get(impact.get_absolute_url()))
     assert "41" in page and f"opraveno {corrected.corrected_on.day}." in page
 
 
@@ -125,7 +112,7 @@ def test_a_closed_report_is_corrected_by_an_officer_with_a_reason(reporting, imp
 
 def test_the_overview_filters_pages_and_exports(client, reporting, implementer_x, officer):
     round_ = reporting["round"]
-    _record(implementer_x, reporting["impact"], "7")
+    record_first_half(implementer_x, reporting["impact"], "7")
     client.force_login(officer)
     url = round_.get_absolute_url()
     page = client.get(url)
@@ -171,14 +158,14 @@ def test_the_overview_costs_the_same_queries_small_and_grown(client, reporting, 
 def test_the_implementer_sees_its_list_with_deadlines(client, reporting, implementer_x):
     client.force_login(implementer_x)
     page = client.get(reverse("rounds:mine"))
-    text = _text(page)
+    text = page_text(page)
     assert "Pololetí 1/2025" in text and "31. 7. 2025" in text
     assert len(page.context["rows"]) == 3
 
 
 def test_the_selectors_for_the_desk_and_the_reminders(reporting, implementer_x, officer):
     round_ = reporting["round"]
-    _record(implementer_x, reporting["impact"], "7")
+    record_first_half(implementer_x, reporting["impact"], "7")
     assert selectors.submissions_awaiting_approval(officer).count == 1
     assert selectors.submissions_awaiting_approval(implementer_x).count == 0
     assert list(selectors.rounds_near_deadline(today=date(2025, 7, 25), days=7)) == [round_]
