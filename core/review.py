@@ -66,16 +66,20 @@ def _state_label(record):
 def mark_entered(record, *, actor, decides, submit):
     """The state of a record someone has just written: approved when a city
     officer (or the system) wrote it, else submitted or, if the implementer
-    keeps it for later, a draft. An implementer may not rewrite what an
-    officer has approved."""
-    if record.pk and record.review_state == ReviewState.APPROVED and not decides:
-        raise ValidationError(_("This has been approved already; only a city officer can "
-                                "change it now."))
+    keeps it for later, a draft."""
+    refuse_rewrite(record, decides=decides)
     if decides:
         _approve(record, actor)
     else:
         record.review_state = ReviewState.SUBMITTED if submit else ReviewState.DRAFT
         record.reviewed_by, record.reviewed_at = None, None
+
+
+def refuse_rewrite(record, *, decides):
+    """An implementer may not rewrite (or move away) what an officer has approved."""
+    if record.pk and record.review_state == ReviewState.APPROVED and not decides:
+        raise ValidationError(_("This has been approved already; only a city officer can "
+                                "change it now."))
 
 
 def mark_corrected(record, *, decides, reason, today=None):

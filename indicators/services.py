@@ -26,6 +26,7 @@ from core.review import (
     mark_entered,
     mark_returned,
     mark_submitted,
+    refuse_rewrite,
 )
 from core.sanitize import sanitize_html
 from core.services import UNSET, given, model_create, model_update
@@ -359,6 +360,7 @@ def indicator_value_record(
     decides = decides_review(actor)
     with transaction.atomic():
         if replaces is not None:
+            refuse_rewrite(replaces, decides=decides)
             mark_corrected(replaces, decides=decides, reason=correction_reason)
             indicator_value_delete(actor=actor, value=replaces, correcting=True)
         Indicator.objects.select_for_update().filter(pk=indicator.pk).first()

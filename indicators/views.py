@@ -303,7 +303,8 @@ class ValueFormView(FormView):
         kwargs.update(indicator=self.indicator,
                       may_set_baseline=permissions.can_edit_indicator(self.request.user),
                       decides=services.decides_review(self.request.user),
-                      correcting=self.value is not None and self.value.closed)
+                      correcting=(self.value is not None and self.value.closed
+                                  and services.decides_review(self.request.user)))
         if self.value is not None and self.request.method == "GET":
             kwargs["initial"] = {
                 "territory": self.value.territory_id, "period_text": self.value.period_text,

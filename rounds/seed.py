@@ -3,16 +3,22 @@ closed and one open half-year round over the first plan whose impact
 indicators have implementers, with a few values in each review state. The
 rounds and the values are invented for the demo (ILLUSTRATIVE, in their
 titles and notes); who owes what is derived from the plan as published.
-A round that exists already is left as it is (idempotent)."""
+
+The published figures stay as published: the closed round's approved values
+(public) are of 2022 and go only to indicators with a later published value,
+so no latest value, status or evaluation changes; the open round's values
+are drafts, submitted or returned, which nobody but officers and the
+implementer sees. A round that exists already is left as it is (idempotent)."""
 
 from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef
 
 from core.seeding import CREATED, UNCHANGED, _say
 from indicators import services as indicator_services
-from indicators.models import IndicatorKind
+from indicators.models import IndicatorKind, IndicatorValue
 from planning.models import Plan
 
 from . import services
@@ -21,10 +27,10 @@ from .models import ObligationKind, ReportingRound
 ILLUSTRATIVE = "ilustrativní"
 NOTE = "Ilustrativní hodnota vymyšlená pro ukázku schvalování, ne publikovaný údaj."
 # (title, period text, start, end, deadline, the review states of its first values)
-CLOSED = ("Pololetí 1/2026 (ilustrativní)", "1. pol. 2026", date(2026, 1, 1),
-          date(2026, 6, 30), date(2026, 7, 31), ("approved", "approved"))
+CLOSED = ("Pololetí 1/2022 (ilustrativní)", "1. pol. 2022", date(2022, 1, 1),
+          date(2022, 6, 30), date(2022, 7, 31), ("approved", "approved"))
 OPEN = ("Pololetí 2/2026 (ilustrativní)", "2. pol. 2026", date(2026, 7, 1),
-        date(2026, 12, 31), date(2027, 1, 31), ("approved", "submitted", "returned", "draft"))
+        date(2026, 12, 31), date(2027, 1, 31), ("submitted", "returned", "draft"))
 
 
 class _DemoImplementer(AnonymousUser):
@@ -44,6 +50,12 @@ def _report_values(round_, period_text, states):
                                              indicator__home_territory__isnull=False,
                                              indicator__part_labels=[])
                    .select_related("indicator").order_by("indicator__sort_key", "pk"))
+    if "approved" in states:
+        later = IndicatorValue.objects.filter(
+            indicator_id=OuterRef("indicator_id"),
+            territory_id=OuterRef("indicator__home_territory_id"),
+            period_end__gt=round_.period_end, available=True)
+        obligations = obligations.filter(Exists(later))
     seen, values = set(), []
     for obligation in obligations:
         if len(values) == len(states):

@@ -140,3 +140,22 @@ def test_a_half_year_report_is_public_once_approved_and_moves_the_measure(
     measure.refresh_from_db()
     assert measure.reports_done == 2
     assert client.get(public).status_code == 200
+
+
+def test_the_value_form_keeps_an_implementers_draft_and_submits_when_ticked(
+        client, reporting, implementer_x, officer):
+    impact = reporting["impact"]
+    client.force_login(implementer_x)
+    url = reverse("indicators:value_create", args=[impact.slug])
+    form = client.get(url)
+    assert "id_submit_now" in form.content.decode()
+    data = {"territory": impact.home_territory_id, "period_text": "1. pol. 2025",
+            "value_text": "12"}
+    assert client.post(url, data).status_code == 302
+    value = IndicatorValue.objects.get(indicator=impact)
+    assert value.review_state == "draft"
+    client.post(reverse("rounds:value_submit", args=[value.pk]))
+    value.refresh_from_db()
+    assert value.review_state == "submitted"
+    client.force_login(officer)
+    assert "id_submit_now" not in client.get(url).content.decode()  # approved as entered

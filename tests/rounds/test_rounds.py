@@ -138,21 +138,35 @@ def _grow(round_, organisations, items):
     services.round_refresh_obligations(actor=None, round_=round_)
 
 
+def _queries(client, url, data):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, data).status_code == 200
+    return len(captured)
+
+
 def test_the_overview_costs_the_same_queries_small_and_grown(client, reporting, officer):
     round_ = reporting["round"]
     client.force_login(officer)
     url = round_.get_absolute_url()
     client.get(url)
-
-    def count():
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url, {"page": 2}).status_code == 200
-        return len(captured)
-
-    before = count()
+    views = [{"page": 2}, {"state": "missing"}, {"q": "Organizace", "kind": "report"}]
+    before = [_queries(client, url, data) for data in views]
     _grow(round_, 35, 3)
     assert round_.obligations.count() > 2 * 50
-    assert count() == before
+    assert [_queries(client, url, data) for data in views] == before
+
+
+def test_the_implementers_list_costs_the_same_queries_small_and_grown(
+        client, reporting, implementer_x, officer):
+    client.force_login(implementer_x)
+    url = reverse("rounds:mine")
+    client.get(url)
+    before = _queries(client, url, {"page": 2})
+    measure = reporting["measure"]
+    for _ in range(60):
+        ProjectFactory(implementer=implementer_x.implementer_organisation, measures=[measure])
+    services.round_refresh_obligations(actor=officer, round_=reporting["round"])
+    assert _queries(client, url, {"page": 2}) == before
 
 
 def test_the_implementer_sees_its_list_with_deadlines(client, reporting, implementer_x):
