@@ -191,6 +191,15 @@ class _DecisionView(_OfficersOnly, FormView):
             self.record = self.get_record()
         return super().dispatch(request, *args, **kwargs)
 
+    def back_url(self):
+        """The overview the officer came from, else the rounds."""
+        wanted = self.request.GET.get("next", "")
+        return wanted if wanted.startswith("/rounds/") else reverse("rounds:list")
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("cancel_url", self.back_url())
+        return super().get_context_data(**kwargs)
+
     def form_valid(self, form):
         approve = form.cleaned_data["decision"] == "approve"
         try:
@@ -203,9 +212,7 @@ class _DecisionView(_OfficersOnly, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Approved: it is public now.") if approve
                          else _("Returned to the implementer with your comment."))
-        return HttpResponseRedirect(self.request.GET.get("next", "")
-                                    if self.request.GET.get("next", "").startswith("/rounds/")
-                                    else reverse("rounds:list"))
+        return HttpResponseRedirect(self.back_url())
 
 
 class ValueDecisionView(_DecisionView):
