@@ -299,7 +299,8 @@ def test_another_users_batch_is_refused(client, world, implementer_x, officer, i
 
 def test_a_value_changed_after_the_preview_refuses_the_whole_batch(client, world,
                                                                     implementer_x, import_jobs):
-    year_value(world["own"], 2023, 200)
+    # The implementer's own value, not yet approved: the implementer may change it.
+    year_value(world["own"], 2023, 200, review_state="submitted")
     batch = _preview_batch(client, implementer_x, [
         {"code": "R-project", "period": "2024", "value": "7"},
         {"code": "R-own", "period": "2023", "value": "250"},
