@@ -40,7 +40,7 @@ lock:
 
 # The project catalogue (locale/) holds core and accounts; each
 # app keeps its own catalogue in <app>/locale/ beside its templates.
-APP_CATALOGUES = notifications directory planning indicators meetings projects network reports
+APP_CATALOGUES = notifications directory planning indicators meetings projects network rounds reports
 
 messages: setup-dev
 	.venv/bin/python manage.py makemessages -l cs --no-obsolete --ignore='.venv/*' --ignore='var/*' $(foreach app,$(APP_CATALOGUES),--ignore='$(app)/*')

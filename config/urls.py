@@ -13,6 +13,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("projects/", include("projects.urls")),
     path("network/", include("network.urls")),
+    path("rounds/", include("rounds.urls")),
     path("reports/", include("reports.urls")),
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),

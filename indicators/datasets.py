@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.formats import plain_number
 from core.opendata import Column, Dataset, path_maker, register
+from core.review import ReviewState
 
 from .models import Indicator, IndicatorTarget, IndicatorValue, IndicatorValuePart, Unit
 from .permissions import can_view_indicator
@@ -79,12 +80,14 @@ def _values_by_indicator():
     """{indicator id: [values]} in chronological order, with their parts (two
     queries), as plain objects."""
     parts = {}
-    rows = (IndicatorValuePart.objects.filter(value__indicator_id__in=_public_ids())
+    rows = (IndicatorValuePart.objects.filter(value__indicator_id__in=_public_ids(),
+                                              value__review_state=ReviewState.APPROVED)
             .order_by("value_id", "position").values_list("value_id", "label", "amount"))
     for value_id, label, amount in rows.iterator(chunk_size=_CHUNK):
         parts.setdefault(value_id, _Many()).append(SimpleNamespace(label=label, amount=amount))
     values = {}
-    rows = (IndicatorValue.objects.filter(indicator_id__in=_public_ids())
+    rows = (IndicatorValue.objects.filter(indicator_id__in=_public_ids(),
+                                          review_state=ReviewState.APPROVED)
             .order_by("indicator_id", "period_end", "period_start", "territory_id")
             .values(*_VALUE_FIELDS))
     for row in rows.iterator(chunk_size=_CHUNK):

@@ -220,10 +220,25 @@ class ValueForm(PortalForm):
                            widget=forms.Textarea(attrs={"rows": 2}))
     source = forms.CharField(label=_("Source"), max_length=200, required=False)
     is_baseline = forms.BooleanField(label=_("This is the baseline"), required=False)
+    submit_now = forms.BooleanField(
+        label=_("Submit for approval now"), required=False, initial=True,
+        help_text=_("A city officer approves the value before it is public; unticked, it is "
+                    "kept as your draft."))
+    correction_reason = forms.CharField(
+        label=_("Reason for the correction"), max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The reporting round of this value is closed: the correction is recorded "
+                    "with its reason and the public page shows the date."))
 
-    def __init__(self, *args, indicator, may_set_baseline, **kwargs):
+    def __init__(self, *args, indicator, may_set_baseline, decides=True, correcting=False,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
+        if decides:
+            # A city officer's value is approved as entered.
+            del self.fields["submit_now"]
+        if not correcting:
+            del self.fields["correction_reason"]
         ids = [indicator.home_territory_id, indicator.comparison_territory_id]
         self.fields["territory"].queryset = Territory.objects.filter(pk__in=[i for i in ids if i])
         self.fields["territory"].initial = indicator.home_territory_id
@@ -268,6 +283,8 @@ class ValueForm(PortalForm):
             "note": self.cleaned_data["note"], "source": self.cleaned_data["source"],
             "is_baseline": self.cleaned_data.get("is_baseline", None),
             "parts": list(zip(labels, parsed.parts, strict=True)) if parsed.is_composite else [],
+            "submit": self.cleaned_data.get("submit_now", True),
+            "correction_reason": self.cleaned_data.get("correction_reason", ""),
         }
 
 

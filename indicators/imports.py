@@ -46,6 +46,7 @@ from core.exports import XLSX_CONTENT_TYPE, download, neutralise
 from core.imports.base import CHANGED, ERROR, NEW, UNCHANGED, Importer, ImportRefused
 from core.imports.columns import Column, RowError, normal, undo_neutralise
 from core.imports.numbers import NumberFormat, language_format
+from core.review import ReviewState
 from core.uploads import XLSX_MAX_BYTES
 
 from .models import Indicator, IndicatorValue, Territory, Unit
@@ -286,6 +287,18 @@ def template_response(indicators, filename="hodnoty-ukazatelu.xlsx"):
 
 def _decimal_text(number):
     return None if number is None else format(Decimal(number).normalize(), "f")
+
+
+def _locked_for(value, *, officer):
+    """Why the import may not change a saved value (core.review), or None: a
+    value of a closed round is corrected in the portal with a reason; an
+    approved one is changed by an officer only."""
+    if value.closed:
+        return _("The value belongs to a closed reporting round: a city officer corrects it "
+                 "in the portal, with a reason.")
+    if not officer and value.review_state == ReviewState.APPROVED:
+        return _("This has been approved already; only a city officer can change it now.")
+    return None
 
 
 def _display(row):
@@ -568,6 +581,10 @@ class ValueImporter(Importer):
             row["old"] = display_value(before, indicator)
             row["outcome"] = (UNCHANGED if _existing_comparable(before) == _row_comparable(row)
                               else CHANGED)
+            refusal = _locked_for(before, officer=allowed is None)
+            if row["outcome"] == CHANGED and refusal:
+                error("value", refusal)
+                row["outcome"], row["errors"] = ERROR, errors
         return row
 
     def apply(self, rows, *, actor, target, pending):

@@ -18,6 +18,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 # Territory moved to the directory; `from indicators.models import Territory` still works.
+from core.review import Reviewed, review_constraints
 from directory.models import Person, Territory  # noqa: F401
 from planning.models import Plan, PlanItem
 
@@ -287,8 +288,9 @@ class ValueQuerySet(models.QuerySet):
         return self.order_by("period_end", "period_start", "territory_id")
 
 
-class IndicatorValue(models.Model):
-    """One published value of an indicator for one period and territory."""
+class IndicatorValue(Reviewed):
+    """One value of an indicator for one period and territory; public once
+    approved (core.review)."""
 
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"),
                                   on_delete=models.CASCADE, related_name="values")
@@ -347,12 +349,16 @@ class IndicatorValue(models.Model):
                 condition=Q(available=True) | Q(is_estimate=False, rank__isnull=True),
                 name="indicator_value_not_available_is_plain",
             ),
+            *review_constraints("indicator_value"),
         ]
         indexes = [
             # The latest period of an indicator's home territory (the reporting
             # overview's counts, the "latest value"): read from the index alone.
             models.Index(fields=["indicator", "territory", "period_end"],
                          name="indicator_value_latest"),
+            # What waits for an officer: the few rows not yet approved.
+            models.Index(fields=["review_state"], condition=~Q(review_state="approved"),
+                         name="indicator_value_in_review"),
         ]
 
     def __str__(self):

@@ -92,10 +92,11 @@ def _without_implementer():
     return ~project & ~impact
 
 
-def _organisation_paths():
+def organisation_paths():
     """(indicator kind, path from an indicator to its implementing
     organisation): a project's implementer, the implementers of the measures
-    under an impact indicator's specific goal."""
+    under an impact indicator's specific goal. The reporting rounds derive
+    who owes what along the same paths."""
     return ((IndicatorKind.PROJECT, "project_link__project__implementer_id"),
             (IndicatorKind.IMPACT, "plan_item__children__implementer_links__organisation_id"))
 
@@ -105,7 +106,7 @@ def _first_lines(reportable, organisation_ids):
     each organisation, in list order; two queries (a window function each)."""
     pairs = []
     order = [F(name).asc() for name in LIST_ORDER]
-    for kind, path in _organisation_paths():
+    for kind, path in organisation_paths():
         rows = (reportable.filter(kind=kind, **{f"{path}__in": organisation_ids})
                 .annotate(organisation=F(path),
                           number=Window(RowNumber(), partition_by=[F(path)], order_by=order))
@@ -123,7 +124,7 @@ def _first_lines(reportable, organisation_ids):
 def _stats_by_organisation(reportable, organisation_ids, cutoff):
     """{organisation id: (indicators, of them needing a value)}; two queries."""
     stats = {}
-    for kind, path in _organisation_paths():
+    for kind, path in organisation_paths():
         rows = (reportable.filter(kind=kind, **{f"{path}__in": organisation_ids})
                 .order_by().values(path).annotate(
                     total=Count("pk", distinct=True),

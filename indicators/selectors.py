@@ -5,6 +5,7 @@ import django_filters
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.review import ReviewState
 from planning.models import PUBLIC_PLAN_STATUSES, LevelRole, Plan, PlanItem
 
 from .models import Indicator, IndicatorKind, IndicatorValue, Status
@@ -17,10 +18,12 @@ LIST_ORDER = ("kind", "position", "sort_key", "id")
 
 
 def values_prefetch():
+    """The approved values only (core.review): what the public pages, the
+    statuses, downloads and reports show."""
     return Prefetch(
         "values",
-        queryset=IndicatorValue.objects.select_related("territory").prefetch_related("parts")
-        .chronological(),
+        queryset=IndicatorValue.objects.filter(review_state=ReviewState.APPROVED)
+        .select_related("territory").prefetch_related("parts").chronological(),
     )
 
 

@@ -13,11 +13,21 @@ from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
+from accounts.permissions import is_city_officer
 from core import pagecache
 from core.audit import AuditAction, audit_record, audit_record_many
 from core.bulk import bulk_insert, bulk_upsert, prefetch_children
 from core.formats import plain_number
 from core.models import AuditEntry
+from core.review import (
+    ReviewState,
+    mark_approved,
+    mark_corrected,
+    mark_entered,
+    mark_returned,
+    mark_submitted,
+    refuse_rewrite,
+)
 from core.sanitize import sanitize_html
 from core.services import UNSET, given, model_create, model_update
 
@@ -41,8 +51,20 @@ def _refresh_pages():
     transaction.on_commit(lambda: pagecache.invalidate(PAGE_CACHE))
 
 
+def decides_review(actor):
+    """The system (actor None: the seed, a management command) and city
+    officers approve what they write; everyone else submits it."""
+    return actor is None or is_city_officer(actor)
+
+
+def approved_values():
+    """Values that are public and count in statuses, reports and open data."""
+    return IndicatorValue.objects.filter(review_state=ReviewState.APPROVED)
+
+
 def indicator_refresh_status(*, indicator) -> str:
-    values = list(indicator.values.select_related("territory").prefetch_related("parts"))
+    values = list(approved_values().filter(indicator=indicator).select_related("territory")
+                  .prefetch_related("parts"))
     prefetch_related_objects([indicator], "targets")
     status = assess(indicator, values).status
     if status != indicator.status:
@@ -255,6 +277,7 @@ def _value_fields(value, parts=None):
         "note": value.note,
         "is_baseline": value.is_baseline,
         "source": value.source,
+        "review_state": value.review_state,
         "parts": ([[label, str(amount)] for label, amount in parts] if parts is not None
                   else _parts_snapshot(value) if value.pk else []),
     }
@@ -262,7 +285,8 @@ def _value_fields(value, parts=None):
 
 VALUE_FIELDS = ("period_kind", "period_text", "available", "is_composite", "value",
                 "not_available_reason", "is_estimate", "rank", "rank_scope", "value_text",
-                "note", "is_baseline", "source")
+                "note", "is_baseline", "source", "review_state", "reviewed_by", "reviewed_at",
+                "review_comment")
 
 
 def _apply_value_fields(record, *, period_kind, period_text, value, available,
@@ -311,13 +335,18 @@ def indicator_value_record(
     *, actor, indicator, territory=None, period_kind, period_start, period_end, period_text,
     value=None, available=True, not_available_reason="", is_estimate=False, rank=None,
     rank_scope="", value_text="", note="", is_baseline=None, source="", parts=None,
-    message="", replaces=None,
+    message="", replaces=None, submit=True, correction_reason="",
 ) -> IndicatorValue:
     """Create or replace the value of `indicator` for one period and territory.
     `parts`: [(label, amount), ...] for a composite value. `replaces`: a value
     this one corrects (its period or territory was wrong), deleted in the same
     transaction. Returns the value; audited on the indicator (who, when, what
-    changed)."""
+    changed).
+
+    A city officer's value is approved as entered (the officer is who would
+    approve it); an implementer's is submitted for approval, or kept as a
+    draft with `submit=False`. A value of a closed reporting round changes only
+    by an officer, with `correction_reason`."""
     territory = territory or indicator.home_territory
     parts = list(parts or [])
     if (part_error := _part_count_error(indicator, parts)) is not None:
@@ -328,9 +357,12 @@ def indicator_value_record(
                 "territories": ", ".join(
                     str(t) for t in Territory.objects.filter(
                         pk__in=[indicator.home_territory_id, indicator.comparison_territory_id]))}})
+    decides = decides_review(actor)
     with transaction.atomic():
         if replaces is not None:
-            indicator_value_delete(actor=actor, value=replaces)
+            refuse_rewrite(replaces, decides=decides)
+            mark_corrected(replaces, decides=decides, reason=correction_reason)
+            indicator_value_delete(actor=actor, value=replaces, correcting=True)
         Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
         existing = (IndicatorValue.objects.select_for_update()
                     .filter(indicator=indicator, territory=territory,
@@ -340,6 +372,12 @@ def indicator_value_record(
             is_baseline = existing.is_baseline if existing else False
         record = existing or IndicatorValue(indicator=indicator, territory=territory,
                                             period_start=period_start, period_end=period_end)
+        if replaces is not None and replaces.closed:
+            record.closed = True
+            record.corrected_on, record.correction_reason = (replaces.corrected_on,
+                                                             replaces.correction_reason)
+        mark_corrected(record, decides=decides, reason=correction_reason)
+        mark_entered(record, actor=actor, decides=decides, submit=submit)
         _apply_value_fields(
             record, period_kind=period_kind, period_text=period_text, value=value,
             available=available, not_available_reason=not_available_reason,
@@ -362,7 +400,10 @@ def indicator_value_record(
             part.full_clean(exclude=["value"])
             part.save()
         after = _value_fields(record)
-        if before != after:
+        if record.closed:
+            message = _("Correction after the reporting round closed: %(reason)s") % {
+                "reason": record.correction_reason}
+        if before != after or record.closed:
             audit_record(
                 actor=actor, action=AuditAction.UPDATE if existing else AuditAction.CREATE,
                 instance=indicator, changes=_value_change_entry(before, after),
@@ -416,6 +457,7 @@ def indicator_values_import(*, actor, rows, message=""):
     one audit entry on the indicator per value, each indicator's status
     recomputed once, the public pages refreshed once committed."""
     rows = list(rows)
+    decides = decides_review(actor)
     indicators = {row["indicator"].pk: row["indicator"] for row in rows}
     with transaction.atomic():
         saved = {}
@@ -459,6 +501,16 @@ def indicator_values_import(*, actor, rows, message=""):
             record = existing or IndicatorValue(
                 indicator=indicator, territory=territory, period_start=row["period_start"],
                 period_end=row["period_end"])
+            if record.closed:
+                errors.append((row["row"], _(
+                    "The value belongs to a closed reporting round: a city officer corrects it "
+                    "in the portal, with a reason.")))
+                continue
+            try:
+                mark_entered(record, actor=actor, decides=decides, submit=True)
+            except ValidationError as error:
+                errors.append((row["row"], " ".join(error.messages)))
+                continue
             _apply_value_fields(
                 record, period_kind=row["period_kind"], period_text=row["period_text"],
                 value=row["value"], available=row["available"],
@@ -476,7 +528,8 @@ def indicator_values_import(*, actor, rows, message=""):
             try:
                 # Foreign keys, uniqueness and the constraints would each cost
                 # a query: the preview looked them up, the checks run below.
-                record.full_clean(exclude=["indicator", "territory"], validate_unique=False,
+                record.full_clean(exclude=["indicator", "territory", "reviewed_by"],
+                                  validate_unique=False,
                                   validate_constraints=False)
                 for position, (label, amount) in enumerate(row_parts, start=1):
                     part = IndicatorValuePart(value=record, position=position, label=label,
@@ -521,6 +574,8 @@ def indicator_values_import(*, actor, rows, message=""):
         # new ones are `created`; the status needs no parts.
         held = {}
         for value in [*saved.values(), *created]:
+            if value.review_state != ReviewState.APPROVED:
+                continue
             held.setdefault(value.indicator_id, []).append(value)
         changed_status = []
         for batch in _batches(touched):
@@ -536,7 +591,12 @@ def indicator_values_import(*, actor, rows, message=""):
     return []
 
 
-def indicator_value_delete(*, actor, value) -> None:
+def indicator_value_delete(*, actor, value, correcting=False) -> None:
+    """`correcting`: the value moves to another period or territory (the
+    record service checked the correction of a closed round)."""
+    if value.closed and not correcting:
+        raise ValidationError(_("The value belongs to a closed reporting round: correct it, "
+                                "with a reason, instead of deleting it."))
     indicator = value.indicator
     with transaction.atomic():
         before = _value_fields(value)
@@ -650,7 +710,7 @@ def indicator_definitions_save(*, actor, definitions, message=""):
     pks = [i.pk for _r, i in rows]
     for batch in _batches(pks):
         statuses = list(Indicator.objects.filter(pk__in=batch).prefetch_related(
-                "targets", Prefetch("values", queryset=IndicatorValue.objects.select_related(
+                "targets", Prefetch("values", queryset=approved_values().select_related(
                     "territory").prefetch_related("parts"))))
         for indicator in statuses:
             indicator.status = assess(indicator, list(indicator.values.all())).status
@@ -732,3 +792,61 @@ def _save_baselines(rows):
         "period_kind", "period_text", "available", "is_composite", "value", "is_estimate",
         "rank", "rank_scope", "value_text", "is_baseline", "version"], batch_size=BATCH)
     IndicatorValue.objects.bulk_create(create, batch_size=BATCH)
+
+
+# --- Review (core.review): submit, approve, return ----------------------------------------------
+
+
+def _review_transition(*, actor, value, change, message):
+    with transaction.atomic():
+        value = (IndicatorValue.objects.select_for_update().select_related("indicator", "territory")
+                 .get(pk=value.pk))
+        before = value.review_state
+        change(value)
+        value.full_clean()
+        value.version += 1
+        value.save()
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, instance=value.indicator,
+            changes={f"{value.period_text} {value.territory.code}: review_state":
+                     [before, value.review_state]},
+            message=message % {"period": value.period_text}, with_snapshot=False)
+        if ReviewState.APPROVED in (before, value.review_state):
+            indicator_refresh_status(indicator=value.indicator)
+            _refresh_pages()
+    return value
+
+
+def indicator_value_submit(*, actor, value) -> IndicatorValue:
+    """A draft or returned value goes to the officers for approval."""
+    return _review_transition(actor=actor, value=value, change=mark_submitted,
+                              message=_("Value of %(period)s submitted for approval"))
+
+
+def indicator_value_approve(*, actor, value) -> IndicatorValue:
+    """A city officer approves a submitted value: from now on it is public and
+    counts in the indicator's status."""
+    decides = decides_review(actor)
+    return _review_transition(
+        actor=actor, value=value,
+        change=lambda v: mark_approved(v, actor=actor, decides=decides),
+        message=_("Value of %(period)s approved"))
+
+
+def indicator_value_return(*, actor, value, comment) -> IndicatorValue:
+    """A city officer returns a submitted value to the implementer with what
+    to fix."""
+    decides = decides_review(actor)
+    return _review_transition(
+        actor=actor, value=value,
+        change=lambda v: mark_returned(v, actor=actor, decides=decides, comment=comment),
+        message=_("Value of %(period)s returned: ") + (comment or "").strip().replace("%", "%%"))
+
+
+def indicator_values_close(*, actor, values) -> int:
+    """Lock the approved `values` (a queryset) of a round being closed (the
+    rounds app calls this in its own transaction, audited on the round); from
+    now on only an officer's correction with a reason changes them."""
+    return IndicatorValue.objects.filter(
+        pk__in=values.values("pk"), review_state=ReviewState.APPROVED,
+    ).update(closed=True)

@@ -301,7 +301,10 @@ class ValueFormView(FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs.update(indicator=self.indicator,
-                      may_set_baseline=permissions.can_edit_indicator(self.request.user))
+                      may_set_baseline=permissions.can_edit_indicator(self.request.user),
+                      decides=services.decides_review(self.request.user),
+                      correcting=(self.value is not None and self.value.closed
+                                  and services.decides_review(self.request.user)))
         if self.value is not None and self.request.method == "GET":
             kwargs["initial"] = {
                 "territory": self.value.territory_id, "period_text": self.value.period_text,
@@ -331,7 +334,7 @@ class ValueFormView(FormView):
                                             **arguments)
         except ValidationError as error:
             return self._invalid(form, error)
-        return self._done()
+        return self._done(approved=services.decides_review(self.request.user))
 
     def _invalid(self, form, error):
         if hasattr(error, "error_dict"):
@@ -341,8 +344,9 @@ class ValueFormView(FormView):
             form.add_error(None, error)
         return self.form_invalid(form)
 
-    def _done(self):
-        messages.success(self.request, _("The value was saved."))
+    def _done(self, approved=True):
+        messages.success(self.request, _("The value was saved.") if approved else _(
+            "The value was saved; it is public once a city officer approves it."))
         return HttpResponseRedirect(self.indicator.get_absolute_url())
 
 
@@ -359,6 +363,10 @@ class ValueDeleteView(View):
 
     def post(self, request, slug, pk):
         value = get_object_or_404(IndicatorValue, pk=pk, indicator=self.indicator)
-        services.indicator_value_delete(actor=request.user, value=value)
-        messages.success(request, _("The value was deleted."))
+        try:
+            services.indicator_value_delete(actor=request.user, value=value)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The value was deleted."))
         return HttpResponseRedirect(self.indicator.get_absolute_url())

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.review import Reviewed, review_constraints
+
 MONEY = {"max_digits": 15, "decimal_places": 2}
 
 
@@ -306,8 +308,9 @@ class KeyActivity(models.Model):
         return f"{self.code} {self.title}"
 
 
-class HalfYearReport(models.Model):
-    """Half-year implementation report n of N of a project."""
+class HalfYearReport(Reviewed):
+    """Half-year implementation report n of N of a project; public once
+    approved (core.review)."""
 
     project = models.ForeignKey(Project, verbose_name=_("project"),
                                 on_delete=models.CASCADE, related_name="reports")
@@ -334,6 +337,7 @@ class HalfYearReport(models.Model):
                                    name="half_year_report_number_within_total"),
             models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")),
                                    name="half_year_report_period_ordered"),
+            *review_constraints("half_year_report"),
         ]
 
     def __str__(self):

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from core.autocomplete import AutocompleteFilter
+from core.review import ReviewState
 from indicators.models import Indicator, IndicatorKind
 from indicators.selectors import with_relations
 from planning.models import LevelRole, PlanItem
@@ -36,8 +37,11 @@ def project_detail_queryset(user=None):
                 "funding", "key_activities",
                 Prefetch("measures", queryset=PlanItem.objects.select_related("plan")
                          .order_by("code")),
-                Prefetch("reports", queryset=HalfYearReport.objects.select_related(
-                    "submitted_by").order_by("number")),
+                # Only approved reports are public (core.review); the implementer
+                # and officers follow the others on the reporting round's pages.
+                Prefetch("reports", queryset=HalfYearReport.objects.filter(
+                    review_state=ReviewState.APPROVED).select_related("submitted_by")
+                    .order_by("number")),
             ))
 
 

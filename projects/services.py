@@ -12,10 +12,16 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.review import ReviewState, mark_approved, mark_corrected, mark_entered, mark_returned
 from core.services import UNSET, given, model_create, model_update
-from indicators.models import IndicatorKind
+from indicators.models import IndicatorKind, IndicatorValue
 from indicators.parsing import ParseError, parse_period
-from indicators.services import indicator_value_record
+from indicators.services import (
+    decides_review,
+    indicator_value_approve,
+    indicator_value_record,
+    indicator_value_return,
+)
 from planning.models import LevelRole, PlanItem
 from planning.services import plans as plan_services
 
@@ -343,23 +349,36 @@ def key_activity_update(*, actor, activity, expected_version=None, code=UNSET, t
 
 def half_year_report_submit(*, actor, project, number, total, period_start, period_end,
                             submitted_on, narrative, indicator_values=None) -> HalfYearReport:
-    """Record report `number` of `total`, the values of the impact indicators
-    (`indicator_values`: {indicator: Decimal or None}) and move the linked
-    measures' "V realizaci (n/N)" on, all in one transaction."""
+    """Record report `number` of `total` and the values of the impact
+    indicators (`indicator_values`: {indicator: Decimal or None}), all in one
+    transaction. An implementer's report and values go to the officers for
+    approval (a returned report is submitted again under its number); a city
+    officer's are approved as entered. Approval moves the linked measures'
+    "V realizaci (n/N)" on."""
+    decides = decides_review(actor)
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         if project.reports_total and total != project.reports_total:
             raise ValidationError({"total": _(
                 "The project plans %(n)s half-year reports.") % {"n": project.reports_total}})
-        if HalfYearReport.objects.filter(project=project, number=number).exists():
+        report = HalfYearReport.objects.filter(project=project, number=number).first()
+        if report is not None and report.review_state not in (ReviewState.DRAFT,
+                                                              ReviewState.RETURNED):
             raise ValidationError({"number": _(
                 "Report %(n)s of this project has already been submitted.") % {"n": number}})
-        report = model_create(actor=actor, model=HalfYearReport, data={
-            "project": project, "number": number, "total": total,
-            "period_start": period_start, "period_end": period_end,
-            "submitted_on": submitted_on, "narrative": narrative,
-            "submitted_by": actor if getattr(actor, "is_authenticated", False) else None,
-        })
+        data = {"total": total, "period_start": period_start, "period_end": period_end,
+                "submitted_on": submitted_on, "narrative": narrative,
+                "submitted_by": actor if getattr(actor, "is_authenticated", False) else None}
+        if report is None:
+            report = HalfYearReport(project=project, number=number)
+        mark_entered(report, actor=actor, decides=decides, submit=True)
+        fields = {**data, "review_state": report.review_state,
+                  "reviewed_by": report.reviewed_by, "reviewed_at": report.reviewed_at}
+        if report.pk is None:
+            report = model_create(actor=actor, model=HalfYearReport,
+                                  data={"project": project, "number": number, **fields})
+        else:
+            report = model_update(actor=actor, instance=report, data=fields)
         values = {k: v for k, v in (indicator_values or {}).items() if v is not None}
         if values:
             period_text = (f"{period_start.day}. {period_start.month}. {period_start.year} – "
@@ -372,23 +391,98 @@ def half_year_report_submit(*, actor, project, number, total, period_start, peri
                     message=str(report))
                 HalfYearReportValue.objects.update_or_create(value=recorded,
                                                              defaults={"report": report})
-        # "V realizaci (3/6)": the third report is the latest source (001). n is
-        # the highest report number, not the number of report rows the portal
-        # holds (reports before the portal are in the published n), and never
-        # goes back.
-        latest = HalfYearReport.objects.filter(project=project).aggregate(
-            latest=Max("number"))["latest"] or 0
-        for measure in project.measures.all():
-            done = min(max(latest, measure.reports_done or 0), total)
-            if measure.reports_done != done or measure.reports_total != total:
-                plan_services.plan_item_update(
-                    actor=actor, item=measure, reports_done=done, reports_total=total,
-                    message=_("Half-year report %(n)s/%(total)s of project %(project)s")
-                    % {"n": number, "total": total, "project": project.registration_number},
-                )
-        if project.reports_total is None:
-            model_update(actor=actor, instance=project, data={"reports_total": total})
+        if report.review_state == ReviewState.APPROVED:
+            _advance_measures(actor=actor, project=project, report=report)
     return report
+
+
+def _advance_measures(*, actor, project, report):
+    """"V realizaci (3/6)": the third approved report is the latest source
+    (001). n is the highest approved report number, not the number of report
+    rows the portal holds (reports before the portal are in the published n),
+    and never goes back."""
+    total = report.total
+    latest = HalfYearReport.objects.filter(
+        project=project, review_state=ReviewState.APPROVED).aggregate(
+        latest=Max("number"))["latest"] or 0
+    for measure in project.measures.all():
+        done = min(max(latest, measure.reports_done or 0), total)
+        if measure.reports_done != done or measure.reports_total != total:
+            plan_services.plan_item_update(
+                actor=actor, item=measure, reports_done=done, reports_total=total,
+                message=_("Half-year report %(n)s/%(total)s of project %(project)s")
+                % {"n": report.number, "total": total, "project": project.registration_number},
+            )
+    if project.reports_total is None:
+        model_update(actor=actor, instance=project, data={"reports_total": total})
+
+
+def _report_transition(*, actor, report, change, values_change=None):
+    """`change` moves the report; `values_change(value)` moves each value the
+    report brought that is still waiting (approve or return them with it)."""
+    with transaction.atomic():
+        report = HalfYearReport.objects.select_for_update().select_related("project").get(
+            pk=report.pk)
+        before = report.review_state
+        change(report)
+        report = model_update(actor=actor, instance=report, data={
+            name: getattr(report, name) for name in (
+                "review_state", "review_comment", "reviewed_by", "reviewed_at")},
+            message=_("Review: %(before)s → %(after)s") % {
+                "before": ReviewState(before).label,
+                "after": ReviewState(report.review_state).label})
+        if values_change is not None:
+            waiting = IndicatorValue.objects.filter(half_year_report_link__report=report,
+                                                    review_state=ReviewState.SUBMITTED)
+            for value in waiting:
+                values_change(value)
+        if report.review_state == ReviewState.APPROVED:
+            _advance_measures(actor=actor, project=report.project, report=report)
+    return report
+
+
+def half_year_report_approve(*, actor, report) -> HalfYearReport:
+    """A city officer approves a submitted report and the values it brought:
+    they become public and the measures' "n/N" moves on."""
+    decides = decides_review(actor)
+    return _report_transition(
+        actor=actor, report=report,
+        change=lambda r: mark_approved(r, actor=actor, decides=decides),
+        values_change=lambda v: indicator_value_approve(actor=actor, value=v))
+
+
+def half_year_report_return(*, actor, report, comment) -> HalfYearReport:
+    """A city officer returns a submitted report (and its waiting values) with
+    what to fix; the implementer submits it again under the same number."""
+    decides = decides_review(actor)
+    return _report_transition(
+        actor=actor, report=report,
+        change=lambda r: mark_returned(r, actor=actor, decides=decides, comment=comment),
+        values_change=lambda v: indicator_value_return(actor=actor, value=v, comment=comment))
+
+
+def half_year_report_correct(*, actor, report, narrative, reason) -> HalfYearReport:
+    """A city officer corrects the narrative of a report of a closed round,
+    with a reason (audited; the public page says "corrected" and when)."""
+    decides = decides_review(actor)
+    with transaction.atomic():
+        report = HalfYearReport.objects.select_for_update().get(pk=report.pk)
+        if not report.closed:
+            raise ValidationError(_("The report is not in a closed round: edit it as usual."))
+        mark_corrected(report, decides=decides, reason=reason)
+        return model_update(actor=actor, instance=report, data={
+            "narrative": narrative, "corrected_on": report.corrected_on,
+            "correction_reason": report.correction_reason},
+            message=_("Correction after the reporting round closed: %(reason)s")
+            % {"reason": report.correction_reason})
+
+
+def half_year_reports_close(*, actor, reports) -> int:
+    """Lock the approved `reports` (a queryset) of a round being closed (the
+    rounds app calls this in its own transaction, audited on the round)."""
+    return HalfYearReport.objects.filter(
+        pk__in=reports.values("pk"), review_state=ReviewState.APPROVED,
+    ).update(closed=True)
 
 
 # --- Project indicators -------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
 from core.pdf import html_to_pdf
+from core.review import ReviewState
 from core.views import RuleRequiredMixin, ServiceFormMixin, TableListView
 
 from . import permissions, selectors, services
@@ -340,6 +341,10 @@ class HalfYearReportDetailView(DetailView):
         project = visible_project_or_404(self.request.user, self.kwargs["pk"])
         report = get_object_or_404(project.reports.select_related("submitted_by"),
                                    pk=self.kwargs["report_pk"])
+        # Not yet approved: its implementer and officers only (others 404).
+        if (report.review_state != ReviewState.APPROVED
+                and not permissions.can_submit_project_report(self.request.user, project)):
+            raise Http404
         report.project = project
         return report
 

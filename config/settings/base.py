@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "meetings",
     "projects",
     "network",
+    "rounds",
     "reports",
 ]
 

@@ -14,7 +14,7 @@ ROOT = Path(settings.BASE_DIR)
 SUFFIXES = {".py", ".html", ".txt", ".js", ".po", ".css", ".svg", ".jsonld", ".md", ".sh",
             ".yml", ".toml", ".json", ""}
 APPS = ["core", "accounts", "notifications", "directory", "planning", "indicators", "projects",
-        "network", "meetings", "reports"]
+        "network", "rounds", "meetings", "reports"]
 SEARCHED = [*APPS, "templates", "config", "locale", "static", "docs", "scripts", "docker",
             ".ci"]
 ROOT_FILES = ["Makefile", "Dockerfile", "docker-compose.yml", "pyproject.toml", ".env.example",

@@ -213,8 +213,20 @@ def test_upload_with_errors_shows_them_and_keeps_nothing(client, world, implemen
     assert not IndicatorValue.objects.exists()
 
 
-def test_upload_preview_confirm_saves_in_one_go(client, world, implementer_x, import_jobs):
+def test_an_implementer_does_not_change_an_approved_value_by_import(client, world,
+                                                                    implementer_x):
     year_value(world["own"], 2023, 200)
+    client.force_login(implementer_x)
+    template = client.get(reverse("indicators:template")).content
+    content = fill_template(template, {"R-own": {"period": "2023", "value": "250"}})
+    response = _upload(client, content, name="hlášení.xlsx")
+    assert response.context["counts"]["error"] == 1
+    assert "jen pracovník města" in response.content.decode()
+
+
+def test_upload_preview_confirm_saves_in_one_go(client, world, implementer_x, import_jobs):
+    # The implementer's own value, not yet approved: the implementer may change it.
+    year_value(world["own"], 2023, 200, review_state="submitted")
     client.force_login(implementer_x)
     template = client.get(reverse("indicators:template")).content
     content = fill_template(template, {
@@ -287,7 +299,8 @@ def test_another_users_batch_is_refused(client, world, implementer_x, officer, i
 
 def test_a_value_changed_after_the_preview_refuses_the_whole_batch(client, world,
                                                                     implementer_x, import_jobs):
-    year_value(world["own"], 2023, 200)
+    # The implementer's own value, not yet approved: the implementer may change it.
+    year_value(world["own"], 2023, 200, review_state="submitted")
     batch = _preview_batch(client, implementer_x, [
         {"code": "R-project", "period": "2024", "value": "7"},
         {"code": "R-own", "period": "2023", "value": "250"},

@@ -13,7 +13,9 @@ from django.urls import reverse
 
 from core.models import AuditEntry
 from indicators.models import Indicator, IndicatorKind, IndicatorValue, Territory
+from indicators.services import indicator_value_approve
 from projects.models import ProjectIndicator
+from tests.accounts.factories import UserFactory
 from tests.directory.factories import OrganisationFactory
 
 from .factories import ProjectFactory
@@ -70,6 +72,12 @@ def test_the_implementer_records_the_actuals_and_the_project_page_shows_them(
     assert values[first.pk].source == project.registration_number
     assert AuditEntry.objects.filter(actor=implementer_x,
                                      content_type__model="indicator").count() == 2
+    # Submitted, not public until a city officer approves them.
+    assert {v.review_state for v in values.values()} == {"submitted"}
+    assert "1 190" not in _text(client.get(project.get_absolute_url()))
+    officer = UserFactory(is_city_officer=True)
+    for value in values.values():
+        indicator_value_approve(actor=officer, value=value)
     text = _text(client.get(project.get_absolute_url()))
     assert "1 190" in text and "18,5" in text
     assert "zatím nevykázáno" not in text

@@ -125,21 +125,29 @@ def _report(actor, project, number, total=6):
         submitted_on=date(2024, 7, 15), narrative="Realizace probíhá.")
 
 
-def test_a_report_moves_the_measures_reports_on_through_an_audited_service(implementer_x):
+def _approved(implementer, officer, project, number):
+    """An implementer's report counts once a city officer approves it."""
+    report = _report(implementer, project, number)
+    assert report.review_state == "submitted"
+    return services.half_year_report_approve(actor=officer, report=report)
+
+
+def test_a_report_moves_the_measures_reports_on_through_an_audited_service(implementer_x,
+                                                                           officer):
     measure = PlanItemFactory.measure(plan=PlanFactory(code="p", status="in_force"))
     measure.reports_done, measure.reports_total = None, None
     measure.save()
     project = ProjectFactory(implementer=implementer_x.implementer_organisation,
                              measures=[measure], reports_total=6)
-    _report(implementer_x, project, 1)
-    _report(implementer_x, project, 2)
+    _approved(implementer_x, officer, project, 1)
+    _approved(implementer_x, officer, project, 2)
     measure.refresh_from_db()
     assert (measure.reports_done, measure.reports_total) == (2, 6)
     assert measure.reports_label == "2/6"
     entries = AuditEntry.objects.filter(content_type__model="planitem", object_id=str(measure.pk),
                                         action="update")
     assert entries.count() == 2
-    assert all(e.actor == implementer_x for e in entries)
+    assert all(e.actor == officer for e in entries)  # the approval moves them on
     assert "2/6" in entries.first().message
 
 
@@ -161,7 +169,7 @@ def test_the_first_report_sets_the_planned_number_of_reports(officer):
     assert project.reports_total == 4
 
 
-def test_n_of_n_is_the_latest_report_and_replaces_the_published_count(implementer_x):
+def test_n_of_n_is_the_latest_report_and_replaces_the_published_count(implementer_x, officer):
     """#15: a measure published "V realizaci (1/6)" whose project then submits
     report 3 reads "V realizaci (3/6)", not "(1/6) (1/6)" or "(1/6) (2/6)":
     n is the number of the latest report, not the number of report rows."""
@@ -174,11 +182,11 @@ def test_n_of_n_is_the_latest_report_and_replaces_the_published_count(implemente
     measure.save()
     project = ProjectFactory(implementer=implementer_x.implementer_organisation,
                              measures=[measure], reports_total=6)
-    _report(implementer_x, project, 3)
+    _approved(implementer_x, officer, project, 3)
     measure.refresh_from_db()
     assert (measure.reports_done, measure.reports_total) == (3, 6)
     assert status_badge(measure) == "V realizaci (3/6)"
-    _report(implementer_x, project, 2)  # filed late: the latest source is still report 3
+    _approved(implementer_x, officer, project, 2)  # filed late: the latest source is still report 3
     measure.refresh_from_db()
     assert measure.reports_done == 3
     assert status_badge(measure) == "V realizaci (3/6)"

@@ -21,6 +21,7 @@ LOADERS = [
     ("network", "network.seed.load"),
     ("indicators", "indicators.seed.load"),
     ("meetings", "meetings.seed.load"),
+    ("rounds", "rounds.seed.load"),
     ("reports", "reports.seed.load"),
 ]
 # Logins for every role; only for the embedded demo or on request.

@@ -1,0 +1,156 @@
+"""Opening, refreshing and closing reporting rounds: validated, atomic and
+audited with the actor. The review of each value and report (submit, approve,
+return, correct) is the services' of its own app (indicators, projects)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from core.models import AuditAction
+from core.review import ReviewState
+from core.services import model_create
+from indicators.models import Indicator, IndicatorKind, IndicatorValue
+from indicators.overview import organisation_paths
+from indicators.services import indicator_values_close
+from projects.models import HalfYearReport, Project
+from projects.services import half_year_reports_close
+
+from .models import Obligation, ObligationKind, ReportingRound, RoundStatus
+from .selectors import with_state
+
+
+def _projects_in_scope(round_):
+    """The chosen projects and those of the chosen measures and plans."""
+    return Project.objects.filter(
+        Q(pk__in=round_.projects.all()) | Q(measures__in=round_.measures.all())
+        | Q(measures__plan__in=round_.plans.all()), implementer__isnull=False)
+
+
+def _indicators_in_scope(round_):
+    """The chosen indicators, those of the chosen plans, the impact
+    indicators of the chosen measures' specific goals and the indicators of
+    the projects in scope."""
+    plans = round_.plans.all()
+    listed = Indicator.plans.through.objects.filter(indicator_id=OuterRef("pk"),
+                                                   plan__in=plans)
+    return Indicator.objects.filter(
+        Q(pk__in=round_.indicators.all()) | Q(plan_item__plan__in=plans) | Q(Exists(listed))
+        | Q(kind=IndicatorKind.IMPACT, plan_item__in=round_.measures.values("parent_id"))
+        | Q(kind=IndicatorKind.PROJECT,
+            project_link__project__in=_projects_in_scope(round_).values("pk")))
+
+
+def derive_obligations(round_):
+    """{(organisation id, kind, indicator id, project id)}: who owes what in
+    the round, as the reporting overview has always derived it. A project
+    indicator is owed by the project's implementer; an impact indicator by the
+    implementers of the measures under its specific goal; any other indicator
+    in scope by the organisation of its responsible person, if it has one
+    (otherwise the city's officers enter it themselves). Every project in
+    scope owes its half-year report."""
+    scope = _indicators_in_scope(round_)
+    owed = set()
+    for kind, path in organisation_paths():
+        rows = scope.filter(kind=kind, **{f"{path}__isnull": False}).values_list(path, "pk")
+        owed.update((org, ObligationKind.VALUE, pk, None) for org, pk in rows)
+    implemented = {pk for _org, _kind, pk, _p in owed}
+    rows = (scope.filter(responsible__organisation__isnull=False)
+            .values_list("responsible__organisation_id", "pk"))
+    owed.update((org, ObligationKind.VALUE, pk, None) for org, pk in rows
+                if pk not in implemented)
+    rows = _projects_in_scope(round_).values_list("implementer_id", "pk")
+    owed.update((org, ObligationKind.REPORT, None, pk) for org, pk in rows)
+    return owed
+
+
+def _sync_obligations(round_):
+    """Add what is owed now and drop what no longer is; returns (added, dropped)."""
+    wanted = derive_obligations(round_)
+    held = {(o.organisation_id, o.kind, o.indicator_id, o.project_id): o.pk
+            for o in round_.obligations.all()}
+    dropped = [pk for key, pk in held.items() if key not in wanted]
+    Obligation.objects.filter(pk__in=dropped).delete()
+    added = [Obligation(round=round_, organisation_id=org, kind=kind, indicator_id=indicator,
+                        project_id=project)
+             for org, kind, indicator, project in sorted(wanted - set(held), key=str)]
+    Obligation.objects.bulk_create(added, batch_size=1000)
+    return len(added), len(dropped)
+
+
+def _check_dates(period_start, period_end, deadline):
+    if period_start and period_end and period_end < period_start:
+        raise ValidationError({"period_end": _("The period ends before it starts.")})
+    if period_start and deadline and deadline < period_start:
+        raise ValidationError({"deadline": _("The deadline is before the period starts.")})
+
+
+def round_open(*, actor, title, kind, period_start, period_end, deadline, plans=(),
+               indicators=(), measures=(), projects=()) -> ReportingRound:
+    """Open a round and derive who owes what in it."""
+    _check_dates(period_start, period_end, deadline)
+    if not (plans or indicators or measures or projects):
+        raise ValidationError(_("Choose at least one plan, indicator, measure or project the "
+                                "round covers."))
+    with transaction.atomic():
+        round_ = model_create(
+            actor=actor, model=ReportingRound,
+            data={"title": title, "kind": kind, "period_start": period_start,
+                  "period_end": period_end, "deadline": deadline,
+                  "opened_by": actor if getattr(actor, "is_authenticated", False) else None},
+            m2m={"plans": plans, "indicators": indicators, "measures": measures,
+                 "projects": projects},
+            message=_("Reporting round opened"))
+        _sync_obligations(round_)
+    return round_
+
+
+def round_refresh_obligations(*, actor, round_) -> tuple:
+    """Derive the obligations of an open round again (implementers or the
+    plan changed since it opened); audited with what was added and dropped."""
+    with transaction.atomic():
+        round_ = ReportingRound.objects.select_for_update().get(pk=round_.pk)
+        if not round_.is_open:
+            raise ValidationError(_("The round is closed: what it covered stays as it was."))
+        added, dropped = _sync_obligations(round_)
+        audit_record(actor=actor, action=AuditAction.UPDATE, instance=round_,
+                     changes={"obligations": [{"added": 0, "dropped": 0},
+                                              {"added": added, "dropped": dropped}]},
+                     message=_("Obligations derived again"), with_snapshot=False)
+    return added, dropped
+
+
+def round_close(*, actor, round_) -> ReportingRound:
+    """Close a round whose submissions are all decided: its approved values
+    and reports are locked (from now on an officer corrects them, with a
+    reason). What was never reported stays missing, and is listed."""
+    with transaction.atomic():
+        round_ = ReportingRound.objects.select_for_update().get(pk=round_.pk)
+        if not round_.is_open:
+            raise ValidationError(_("The round is closed already."))
+        obligations = with_state(round_.obligations.all())
+        waiting = obligations.filter(state=ReviewState.SUBMITTED).count()
+        if waiting:
+            raise ValidationError(_(
+                "%(n)d submissions of this round wait for approval: approve or return them "
+                "before closing the round.") % {"n": waiting})
+        approved = obligations.filter(state=ReviewState.APPROVED)
+        values = IndicatorValue.objects.filter(pk__in=approved.filter(
+            kind=ObligationKind.VALUE).values("record_id"))
+        reports = HalfYearReport.objects.filter(pk__in=approved.filter(
+            kind=ObligationKind.REPORT).values("record_id"))
+        locked_values = indicator_values_close(actor=actor, values=values)
+        locked_reports = half_year_reports_close(actor=actor, reports=reports)
+        round_.status = RoundStatus.CLOSED
+        round_.closed_at = timezone.now()
+        round_.full_clean()
+        round_.version += 1
+        round_.save()
+        audit_record(actor=actor, action=AuditAction.TRANSITION, instance=round_,
+                     changes={"status": [RoundStatus.OPEN, RoundStatus.CLOSED],
+                              "locked": [None, {"values": locked_values,
+                                                "reports": locked_reports}]},
+                     message=_("Reporting round closed"), with_snapshot=False)
+    return round_

@@ -1,0 +1,58 @@
+"""Reporting rounds (rounds/): the rounds, their overview and export, and the
+decisions on submissions are the city officers'; an implementer has its own
+list (`rounds:mine`) and sends its drafts for approval (POST only: a GET by
+those who may answers 405). Closing and deriving again are POST only too."""
+
+from . import LOGIN, SIGNED_IN, officers_only
+
+
+def extend_world(world):
+    from datetime import date
+    from decimal import Decimal
+
+    from indicators.services import indicator_value_record
+    from rounds.services import round_open
+    from tests.indicators.factories import IndicatorFactory, ostrava
+    from tests.projects.factories import ProjectFactory
+    from tests.rounds.helpers import reports_in_review
+
+    ostrava()
+    implementer = world["users"]["implementer_x"]
+    indicator = IndicatorFactory.for_measure(world["measure_published"], code="round-own")
+    project = ProjectFactory(implementer=world["org_x"], measures=[world["measure_published"]],
+                             reports_total=6)
+    value = indicator_value_record(
+        actor=implementer, indicator=indicator, period_kind="half_year",
+        period_start=date(2025, 1, 1), period_end=date(2025, 6, 30),
+        period_text="1. pol. 2025", value=Decimal("3"), value_text="3", submit=False)
+    report, closed = reports_in_review(project)
+    round_ = round_open(actor=None, title="Kolo", kind="half_year",
+                        period_start=date(2025, 1, 1), period_end=date(2025, 6, 30),
+                        deadline=date(2025, 7, 31), plans=[world["plan_published"]])
+    return {"round": round_, "round_value": value, "round_report": report,
+            "round_closed_report": closed}
+
+
+def _post_only(*allowed):
+    return {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, 403),
+            **dict.fromkeys(allowed, 405)}
+
+
+OFFICERS = ("administrator", "city_officer")
+
+MATRIX = {
+    "rounds:list": [("", lambda w: [], officers_only())],
+    "rounds:create": [("", lambda w: [], officers_only())],
+    "rounds:mine": [("", lambda w: [], {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, 403),
+                                        "implementer_x": 200})],
+    "rounds:detail": [("", lambda w: [w["round"].pk], officers_only())],
+    "rounds:export": [("", lambda w: [w["round"].pk], officers_only())],
+    "rounds:close": [("", lambda w: [w["round"].pk], _post_only(*OFFICERS))],
+    "rounds:refresh": [("", lambda w: [w["round"].pk], _post_only(*OFFICERS))],
+    "rounds:value_decide": [("", lambda w: [w["round_value"].pk], officers_only())],
+    "rounds:value_submit": [("own value", lambda w: [w["round_value"].pk],
+                             _post_only(*OFFICERS, "implementer_x"))],
+    "rounds:report_decide": [("", lambda w: [w["round_report"].pk], officers_only())],
+    "rounds:report_correct": [("closed report", lambda w: [w["round_closed_report"].pk],
+                               officers_only())],
+}

@@ -1,0 +1,46 @@
+"""Property-based posts to every form of the rounds app: never a 500, and a
+refused form saves nothing (like tests/test_form_fuzz.py)."""
+
+import pytest
+from django.urls import reverse
+from hypothesis import strategies as st
+
+from tests.fuzz import fuzz_form
+from tests.rounds.helpers import record_first_half, reports_in_review
+
+pytestmark = pytest.mark.fuzz
+
+FORMS = {
+    "create": lambda w: [],
+    "value_decide": lambda w: [w["value"].pk],
+    "report_decide": lambda w: [w["report"].pk],
+    "report_correct": lambda w: [w["closed"].pk],
+}
+
+PLAUSIBLE = [
+    "", "0", "1", "-1", "99999999999999999999", "half_year", "year", "approve", "return",
+    "2025-01-01", "2025-06-30", "2024-12-31", "31. 7. 2025", "2025-02-29", "0000-00-00",
+    "9999-12-31", "=1+1", "<script>alert(1)</script>", "\x00", "ž" * 400, " ",
+]
+values = st.one_of(
+    st.sampled_from(PLAUSIBLE),
+    st.text(max_size=40),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+)
+
+
+@pytest.fixture
+def world(reporting, implementer_x):
+    value = record_first_half(implementer_x, reporting["impact"], "5")
+    report, closed = reports_in_review(reporting["project"])
+    return {"value": value, "report": report, "closed": closed}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("form", sorted(FORMS))
+def test_no_input_makes_a_rounds_form_fail_or_half_save(client, officer, world, form):
+    url = reverse(f"rounds:{form}", args=FORMS[form](world))
+    client.force_login(officer)
+
+    fuzz_form(client, url, values, app_labels={"rounds", "projects", "indicators", "planning",
+                                               "directory"}, label=form)
