@@ -8,5 +8,9 @@ class RoundsConfig(AppConfig):
 
     def ready(self):
         from . import permissions
+        from .desk import register_desk
+        from .mail_kinds import register as register_mail_kinds
 
         permissions.register()
+        register_desk()
+        register_mail_kinds()

@@ -2,11 +2,14 @@
 audited with the actor. The review of each value and report (submit, approve,
 return, correct) is the services' of its own app (indicators, projects)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.audit import audit_record
 from core.models import AuditAction
@@ -15,11 +18,13 @@ from core.services import model_create
 from indicators.models import Indicator, IndicatorKind, IndicatorValue
 from indicators.overview import organisation_paths
 from indicators.services import indicator_values_close
+from notifications.services import mail_enqueue
 from projects.models import HalfYearReport, Project
 from projects.services import half_year_reports_close
 
+from . import mail_kinds
 from .models import Obligation, ObligationKind, ReportingRound, RoundStatus
-from .selectors import with_state
+from .selectors import reminders_due, with_state
 
 
 def _projects_in_scope(round_):
@@ -154,3 +159,32 @@ def round_close(*, actor, round_) -> ReportingRound:
                                                 "reports": locked_reports}]},
                      message=_("Reporting round closed"), with_snapshot=False)
     return round_
+
+
+def round_reminders_send(*, today=None) -> int:
+    """Queue the day's reminders of open rounds' deadlines (daily, by beat):
+    before and after the deadline (selectors.REMIND_BEFORE / REMIND_AFTER) to
+    each user of an organisation that still owes something, listing what.
+    Each reminder goes once per round, day and address. Returns the mails
+    queued."""
+    today = today or timezone.localdate()
+    base = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
+    queued = 0
+    with transaction.atomic():
+        for user, round_, owed, when in reminders_due(today=today):
+            subject = (gettext_lazy("Reporting round %(round)s: the deadline is %(deadline)s")
+                       if when == "before" else
+                       gettext_lazy("Reporting round %(round)s: the deadline %(deadline)s "
+                                    "has passed"))
+            queued += len(mail_enqueue(
+                kind=mail_kinds.ROUND_DEADLINE, recipients=[user.email], subject=subject,
+                body=gettext_lazy("Your organisation still owes in the reporting round "
+                                  "%(round)s (deadline %(deadline)s):\n\n%(owed)s"),
+                params={"round": round_.title,
+                        "deadline": round_.deadline.strftime("%-d. %-m. %Y"),
+                        "owed": "\n".join(f"- {obligation.indicator or obligation.project}"
+                                           for obligation in owed)},
+                link=f"{base}{reverse('rounds:mine')}",
+                occasion=f"round:{round_.pk}:{today.isoformat()}",
+            ))
+    return queued

@@ -227,6 +227,8 @@ CELERY_BEAT_SCHEDULE = {
     # Task owners are reminded TASK_REMINDER_DAYS before the deadline, in the morning.
     "task-deadline-reminders": {"task": "meetings.send_task_deadline_reminders",
                                 "schedule": crontab(hour=7, minute=0)},
+    "round-reminders": {"task": "rounds.send_round_reminders",
+                        "schedule": crontab(hour=7, minute=10)},
 }
 # How many days before a meeting task's deadline its owner is reminded (once).
 TASK_REMINDER_DAYS = env.int("TASK_REMINDER_DAYS", default=7)

@@ -307,14 +307,14 @@ def test_demo_accounts_hold_their_roles(seeded):
 def test_demo_accounts_have_addresses_the_workflow_mails_go_to(seeded):
     """The embedded demo sends its mails to the console: without an address a
     workflow (minutes submitted to the contact person, ...) sends nothing."""
-    from meetings.services import _emails_of
+    from meetings.mail_kinds import emails_of
 
     for username in ("admin", "urednik", "manazer", "kontakt", "realizator", "clen"):
         user = User.objects.get(username=username)
         assert user.email == f"{username}@demo.example.org"
         assert user.email in seeded
     kontakt = User.objects.get(username="kontakt")
-    assert kontakt.email in _emails_of(kontakt.person)
+    assert kontakt.email in emails_of(kontakt.person)
 
 
 def test_seed_notes_read_as_notes_and_name_their_fixture(seeded):
