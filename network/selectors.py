@@ -111,9 +111,9 @@ def own_update_requests(user):
             .select_related("provider", "service", "capacity_unit"))
 
 
-def update_request_detail(user):
-    """The requests `user` may open, with their attachments and decisions."""
-    return (permissions.can_see_own_services.filter(user, UpdateRequest.objects.all())
+def update_request_detail():
+    """Requests with their attachments and decisions (the view asks the rule)."""
+    return (UpdateRequest.objects
             .select_related("provider", "service", "capacity_unit", "service_kind", "city")
             .prefetch_related("attachments", "decisions"))
 
