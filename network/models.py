@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.collation import czech
 
@@ -372,10 +373,10 @@ REQUIRED_ATTACHMENTS = {
 
 
 class RequestState(models.TextChoices):
-    SUBMITTED = "submitted", _("submitted")
-    IN_DECISION = "in_decision", _("being decided")
-    APPROVED = "approved", _("approved")
-    REJECTED = "rejected", _("rejected")
+    SUBMITTED = "submitted", pgettext_lazy("update request", "submitted")
+    IN_DECISION = "in_decision", pgettext_lazy("update request", "being decided")
+    APPROVED = "approved", pgettext_lazy("update request", "approved")
+    REJECTED = "rejected", pgettext_lazy("update request", "rejected")
 
 
 class UpdateRequest(models.Model):
@@ -493,9 +494,9 @@ class DecidingBody(models.TextChoices):
 
 
 class DecisionOutcome(models.TextChoices):
-    APPROVED = "approved", _("approved")
-    REJECTED = "rejected", _("rejected")
-    MODIFIED = "modified", _("approved with a modified value")
+    APPROVED = "approved", pgettext_lazy("decision", "approved")
+    REJECTED = "rejected", pgettext_lazy("decision", "rejected")
+    MODIFIED = "modified", pgettext_lazy("decision", "approved with a modified value")
 
 
 class RequestDecision(models.Model):
@@ -503,7 +504,8 @@ class RequestDecision(models.Model):
 
     request = models.ForeignKey(UpdateRequest, verbose_name=_("update request"),
                                 on_delete=models.CASCADE, related_name="decisions")
-    body = models.CharField(_("body"), max_length=12, choices=DecidingBody.choices)
+    body = models.CharField(pgettext_lazy("deciding", "body"), max_length=12,
+                            choices=DecidingBody.choices)
     decided_on = models.DateField(_("decided on"))
     resolution_number = models.CharField(_("resolution number"), max_length=50)
     outcome = models.CharField(_("outcome"), max_length=10, choices=DecisionOutcome.choices)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -298,7 +298,7 @@ def update_request_submit(*, actor, city, provider, kind, effective_from, reason
     attachment kind → uploaded file)."""
     kind = RequestKind(kind)
     check_window(city=city, effective_from=effective_from,
-                 today=today or timezone.localdate())
+                 today=today or selectors.filing_day())
     _check_request(kind=kind, provider=provider, service=service,
                    effective_from=effective_from, capacity_value=capacity_value,
                    capacity_unit=capacity_unit, name=name, register_id=register_id,

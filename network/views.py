@@ -215,7 +215,7 @@ class OwnUpdateRequestsView(RuleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        today = timezone.localdate()
+        today = selectors.filing_day()
         window = selectors.next_request_window(current_city(request=self.request), today)
         context.update(window=window, window_note=_window_note(window),
                        window_open=window is not None and window.opens <= today)
@@ -332,8 +332,8 @@ class RequestWindowsView(RuleRequiredMixin, ServiceFormMixin, FormView):
     def get_context_data(self, **kwargs):
         city = current_city(request=self.request)
         this_year = timezone.localdate().year
-        kwargs.setdefault("windows", [selectors.request_window_for(city=city, year=year)
-                                      for year in range(this_year, this_year + 3)])
+        kwargs.setdefault("windows", selectors.request_windows(
+            city, range(this_year, this_year + 3)))
         return super().get_context_data(**kwargs)
 
     def get_success_url(self):
