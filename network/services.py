@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, audit_record
 from core.services import UNSET, given, model_create, model_update
-from core.uploads import MiB, read_upload, sniff_type
+from core.uploads import ZIP_MAGIC, MiB, check_xlsx_upload, read_upload, sniff_type
 
 from . import selectors
 from .models import (
@@ -270,6 +270,14 @@ def _check_request(*, kind, provider, service, effective_from, capacity_value, c
         raise ValidationError(errors)
 
 
+def _read_attachment(upload):
+    """A PDF, an image, or a workbook that is one (a ZIP is opened to check)."""
+    data = read_upload(upload, allowed=ATTACHMENT_TYPES, max_bytes=ATTACHMENT_MAX_BYTES)
+    if data.startswith(ZIP_MAGIC):
+        data = check_xlsx_upload(upload, max_bytes=ATTACHMENT_MAX_BYTES)
+    return data
+
+
 def _read_attachments(kind, attachments):
     """The bytes of every mandatory attachment, checked by content."""
     data, errors = {}, {}
@@ -280,8 +288,7 @@ def _read_attachments(kind, attachments):
                 "attachment": attachment_kind.label}
             continue
         try:
-            data[attachment_kind] = read_upload(upload, allowed=ATTACHMENT_TYPES,
-                                                max_bytes=ATTACHMENT_MAX_BYTES)
+            data[attachment_kind] = _read_attachment(upload)
         except ValidationError as error:
             errors[f"attachment_{attachment_kind}"] = error.messages
     if errors:
