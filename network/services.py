@@ -231,7 +231,7 @@ def check_window(*, city, effective_from, today):
             "year": window.year, "opens": _day(window.opens), "closes": _day(window.closes)})
 
 
-def _check_request(*, kind, provider, service, effective_from, capacity_value, capacity_unit,
+def _check_request(*, city, kind, provider, service, effective_from, capacity_value, capacity_unit,
                    name, register_id, service_kind, service_form):
     errors = {}
     if kind == RequestKind.ENTRY:
@@ -239,6 +239,9 @@ def _check_request(*, kind, provider, service, effective_from, capacity_value, c
             errors["name"] = _("Give the name of the service that enters the network.")
         if not register_id:
             errors["register_id"] = _("Give the register identifier of the service.")
+        elif Service.objects.filter(city=city, register_id=register_id).exists():
+            errors["register_id"] = _("A service with this register identifier is in the "
+                                      "network already.")
         if service_kind is None:
             errors["service_kind"] = _("Give the kind of the service.")
         if not service_form:
@@ -306,7 +309,7 @@ def update_request_submit(*, actor, city, provider, kind, effective_from, reason
     kind = RequestKind(kind)
     check_window(city=city, effective_from=effective_from,
                  today=today or selectors.filing_day())
-    _check_request(kind=kind, provider=provider, service=service,
+    _check_request(city=city, kind=kind, provider=provider, service=service,
                    effective_from=effective_from, capacity_value=capacity_value,
                    capacity_unit=capacity_unit, name=name, register_id=register_id,
                    service_kind=service_kind, service_form=service_form)

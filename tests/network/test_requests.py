@@ -149,6 +149,11 @@ def test_an_approved_entry_and_exit_change_the_network_from_their_day(officer, i
     entry = file_request(actor=implementer_x, service=service, kind=RequestKind.ENTRY,
                          capacity="1", name="Nová terénní služba", register_id="7654321",
                          service_kind=kind("70"), service_form=ServiceForm.FIELD)
+    with pytest.raises(ValidationError) as error:
+        file_request(actor=implementer_x, service=service, kind=RequestKind.ENTRY, capacity="1",
+                     name="Dvojník", register_id=service.register_id, service_kind=kind("70"),
+                     service_form=ServiceForm.FIELD)
+    assert "register_id" in error.value.message_dict
     leaving = file_request(actor=implementer_x, service=service, kind=RequestKind.EXIT)
     approve(actor=officer, request=entry)
     approve(actor=officer, request=leaving)
