@@ -1,8 +1,13 @@
+from datetime import timedelta
+
+from django.db.models import Max, Min
 from django.utils.translation import gettext_lazy as _
 
 from core.opendata import Column, Dataset, path_maker, register
+from directory.selectors import current_city
 
-from .models import ServiceForm, ServiceVersion, ServiceVersionForm
+from .models import Service, ServiceForm, ServiceVersion, ServiceVersionForm
+from .selectors import development
 
 _CHUNK = 2000
 
@@ -115,6 +120,24 @@ _IDENTITY_COLUMNS = (
 )
 
 
+def _development_rows():
+    """The development of every year the network's history holds, as the
+    public overview shows it (selectors.development)."""
+    city = current_city()
+    span = Service.objects.filter(city=city).aggregate(
+        first=Min("network_from"), changed=Max("versions__valid_from"), left=Max("network_to"))
+    if city is None or span["first"] is None:
+        return
+    # A service leaves the network the day after its last day in it.
+    last = max(span["changed"].year, (span["left"] + timedelta(days=1)).year if span["left"]
+               else span["changed"].year)
+    for year in range(span["first"].year, last + 1):
+        for row in development(city, year):
+            yield {"year": year, "kind": row.label, "capacity_unit": row.unit,
+                   "capacity_added": _decimal(row.added), "capacity_removed": _decimal(row.removed),
+                   "entries": row.entries, "exits": row.exits}
+
+
 def register_datasets():
     register(Dataset(
         slug="services",
@@ -162,4 +185,22 @@ def register_datasets():
             Column("url", "url", _("Page in this portal (path)")),
         ),
         rows=_capacity_rows,
+    ))
+    register(Dataset(
+        slug="network-development",
+        title=_("Development of the network of social services"),
+        description=_("For each year, the changes of the network that took effect in it, by "
+                      "kind of service and capacity unit: capacity added and removed (services "
+                      "entering and leaving included), services that entered and left."),
+        keywords=(_("social services"), _("network of social services"), _("capacities")),
+        columns=(
+            Column("year", "integer", _("Year the changes took effect")),
+            Column("kind", "string", _("Kind of social service")),
+            Column("capacity_unit", "string", _("Unit of the capacity")),
+            Column("capacity_added", "decimal", _("Capacity added")),
+            Column("capacity_removed", "decimal", _("Capacity removed")),
+            Column("entries", "integer", _("Services that entered the network")),
+            Column("exits", "integer", _("Services that left the network")),
+        ),
+        rows=_development_rows,
     ))

@@ -9,11 +9,14 @@ from directory.models import Organisation, SupportArea
 
 from .models import (
     CapacityUnit,
+    RequestKind,
+    RequestState,
     ServiceCategory,
     ServiceForm,
     ServiceKind,
     ServiceVersion,
     TargetGroup,
+    UpdateRequest,
 )
 
 
@@ -80,3 +83,17 @@ class NetworkFilter(django_filters.FilterSet):
                                | Q(service__provider__name__icontains=value)
                                | Q(service__provider__ico=value)
                                | Q(territory_text__icontains=value))
+
+
+class UpdateRequestFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("Year of the change"),
+                                       field_name="effective_from__year")
+    state = django_filters.ChoiceFilter(label=_("State"), choices=RequestState.choices)
+    kind = django_filters.ChoiceFilter(label=_("Kind of change"), choices=RequestKind.choices)
+    provider = AutocompleteFilter(kind="organisations", label=_("Provider"),
+                                  field_name="provider",
+                                  queryset=lambda request: Organisation.objects.all())
+
+    class Meta:
+        model = UpdateRequest
+        fields = ["year", "state", "kind", "provider"]

@@ -8,7 +8,18 @@ from core.autocomplete import use_autocomplete
 from core.forms import PortalForm
 
 from .filters import DateInput
-from .models import Service, ServiceCategory, ServiceForm, ServiceKind, ServiceVersion
+from .models import (
+    REQUIRED_ATTACHMENTS,
+    AttachmentKind,
+    RequestDecision,
+    RequestWindow,
+    Service,
+    ServiceCategory,
+    ServiceForm,
+    ServiceKind,
+    ServiceVersion,
+    UpdateRequest,
+)
 
 
 def _model_field(model, name, **kwargs):
@@ -115,3 +126,68 @@ def change_initial(service, version):
         "note": version.note,
     })
     return initial
+
+
+# --- Update requests ----------------------------------------------------------------------
+
+
+def _attachment_field(kind):
+    needed = ", ".join(str(request_kind.label) for request_kind, kinds
+                       in REQUIRED_ATTACHMENTS.items() if kind in kinds)
+    return forms.FileField(
+        label=kind.label, required=False,
+        help_text=_("PDF, PNG, JPEG or XLSX, at most 10 MB. Mandatory for: %(kinds)s.")
+        % {"kinds": needed})
+
+
+class UpdateRequestForm(PortalForm):
+    """A provider's request: the change, its day, the reasoning and the
+    mandatory attachments (which of them depends on the kind of change)."""
+
+    kind = _model_field(UpdateRequest, "kind")
+    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none(),
+                                     required=False,
+                                     help_text=_("Not for an entry into the network."))
+    effective_from = _model_field(UpdateRequest, "effective_from")
+    capacity_value = _model_field(UpdateRequest, "capacity_value")
+    capacity_unit = _model_field(UpdateRequest, "capacity_unit")
+    name = _model_field(UpdateRequest, "name")
+    register_id = _model_field(UpdateRequest, "register_id")
+    service_kind = _model_field(UpdateRequest, "service_kind")
+    service_form = _model_field(UpdateRequest, "service_form")
+    territory_text = _model_field(UpdateRequest, "territory_text")
+    reasoning = _model_field(UpdateRequest, "reasoning",
+                             widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, services, window_note="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+        self.fields["service_kind"].queryset = ServiceKind.objects.all()
+        if window_note:
+            self.fields["effective_from"].help_text = window_note
+        for kind in AttachmentKind:
+            self.fields[f"attachment_{kind}"] = _attachment_field(kind)
+
+    def request_data(self):
+        data = dict(self.cleaned_data)
+        data["attachments"] = {kind: data.pop(f"attachment_{kind}") for kind in AttachmentKind
+                               if data.get(f"attachment_{kind}")}
+        for kind in AttachmentKind:
+            data.pop(f"attachment_{kind}", None)
+        return data
+
+
+class RequestDecisionForm(PortalForm):
+    body = _model_field(RequestDecision, "body")
+    decided_on = _model_field(RequestDecision, "decided_on")
+    resolution_number = _model_field(RequestDecision, "resolution_number")
+    outcome = _model_field(RequestDecision, "outcome")
+    approved_value = _model_field(RequestDecision, "approved_value")
+    extract = forms.FileField(label=_("Extract of the resolution"),
+                              help_text=_("PDF, PNG or JPEG, at most 10 MB."))
+
+
+class RequestWindowForm(PortalForm):
+    year = forms.IntegerField(label=_("Year of the change"), min_value=2000, max_value=2100)
+    opens = _model_field(RequestWindow, "opens")
+    closes = _model_field(RequestWindow, "closes")

@@ -15,7 +15,8 @@ def can_edit_network(user, service=None):
 
 @rules.rule()
 def can_see_own_services(user):
-    """The services of the user's own organisation (officers: all)."""
+    """The services of the user's own organisation, and its update requests
+    with their attachments (officers: all)."""
     if is_city_officer(user):
         return rules.ALL
     organisation_id = implementer_organisation_id(user)
@@ -26,9 +27,21 @@ def can_list_own_services(user):
     return is_city_officer(user) or bool(implementer_organisation_id(user))
 
 
+def can_file_update_request(user):
+    """A provider's users file requests for their organisation's services."""
+    return bool(implementer_organisation_id(user))
+
+
+def can_decide_update_requests(user, request=None):
+    return is_city_officer(user)
+
+
 def register():
     rules.register(
         edit_network=can_edit_network,
         see_own_services=can_see_own_services,
         list_own_services=can_list_own_services,
+        see_update_request=can_see_own_services,
+        file_update_request=can_file_update_request,
+        decide_update_requests=can_decide_update_requests,
     )

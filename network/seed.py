@@ -2,7 +2,10 @@
 and related activities of ``fixtures/seed_network.json``, provided by the
 organisations the directory seeded. The seed documents name the providers and
 the kinds of services; register identifiers, capacities and dates are
-invented, and each record's note says so (shown on its page).
+invented, and each record's note says so (shown on its page). The update
+requests of ``fixtures/seed_network_requests.json`` (invented, marked
+illustrative in their reasoning) are filed and decided through the services,
+so the approved ones change the network as of their day.
 
 Idempotent: a service is looked up by its register identifier (an activity
 by its provider and name) and never touched again; its dated changes are
@@ -15,13 +18,23 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 
 from core.seeding import CREATED, UNCHANGED, SeedError, SeedSummary
 from directory.models import Organisation, SupportArea
 from directory.selectors import current_city
 
 from . import services
-from .models import CapacityUnit, Service, ServiceCategory, ServiceKind, TargetGroup
+from .models import (
+    REQUIRED_ATTACHMENTS,
+    CapacityUnit,
+    RequestKind,
+    Service,
+    ServiceCategory,
+    ServiceKind,
+    TargetGroup,
+    UpdateRequest,
+)
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed_network.json"
 
@@ -108,6 +121,65 @@ def load(*, stdout=None, summary=None, verbosity=1, path=None):
         loader.service(record)
     for record in data["activities"]:
         loader.activity(record)
+    load_requests(summary=summary, loader=loader)
     return summary
 
 
+
+
+REQUESTS_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed_network_requests.json"
+# A one-page PDF standing in for every attachment and extract of the demo.
+PLACEHOLDER_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+                   b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def _placeholder(name):
+    return ContentFile(PLACEHOLDER_PDF, name=f"{name}.pdf")
+
+
+def load_requests(*, summary, loader, path=None):
+    """The demo update requests, each filed on its day inside the window and
+    taken through the decisions it has; a request already there is skipped."""
+    data = json.loads(Path(path or REQUESTS_FIXTURE).read_text(encoding="utf-8"))
+    for record in data["requests"]:
+        where = f"seed_network_requests.json, request {record['register_id']}"
+        kind = RequestKind(record["kind"])
+        entry = kind == RequestKind.ENTRY
+        service = None if entry else Service.objects.filter(
+            city=loader.city, register_id=record["register_id"]).first()
+        if not entry and service is None:
+            raise SeedError(f"{where}: the service is not in the network.")
+        provider = (loader._lookup(loader.organisations, record["provider"], "organisation",
+                                   where) if entry else service.provider)
+        effective_from = date.fromisoformat(record["effective_from"])
+        existing = UpdateRequest.objects.filter(city=loader.city, provider=provider, kind=kind,
+                                                effective_from=effective_from)
+        existing = existing.filter(register_id=record["register_id"]) if entry else \
+            existing.filter(service=service)
+        if existing.exists():
+            summary.add(UpdateRequest, UNCHANGED)
+            continue
+        capacity = record.get("capacity")
+        update_request = services.update_request_submit(
+            actor=None, city=loader.city, provider=provider, kind=kind, service=service,
+            effective_from=effective_from, today=date.fromisoformat(record["filed_on"]),
+            reasoning=f"{record['reasoning']} {data['illustrative_note']}",
+            capacity_value=Decimal(capacity) if capacity else None,
+            capacity_unit=loader._lookup(loader.units, record["unit"], "capacity unit", where)
+            if capacity else None,
+            name=record.get("name", ""), register_id=record["register_id"] if entry else "",
+            service_kind=loader._lookup(loader.kinds, record["service_kind"], "kind of service",
+                                        where) if entry else None,
+            service_form=record.get("service_form", ""),
+            territory_text=record.get("territory_text", ""),
+            attachments={attachment: _placeholder(attachment)
+                         for attachment in REQUIRED_ATTACHMENTS[kind]})
+        summary.add(UpdateRequest, CREATED)
+        for decision in record["decisions"]:
+            value = decision.get("approved_value")
+            services.request_decision_record(
+                actor=None, request=update_request, body=decision["body"],
+                decided_on=date.fromisoformat(decision["decided_on"]),
+                resolution_number=decision["resolution_number"], outcome=decision["outcome"],
+                approved_value=Decimal(value) if value else None,
+                extract=_placeholder(decision["resolution_number"].replace("/", "-")))

@@ -2,14 +2,15 @@
 does not grow with the number of services."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import permissions
-from .models import Service, ServiceVersion
+from .models import RequestWindow, Service, ServiceVersion, UpdateRequest
 
 
 def network_as_of(day=None, *, city=None):
@@ -94,3 +95,114 @@ def capacity_rows(versions, by):
                                 unit=row["capacity_unit__name"] or str(_("capacity not given")),
                                 services=row["services"], capacity=row["capacity"]))
     return rows
+
+
+# --- Update requests ----------------------------------------------------------------------
+
+
+def update_requests(city):
+    """Every request of the city with what the officers' list shows."""
+    return (UpdateRequest.objects.filter(city=city)
+            .select_related("provider", "service", "capacity_unit", "service_kind"))
+
+
+def own_update_requests(user):
+    return (permissions.can_see_own_services.filter(user, UpdateRequest.objects.all())
+            .select_related("provider", "service", "capacity_unit"))
+
+
+def update_request_detail():
+    """Requests with their attachments and decisions (the view asks the rule)."""
+    return (UpdateRequest.objects
+            .select_related("provider", "service", "capacity_unit", "service_kind", "city")
+            .prefetch_related("attachments", "decisions"))
+
+
+def _default_window(city, year):
+    return RequestWindow(city=city, year=year, opens=date(year - 1, 7, 1),
+                         closes=date(year - 1, 7, 31))
+
+
+def request_windows(city, years):
+    """The windows for `years` (in one query): configured ones, else the
+    method's default, 1. 7.–31. 7. of the year before (not saved)."""
+    configured = {window.year: window for window
+                  in RequestWindow.objects.filter(city=city, year__in=list(years))}
+    return [configured.get(year) or _default_window(city, year) for year in years]
+
+
+def request_window_for(*, city, year):
+    return request_windows(city, [year])[0]
+
+
+def filing_day():
+    """The day a request is filed on: today (the one place tests move it)."""
+    return timezone.localdate()
+
+
+def next_request_window(city, today=None):
+    """The window open today, or the next one to open."""
+    today = today or filing_day()
+    windows = request_windows(city, range(today.year, today.year + 3))
+    return next((window for window in windows if window.closes >= today), None)
+
+
+@dataclass
+class DevelopmentRow:
+    label: str
+    unit: str
+    added: Decimal = Decimal(0)
+    removed: Decimal = Decimal(0)
+    entries: int = 0
+    exits: int = 0
+
+
+def _kind_label(kind):
+    return str(kind) if kind else str(_("related activities"))
+
+
+def development(city, year):
+    """The changes of the network that took effect in `year`, by kind of
+    service and capacity unit: capacity added and removed (entries and exits
+    included), services that entered and left. Read from the network's
+    history, so it counts every change, requested or entered by officers."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    rows = {}
+
+    def row(service, unit):
+        key = (service.kind.position if service.kind else 10**6,
+               _kind_label(service.kind), str(unit or _("capacity not given")))
+        return rows.setdefault(key, DevelopmentRow(label=key[1], unit=key[2]))
+
+    previous = ServiceVersion.objects.filter(service=OuterRef("service"),
+                                             valid_to=OuterRef("valid_from"))
+    changes = (ServiceVersion.objects.filter(service__city=city, valid_from__range=(first, last))
+               .exclude(valid_from=F("service__network_from"))
+               .annotate(previous_value=Subquery(previous.values("capacity_value")[:1]))
+               .select_related("service__kind", "capacity_unit"))
+    for version in changes:
+        delta = (version.capacity_value or 0) - (version.previous_value or 0)
+        target = row(version.service, version.capacity_unit)
+        if delta > 0:
+            target.added += delta
+        elif delta < 0:
+            target.removed -= delta
+    entries = (ServiceVersion.objects.filter(service__city=city,
+                                             service__network_from__range=(first, last),
+                                             valid_from=F("service__network_from"))
+               .select_related("service__kind", "capacity_unit"))
+    for version in entries:
+        target = row(version.service, version.capacity_unit)
+        target.entries += 1
+        target.added += version.capacity_value or 0
+    # A service's last day is the day before its exit takes effect.
+    exits = (ServiceVersion.objects.filter(
+        service__city=city, service__network_to__range=(first - timedelta(days=1),
+                                                         last - timedelta(days=1)),
+        valid_to=F("service__network_to") + timedelta(days=1))
+        .select_related("service__kind", "capacity_unit"))
+    for version in exits:
+        target = row(version.service, version.capacity_unit)
+        target.exits += 1
+        target.removed += version.capacity_value or 0
+    return [rows[key] for key in sorted(rows)]

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.templatetags.portal import num
 
-from .models import ServiceVersion
+from .models import ServiceVersion, UpdateRequest
 
 
 def _forms(record):
@@ -42,6 +42,39 @@ class NetworkTable(tables.Table):
 
     def value_forms(self, record):
         return _forms(record)
+
+    def render_capacity(self, value):
+        return num(value)
+
+    def value_capacity(self, value):
+        return value
+
+
+class UpdateRequestTable(tables.Table):
+    number = tables.Column(verbose_name=_("No."), accessor="pk",
+                           linkify=lambda record: record.get_absolute_url())
+    kind = tables.Column(verbose_name=_("Kind of change"))
+    subject = tables.Column(verbose_name=_("Service"), empty_values=(), orderable=False)
+    provider = tables.Column(verbose_name=_("Provider"), accessor="provider__name")
+    effective_from = tables.DateColumn(verbose_name=_("Takes effect on"), format="j. n. Y")
+    capacity = tables.Column(verbose_name=_("Requested capacity"), accessor="capacity_value",
+                             attrs={"td": {"class": "num"}, "th": {"class": "num"}},
+                             default="")
+    unit = tables.Column(verbose_name=_("Unit"), accessor="capacity_unit__name", default="")
+    state = tables.Column(verbose_name=_("State"))
+
+    class Meta:
+        model = UpdateRequest
+        fields = ("number", "kind", "subject", "provider", "effective_from", "capacity", "unit",
+                  "state")
+        order_by = ("-number",)
+        template_name = "components/table.html"
+
+    def render_subject(self, record):
+        return record.service.name if record.service_id else record.name
+
+    def value_subject(self, record):
+        return self.render_subject(record)
 
     def render_capacity(self, value):
         return num(value)

@@ -1,20 +1,33 @@
+from django.conf import settings
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic.detail import SingleObjectMixin
 
 from core.imports import views as imports
 from core.views import RuleRequiredMixin, ServiceFormMixin, TableListView
 from directory.selectors import current_city
 
 from . import permissions, selectors, services
-from .filters import NetworkFilter
-from .forms import ServiceChangeForm, ServiceEndForm, ServiceEntryForm, change_initial
+from .filters import NetworkFilter, UpdateRequestFilter
+from .forms import (
+    RequestDecisionForm,
+    RequestWindowForm,
+    ServiceChangeForm,
+    ServiceEndForm,
+    ServiceEntryForm,
+    UpdateRequestForm,
+    change_initial,
+)
 from .imports import NETWORK_IMPORTER, network_response
-from .tables import NetworkTable
+from .models import UpdateRequest
+from .tables import NetworkTable, UpdateRequestTable
 
 
 def _day(request):
@@ -167,6 +180,188 @@ class ServiceEndView(_ServiceFormView):
 
 
 
+# --- Update requests ----------------------------------------------------------------------
+
+
+def _window_note(window):
+    if window is None:
+        return ""
+    return _("Requests for changes in %(year)s are accepted from %(opens)s to %(closes)s.") % {
+        "year": window.year, "opens": date_format(window.opens, "SHORT_DATE_FORMAT"),
+        "closes": date_format(window.closes, "SHORT_DATE_FORMAT")}
+
+
+class UpdateRequestListView(TableListView):
+    """The officers' list of every request, by year, state, kind and provider."""
+
+    rule = staticmethod(permissions.can_decide_update_requests)
+    table_class = UpdateRequestTable
+    filterset_class = UpdateRequestFilter
+    export_basename = "update-requests"
+    title = _("Requests to update the network")
+
+    def get_queryset(self):
+        return selectors.update_requests(current_city(request=self.request))
+
+
+class OwnUpdateRequestsView(RuleRequiredMixin, ListView):
+    rule = staticmethod(permissions.can_file_update_request)
+    template_name = "network/own_requests.html"
+    context_object_name = "update_requests"
+    paginate_by = settings.LIST_PAGE_SIZE
+
+    def get_queryset(self):
+        return selectors.own_update_requests(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = selectors.filing_day()
+        window = selectors.next_request_window(current_city(request=self.request), today)
+        context.update(window=window, window_note=_window_note(window),
+                       window_open=window is not None and window.opens <= today)
+        return context
+
+
+class UpdateRequestCreateView(RuleRequiredMixin, ServiceFormMixin, FormView):
+    rule = staticmethod(permissions.can_file_update_request)
+    form_class = UpdateRequestForm
+    template_name = "components/form_page.html"
+    extra_context = {"title": _("Request to update the network")}
+    success_message = _("The request was filed.")
+
+    def get_form_kwargs(self):
+        window = selectors.next_request_window(current_city(request=self.request))
+        return {**super().get_form_kwargs(),
+                "services": selectors.own_services(self.request.user).filter(
+                    network_to__isnull=True),
+                "window_note": _window_note(window)}
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("cancel_url", reverse("network:own_requests"))
+        return super().get_context_data(**kwargs)
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+    def perform(self, form):
+        return services.update_request_submit(
+            actor=self.request.user, city=current_city(request=self.request),
+            provider=self.request.user.implementer_organisation, **form.request_data())
+
+
+class _UpdateRequestMixin(RuleRequiredMixin):
+    """A request is seen by its provider's users and officers only."""
+
+    rule = staticmethod(permissions.can_see_own_services)
+    rule_on_object = True
+    model = UpdateRequest
+
+    def get_queryset(self):
+        return selectors.update_request_detail()
+
+
+class UpdateRequestDetailView(_UpdateRequestMixin, DetailView):
+    template_name = "network/request_detail.html"
+    context_object_name = "update_request"
+
+
+def _private_file(field, file_type, filename):
+    """An attachment checked by content on upload, from MEDIA_ROOT; PDFs and
+    images inline, a workbook as a download."""
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, OSError, ValueError):
+        raise Http404 from None
+    types = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
+    response = FileResponse(handle, content_type=types.get(file_type, "application/octet-stream"),
+                            as_attachment=file_type not in types,
+                            filename=f"{filename}.{services.FILE_EXTENSIONS.get(file_type, 'bin')}")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class RequestAttachmentView(_UpdateRequestMixin, SingleObjectMixin, View):
+    def get(self, request, *args, **kwargs):
+        update_request = self.get_object()
+        attachment = get_object_or_404(update_request.attachments, pk=kwargs["attachment"])
+        return _private_file(attachment.file, attachment.file_type,
+                             f"zadost-{update_request.pk}-{attachment.kind}")
+
+
+class DecisionExtractView(_UpdateRequestMixin, SingleObjectMixin, View):
+    def get(self, request, *args, **kwargs):
+        update_request = self.get_object()
+        decision = get_object_or_404(update_request.decisions, pk=kwargs["decision"])
+        return _private_file(decision.extract, decision.extract_type,
+                             f"usneseni-{update_request.pk}-{decision.body}")
+
+
+class RequestDecisionCreateView(RuleRequiredMixin, ServiceFormMixin, FormView):
+    rule = staticmethod(permissions.can_decide_update_requests)
+    form_class = RequestDecisionForm
+    template_name = "components/form_page.html"
+    success_message = _("The decision was recorded.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.update_request = get_object_or_404(UpdateRequest, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("title", _("Decision on %(request)s") % {
+            "request": self.update_request})
+        kwargs.setdefault("cancel_url", self.update_request.get_absolute_url())
+        return super().get_context_data(**kwargs)
+
+    def get_success_url(self):
+        return self.update_request.get_absolute_url()
+
+    def perform(self, form):
+        return services.request_decision_record(actor=self.request.user,
+                                                request=self.update_request, **form.cleaned_data)
+
+
+class RequestWindowsView(RuleRequiredMixin, ServiceFormMixin, FormView):
+    """The windows of the coming years; officers set or move one."""
+
+    rule = staticmethod(permissions.can_decide_update_requests)
+    form_class = RequestWindowForm
+    template_name = "network/request_windows.html"
+    extra_context = {"title": _("Windows for update requests")}
+    success_message = _("The window was saved.")
+
+    def get_context_data(self, **kwargs):
+        city = current_city(request=self.request)
+        this_year = timezone.localdate().year
+        kwargs.setdefault("windows", selectors.request_windows(
+            city, range(this_year, this_year + 3)))
+        return super().get_context_data(**kwargs)
+
+    def get_success_url(self):
+        return reverse("network:request_windows")
+
+    def perform(self, form):
+        return services.request_window_set(actor=self.request.user,
+                                           city=current_city(request=self.request),
+                                           **form.cleaned_data)
+
+
+class DevelopmentView(TemplateView):
+    """What changed in the network in a year, by kind of service and unit."""
+
+    template_name = "network/development.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        this_year = timezone.localdate().year
+        try:
+            year = int(self.request.GET.get("year", ""))
+        except ValueError:
+            year = this_year
+        if not 2000 <= year <= 2100:
+            year = this_year
+        rows = selectors.development(current_city(request=self.request), year)
+        context.update(year=year, rows=rows, years=range(this_year + 1, this_year - 6, -1))
+        return context
 
 
 # --- Workbook ---------------------------------------------------------------------------

@@ -139,3 +139,60 @@ def test_no_upload_makes_the_network_import_fail_or_save(client, officer, settin
     assert len(sent) >= settings.default.max_examples
     assert (Service.objects.count(), ServiceVersion.objects.count(),
             AuditEntry.objects.count()) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("upload_to", ["attachment", "extract"])
+def test_no_upload_makes_an_update_request_or_decision_fail_or_half_save(
+        client, officer, implementer_x, settings_media, monkeypatch, upload_to):
+    """A request's attachment and a decision's extract are checked by content:
+    a file that passes is of an allowed kind, anything else saves nothing."""
+    from django.db import transaction
+
+    from core.uploads import sniff_type
+    from network import selectors
+    from network.models import RequestAttachment, RequestDecision, UpdateRequest
+    from network.services import ATTACHMENT_TYPES, EXTRACT_TYPES
+    from tests.network.factories import make_service, unit
+    from tests.network.requests_factories import IN_WINDOW, PDF, file_request, pdf
+
+    monkeypatch.setattr(selectors, "filing_day", lambda: IN_WINDOW)
+    service = make_service(provider=implementer_x.implementer_organisation, capacity="2")
+    update_request = file_request(actor=None, service=service)
+    if upload_to == "attachment":
+        client.force_login(implementer_x)
+        url, allowed = reverse("network:request_create"), ATTACHMENT_TYPES
+    else:
+        client.force_login(officer)
+        url = reverse("network:request_decide", args=[update_request.pk])
+        allowed = EXTRACT_TYPES
+    sent = []
+
+    def counts():
+        return (UpdateRequest.objects.count(), RequestAttachment.objects.count(),
+                RequestDecision.objects.count(), AuditEntry.objects.count())
+
+    @given(content=malformed(PDF * 3), name=st.sampled_from([*NAMES, "vypis.pdf"]),
+           content_type=st.sampled_from(TYPES))
+    def upload(content, name, content_type):
+        sent.append(name)
+        bad = SimpleUploadedFile(name, content, content_type)
+        if upload_to == "attachment":
+            data = {"kind": "increase", "service": service.pk, "effective_from": "2026-01-01",
+                    "capacity_value": "3", "capacity_unit": unit().pk, "reasoning": "Růst.",
+                    "attachment_justification": pdf(), "attachment_budget": bad}
+        else:
+            data = {"body": "commission", "decided_on": "2025-09-01",
+                    "resolution_number": "1/2025", "outcome": "approved", "extract": bad}
+        with transaction.atomic():
+            before = counts()
+            response = client.post(url, data)
+            assert response.status_code < 500, (name, content[:40], response.status_code)
+            if response.status_code == 302:
+                assert sniff_type(content) in allowed
+            else:
+                assert counts() == before
+            transaction.set_rollback(True)
+
+    upload()
+    assert len(sent) >= settings.default.max_examples

@@ -301,9 +301,9 @@ def _grow(group_a, manager_a, member_a, times):
 # The session and the user (2); the groups the user manages and is the contact
 # person of (1 each, none for an officer without a person); then one query a
 # panel that concerns the role: officer 6 (proposals, comments, minutes to
-# verify, report runs, submissions in rounds, rounds near their deadline), manager 5 (proposals rejected, next meetings, minutes
-# to write, alerts, tasks), contact person 3 (minutes to verify, alerts,
-# tasks), member 1 (tasks).
+# verify, report runs, submissions in rounds, rounds near their deadline),
+# manager 5 (proposals rejected, next meetings, minutes to write, alerts,
+# tasks), contact person 3 (minutes to verify, alerts, tasks), member 1 (tasks).
 PINNED = {"officer": 8, "manager_a": 9, "contact_a": 7, "member_a": 5}
 
 

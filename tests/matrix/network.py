@@ -3,7 +3,10 @@
 The network is public: the list, the capacity table and a service's page.
 Officers enter, change and end services and load the network from a
 workbook. A provider's users (implementer_x)
-and officers see the list of their own organisation's services.
+and officers see the list of their own organisation's services. Update
+requests: a provider's users file them and see their own (with the files);
+officers see all, record decisions and set the windows; the development in a
+year is public.
 """
 
 from . import LOGIN, ROLES, everyone, officers_only
@@ -21,7 +24,8 @@ def _post_only(expected):
 def extend_world(world):
     from tests.network.factories import make_service
 
-    return {"network_service": make_service(provider=world["org_x"], name="Služba X")}
+    service = make_service(provider=world["org_x"], name="Služba X")
+    return {"network_service": service, **_request_world(service)}
 
 
 def _service(w):
@@ -45,3 +49,47 @@ MATRIX = {
          _post_only(officers_only())),
     ],
 }
+
+
+def _request_world(service):
+    import datetime
+
+    from network.models import AttachmentKind, RequestDecision, RequestKind
+    from tests.network.requests_factories import decide, file_request
+
+    update_request = file_request(actor=None, service=service, kind=RequestKind.INCREASE)
+    decide(actor=None, request=update_request, body="commission",
+           day=datetime.date(2025, 9, 1))
+    return {
+        "update_request": update_request,
+        "request_attachment": update_request.attachments.get(kind=AttachmentKind.BUDGET),
+        "request_decision": RequestDecision.objects.get(request=update_request),
+    }
+
+
+def _provider_x_only():
+    return {role: 200 if role == "implementer_x" else (LOGIN if role == "anonymous" else 403)
+            for role in ROLES}
+
+
+def _request(w):
+    return [w["update_request"].pk]
+
+
+MATRIX.update({
+    "network:request_list": [("", lambda w: [], officers_only())],
+    "network:request_windows": [("", lambda w: [], officers_only())],
+    "network:own_requests": [("", lambda w: [], _provider_x_only())],
+    "network:request_create": [("", lambda w: [], _provider_x_only())],
+    "network:request_detail": [("provider x's request", _request, _providers_and_officers())],
+    "network:request_attachment": [
+        ("provider x's attachment",
+         lambda w: [w["update_request"].pk, w["request_attachment"].pk],
+         _providers_and_officers())],
+    "network:decision_extract": [
+        ("provider x's extract",
+         lambda w: [w["update_request"].pk, w["request_decision"].pk],
+         _providers_and_officers())],
+    "network:request_decide": [("", _request, officers_only())],
+    "network:development": [("", lambda w: [], everyone())],
+})

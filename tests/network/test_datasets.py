@@ -44,12 +44,16 @@ def test_services_and_capacities(officer):
                   _rows("service-capacities") if r["name"] == "SAS"]
     assert capacities == [("2024-01-01", "2025-01-01", "2.50"),
                           ("2025-01-01", "2026-01-01", "3.00")]
+    development = [(r["year"], r["capacity_added"], r["capacity_removed"], r["entries"],
+                    r["exits"]) for r in _rows("network-development") if r["kind"].startswith("§")]
+    assert development == [(2024, "2.50", "0", 1, 0), (2025, "0.50", "0", 0, 0),
+                           (2026, "0", "3.00", 0, 1)]
     for row in _rows("services") + _rows("service-capacities"):
         for value in row.values():
             assert value is None or "None" not in str(value)
 
 
-@pytest.mark.parametrize("slug", ["services", "service-capacities"])
+@pytest.mark.parametrize("slug", ["services", "service-capacities", "network-development"])
 def test_downloads_and_catalogue(client, officer, slug):
     make_service(actor=officer)
     response = client.get(reverse("core:dataset_csv", args=[slug]))

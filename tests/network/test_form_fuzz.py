@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from tests.fuzz import fuzz_form
 
 from .factories import make_service
+from .requests_factories import file_request
 
 pytestmark = pytest.mark.fuzz
 
@@ -15,12 +16,20 @@ FORMS = {
     "service_create": lambda w: [],
     "service_change": lambda w: [w["service"].pk],
     "service_end": lambda w: [w["service"].pk],
+    "request_windows": lambda w: [],
+    "request_decide": lambda w: [w["update_request"].pk],
+}
+# Filed by a provider's user (implementer_x), not by officers.
+PROVIDER_FORMS = {
+    "request_create": lambda w: [],
 }
 
 PLAUSIBLE = [
     "", "0", "1", "2", "-1", "99999999999999999999", "1.5", "2,5", "1e5", "NaN", "Infinity",
     "service", "activity", "residential", "outpatient", "field", "1234567", "123456",
-    "12345678", "2024-01-01", "2023-12-31", "2030-01-01", "31.02.2025", "0000-00-00",
+    "12345678", "increase", "decrease", "entry", "exit", "commission", "council", "assembly",
+    "approved", "rejected", "modified", "2025", "2026", "2024-01-01", "2023-12-31",
+    "2030-01-01", "31.02.2025", "0000-00-00",
     "9999-12-31", "=1+1", "<script>alert(1)</script>", "\x00", "ž" * 400,
 ]
 values = st.one_of(
@@ -31,8 +40,10 @@ values = st.one_of(
 
 
 @pytest.fixture
-def world(db):
-    return {"service": make_service()}
+def world(db, settings, tmp_path, implementer_x):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    service = make_service(provider=implementer_x.implementer_organisation)
+    return {"service": service, "update_request": file_request(actor=None, service=service)}
 
 
 @pytest.mark.django_db
@@ -40,4 +51,12 @@ def world(db):
 def test_no_input_makes_a_network_form_fail_or_half_save(client, officer, world, form):
     url = reverse(f"network:{form}", args=FORMS[form](world))
     client.force_login(officer)
+    fuzz_form(client, url, values, app_labels={"network", "directory"}, label=form)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("form", sorted(PROVIDER_FORMS))
+def test_no_input_makes_a_provider_form_fail_or_half_save(client, implementer_x, world, form):
+    url = reverse(f"network:{form}", args=PROVIDER_FORMS[form](world))
+    client.force_login(implementer_x)
     fuzz_form(client, url, values, app_labels={"network", "directory"}, label=form)

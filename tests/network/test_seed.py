@@ -28,12 +28,31 @@ def test_the_demo_network(_seeded_once):
     assert network_as_of().filter(service__category=ServiceCategory.SERVICE).count() >= 30
 
 
+def test_the_demo_update_requests(_seeded_once):
+    import datetime
+
+    from network.models import RequestState, UpdateRequest
+    from network.selectors import development
+
+    states = set(UpdateRequest.objects.values_list("state", flat=True))
+    assert states == {RequestState.APPROVED, RequestState.REJECTED, RequestState.IN_DECISION,
+                      RequestState.SUBMITTED}
+    assert not UpdateRequest.objects.exclude(reasoning__contains="ilustrativní").exists()
+    crisis = UpdateRequest.objects.get(service__register_id="9100704")
+    assert network_as_of(datetime.date(2026, 1, 1)).get(
+        service=crisis.service).capacity_value == crisis.approved_value
+    city = crisis.city
+    assert any(row.added for row in development(city, 2026))
+
+
 def test_a_second_run_changes_nothing(_seeded_once):
+    from network.models import UpdateRequest
+
     before = (Service.objects.count(), ServiceVersion.objects.count(),
-              AuditEntry.objects.count())
+              AuditEntry.objects.count(), UpdateRequest.objects.count())
     call_command("seed_demo", "--without-accounts", "--only", "network", stdout=StringIO())
     assert (Service.objects.count(), ServiceVersion.objects.count(),
-            AuditEntry.objects.count()) == before
+            AuditEntry.objects.count(), UpdateRequest.objects.count()) == before
 
 
 def test_the_demo_network_round_trips_through_its_workbook(_seeded_once, officer):
