@@ -8,12 +8,17 @@ order of the deletes does not matter within the flush's transaction.
 The content types and permissions stay: the flush's post_migrate would make
 them again at once, with new ids, and then no copy of rows made before
 (tests/shared_db.py, whose rows name content types) could be restored in
-this process again."""
+this process again. So do the reference tables a data migration fills (the
+kinds of social services of the Act, target groups, capacity units): no
+factory makes them, and a test after a transactional one would find them
+empty."""
 
 from django.db.backends.postgresql import base, operations
 
-# Rows every migrated database holds from the start (post_migrate's).
-KEPT_TABLES = frozenset({"django_content_type", "auth_permission"})
+# Rows every migrated database holds from the start (post_migrate's and the
+# reference data's migrations).
+KEPT_TABLES = frozenset({"django_content_type", "auth_permission", "network_servicekind",
+                         "network_targetgroup", "network_capacityunit"})
 
 
 class DatabaseOperations(operations.DatabaseOperations):
