@@ -306,3 +306,12 @@ class ServiceVersionForm(models.Model):
 
     def __str__(self):
         return self.get_form_display()
+
+
+from .indicator_models import (  # noqa: E402,F401 - the app's models are found in this module
+    DisproportionQuery,
+    IndicatorManual,
+    IndicatorValue,
+    ServiceFunding,
+    ServiceIndicator,
+)

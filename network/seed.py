@@ -20,7 +20,7 @@ from core.seeding import CREATED, UNCHANGED, SeedError, SeedSummary
 from directory.models import Organisation, SupportArea
 from directory.selectors import current_city
 
-from . import services
+from . import indicator_seed, services
 from .models import CapacityUnit, Service, ServiceCategory, ServiceKind, TargetGroup
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed_network.json"
@@ -108,6 +108,7 @@ def load(*, stdout=None, summary=None, verbosity=1, path=None):
         loader.service(record)
     for record in data["activities"]:
         loader.activity(record)
+    indicator_seed.load(city=loader.city, summary=summary)
     return summary
 
 
