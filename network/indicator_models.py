@@ -135,6 +135,15 @@ class IndicatorValue(models.Model):
     def __str__(self):
         return f"{self.indicator} {self.year} {self.get_period_display()}: {self.value}"
 
+    @property
+    def disproportion_query(self):
+        """The question about the value, or None (reads the row a
+        `select_related("query")` brought)."""
+        try:
+            return self.query
+        except DisproportionQuery.DoesNotExist:
+            return None
+
     def clean(self):
         super().clean()
         if self.value is not None and self.value < 0:

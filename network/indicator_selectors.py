@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
 from .indicator_models import (
+    FundingSource,
     IndicatorManual,
     IndicatorValue,
     ReportingPeriod,
@@ -232,6 +233,8 @@ def yearly_evaluation(year, *, city) -> YearlyEvaluation:
         pilot=Count("id", filter=Q(pilot=True)))
     funding = ServiceFunding.objects.filter(service__city=city, year=year)
     by_source = list(funding.values("source").annotate(amount=Sum("amount")).order_by("source"))
+    for row in by_source:
+        row["label"] = FundingSource(row["source"]).label
     by_provider = list(funding.values("service__provider__name")
                        .annotate(amount=Sum("amount"))
                        .order_by("-amount", "service__provider__name"))
@@ -243,3 +246,18 @@ def yearly_evaluation(year, *, city) -> YearlyEvaluation:
         funding_total=sum((row["amount"] for row in by_source), Decimal(0)),
         capacities=_capacity_changes(year, city),
     )
+
+
+def manual_for(city, day):
+    """The manual version in force on `day` (the newest that started by then)."""
+    return (IndicatorManual.objects.filter(city=city, valid_from__lte=day)
+            .order_by("-valid_from", "-id").first())
+
+
+def evaluation_years(city):
+    """The years with reported values or funding, newest first."""
+    years = set(IndicatorValue.objects.filter(service__city=city)
+                .values_list("year", flat=True).distinct())
+    years |= set(ServiceFunding.objects.filter(service__city=city)
+                 .values_list("year", flat=True).distinct())
+    return sorted(years, reverse=True)

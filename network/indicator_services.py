@@ -78,6 +78,8 @@ def values_report(*, actor, service, year, period, values, comments=None):
     form): `values` maps indicators to values; an empty value is not
     reported."""
     comments = comments or {}
+    if all(value is None for value in values.values()):
+        raise ValidationError(_("Give at least one value."))
     with transaction.atomic():
         return [value_report(actor=actor, service=service, indicator=indicator, year=year,
                              period=period, value=value, comment=comments.get(indicator, ""))

@@ -26,9 +26,37 @@ def can_list_own_services(user):
     return is_city_officer(user) or bool(implementer_organisation_id(user))
 
 
+def can_edit_indicators(user, obj=None):
+    """Officers keep the manual of service indicators and the yearly funding."""
+    return is_city_officer(user)
+
+
+@rules.rule()
+def can_see_disproportions(user):
+    """The disproportion check's flags and the questions about them are the
+    officers' working material: never public, not even to the provider."""
+    return rules.ALL if is_city_officer(user) else rules.NONE
+
+
+def can_check_disproportions(user):
+    """The disproportion page: whoever sees every flag."""
+    return can_see_disproportions.condition(user) == rules.ALL
+
+
+@rules.rule()
+def can_report_indicator_values(user):
+    """A provider's users report the indicators of their own organisation's
+    services (officers: of every service)."""
+    return can_see_own_services.condition(user)
+
+
 def register():
     rules.register(
         edit_network=can_edit_network,
         see_own_services=can_see_own_services,
         list_own_services=can_list_own_services,
+        edit_indicators=can_edit_indicators,
+        see_disproportions=can_see_disproportions,
+        check_disproportions=can_check_disproportions,
+        report_indicator_values=can_report_indicator_values,
     )
