@@ -26,7 +26,8 @@ FORMS = {
 PLAUSIBLE = [
     "", "0", "1", "2", "-1", "99999999999999999999", "1.5", "2,5", "1e5", "NaN", "Infinity",
     "service", "activity", "residential", "outpatient", "field", "1234567", "123456",
-    "12345678", "pilot", "in_force", "superseded", "intervence", "2024-01-01", "2023-12-31", "2030-01-01", "31.02.2025", "0000-00-00",
+    "12345678", "pilot", "in_force", "superseded", "intervence", "2024-01-01", "2023-12-31",
+    "2030-01-01", "31.02.2025", "0000-00-00",
     "9999-12-31", "=1+1", "<script>alert(1)</script>", "\x00", "ž" * 400,
 ]
 values = st.one_of(
