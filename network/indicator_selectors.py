@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Q, Sum
+
+from core.collation import czech_sort_key
 
 from .indicator_models import (
     FundingSource,
@@ -56,38 +58,80 @@ def service_values(service):
 
 def reported_periods(city):
     """(year, period) pairs with values, newest first."""
-    rows = (IndicatorValue.objects.filter(service__city=city).values_list("year", "period")
-            .distinct().order_by("-year", "period"))
+    rows = (IndicatorValue.objects.filter(indicator__manual__city=city)
+            .values_list("year", "period").distinct().order_by())
     # "year" sorts before "half", but the final report follows the half-year one.
     return sorted(rows, key=lambda row: (row[0], row[1] == ReportingPeriod.YEAR), reverse=True)
 
 
-def _version_on(day):
-    return (ServiceVersion.objects.filter(service=OuterRef("service"), valid_from__lte=day)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day)))
+@dataclass
+class ReportedValue:
+    """One value as the check reads it: plain fields, no model instances, so
+    that thousands of values cost little."""
+
+    pk: int
+    service_id: int
+    service_name: str
+    provider_name: str
+    kind_id: int
+    kind_label: str
+    indicator_id: int
+    indicator_code: str
+    indicator_name: str
+    indicator_unit: str
+    value: Decimal
+    pilot: bool
+    question: str | None
+    answer: str | None
+    capacity: Decimal | None = None
+    capacity_unit_name: str | None = None
+
+
+_VALUE_FIELDS = ("pk", "service_id", "service__name", "service__provider__name",
+                 "service__kind_id", "service__kind__paragraph", "service__kind__name",
+                 "indicator_id", "indicator__code", "indicator__name", "indicator__unit",
+                 "value", "pilot", "query__question", "query__answer")
 
 
 def values_with_capacity(*, city, year, period):
     """The values of the services' indicators in a period, each with the
-    service's capacity and unit as of the period's last day."""
+    service's capacity and unit as of the period's last day: two queries, the
+    values and the versions in force that day, joined here (a subquery per
+    value costs more at many services)."""
     day = period_end(year, period)
-    return (IndicatorValue.objects
-            .filter(service__city=city, service__category=ServiceCategory.SERVICE, year=year,
-                    period=period)
-            .select_related("indicator__manual", "service__kind", "service__provider", "query")
-            .annotate(capacity=Subquery(_version_on(day).values("capacity_value")[:1]),
-                      capacity_unit_name=Subquery(
-                          _version_on(day).values("capacity_unit__name")[:1]))
+    rows = (IndicatorValue.objects
+            .filter(indicator__manual__city=city, service__category=ServiceCategory.SERVICE,
+                    year=year, period=period)
             .order_by("indicator__position", "indicator__code", "indicator_id",
-                      "service__kind__position", "service__kind__paragraph", "service__name",
-                      "service_id"))
+                      "service__kind__position", "service__kind__paragraph", "service_id")
+            .values_list(*_VALUE_FIELDS))
+    capacities = {service_id: (capacity, unit) for service_id, capacity, unit in
+                  ServiceVersion.objects.valid_on(day).filter(service__city=city)
+                  .values_list("service_id", "capacity_value", "capacity_unit__name")}
+    values = []
+    for (pk, service_id, service_name, provider_name, kind_id, paragraph, kind_name,
+         indicator_id, code, name, unit, value, pilot, question, answer) in rows:
+        capacity, capacity_unit = capacities.get(service_id, (None, None))
+        values.append(ReportedValue(
+            pk=pk, service_id=service_id, service_name=service_name,
+            provider_name=provider_name, kind_id=kind_id, kind_label=f"§ {paragraph} {kind_name}",
+            indicator_id=indicator_id, indicator_code=code, indicator_name=name,
+            indicator_unit=unit, value=value, pilot=pilot, question=question, answer=answer,
+            capacity=capacity, capacity_unit_name=capacity_unit))
+    return values
 
 
 @dataclass
 class CheckedValue:
-    value: IndicatorValue
+    value: ReportedValue
     per_unit: float | None
     flagged: bool = False
+
+    @property
+    def shown(self):
+        """Listed without asking for every value: flagged, questioned, or not
+        comparable."""
+        return self.flagged or self.value.question is not None or self.per_unit is None
 
 
 @dataclass
@@ -95,8 +139,9 @@ class CheckGroup:
     """The services of one kind reporting one indicator, with the same unit
     of capacity."""
 
-    indicator: ServiceIndicator
-    kind: object
+    indicator_name: str
+    indicator_unit: str
+    kind_label: str
     unit: str
     rows: list = field(default_factory=list)
     median: float | None = None
@@ -115,6 +160,16 @@ class CheckGroup:
     @property
     def flagged(self):
         return [row for row in self.rows if row.flagged]
+
+    @property
+    def shown(self):
+        return by_service_name(row for row in self.rows if row.shown)
+
+
+def by_service_name(rows):
+    """Rows in the Czech order of their services' names (sorted here, not by
+    the database: only the rows a page lists, seldom all of them)."""
+    return sorted(rows, key=lambda row: czech_sort_key(row.value.service_name))
 
 
 def _check(group):
@@ -140,10 +195,12 @@ def disproportion_check(values):
         capacity = value.capacity
         per_unit = (float(value.value / capacity) if capacity is not None and capacity > 0
                     else None)
-        key = (value.indicator_id, value.service.kind_id, value.capacity_unit_name or "")
+        unit = value.capacity_unit_name or ""
+        key = (value.indicator_id, value.kind_id, unit)
         if key not in groups:
-            groups[key] = CheckGroup(indicator=value.indicator, kind=value.service.kind,
-                                     unit=value.capacity_unit_name or "")
+            groups[key] = CheckGroup(indicator_name=value.indicator_name,
+                                     indicator_unit=value.indicator_unit,
+                                     kind_label=value.kind_label, unit=unit)
         groups[key].rows.append(CheckedValue(value=value, per_unit=per_unit))
     for group in groups.values():
         _check(group)
@@ -256,8 +313,8 @@ def manual_for(city, day):
 
 def evaluation_years(city):
     """The years with reported values or funding, newest first."""
-    years = set(IndicatorValue.objects.filter(service__city=city)
+    years = set(IndicatorValue.objects.filter(indicator__manual__city=city).order_by()
                 .values_list("year", flat=True).distinct())
-    years |= set(ServiceFunding.objects.filter(service__city=city)
+    years |= set(ServiceFunding.objects.filter(service__city=city).order_by()
                  .values_list("year", flat=True).distinct())
     return sorted(years, reverse=True)

@@ -239,10 +239,13 @@ class DisproportionView(RuleRequiredMixin, TemplateView):
             period = periods[0][1] if periods else ReportingPeriod.YEAR
         groups = selectors.disproportion_check(
             selectors.values_with_capacity(city=city, year=year, period=period))
+        show_all = "all" in self.request.GET
+        for group in groups:
+            group.all_rows = selectors.by_service_name(group.rows) if show_all else ()
         context.update(
             year=year, period=period, period_label=ReportingPeriod(period).label,
             periods=[(y, p, ReportingPeriod(p).label) for y, p in periods],
-            groups=groups, day=period_end(year, period),
+            groups=groups, day=period_end(year, period), show_all=show_all,
             threshold=selectors.THRESHOLD, scale=selectors.MAD_SCALE,
             minimum=selectors.MIN_COMPARABLE,
         )

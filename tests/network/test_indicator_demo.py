@@ -31,7 +31,7 @@ def test_the_check_flags_the_planted_outliers_and_nothing_else(_demo):
     found = set()
     for year in (2023, 2024):
         for period in ReportingPeriod:
-            found |= {(value.indicator.code, year, period, value.service_id)
+            found |= {(value.indicator_code, year, period, value.service_id)
                       for value in flagged_values(city=city, year=year, period=period)}
     assert found == planted
 

@@ -204,10 +204,10 @@ def test_indicator_pages_run_a_fixed_number_of_queries(client, officer):
     assert small == PINNED, small
 
 
-# Session and user, then: the check the periods and the values with their
-# capacities; the evaluation counts, clients, funding by source and by
+# Session and user, then: the check the periods, the values and the versions
+# in force at the period's end; the evaluation counts, clients, funding by source and by
 # provider, capacities on two days, years of values and of funding; the manual
 # its versions, indicators and their kinds; a service's values the service and
 # its values with their questions.
-PINNED = {"network:disproportions": 4, "network:evaluation": 10,
+PINNED = {"network:disproportions": 5, "network:evaluation": 10,
           "network:indicator_manual": 5, "network:service_values": 4}
