@@ -72,23 +72,32 @@ class ManualCreateView(_OfficerFormView):
                                       **form.service_data())
 
 
-class ManualUpdateView(_OfficerFormView):
-    form_class = ManualForm
-    success_message = _("The version of the manual was saved.")
+class _OfficerEditView(_OfficerFormView):
+    """An officer's edit of one row of `model`; `title` names it as %(object)s."""
+
+    model = None
+    title = None
 
     def dispatch(self, request, *args, **kwargs):
-        self.manual = get_object_or_404(IndicatorManual, pk=kwargs["pk"])
+        self.instance = get_object_or_404(self.model, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.manual}
+        return {**super().get_form_kwargs(), "instance": self.instance}
 
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("title", _("Edit %(manual)s") % {"manual": self.manual})
+        kwargs.setdefault("title", self.title % {"object": self.instance})
         return super().get_context_data(**kwargs)
 
+
+class ManualUpdateView(_OfficerEditView):
+    model = IndicatorManual
+    form_class = ManualForm
+    title = _("Edit %(object)s")
+    success_message = _("The version of the manual was saved.")
+
     def perform(self, form):
-        return services.manual_update(actor=self.request.user, manual=self.manual,
+        return services.manual_update(actor=self.request.user, manual=self.instance,
                                       expected_version=form.cleaned_data.get("version"),
                                       **form.service_data())
 
@@ -110,24 +119,14 @@ class IndicatorCreateView(_OfficerFormView):
                                          **form.service_data())
 
 
-class IndicatorUpdateView(_OfficerFormView):
+class IndicatorUpdateView(_OfficerEditView):
+    model = ServiceIndicator
     form_class = IndicatorForm
+    title = _("Edit the indicator %(object)s")
     success_message = _("The indicator was saved.")
 
-    def dispatch(self, request, *args, **kwargs):
-        self.indicator = get_object_or_404(ServiceIndicator, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.indicator}
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("title", _("Edit the indicator %(indicator)s") % {
-            "indicator": self.indicator})
-        return super().get_context_data(**kwargs)
-
     def perform(self, form):
-        return services.indicator_update(actor=self.request.user, indicator=self.indicator,
+        return services.indicator_update(actor=self.request.user, indicator=self.instance,
                                          expected_version=form.cleaned_data.get("version"),
                                          **form.service_data())
 

@@ -71,3 +71,15 @@ def test_the_yearly_evaluation_counts_the_network_of_the_year(_demo, year):
     end_services = sum(row.services_end for row in evaluation.capacities)
     assert end_services == network_as_of(date(year, 12, 31), city=city).filter(
         service__category=ServiceCategory.SERVICE).count()
+
+
+def test_the_officers_page_shows_the_planted_flag_and_states_the_rule(_demo, client):
+    from accounts.models import User
+    from django.urls import reverse
+
+    url = reverse("network:disproportions") + "?year=2024&period=year"
+    assert client.get(url).status_code == 302  # to the sign-in page: never public
+    client.force_login(User.objects.filter(is_city_officer=True).first())
+    page = client.get(url).content.decode()
+    assert page.count("mimo pásmo") == 1
+    assert "medián ± 3 × škálovaná MAD" in page and "pilotní období" in page
