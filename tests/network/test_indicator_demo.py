@@ -74,8 +74,9 @@ def test_the_yearly_evaluation_counts_the_network_of_the_year(_demo, year):
 
 
 def test_the_officers_page_shows_the_planted_flag_and_states_the_rule(_demo, client):
-    from accounts.models import User
     from django.urls import reverse
+
+    from accounts.models import User
 
     url = reverse("network:disproportions") + "?year=2024&period=year"
     assert client.get(url).status_code == 302  # to the sign-in page: never public
