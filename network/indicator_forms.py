@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import PortalForm, VersionedForm
 
 from .filters import DateInput
-from .indicator_models import VALUE, DisproportionQuery, IndicatorManual, ServiceIndicator
+from .indicator_models import (
+    VALUE,
+    DisproportionQuery,
+    FundingSource,
+    IndicatorManual,
+    ServiceIndicator,
+)
 from .models import ServiceKind
 
 
@@ -69,3 +75,13 @@ class DisproportionQueryForm(VersionedForm):
         fields = ["question", "answer"]
         widgets = {"question": forms.Textarea(attrs={"rows": 3}),
                    "answer": forms.Textarea(attrs={"rows": 4})}
+
+
+class FundingForm(PortalForm):
+    """What a service received from one source in one year."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    source = forms.ChoiceField(label=_("Source"), choices=FundingSource.choices)
+    amount = forms.DecimalField(label=_("Amount (CZK)"), min_value=0, max_digits=14,
+                                decimal_places=2)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)

@@ -15,7 +15,13 @@ from directory.selectors import current_city
 from . import indicator_selectors as selectors
 from . import indicator_services as services
 from . import permissions
-from .indicator_forms import DisproportionQueryForm, IndicatorForm, ManualForm, ValuesForm
+from .indicator_forms import (
+    DisproportionQueryForm,
+    FundingForm,
+    IndicatorForm,
+    ManualForm,
+    ValuesForm,
+)
 from .indicator_models import (
     DisproportionQuery,
     IndicatorManual,
@@ -282,6 +288,33 @@ class DisproportionQueryView(RuleRequiredMixin, ServiceFormMixin, FormView):
         return services.disproportion_query_record(
             actor=self.request.user, value=self.value, question=form.cleaned_data["question"],
             answer=form.cleaned_data["answer"], expected_version=form.cleaned_data.get("version"))
+
+
+class FundingView(_OfficerFormView):
+    """Officers record what a service received in a year from a source (the
+    yearly evaluation sums these records)."""
+
+    form_class = FundingForm
+    success_message = _("The funding was saved.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.service = get_object_or_404(service_detail(), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"year": timezone.localdate().year}
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("title", _("Funding of %(service)s") % {"service": self.service})
+        kwargs.setdefault("cancel_url", self.service.get_absolute_url())
+        return super().get_context_data(**kwargs)
+
+    def get_success_url(self):
+        return reverse("network:service_values", args=[self.service.pk])
+
+    def perform(self, form):
+        return services.funding_record(actor=self.request.user, service=self.service,
+                                       **form.cleaned_data)
 
 
 class EvaluationView(TemplateView):

@@ -44,6 +44,7 @@ urlpatterns += [
          name="disproportion_query"),
     path("<int:pk>/indicators/", views_indicators.ServiceValuesView.as_view(),
          name="service_values"),
+    path("<int:pk>/funding/", views_indicators.FundingView.as_view(), name="funding"),
     path("<int:pk>/indicators/<int:year>/<str:period>/",
          views_indicators.ValuesReportView.as_view(), name="values_report"),
     path("evaluation/", cache_public_page(params=("year",))(

@@ -55,6 +55,7 @@ MATRIX = {
     "network:values_report": [
         ("", lambda w: [w["network_service"].pk, 2024, "half"], _providers_and_officers())],
     "network:disproportions": [("", lambda w: [], officers_only())],
+    "network:funding": [("", _service, officers_only())],
     "network:disproportion_query": [("", lambda w: [w["network_value"].pk], officers_only())],
     "network:evaluation": [("", lambda w: [], everyone())],
     "network:import_confirm": [

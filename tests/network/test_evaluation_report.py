@@ -1,24 +1,21 @@
 """The yearly evaluation as a report kind: a tagged PDF through
-reports.kinds, and a run through a real Celery worker."""
+reports.kinds (the run through a real Celery worker:
+test_evaluation_worker.py)."""
 
-import time
 from datetime import date
 
 import pytest
-from django.core.files.storage import default_storage
 
 from network.indicator_models import ReportingPeriod
 from network.indicator_services import funding_record
-from reports import kinds, services
-from reports.models import JobStatus, ReportKind
+from reports import kinds
+from reports.models import ReportKind
 from tests.core.pdf_tools import assert_accessible, read_pdf
-from tests.directory.factories import the_city
-from tests.planning.factories import PlanFactory
 
 from .factories import make_indicator, make_indicator_value, make_service
 
 
-def _network():
+def network():
     services_ = [make_service(name=f"Služba {n}", network_from=date(2023, 1, 1))
                  for n in range(3)]
     clients = make_indicator(code="klienti", counts_clients=True, comment_allowed=False)
@@ -32,7 +29,7 @@ def _network():
 
 @pytest.mark.django_db
 def test_the_yearly_evaluation_renders_a_tagged_pdf():
-    _network()
+    network()
     rendered = kinds.render(ReportKind.YEARLY_EVALUATION, {"year": 2024})
     facts = read_pdf(rendered.pdf)
     assert facts.info["Title"].startswith("Roční vyhodnocení")
@@ -48,22 +45,3 @@ def test_a_year_out_of_range_is_refused_in_czech():
 
     with pytest.raises(ValidationError):
         kinds.render(ReportKind.YEARLY_EVALUATION, {"year": "abc"})
-
-
-@pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
-def test_the_yearly_evaluation_is_rendered_by_the_worker(celery_worker_process, officer):
-    the_city()
-    _network()
-    plan = PlanFactory()
-    job = services.report_job_request(actor=officer, kind=ReportKind.YEARLY_EVALUATION,
-                                      parameters={"plan": plan.code, "year": 2024})
-    deadline = time.monotonic() + 90
-    while job.status not in (JobStatus.SUCCEEDED, JobStatus.FAILED):
-        assert time.monotonic() < deadline, "the worker never finished the evaluation"
-        time.sleep(0.3)
-        job.refresh_from_db()
-    assert job.status == JobStatus.SUCCEEDED, job.error
-    content = default_storage.open(job.file.name).read()
-    assert content.startswith(b"%PDF") and job.pages >= 1
-    assert "3 750 000" in read_pdf(content).text.replace("\xa0", " ")

@@ -21,12 +21,14 @@ FORMS = {
     "indicator_update": lambda w: [w["value"].indicator_id],
     "values_report": lambda w: [w["service"].pk, 2024, "year"],
     "disproportion_query": lambda w: [w["value"].pk],
+    "funding": lambda w: [w["service"].pk],
 }
 
 PLAUSIBLE = [
     "", "0", "1", "2", "-1", "99999999999999999999", "1.5", "2,5", "1e5", "NaN", "Infinity",
     "service", "activity", "residential", "outpatient", "field", "1234567", "123456",
-    "12345678", "pilot", "in_force", "superseded", "intervence", "2024-01-01", "2023-12-31",
+    "12345678", "pilot", "in_force", "superseded", "city", "eu", "intervence", "2024-01-01",
+    "2023-12-31",
     "2030-01-01", "31.02.2025", "0000-00-00",
     "9999-12-31", "=1+1", "<script>alert(1)</script>", "\x00", "ž" * 400,
 ]
