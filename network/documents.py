@@ -14,6 +14,6 @@ def evaluation_pdf_html(year, *, plan_title=""):
     language = document_language()
     with translation.override(language):
         return render_to_string("network/evaluation_pdf.html", {
-            "year": year, "plan_title": plan_title, "language": language,
+            "year": str(year), "plan_title": plan_title, "language": language,
             "evaluation": yearly_evaluation(year, city=current_city()),
         })

@@ -167,7 +167,7 @@ class ServiceValuesView(_ServiceRuleMixin, TemplateView):
         context.update(
             service=self.service,
             values=selectors.service_values(self.service).select_related("query"),
-            periods=[(year, ReportingPeriod(period).label, period)
+            periods=[(str(year), ReportingPeriod(period).label, period)
                      for year, period in _recent_periods()],
         )
         return context
@@ -212,7 +212,8 @@ class ValuesReportView(_ServiceRuleMixin, ServiceFormMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(service=self.service, manual=self.manual(), year=self.kwargs["year"],
+        context.update(service=self.service, manual=self.manual(),
+                       year=str(self.kwargs["year"]),
                        period_label=ReportingPeriod(self.kwargs["period"]).label,
                        cancel_url=reverse("network:service_values", args=[self.service.pk]))
         return context
@@ -248,8 +249,8 @@ class DisproportionView(RuleRequiredMixin, TemplateView):
         for group in groups:
             group.all_rows = selectors.by_service_name(group.rows) if show_all else ()
         context.update(
-            year=year, period=period, period_label=ReportingPeriod(period).label,
-            periods=[(y, p, ReportingPeriod(p).label) for y, p in periods],
+            year=str(year), period=period, period_label=ReportingPeriod(period).label,
+            periods=[(str(y), p, ReportingPeriod(p).label) for y, p in periods],
             groups=groups, day=period_end(year, period), show_all=show_all,
             threshold=selectors.THRESHOLD, scale=selectors.MAD_SCALE,
             minimum=selectors.MIN_COMPARABLE,
@@ -328,6 +329,7 @@ class EvaluationView(TemplateView):
         years = selectors.evaluation_years(city)
         year = _year(self.request.GET.get("year"),
                      years[0] if years else timezone.localdate().year - 1)
-        context.update(year=year, years=years,
+        # Years as text: a number would be printed with a thousands separator.
+        context.update(year=str(year), years=[str(other) for other in years],
                        evaluation=selectors.yearly_evaluation(year, city=city))
         return context
