@@ -80,7 +80,10 @@ def model_update(
     with transaction.atomic():
         current = model.objects.select_for_update().get(pk=instance.pk)
         if expected_version is not None and current.version != expected_version:
-            newer = audit_entries_for(current)[: max(current.version - expected_version, 1)]
+            # A forged version (negative, or past the record's) shows the latest change.
+            missed = current.version - expected_version if 0 < expected_version < current.version \
+                else 1
+            newer = audit_entries_for(current)[:missed]
             raise StaleEditError(current, newer)
         fields = _audited_fields(current, data, m2m)
         before = snapshot(current, fields)

@@ -539,3 +539,10 @@ class RequestDecision(models.Model):
 
     def __str__(self):
         return f"{self.get_body_display()} {self.resolution_number}"
+from .indicator_models import (  # noqa: E402,F401 - the app's models are found in this module
+    DisproportionQuery,
+    IndicatorManual,
+    IndicatorValue,
+    ServiceFunding,
+    ServiceIndicator,
+)

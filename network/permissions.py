@@ -36,6 +36,30 @@ def can_decide_update_requests(user, request=None):
     return is_city_officer(user)
 
 
+def can_edit_indicators(user, obj=None):
+    """Officers keep the manual of service indicators and the yearly funding."""
+    return is_city_officer(user)
+
+
+@rules.rule()
+def can_see_disproportions(user):
+    """The disproportion check's flags and the questions about them are the
+    officers' working material: never public, not even to the provider."""
+    return rules.ALL if is_city_officer(user) else rules.NONE
+
+
+def can_check_disproportions(user):
+    """The disproportion page: whoever sees every flag."""
+    return can_see_disproportions.condition(user) == rules.ALL
+
+
+@rules.rule()
+def can_report_indicator_values(user):
+    """A provider's users report the indicators of their own organisation's
+    services (officers: of every service)."""
+    return can_see_own_services.condition(user)
+
+
 def register():
     rules.register(
         edit_network=can_edit_network,
@@ -44,4 +68,8 @@ def register():
         see_update_request=can_see_own_services,
         file_update_request=can_file_update_request,
         decide_update_requests=can_decide_update_requests,
+        edit_indicators=can_edit_indicators,
+        see_disproportions=can_see_disproportions,
+        check_disproportions=can_check_disproportions,
+        report_indicator_values=can_report_indicator_values,
     )

@@ -24,7 +24,7 @@ from core.seeding import CREATED, UNCHANGED, SeedError, SeedSummary
 from directory.models import Organisation, SupportArea
 from directory.selectors import current_city
 
-from . import services
+from . import indicator_seed, services
 from .models import (
     REQUIRED_ATTACHMENTS,
     CapacityUnit,
@@ -122,6 +122,7 @@ def load(*, stdout=None, summary=None, verbosity=1, path=None):
     for record in data["activities"]:
         loader.activity(record)
     load_requests(summary=summary, loader=loader)
+    indicator_seed.load(city=loader.city, summary=summary)
     return summary
 
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from core.pagecache import cache_public_page, list_parameters
 
+from . import indicator_views as views_indicators
 from . import views
 
 app_name = "network"
@@ -37,4 +38,27 @@ urlpatterns = [
          views.DecisionExtractView.as_view(), name="decision_extract"),
     path("development/", views.DevelopmentView.as_view(), name="development"),
     path("<int:pk>/end/", views.ServiceEndView.as_view(), name="service_end"),
+]
+
+urlpatterns += [
+    path("indicators/", views_indicators.ManualListView.as_view(), name="indicator_manual"),
+    path("indicators/manual/new/", views_indicators.ManualCreateView.as_view(),
+         name="manual_create"),
+    path("indicators/manual/<int:pk>/", views_indicators.ManualUpdateView.as_view(),
+         name="manual_update"),
+    path("indicators/manual/<int:pk>/new/", views_indicators.IndicatorCreateView.as_view(),
+         name="indicator_create"),
+    path("indicators/<int:pk>/", views_indicators.IndicatorUpdateView.as_view(),
+         name="indicator_update"),
+    path("indicators/check/", views_indicators.DisproportionView.as_view(),
+         name="disproportions"),
+    path("indicators/values/<int:pk>/question/", views_indicators.DisproportionQueryView.as_view(),
+         name="disproportion_query"),
+    path("<int:pk>/indicators/", views_indicators.ServiceValuesView.as_view(),
+         name="service_values"),
+    path("<int:pk>/funding/", views_indicators.FundingView.as_view(), name="funding"),
+    path("<int:pk>/indicators/<int:year>/<str:period>/",
+         views_indicators.ValuesReportView.as_view(), name="values_report"),
+    path("evaluation/", cache_public_page(params=("year",))(
+        views_indicators.EvaluationView.as_view()), name="evaluation"),
 ]

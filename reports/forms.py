@@ -6,11 +6,15 @@ from planning.models import Plan
 
 from .models import EvaluationText, GlossaryTerm, PlanReportTexts, ReportKind, ReportSchedule
 
+REQUESTED_KINDS = [ReportKind.INTERIM_EVALUATION, ReportKind.YEARLY_EVALUATION]
+
 
 class ReportRequestForm(PortalForm):
-    """The interim evaluation on demand; minutes and project cards are asked
-    for from their own pages."""
+    """The interim evaluation or the yearly evaluation of the network on
+    demand; minutes and project cards are asked for from their own pages."""
 
+    kind = forms.ChoiceField(label=_("Report"), initial=ReportKind.INTERIM_EVALUATION,
+                             choices=[(kind.value, kind.label) for kind in REQUESTED_KINDS])
     plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.order_by("code"),
                                   to_field_name="code")
     year = forms.IntegerField(label=_("Year evaluated"), required=False, min_value=2000,
@@ -34,8 +38,7 @@ class ReportScheduleForm(PortalModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(ReportKind.INTERIM_EVALUATION,
-                                        ReportKind.INTERIM_EVALUATION.label)]
+        self.fields["kind"].choices = [(kind.value, kind.label) for kind in REQUESTED_KINDS]
         self.fields["plan"].queryset = Plan.objects.order_by("code")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version

@@ -7,11 +7,13 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.pdf import render_pdf
 from meetings.documents import minutes_pdf_html
 from meetings.models import Meeting
+from network.documents import evaluation_pdf_html
 from planning.models import Plan
 from projects import selectors as project_selectors
 from projects.documents import project_card_html
@@ -74,10 +76,28 @@ def _project_card(parameters, progress):
             f"project-{project.registration_number.replace('/', '-').replace('.', '-')}.pdf")
 
 
+def _yearly_evaluation(parameters, progress):
+    """The services, clients, funding and capacities of a year (the year
+    before this one when not given: what a schedule in January renders)."""
+    try:
+        year = int(parameters.get("year") or timezone.localdate().year - 1)
+    except (TypeError, ValueError):
+        year = 0
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("Give a year between 2000 and 2100.")})
+    code = parameters.get("plan")
+    plan = Plan.objects.filter(code=code).first() if code else None
+    progress(30, _("Counting the network"))
+    title = _("Yearly evaluation of the community plan %(year)s") % {"year": year}
+    return (evaluation_pdf_html(year, plan_title=plan.title if plan else ""), title,
+            f"yearly-evaluation-{year}.pdf")
+
+
 BUILDERS = {
     ReportKind.INTERIM_EVALUATION: _interim,
     ReportKind.MINUTES: _minutes,
     ReportKind.PROJECT_CARD: _project_card,
+    ReportKind.YEARLY_EVALUATION: _yearly_evaluation,
 }
 
 # What each kind needs, for `render_report --help` and the request form.
@@ -85,6 +105,7 @@ PARAMETERS = {
     ReportKind.INTERIM_EVALUATION: "plan (code), year (optional)",
     ReportKind.MINUTES: "meeting (id)",
     ReportKind.PROJECT_CARD: "project (registration number)",
+    ReportKind.YEARLY_EVALUATION: "year (optional, default last year), plan (code, optional)",
 }
 
 

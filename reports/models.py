@@ -17,6 +17,7 @@ class ReportKind(models.TextChoices):
     INTERIM_EVALUATION = "interim-evaluation", _("interim evaluation")
     MINUTES = "minutes", _("minutes")
     PROJECT_CARD = "project-card", _("project card")
+    YEARLY_EVALUATION = "yearly-evaluation", _("yearly evaluation of the network of services")
 
 
 class JobStatus(models.TextChoices):

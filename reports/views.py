@@ -118,7 +118,7 @@ class ManageView(OfficersOnly, FormView):
     def form_valid(self, form):
         try:
             job = services.report_job_request(
-                actor=self.request.user, kind="interim-evaluation",
+                actor=self.request.user, kind=form.cleaned_data["kind"],
                 parameters=form.parameters())
         except ValidationError as error:
             form.add_error(None, error)

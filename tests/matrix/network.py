@@ -22,10 +22,12 @@ def _post_only(expected):
 
 
 def extend_world(world):
-    from tests.network.factories import make_service
+    from tests.network.factories import make_indicator_value, make_service
 
     service = make_service(provider=world["org_x"], name="Služba X")
-    return {"network_service": service, **_request_world(service)}
+    value = make_indicator_value(service=service)
+    return {"network_service": service, **_request_world(service), "network_value": value,
+            "network_manual": value.indicator.manual, "network_indicator": value.indicator}
 
 
 def _service(w):
@@ -44,6 +46,21 @@ MATRIX = {
     "network:export": [("", lambda w: [], officers_only())],
     "network:import_template": [("", lambda w: [], officers_only())],
     "network:import": [("", lambda w: [], officers_only())],
+    # Service indicators: the manual is public, officers keep it; a provider
+    # reports its own services' values; the disproportion check and the
+    # questions about its flags are the officers' only, never public.
+    "network:indicator_manual": [("", lambda w: [], everyone())],
+    "network:manual_create": [("", lambda w: [], officers_only())],
+    "network:manual_update": [("", lambda w: [w["network_manual"].pk], officers_only())],
+    "network:indicator_create": [("", lambda w: [w["network_manual"].pk], officers_only())],
+    "network:indicator_update": [("", lambda w: [w["network_indicator"].pk], officers_only())],
+    "network:service_values": [("", _service, _providers_and_officers())],
+    "network:values_report": [
+        ("", lambda w: [w["network_service"].pk, 2024, "half"], _providers_and_officers())],
+    "network:disproportions": [("", lambda w: [], officers_only())],
+    "network:funding": [("", _service, officers_only())],
+    "network:disproportion_query": [("", lambda w: [w["network_value"].pk], officers_only())],
+    "network:evaluation": [("", lambda w: [], everyone())],
     "network:import_confirm": [
         ("any batch", lambda w: ["00000000-0000-0000-0000-000000000000"],
          _post_only(officers_only())),

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from tests.fuzz import fuzz_form
 
-from .factories import make_service
+from .factories import make_indicator_value, make_service
 from .requests_factories import file_request
 
 pytestmark = pytest.mark.fuzz
@@ -16,6 +16,13 @@ FORMS = {
     "service_create": lambda w: [],
     "service_change": lambda w: [w["service"].pk],
     "service_end": lambda w: [w["service"].pk],
+    "manual_create": lambda w: [],
+    "manual_update": lambda w: [w["value"].indicator.manual_id],
+    "indicator_create": lambda w: [w["value"].indicator.manual_id],
+    "indicator_update": lambda w: [w["value"].indicator_id],
+    "values_report": lambda w: [w["service"].pk, 2024, "year"],
+    "disproportion_query": lambda w: [w["value"].pk],
+    "funding": lambda w: [w["service"].pk],
     "request_windows": lambda w: [],
     "request_decide": lambda w: [w["update_request"].pk],
 }
@@ -28,7 +35,8 @@ PLAUSIBLE = [
     "", "0", "1", "2", "-1", "99999999999999999999", "1.5", "2,5", "1e5", "NaN", "Infinity",
     "service", "activity", "residential", "outpatient", "field", "1234567", "123456",
     "12345678", "increase", "decrease", "entry", "exit", "commission", "council", "assembly",
-    "approved", "rejected", "modified", "2025", "2026", "2024-01-01", "2023-12-31",
+    "approved", "rejected", "modified", "2025", "2026", "pilot", "in_force", "superseded",
+    "city", "eu", "intervence", "2024-01-01", "2023-12-31",
     "2030-01-01", "31.02.2025", "0000-00-00",
     "9999-12-31", "=1+1", "<script>alert(1)</script>", "\x00", "ž" * 400,
 ]
@@ -43,7 +51,8 @@ values = st.one_of(
 def world(db, settings, tmp_path, implementer_x):
     settings.MEDIA_ROOT = tmp_path / "media"
     service = make_service(provider=implementer_x.implementer_organisation)
-    return {"service": service, "update_request": file_request(actor=None, service=service)}
+    return {"service": service, "update_request": file_request(actor=None, service=service),
+            "value": make_indicator_value(service=service)}
 
 
 @pytest.mark.django_db

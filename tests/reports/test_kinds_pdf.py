@@ -14,7 +14,8 @@ from tests.projects.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
-CHECKED_IN_TEST_INTERIM = {ReportKind.INTERIM_EVALUATION}
+# The yearly evaluation of the network: tests/network/test_evaluation_report.py.
+CHECKED_IN_TEST_INTERIM = {ReportKind.INTERIM_EVALUATION, ReportKind.YEARLY_EVALUATION}
 
 
 def _minutes():

@@ -23,7 +23,8 @@ class Command(BaseCommand):
                                 f"{kind.value} = {kind.label}" for kind in ReportKind))
         parser.add_argument("--plan", help="Plan code (interim-evaluation), "
                             "default: the first plan in force")
-        parser.add_argument("--year", type=int, help="Year evaluated (interim-evaluation)")
+        parser.add_argument("--year", type=int,
+                            help="Year evaluated (interim-evaluation, yearly-evaluation)")
         parser.add_argument("--meeting", type=int, help="Meeting id (minutes)")
         parser.add_argument("--project", help="Registration number (project-card)")
         parser.add_argument("--output", "-o", required=True, help="Where to write the PDF")

@@ -1,0 +1,47 @@
+"""The yearly evaluation as a report kind: a tagged PDF through
+reports.kinds (the run through a real Celery worker:
+test_evaluation_worker.py)."""
+
+from datetime import date
+
+import pytest
+
+from network.indicator_models import ReportingPeriod
+from network.indicator_services import funding_record
+from reports import kinds
+from reports.models import ReportKind
+from tests.core.pdf_tools import assert_accessible, read_pdf
+
+from .factories import make_indicator, make_indicator_value, make_service
+
+
+def network():
+    services_ = [make_service(name=f"Služba {n}", network_from=date(2023, 1, 1))
+                 for n in range(3)]
+    clients = make_indicator(code="klienti", counts_clients=True, comment_allowed=False)
+    for service in services_:
+        make_indicator_value(service=service, indicator=clients, year=2024,
+                             period=ReportingPeriod.YEAR, value="40")
+        funding_record(actor=None, service=service, year=2024, source="city",
+                       amount=1_250_000)
+    return services_
+
+
+@pytest.mark.django_db
+def test_the_yearly_evaluation_renders_a_tagged_pdf():
+    network()
+    rendered = kinds.render(ReportKind.YEARLY_EVALUATION, {"year": 2024})
+    facts = read_pdf(rendered.pdf)
+    assert facts.info["Title"].startswith("Roční vyhodnocení")
+    assert_accessible(facts, title=facts.info["Title"])
+    assert "H1" in facts.struct and "H2" in facts.struct
+    assert "Financování podle zdroje" in facts.text
+    assert "3 750 000 Kč" in facts.text.replace("\xa0", " ")
+
+
+@pytest.mark.django_db
+def test_a_year_out_of_range_is_refused_in_czech():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        kinds.render(ReportKind.YEARLY_EVALUATION, {"year": "abc"})

@@ -1,0 +1,213 @@
+"""Service indicators: the manual's versions and the pilot mark, a
+provider's values, the disproportion check on a small made-up network, its
+questions (audited, never public), and the pages' query counts at small and
+grown data."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core import pagecache
+from core.models import AuditEntry
+from directory.models import City
+from network.indicator_models import DisproportionQuery, IndicatorValue, ManualState
+from network.indicator_models import ReportingPeriod as P
+from network.indicator_selectors import disproportion_check, values_with_capacity
+from network.indicator_services import (
+    disproportion_query_record,
+    manual_update,
+    value_report,
+)
+from network.services import service_change
+from tests.directory.factories import OrganisationFactory
+
+from .factories import make_indicator, make_indicator_value, make_service
+
+pytestmark = pytest.mark.django_db
+
+
+def _kind_of(n, *, capacity="2", provider=None, indicator, rates, year=2024, period=P.YEAR):
+    """n services of § 65 reporting `rates[i]` × capacity."""
+    services = []
+    for i in range(n):
+        service = make_service(capacity=capacity, provider=provider,
+                               network_from=date(2023, 1, 1))
+        make_indicator_value(service=service, indicator=indicator, year=year, period=period,
+                             value=str(Decimal(rates[i % len(rates)]) * Decimal(capacity)))
+        services.append(service)
+    return services
+
+
+def _flagged(year=2024, period=P.YEAR):
+    groups = disproportion_check(values_with_capacity(city=City.objects.first(), year=year,
+                                                      period=period))
+    return {row.value.service_id for group in groups for row in group.flagged}
+
+
+def test_the_check_flags_a_value_far_from_the_median_per_unit_of_capacity():
+    indicator = make_indicator()
+    services = _kind_of(6, indicator=indicator, rates=["100", "104", "97", "101", "99", "103"])
+    far = make_service(capacity="2", network_from=date(2023, 1, 1))
+    make_indicator_value(service=far, indicator=indicator, year=2024, period=P.YEAR,
+                         value="900")
+    # A big service with proportionally many interventions is not a disproportion.
+    big = make_service(capacity="10", network_from=date(2023, 1, 1))
+    make_indicator_value(service=big, indicator=indicator, year=2024, period=P.YEAR,
+                         value="1010")
+    assert _flagged() == {far.pk}
+    assert services
+
+
+def test_capacity_is_taken_as_of_the_periods_end():
+    indicator = make_indicator()
+    _kind_of(5, indicator=indicator, rates=["100", "104", "97", "101", "99"])
+    grown = make_service(capacity="2", network_from=date(2023, 1, 1))
+    make_indicator_value(service=grown, indicator=indicator, year=2024, period=P.YEAR,
+                         value="1000")
+    assert _flagged() == {grown.pk}
+    service_change(actor=None, service=grown, valid_from=date(2024, 7, 1),
+                   capacity_value=Decimal("10"), reason="Navýšení")
+    assert _flagged() == set()
+
+
+def test_with_too_few_comparable_services_nothing_is_flagged():
+    indicator = make_indicator()
+    _kind_of(2, indicator=indicator, rates=["100", "101"])
+    far = make_service(capacity="2", network_from=date(2023, 1, 1))
+    make_indicator_value(service=far, indicator=indicator, year=2024, period=P.YEAR,
+                         value="5000")
+    groups = disproportion_check(values_with_capacity(city=City.objects.first(), year=2024,
+                                                      period=P.YEAR))
+    assert [group.checked for group in groups] == [False]
+    assert _flagged() == set()
+
+
+def test_pilot_values_keep_their_mark_when_the_pilot_ends():
+    service = make_service()
+    value = make_indicator_value(service=service)
+    assert value.pilot
+    manual = value.indicator.manual
+    manual_update(actor=None, manual=manual, state=ManualState.IN_FORCE)
+    value.refresh_from_db()
+    assert value.pilot
+    later = value_report(actor=None, service=service, indicator=value.indicator, year=2024,
+                         period=P.YEAR, value=Decimal(5))
+    assert not later.pilot
+
+
+def test_a_comment_only_where_the_manual_allows_it_and_only_for_the_kinds_defined():
+    service = make_service()
+    silent = make_indicator(code="kontakty", comment_allowed=False)
+    with pytest.raises(ValidationError):
+        value_report(actor=None, service=service, indicator=silent, year=2024, period=P.YEAR,
+                     value=Decimal(1), comment="Poznámka")
+    other_kind = make_indicator(code="luzka", manual=silent.manual, paragraphs=("49",))
+    with pytest.raises(ValidationError):
+        value_report(actor=None, service=service, indicator=other_kind, year=2024,
+                     period=P.YEAR, value=Decimal(1))
+    assert not IndicatorValue.objects.exists()
+
+
+def test_a_provider_reports_its_services_values_in_the_browser(client, implementer_x):
+    service = make_service(provider=implementer_x.implementer_organisation)
+    indicator = make_indicator(comment_allowed=True)
+    client.force_login(implementer_x)
+    url = reverse("network:values_report", args=[service.pk, 2024, "half"])
+    page = client.get(url)
+    assert "pilotního období" in page.content.decode()
+    response = client.post(url, {f"value_{indicator.pk}": "120,5",
+                                 f"comment_{indicator.pk}": "Včetně skupinových"})
+    assert response.status_code == 302
+    value = IndicatorValue.objects.get()
+    assert (value.value, value.comment, value.pilot, value.reported_by) == (
+        Decimal("120.5"), "Včetně skupinových", True, implementer_x)
+    listing = client.get(reverse("network:service_values", args=[service.pk])).content.decode()
+    assert "120,5" in listing and "pilotní období" in listing
+    other = make_service()
+    assert client.get(reverse("network:values_report", args=[other.pk, 2024, "half"])
+                      ).status_code == 403
+
+
+def test_questions_are_audited_and_never_shown_to_the_provider(client, officer,
+                                                               implementer_x):
+    service = make_service(provider=implementer_x.implementer_organisation)
+    value = make_indicator_value(service=service)
+    client.force_login(officer)
+    response = client.post(reverse("network:disproportion_query", args=[value.pk]),
+                           {"question": "Jak počítáte intervence?", "answer": "I telefony."})
+    assert response.status_code == 302
+    query = DisproportionQuery.objects.get()
+    assert AuditEntry.objects.filter(object_id=str(query.pk), actor=officer).exists()
+    assert "Jak počítáte" in client.get(
+        reverse("network:service_values", args=[service.pk])).content.decode()
+    client.force_login(implementer_x)
+    own = client.get(reverse("network:service_values", args=[service.pk])).content.decode()
+    assert "Jak počítáte" not in own
+    client.logout()
+    for name in ("network:evaluation", "network:indicator_manual"):
+        assert "Jak počítáte" not in client.get(reverse(name)).content.decode()
+    with pytest.raises(ValidationError):
+        disproportion_query_record(actor=officer, value=value, question=" ")
+
+
+PAGES = {
+    "network:disproportions": lambda w: [],
+    "network:evaluation": lambda w: [],
+    "network:indicator_manual": lambda w: [],
+    "network:service_values": lambda w: [w["service"].pk],
+}
+
+
+def _count(client, url):
+    client.get(url)
+    pagecache.invalidate()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url + "?year=2024")
+    assert response.status_code == 200
+    return len(queries)
+
+
+def _counts(client, world):
+    return {name: _count(client, reverse(name, args=args(world)))
+            for name, args in PAGES.items()}
+
+
+def test_indicator_pages_run_a_fixed_number_of_queries(client, officer):
+    from network.indicator_services import funding_record
+
+    indicator = make_indicator()
+    clients = make_indicator(code="klienti", manual=indicator.manual, counts_clients=True)
+    provider = OrganisationFactory()
+
+    def grow(n):
+        for service in _kind_of(n, indicator=indicator, provider=provider,
+                                rates=["100", "104", "97", "101", "99"]):
+            make_indicator_value(service=service, indicator=clients, year=2024,
+                                 period=P.YEAR, value="30")
+            funding_record(actor=None, service=service, year=2024, source="city",
+                           amount=100_000)
+            make_indicator_value(service=service, indicator=indicator, year=2023,
+                                 period=P.HALF_YEAR, value="150")
+
+    grow(5)
+    world = {"service": make_service(provider=provider)}
+    make_indicator_value(service=world["service"], indicator=indicator)
+    client.force_login(officer)
+    small = _counts(client, world)
+    grow(40)
+    assert _counts(client, world) == small
+    assert small == PINNED, small
+
+
+# Session and user, then: the check the periods, the values and the versions
+# in force at the period's end; the evaluation counts, clients, funding by source and by
+# provider, capacities on two days, years of values and of funding; the manual
+# its versions, indicators and their kinds; a service's values the service and
+# its values with their questions.
+PINNED = {"network:disproportions": 5, "network:evaluation": 10,
+          "network:indicator_manual": 5, "network:service_values": 4}
