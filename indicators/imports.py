@@ -46,6 +46,7 @@ from core.exports import XLSX_CONTENT_TYPE, download, neutralise
 from core.imports.base import CHANGED, ERROR, NEW, UNCHANGED, Importer, ImportRefused
 from core.imports.columns import Column, RowError, normal, undo_neutralise
 from core.imports.numbers import NumberFormat, language_format
+from core.imports.reader import drain
 from core.uploads import MiB
 
 from .models import Indicator, IndicatorValue, Territory, Unit
@@ -443,7 +444,7 @@ class ValueImporter(Importer):
                       value.period_end)] = value
         seen = {}
         return [self._check_row(row, read, indicators, allowed, territories, existing, seen)
-                for row in read.rows]
+                for row in drain(read.rows)]
 
     def _check_row(self, sheet_row, read, indicators, allowed, territories, existing, seen):
         errors = list(sheet_row.errors)

@@ -231,8 +231,9 @@ class Importer:
             return Preview(errors=list(read.errors), skipped=read.skipped, **formats)
         for row in read.rows:
             self.parse_row(row, read)
-        rows = self.check(read, actor=actor, target=target)
+        # Before the check, which may let go of the sheet's rows (reader.drain).
         ambiguous = {row.number: row.ambiguous for row in read.rows if row.ambiguous}
+        rows = self.check(read, actor=actor, target=target)
         for row in rows:
             if row.get("row") in ambiguous:
                 row.setdefault("ambiguous", ambiguous[row["row"]])
