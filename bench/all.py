@@ -359,26 +359,44 @@ def _drop_database(name):
             sql.Identifier(name)))
 
 
-def _import(path):
-    """`manage.py import_values` of the workbook at `path` into a fresh copy of
-    the database: wall time, the command's own time, exit status."""
-    _copy_database(DB_NAME, IMPORT_DB)
-    try:
+def _command(args, env):
+    """Run `manage.py *args`: (exit status, output, wall s, peak RSS MB)."""
+    with tempfile.TemporaryFile("w+") as out:
         started = time.perf_counter()
-        done = subprocess.run(  # noqa: S603 - fixed argv
-            [sys.executable, "manage.py", "import_values", str(path), "--user", OFFICER],
-            cwd=ROOT, env=production_env(IMPORT_DB), capture_output=True, text=True,
-            timeout=3600)
+        process = subprocess.Popen(  # noqa: S603 - fixed argv
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, stdout=out,
+            stderr=subprocess.STDOUT, text=True)
+        # wait4 gives this one child's peak resident memory (kB on Linux).
+        _pid, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
-    finally:
-        _drop_database(IMPORT_DB)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        return process.returncode, out.read(), seconds, round(usage.ru_maxrss / 1024)
+
+
+def _own_seconds(output):
     # The command's own figure: reading, checking and saving, without starting
     # Python and Django.
-    own = re.search(r"\(([\d.,]+) s\)", done.stdout)
-    return {"seconds": round(seconds, 2),
-            "import_s": float(own.group(1).replace(",", ".")) if own else None,
-            "exit": done.returncode, "kb": round(path.stat().st_size / 1024),
-            "output": (done.stdout + done.stderr)[-600:]}
+    own = re.search(r"\(([\d.,]+) s\)", output)
+    return float(own.group(1).replace(",", ".")) if own else None
+
+
+def _import(path):
+    """`manage.py import_values` of the workbook at `path` into a fresh copy of
+    the database, first with --dry-run (the preview alone), then for real:
+    wall time, the command's own time, exit status, peak memory of each."""
+    _copy_database(DB_NAME, IMPORT_DB)
+    args = ["import_values", str(path), "--user", OFFICER]
+    try:
+        exit_, output, _seconds, preview_mb = _command([*args, "--dry-run"],
+                                                       production_env(IMPORT_DB))
+        preview = {"exit": exit_, "import_s": _own_seconds(output), "peak_mb": preview_mb}
+        exit_, output, seconds, peak_mb = _command(args, production_env(IMPORT_DB))
+    finally:
+        _drop_database(IMPORT_DB)
+    return {"seconds": round(seconds, 2), "import_s": _own_seconds(output), "exit": exit_,
+            "peak_mb": peak_mb, "preview": preview, "kb": round(path.stat().st_size / 1024),
+            "output": output[-600:]}
 
 
 def measure_imports(sizes):
@@ -396,8 +414,8 @@ def measure_imports(sizes):
             path.write_bytes(values_workbook(rows))
             result = _import(path)
             print(f"  import of {rows:,} values ({result['kb']} kB): {result['seconds']} s in "
-                  f"all, {result['import_s']} s by the command, exit {result['exit']}",
-                  flush=True)
+                  f"all, {result['import_s']} s by the command, exit {result['exit']}, peak "
+                  f"{result['peak_mb']} MB; the preview alone {result['preview']}", flush=True)
             if result["exit"] != 0:
                 print("    " + result["output"].strip().replace("\n", "\n    "), flush=True)
                 lean = Path(scratch) / f"values-{rows}-lean.xlsx"
@@ -619,6 +637,10 @@ def other_rows(result):
                         size != "10000" or (own[-1] or 1e9) <= GOALS["import_10k_s"])))
         out.append(("… the command in all (with starting Python and Django), s", "–",
                     [f["seconds"] for f in figures], None))
+        if all("peak_mb" in f for f in figures):
+            out.append(("… peak memory (RSS) of the preview (`--dry-run`); of preview and save "
+                        "in one process, MB", "–",
+                        [f"{f['preview']['peak_mb']}; {f['peak_mb']}" for f in figures], None))
         if any("lean" in f for f in figures):
             lean = [f.get("lean", {}) for f in figures]
             reason = figures[-1]["output"].strip().splitlines() or ["?"]

@@ -230,15 +230,23 @@ def _lua_list(paths):
     return ", ".join(json.dumps(p) for p in paths)
 
 
-def wrk_run(base, paths, visitors, duration, threads, datasets=(), every=0, wrk="wrk"):
-    """One wrk run over `paths`; requests/s, latency percentiles, errors."""
+# What a browser sends (Firefox, Chromium): a visitor's browser takes the
+# gzip copy of a dataset, and pages and static files are asked for the same way.
+BROWSER_ACCEPT_ENCODING = "gzip, deflate, br"
+
+
+def wrk_run(base, paths, visitors, duration, threads, datasets=(), every=0, wrk="wrk",
+            accept_encoding=BROWSER_ACCEPT_ENCODING):
+    """One wrk run over `paths`, every request with `accept_encoding` (none
+    when empty); requests/s, latency percentiles, errors."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(_LUA % {"paths": _lua_list(paths), "datasets": _lua_list(datasets),
                              "every": every})
+    headers = ["-H", f"Accept-Encoding: {accept_encoding}"] if accept_encoding else []
     try:
         output = subprocess.run(  # noqa: S603 - fixed argv
             [wrk, "-t", str(threads), "-c", str(visitors), "-d", f"{duration}s",
-             "--timeout", "10s", "-s", script.name, base.rstrip("/") + paths[0]],
+             "--timeout", "10s", *headers, "-s", script.name, base.rstrip("/") + paths[0]],
             capture_output=True, text=True, check=True, timeout=duration + 60).stdout
     finally:
         os.unlink(script.name)
@@ -281,7 +289,8 @@ class _Emptier(threading.Thread):
 
 def walk(base, *, visitors=32, duration=30, threads=2, max_pages=2000, all_queries=False,
          static=None, dataset_every=20, empty_every=5, empty_cache_redis=None,
-         empty_cache_command=None, wrk="wrk", log=print):
+         empty_cache_command=None, wrk="wrk", accept_encoding=BROWSER_ACCEPT_ENCODING,
+         log=print):
     """The crawl, the second-request check and the load runs; a dict."""
     if shutil.which(wrk) is None:
         raise SystemExit(f"{wrk} not found: install wrk (apt install wrk)")
@@ -294,26 +303,28 @@ def walk(base, *, visitors=32, duration=30, threads=2, max_pages=2000, all_queri
     log(f"crawled {len(pages)} public pages and {len(found['datasets'])} datasets in "
         f"{time.perf_counter() - started:.1f} s; static file {static}")
     result = {"base": base, "visitors": visitors, "duration": duration, "threads": threads,
-              "empty_every": empty_every, "crawl": found, "static": static}
+              "empty_every": empty_every, "accept_encoding": accept_encoding, "crawl": found,
+              "static": static}
     result["second_request"] = second_request(
         base, [page for page in pages if page not in found["forms"]])
     log(f"second request: {result['second_request']['hits']} of {len(pages)} from the cache")
     runs = result["runs"] = {}
+    options = {"wrk": wrk, "accept_encoding": accept_encoding}
     if static:
-        runs["static"] = wrk_run(base, [static], visitors, duration, threads, wrk=wrk)
+        runs["static"] = wrk_run(base, [static], visitors, duration, threads, **options)
         log(f"static file: {runs['static']}")
     random.shuffle(pages)
-    runs["walk"] = wrk_run(base, pages, visitors, duration, threads, wrk=wrk)
+    runs["walk"] = wrk_run(base, pages, visitors, duration, threads, **options)
     log(f"walk: {runs['walk']}")
     if found["datasets"] and dataset_every:
         runs["datasets"] = wrk_run(base, pages, visitors, duration, threads,
-                                   datasets=found["datasets"], every=dataset_every, wrk=wrk)
+                                   datasets=found["datasets"], every=dataset_every, **options)
         log(f"walk with datasets: {runs['datasets']}")
     if empty_cache_redis or empty_cache_command:
         emptier = _Emptier(empty_every, empty_cache_redis, empty_cache_command)
         emptier.start()
         try:
-            runs["emptied"] = wrk_run(base, pages, visitors, duration, threads, wrk=wrk)
+            runs["emptied"] = wrk_run(base, pages, visitors, duration, threads, **options)
         finally:
             emptier.stopped.set()
             emptier.join()
@@ -399,6 +410,9 @@ def main(argv=None):
                         help="FLUSHDB this Redis database (the cache's only!) every few seconds")
     parser.add_argument("--empty-cache-command", metavar="CMD")
     parser.add_argument("--wrk", default="wrk")
+    parser.add_argument("--accept-encoding", default=BROWSER_ACCEPT_ENCODING,
+                        help=f"Accept-Encoding of every load request, as a browser sends it "
+                             f"(\"{BROWSER_ACCEPT_ENCODING}\"; \"\": none)")
     parser.add_argument("--json", metavar="FILE")
     parser.add_argument("--no-goals", action="store_true")
     args = parser.parse_args(argv)
@@ -407,6 +421,7 @@ def main(argv=None):
                   static=args.static, dataset_every=args.dataset_every,
                   empty_every=args.empty_every, empty_cache_redis=args.empty_cache_redis,
                   empty_cache_command=args.empty_cache_command, wrk=args.wrk,
+                  accept_encoding=args.accept_encoding,
                   log=lambda message: print(message, file=sys.stderr, flush=True))
     print(text_report(result))
     if args.json:

@@ -262,20 +262,39 @@ def _csvw_in_zip() -> Iterator[tuple[str, bytes]]:
         yield csvw_name(dataset), dumps(csvw_metadata(dataset))
 
 
-def serve_csvw(request, dataset: Dataset):
+def _csvw_served(dataset: Dataset):
     name = csvw_name(dataset)
-    return opendata.serve_generated(request, name, lambda: [dumps(csvw_metadata(dataset))],
-                                    filename=name, content_type=CSVW_TYPE)
+    return opendata.Served(name, name, CSVW_TYPE)
+
+
+CATALOGUE_SERVED = opendata.Served("lkod-catalogue.jsonld", "catalogue.jsonld", LD_TYPE)
+
+
+def _dataset_served(dataset: Dataset):
+    return opendata.Served(f"lkod-{dataset.slug}.jsonld", f"{dataset.slug}.jsonld", LD_TYPE)
+
+
+@opendata.add_served_paths
+def _served_paths():
+    yield reverse("core:lkod_catalogue"), CATALOGUE_SERVED
+    for dataset in opendata.datasets():
+        yield reverse("core:dataset_csvw", args=[dataset.slug]), _csvw_served(dataset)
+        yield reverse("core:lkod_dataset", args=[dataset.slug]), _dataset_served(dataset)
+
+
+def _serve(request, served, make_document):
+    return opendata.serve_generated(
+        request, served.name, lambda: [dumps(make_document())], filename=served.filename,
+        content_type=served.content_type)
+
+
+def serve_csvw(request, dataset: Dataset):
+    return _serve(request, _csvw_served(dataset), lambda: csvw_metadata(dataset))
 
 
 def serve_catalogue(request, provider: Provider):
-    return opendata.serve_generated(
-        request, "lkod-catalogue.jsonld", lambda: [dumps(catalogue_document(provider))],
-        filename="catalogue.jsonld", content_type=LD_TYPE)
+    return _serve(request, CATALOGUE_SERVED, lambda: catalogue_document(provider))
 
 
 def serve_dataset(request, dataset: Dataset, provider: Provider):
-    return opendata.serve_generated(
-        request, f"lkod-{dataset.slug}.jsonld",
-        lambda: [dumps(dataset_document(dataset, provider))],
-        filename=f"{dataset.slug}.jsonld", content_type=LD_TYPE)
+    return _serve(request, _dataset_served(dataset), lambda: dataset_document(dataset, provider))

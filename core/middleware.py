@@ -45,17 +45,27 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
+# Headers Django does not set by itself.
+SECURITY_HEADERS = {
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+def add_security_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.setdefault(name, value)
+    return response
+
+
 class SecurityHeadersMiddleware:
-    """Headers Django does not set by itself."""
+    """SECURITY_HEADERS on every response that passes the whole stack."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        return response
+        return add_security_headers(self.get_response(request))
 
 
 class RequestSizeLimitMiddleware:

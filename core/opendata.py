@@ -39,6 +39,7 @@ from django.utils.http import http_date
 from . import dataversion
 from .exports import csv_line
 from .formats import plain_number
+from .middleware import add_security_headers
 
 logger = logging.getLogger(__name__)
 
@@ -300,6 +301,11 @@ def generated(name: str, chunks: Callable[[], Iterable[bytes]], *, compress=True
             finally:
                 if writer:
                     _unlock(lock)
+    return _generated_file(name, version, meta, compress)
+
+
+def _generated_file(name, version, meta, compress):
+    path = root() / name / version.token
     return Generated(
         path=path,
         gzip_path=Path(str(path) + ".gz") if compress else None,
@@ -316,9 +322,30 @@ def accepts_gzip(request):
     return bool(_ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
 
 
-def _headers(response, filename, disposition, etag=None, last_modified=None):
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+@dataclass(frozen=True)
+class Served:
+    """How a generated file is answered: its name under `root()`, the file name
+    the client is offered, its type, whether it is shown or downloaded, and
+    whether a gzip copy is kept beside it."""
+
+    name: str
+    filename: str
+    content_type: str
+    disposition: str = "inline"
+    compress: bool = True
+
+
+# A data file is never a page: it runs nothing and is framed by nobody. The
+# same whether the view or the middleware answered.
+FILE_POLICY = "default-src 'none'; frame-ancestors 'none'"
+
+
+def _headers(response, served, etag=None, last_modified=None):
+    response["Content-Disposition"] = f'{served.disposition}; filename="{served.filename}"'
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_POLICY
+    response["X-Frame-Options"] = "DENY"
+    add_security_headers(response)
     response["Vary"] = "Accept-Encoding"
     if etag:
         response["ETag"] = etag
@@ -331,30 +358,117 @@ def _headers(response, filename, disposition, etag=None, last_modified=None):
     return response
 
 
-def serve_generated(request, name, chunks, *, filename, content_type,
-                    disposition="inline", compress=True):
-    """Answer `request` with the file `name` of the current data version:
-    304 when the client has it, the gzip copy when the client accepts gzip."""
-    made = generated(name, chunks, compress=compress)
-    if made is None:  # uncommitted data on this connection: build, keep nothing
-        content = b"".join(chunks())
-        return _headers(HttpResponse(content, content_type=content_type), filename, disposition)
-    use_gzip = compress and accepts_gzip(request)
+def _file_response(request, made: Generated, served: Served):
+    """304 when the client has the file, else the file itself (the gzip copy
+    when the client accepts gzip) as a FileResponse, which gunicorn sends with
+    sendfile(); None when the file is gone (a newer version pruned it)."""
+    use_gzip = served.compress and accepts_gzip(request)
     etag = made.etag[:-1] + '-gz"' if use_gzip else made.etag
     not_modified = get_conditional_response(request, etag=etag,
                                             last_modified=int(made.last_modified.timestamp()))
     if not_modified is not None:
-        return _headers(not_modified, filename, disposition, etag, made.last_modified)
-    path = made.gzip_path if use_gzip else made.path
+        return _headers(not_modified, served, etag, made.last_modified)
     try:
-        handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
-    except FileNotFoundError:  # a newer version pruned it meanwhile: build in memory
-        content = b"".join(chunks())
-        return _headers(HttpResponse(content, content_type=content_type), filename, disposition)
-    response = FileResponse(handle, content_type=content_type)
+        handle = open(made.gzip_path if use_gzip else made.path, "rb")  # noqa: SIM115 - closed by FileResponse
+    except FileNotFoundError:
+        return None
+    response = FileResponse(handle, content_type=served.content_type)
     if use_gzip:
         response["Content-Encoding"] = "gzip"
-    return _headers(response, filename, disposition, etag, made.last_modified)
+    return _headers(response, served, etag, made.last_modified)
+
+
+def serve_generated(request, name, chunks, *, filename, content_type,
+                    disposition="inline", compress=True):
+    """Answer `request` with the file `name` of the current data version:
+    304 when the client has it, the gzip copy when the client accepts gzip."""
+    served = Served(name, filename, content_type, disposition, compress)
+    made = generated(name, chunks, compress=compress)
+    response = None if made is None else _file_response(request, made, served)
+    if response is None:  # uncommitted data on this connection, or pruned: build, keep nothing
+        content = b"".join(chunks())
+        response = _headers(HttpResponse(content, content_type=content_type), served)
+    return response
+
+
+# --- answered before sessions, CSRF and auth -----------------------------------------------
+
+# Further generated files the middleware answers: callables giving
+# [(URL path, Served)] (core.lkod adds its documents).
+_SERVED_PATHS: list[Callable[[], Iterable[tuple[str, Served]]]] = []
+
+
+def add_served_paths(make):
+    _SERVED_PATHS.append(make)
+    return make
+
+
+@add_served_paths
+def _dataset_paths():
+    from django.urls import reverse
+
+    for dataset in datasets():
+        for fmt, (_make, content_type) in FORMATS.items():
+            filename = f"{dataset.slug}.{fmt}"
+            yield (reverse(f"core:dataset_{fmt}", args=[dataset.slug]),
+                   Served(filename, filename, content_type))
+    yield reverse("core:dataset_zip"), Served(ZIP_NAME, ZIP_NAME, ZIP_TYPE, "attachment",
+                                              compress=False)
+
+
+class _Written:
+    """The meta of the file written last for each name, per process: a token
+    names one version for ever, so what was read for it stays true."""
+
+    def __init__(self):
+        self._known: dict[str, tuple[str, dict]] = {}
+
+    def meta(self, name, token):
+        known = self._known.get(name)
+        if known is not None and known[0] == token:
+            return known[1]
+        meta = _read_meta(root() / name / f"{token}.meta")
+        if meta is not None:
+            self._known[name] = (token, meta)
+        return meta
+
+
+class OpenDataMiddleware:
+    """Answers a GET or HEAD of an open dataset (or another file registered with
+    `add_served_paths`) that is already written for the current data version,
+    right after WhiteNoise: one query for the version, the file sent by
+    sendfile(), none of sessions, CSRF, auth or the page cache's lookup.
+    Everything else - the first request after a change, which writes the
+    file, uncommitted data, an unknown name - goes on to the view."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._paths = None
+        self._written = _Written()
+
+    def paths(self):
+        if self._paths is None:
+            self._paths = {path: served for make in _SERVED_PATHS for path, served in make()}
+        return self._paths
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD"):
+            served = self.paths().get(request.path)
+            if served is not None:
+                response = self.answer(request, served)
+                if response is not None:
+                    return response
+        return self.get_response(request)
+
+    def answer(self, request, served):
+        version = dataversion.current()
+        if version is None:
+            return None
+        meta = self._written.meta(served.name, version.token)
+        if meta is None:
+            return None
+        return _file_response(request, _generated_file(served.name, version, meta,
+                                                       served.compress), served)
 
 
 def serve_dataset(request, dataset: Dataset, fmt: str):

@@ -46,8 +46,9 @@ from core.exports import XLSX_CONTENT_TYPE, download, neutralise
 from core.imports.base import CHANGED, ERROR, NEW, UNCHANGED, Importer, ImportRefused
 from core.imports.columns import Column, RowError, normal, undo_neutralise
 from core.imports.numbers import NumberFormat, language_format
+from core.imports.reader import drain
 from core.review import ReviewState
-from core.uploads import XLSX_MAX_BYTES
+from core.uploads import MiB
 
 from .models import Indicator, IndicatorValue, Territory, Unit
 from .parsing import ParseError, parse_period, parse_value
@@ -247,7 +248,7 @@ def _help_sheet(workbook, stated):
            "of at most %(reason)d and a note of at most %(note)d. Formulas are not accepted, "
            "type the values. A file over a limit is refused whole, with the reason.") % {
                "rows": ValueImporter.max_rows, "sheet_rows": ValueImporter.max_sheet_rows,
-               "size": filesizeformat(XLSX_MAX_BYTES), "value": MAX_VALUE,
+               "size": filesizeformat(ValueImporter.max_bytes), "value": MAX_VALUE,
                "reason": MAX_REASON, "note": MAX_NOTE}],
         [_("Number format"), stated.label, _(
             "How the numbers you type are read; write “%(czech)s” (a comma is the decimal "
@@ -370,6 +371,12 @@ class ValueImporter(Importer):
     max_rows = 100_000
     max_sheet_rows = 110_000
     max_columns = 30
+    # 100,000 rows of the template as the portal writes it, every context
+    # column filled in, are 6.2 MB and inflate to 63 MB; the body of the
+    # request (MAX_REQUEST_BODY_BYTES, 12 MiB) still has room for the form.
+    # The sheet is read as a stream, so what it inflates to costs time, not memory.
+    max_bytes = 10 * MiB
+    max_uncompressed = 100 * MiB
     column_letters = True
     reads_numbers = True  # the value column, through indicators.parsing
     presence_columns = ("code", "territory", *INPUT_KEYS)
@@ -450,7 +457,7 @@ class ValueImporter(Importer):
                       value.period_end)] = value
         seen = {}
         return [self._check_row(row, read, indicators, allowed, territories, existing, seen)
-                for row in read.rows]
+                for row in drain(read.rows)]
 
     def _check_row(self, sheet_row, read, indicators, allowed, territories, existing, seen):
         errors = list(sheet_row.errors)

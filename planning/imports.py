@@ -56,6 +56,7 @@ from core.imports.base import (
 from core.imports.columns import CELL_MAX, CellError, Column, RowError, limited, normal
 from core.imports.numbers import NumberFormat, language_format
 from core.services import StaleEditError
+from core.uploads import MiB
 from directory.models import Organisation, WorkingGroup
 
 from .forms.editor import RESERVED_CODES
@@ -341,8 +342,6 @@ def _help_sheet(workbook, stated):
 
 
 def _limits_help():
-    from core.uploads import XLSX_MAX_BYTES
-
     return (
         _("Sheets: „%(plan)s“ (the plan and its levels), „%(items)s“ (the items), "
           "„%(notes)s“ (what the published source got wrong, kept as published).") % {
@@ -350,7 +349,7 @@ def _limits_help():
         _("Limits: a file of at most %(size)s MB, at most %(rows)s rows of items, a text of "
           "at most %(cell)s characters in a cell (texts as published: %(published)s); "
           "anything over a limit is refused with the row and the column, nothing is cut.") % {
-            "size": XLSX_MAX_BYTES // (1024 * 1024),
+            "size": PLAN_IMPORTER.max_bytes // MiB,
             "rows": number_format(PLAN_IMPORTER.max_rows, force_grouping=True),
             "cell": number_format(CELL_MAX, force_grouping=True),
             "published": number_format(PUBLISHED_TEXT_MAX, force_grouping=True)},

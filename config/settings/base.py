@@ -53,6 +53,9 @@ MIDDLEWARE = [
     "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Open datasets already written for the current data version are sent from
+    # their files here, like static files (core.opendata).
+    "core.opendata.OpenDataMiddleware",
     # Anonymous readers of public pages are answered from the cache here, before
     # sessions, CSRF and auth run (core.pagecache).
     "core.pagecache.PageCacheMiddleware",

@@ -9,6 +9,8 @@ from datetime import timedelta
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.uploads import XLSX_MAX_BYTES, XLSX_MAX_UNCOMPRESSED, check_xlsx_upload
+
 from .columns import normal
 from .numbers import NumberFormat
 from .reader import read_sheet
@@ -124,6 +126,10 @@ class Importer:
     max_rows = 20_000  # filled rows
     max_sheet_rows = 20_000  # rows of any kind read before giving up
     max_columns = None
+    # The size of the uploaded file and of what it inflates to (core.uploads);
+    # keep max_bytes under MAX_REQUEST_BODY_BYTES, which carries the form too.
+    max_bytes = XLSX_MAX_BYTES
+    max_uncompressed = XLSX_MAX_UNCOMPRESSED
     column_letters = False  # name columns as "I (Hodnota)" rather than by their header
     presence_columns = None  # a row with none of these filled is empty (default: all)
     input_columns = None  # a row with only context and none of these is skipped
@@ -154,6 +160,12 @@ class Importer:
 
     def column(self, name):
         return self._by_name.get(name)
+
+    def check_upload(self, uploaded_file):
+        """The bytes of an uploaded workbook within this importer's limits;
+        ValidationError with the reason otherwise."""
+        return check_xlsx_upload(uploaded_file, max_bytes=self.max_bytes,
+                                 max_uncompressed=self.max_uncompressed)
 
     def column_for_header(self, written):
         return self._by_header.get(normal(written))
@@ -225,8 +237,9 @@ class Importer:
         for row in read.rows:
             self.parse_row(row, read)
         errors = list(self.read_other_sheets(read, content))
-        rows = self.check(read, actor=actor, target=target)
+        # Before the check, which may let go of the sheet's rows (reader.drain).
         ambiguous = {row.number: row.ambiguous for row in read.rows if row.ambiguous}
+        rows = self.check(read, actor=actor, target=target)
         for row in rows:
             if row.get("row") in ambiguous:
                 row.setdefault("ambiguous", ambiguous[row["row"]])

@@ -52,6 +52,15 @@ class SheetRead:
     skipped: int = 0  # rows with context only: template rows nobody filled in
     number_format: str = NumberFormat.CZECH  # how numbers written as text are read
     number_format_source: str = FROM_LANGUAGE  # FROM_FORM, FROM_WORKBOOK or FROM_LANGUAGE
+    # One object for each text that recurs: the rows of a template repeat its
+    # context (names, units, territories) and periods on every row, and a
+    # sheet of 100,000 rows would otherwise hold each of them 100,000 times.
+    _texts: dict = field(default_factory=dict, repr=False)
+
+    def shared(self, value):
+        if isinstance(value, str):
+            return self._texts.setdefault(value, value)
+        return value
 
     def error(self, importer, row, name, message):
         """A RowError on the column `name`, labelled the way `importer` names it."""
@@ -108,7 +117,17 @@ def read_sheet(importer, content, number_format=None):
         result.errors.append(RowError(None, None, importer.unreadable_message))
     finally:
         workbook.close()
+        result._texts.clear()
     return result
+
+
+def drain(rows):
+    """The rows of `rows`, first to last, each let go of as it is handed out
+    (the list ends empty): a check that turns each sheet row into its preview
+    row holds one of the two at a time, not both for the whole sheet."""
+    rows.reverse()
+    while rows:
+        yield rows.pop()
 
 
 def _read(importer, workbook, result):
@@ -225,9 +244,10 @@ def _read_row(importer, number, cells, result):
                 "Formulas are not accepted; type the value.")))
             row.failed.add(name)
             continue
-        row.raw[name] = raw
+        row.raw[name] = raw = result.shared(raw)
         try:
-            row.values[name], ambiguity = importer.column(name).read(raw, result.number_format)
+            value, ambiguity = importer.column(name).read(raw, result.number_format)
+            row.values[name] = result.shared(value)
             if ambiguity is not None:
                 row.ambiguous.append(result.ambiguity(importer, number, name, ambiguity))
         except CellError as error:

@@ -30,8 +30,6 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from core.uploads import check_xlsx_upload
-
 from . import storage
 from .base import (
     CHANGED,
@@ -305,7 +303,7 @@ def _lock_confirmable(*, importer, actor, pk, target, session_key, confirmed_row
     if missing:
         raise ImportUnconfirmed(missing, pending)
     outcome["ends"] = PendingImportState.FAILED
-    _check_file(pending)
+    _check_file(pending, importer)
     rows = [row for row in pending.preview if row.get("outcome") in (NEW, CHANGED)]
     if not rows or any(row.get("outcome") == ERROR for row in pending.preview):
         raise ImportRefused([refused_message()], status=400)
@@ -474,7 +472,7 @@ def _apply_job(pending):
                        .get(pk=pk))
             if pending.state != PendingImportState.RUNNING:  # another delivery was first
                 return pending
-            _check_file(pending)
+            _check_file(pending, importer)
             target = importer.target_for(pending.scope)
             count = len([row for row in pending.preview
                          if row.get("outcome") in (NEW, CHANGED)])
@@ -523,13 +521,13 @@ def pending_imports_requeue(*, now=None):
     return len(ids) + len(checks)
 
 
-def _check_file(pending):
+def _check_file(pending, importer):
     content = storage.read(pending.pk)
     if content is None or checksum(content) != pending.checksum:
         raise ImportRefused([_("The kept file is no longer the one you previewed. Nothing was "
                                "saved; upload it again.")], status=400)
     try:
-        check_xlsx_upload(ContentFile(content))
+        importer.check_upload(ContentFile(content))
     except ValidationError:  # pragma: no cover - it was checked before it was kept
         raise ImportRefused([_("The kept file is no longer valid. Nothing was saved; upload "
                                "it again.")], status=400) from None

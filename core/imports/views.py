@@ -17,7 +17,6 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.exports import XLSX_CONTENT_TYPE
-from core.uploads import XLSX_MAX_BYTES, check_xlsx_upload
 from core.views import RuleRequiredMixin
 
 from .base import (
@@ -57,15 +56,17 @@ class ImportForm(forms.Form):
             "How numbers typed as text are read. A number that reads differently in the two "
             "formats (e.g. 83,511 or 1.234) is shown in the preview for you to confirm."))
 
-    def __init__(self, *args, label=None, numbers=False, **kwargs):
+    def __init__(self, *args, importer, label=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.importer = importer
+        numbers = importer.reads_numbers
         self.fields["file"].label = label
         if not numbers:
             del self.fields["number_format"]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        self.content = check_xlsx_upload(upload)
+        self.content = self.importer.check_upload(upload)
         return upload
 
 
@@ -107,7 +108,7 @@ class ImportPageMixin:
         return self.cancel_url()
 
     def form(self, *args):
-        return ImportForm(*args, label=self.file_label, numbers=self.importer.reads_numbers)
+        return ImportForm(*args, importer=self.importer, label=self.file_label)
 
     def session_key(self):
         if not self.request.session.session_key:
@@ -118,7 +119,7 @@ class ImportPageMixin:
         kwargs.setdefault("form", self.form())
         kwargs.setdefault("importer", self.importer)
         kwargs.setdefault("columns", self.importer.columns)
-        kwargs.setdefault("max_size", XLSX_MAX_BYTES)
+        kwargs.setdefault("max_size", self.importer.max_bytes)
         kwargs.setdefault("max_rows", self.importer.max_rows)
         kwargs.setdefault("cancel_url", self.cancel_url())
         preview = kwargs.get("preview")

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
+from django.http import FileResponse
 from django.urls import reverse
 
 from core import dataversion, opendata
@@ -301,3 +302,96 @@ def test_backups_leave_out_the_generated_files_and_the_data_version(settings, tm
     assert list(media_files()) == ["reports/report.pdf"]
     dataversion.current()
     assert "core_dataversion" not in table_counts()
+
+
+# --- answered before sessions, CSRF and auth (core.opendata.OpenDataMiddleware) ------------
+
+
+def _refuse_views(monkeypatch):
+    """Any request that reaches a dataset view from now on fails the test."""
+    from core import lkod
+
+    def reached(*args, **kwargs):
+        raise AssertionError("the view ran: the file was not answered by the middleware")
+
+    for module, name in ((opendata, "serve_dataset"), (opendata, "serve_zip"),
+                         (lkod, "serve_csvw"), (lkod, "serve_catalogue"),
+                         (lkod, "serve_dataset")):
+        monkeypatch.setattr(module, name, reached)
+
+
+@committed
+def test_a_written_dataset_is_sent_from_its_file_before_sessions_and_auth(
+        client, monkeypatch, django_assert_num_queries):
+    OrganisationFactory(name="Charita Horni Ves")
+    first = client.get("/data/organisations.csv")  # the view writes the file
+    body = b"".join(first.streaming_content)
+    _refuse_views(monkeypatch)
+    with django_assert_num_queries(1):  # the data version, nothing else
+        again = client.get("/data/organisations.csv")
+    assert isinstance(again, FileResponse)  # gunicorn sends it with sendfile()
+    assert b"".join(again.streaming_content) == body
+    assert "Set-Cookie" not in again and "Cookie" not in again["Vary"]
+    for name in ("ETag", "Last-Modified", "Cache-Control", "Content-Type",
+                 "Content-Disposition", "Content-Length", "X-Content-Type-Options",
+                 "Content-Security-Policy", "X-Frame-Options", "Permissions-Policy",
+                 "Cross-Origin-Resource-Policy"):
+        assert again[name] == first[name], name
+    packed = client.get("/data/organisations.csv", HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(b"".join(packed.streaming_content)) == body
+    with django_assert_num_queries(1):
+        assert client.get("/data/organisations.csv",
+                          HTTP_IF_NONE_MATCH=again["ETag"]).status_code == 304
+    assert client.head("/data/organisations.csv")["ETag"] == again["ETag"]
+
+
+@committed
+def test_after_a_change_the_next_request_shows_it_and_is_sent_from_the_file_again(
+        client, monkeypatch):
+    OrganisationFactory(name="Charita Horni Ves")
+    old = client.get("/data/organisations.json")
+    b"".join(old.streaming_content)
+    OrganisationFactory(name="Slezská diakonie")
+    changed = client.get("/data/organisations.json", HTTP_IF_NONE_MATCH=old["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != old["ETag"]
+    assert "Slezská diakonie" in b"".join(changed.streaming_content).decode()
+    _refuse_views(monkeypatch)
+    again = client.get("/data/organisations.json")
+    assert again["ETag"] == changed["ETag"]
+    assert "Slezská diakonie" in b"".join(again.streaming_content).decode()
+
+
+@committed
+def test_the_zip_and_the_catalogue_documents_are_sent_from_their_files(client, monkeypatch):
+    from tests.directory.factories import the_city
+
+    the_city()
+    paths = [reverse("core:dataset_zip"), reverse("core:lkod_catalogue"),
+             reverse("core:lkod_dataset", args=["organisations"]),
+             reverse("core:dataset_csvw", args=["organisations"])]
+    first = {path: client.get(path) for path in paths}
+    assert all(response.status_code == 200 for response in first.values())
+    bodies = {path: b"".join(response.streaming_content) for path, response in first.items()}
+    _refuse_views(monkeypatch)
+    for path in paths:
+        again = client.get(path)
+        assert again["ETag"] == first[path]["ETag"], path
+        assert b"".join(again.streaming_content) == bodies[path], path
+
+
+@committed
+def test_what_the_middleware_does_not_know_goes_on_to_the_view(client):
+    OrganisationFactory(name="Charita Horni Ves")
+    b"".join(client.get("/data/organisations.csv").streaming_content)
+    assert client.get("/data/nothing.csv").status_code == 404
+    assert client.post("/data/organisations.csv").status_code == 405
+    # the catalogue page is a page (the page cache's), not a file
+    assert client.get(reverse("core:data_catalogue"))["Content-Type"].startswith("text/html")
+
+
+def test_uncommitted_data_goes_on_to_the_view_and_is_never_kept(client):
+    OrganisationFactory(name="Jen v transakci")
+    response = client.get("/data/organisations.csv")
+    assert "Jen v transakci" in response.content.decode()
+    assert response["Cache-Control"] == "no-store"

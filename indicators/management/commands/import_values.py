@@ -23,7 +23,6 @@ from django.utils.translation import ngettext
 from core.imports.base import CHANGED, NEW, UNCHANGED
 from core.imports.numbers import NumberFormat
 from core.imports.services import import_file, read_preview
-from core.uploads import check_xlsx_upload
 from indicators.imports import VALUE_IMPORTER
 
 
@@ -52,7 +51,7 @@ class Command(BaseCommand):
             raise CommandError(_("There is no active user “%(user)s”.") % {"user": user})
         path = Path(file)
         try:
-            content = check_xlsx_upload(ContentFile(path.read_bytes(), name=path.name))
+            content = VALUE_IMPORTER.check_upload(ContentFile(path.read_bytes(), name=path.name))
         except OSError as error:
             raise CommandError(_("The file cannot be read: %(error)s") % {
                 "error": error.strerror or error}) from None

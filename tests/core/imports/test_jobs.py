@@ -197,7 +197,7 @@ def test_the_upload_page_states_the_limits(client, world, implementer_x):
     client.force_login(implementer_x)
     html = client.get(reverse("indicators:import")).content.decode()
     import re
-    assert re.search(r"nejvýše 5,0\s*MB, 100\s?000 vyplněných řádků", html), html
+    assert re.search(r"nejvýše 10,0\s*MB, 100\s?000 vyplněných řádků", html), html
 
 
 def test_the_deployment_sets_the_gunicorn_timeout_on_purpose():
