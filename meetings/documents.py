@@ -20,6 +20,7 @@ from .models import (
     Task,
     TaskStatus,
 )
+from .participation import year_tables
 from .search import normalise, plain_text
 
 DOCUMENT_FORMAT = 1
@@ -276,3 +277,12 @@ def minutes_pdf_html(meeting, *, internal=False):
         doc = minutes_document(meeting, include_minutes=True, internal=internal)
         return render_to_string("meetings/minutes_pdf.html",
                                 {"doc": doc, "language": language})
+
+
+def participation_chapter_html(year):
+    """The chapter of the yearly evaluation on the participation of member
+    organisations in the bodies' meetings of `year` (organisations × meetings
+    per body), in the language of published documents."""
+    with translation.override(document_language()):
+        return render_to_string("meetings/participation/chapter_pdf.html",
+                                {"year": year, "tables": year_tables(year)})

@@ -284,6 +284,19 @@ def absence_alerts_refresh(*, actor, body):
     return raised
 
 
+def year_tables(year):
+    """The participation table of every body for `year`: the bodies whose
+    published minutes of that year list member organisations, by name."""
+    tables = []
+    for body in WorkingGroup.objects.order_by("name", "pk"):
+        meetings = list(counted_meetings(body).filter(held_on__year=year))
+        if meetings:
+            table = participation_table(body, meetings)
+            if table.rows:
+                tables.append(table)
+    return tables
+
+
 def table_rows(table):
     """(header, rows) of `table` for a spreadsheet: an organisation a line, a
     meeting a column (its date), then the counts; empty where the

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.pdf import render_pdf
-from meetings.documents import minutes_pdf_html
+from meetings.documents import minutes_pdf_html, participation_chapter_html
 from meetings.models import Meeting
 from network.documents import evaluation_pdf_html
 from planning.models import Plan
@@ -89,8 +89,10 @@ def _yearly_evaluation(parameters, progress):
     plan = Plan.objects.filter(code=code).first() if code else None
     progress(30, _("Counting the network"))
     title = _("Yearly evaluation of the community plan %(year)s") % {"year": year}
-    return (evaluation_pdf_html(year, plan_title=plan.title if plan else ""), title,
-            f"yearly-evaluation-{year}.pdf")
+    progress(45, _("Counting the participation in the bodies' meetings"))
+    html = evaluation_pdf_html(year, plan_title=plan.title if plan else "",
+                               chapters=[participation_chapter_html(year)])
+    return html, title, f"yearly-evaluation-{year}.pdf"
 
 
 BUILDERS = {

@@ -13,8 +13,10 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from core.review import ReviewState
 from indicators.imports import BY_KEY, HEADERS, SHEET_TITLE
 from indicators.models import IndicatorValue
+from indicators.services import indicator_value_approve
 from tests.browser.conftest import AXE, BLOCKING, WCAG_AA, login
 from tests.indicators.import_factories import reporting_world, sheet_bytes
 
@@ -45,7 +47,7 @@ def _row_of(content, code):
 
 def test_implementer_imports_values_from_the_template(page, live_server, implementer_x,
                                                       password, organisation_x, tmp_path,
-                                                      celery_worker_process):
+                                                      celery_worker_process, officer):
     world = reporting_world(organisation_x)
     login(page, live_server, implementer_x.username, password)
     page.goto(f"{live_server.url}/indicators/report/")
@@ -90,11 +92,16 @@ def test_implementer_imports_values_from_the_template(page, live_server, impleme
     # progress and, once saved, leads on to the overview.
     expect(page).to_have_url(f"{live_server.url}/indicators/report/", timeout=60_000)
     expect(page.locator(".messages")).to_contain_text("hodnoty-opraveno.xlsx")
-    expect(page.locator("tr[data-code='R-own'] .report-value")).to_have_text("1 190")
-    expect(page.locator("tr[data-code='R-own'] .badge-current")).to_be_visible()
     saved = IndicatorValue.objects.get(indicator=world["own"])
     assert saved.value == 1190 and saved.period_text == YEAR
     assert IndicatorValue.objects.get(indicator=world["composite"]).parts.count() == 4
+    # An implementer's values wait for an officer: nothing public changes before.
+    assert saved.review_state == ReviewState.SUBMITTED
+    expect(page.locator("tr[data-code='R-own'] .report-value")).to_have_text("–")
+    indicator_value_approve(actor=officer, value=saved)
+    page.reload()
+    expect(page.locator("tr[data-code='R-own'] .report-value")).to_have_text("1 190")
+    expect(page.locator("tr[data-code='R-own'] .badge-current")).to_be_visible()
 
     page.goto(f"{live_server.url}/indicators/R-own/")
     expect(page.locator("main")).to_contain_text("1 190")

@@ -89,19 +89,20 @@ def demo(transactional_db):
     from django.contrib.auth import get_user_model
 
     from projects.models import Project
-    from projects.services import half_year_report_submit
+    from projects.services import half_year_report_approve, half_year_report_submit
 
+    officer = get_user_model().objects.create_user("widths-officer", is_city_officer=True)
     project = Project.objects.filter(measures__isnull=False).order_by("pk").first()
     report = half_year_report_submit(
         actor=get_user_model().objects.create_user("widths"), project=project, number=1,
         total=project.reports_total or 6, period_start=datetime.date(2024, 1, 1),
         period_end=datetime.date(2024, 6, 30), submitted_on=datetime.date(2024, 7, 15),
         narrative="Realizace probíhá podle harmonogramu; " * 20)
+    half_year_report_approve(actor=officer, report=report)  # only approved reports are public
     # An amended set of minutes (the demo has none): its earlier version's page.
     from meetings.models import Meeting, MinutesStatus
     from meetings.services import minutes_amend_close, minutes_amend_open
 
-    officer = get_user_model().objects.create_user("widths-officer", is_city_officer=True)
     minutes = Meeting.objects.filter(minutes_status=MinutesStatus.PUBLISHED).order_by("pk")[0]
     version = minutes_amend_open(actor=officer, meeting=minutes,
                                  reason="Oprava překlepu v bodu 2 (šířka stránky)")

@@ -29,9 +29,9 @@ def test_officer_edits_group_description_and_needs(page, live_server, officer, p
     page.goto(f"{live_server.url}/accounts/login/")
     expect(page.locator("#id_username")).to_be_visible()
     login(page, live_server, officer.username, password)
-    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page).to_have_url(f"{live_server.url}/desk/")
 
-    # Home page -> main navigation -> Working groups.
+    # The desk -> main navigation -> Working groups.
     nav = page.get_by_role("navigation")
     nav.get_by_role("link", name=WORKING_GROUPS).click()
     expect(page).to_have_url(re.compile(r"/groups/$"))

@@ -266,3 +266,23 @@ def test_an_amendment_that_undoes_the_series_removes_its_alert(group_a, seats, o
     services.attendance_create(actor=officer, meeting=meetings[1], organisation=seats[0])
     services.minutes_amend_close(actor=officer, meeting=meetings[1])
     assert not AbsenceAlert.objects.exists()
+
+
+# --- the chapter of the yearly evaluation ------------------------------------------------
+
+
+def test_the_yearly_evaluation_carries_the_participation_of_that_year(group_a, seats):
+    from meetings.documents import participation_chapter_html
+    from reports import kinds
+    from reports.models import ReportKind
+
+    plant(group_a, seats, [PRESENT, EXCUSED, ABSENT])
+    plant(group_a, seats, [ABSENT], start=datetime.date(2024, 12, 5))
+    chapter = participation_chapter_html(2025)
+    assert group_a.name in chapter
+    assert chapter.count("<th scope=\"col\">") == 3 + 1 + 3  # 3 meetings of 2025 only
+    assert "Spolek Sledovaný" in chapter and "Spolek Věrný" in chapter
+    html, _title, _name = kinds.BUILDERS[ReportKind.YEARLY_EVALUATION](
+        {"year": "2025"}, lambda *args: None)
+    assert 'id="participation"' in html and "Spolek Sledovaný" in html
+    assert "Spolek Sledovaný" not in participation_chapter_html(2023)

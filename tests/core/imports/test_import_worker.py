@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.models import PendingImport, PendingImportState
+from core.review import ReviewState
 from indicators.models import IndicatorValue
 from tests.indicators.factories import year_value
 from tests.indicators.import_factories import reporting_world, sheet_bytes
@@ -64,7 +65,10 @@ def test_a_confirmed_import_is_applied_by_the_worker(celery_worker_process, clie
 def test_a_value_changed_before_the_job_runs_fails_it_whole(celery_worker_process, client,
                                                             organisation_x, implementer_x):
     world = reporting_world(organisation_x)
+    # The implementer's own value, submitted and not yet approved: one it may still change.
     year_value(world["own"], 2023, 200)
+    IndicatorValue.objects.filter(indicator=world["own"]).update(
+        review_state=ReviewState.SUBMITTED)
     client.force_login(implementer_x)
     response = client.post(reverse("indicators:import"), {"file": SimpleUploadedFile(
         "hodnoty.xlsx", sheet_bytes([{"code": "R-project", "period": "2024", "value": "7"},
