@@ -2,6 +2,7 @@
 the iCalendar feeds (parsed by a real calendar library)."""
 
 import datetime
+import io
 import re
 
 import icalendar
@@ -39,6 +40,25 @@ def page_count(meeting):
                     url_fetcher=PortalURLFetcher()).render().pages)
 
 
+def _page_drawings(pdf):
+    """Each page's content with the form XObjects it draws, nested ones too."""
+    from pypdf import PdfReader
+
+    def with_forms(resources, seen):
+        data = b""
+        for ref in (resources or {}).get("/XObject", {}).values():
+            form = ref.get_object()
+            if form.get("/Subtype") == "/Form" and id(form) not in seen:
+                seen.add(id(form))
+                data += form.get_data() + with_forms(form.get("/Resources"), seen)
+        return data
+
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        contents = page.get_contents()
+        yield (contents.get_data() if contents is not None else b"") + with_forms(
+            page.get("/Resources"), set())
+
+
 def test_project_minutes_carry_the_eu_block_on_every_page(client):
     project = ProjectFactory(registration_number="CZ.03.02.01/00/22_018/0006590",
                              title="Společné plánování udržitelné sítě")
@@ -68,8 +88,11 @@ def test_project_minutes_carry_the_eu_block_on_every_page(client):
         assert compact.count("CZ.03.02.01/00/22_018/0006590") == 1, f"page {number}"
         assert compact.count("Společnéplánováníudržitelnésítě") == 1, f"page {number}"
     # The official emblem is drawn on every page: its blue (#003399) and gold (#FFCC00).
+    # WeasyPrint may draw it once as a form XObject that several pages use, so
+    # each page is read with the forms it draws.
+    for number, page_drawing in enumerate(_page_drawings(pdf), start=1):
+        assert b"0 0.2 0.6 rg" in page_drawing, f"no EU blue on page {number}"
     drawings = b"".join(_streams(pdf))
-    assert drawings.count(b"0 0.2 0.6 rg") >= len(pages), "no EU blue"
     assert b"1 0.8 0 rg" in drawings, "no EU gold"
     # Tagged PDF/UA (issue 15): title and language of the HTML, bookmarks from the
     # headings, a structure tree; pdftotext reads the title as one word.
