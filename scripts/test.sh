@@ -43,7 +43,9 @@ fi
 if [ "$fast" = 1 ]; then
   set -- -m "not browser and not worker and not slow" --hypothesis-profile=dev "$@"
 else
-  set -- --hypothesis-profile=ci "$@"
+  # The slowest tests are named at the end of every full run (and so of every
+  # CI log): where the budget of make test goes is read there.
+  set -- --hypothesis-profile=ci --durations=30 "$@"
 fi
 # Two processes (pytest-xdist): each with its own test database, Redis
 # database and MEDIA_ROOT (config/settings/test.py). A module goes to one
