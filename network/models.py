@@ -35,6 +35,9 @@ class ServiceKind(models.Model):
     """A kind of social service by its paragraph of the Social Services Act
     (§ 37 odborné sociální poradenství … § 70 sociální rehabilitace)."""
 
+    # Rows a data migration fills (0002); kept when a test flushes the database.
+    reference_data = True
+
     paragraph = models.CharField(
         _("paragraph"), max_length=6, unique=True,
         validators=[RegexValidator(r"^[0-9]{2}[a-z]?\Z", _("A paragraph number, e.g. 37 or 60a."))],
@@ -70,6 +73,9 @@ class ServiceForm(models.TextChoices):
 class TargetGroup(models.Model):
     """A target group as the national register lists them."""
 
+    # Rows a data migration fills (0002); kept when a test flushes the database.
+    reference_data = True
+
     name = models.CharField(_("name"), max_length=200, unique=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -84,6 +90,9 @@ class TargetGroup(models.Model):
 
 class CapacityUnit(models.Model):
     """What a capacity is counted in: úvazky, lůžka, hodiny, …"""
+
+    # Rows a data migration fills (0002); kept when a test flushes the database.
+    reference_data = True
 
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True,

@@ -13,12 +13,18 @@ kinds of social services of the Act, target groups, capacity units): no
 factory makes them, and a test after a transactional one would find them
 empty."""
 
+from django.apps import apps
 from django.db.backends.postgresql import base, operations
 
-# Rows every migrated database holds from the start (post_migrate's and the
-# reference data's migrations).
-KEPT_TABLES = frozenset({"django_content_type", "auth_permission", "network_servicekind",
-                         "network_targetgroup", "network_capacityunit"})
+# Rows every migrated database holds from the start: post_migrate's, and those of
+# the models a data migration fills (marked `reference_data = True`).
+POST_MIGRATE_TABLES = frozenset({"django_content_type", "auth_permission"})
+
+
+def kept_tables():
+    return POST_MIGRATE_TABLES | {
+        model._meta.db_table for model in apps.get_models()
+        if getattr(model, "reference_data", False)}
 
 
 class DatabaseOperations(operations.DatabaseOperations):
@@ -27,10 +33,11 @@ class DatabaseOperations(operations.DatabaseOperations):
             # Restarting the id sequences is TRUNCATE's job (RESTART IDENTITY).
             return super().sql_flush(style, tables, reset_sequences=reset_sequences,
                                      allow_cascade=allow_cascade)
+        kept = kept_tables()
         return ["SET CONSTRAINTS ALL DEFERRED;"] + [
             f"{style.SQL_KEYWORD('DELETE')} {style.SQL_KEYWORD('FROM')} "
             f"{style.SQL_FIELD(self.quote_name(table))};"
-            for table in tables if table not in KEPT_TABLES
+            for table in tables if table not in kept
         ]
 
 

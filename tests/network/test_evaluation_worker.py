@@ -1,7 +1,4 @@
-"""The yearly evaluation rendered by a real Celery worker (a module of its
-own: its flush at the end must come after the tests that read the network's
-reference data, which pytest-django's order of transactional tests last
-ensures only for a module holding none of the others)."""
+"""The yearly evaluation rendered by a real Celery worker."""
 
 import time
 
