@@ -1,6 +1,7 @@
-// Live progress of a background job (an import): polls the job's JSON status
-// and reloads the page once the job ends (the page then shows the outcome, or
-// leads on). Without JavaScript the page says to reload it.
+// Live progress of a background job (an import, a report run): polls the
+// job's JSON status and reloads the page once the job ends (the page then
+// shows the outcome: the preview, the error, the download). Without JavaScript
+// the page says to reload it.
 (function () {
   "use strict";
   var box = document.getElementById("job-status");
