@@ -8,8 +8,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # otp connects the login signal receiver of the second factor.
-        from . import autocomplete, otp  # noqa: F401
+        from . import autocomplete, otp, retention  # noqa: F401
         from .permissions import register
 
         register()
+        retention.register()
         autocomplete.register()
