@@ -464,3 +464,8 @@ class NetworkImporter(Importer):
 
 
 NETWORK_IMPORTER = NetworkImporter()
+
+# A worker finds an importer by the name of the module that declares it
+# (core.imports.base.importer_named looks for `imports`), so the value
+# workbook's importer is declared through this module too.
+from . import value_imports  # noqa: E402, F401

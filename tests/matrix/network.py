@@ -65,6 +65,13 @@ MATRIX = {
         ("any batch", lambda w: ["00000000-0000-0000-0000-000000000000"],
          _post_only(officers_only())),
     ],
+    # The value workbook (network/value_imports.py): as the values form.
+    "network:values_template": [("", lambda w: [], _providers_and_officers())],
+    "network:values_import": [("", lambda w: [], _providers_and_officers())],
+    "network:values_import_confirm": [
+        ("any batch", lambda w: ["00000000-0000-0000-0000-000000000000"],
+         _post_only(_providers_and_officers())),
+    ],
 }
 
 
