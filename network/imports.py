@@ -467,5 +467,5 @@ NETWORK_IMPORTER = NetworkImporter()
 
 # A worker finds an importer by the name of the module that declares it
 # (core.imports.base.importer_named looks for `imports`), so the value
-# workbook's importer is declared through this module too.
-from . import value_imports  # noqa: E402, F401
+# workbook's and the national register's importers are declared through here.
+from . import register, value_imports  # noqa: E402, F401

@@ -3,7 +3,7 @@ from django.urls import path
 from core.pagecache import cache_public_page, list_parameters
 
 from . import indicator_views as views_indicators
-from . import value_views, views
+from . import register_views, value_views, views
 
 app_name = "network"
 
@@ -71,4 +71,12 @@ urlpatterns += [
          name="values_import"),
     path("indicators/values/import/<uuid:batch>/confirm/",
          value_views.ValuesImportConfirmView.as_view(), name="values_import_confirm"),
+]
+
+# The national register's open dataset (network/register.py): officers.
+urlpatterns += [
+    path("register/import/", register_views.RegisterImportView.as_view(),
+         name="register_import"),
+    path("register/import/<uuid:batch>/confirm/",
+         register_views.RegisterImportConfirmView.as_view(), name="register_import_confirm"),
 ]

@@ -169,6 +169,34 @@ def test_no_upload_makes_the_value_import_fail_or_save(client, implementer_x, se
 
 
 @pytest.mark.django_db
+def test_no_upload_makes_the_register_import_fail_or_save(client, officer, settings_media):
+    """The national register's JSON (network/register.py), damaged the same ways."""
+    from network.models import Service, ServiceVersion
+    from tests.directory.factories import OrganisationFactory
+    from tests.network.factories import make_service
+    from tests.network.register_sample import PROVIDER_ICO, as_bytes, sample
+
+    existing = make_service(provider=OrganisationFactory(ico=PROVIDER_ICO))
+    content = as_bytes(sample(existing.register_id))
+    client.force_login(officer)
+    before = (Service.objects.count(), ServiceVersion.objects.count(), AuditEntry.objects.count())
+    sent = []
+
+    @given(content=malformed(content), name=st.sampled_from([*NAMES, "rpss.json"]),
+           content_type=st.sampled_from([*TYPES, "application/json"]))
+    def upload(content, name, content_type):
+        sent.append(name)
+        response = client.post(reverse("network:register_import"),
+                               {"file": SimpleUploadedFile(name, content, content_type)})
+        assert response.status_code < 500, (name, content[:40], response.status_code)
+
+    upload()
+    assert len(sent) >= settings.default.max_examples
+    assert (Service.objects.count(), ServiceVersion.objects.count(),
+            AuditEntry.objects.count()) == before
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("upload_to", ["attachment", "extract"])
 def test_no_upload_makes_an_update_request_or_decision_fail_or_half_save(
         client, officer, implementer_x, settings_media, monkeypatch, upload_to):
