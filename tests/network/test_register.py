@@ -111,3 +111,22 @@ def test_the_pages_three_ways_and_a_confirm(client, officer, implementer_x, exis
         client.post(reverse("network:register_import_confirm", args=[pending.pk]),
                     {"upload": pending.pk})
     assert Service.objects.filter(register_id="5551234").exists()
+
+
+def test_the_command_reads_the_whole_file_and_saves_nothing_on_an_error(officer, existing,
+                                                                       tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "rpss.json"
+    path.write_bytes(as_bytes(sample(existing.register_id)))
+    out = io.StringIO()
+    call_command("import_register", str(path), user=officer.username, dry_run=True, stdout=out)
+    assert "Nové služby: 1" in out.getvalue() and "27" in out.getvalue()
+    assert not Service.objects.filter(register_id="5551234").exists()
+    call_command("import_register", str(path), user=officer.username, stdout=io.StringIO())
+    assert Service.objects.filter(register_id="5551234").exists()
+    path.write_bytes(as_bytes([item("5552345", kind=7)]))
+    with pytest.raises(CommandError):
+        call_command("import_register", str(path), user=officer.username,
+                     stdout=io.StringIO(), stderr=io.StringIO())
+    assert not Service.objects.filter(register_id="5552345").exists()
