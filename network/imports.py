@@ -9,8 +9,7 @@ the latest version corrects it); a row that fills in „V síti do“ ends the
 service. Export → import changes nothing.
 
 The national register's own open dataset (MPSV, „Registr poskytovatelů
-sociálních služeb“) is not read here: its record format is not documented
-where this was built, and a guessed reader would import wrong data silently."""
+sociálních služeb“, a JSON file) has its own reader: network/register.py."""
 
 import io
 from datetime import date
@@ -464,3 +463,8 @@ class NetworkImporter(Importer):
 
 
 NETWORK_IMPORTER = NetworkImporter()
+
+# A worker finds an importer by the name of the module that declares it
+# (core.imports.base.importer_named looks for `imports`), so the value
+# workbook's and the national register's importers are declared through here.
+from . import register, value_imports  # noqa: E402, F401

@@ -3,7 +3,7 @@ from django.urls import path
 from core.pagecache import cache_public_page, list_parameters
 
 from . import indicator_views as views_indicators
-from . import views
+from . import register_views, value_views, views
 
 app_name = "network"
 
@@ -61,4 +61,22 @@ urlpatterns += [
          views_indicators.ValuesReportView.as_view(), name="values_report"),
     path("evaluation/", cache_public_page(params=("year",))(
         views_indicators.EvaluationView.as_view()), name="evaluation"),
+]
+
+# The value workbook (network/value_imports.py): a provider's users and officers.
+urlpatterns += [
+    path("indicators/values/template.xlsx", value_views.ValuesTemplateView.as_view(),
+         name="values_template"),
+    path("indicators/values/import/", value_views.ValuesImportView.as_view(),
+         name="values_import"),
+    path("indicators/values/import/<uuid:batch>/confirm/",
+         value_views.ValuesImportConfirmView.as_view(), name="values_import_confirm"),
+]
+
+# The national register's open dataset (network/register.py): officers.
+urlpatterns += [
+    path("register/import/", register_views.RegisterImportView.as_view(),
+         name="register_import"),
+    path("register/import/<uuid:batch>/confirm/",
+         register_views.RegisterImportConfirmView.as_view(), name="register_import_confirm"),
 ]

@@ -142,6 +142,61 @@ def test_no_upload_makes_the_network_import_fail_or_save(client, officer, settin
 
 
 @pytest.mark.django_db
+def test_no_upload_makes_the_value_import_fail_or_save(client, implementer_x, settings_media):
+    from network.indicator_models import IndicatorValue
+    from network.value_imports import template_rows, values_xlsx_bytes
+    from tests.network.factories import make_indicator_value, make_service
+
+    service = make_service(provider=implementer_x.implementer_organisation)
+    make_indicator_value(service=service)
+    workbook = values_xlsx_bytes(template_rows(implementer_x, service.city, 2024, "half"))
+    client.force_login(implementer_x)
+    before = (list(IndicatorValue.objects.values()), AuditEntry.objects.count())
+    sent = []
+
+    @given(content=malformed(workbook), name=st.sampled_from(NAMES),
+           content_type=st.sampled_from(TYPES), number_format=st.sampled_from(NUMBER_FORMATS))
+    def upload(content, name, content_type, number_format):
+        sent.append(name)
+        response = client.post(reverse("network:values_import"),
+                               {"file": SimpleUploadedFile(name, content, content_type),
+                                "number_format": number_format})
+        assert response.status_code < 500, (name, content[:40], response.status_code)
+
+    upload()
+    assert len(sent) >= settings.default.max_examples
+    assert (list(IndicatorValue.objects.values()), AuditEntry.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_no_upload_makes_the_register_import_fail_or_save(client, officer, settings_media):
+    """The national register's JSON (network/register.py), damaged the same ways."""
+    from network.models import Service, ServiceVersion
+    from tests.directory.factories import OrganisationFactory
+    from tests.network.factories import make_service
+    from tests.network.register_sample import PROVIDER_ICO, as_bytes, sample
+
+    existing = make_service(provider=OrganisationFactory(ico=PROVIDER_ICO))
+    content = as_bytes(sample(existing.register_id))
+    client.force_login(officer)
+    before = (Service.objects.count(), ServiceVersion.objects.count(), AuditEntry.objects.count())
+    sent = []
+
+    @given(content=malformed(content), name=st.sampled_from([*NAMES, "rpss.json"]),
+           content_type=st.sampled_from([*TYPES, "application/json"]))
+    def upload(content, name, content_type):
+        sent.append(name)
+        response = client.post(reverse("network:register_import"),
+                               {"file": SimpleUploadedFile(name, content, content_type)})
+        assert response.status_code < 500, (name, content[:40], response.status_code)
+
+    upload()
+    assert len(sent) >= settings.default.max_examples
+    assert (Service.objects.count(), ServiceVersion.objects.count(),
+            AuditEntry.objects.count()) == before
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("upload_to", ["attachment", "extract"])
 def test_no_upload_makes_an_update_request_or_decision_fail_or_half_save(
         client, officer, implementer_x, settings_media, monkeypatch, upload_to):

@@ -65,6 +65,19 @@ MATRIX = {
         ("any batch", lambda w: ["00000000-0000-0000-0000-000000000000"],
          _post_only(officers_only())),
     ],
+    # The national register's open dataset (network/register.py): officers only.
+    "network:register_import": [("", lambda w: [], officers_only())],
+    "network:register_import_confirm": [
+        ("any batch", lambda w: ["00000000-0000-0000-0000-000000000000"],
+         _post_only(officers_only())),
+    ],
+    # The value workbook (network/value_imports.py): as the values form.
+    "network:values_template": [("", lambda w: [], _providers_and_officers())],
+    "network:values_import": [("", lambda w: [], _providers_and_officers())],
+    "network:values_import_confirm": [
+        ("any batch", lambda w: ["00000000-0000-0000-0000-000000000000"],
+         _post_only(_providers_and_officers())),
+    ],
 }
 
 
