@@ -116,7 +116,8 @@ def test_the_pages_and_a_preview_with_errors_are_accessible(axe_page, officer, p
                                  {"code": "R-own", "period": "2023", "value": "2"}]))
     renamed = tmp_path / "renamed.xlsx"
     renamed.write_bytes(b"kod;hodnota\nR-own;1\n")
-    for path, upload in (("/rounds/", None), ("/indicators/report/import/", None),
+    for path, upload in (("/rounds/", None), ("/rounds/new/", None),
+                         ("/indicators/report/import/", None),
                          ("/indicators/report/import/", bad),
                          ("/indicators/report/import/", renamed)):
         axe_page.goto(path)
