@@ -39,7 +39,7 @@ def test_the_page_does_not_grow_with_the_data(client, officer, reporting,
         large = client.get(URL)
     assert small.status_code == large.status_code == 200
     assert abs(len(large.content) - len(small.content)) < 200
-    assert len(large.content) < 60_000
+    assert len(large.content) < 30_000
     html = large.content.decode()
     assert "X-0299" not in html and "<select multiple" not in html
     assert html.count('data-autocomplete-url="/autocomplete/indicators/"') == 6
