@@ -267,4 +267,5 @@ def test_several_rows_name_every_unknown_one_and_may_be_required():
         required = _Several({})
         required.fields["organisations"].required = True
         assert not required.is_valid() and required.errors["organisations"]
-    assert _Several({}).is_valid() and _Several({}).cleaned_data["organisations"] == []
+    empty = _Several({})
+    assert empty.is_valid() and empty.cleaned_data["organisations"] == []
