@@ -39,6 +39,16 @@ def _mails_to(mail_dir, address, timeout=30):
     raise AssertionError(f"the worker sent no mail to {address}")
 
 
+def _sent_row(address, timeout=10):
+    """The outbox row, once the worker marked it sent (it writes the file first)."""
+    deadline = time.monotonic() + timeout
+    row = OutboxMail.objects.get(recipient=address, kind="round_deadline")
+    while row.state != MailState.SENT and time.monotonic() < deadline:
+        time.sleep(0.1)
+        row.refresh_from_db()
+    return row
+
+
 def test_beats_round_reminder_run_by_the_worker_mails_who_owes_and_unsubscribes(
         celery_worker_process, reporting, officer, implementer_x):
     entry = settings.CELERY_BEAT_SCHEDULE["round-reminders"]
@@ -58,7 +68,7 @@ def test_beats_round_reminder_run_by_the_worker_mails_who_owes_and_unsubscribes(
     assert "Kolo s termínem za týden" in str(message["Subject"])
     assert f"- {reporting['impact']}" in text and f"- {reporting['project']}" in text
     assert f"{settings.PORTAL_BASE_URL.rstrip('/')}{reverse('rounds:mine')}" in text
-    row = OutboxMail.objects.get(recipient=implementer_x.email, kind="round_deadline")
+    row = _sent_row(implementer_x.email)
     assert row.occasion == f"round:{round_.pk}:{today.isoformat()}"
     assert (row.state, row.attempts) == (MailState.SENT, 1)
 
