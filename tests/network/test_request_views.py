@@ -131,3 +131,18 @@ def test_request_pages_run_a_fixed_number_of_queries(client, officer, implemente
     decide(actor=None, request=first, body="commission")
     assert counts() == small
     assert small == PAGES
+
+
+def test_own_requests_come_a_page_at_a_time(client, implementer_x, settings):
+    settings.LIST_PAGE_SIZE = 2
+    for _ in range(3):
+        file_request(actor=None, service=make_service(
+            provider=implementer_x.implementer_organisation, capacity="2"))
+    client.force_login(implementer_x)
+    first = client.get(reverse("network:own_requests"))
+    assert len(first.context["update_requests"]) == 2
+    html = first.content.decode()
+    assert 'rel="next"' in html and "Strana 1 z 2" in html
+    second = client.get(reverse("network:own_requests") + "?page=2")
+    assert len(second.context["update_requests"]) == 1
+    assert 'rel="prev"' in second.content.decode()
