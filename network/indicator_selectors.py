@@ -2,6 +2,7 @@
 evaluation of the community plan. Each costs a fixed number of queries,
 whatever the number of services and values."""
 
+import contextlib
 import statistics
 from dataclasses import dataclass, field
 from datetime import date
@@ -79,10 +80,8 @@ def reported_periods(city):
     periods = sorted(rows, key=lambda row: (row[0], row[1] == ReportingPeriod.YEAR),
                      reverse=True)
     if key is not None:
-        try:
+        with contextlib.suppress(Exception):  # the cache fails open
             cache.set(key, periods, PERIODS_TIMEOUT)
-        except Exception:  # noqa: BLE001 - the cache fails open
-            pass
     return periods
 
 
