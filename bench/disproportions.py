@@ -111,7 +111,7 @@ def _measure(client, url, repeat):
 
     from core import pagecache
 
-    times = []
+    times, counts = [], []
     for _ in range(repeat + 1):
         pagecache.invalidate()
         with CaptureQueriesContext(connection) as queries:
@@ -120,7 +120,11 @@ def _measure(client, url, repeat):
             elapsed = time.perf_counter() - started
         assert response.status_code == 200, (url, response.status_code)
         times.append(elapsed)
-    return statistics.median(times[1:]) * 1000, len(queries), len(response.content)
+        counts.append(len(queries))
+    # The most frequent count: now and then a request also saves the session
+    # (its activity time) or reads the user's OTP devices, which is not the page's.
+    return (statistics.median(times[1:]) * 1000, statistics.mode(counts[1:]),
+            len(response.content))
 
 
 def main(argv=None):
