@@ -105,23 +105,28 @@ def test_groups_come_in_the_order_of_the_indicators_then_the_kinds():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_reported_periods_are_kept_until_the_data_changes(client, officer):
-    """The periods are read once per version of the data: a second request
-    does not look for them, a committed new value shows its period."""
+def test_the_check_and_its_periods_are_kept_until_the_data_changes(client, officer):
+    """The periods and the check of a period are read once per version of
+    the data: a second request reads no value; a committed new value is on
+    the next page."""
     the_city()
     service = make_service(network_from=date(2023, 1, 1))
     indicator = make_indicator()
     make_indicator_value(service=service, indicator=indicator, year=2023, period=P.YEAR)
     client.force_login(officer)
-    url = reverse("network:disproportions")
-    assert "2023, celý rok" in client.get(url).content.decode()
+    url = reverse("network:disproportions") + "?year=2023&period=year"
+    html = client.get(url).content.decode()
+    assert "2023, celý rok" in html and "Bez kapacity" not in html
     pagecache.invalidate()
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
-    assert not [q for q in queries.captured_queries if "DISTINCT" in q["sql"]]
+    assert not [q for q in queries.captured_queries if "network_indicatorvalue" in q["sql"]]
+    # A service without a capacity is listed (not compared).
+    uncounted = make_service(name="Bez kapacity", capacity=None, network_from=date(2023, 1, 1))
+    make_indicator_value(service=uncounted, indicator=indicator, year=2023, period=P.YEAR)
     make_indicator_value(service=service, indicator=indicator, year=2024, period=P.HALF_YEAR)
     html = client.get(url).content.decode()
-    assert "2024, 1. pololetí" in html and "2023, celý rok" in html
+    assert "2024, 1. pololetí" in html and "Bez kapacity" in html
 
 
 def test_pilot_values_keep_their_mark_when_the_pilot_ends():
