@@ -11,6 +11,7 @@ query-count tests.
 * indicators (plans, values, parts of composite values), with unique codes;
 * meetings (days, programme, attendance, minutes items, tasks, membership
   changes, versions) and events,
+* services of the network (versions, forms, indicator values, funding),
 
 with suffixed unique names and codes. Copy k links only to copy k: copy 7 of a
 group has copy 7 of its manager, of its member organisations and of their
@@ -131,6 +132,8 @@ def _models():
         ProgrammeItem,
         Task,
     )
+    from network.indicator_models import IndicatorValue as ServiceIndicatorValue
+    from network.indicator_models import ServiceFunding
     from network.models import Service, ServiceVersion
     from projects.models import FundingSource, HalfYearReport, KeyActivity, Project
 
@@ -146,6 +149,8 @@ def _models():
         "half-year reports": HalfYearReport,
         "services": Service,
         "service versions": ServiceVersion,
+        "service indicator values": ServiceIndicatorValue,
+        "service funding": ServiceFunding,
         "indicators": Indicator,
         "indicator values": IndicatorValue,
         "value parts": IndicatorValuePart,
@@ -417,8 +422,12 @@ def _multiply_indicators(copies, maps):
 
 def _multiply_network(copies, maps):
     """Services of the network with their versions (forms, target groups and
-    support areas: reference data, not copied). Copy k is provided by copy k
-    of the organisation, under a free register identifier."""
+    support areas: reference data, not copied), their indicator values
+    (the manual's indicators are reference data; the officers' questions are
+    not copied) and their yearly funding. Copy k is provided by copy k of the
+    organisation, under a free register identifier."""
+    from network.indicator_models import IndicatorValue as ServiceIndicatorValue
+    from network.indicator_models import ServiceFunding
     from network.models import Service, ServiceVersion, ServiceVersionForm
 
     services = list(Service.objects.order_by("pk"))
@@ -435,6 +444,14 @@ def _multiply_network(copies, maps):
     forms = list(ServiceVersionForm.objects.order_by("pk"))
     _bulk_copy(ServiceVersionForm, forms, copies, lambda k, f: _clone(
         f, k, {"service_version_id": version_map}))
+    # The disproportion check and the yearly evaluation read these: at 100x
+    # they compare 100 times the services.
+    values = list(ServiceIndicatorValue.objects.order_by("pk"))
+    _bulk_copy(ServiceIndicatorValue, values, copies, lambda k, v: _clone(
+        v, k, {"service_id": service_map}))
+    funding = list(ServiceFunding.objects.order_by("pk"))
+    _bulk_copy(ServiceFunding, funding, copies, lambda k, f: _clone(
+        f, k, {"service_id": service_map}))
 
 
 def _multiply_meetings(copies, maps):

@@ -31,7 +31,8 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 # The apps whose tables the open data and the published tables are made of.
-DATA_APPS = ("directory", "planning", "indicators", "projects", "meetings", "reports")
+DATA_APPS = ("directory", "planning", "indicators", "projects", "meetings", "reports",
+             "network")
 # Tables of those apps that change often and feed no dataset: report runs'
 # progress and the schedules.
 IGNORED_TABLES = frozenset({"reports_reportjob", "reports_reportschedule"})

@@ -2,13 +2,16 @@
 evaluation of the community plan. Each costs a fixed number of queries,
 whatever the number of services and values."""
 
+import contextlib
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 
+from core import dataversion
 from core.collation import czech_sort_key
 
 from .indicator_models import (
@@ -30,6 +33,8 @@ from .selectors import capacity_table
 THRESHOLD = 3
 MAD_SCALE = 1.4826
 MIN_COMPARABLE = 4
+# A new version of the data makes a new key; the old one just expires.
+CACHE_TIMEOUT = 24 * 3600
 
 
 def manuals(city):
@@ -57,11 +62,16 @@ def service_values(service):
 
 
 def reported_periods(city):
-    """(year, period) pairs with values, newest first."""
-    rows = (IndicatorValue.objects.filter(indicator__manual__city=city)
-            .values_list("year", "period").distinct().order_by())
-    # "year" sorts before "half", but the final report follows the half-year one.
-    return sorted(rows, key=lambda row: (row[0], row[1] == ReportingPeriod.YEAR), reverse=True)
+    """(year, period) pairs with values, newest first. Kept per version of
+    the data: finding them reads every value of the city."""
+    def build():
+        rows = (IndicatorValue.objects.filter(indicator__manual__city=city)
+                .values_list("year", "period").distinct().order_by())
+        # "year" sorts before "half", but the final report follows the half-year one.
+        return sorted(rows, key=lambda row: (row[0], row[1] == ReportingPeriod.YEAR),
+                      reverse=True)
+
+    return _cached(f"network:reported-periods:{city.pk}", build)
 
 
 @dataclass
@@ -90,27 +100,33 @@ class ReportedValue:
 _VALUE_FIELDS = ("pk", "service_id", "service__name", "service__provider__name",
                  "service__kind_id", "service__kind__paragraph", "service__kind__name",
                  "indicator_id", "indicator__code", "indicator__name", "indicator__unit",
-                 "value", "pilot", "query__question", "query__answer")
+                 "value", "pilot", "query__question", "query__answer",
+                 "indicator__position", "service__kind__position")
 
 
 def values_with_capacity(*, city, year, period):
     """The values of the services' indicators in a period, each with the
     service's capacity and unit as of the period's last day: two queries, the
     values and the versions in force that day, joined here (a subquery per
-    value costs more at many services)."""
+    value costs more at many services). In the order of the indicators, then
+    the kinds of service, then the services."""
     day = period_end(year, period)
+    # Unordered in SQL: sorting thousands of rows by the collated code and
+    # paragraph took PostgreSQL most of the query's time; here it is a sort
+    # of tuples.
     rows = (IndicatorValue.objects
             .filter(indicator__manual__city=city, service__category=ServiceCategory.SERVICE,
                     year=year, period=period)
-            .order_by("indicator__position", "indicator__code", "indicator_id",
-                      "service__kind__position", "service__kind__paragraph", "service_id")
-            .values_list(*_VALUE_FIELDS))
+            .order_by().values_list(*_VALUE_FIELDS))
     capacities = {service_id: (capacity, unit) for service_id, capacity, unit in
                   ServiceVersion.objects.valid_on(day).filter(service__city=city)
                   .values_list("service_id", "capacity_value", "capacity_unit__name")}
+    rows = sorted(rows, key=lambda row: (row[15], row[8], row[7], row[16] is None,
+                                         row[16] or 0, row[5] or "", row[1]))
     values = []
     for (pk, service_id, service_name, provider_name, kind_id, paragraph, kind_name,
-         indicator_id, code, name, unit, value, pilot, question, answer) in rows:
+         indicator_id, code, name, unit, value, pilot, question, answer, _position,
+         _kind_position) in rows:
         capacity, capacity_unit = capacities.get(service_id, (None, None))
         values.append(ReportedValue(
             pk=pk, service_id=service_id, service_name=service_name,
@@ -148,10 +164,21 @@ class CheckGroup:
     spread: float | None = None
     low: float | None = None
     high: float | None = None
+    # Set on a summary, whose rows are only those it lists.
+    compared: int | None = None
 
     @property
     def comparable(self):
         return [row for row in self.rows if row.per_unit is not None]
+
+    @property
+    def comparable_count(self):
+        return self.compared if self.compared is not None else len(self.comparable)
+
+    def summary(self):
+        """The group with only the rows a page lists without ?all (flagged,
+        questioned, not compared), in the order of their services' names."""
+        return replace(self, rows=self.shown, compared=self.comparable_count)
 
     @property
     def checked(self):
@@ -193,8 +220,9 @@ def disproportion_check(values):
     groups = {}
     for value in values:
         capacity = value.capacity
-        per_unit = (float(value.value / capacity) if capacity is not None and capacity > 0
-                    else None)
+        # float ÷ float: a Decimal division per value cost more than the check
+        per_unit = (float(value.value) / float(capacity)
+                    if capacity is not None and capacity > 0 else None)
         unit = value.capacity_unit_name or ""
         key = (value.indicator_id, value.kind_id, unit)
         if key not in groups:
@@ -205,6 +233,35 @@ def disproportion_check(values):
     for group in groups.values():
         _check(group)
     return list(groups.values())
+
+
+def _cached(key, build):
+    """`build()` kept in the cache under `key` plus the version of the data
+    (core.dataversion): a write anywhere in the data makes a new key. Built
+    afresh when this connection has uncommitted writes or the cache fails."""
+    version = dataversion.current()
+    if version is None:
+        return build()
+    key = f"{key}:{version.token}"
+    try:
+        value = cache.get(key)
+    except Exception:  # noqa: BLE001 - the cache fails open
+        value = None
+    if value is None:
+        value = build()
+        with contextlib.suppress(Exception):  # the cache fails open
+            cache.set(key, value, CACHE_TIMEOUT)
+    return value
+
+
+def disproportion_summary(*, city, year, period):
+    """The check of a period as its page lists it by default: every group
+    with its median and band and only the rows it lists. Kept per version
+    of the data: at 3,000 services the check reads and divides 6,000 values,
+    and they change only with a write."""
+    return _cached(f"network:disproportions:{city.pk}:{year}:{period}", lambda: [
+        group.summary() for group in disproportion_check(
+            values_with_capacity(city=city, year=year, period=period))])
 
 
 def flagged_values(*, city, year, period):

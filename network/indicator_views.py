@@ -243,11 +243,14 @@ class DisproportionView(RuleRequiredMixin, TemplateView):
         period = self.request.GET.get("period")
         if period not in ReportingPeriod.values:
             period = periods[0][1] if periods else ReportingPeriod.YEAR
-        groups = selectors.disproportion_check(
-            selectors.values_with_capacity(city=city, year=year, period=period))
         show_all = "all" in self.request.GET
-        for group in groups:
-            group.all_rows = selectors.by_service_name(group.rows) if show_all else ()
+        if show_all:
+            groups = selectors.disproportion_check(
+                selectors.values_with_capacity(city=city, year=year, period=period))
+            for group in groups:
+                group.all_rows = selectors.by_service_name(group.rows)
+        else:
+            groups = selectors.disproportion_summary(city=city, year=year, period=period)
         context.update(
             year=str(year), period=period, period_label=ReportingPeriod(period).label,
             periods=[(str(y), p, ReportingPeriod(p).label) for y, p in periods],

@@ -239,9 +239,19 @@ def _check_request(*, city, kind, provider, service, effective_from, capacity_va
             errors["name"] = _("Give the name of the service that enters the network.")
         if not register_id:
             errors["register_id"] = _("Give the register identifier of the service.")
-        elif Service.objects.filter(city=city, register_id=register_id).exists():
-            errors["register_id"] = _("A service with this register identifier is in the "
-                                      "network already.")
+        else:
+            known = Service.objects.filter(city=city, register_id=register_id).first()
+            # A service has one stay in the network (network_from to
+            # network_to, which the evaluation and the development count): one
+            # that left does not enter again under the same identifier.
+            if known is not None and known.network_to is not None:
+                errors["register_id"] = _(
+                    "The service with this register identifier left the network on %(day)s "
+                    "and cannot enter it again; ask the city's officers.") % {
+                    "day": _day(known.network_to)}
+            elif known is not None:
+                errors["register_id"] = _("A service with this register identifier is in the "
+                                          "network already.")
         if service_kind is None:
             errors["service_kind"] = _("Give the kind of the service.")
         if not service_form:

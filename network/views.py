@@ -94,8 +94,15 @@ class ServiceDetailView(DetailView):
         return context
 
 
-class OwnServicesView(RuleRequiredMixin, ListView):
-    """A provider's users see their organisation's services (officers: all)."""
+class _PagedListView(RuleRequiredMixin, ListView):
+    def get_paginate_by(self, queryset):
+        # Read per request: an officer's "own" list is the whole network.
+        return settings.LIST_PAGE_SIZE
+
+
+class OwnServicesView(_PagedListView):
+    """A provider's users see their organisation's services (officers: all),
+    a page at a time."""
 
     rule = staticmethod(permissions.can_list_own_services)
     template_name = "network/own_services.html"
@@ -204,11 +211,10 @@ class UpdateRequestListView(TableListView):
         return selectors.update_requests(current_city(request=self.request))
 
 
-class OwnUpdateRequestsView(RuleRequiredMixin, ListView):
+class OwnUpdateRequestsView(_PagedListView):
     rule = staticmethod(permissions.can_file_update_request)
     template_name = "network/own_requests.html"
     context_object_name = "update_requests"
-    paginate_by = settings.LIST_PAGE_SIZE
 
     def get_queryset(self):
         return selectors.own_update_requests(self.request.user)

@@ -69,6 +69,8 @@ committed = pytest.mark.django_db(transaction=True)
     ('DELETE FROM "planning_planitem_working_groups" WHERE 1', True),
     ('INSERT OR IGNORE INTO "projects_project" ("title") VALUES (1)', True),
     ('TRUNCATE "meetings_meeting", "auth_user"', True),
+    # the network's tables feed the datasets services and service-capacities
+    ('UPDATE "network_serviceversion" SET "capacity_value" = 2', True),
     ('SELECT * FROM "directory_organisation"', False),
     ('UPDATE "django_session" SET "expire_date" = now()', False),
     ('UPDATE "core_dataversion" SET "token" = %s', False),

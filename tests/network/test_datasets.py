@@ -13,6 +13,7 @@ from django.urls import reverse
 from core import opendata
 from network.models import ServiceCategory
 from network.services import service_change, service_end
+from tests.directory.factories import the_city
 from tests.network.factories import make_service, target_group
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +66,23 @@ def test_downloads_and_catalogue(client, officer, slug):
     entry = client.get(reverse("core:lkod_dataset", args=[slug]))
     assert entry.status_code == 200, entry.status_code
     assert slug in entry.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_change_of_the_network_is_in_the_next_download(client, officer):
+    """The dataset files are kept per version of the data: a change of a
+    service must move that version on, or the old file is served."""
+    the_city()
+    service = make_service(actor=officer, name="SAS", capacity="2.5")
+
+    def capacity():
+        response = client.get(reverse("core:dataset_csv", args=["services"]))
+        content = b"".join(response.streaming_content if response.streaming
+                           else [response.content])
+        rows = csv.DictReader(io.StringIO(content.decode("utf-8-sig")))
+        return next(row["capacity"] for row in rows if row["name"] == "SAS")
+
+    assert capacity() == "2.50"
+    service_change(actor=officer, service=service, valid_from=D(2025, 1, 1),
+                   capacity_value=Decimal("3"), reason="Navýšení")
+    assert capacity() == "3.00"

@@ -45,3 +45,15 @@ def test_a_year_out_of_range_is_refused_in_czech():
 
     with pytest.raises(ValidationError):
         kinds.render(ReportKind.YEARLY_EVALUATION, {"year": "abc"})
+
+
+@pytest.mark.django_db
+def test_the_yearly_evaluation_page_is_public_and_counts_the_year(client):
+    from django.urls import reverse
+
+    network()
+    response = client.get(reverse("network:evaluation") + "?year=2024")
+    assert response.status_code == 200
+    evaluation = response.context["evaluation"]
+    assert (evaluation.services, evaluation.service_clients) == (3, 120)
+    assert "3 750 000" in response.content.decode().replace("\xa0", " ")

@@ -69,3 +69,25 @@ def test_no_input_makes_a_provider_form_fail_or_half_save(client, implementer_x,
     url = reverse(f"network:{form}", args=PROVIDER_FORMS[form](world))
     client.force_login(implementer_x)
     fuzz_form(client, url, values, app_labels={"network", "directory"}, label=form)
+
+
+# Forms posted as uploads: tests/test_upload_fuzz.py fuzzes their files.
+UPLOAD_FORMS = {"import", "import_confirm"}
+
+
+def test_every_form_of_the_network_is_fuzzed():
+    """A new form page of the network (any view with a form) must be added
+    to FORMS or PROVIDER_FORMS above."""
+    from django.views.generic.edit import FormMixin
+
+    from network.urls import urlpatterns
+
+    forms = set()
+    for pattern in urlpatterns:
+        # Public pages are wrapped by the page cache; their view is inside.
+        callback = getattr(pattern.callback, "__wrapped__", pattern.callback)
+        view = getattr(callback, "view_class", None)
+        if view is not None and issubclass(view, FormMixin):
+            forms.add(pattern.name)
+    assert forms, "no form view found: the check itself is broken"
+    assert forms - UPLOAD_FORMS == set(FORMS) | set(PROVIDER_FORMS)

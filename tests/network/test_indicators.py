@@ -24,7 +24,7 @@ from network.indicator_services import (
     value_report,
 )
 from network.services import service_change
-from tests.directory.factories import OrganisationFactory
+from tests.directory.factories import OrganisationFactory, the_city
 
 from .factories import make_indicator, make_indicator_value, make_service
 
@@ -85,6 +85,48 @@ def test_with_too_few_comparable_services_nothing_is_flagged():
                                                       period=P.YEAR))
     assert [group.checked for group in groups] == [False]
     assert _flagged() == set()
+
+
+def test_groups_come_in_the_order_of_the_indicators_then_the_kinds():
+    """The values are read unordered and sorted here: the groups still follow
+    the indicators' order, then the kinds' (§ 37 before § 65)."""
+    later = make_indicator(code="aaa-kontakty", paragraphs=("65", "37"), position=2)
+    first = make_indicator(code="zzz-intervence", manual=later.manual, paragraphs=("65", "37"),
+                           position=1)
+    for paragraph in ("65", "37"):
+        for indicator in (later, first):
+            make_indicator_value(service=make_service(paragraph=paragraph),
+                                 indicator=indicator, year=2024, period=P.YEAR)
+    groups = disproportion_check(values_with_capacity(city=City.objects.first(), year=2024,
+                                                      period=P.YEAR))
+    assert [(group.indicator_name, group.kind_label[:4]) for group in groups] == [
+        ("Zzz-intervence", "§ 37"), ("Zzz-intervence", "§ 65"),
+        ("Aaa-kontakty", "§ 37"), ("Aaa-kontakty", "§ 65")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_check_and_its_periods_are_kept_until_the_data_changes(client, officer):
+    """The periods and the check of a period are read once per version of
+    the data: a second request reads no value; a committed new value is on
+    the next page."""
+    the_city()
+    service = make_service(network_from=date(2023, 1, 1))
+    indicator = make_indicator()
+    make_indicator_value(service=service, indicator=indicator, year=2023, period=P.YEAR)
+    client.force_login(officer)
+    url = reverse("network:disproportions") + "?year=2023&period=year"
+    html = client.get(url).content.decode()
+    assert "2023, celý rok" in html and "Bez kapacity" not in html
+    pagecache.invalidate()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert not [q for q in queries.captured_queries if "network_indicatorvalue" in q["sql"]]
+    # A service without a capacity is listed (not compared).
+    uncounted = make_service(name="Bez kapacity", capacity=None, network_from=date(2023, 1, 1))
+    make_indicator_value(service=uncounted, indicator=indicator, year=2023, period=P.YEAR)
+    make_indicator_value(service=service, indicator=indicator, year=2024, period=P.HALF_YEAR)
+    html = client.get(url).content.decode()
+    assert "2024, 1. pololetí" in html and "Bez kapacity" in html
 
 
 def test_pilot_values_keep_their_mark_when_the_pilot_ends():

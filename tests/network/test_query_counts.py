@@ -28,8 +28,8 @@ PAGES = {
     "network:capacity_table": 2,
     # the service, its versions and their groups, areas and forms
     "network:service_detail": 5,
-    # session, user, the services
-    "network:own_services": 3,
+    # session, user, count, the page of services
+    "network:own_services": 4,
 }
 
 

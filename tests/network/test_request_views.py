@@ -15,7 +15,7 @@ from network.models import RequestState, UpdateRequest
 from tests.directory.factories import OrganisationFactory
 
 from .factories import make_service, unit
-from .requests_factories import PDF, decide, file_request, pdf
+from .requests_factories import PDF, approve, decide, file_request, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +131,31 @@ def test_request_pages_run_a_fixed_number_of_queries(client, officer, implemente
     decide(actor=None, request=first, body="commission")
     assert counts() == small
     assert small == PAGES
+
+
+def test_own_requests_come_a_page_at_a_time(client, implementer_x, settings):
+    settings.LIST_PAGE_SIZE = 2
+    for _ in range(3):
+        file_request(actor=None, service=make_service(
+            provider=implementer_x.implementer_organisation, capacity="2"))
+    client.force_login(implementer_x)
+    first = client.get(reverse("network:own_requests"))
+    assert len(first.context["update_requests"]) == 2
+    html = first.content.decode()
+    assert 'rel="next"' in html and "Strana 1 z 2" in html
+    second = client.get(reverse("network:own_requests") + "?page=2")
+    assert len(second.context["update_requests"]) == 1
+    assert 'rel="prev"' in second.content.decode()
+
+
+def test_the_development_page_shows_the_years_changes(client, officer, service):
+    """Public: an approved increase from 1. 1. 2026 is capacity added in
+    2026, nothing in 2025."""
+    approve(actor=officer, request=file_request(actor=None, service=service, capacity="3.5"))
+    html = client.get(reverse("network:development") + "?year=2026").content.decode()
+    row = re.search(r"<th scope=\"row\">§ 65[^<]*</th><td>([^<]*)</td>\s*"
+                    r"<td class=\"num\">([^<]*)</td><td class=\"num\">([^<]*)</td>", html)
+    assert row is not None, html
+    assert row.group(2).replace("\xa0", " ") == "1,5" and row.group(3) == "0"
+    assert "Síť se v tomto roce nezměnila." in client.get(
+        reverse("network:development") + "?year=2025").content.decode()

@@ -172,3 +172,23 @@ def test_an_approved_entry_and_exit_change_the_network_from_their_day(officer, i
     rows = {row.label: row for row in development(service.city, 2026)}
     assert sum(row.entries for row in rows.values()) == 1
     assert sum(row.exits for row in rows.values()) == 1
+
+
+def test_a_service_that_left_the_network_does_not_enter_it_again(officer, implementer_x,
+                                                                 service):
+    """One stay in the network per service (the evaluation and the
+    development count its entry and exit): an entry request under the
+    identifier of a service that left is refused, saying when it left."""
+    approve(actor=officer, request=file_request(actor=implementer_x, service=service,
+                                                kind=RequestKind.EXIT))
+    service.refresh_from_db()
+    assert service.network_to == D(2025, 12, 31)
+    with pytest.raises(ValidationError) as error:
+        file_request(actor=implementer_x, service=service, kind=RequestKind.ENTRY,
+                     capacity="1", name=service.name, register_id=service.register_id,
+                     service_kind=kind("65"), service_form=ServiceForm.FIELD,
+                     effective_from=D(2027, 1, 1), today=D(2026, 7, 10))
+    assert error.value.message_dict["register_id"] == [
+        "Služba s tímto identifikátorem registru opustila síť 31. 12. 2025 a znovu do ní "
+        "vstoupit nemůže; obraťte se na úředníky města."]
+    assert not UpdateRequest.objects.filter(kind=RequestKind.ENTRY).exists()

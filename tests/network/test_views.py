@@ -161,3 +161,28 @@ def test_providers_see_their_own_services(client, implementer_x, officer):
     client.force_login(implementer_x)
     response = client.get(reverse("network:own_services"))
     assert [s.name for s in response.context["services"]] == [own.name]
+
+
+def test_own_services_come_a_page_at_a_time_whatever_the_network_size(client, officer, settings):
+    """An officer's "own" services are the whole network: the page lists
+    LIST_PAGE_SIZE of them and links the next page, and its size does not
+    grow with the network."""
+    settings.LIST_PAGE_SIZE = 4
+    provider = OrganisationFactory()
+    for n in range(6):
+        make_service(actor=officer, provider=provider, name=f"Služba {n:02}")
+    client.force_login(officer)
+    url = reverse("network:own_services")
+    small = client.get(url)
+    assert [s.name for s in small.context["services"]] == [f"Služba {n:02}" for n in range(4)]
+    html = small.content.decode()
+    assert 'rel="next"' in html and "Strana 1 z 2" in html
+    second = client.get(url + "?page=2")
+    assert [s.name for s in second.context["services"]] == ["Služba 04", "Služba 05"]
+    for n in range(6, 30):
+        make_service(actor=officer, provider=provider, name=f"Služba {n:02}")
+    large = client.get(url)
+    assert len(large.context["services"]) == 4
+    assert "Strana 1 z 8" in large.content.decode()
+    # the same four rows; only the page count's digits may differ
+    assert abs(len(large.content) - len(small.content)) < 20
