@@ -106,6 +106,10 @@ def test_the_pages_three_ways_and_a_confirm(client, officer, implementer_x, exis
     preview = client.post(url, {"file": upload})
     shown = preview.content.decode()
     assert preview.status_code == 200 and "Služby k zapsání: 1" in shown
+    # The preview says per item what it does: the differences of a service in the
+    # network, and the notes on what the reference data lacks.
+    assert ">Položka</th>" in shown and 'class="row-notes"' in shown
+    assert "v síti; registr se liší" in shown
     pending = preview.context["pending"]
     with import_jobs():
         client.post(reverse("network:register_import_confirm", args=[pending.pk]),
