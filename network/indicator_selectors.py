@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from core.collation import czech_sort_key
+from core.review import ReviewState
 
 from .indicator_models import (
     FundingSource,
@@ -58,7 +59,8 @@ def service_values(service):
 
 def reported_periods(city):
     """(year, period) pairs with values, newest first."""
-    rows = (IndicatorValue.objects.filter(indicator__manual__city=city)
+    rows = (IndicatorValue.objects.filter(indicator__manual__city=city,
+                                          review_state=ReviewState.APPROVED)
             .values_list("year", "period").distinct().order_by())
     # "year" sorts before "half", but the final report follows the half-year one.
     return sorted(rows, key=lambda row: (row[0], row[1] == ReportingPeriod.YEAR), reverse=True)
@@ -101,7 +103,7 @@ def values_with_capacity(*, city, year, period):
     day = period_end(year, period)
     rows = (IndicatorValue.objects
             .filter(indicator__manual__city=city, service__category=ServiceCategory.SERVICE,
-                    year=year, period=period)
+                    year=year, period=period, review_state=ReviewState.APPROVED)
             .order_by("indicator__position", "indicator__code", "indicator_id",
                       "service__kind__position", "service__kind__paragraph", "service_id")
             .values_list(*_VALUE_FIELDS))
@@ -284,7 +286,7 @@ def yearly_evaluation(year, *, city) -> YearlyEvaluation:
         activities=Count("id", filter=Q(category=ServiceCategory.ACTIVITY)))
     clients = IndicatorValue.objects.filter(
         service__in=supported, year=year, period=ReportingPeriod.YEAR,
-        indicator__counts_clients=True).aggregate(
+        indicator__counts_clients=True, review_state=ReviewState.APPROVED).aggregate(
         services=Sum("value", filter=Q(service__category=ServiceCategory.SERVICE)),
         activities=Sum("value", filter=Q(service__category=ServiceCategory.ACTIVITY)),
         pilot=Count("id", filter=Q(pilot=True)))
@@ -313,7 +315,8 @@ def manual_for(city, day):
 
 def evaluation_years(city):
     """The years with reported values or funding, newest first."""
-    years = set(IndicatorValue.objects.filter(indicator__manual__city=city).order_by()
+    years = set(IndicatorValue.objects.filter(indicator__manual__city=city,
+                                              review_state=ReviewState.APPROVED).order_by()
                 .values_list("year", flat=True).distinct())
     years |= set(ServiceFunding.objects.filter(service__city=city).order_by()
                  .values_list("year", flat=True).distinct())
