@@ -101,6 +101,16 @@ def period_end(year, period):
     return date(year, 6, 30) if period == ReportingPeriod.HALF_YEAR else date(year, 12, 31)
 
 
+def latest_period_within(start, end):
+    """(year, period) of the latest report whose period ends between `start`
+    and `end`, or None: what a reporting round over those days asks for."""
+    for year in range(end.year, start.year - 1, -1):
+        for period in (ReportingPeriod.YEAR, ReportingPeriod.HALF_YEAR):
+            if start <= period_end(year, period) <= end:
+                return year, period
+    return None
+
+
 class IndicatorValue(Reviewed):
     """A value a provider reported for one service, indicator and period;
     public and counted (the disproportion check, the yearly evaluation) only

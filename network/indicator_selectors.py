@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from core.collation import czech_sort_key
 from core.review import ReviewState
@@ -321,3 +321,16 @@ def evaluation_years(city):
     years |= set(ServiceFunding.objects.filter(service__city=city).order_by()
                  .values_list("year", flat=True).distinct())
     return sorted(years, reverse=True)
+
+
+def services_reporting_in(start, end):
+    """The services and activities in the network on at least one day from
+    `start` to `end` for which a version of the manual valid by `end` defines
+    an indicator: who reports service indicators in a reporting round."""
+    manual = ServiceIndicator.objects.filter(manual__city=OuterRef("city"),
+                                             manual__valid_from__lte=end)
+    return (Service.objects.filter(network_from__lte=end)
+            .filter(Q(network_to__isnull=True) | Q(network_to__gte=start))
+            .filter(Q(Exists(manual.filter(kinds=OuterRef("kind"))))
+                    | Q(Exists(manual.filter(for_activities=True)),
+                        category=ServiceCategory.ACTIVITY)))

@@ -44,6 +44,11 @@ class RoundForm(PortalForm):
         label=_("Projects"), required=False,
         queryset=Project.objects.order_by("registration_number", "pk"),
         help_text=_("Their indicators and their half-year reports."))
+    service_indicators = forms.BooleanField(
+        label=_("Service indicators of the network"), required=False,
+        help_text=_("Every provider reports the indicators of each of its services in the "
+                    "network during the period (the half-year or final report that ends "
+                    "last within it)."))
 
     def clean(self):
         cleaned = super().clean()
