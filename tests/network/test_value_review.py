@@ -150,3 +150,22 @@ def test_a_closed_value_changes_only_by_an_officers_correction(implementer_x, of
     assert (corrected.value, corrected.closed, corrected.correction_reason) == (
         Decimal(12), True, "Překlep v počtu.")
     assert corrected.corrected_on is not None
+
+
+def test_an_officer_corrects_a_closed_value_in_the_form_with_a_reason(client, officer):
+    from django.urls import reverse
+
+    service = make_service()
+    value = make_indicator_value(service=service, value="10")
+    service_values_close(actor=officer, values=IndicatorValue.objects.filter(pk=value.pk))
+    client.force_login(officer)
+    url = reverse("network:values_report", args=[service.pk, value.year, value.period])
+    field = f"value_{value.indicator_id}"
+    refused = client.post(url, {field: "12"})
+    assert refused.status_code == 200 and "correction_reason" in refused.context["form"].errors
+    assert IndicatorValue.objects.get().value == Decimal(10)
+    response = client.post(url, {field: "12", "correction_reason": "Překlep."})
+    assert response.status_code == 302
+    value = IndicatorValue.objects.get()
+    assert (value.value, value.closed, value.correction_reason) == (Decimal(12), True,
+                                                                   "Překlep.")

@@ -6,7 +6,7 @@ provider sees them in its list; closing waits for the decisions and locks
 the approved values."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -247,3 +247,17 @@ def test_the_overview_with_services_costs_the_same_queries_small_and_grown(
     services.round_refresh_obligations(actor=officer, round_=round_)
     assert round_.obligations.count() > 60
     assert [_queries(client, url, data) for data in views] == before
+
+
+def test_the_reminder_and_the_desk_name_the_services_still_owed(officer, implementer_x,
+                                                                network):
+    from notifications.models import OutboxMail
+    from rounds.desk import what_you_owe
+
+    round_ = _open(officer)
+    _report(officer, network["second"], network["interventions"])  # approved: not owed
+    assert services.round_reminders_send(today=round_.deadline - timedelta(days=7)) == 1
+    mail = OutboxMail.objects.get(kind="round_deadline", recipient=implementer_x.email)
+    assert f"- {network['first']}" in mail.body and str(network["second"]) not in mail.body
+    [item] = what_you_owe(implementer_x, today=round_.deadline - timedelta(days=7))
+    assert item.count == 1
