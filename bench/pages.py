@@ -3,7 +3,7 @@
     python -m bench.pages --prepare 100          # drop, create, migrate, seed_demo, x100
     python -m bench.pages --repeat 3             # measure every page (as bench.all does)
     python -m bench.pages --only /indicators/    # only pages whose path starts with this
-    python -m bench.pages --profile /indicators/report/ --role officer   # cProfile one request
+    python -m bench.pages --profile /rounds/ --role officer   # cProfile one request
 
 Same database and Redis as bench.all (BENCH_DATABASE_NAME, BENCH_REDIS_URL;
 the Redis database is emptied), production settings, the same pages

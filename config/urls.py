@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from rounds.views import ReportingHomeView
+
 admin.site.site_header = _("Community planning portal – administration")
 admin.site.site_title = _("Community planning portal")
 
@@ -9,6 +11,8 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("directory.urls")),
     path("", include("planning.urls")),
+    # The old "who still has to report" page; the rounds' overview replaced it.
+    path("indicators/report/", ReportingHomeView.as_view(), name="reporting_home"),
     path("indicators/", include("indicators.urls")),
     path("meetings/", include("meetings.urls")),
     path("projects/", include("projects.urls")),

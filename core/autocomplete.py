@@ -7,6 +7,8 @@ grow (organisations, people, plan items, indicators, implementers), instead of a
   how a row is searched, labelled and matched exactly.
 * `/autocomplete/<kind>/?q=...` answers at most `LIMIT` rows as JSON, only
   those of `kind.queryset(request.user)`, throttled per client.
+* `AutocompleteMultipleField` picks up to a fixed number of rows, one
+  autocomplete input each (a form that picks several of a growing set).
 * `AutocompleteField` is a `ModelChoiceField` whose widget is a plain text
   input (role="combobox", enhanced by static/js/combobox.js). Without
   JavaScript a person types an id or the exact name (or code); the server
@@ -18,6 +20,7 @@ grow (organisations, people, plan items, indicators, implementers), instead of a
 The core knows no app: the kinds come from the registry.
 """
 
+import copy
 from dataclasses import dataclass
 
 import django_filters
@@ -243,6 +246,79 @@ class AutocompleteField(forms.ModelChoiceField):
         initial_key = self.prepare_value(initial)
         return str(initial_key or "") != str(self.prepare_value(value) if value is not None
                                              else "")
+
+
+class AutocompleteMultipleWidget(forms.MultiWidget):
+    """`slots` autocomplete inputs (`<name>_0`, `<name>_1`, ...), each as
+    AutocompleteInput; every input is named for the screen reader by the
+    field's label and its number."""
+
+    def __init__(self, kind, slots, attrs=None):
+        super().__init__([AutocompleteInput(kind) for _ in range(slots)], attrs)
+        self.slot_label = ""
+
+    def decompress(self, value):
+        return list(value or [])
+
+    def get_context(self, name, value, attrs):
+        if not isinstance(value, (list, tuple)):
+            value = self.decompress(value)
+        slots = len(self.widgets)
+        value = [v.pk if hasattr(v, "_meta") else v for v in value][:slots]
+        value += [None] * (slots - len(value))
+        context = super().get_context(name, value, attrs)
+        for number, sub in enumerate(context["widget"]["subwidgets"], start=1):
+            sub["attrs"]["aria-label"] = f"{self.slot_label} {number}".strip()
+        return context
+
+
+class AutocompleteMultipleField(forms.Field):
+    """Several rows of a growing set, up to `slots`, each picked as by
+    AutocompleteField (an id or the exact name or code; an unknown or
+    ambiguous one is an error naming the field). Cleans to the list of the
+    distinct rows chosen, in the order given."""
+
+    def __init__(self, kind, queryset, *, slots=6, **kwargs):
+        kwargs.setdefault("widget", AutocompleteMultipleWidget(kind, slots))
+        super().__init__(**kwargs)
+        self.one = AutocompleteField(kind, queryset, required=False, label=self.label)
+        self.widget.slot_label = self.label or ""
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.one = copy.deepcopy(self.one, memo)
+        for widget in result.widget.widgets:
+            widget.label_for = result.one._label_for
+        return result
+
+    @property
+    def queryset(self):
+        return self.one.queryset
+
+    def clean(self, value):
+        if not isinstance(value, (list, tuple)):
+            value = [value]
+        rows, errors = [], []
+        for picked in value:
+            try:
+                row = self.one.to_python(picked)
+            except ValidationError as error:
+                errors.extend(error.error_list)
+                continue
+            if row is not None and row not in rows:
+                rows.append(row)
+        if errors:
+            raise ValidationError(errors)
+        if self.required and not rows:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return rows
+
+    def has_changed(self, initial, data):
+        try:
+            chosen = self.clean(data)
+        except ValidationError:
+            return True
+        return [row.pk for row in chosen] != [getattr(i, "pk", i) for i in initial or []]
 
 
 class _FilterField(AutocompleteField):

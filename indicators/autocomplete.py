@@ -1,6 +1,6 @@
-"""Indicators and specific goals for the autocomplete (core.autocomplete):
+"""Indicators, specific goals and measures for the autocomplete (core.autocomplete):
 each user gets only the indicators they may see (can_view_indicator) and the
-specific goals of the plans they may see."""
+specific goals and measures of the plans they may see."""
 
 from django.db.models import Q
 
@@ -34,6 +34,12 @@ def _goals(user):
             .select_related("plan").order_by("plan__code", "position", "code", "pk"))
 
 
+def _measures(user):
+    return (PlanItem.objects.filter(level__role=LevelRole.MEASURE,
+                                    plan__in=plans_visible_to(user))
+            .select_related("plan").order_by("plan__code", "position", "code", "pk"))
+
+
 def goal_label(item):
     return f"{item.plan.code}: {item.code} {item.title}"[:160]
 
@@ -59,4 +65,8 @@ def register():
         exact=_exact_indicator, label=lambda i: f"{i.code} {i.name}"[:160], czech=False))
     autocomplete.register(autocomplete.Kind(
         name="specific-goals", queryset=_goals, search=_search_goals, exact=_exact_goal,
+        label=goal_label, czech=False))
+    # Measures are plan items as the specific goals are: picked the same way.
+    autocomplete.register(autocomplete.Kind(
+        name="measures", queryset=_measures, search=_search_goals, exact=_exact_goal,
         label=goal_label, czech=False))

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.autocomplete import AutocompleteField, use_autocomplete
+from core.autocomplete import use_autocomplete
 from core.forms import PortalForm, PortalModelForm
-from directory.models import Organisation, Person
+from directory.models import Person
 from planning.models import LevelRole, Plan, PlanItem
 
 from .models import TARGETS_WITH_VALUE, Frequency, Indicator, TargetKind, Territory
@@ -287,11 +287,3 @@ class ValueForm(PortalForm):
             "correction_reason": self.cleaned_data.get("correction_reason", ""),
         }
 
-
-class OverviewFilterForm(PortalForm):
-    """The reporting overview's filter: one organisation's indicators."""
-
-    organisation = AutocompleteField(
-        "organisations", label=_("Organisation"), required=False,
-        queryset=Organisation.objects.all(),
-        help_text=_("Type a part of the name and choose; empty shows every organisation."))

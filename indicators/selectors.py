@@ -128,3 +128,12 @@ class IndicatorFilter(django_filters.FilterSet):
     def in_area(self, queryset, name, area):
         return queryset.filter(Q(plan_item=area) | Q(plan_item__parent=area)
                                | Q(plan_item__parent__parent=area))
+
+
+def organisation_paths():
+    """(indicator kind, path from an indicator to its implementing
+    organisation): a project's implementer, the implementers of the measures
+    under an impact indicator's specific goal. The reporting rounds derive
+    who owes what along the same paths."""
+    return ((IndicatorKind.PROJECT, "project_link__project__implementer_id"),
+            (IndicatorKind.IMPACT, "plan_item__children__implementer_links__organisation_id"))

@@ -36,7 +36,7 @@ public = cache_public_page(PAGE_CACHE)
 urlpatterns = [
     path("", cache_public_list(views.IndicatorListView), name="list"),
     path("new/", views.IndicatorCreateView.as_view(), name="create"),
-    # Reporting values (overview, Excel template, import) before "<code>/".
+    # Reporting values (Excel template, import) before "<code>/".
     path("report/", include("indicators.urls_import")),
     path("definitions/", include("indicators.urls_definitions")),
     path("<indicator:slug>/", public(views.IndicatorDetailView.as_view()), name="detail"),

@@ -1,11 +1,11 @@
-"""Reporting values: overview, Excel template and import (indicators.views_import)."""
+"""Reporting values: the Excel template and the import (indicators.views_import).
+/indicators/report/ itself is config.urls' "reporting_home"."""
 
 from django.urls import path
 
 from . import views_import
 
 urlpatterns = [
-    path("", views_import.ReportOverviewView.as_view(), name="report"),
     path("template.xlsx", views_import.TemplateDownloadView.as_view(), name="template"),
     path("import/", views_import.ImportView.as_view(), name="import"),
     path("<uuid:batch>/confirm/", views_import.ImportConfirmView.as_view(),

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.autocomplete import AutocompleteField
+from core.autocomplete import AutocompleteField, AutocompleteMultipleField
 from core.forms import PortalForm
 from directory.models import Organisation
 from indicators.models import Indicator
@@ -11,6 +11,8 @@ from projects.models import Project
 
 from .models import ObligationKind, RoundKind
 from .selectors import MISSING, STATES
+
+SLOTS = 6
 
 
 def state_label(state):
@@ -32,18 +34,22 @@ class RoundForm(PortalForm):
         label=_("Plans"), required=False, widget=forms.CheckboxSelectMultiple,
         queryset=Plan.objects.order_by("code"),
         help_text=_("Every indicator of the plan and every project of its measures."))
-    measures = forms.ModelMultipleChoiceField(
-        label=_("Measures"), required=False,
-        queryset=PlanItem.objects.filter(level__role=LevelRole.MEASURE).order_by(
-            "plan_id", "code", "pk"),
-        help_text=_("The impact indicators of their specific goals and their projects."))
-    indicators = forms.ModelMultipleChoiceField(
-        label=_("Indicators"), required=False,
-        queryset=Indicator.objects.order_by("kind", "position", "sort_key", "pk"))
-    projects = forms.ModelMultipleChoiceField(
-        label=_("Projects"), required=False,
-        queryset=Project.objects.order_by("registration_number", "pk"),
-        help_text=_("Their indicators and their half-year reports."))
+    # Picked by the autocomplete, a few at a time, so that the page stays the
+    # same size whatever the number of measures, indicators and projects.
+    measures = AutocompleteMultipleField(
+        "measures", label=_("Measures"), required=False, slots=SLOTS,
+        queryset=PlanItem.objects.filter(level__role=LevelRole.MEASURE).select_related("plan"),
+        help_text=_("The impact indicators of their specific goals and their projects. "
+                    "Type a code or a part of the title and choose."))
+    indicators = AutocompleteMultipleField(
+        "indicators", label=_("Indicators"), required=False, slots=SLOTS,
+        queryset=Indicator.objects.all(),
+        help_text=_("Type a code or a part of the name and choose."))
+    projects = AutocompleteMultipleField(
+        "projects", label=_("Projects"), required=False, slots=SLOTS,
+        queryset=Project.objects.all(),
+        help_text=_("Their indicators and their half-year reports. Type a registration "
+                    "number or a part of the title and choose."))
     service_indicators = forms.BooleanField(
         label=_("Service indicators of the network"), required=False,
         help_text=_("Every provider reports the indicators of each of its services in the "

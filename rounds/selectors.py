@@ -141,6 +141,13 @@ def round_list():
     return ReportingRound.objects.order_by("-deadline", "-pk")
 
 
+def newest_open_round():
+    """The newest open round, by its period (None when none is open): where
+    an officer's "who still has to report" lands."""
+    return (ReportingRound.objects.filter(status=RoundStatus.OPEN)
+            .order_by("-period_end", "-deadline", "-pk").first())
+
+
 @dataclass
 class Awaiting:
     values: object  # QuerySet of IndicatorValue

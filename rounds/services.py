@@ -16,7 +16,7 @@ from core.models import AuditAction
 from core.review import ReviewState
 from core.services import model_create
 from indicators.models import Indicator, IndicatorKind, IndicatorValue
-from indicators.overview import organisation_paths
+from indicators.selectors import organisation_paths
 from indicators.services import indicator_values_close
 from network.indicator_models import IndicatorValue as ServiceValue
 from network.indicator_models import latest_period_within

@@ -17,7 +17,7 @@ from django.views.generic import FormView, TemplateView
 from core.exports import xlsx_response
 from core.views import RuleRequiredMixin, ServiceFormMixin, deny
 from indicators.models import IndicatorValue
-from indicators.permissions import can_report_indicator
+from indicators.permissions import can_import_indicator_values, can_report_indicator
 from indicators.services import (
     indicator_value_approve,
     indicator_value_return,
@@ -57,6 +57,22 @@ class RoundListView(_OfficersOnly, TemplateView):
         page = Paginator(selectors.round_list(), 20).get_page(self.request.GET.get("page"))
         return super().get_context_data(title=_("Reporting rounds"), page=page,
                                         rounds=page.object_list, **kwargs)
+
+
+class ReportingHomeView(RuleRequiredMixin, View):
+    """The old "who still has to report" address (/indicators/report/): the
+    rounds' overview replaced it. Where it leads depends on who asks and on
+    which round is open, so the redirect is temporary, never cached."""
+
+    rule = staticmethod(can_import_indicator_values)
+
+    def get(self, request, *args, **kwargs):
+        if permissions.can_manage_rounds(request.user):
+            round_ = selectors.newest_open_round()
+            url = round_.get_absolute_url() if round_ else reverse("rounds:list")
+        else:
+            url = reverse("rounds:mine")
+        return HttpResponseRedirect(url)
 
 
 class RoundCreateView(_OfficersOnly, ServiceFormMixin, FormView):

@@ -78,7 +78,7 @@ def test_indicator_definitions_and_values_have_their_templates_beside_the_upload
     _walk(officer_client, home, reverse("indicators:list"), definitions)
     assert _is_workbook(_click(officer_client, definitions,
                                reverse("indicators:definitions_template")))
-    report = reverse("indicators:report")
+    report = reverse("rounds:list")
     _walk(officer_client, home, report, reverse("indicators:import"))
     assert _is_workbook(_click(officer_client, report, reverse("indicators:template")))
 

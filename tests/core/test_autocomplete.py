@@ -235,3 +235,37 @@ def test_the_minutes_list_filters_by_body_code_or_name_without_a_select(client, 
         response = client.get(url, {"body": value})
         assert {m.body for m in response.context["table"].data} == {group_a}, value
     assert "„Nikdo“" in client.get(url, {"body": "Nikdo"}).content.decode()
+
+
+class _Several(forms.Form):
+    from core.autocomplete import AutocompleteMultipleField
+
+    organisations = AutocompleteMultipleField(
+        "organisations", queryset=Organisation.objects.all(), label="Organizace", slots=3,
+        required=False)
+
+
+def test_several_rows_by_id_or_exact_name_each_once_in_order():
+    first = OrganisationFactory(name="První spolek")
+    second = OrganisationFactory(name="Druhý spolek")
+    form = _Several({"organisations_0": str(second.pk), "organisations_1__text": "První spolek",
+                     "organisations_2": str(second.pk)})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["organisations"] == [second, first]
+    html = str(form["organisations"])
+    assert html.count('data-autocomplete-url="/autocomplete/organisations/"') == 3
+    assert 'aria-label="Organizace 1"' in html and 'aria-label="Organizace 3"' in html
+    assert 'value="Druhý spolek"' in html  # a chosen row shows its name again
+
+
+def test_several_rows_name_every_unknown_one_and_may_be_required():
+    with translation.override("cs"):
+        form = _Several({"organisations_0": "Nikdo", "organisations_2": "Taky nikdo"})
+        assert not form.is_valid()
+        assert [e.split(":")[0] for e in form.errors["organisations"]] == ["Organizace"] * 2
+        assert "„Taky nikdo“" in form.errors["organisations"][1]
+        required = _Several({})
+        required.fields["organisations"].required = True
+        assert not required.is_valid() and required.errors["organisations"]
+    empty = _Several({})
+    assert empty.is_valid() and empty.cleaned_data["organisations"] == []

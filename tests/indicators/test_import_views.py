@@ -1,4 +1,4 @@
-"""Reporting overview, template download and the import upload → preview →
+"""Template download and the import upload → preview →
 confirm (indicators.views_import on core.imports)."""
 
 import io
@@ -7,8 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -19,7 +17,6 @@ from core.models import AuditEntry, PendingImport, PendingImportState
 from indicators.models import IndicatorValue
 from planning.models import PlanItemImplementer
 from tests.accounts.factories import UserFactory
-from tests.directory.factories import OrganisationFactory
 from tests.indicators.factories import IndicatorFactory, year_value
 from tests.indicators.import_factories import fill_template, reporting_world, sheet_bytes
 from tests.planning.factories import PlanFactory, PlanItemFactory
@@ -47,137 +44,6 @@ def _confirm(client, batch, import_jobs):
 
 def _job_page(client, batch):
     return client.get(reverse("core:import_job", args=[batch.pk]))
-
-
-# --- Overview ----------------------------------------------------------------------------
-
-
-def test_implementer_overview_lists_own_indicators_with_latest_value(client, world,
-                                                                     implementer_x):
-    this_year = timezone.localdate().year
-    year_value(world["own"], 2019, 100)
-    year_value(world["own"], this_year - 1, 1190, value_text="1 190")
-    year_value(world["project"], 2020, 5)
-    client.force_login(implementer_x)
-    response = client.get(reverse("indicators:report"))
-    assert response.status_code == 200
-    lines = {line.indicator.code: line for line in response.context["lines"]}
-    assert set(lines) == {"R-own", "R-composite", "R-project"}
-    assert lines["R-own"].latest.period_text == str(this_year - 1)
-    assert not lines["R-own"].overdue
-    assert lines["R-project"].overdue and lines["R-composite"].latest is None
-    assert response.context["counts"] == {"total": 3, "current": 1, "overdue": 1, "never": 1}
-    html = response.content.decode()
-    assert "1 190" in html
-    assert gettext("Not reported since %(period)s") % {"period": "2020"} in html
-    assert gettext("Never reported") in html
-    assert "Cizí ukazatel" not in html
-    assert reverse("indicators:template") in html and reverse("indicators:import") in html
-    assert response.context["grouped"] is False
-
-
-def test_overview_counts_read_only_the_home_territory(client, world, officer, implementer_x,
-                                                     organisation_x):
-    """The counts and a group's "needing a value" read the latest period of the
-    indicator's home territory: a recent value of the comparison territory
-    alone leaves it "never reported", an old home value "overdue"."""
-    this_year = timezone.localdate().year
-    year_value(world["own"], this_year - 1, 5, territory=world["msk"])  # comparison only
-    year_value(world["project"], 2015, 1)  # home, too old
-    year_value(world["project"], this_year - 1, 2, territory=world["msk"])
-    year_value(world["composite"], this_year - 1, None, is_composite=True)  # home, recent
-    client.force_login(implementer_x)
-    counts = client.get(reverse("indicators:report")).context["counts"]
-    assert counts == {"total": 3, "current": 1, "overdue": 1, "never": 1}
-    client.force_login(officer)
-    groups = client.get(reverse("indicators:report")).context["groups"]
-    own = next(g for g in groups if g.organisation == organisation_x)
-    assert (own.total, own.overdue) == (3, 2)
-
-
-def test_officer_overview_groups_by_implementer(client, world, officer, organisation_x):
-    IndicatorFactory(code="G-global", name="Globální")
-    client.force_login(officer)
-    response = client.get(reverse("indicators:report"))
-    groups = {g.organisation.name if g.organisation else None:
-              {line.indicator.code for line in g.lines} for g in response.context["groups"]}
-    assert groups[organisation_x.name] == {"R-own", "R-composite", "R-project"}
-    other_org = world["other_measure"].implementer_links.get().organisation.name
-    assert groups[other_org] == {"R-other"}
-    assert groups[None] == {"G-global"}
-    assert list(groups)[-1] is None  # the city's own indicators last
-    assert response.context["grouped"] is True
-    assert gettext("Without an implementer (reported by the city)") in response.content.decode()
-
-
-def _grow(organisation, n):
-    """n more indicators with values, implementers, measures and projects."""
-    for i in range(n):
-        world = reporting_world(organisation if i % 2 else OrganisationFactory(),
-                                prefix=f"Q{n}x{i}")
-        year_value(world["own"], 2020, i)
-        year_value(world["own"], 2021, i, territory=world["msk"])
-        year_value(world["composite"], 2022, None, is_composite=True)
-
-
-@pytest.mark.parametrize("role", ["officer", "implementer_x"])
-def test_overview_query_count_does_not_grow(client, request, organisation_x, role):
-    user = request.getfixturevalue(role)
-    client.force_login(user)
-    url = reverse("indicators:report")
-    _grow(organisation_x, 2)
-    client.get(url)
-    with CaptureQueriesContext(connection) as small:
-        assert client.get(url).status_code == 200
-    _grow(organisation_x, 12)
-    with CaptureQueriesContext(connection) as large:
-        response = client.get(url)
-    assert len(response.context["lines"]) > 10
-    assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
-    # Counts, organisations (count, page), first lines and group sizes (two each),
-    # the lines with their relations.
-    assert len(small) <= 16
-
-
-def test_officer_overview_is_paged_by_organisation_and_bounded(client, officer, world,
-                                                               organisation_x, monkeypatch):
-    """Ten organisations to a page in Czech order, the city's own indicators
-    after the last one; at most LINES_PER_GROUP lines per group, the rest one
-    link away (?organisation=), which lists them all, paged."""
-    from indicators import overview
-
-    monkeypatch.setattr(overview, "LINES_PER_GROUP", 2)
-    monkeypatch.setattr(overview, "LINES_PER_PAGE", 2)
-    plan = PlanFactory(code="paged", status="in_force")
-    for name in ["Žirafa", "Šnek", "Sova", "Chata", "Hora", "Cyril", "Čáp", "Adam", "Bobr",
-                 "Dub", "Eva"]:
-        measure = PlanItemFactory.measure(plan=plan,
-                                          implementers=[OrganisationFactory(name=name)])
-        IndicatorFactory.for_measure(measure, code=f"P-{name}")
-    IndicatorFactory(code="G-global", name="Globální")
-    client.force_login(officer)
-    url = reverse("indicators:report")
-    first = client.get(url)
-    names = [g.organisation.name for g in first.context["groups"]]
-    assert len(names) == 10
-    assert names[:6] == ["Adam", "Bobr", "Cyril", "Čáp", "Dub", "Eva"]
-    second = client.get(url, {"page": 2})
-    rest = [g.organisation.name if g.organisation else None for g in second.context["groups"]]
-    assert rest[-1] is None and "Žirafa" in rest and "Šnek" in rest
-    assert rest.index("Sova") < rest.index("Šnek") < rest.index("Žirafa")
-    own_group = next(g for g in first.context["groups"] + second.context["groups"]
-                     if g.organisation == organisation_x)
-    assert own_group.total == 3 and len(own_group.lines) == 2 and own_group.more == 1
-    assert f"?organisation={organisation_x.pk}" in (first.content + second.content).decode()
-    one = client.get(url, {"organisation": organisation_x.pk})
-    assert [g.organisation for g in one.context["groups"]] == [organisation_x]
-    assert one.context["page"].paginator.count == 3
-    codes = {line.indicator.code for line in one.context["lines"]}
-    one_next = client.get(url, {"organisation": organisation_x.pk, "page": 2})
-    codes |= {line.indicator.code for line in one_next.context["lines"]}
-    assert codes == {"R-own", "R-composite", "R-project"}
-    by_name = client.get(url, {"organisation": "", "organisation__text": organisation_x.name})
-    assert [g.organisation for g in by_name.context["groups"]] == [organisation_x]
 
 
 # --- Template ----------------------------------------------------------------------------
@@ -247,10 +113,10 @@ def test_upload_preview_confirm_saves_in_one_go(client, world, implementer_x, im
 
     response = _confirm(client, batch, import_jobs)
     assert response.status_code == 302
-    # The confirm started a job; its page, once saved, leads on to the overview.
+    # The confirm started a job; its page, once saved, leads on to the reporting home.
     assert response["Location"] == reverse("core:import_job", args=[batch.pk])
     done = _job_page(client, batch)
-    assert done.status_code == 302 and done["Location"] == reverse("indicators:report")
+    assert done.status_code == 302 and done["Location"] == reverse("reporting_home")
     values = {(v.indicator.code, v.period_text): v for v in IndicatorValue.objects.all()}
     assert values["R-own", "2023"].value == Decimal("250")
     assert values["R-own", "2022"].is_estimate and values["R-own", "2022"].note == "odhad"

@@ -23,6 +23,7 @@ MATRIX = {
         ("projects", lambda w: ["projects"], everyone()),
         ("indicators", lambda w: ["indicators"], everyone()),
         ("specific-goals", lambda w: ["specific-goals"], everyone()),
+        ("measures", lambda w: ["measures"], everyone()),
         ("people", lambda w: ["people"], {**officers_and_manager_of_a(), "contact_a": 200}),
     ],
     "directory:organisation_list": [("", lambda w: [], everyone())],

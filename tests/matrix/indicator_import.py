@@ -1,4 +1,4 @@
-"""Reporting indicator values (indicators/views_import.py on core.imports): the overview, the
+"""Reporting indicator values (indicators/views_import.py on core.imports): the
 template and the import are for officers and implementers (each for what they
 may report); everyone else signed in gets 403, visitors the login page. The
 confirm is POST-only: a GET by those who pass the gate answers 405 - for their
@@ -62,7 +62,6 @@ def _owner_only(owner):
 
 
 MATRIX = {
-    "indicators:report": [("", lambda w: [], _reporters(200))],
     "indicators:template": [("", lambda w: [], _reporters(200))],
     "indicators:import": [("", lambda w: [], _reporters(200))],
     "indicators:import_confirm": [

@@ -67,6 +67,11 @@ def _post_only(*allowed):
 OFFICERS = ("administrator", "city_officer")
 
 MATRIX = {
+    # /indicators/report/, the old "who still has to report": officers go on to
+    # the newest open round, implementers to their own list.
+    "reporting_home": [("", lambda w: [], {
+        "anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, 403),
+        **dict.fromkeys((*OFFICERS, "implementer_x"), 302)})],
     "rounds:list": [("", lambda w: [], officers_only())],
     "rounds:create": [("", lambda w: [], officers_only())],
     "rounds:mine": [("", lambda w: [], {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, 403),

@@ -10,6 +10,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from meetings import participation, services
@@ -286,3 +288,15 @@ def test_the_yearly_evaluation_carries_the_participation_of_that_year(group_a, s
         {"year": "2025"}, lambda *args: None)
     assert 'id="participation"' in html and "Spolek Sledovaný" in html
     assert "Spolek Sledovaný" not in participation_chapter_html(2023)
+
+
+@pytest.mark.fuzz
+@given(n=st.one_of(st.sampled_from(["", "0", "-1", "1", "99999999999999999999", "1e3", "\x00",
+                                    " 3 ", "٣"]),
+                   st.text(max_size=20), st.integers().map(str)))
+def test_no_count_of_meetings_breaks_the_page(client, group_a, seats, officer, n):
+    """The last N meetings: whatever `n` says, the page answers (the default
+    when it is no count)."""
+    client.force_login(officer)
+    response = client.get(reverse("meetings:participation", args=[group_a.code]), {"n": n})
+    assert response.status_code == 200

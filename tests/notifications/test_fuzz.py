@@ -3,6 +3,7 @@ the one-button confirmation of an unsubscribe link."""
 
 import pytest
 from django.urls import reverse
+from hypothesis import given
 from hypothesis import strategies as st
 
 from notifications import tokens
@@ -51,3 +52,12 @@ def test_subscription_confirm_and_remove(client):
     for url in (tokens.confirm_url(subscription), tokens.remove_url("obcan@example.org")):
         fuzz_form(client, url.removeprefix("http://127.0.0.1:8000"), values,
                   app_labels={"notifications"}, label=url, extra_fields=("List-Unsubscribe",))
+
+
+@given(query=st.dictionaries(st.sampled_from(["state", "kind", "page"]),
+                             st.one_of(st.sampled_from(["queued", "sent", "failed",
+                                                        "round_deadline", "-1", "\x00", ""]),
+                                       st.text(max_size=30))))
+def test_no_filter_value_breaks_the_outbox(client, administrator, query):
+    client.force_login(administrator)
+    assert client.get(reverse("notifications:outbox"), query).status_code == 200

@@ -231,3 +231,33 @@ def test_unconfirmed_subscriptions_are_deleted_after_a_week():
                                 target_title="Zprávy", consent_text="Souhlas")
     retention.enforce()
     assert list(Subscription.objects.values_list("email", flat=True)) == ["novy@example.org"]
+
+
+def test_a_group_digest_names_a_planned_meeting_and_a_reports_digest_a_published_report(
+        group_a, manager_a):
+    """The other two topics' news: a working group's planned meeting, a report
+    just published (an unpublished one is no news)."""
+    from meetings import services as meeting_services
+    from tests.reports.factories import ReportJobFactory
+
+    since = timezone.now()
+    for topic, target, title in (("working_group", group_a.pk, group_a.name),
+                                 ("reports", 0, "Zprávy")):
+        Subscription.objects.create(
+            email=f"{topic}@example.org", topic=topic, target_id=target, target_title=title,
+            consent_text="Souhlas", frequency=DigestFrequency.DAILY,
+            confirmed_at=since - datetime.timedelta(days=2))
+    meeting = meeting_services.meeting_create(
+        actor=manager_a, body=group_a, days=[(datetime.date(2031, 5, 20), None, None)],
+        place_name="Nová radnice")
+    published = ReportJobFactory.finished(published=True, title="Vyhodnocení 2030")
+    unpublished = ReportJobFactory.finished(title="Rozpracované vyhodnocení")
+    with transaction.atomic():
+        for job in (published, unpublished):
+            audit_record(actor=None, action=AuditAction.UPDATE, instance=job)
+    assert subscriptions.digests_send(now=timezone.now() + datetime.timedelta(days=1)) == 2
+    group = OutboxMail.objects.get(recipient="working_group@example.org").body
+    assert f"Plánované jednání: {meeting}" in group
+    reports = OutboxMail.objects.get(recipient="reports@example.org").body
+    assert "Zveřejněna zpráva: Vyhodnocení 2030" in reports
+    assert "Rozpracované" not in reports

@@ -43,6 +43,17 @@ def _mails_to(mail_dir, address, timeout=30):
     raise AssertionError(f"the worker sent no mail to {address}")
 
 
+def _sent_row(address, timeout=10):
+    """The outbox row of the mail, once the worker marked it: the worker hands
+    the mail to the backend (the file appears) before it saves the row."""
+    deadline = time.monotonic() + timeout
+    row = OutboxMail.objects.get(recipient=address)
+    while row.state != MailState.SENT and time.monotonic() < deadline:
+        time.sleep(0.1)
+        row.refresh_from_db()
+    return row
+
+
 def _text(message):
     return message.get_content()
 
@@ -69,7 +80,7 @@ def test_the_worker_sends_the_minutes_mail_and_its_link_unsubscribes(
     assert meeting.get_absolute_url() in _text(message)
     _unsubscribe(message, "minutes_submitted")
     assert not services.receives(kind="minutes_submitted", email="kontakt-worker@example.org")
-    row = OutboxMail.objects.get(recipient="kontakt-worker@example.org")
+    row = _sent_row("kontakt-worker@example.org")
     assert (row.state, row.attempts) == (MailState.SENT, 1)
 
 

@@ -75,3 +75,46 @@ def test_a_user_who_turned_the_reminders_off_gets_none(reporting, implementer_x)
     notification_unsubscribe(kind="round_deadline", user_id=implementer_x.pk)
     assert services.round_reminders_send(today=reporting["round"].deadline
                                          - timedelta(days=7)) == 0
+
+
+def _desk_queries(client, user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(user)
+    client.get(reverse("core:desk"))  # the process-wide caches (content types, the city)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("core:desk")).status_code == 200
+    return len(captured)
+
+
+# As tests/core/test_desk.py pins them: the officer's 8 hold a query for the
+# submissions in rounds and one for the rounds near their deadline; the
+# implementer's 6 (session, user, its groups, tasks) one for what it owes.
+PINNED = {"officer": 8, "implementer_x": 6}
+
+
+def test_the_desk_costs_the_same_queries_with_many_rounds_and_submissions(
+        client, reporting, officer, implementer_x):
+    from tests.directory.factories import OrganisationFactory
+    from tests.planning.factories import PlanItemFactory
+    from tests.projects.factories import ProjectFactory
+
+    users = {"officer": officer, "implementer_x": implementer_x}
+    small = {role: _desk_queries(client, user) for role, user in users.items()}
+    plan, measure = reporting["plan"], reporting["measure"]
+    for n in range(25):
+        organisation = OrganisationFactory(name=f"Organizace {n:03d}")
+        ProjectFactory(implementer=organisation,
+                       measures=[PlanItemFactory.measure(plan=plan, implementers=[organisation])])
+        ProjectFactory(implementer=implementer_x.implementer_organisation, measures=[measure])
+    for n in range(5):
+        services.round_open(actor=officer, title=f"Kolo {n}", kind="year",
+                            period_start=date(2024 - n, 1, 1), period_end=date(2024 - n, 12, 31),
+                            deadline=date(2025, 7, 20 + n), plans=[plan])
+    record_first_half(implementer_x, reporting["impact"], "7")
+    today = reporting["round"].deadline - timedelta(days=3)
+    assert _items(officer, today)["rounds_submissions"]
+    assert _items(implementer_x, today)["rounds_owed"]
+    grown = {role: _desk_queries(client, user) for role, user in users.items()}
+    assert grown == small == PINNED

@@ -3,6 +3,7 @@ refused form saves nothing (like tests/test_form_fuzz.py)."""
 
 import pytest
 from django.urls import reverse
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.fuzz import fuzz_form
@@ -44,3 +45,21 @@ def test_no_input_makes_a_rounds_form_fail_or_half_save(client, officer, world, 
 
     fuzz_form(client, url, values, app_labels={"rounds", "projects", "indicators", "planning",
                                                "directory"}, label=form)
+
+
+QUERY_KEYS = ["state", "kind", "organisation", "organisation__text", "q", "page"]
+QUERY_VALUES = st.one_of(
+    st.sampled_from(["missing", "draft", "submitted", "returned", "approved", "value", "report",
+                     "", "0", "-1", "99999999999999999999", "\x00", "ž" * 200]),
+    st.text(max_size=30))
+
+
+@pytest.mark.django_db
+@given(query=st.dictionaries(st.sampled_from(QUERY_KEYS), QUERY_VALUES))
+def test_no_filter_value_breaks_the_overview_or_its_export(client, officer, reporting, query):
+    """The overview's filter (a GET form) and the export that reads it: a
+    value that does not fit is the form's error, never a 500."""
+    client.force_login(officer)
+    round_ = reporting["round"]
+    assert client.get(round_.get_absolute_url(), query).status_code == 200
+    assert client.get(reverse("rounds:export", args=[round_.pk]), query).status_code == 200

@@ -159,3 +159,21 @@ def test_the_value_form_keeps_an_implementers_draft_and_submits_when_ticked(
     assert value.review_state == "submitted"
     client.force_login(officer)
     assert "id_submit_now" not in client.get(url).content.decode()  # approved as entered
+
+
+def test_the_interim_evaluation_counts_only_approved_values(reporting, implementer_x, officer):
+    """The report reads the values as the public pages do: a submitted value
+    is left out until an officer approves it."""
+    from django.template.loader import render_to_string
+
+    from reports.interim import interim_context
+
+    def shown():
+        html = render_to_string("reports/interim_evaluation.html",
+                                interim_context(reporting["plan"]))
+        return "7319" in html.replace("\xa0", "").replace(" ", "")
+
+    value = record_first_half(implementer_x, reporting["impact"], "7319")
+    assert value.review_state == "submitted" and not shown()
+    indicator_services.indicator_value_approve(actor=officer, value=value)
+    assert shown()

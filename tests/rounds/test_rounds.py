@@ -144,6 +144,9 @@ def _queries(client, url, data):
     return len(captured)
 
 
+PINNED_OVERVIEW = 6
+
+
 def test_the_overview_costs_the_same_queries_small_and_grown(client, reporting, officer):
     round_ = reporting["round"]
     client.force_login(officer)
@@ -151,6 +154,8 @@ def test_the_overview_costs_the_same_queries_small_and_grown(client, reporting, 
     client.get(url)
     views = [{"page": 2}, {"state": "missing"}, {"q": "Organizace", "kind": "report"}]
     before = [_queries(client, url, data) for data in views]
+    # Session and user; the round; its counts by state; the page's count and rows.
+    assert before == [PINNED_OVERVIEW] * 3
     _grow(round_, 35, 3)
     assert round_.obligations.count() > 2 * 50
     assert [_queries(client, url, data) for data in views] == before
@@ -193,3 +198,16 @@ def test_the_selectors_for_the_desk_and_the_reminders(reporting, implementer_x, 
     assert selectors.reminders_due(today=round_.deadline - timedelta(days=3)) == []
     after = selectors.reminders_due(today=round_.deadline + timedelta(days=1))
     assert [when for *_rest, when in after] == ["after"]
+
+
+@pytest.mark.parametrize(("days", "czech"), [(1, "zbývá 1 den"), (3, "zbývají 3 dny"),
+                                             (5, "zbývá 5 dní")])
+def test_days_left_take_the_czech_plural(days, czech):
+    """The days to the deadline on the overview and the implementer's list
+    read in Czech with all its plural forms."""
+    from django.utils import translation
+    from django.utils.translation import ngettext
+
+    with translation.override("cs"):
+        text = ngettext("%(counter)s day left", "%(counter)s days left", days)
+    assert text % {"counter": days} == czech

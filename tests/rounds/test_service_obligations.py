@@ -24,7 +24,7 @@ from network.indicator_services import (
 )
 from network.services import service_end
 from rounds import selectors, services
-from rounds.models import ObligationKind
+from rounds.models import ObligationKind, ReportingRound
 from tests.accounts.factories import UserFactory
 from tests.network.factories import make_indicator, make_service
 from tests.rounds.helpers import page_text
@@ -261,3 +261,20 @@ def test_the_reminder_and_the_desk_name_the_services_still_owed(officer, impleme
     assert f"- {network['first']}" in mail.body and str(network["second"]) not in mail.body
     [item] = what_you_owe(implementer_x, today=round_.deadline - timedelta(days=7))
     assert item.count == 1
+
+
+def test_the_round_form_opens_a_round_over_the_service_indicators(client, officer, network):
+    client.force_login(officer)
+    url = reverse("rounds:create")
+    base = {"title": "Pololetí 1/2025", "kind": "half_year", "period_start": "2025-01-01",
+            "deadline": "2025-07-31"}
+    refused = client.post(url, {**base, "period_end": "2025-05-31", "service_indicators": "on"})
+    assert refused.status_code == 200 and "30. 6." in page_text(refused)
+    assert not ReportingRound.objects.exists()
+    response = client.post(url, {**base, "period_end": "2025-06-30",
+                                 "service_indicators": "on"})
+    round_ = ReportingRound.objects.get()
+    assert response.status_code == 302 and response["Location"] == round_.get_absolute_url()
+    assert (round_.service_indicators, round_.service_year, round_.service_period) == (
+        True, 2025, "half")
+    assert round_.obligations.filter(kind=ObligationKind.SERVICE).count() == 3

@@ -53,7 +53,7 @@ def test_a_confirmed_import_is_applied_by_the_worker(celery_worker_process, clie
     assert IndicatorValue.objects.filter(indicator=world["own"]).count() == 35
     # The page leads on to the overview, saying what was saved.
     response = client.get(reverse("core:import_job", args=[pending.pk]), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("indicators:report")
+    assert response.redirect_chain[-1][0] == reverse("rounds:mine")
     assert "35" in response.content.decode()
     # A second confirm is refused and saves nothing more.
     again = client.post(reverse("indicators:import_confirm", args=[pending.pk]))

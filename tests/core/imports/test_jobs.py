@@ -59,7 +59,7 @@ def test_the_confirm_only_queues_the_job_and_sends_it_after_commit(
     pending.refresh_from_db()
     assert (pending.state, pending.progress) == (PendingImportState.QUEUED, 0)
     assert pending.enqueued_at is not None and pending.language == "cs"
-    assert pending.done_url == reverse("indicators:report")
+    assert pending.done_url == reverse("reporting_home")
     # The job page shows it waiting, with a progress bar that the script polls.
     page = client.get(_job_url(pending))
     html = page.content.decode()
@@ -85,7 +85,7 @@ def test_the_task_applies_the_job_in_one_go(client, world, implementer_x, import
     assert storage.read(pending.pk) is None  # the kept file is gone
     # Its page now leads on, with the message of what was saved.
     response = client.get(_job_url(pending), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("indicators:report")
+    assert response.redirect_chain[-1][0] == reverse("rounds:mine")
     assert "hodnoty.xlsx" in response.content.decode()
 
 
