@@ -48,7 +48,7 @@ class ValuesForm(PortalForm):
     """One value field per indicator of the service (and a comment where the
     manual allows one); a field left empty is not reported."""
 
-    def __init__(self, *args, indicators, **kwargs):
+    def __init__(self, *args, indicators, decides=True, correcting=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicators = list(indicators)
         for indicator in self.indicators:
@@ -59,6 +59,23 @@ class ValuesForm(PortalForm):
                 self.fields[f"comment_{indicator.pk}"] = forms.CharField(
                     label=_("Comment on “%(indicator)s”") % {"indicator": indicator.name},
                     required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+        if not decides:
+            # A city officer's values are approved as entered.
+            self.fields["submit_now"] = forms.BooleanField(
+                label=_("Submit for approval now"), required=False, initial=True,
+                help_text=_("A city officer approves the values before they count; "
+                            "unticked, they are kept as your draft."))
+        if correcting:
+            self.fields["correction_reason"] = forms.CharField(
+                label=_("Reason for the correction"), max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("The reporting round of these values is closed: the correction "
+                            "is recorded with its reason."))
+
+    def review(self):
+        """The keyword arguments of values_report about the review."""
+        return {"submit": self.cleaned_data.get("submit_now", True),
+                "correction_reason": self.cleaned_data.get("correction_reason", "")}
 
     def values(self):
         return {indicator: self.cleaned_data.get(f"value_{indicator.pk}")

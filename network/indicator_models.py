@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.review import Reviewed, review_constraints
+
 VALUE = {"max_digits": 12, "decimal_places": 2}
 
 
@@ -99,8 +101,20 @@ def period_end(year, period):
     return date(year, 6, 30) if period == ReportingPeriod.HALF_YEAR else date(year, 12, 31)
 
 
-class IndicatorValue(models.Model):
-    """A value a provider reported for one service, indicator and period."""
+def latest_period_within(start, end):
+    """(year, period) of the latest report whose period ends between `start`
+    and `end`, or None: what a reporting round over those days asks for."""
+    for year in range(end.year, start.year - 1, -1):
+        for period in (ReportingPeriod.YEAR, ReportingPeriod.HALF_YEAR):
+            if start <= period_end(year, period) <= end:
+                return year, period
+    return None
+
+
+class IndicatorValue(Reviewed):
+    """A value a provider reported for one service, indicator and period;
+    public and counted (the disproportion check, the yearly evaluation) only
+    once approved (core.review)."""
 
     service = models.ForeignKey("network.Service", verbose_name=_("service"),
                                 on_delete=models.CASCADE, related_name="indicator_values")
@@ -129,8 +143,11 @@ class IndicatorValue(models.Model):
                                    name="indicator_value_year_range"),
             models.CheckConstraint(condition=Q(period__in=[p.value for p in ReportingPeriod]),
                                    name="indicator_value_period_valid"),
+            *review_constraints("service_indicator_value"),
         ]
-        indexes = [models.Index(fields=["year", "period", "indicator"])]
+        indexes = [models.Index(fields=["year", "period", "indicator"]),
+                   models.Index(fields=["review_state"], condition=~Q(review_state="approved"),
+                                name="service_value_in_review")]
 
     def __str__(self):
         return f"{self.indicator} {self.year} {self.get_period_display()}: {self.value}"

@@ -9,10 +9,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from core import dataversion
 from core.collation import czech_sort_key
+from core.review import ReviewState
 
 from .indicator_models import (
     FundingSource,
@@ -62,10 +63,11 @@ def service_values(service):
 
 
 def reported_periods(city):
-    """(year, period) pairs with values, newest first. Kept per version of
-    the data: finding them reads every value of the city."""
+    """(year, period) pairs with approved values, newest first. Kept per
+    version of the data: finding them reads every value of the city."""
     def build():
-        rows = (IndicatorValue.objects.filter(indicator__manual__city=city)
+        rows = (IndicatorValue.objects.filter(indicator__manual__city=city,
+                                              review_state=ReviewState.APPROVED)
                 .values_list("year", "period").distinct().order_by())
         # "year" sorts before "half", but the final report follows the half-year one.
         return sorted(rows, key=lambda row: (row[0], row[1] == ReportingPeriod.YEAR),
@@ -116,7 +118,7 @@ def values_with_capacity(*, city, year, period):
     # of tuples.
     rows = (IndicatorValue.objects
             .filter(indicator__manual__city=city, service__category=ServiceCategory.SERVICE,
-                    year=year, period=period)
+                    year=year, period=period, review_state=ReviewState.APPROVED)
             .order_by().values_list(*_VALUE_FIELDS))
     capacities = {service_id: (capacity, unit) for service_id, capacity, unit in
                   ServiceVersion.objects.valid_on(day).filter(service__city=city)
@@ -341,7 +343,7 @@ def yearly_evaluation(year, *, city) -> YearlyEvaluation:
         activities=Count("id", filter=Q(category=ServiceCategory.ACTIVITY)))
     clients = IndicatorValue.objects.filter(
         service__in=supported, year=year, period=ReportingPeriod.YEAR,
-        indicator__counts_clients=True).aggregate(
+        indicator__counts_clients=True, review_state=ReviewState.APPROVED).aggregate(
         services=Sum("value", filter=Q(service__category=ServiceCategory.SERVICE)),
         activities=Sum("value", filter=Q(service__category=ServiceCategory.ACTIVITY)),
         pilot=Count("id", filter=Q(pilot=True)))
@@ -370,8 +372,22 @@ def manual_for(city, day):
 
 def evaluation_years(city):
     """The years with reported values or funding, newest first."""
-    years = set(IndicatorValue.objects.filter(indicator__manual__city=city).order_by()
+    years = set(IndicatorValue.objects.filter(indicator__manual__city=city,
+                                              review_state=ReviewState.APPROVED).order_by()
                 .values_list("year", flat=True).distinct())
     years |= set(ServiceFunding.objects.filter(service__city=city).order_by()
                  .values_list("year", flat=True).distinct())
     return sorted(years, reverse=True)
+
+
+def services_reporting_in(start, end):
+    """The services and activities in the network on at least one day from
+    `start` to `end` for which a version of the manual valid by `end` defines
+    an indicator: who reports service indicators in a reporting round."""
+    manual = ServiceIndicator.objects.filter(manual__city=OuterRef("city"),
+                                             manual__valid_from__lte=end)
+    return (Service.objects.filter(network_from__lte=end)
+            .filter(Q(network_to__isnull=True) | Q(network_to__gte=start))
+            .filter(Q(Exists(manual.filter(kinds=OuterRef("kind"))))
+                    | Q(Exists(manual.filter(for_activities=True)),
+                        category=ServiceCategory.ACTIVITY)))

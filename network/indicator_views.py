@@ -201,7 +201,10 @@ class ValuesReportView(_ServiceRuleMixin, ServiceFormMixin, FormView):
                                              period=self.kwargs["period"])
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "indicators": self.indicators()}
+        decides = services.decides_review(self.request.user)
+        return {**super().get_form_kwargs(), "indicators": self.indicators(),
+                "decides": decides,
+                "correcting": decides and self.reported().filter(closed=True).exists()}
 
     def get_initial(self):
         initial = {}
@@ -224,7 +227,8 @@ class ValuesReportView(_ServiceRuleMixin, ServiceFormMixin, FormView):
     def perform(self, form):
         return services.values_report(
             actor=self.request.user, service=self.service, year=self.kwargs["year"],
-            period=self.kwargs["period"], values=form.values(), comments=form.comments())
+            period=self.kwargs["period"], values=form.values(), comments=form.comments(),
+            **form.review())
 
 
 class DisproportionView(RuleRequiredMixin, TemplateView):

@@ -8,9 +8,10 @@ the same rules hold: only the user's own services (officers: all), an
 indicator only where the manual defines it for the service's kind, a comment
 only where the manual allows one, the pilot mark from the manual's state.
 
-The network form keeps no review state and closes no period, so neither
-does the workbook: a value reported again replaces the earlier one, as a
-second report in the form does (the audit trail keeps both)."""
+A value reported again replaces the earlier one, as a second report in the
+form does (the audit trail keeps both); a provider's workbook submits its
+values for approval (core.review), and a value approved already is refused
+for its row, since only an officer changes it then."""
 
 import io
 from decimal import Decimal

@@ -50,6 +50,11 @@ class RoundForm(PortalForm):
         queryset=Project.objects.all(),
         help_text=_("Their indicators and their half-year reports. Type a registration "
                     "number or a part of the title and choose."))
+    service_indicators = forms.BooleanField(
+        label=_("Service indicators of the network"), required=False,
+        help_text=_("Every provider reports the indicators of each of its services in the "
+                    "network during the period (the half-year or final report that ends "
+                    "last within it)."))
 
     def clean(self):
         cleaned = super().clean()

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import Organisation
 from indicators.models import Indicator
+from network.indicator_models import ReportingPeriod
+from network.models import Service
 from planning.models import Plan, PlanItem
 from projects.models import Project
 
@@ -43,6 +45,16 @@ class ReportingRound(models.Model):
                                       related_name="+")
     projects = models.ManyToManyField(Project, verbose_name=_("projects"), blank=True,
                                       related_name="+")
+    service_indicators = models.BooleanField(
+        _("service indicators of the network"), default=False,
+        help_text=_("Every provider reports the indicators of its services in the network."))
+    # The report of the service indicators the round asks for: the latest
+    # whose period ends within the round's (network.latest_period_within).
+    service_year = models.PositiveSmallIntegerField(_("year of the service indicators"),
+                                                    null=True, blank=True, editable=False)
+    service_period = models.CharField(_("period of the service indicators"), max_length=4,
+                                      choices=ReportingPeriod.choices, blank=True,
+                                      editable=False)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"),
                                   null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
@@ -62,6 +74,12 @@ class ReportingRound(models.Model):
                 condition=Q(status=RoundStatus.OPEN, closed_at__isnull=True)
                 | Q(status=RoundStatus.CLOSED, closed_at__isnull=False),
                 name="reporting_round_closed_has_time"),
+            models.CheckConstraint(
+                condition=Q(service_indicators=False, service_year__isnull=True,
+                            service_period="")
+                | (Q(service_indicators=True, service_year__isnull=False)
+                   & ~Q(service_period="")),
+                name="reporting_round_service_period_if_services"),
         ]
         indexes = [models.Index(fields=["status", "deadline"], name="reporting_round_due")]
 
@@ -79,12 +97,15 @@ class ReportingRound(models.Model):
 class ObligationKind(models.TextChoices):
     VALUE = "value", _("indicator value")
     REPORT = "report", _("half-year report")
+    SERVICE = "service", _("service indicators")
 
 
 class Obligation(models.Model):
     """An organisation owes, in a round, a value of an indicator (its home
-    territory, a period ending within the round's) or a half-year report of a
-    project (a report period ending within the round's)."""
+    territory, a period ending within the round's), a half-year report of a
+    project (a report period ending within the round's) or, as a provider,
+    the values of the service indicators of one of its services (the round's
+    service_year and service_period)."""
 
     round = models.ForeignKey(ReportingRound, verbose_name=_("reporting round"),
                               on_delete=models.CASCADE, related_name="obligations")
@@ -95,6 +116,8 @@ class Obligation(models.Model):
                                   blank=True, on_delete=models.CASCADE, related_name="+")
     project = models.ForeignKey(Project, verbose_name=_("project"), null=True, blank=True,
                                 on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, verbose_name=_("social service"), null=True,
+                                blank=True, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         verbose_name = _("obligation")
@@ -102,18 +125,28 @@ class Obligation(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind=ObligationKind.VALUE, indicator__isnull=False,
-                            project__isnull=True)
-                | Q(kind=ObligationKind.REPORT, project__isnull=False, indicator__isnull=True),
-                name="obligation_value_or_report"),
+                            project__isnull=True, service__isnull=True)
+                | Q(kind=ObligationKind.REPORT, project__isnull=False, indicator__isnull=True,
+                    service__isnull=True)
+                | Q(kind=ObligationKind.SERVICE, service__isnull=False,
+                    indicator__isnull=True, project__isnull=True),
+                name="obligation_one_item_of_its_kind"),
             models.UniqueConstraint(fields=["round", "organisation", "indicator"],
                                     condition=Q(kind=ObligationKind.VALUE),
                                     name="obligation_one_value"),
             models.UniqueConstraint(fields=["round", "organisation", "project"],
                                     condition=Q(kind=ObligationKind.REPORT),
                                     name="obligation_one_report"),
+            models.UniqueConstraint(fields=["round", "organisation", "service"],
+                                    condition=Q(kind=ObligationKind.SERVICE),
+                                    name="obligation_one_service"),
         ]
         indexes = [models.Index(fields=["organisation", "round"],
                                 name="obligation_of_organisation")]
 
     def __str__(self):
-        return f"{self.organisation}: {self.indicator or self.project}"
+        return f"{self.organisation}: {self.item}"
+
+    @property
+    def item(self):
+        return self.indicator or self.project or self.service

@@ -32,6 +32,7 @@ from accounts.permissions import implementer_organisation_id, is_city_officer
 from core.review import ReviewState
 from directory.models import Organisation
 from indicators.models import IndicatorValue
+from network.indicator_models import IndicatorValue as ServiceValue
 from projects.models import HalfYearReport
 
 from .models import Obligation, ObligationKind, ReportingRound, RoundStatus
@@ -64,6 +65,24 @@ def _report_of_round():
         .order_by("-period_end", "-pk"))
 
 
+# A service owes several values: its state is the one furthest from done, so
+# that one returned or draft value keeps the service on the provider's list.
+_SERVICE_STATE_ORDER = (ReviewState.RETURNED, ReviewState.DRAFT, ReviewState.SUBMITTED,
+                        ReviewState.APPROVED)
+
+
+def _service_values_of_round():
+    """The values of the obligation's service for the round's report of the
+    service indicators, the one furthest from done first."""
+    return (ServiceValue.objects.filter(
+        service_id=OuterRef("service_id"), year=OuterRef("round__service_year"),
+        period=OuterRef("round__service_period"))
+        .annotate(done=Case(*(When(review_state=state, then=Value(rank))
+                              for rank, state in enumerate(_SERVICE_STATE_ORDER)),
+                            output_field=IntegerField()))
+        .order_by("done", "-pk"))
+
+
 def with_state(obligations):
     """Annotate `state` (missing or the review state), `record_id` (the value
     or report, if any) and `corrected_on`: correlated subqueries on indexed
@@ -72,6 +91,8 @@ def with_state(obligations):
         return Case(
             When(kind=ObligationKind.VALUE,
                  then=Subquery(_value_of_round().values(field)[:1])),
+            When(kind=ObligationKind.SERVICE,
+                 then=Subquery(_service_values_of_round().values(field)[:1])),
             default=Subquery(_report_of_round().values(field)[:1]),
             output_field=output)
     return obligations.annotate(
@@ -98,10 +119,12 @@ def overview(round_, *, state=None, kind=None, organisation=None, q=None):
         rows = rows.filter(Q(organisation__name__icontains=q) | Q(indicator__code__iexact=q)
                            | Q(indicator__name__icontains=q)
                            | Q(project__registration_number__icontains=q)
-                           | Q(project__title__icontains=q))
-    return (rows.select_related("organisation", "indicator", "project")
+                           | Q(project__title__icontains=q)
+                           | Q(service__register_id=q) | Q(service__name__icontains=q))
+    return (rows.select_related("organisation", "indicator", "project", "service")
             .order_by(czech("organisation__name"), "organisation_id", "kind",
-                      "indicator__sort_key", "project__registration_number", "pk"))
+                      "indicator__sort_key", "project__registration_number", "service__name",
+                      "pk"))
 
 
 def state_counts(round_):
@@ -171,7 +194,7 @@ def owed_by(user_or_organisation, round_):
     return (with_state(Obligation.objects.filter(round=round_,
                                                  organisation_id=organisation_id))
             .filter(state__in=OWED_STATES)
-            .select_related("indicator", "project", "round").order_by("kind", "pk"))
+            .select_related("indicator", "project", "service", "round").order_by("kind", "pk"))
 
 
 def obligations_of(user):
@@ -182,9 +205,9 @@ def obligations_of(user):
         return Obligation.objects.none()
     return (with_state(Obligation.objects.filter(organisation_id=organisation_id,
                                                  round__status=RoundStatus.OPEN))
-            .select_related("indicator", "project", "round")
+            .select_related("indicator", "project", "service", "round")
             .order_by("round__deadline", "round_id", "kind", "indicator__sort_key",
-                      "project__registration_number", "pk"))
+                      "project__registration_number", "service__name", "pk"))
 
 
 def _when_to_remind(round_, today):
@@ -211,7 +234,8 @@ def reminders_due(*, today):
             continue
         owed = {}
         for obligation in (with_state(round_.obligations.all()).filter(state__in=OWED_STATES)
-                           .select_related("indicator", "project").order_by("kind", "pk")):
+                           .select_related("indicator", "project", "service")
+                           .order_by("kind", "pk")):
             owed.setdefault(obligation.organisation_id, []).append(obligation)
         users = (get_user_model().objects.filter(is_active=True,
                                                   implementer_organisation_id__in=owed)

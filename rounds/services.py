@@ -18,6 +18,10 @@ from core.services import model_create
 from indicators.models import Indicator, IndicatorKind, IndicatorValue
 from indicators.selectors import organisation_paths
 from indicators.services import indicator_values_close
+from network.indicator_models import IndicatorValue as ServiceValue
+from network.indicator_models import latest_period_within
+from network.indicator_selectors import services_reporting_in
+from network.indicator_services import service_values_close
 from notifications.services import mail_enqueue
 from projects.models import HalfYearReport, Project
 from projects.services import half_year_reports_close
@@ -49,38 +53,45 @@ def _indicators_in_scope(round_):
 
 
 def derive_obligations(round_):
-    """{(organisation id, kind, indicator id, project id)}: who owes what in
-    the round, as the reporting overview has always derived it. A project
-    indicator is owed by the project's implementer; an impact indicator by the
-    implementers of the measures under its specific goal; any other indicator
-    in scope by the organisation of its responsible person, if it has one
-    (otherwise the city's officers enter it themselves). Every project in
-    scope owes its half-year report."""
+    """{(organisation id, kind, indicator id, project id, service id)}: who
+    owes what in the round, as the reporting overview has always derived it.
+    A project indicator is owed by the project's implementer; an impact
+    indicator by the implementers of the measures under its specific goal;
+    any other indicator in scope by the organisation of its responsible
+    person, if it has one (otherwise the city's officers enter it themselves).
+    Every project in scope owes its half-year report. In a round over the
+    service indicators, every service in the network during the round's
+    period that the manual defines indicators for owes its values, by its
+    provider."""
     scope = _indicators_in_scope(round_)
     owed = set()
     for kind, path in organisation_paths():
         rows = scope.filter(kind=kind, **{f"{path}__isnull": False}).values_list(path, "pk")
-        owed.update((org, ObligationKind.VALUE, pk, None) for org, pk in rows)
-    implemented = {pk for _org, _kind, pk, _p in owed}
+        owed.update((org, ObligationKind.VALUE, pk, None, None) for org, pk in rows)
+    implemented = {key[2] for key in owed}
     rows = (scope.filter(responsible__organisation__isnull=False)
             .values_list("responsible__organisation_id", "pk"))
-    owed.update((org, ObligationKind.VALUE, pk, None) for org, pk in rows
+    owed.update((org, ObligationKind.VALUE, pk, None, None) for org, pk in rows
                 if pk not in implemented)
     rows = _projects_in_scope(round_).values_list("implementer_id", "pk")
-    owed.update((org, ObligationKind.REPORT, None, pk) for org, pk in rows)
+    owed.update((org, ObligationKind.REPORT, None, pk, None) for org, pk in rows)
+    if round_.service_indicators:
+        rows = services_reporting_in(round_.period_start, round_.period_end).values_list(
+            "provider_id", "pk")
+        owed.update((org, ObligationKind.SERVICE, None, None, pk) for org, pk in rows)
     return owed
 
 
 def _sync_obligations(round_):
     """Add what is owed now and drop what no longer is; returns (added, dropped)."""
     wanted = derive_obligations(round_)
-    held = {(o.organisation_id, o.kind, o.indicator_id, o.project_id): o.pk
+    held = {(o.organisation_id, o.kind, o.indicator_id, o.project_id, o.service_id): o.pk
             for o in round_.obligations.all()}
     dropped = [pk for key, pk in held.items() if key not in wanted]
     Obligation.objects.filter(pk__in=dropped).delete()
     added = [Obligation(round=round_, organisation_id=org, kind=kind, indicator_id=indicator,
-                        project_id=project)
-             for org, kind, indicator, project in sorted(wanted - set(held), key=str)]
+                        project_id=project, service_id=service)
+             for org, kind, indicator, project, service in sorted(wanted - set(held), key=str)]
     Obligation.objects.bulk_create(added, batch_size=1000)
     return len(added), len(dropped)
 
@@ -92,18 +103,36 @@ def _check_dates(period_start, period_end, deadline):
         raise ValidationError({"deadline": _("The deadline is before the period starts.")})
 
 
+def _service_period(service_indicators, period_start, period_end):
+    """(year, period) of the service indicators' report the round asks for."""
+    if not service_indicators:
+        return None, ""
+    found = latest_period_within(period_start, period_end) if period_start and period_end \
+        else None
+    if found is None:
+        raise ValidationError({"service_indicators": _(
+            "No half-year (30 June) or final (31 December) report of the service indicators "
+            "ends within the round's period.")})
+    return found
+
+
 def round_open(*, actor, title, kind, period_start, period_end, deadline, plans=(),
-               indicators=(), measures=(), projects=()) -> ReportingRound:
+               indicators=(), measures=(), projects=(),
+               service_indicators=False) -> ReportingRound:
     """Open a round and derive who owes what in it."""
     _check_dates(period_start, period_end, deadline)
-    if not (plans or indicators or measures or projects):
+    if not (plans or indicators or measures or projects or service_indicators):
         raise ValidationError(_("Choose at least one plan, indicator, measure or project the "
-                                "round covers."))
+                                "round covers, or the service indicators of the network."))
+    service_year, service_period = _service_period(service_indicators, period_start,
+                                                   period_end)
     with transaction.atomic():
         round_ = model_create(
             actor=actor, model=ReportingRound,
             data={"title": title, "kind": kind, "period_start": period_start,
                   "period_end": period_end, "deadline": deadline,
+                  "service_indicators": bool(service_indicators),
+                  "service_year": service_year, "service_period": service_period,
                   "opened_by": actor if getattr(actor, "is_authenticated", False) else None},
             m2m={"plans": plans, "indicators": indicators, "measures": measures,
                  "projects": projects},
@@ -136,7 +165,15 @@ def round_close(*, actor, round_) -> ReportingRound:
         if not round_.is_open:
             raise ValidationError(_("The round is closed already."))
         obligations = with_state(round_.obligations.all())
-        waiting = obligations.filter(state=ReviewState.SUBMITTED).count()
+        services = round_.obligations.filter(kind=ObligationKind.SERVICE).values("service_id")
+        service_values = ServiceValue.objects.filter(
+            service__in=services, year=round_.service_year, period=round_.service_period)
+        # A service's values wait for a decision while any of them is
+        # submitted, whatever the state the overview shows for the service.
+        waiting = (obligations.filter(state=ReviewState.SUBMITTED)
+                   .exclude(kind=ObligationKind.SERVICE).count()
+                   + service_values.filter(review_state=ReviewState.SUBMITTED).order_by()
+                   .values("service_id").distinct().count())
         if waiting:
             raise ValidationError(_(
                 "%(n)d submissions of this round wait for approval: approve or return them "
@@ -148,6 +185,7 @@ def round_close(*, actor, round_) -> ReportingRound:
             kind=ObligationKind.REPORT).values("record_id"))
         locked_values = indicator_values_close(actor=actor, values=values)
         locked_reports = half_year_reports_close(actor=actor, reports=reports)
+        locked_services = service_values_close(actor=actor, values=service_values)
         round_.status = RoundStatus.CLOSED
         round_.closed_at = timezone.now()
         round_.full_clean()
@@ -156,7 +194,8 @@ def round_close(*, actor, round_) -> ReportingRound:
         audit_record(actor=actor, action=AuditAction.TRANSITION, instance=round_,
                      changes={"status": [RoundStatus.OPEN, RoundStatus.CLOSED],
                               "locked": [None, {"values": locked_values,
-                                                "reports": locked_reports}]},
+                                                "reports": locked_reports,
+                                                "service_values": locked_services}]},
                      message=_("Reporting round closed"), with_snapshot=False)
     return round_
 
@@ -182,8 +221,7 @@ def round_reminders_send(*, today=None) -> int:
                                   "%(round)s (deadline %(deadline)s):\n\n%(owed)s"),
                 params={"round": round_.title,
                         "deadline": round_.deadline.strftime("%-d. %-m. %Y"),
-                        "owed": "\n".join(f"- {obligation.indicator or obligation.project}"
-                                           for obligation in owed)},
+                        "owed": "\n".join(f"- {obligation.item}" for obligation in owed)},
                 link=f"{base}{reverse('rounds:mine')}",
                 occasion=f"round:{round_.pk}:{today.isoformat()}",
             ))

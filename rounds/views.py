@@ -24,6 +24,14 @@ from indicators.services import (
     indicator_value_submit,
 )
 from indicators.status import display_value
+from network.indicator_models import IndicatorValue as ServiceValue
+from network.indicator_models import ReportingPeriod
+from network.indicator_services import (
+    service_values_approve,
+    service_values_return,
+    service_values_submit,
+)
+from network.permissions import can_report_indicator_values
 from projects.models import HalfYearReport
 from projects.services import (
     half_year_report_approve,
@@ -33,7 +41,7 @@ from projects.services import (
 
 from . import permissions, selectors, services
 from .forms import DecisionForm, OverviewFilterForm, ReportCorrectionForm, RoundForm, state_label
-from .models import ObligationKind, ReportingRound
+from .models import Obligation, ObligationKind, ReportingRound
 
 ROWS_PER_PAGE = 50
 
@@ -96,6 +104,8 @@ def _filtered(request, round_):
 def _label(obligation):
     if obligation.kind == ObligationKind.VALUE:
         return f"{obligation.indicator.code} {obligation.indicator.name}"
+    if obligation.kind == ObligationKind.SERVICE:
+        return _("Service indicators: %(service)s") % {"service": str(obligation.service)}
     return _("Half-year report: %(project)s") % {
         "project": f"{obligation.project.registration_number} {obligation.project.title}"}
 
@@ -196,6 +206,36 @@ class ValueSubmitView(_PostOnly):
         return reverse("rounds:mine")
 
 
+class _RoundService:
+    """A service owing its values in a round: the round and the service from
+    the URL, the obligation tying them, the values of the round's period."""
+
+    def round_service(self, **kwargs):
+        self.round = get_object_or_404(ReportingRound, pk=kwargs["pk"], service_indicators=True)
+        obligation = get_object_or_404(
+            Obligation.objects.select_related("service"), round=self.round,
+            kind=ObligationKind.SERVICE, service_id=kwargs["service"])
+        return obligation.service
+
+    def period(self):
+        return {"year": self.round.service_year, "period": self.round.service_period}
+
+
+class ServiceValuesSubmitView(_RoundService, _PostOnly):
+    """A provider sends its draft values of a service for approval."""
+
+    def allowed(self, request, **kwargs):
+        self.service = self.round_service(**kwargs)
+        return can_report_indicator_values.allows(request.user, self.service)
+
+    def run(self, request, **kwargs):
+        service_values_submit(actor=request.user, service=self.service, **self.period())
+        return _("The values were submitted for approval."), reverse("rounds:mine")
+
+    def back(self, request, **kwargs):
+        return reverse("rounds:mine")
+
+
 class _DecisionView(_OfficersOnly, FormView):
     """Approve or return one submitted value or report."""
 
@@ -264,6 +304,31 @@ class ReportDecisionView(_DecisionView):
 
     def give_back(self, comment):
         half_year_report_return(actor=self.request.user, report=self.record, comment=comment)
+
+
+class ServiceValuesDecisionView(_RoundService, _DecisionView):
+    """Approve or return the submitted values of a service of the round."""
+
+    def get_record(self):
+        return self.round_service(**self.kwargs)
+
+    def get_context_data(self, **kwargs):
+        service = self.record
+        values = (ServiceValue.objects.filter(service=service, **self.period())
+                  .select_related("indicator")
+                  .order_by("indicator__position", "indicator__code", "pk"))
+        return super().get_context_data(
+            title=_("Service indicators of %(service)s") % {"service": service.name},
+            service=service, service_values=values,
+            period_label=f"{self.round.service_year}, "
+                         f"{ReportingPeriod(self.round.service_period).label}", **kwargs)
+
+    def approve(self):
+        service_values_approve(actor=self.request.user, service=self.record, **self.period())
+
+    def give_back(self, comment):
+        service_values_return(actor=self.request.user, service=self.record, comment=comment,
+                              **self.period())
 
 
 class ReportCorrectView(_OfficersOnly, ServiceFormMixin, FormView):

@@ -166,10 +166,16 @@ def test_a_provider_reports_its_services_values_in_the_browser(client, implement
                                  f"comment_{indicator.pk}": "Včetně skupinových"})
     assert response.status_code == 302
     value = IndicatorValue.objects.get()
-    assert (value.value, value.comment, value.pilot, value.reported_by) == (
-        Decimal("120.5"), "Včetně skupinových", True, implementer_x)
+    # The box "submit now" left unticked keeps the values as the provider's draft.
+    assert (value.value, value.comment, value.pilot, value.reported_by, value.review_state) == (
+        Decimal("120.5"), "Včetně skupinových", True, implementer_x, "draft")
+    response = client.post(url, {f"value_{indicator.pk}": "121",
+                                 f"comment_{indicator.pk}": "Včetně skupinových",
+                                 "submit_now": "on"})
+    assert response.status_code == 302
+    assert IndicatorValue.objects.get().review_state == "submitted"
     listing = client.get(reverse("network:service_values", args=[service.pk])).content.decode()
-    assert "120,5" in listing and "pilotní období" in listing
+    assert "121" in listing and "pilotní období" in listing and "odesláno ke schválení" in listing
     other = make_service()
     assert client.get(reverse("network:values_report", args=[other.pk, 2024, "half"])
                       ).status_code == 403

@@ -113,13 +113,26 @@ def test_the_template_lists_own_services_times_indicators_and_round_trips(
 
 
 def test_a_changed_value_replaces_the_reported_one(implementer_x, network):
-    make_indicator_value(service=network["first"], indicator=network["interventions"], value="80")
+    draft = make_indicator_value(service=network["first"], indicator=network["interventions"],
+                                 value="80")
+    IndicatorValue.objects.filter(pk=draft.pk).update(review_state="draft")
     preview = import_file(importer=VALUES_IMPORTER, actor=implementer_x, content=workbook([
         _row(network["first"], value="95", **{"Komentář": "Bez skupinových"})]))
     assert preview.errors == [] and preview.counts["changed"] == 1
     value = IndicatorValue.objects.get()
-    assert (value.value, value.comment, value.reported_by) == (
-        Decimal("95"), "Bez skupinových", implementer_x)
+    # A provider's workbook submits its values for approval.
+    assert (value.value, value.comment, value.reported_by, value.review_state) == (
+        Decimal("95"), "Bez skupinových", implementer_x, "submitted")
+
+
+def test_a_provider_cannot_rewrite_an_approved_value_by_workbook(implementer_x, network):
+    make_indicator_value(service=network["first"], indicator=network["interventions"],
+                         value="80")
+    preview = import_file(importer=VALUES_IMPORTER, actor=implementer_x, content=workbook([
+        _row(network["first"], value="95")]))
+    assert len(preview.errors) == 1 and preview.errors[0].startswith("Řádek 2:")
+    assert "schválený" in preview.errors[0]
+    assert IndicatorValue.objects.get().value == Decimal("80")
 
 
 def test_each_error_names_its_row_and_column_and_nothing_is_saved(implementer_x, network):
