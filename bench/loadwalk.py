@@ -73,7 +73,9 @@ class _Links(HTMLParser):
             self.links.append(attrs["href"])
         elif tag == "link" and "stylesheet" in (attrs.get("rel") or "") and attrs.get("href"):
             self.stylesheets.append(attrs["href"])
-        elif tag == "form" and (attrs.get("method") or "").lower() == "post":
+        elif tag == "input" and attrs.get("name") == "csrfmiddlewaretoken":
+            # A per-visitor token: such a page is never cached. A public form
+            # without one (core.origin) is cached like any other page.
             self.post_form = True
 
 
@@ -126,8 +128,8 @@ def _normalise(base, href, all_queries):
 def crawl(base, max_pages=2000, all_queries=False, progress=None, parallel=4):
     """Every public page reachable from `/`: {'pages': [...], 'datasets': [...],
     'static': first stylesheet of `/`, 'forms': [...], 'with_cookie': [...],
-    'not_public': [...], 'skipped': {status: count}}. Pages with a POST form
-    (their CSRF token is per visitor, so they are never cached) are walked
+    'not_public': [...], 'skipped': {status: count}}. Pages with a CSRF token
+    (a POST form's token is per visitor, so they are never cached) are walked
     but listed apart and left out of the cookie and cache checks. `parallel`
     requests at a time (in the order found, a batch at a time)."""
     base = base.rstrip("/")

@@ -399,6 +399,10 @@ def _shareable(request, response, free_text):
         if len(values) > 1 or (name in free_text and values[0].strip()):
             return False
     context = getattr(response, "context_data", None) or {}
+    # A view that reads a parameter itself (no form) says so when its value
+    # was not one it knows, and fell back to a default.
+    if context.get("page_cache_unknown_value"):
+        return False
     for value in context.values():
         if (getattr(value, "is_bound", False) and callable(getattr(value, "is_valid", None))
                 and not value.is_valid()):

@@ -595,42 +595,51 @@ class ValueImporter(Importer):
         return row
 
     def apply(self, rows, *, actor, target, pending):
-        rows = [row for row in rows if row["outcome"] in (NEW, CHANGED)]
+        # By indicator: the service writes a slice of indicators at a time,
+        # each indicator's rows together (its status recomputed once).
+        rows = sorted((row for row in rows if row["outcome"] in (NEW, CHANGED)),
+                      key=lambda row: row["indicator"])
         indicators = {i.pk: i for i in Indicator.objects.filter(
             pk__in={row["indicator"] for row in rows}).select_related(
                 "home_territory", "comparison_territory")}
         territories = Territory.objects.in_bulk({row["territory"] for row in rows})
         message = _("Import of values from “%(file)s” (%(batch)s)") % {
             "file": pending.file_name, "batch": str(pending.pk)[:8]} if pending else ""
-        errors, values = [], []
-        for row in rows:
-            indicator = indicators.get(row["indicator"])
-            territory = territories.get(row["territory"])
-            if indicator is None or territory is None or not can_report_indicator(actor,
-                                                                                 indicator):
-                errors.append(RowError(row["row"], None, _(
-                    "You may no longer report this indicator.")))
-                continue
-            values.append({
-                "row": row["row"], "indicator": indicator, "territory": territory,
-                "period_kind": row["period_kind"],
-                "period_start": date.fromisoformat(row["period_start"]),
-                "period_end": date.fromisoformat(row["period_end"]),
-                "period_text": row["period_text"],
-                "value": None if row["value"] is None else Decimal(row["value"]),
-                "available": row["available"],
-                "not_available_reason": row["not_available_reason"],
-                "is_estimate": row["is_estimate"], "rank": row["rank"],
-                "rank_scope": row["rank_scope"], "value_text": row["value_text"],
-                "note": row["note"],
-                "parts": [(label, Decimal(amount)) for label, amount in row["parts"]],
-                "existing_version": row["existing_version"],
-            })
+        errors = []
+        reportable = {pk: can_report_indicator(actor, indicator)
+                      for pk, indicator in indicators.items()}
+
+        def values():
+            # One row at a time, as the service reads them: the whole file's
+            # values are never held at once.
+            for row in rows:
+                indicator = indicators.get(row["indicator"])
+                territory = territories.get(row["territory"])
+                if indicator is None or territory is None or not reportable[indicator.pk]:
+                    errors.append(RowError(row["row"], None, _(
+                        "You may no longer report this indicator.")))
+                    continue
+                yield {
+                    "row": row["row"], "indicator": indicator, "territory": territory,
+                    "period_kind": row["period_kind"],
+                    "period_start": date.fromisoformat(row["period_start"]),
+                    "period_end": date.fromisoformat(row["period_end"]),
+                    "period_text": row["period_text"],
+                    "value": None if row["value"] is None else Decimal(row["value"]),
+                    "available": row["available"],
+                    "not_available_reason": row["not_available_reason"],
+                    "is_estimate": row["is_estimate"], "rank": row["rank"],
+                    "rank_scope": row["rank_scope"], "value_text": row["value_text"],
+                    "note": row["note"],
+                    "parts": [(label, Decimal(amount)) for label, amount in row["parts"]],
+                    "existing_version": row["existing_version"],
+                }
+
         self.progress(pending, 30, ngettext("Writing %(count)d value", "Writing %(count)d values",
-                                            len(values)) % {"count": len(values)})
+                                            len(rows)) % {"count": len(rows)})
         # Refused rows are all listed; the caller's transaction undoes any write.
         errors += [RowError(number, None, text) for number, text in
-                   indicator_values_import(actor=actor, rows=values, message=message)]
+                   indicator_values_import(actor=actor, rows=values(), message=message)]
         errors.sort(key=lambda error: error.row or 0)
         if errors:
             raise ImportRefused(errors)

@@ -5,6 +5,7 @@ import django_filters
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
+from core import filtering
 from core.review import ReviewState
 from planning.models import PUBLIC_PLAN_STATUSES, LevelRole, Plan, PlanItem
 
@@ -100,9 +101,9 @@ def _public_plans():
 
 class IndicatorFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    plan = django_filters.ModelChoiceFilter(label=_("Plan"), queryset=_public_plans(),
-                                            method="in_plan", to_field_name="code")
-    area = django_filters.ModelChoiceFilter(
+    plan = filtering.ModelChoiceFilter(label=_("Plan"), queryset=_public_plans(),
+                                       method="in_plan", to_field_name="code")
+    area = filtering.ModelChoiceFilter(
         label=_("Thematic area"), method="in_area",
         queryset=PlanItem.objects.filter(level__role=LevelRole.AREA,
                                          plan__status__in=PUBLIC_PLAN_STATUSES)

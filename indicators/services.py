@@ -455,140 +455,193 @@ def indicator_values_import(*, actor, rows, message=""):
     since `existing_version` was read, a value that does not validate);
     nothing is written then. Otherwise writes everything in one transaction:
     one audit entry on the indicator per value, each indicator's status
-    recomputed once, the public pages refreshed once committed."""
-    rows = list(rows)
+    recomputed once, the public pages refreshed once committed.
+
+    `rows` may be any iterable (a generator): it is read and written a slice
+    of about IMPORT_SLICE rows at a time, so that the model instances, parts
+    and audit entries of one slice are let go before the next is read. Rows
+    of one indicator must come one after the other (sorted by indicator):
+    then each indicator falls in one slice, its saved values are read once
+    and its status is recomputed once."""
     decides = decides_review(actor)
-    indicators = {row["indicator"].pk: row["indicator"] for row in rows}
-    with transaction.atomic():
-        saved = {}
-        for batch in _batches(sorted(indicators)):
-            list(Indicator.objects.select_for_update().filter(pk__in=batch).values_list("pk"))
-            values = list(IndicatorValue.objects.select_for_update().filter(
-                indicator_id__in=batch))
-            prefetch_children(values, "parts", IndicatorValuePart.objects.order_by("position"))
-            for value in values:
-                saved[(value.indicator_id, value.territory_id, value.period_start,
-                       value.period_end)] = value
-        baselines = {}
-        for value in saved.values():
-            if value.is_baseline:
-                baselines.setdefault((value.indicator_id, value.territory_id), []).append(value)
-        errors, created, changed, parts, audits = [], [], [], [], []
-        for row in rows:
-            indicator, territory = row["indicator"], row["territory"]
-            existing = saved.get((indicator.pk, territory.pk, row["period_start"],
-                                  row["period_end"]))
-            if (existing.version if existing else None) != row["existing_version"]:
-                errors.append((row["row"], _(
-                    "The value was changed in the portal after the preview.")))
-                continue
-            followed = (indicator.home_territory_id, indicator.comparison_territory_id)
-            if territory.pk not in followed:
-                names = sorted((t for t in (indicator.home_territory,
-                                            indicator.comparison_territory) if t),
-                               key=lambda t: t.pk)
-                errors.append((row["row"], _(
-                    "This indicator is followed for %(territories)s only.") % {
-                        "territories": ", ".join(str(t) for t in names)}))
-                continue
-            row_parts = [(label, _stored_amount(amount)) for label, amount in row["parts"]]
-            if (part_error := _part_count_error(indicator, row_parts)) is not None:
-                errors.append((row["row"], part_error))
-                continue
-            if existing is not None:
-                existing.territory = territory
-            before = _value_fields(existing) if existing else None
-            record = existing or IndicatorValue(
-                indicator=indicator, territory=territory, period_start=row["period_start"],
-                period_end=row["period_end"])
-            if record.closed:
-                errors.append((row["row"], _(
-                    "The value belongs to a closed reporting round: a city officer corrects it "
-                    "in the portal, with a reason.")))
-                continue
-            try:
-                mark_entered(record, actor=actor, decides=decides, submit=True)
-            except ValidationError as error:
-                errors.append((row["row"], " ".join(error.messages)))
-                continue
-            _apply_value_fields(
-                record, period_kind=row["period_kind"], period_text=row["period_text"],
-                value=row["value"], available=row["available"],
-                not_available_reason=row["not_available_reason"],
-                is_estimate=row["is_estimate"], rank=row["rank"], rank_scope=row["rank_scope"],
-                value_text=row["value_text"], note=row["note"],
-                is_baseline=existing.is_baseline if existing else False,
-                source=existing.source if existing else "", has_parts=bool(row_parts))
-            if record.is_baseline:
-                clash = next((v for v in baselines.get((indicator.pk, territory.pk), [])
-                              if v.pk != record.pk), None)
-                if clash is not None:
-                    errors.append((row["row"], _baseline_clash_error(territory, clash)))
-                    continue
-            try:
-                # Foreign keys, uniqueness and the constraints would each cost
-                # a query: the preview looked them up, the checks run below.
-                record.full_clean(exclude=["indicator", "territory", "reviewed_by"],
-                                  validate_unique=False,
-                                  validate_constraints=False)
-                for position, (label, amount) in enumerate(row_parts, start=1):
-                    part = IndicatorValuePart(value=record, position=position, label=label,
-                                              amount=amount)
-                    part.full_clean(exclude=["value"], validate_unique=False,
-                                    validate_constraints=False)
-                    parts.append(part)
-            except ValidationError as error:
-                errors.append((row["row"], " ".join(error.messages)))
-                continue
-            if failed := _check_errors(record):
-                errors.append((row["row"], " ".join(failed)))
-                continue
-            if existing:
-                record.version += 1
-                changed.append(record)
-            else:
-                created.append(record)
-            after = _value_fields(record, parts=row_parts)
-            if before != after:
-                audits.append((indicator, AuditAction.UPDATE if existing else AuditAction.CREATE,
-                               _value_change_entry(before, after),
-                               message or _("Value of %(period)s recorded") % {
-                                   "period": row["period_text"]}))
-        if errors:
-            return errors
-        # New and changed values in one upsert (core.bulk: COPY, then INSERT ...
-        # ON CONFLICT), the changed values' parts replaced.
-        for batch in _batches(changed):
-            IndicatorValuePart.objects.filter(value__in=[v.pk for v in batch]).delete()
-        bulk_upsert(IndicatorValue, [*changed, *created], [*VALUE_FIELDS, "version"])
-        for part in parts:
-            part.value_id = part.value.pk
-        bulk_insert(IndicatorValuePart, parts)
-        # One entry per value change, in the rows' order.
-        audit_record_many(actor=actor, action=AuditAction.UPDATE, message=message, records=[
-            (indicator, changes, None, action, note)
-            for indicator, action, changes, note in audits])
-        touched = sorted({indicator.pk for indicator, *_rest in audits})
-        # Each touched indicator's status once, from the values in hand: every
-        # saved value of these indicators was read (locked) above, and the
-        # new ones are `created`; the status needs no parts.
-        held = {}
-        for value in [*saved.values(), *created]:
-            if value.review_state != ReviewState.APPROVED:
-                continue
-            held.setdefault(value.indicator_id, []).append(value)
-        changed_status = []
-        for batch in _batches(touched):
-            for indicator in Indicator.objects.filter(pk__in=batch).prefetch_related("targets"):
-                status = assess(indicator, held.get(indicator.pk, [])).status
-                if status != indicator.status:
-                    indicator.status = status
-                    changed_status.append(indicator)
-                    indicators[indicator.pk].status = status
-        Indicator.objects.bulk_update(changed_status, ["status"], batch_size=BATCH)
-        if touched:
-            _refresh_pages()
+    errors, touched = [], False
+    try:
+        with transaction.atomic():
+            for rows_slice in _indicator_slices(rows):
+                # After a refused row nothing more is written, but every row
+                # is still checked, so that all refusals are listed at once.
+                found, wrote = _values_import_slice(rows_slice, actor=actor, decides=decides,
+                                                    message=message, write=not errors)
+                errors += found
+                touched = touched or wrote
+            if errors:
+                # Slices written before the first refusal are undone with the rest.
+                raise _ImportRefusedRows
+            if touched:
+                _refresh_pages()
+    except _ImportRefusedRows:
+        return errors
     return []
+
+
+# Rows of the value import checked and written at a time: large enough that
+# the queries per slice do not count, small enough that a slice's model
+# instances and audit entries stay a few tens of MB (100,000 values peaked at
+# almost 1 GB when they were all held at once).
+IMPORT_SLICE = 5000
+
+
+class _ImportRefusedRows(Exception):
+    """Rolls back the slices already written when a later one is refused."""
+
+
+def _indicator_slices(rows, size=None):
+    """Lists of rows, closed at the first change of indicator after `size`
+    rows: the rows of one indicator (coming one after the other) share a list."""
+    size = size or IMPORT_SLICE
+    current, last = [], None
+    for row in rows:
+        pk = row["indicator"].pk
+        if len(current) >= size and pk != last:
+            yield current
+            current = []
+        current.append(row)
+        last = pk
+    if current:
+        yield current
+
+
+def _values_import_slice(rows, *, actor, decides, message, write):
+    """Check one slice of the value import and, when `write` and nothing in it
+    is refused, write it. Returns (refused rows, whether any value changed)."""
+    indicators = {row["indicator"].pk: row["indicator"] for row in rows}
+    saved = {}
+    for batch in _batches(sorted(indicators)):
+        list(Indicator.objects.select_for_update().filter(pk__in=batch).values_list("pk"))
+        values = list(IndicatorValue.objects.select_for_update().filter(
+            indicator_id__in=batch))
+        prefetch_children(values, "parts", IndicatorValuePart.objects.order_by("position"))
+        for value in values:
+            saved[(value.indicator_id, value.territory_id, value.period_start,
+                   value.period_end)] = value
+    baselines = {}
+    for value in saved.values():
+        if value.is_baseline:
+            baselines.setdefault((value.indicator_id, value.territory_id), []).append(value)
+    errors, created, changed, parts, audits = [], [], [], [], []
+    for row in rows:
+        indicator, territory = row["indicator"], row["territory"]
+        existing = saved.get((indicator.pk, territory.pk, row["period_start"],
+                              row["period_end"]))
+        if (existing.version if existing else None) != row["existing_version"]:
+            errors.append((row["row"], _(
+                "The value was changed in the portal after the preview.")))
+            continue
+        followed = (indicator.home_territory_id, indicator.comparison_territory_id)
+        if territory.pk not in followed:
+            names = sorted((t for t in (indicator.home_territory,
+                                        indicator.comparison_territory) if t),
+                           key=lambda t: t.pk)
+            errors.append((row["row"], _(
+                "This indicator is followed for %(territories)s only.") % {
+                    "territories": ", ".join(str(t) for t in names)}))
+            continue
+        row_parts = [(label, _stored_amount(amount)) for label, amount in row["parts"]]
+        if (part_error := _part_count_error(indicator, row_parts)) is not None:
+            errors.append((row["row"], part_error))
+            continue
+        if existing is not None:
+            existing.territory = territory
+        before = _value_fields(existing) if existing else None
+        record = existing or IndicatorValue(
+            indicator=indicator, territory=territory, period_start=row["period_start"],
+            period_end=row["period_end"])
+        if record.closed:
+            errors.append((row["row"], _(
+                "The value belongs to a closed reporting round: a city officer corrects it "
+                "in the portal, with a reason.")))
+            continue
+        try:
+            mark_entered(record, actor=actor, decides=decides, submit=True)
+        except ValidationError as error:
+            errors.append((row["row"], " ".join(error.messages)))
+            continue
+        _apply_value_fields(
+            record, period_kind=row["period_kind"], period_text=row["period_text"],
+            value=row["value"], available=row["available"],
+            not_available_reason=row["not_available_reason"],
+            is_estimate=row["is_estimate"], rank=row["rank"], rank_scope=row["rank_scope"],
+            value_text=row["value_text"], note=row["note"],
+            is_baseline=existing.is_baseline if existing else False,
+            source=existing.source if existing else "", has_parts=bool(row_parts))
+        if record.is_baseline:
+            clash = next((v for v in baselines.get((indicator.pk, territory.pk), [])
+                          if v.pk != record.pk), None)
+            if clash is not None:
+                errors.append((row["row"], _baseline_clash_error(territory, clash)))
+                continue
+        try:
+            # Foreign keys, uniqueness and the constraints would each cost
+            # a query: the preview looked them up, the checks run below.
+            record.full_clean(exclude=["indicator", "territory", "reviewed_by"],
+                              validate_unique=False,
+                              validate_constraints=False)
+            for position, (label, amount) in enumerate(row_parts, start=1):
+                part = IndicatorValuePart(value=record, position=position, label=label,
+                                          amount=amount)
+                part.full_clean(exclude=["value"], validate_unique=False,
+                                validate_constraints=False)
+                parts.append(part)
+        except ValidationError as error:
+            errors.append((row["row"], " ".join(error.messages)))
+            continue
+        if failed := _check_errors(record):
+            errors.append((row["row"], " ".join(failed)))
+            continue
+        if existing:
+            record.version += 1
+            changed.append(record)
+        else:
+            created.append(record)
+        after = _value_fields(record, parts=row_parts)
+        if before != after:
+            audits.append((indicator, AuditAction.UPDATE if existing else AuditAction.CREATE,
+                           _value_change_entry(before, after),
+                           message or _("Value of %(period)s recorded") % {
+                               "period": row["period_text"]}))
+    if errors or not write:
+        return errors, False
+    # New and changed values in one upsert (core.bulk: COPY, then INSERT ...
+    # ON CONFLICT), the changed values' parts replaced.
+    for batch in _batches(changed):
+        IndicatorValuePart.objects.filter(value__in=[v.pk for v in batch]).delete()
+    bulk_upsert(IndicatorValue, [*changed, *created], [*VALUE_FIELDS, "version"])
+    for part in parts:
+        part.value_id = part.value.pk
+    bulk_insert(IndicatorValuePart, parts)
+    # One entry per value change, in the rows' order.
+    audit_record_many(actor=actor, action=AuditAction.UPDATE, message=message, records=[
+        (indicator, changes, None, action, note)
+        for indicator, action, changes, note in audits])
+    touched = sorted({indicator.pk for indicator, *_rest in audits})
+    # Each touched indicator's status once, from the values in hand: every
+    # saved value of these indicators was read (locked) above, and the
+    # new ones are `created`; the status needs no parts.
+    held = {}
+    for value in [*saved.values(), *created]:
+        if value.review_state != ReviewState.APPROVED:
+            continue
+        held.setdefault(value.indicator_id, []).append(value)
+    changed_status = []
+    for batch in _batches(touched):
+        for indicator in Indicator.objects.filter(pk__in=batch).prefetch_related("targets"):
+            status = assess(indicator, held.get(indicator.pk, [])).status
+            if status != indicator.status:
+                indicator.status = status
+                changed_status.append(indicator)
+                indicators[indicator.pk].status = status
+    Indicator.objects.bulk_update(changed_status, ["status"], batch_size=BATCH)
+    return [], bool(touched)
 
 
 def indicator_value_delete(*, actor, value, correcting=False) -> None:

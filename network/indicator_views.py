@@ -334,8 +334,10 @@ class EvaluationView(TemplateView):
         context = super().get_context_data(**kwargs)
         city = current_city(request=self.request)
         years = selectors.evaluation_years(city)
-        year = _year(self.request.GET.get("year"),
-                     years[0] if years else timezone.localdate().year - 1)
+        asked = self.request.GET.get("year")
+        year = _year(asked, years[0] if years else timezone.localdate().year - 1)
+        if asked is not None and asked != str(year):
+            context["page_cache_unknown_value"] = True
         # Years as text: a number would be printed with a thousands separator.
         context.update(year=str(year), years=[str(other) for other in years],
                        evaluation=selectors.yearly_evaluation(year, city=city))

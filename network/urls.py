@@ -36,12 +36,14 @@ urlpatterns = [
          name="request_decide"),
     path("requests/<int:pk>/decisions/<int:decision>/extract/",
          views.DecisionExtractView.as_view(), name="decision_extract"),
-    path("development/", views.DevelopmentView.as_view(), name="development"),
+    path("development/", cache_public_page(params=("year",))(views.DevelopmentView.as_view()),
+         name="development"),
     path("<int:pk>/end/", views.ServiceEndView.as_view(), name="service_end"),
 ]
 
 urlpatterns += [
-    path("indicators/", views_indicators.ManualListView.as_view(), name="indicator_manual"),
+    path("indicators/", cache_public_page()(views_indicators.ManualListView.as_view()),
+         name="indicator_manual"),
     path("indicators/manual/new/", views_indicators.ManualCreateView.as_view(),
          name="manual_create"),
     path("indicators/manual/<int:pk>/", views_indicators.ManualUpdateView.as_view(),

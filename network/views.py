@@ -359,12 +359,15 @@ class DevelopmentView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         this_year = timezone.localdate().year
+        asked = self.request.GET.get("year")
         try:
-            year = int(self.request.GET.get("year", ""))
+            year = int(asked or "")
         except ValueError:
             year = this_year
         if not 2000 <= year <= 2100:
             year = this_year
+        if asked is not None and asked != str(year):
+            context["page_cache_unknown_value"] = True
         rows = selectors.development(current_city(request=self.request), year)
         context.update(year=year, rows=rows, years=range(this_year + 1, this_year - 6, -1))
         return context

@@ -24,6 +24,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -162,6 +163,11 @@ class PlanDetailView(TemplateView):
         plan = plan_or_404(self.request, kwargs["code"])
         levels = list(plan.levels.all())
         items = decorate(list(plan_items(plan)))
+        # Every item's link from one reverse(): a hundred {% url %}s were a
+        # tenth of the page's time.
+        prefix = reverse("planning:plan_item_detail", args=[plan.code, 0]).removesuffix("0/")
+        for item in items:
+            item.detail_url = f"{prefix}{item.pk}/"
         roots = build_tree(items)
         form = PlanFilterForm(self.request.GET or None, items=items, roots=roots,
                               top_level_name=levels[0].name if levels else None)

@@ -310,3 +310,23 @@ def test_import_file_previews_and_applies_at_once(officer):
     assert not User.objects.filter(username="ana").exists()
     result = import_file(importer=IMPORTER, actor=officer, content=workbook([("ana", 30)]))
     assert result.errors == [] and User.objects.filter(username="ana").exists()
+
+
+def test_the_rows_applied_without_a_preview_are_shared_when_already_json():
+    """import_file hands `apply` the rows as the database would give them back,
+    copying only the rows that differ (a 100,000-row value import would
+    otherwise hold its preview twice)."""
+    import datetime
+    from decimal import Decimal
+
+    from core.imports.services import _json, _json_shared
+
+    plain = {"row": 2, "outcome": "new", "value": "12.5", "parts": [["a", "1"]], "note": None}
+    typed = {"row": 3, "outcome": "new", "day": datetime.date(2024, 1, 31),
+             "amount": Decimal("1.50"), "parts": [("a", Decimal("1"))]}
+    rows = [plain, typed]
+    shared = _json_shared(rows)
+    assert shared == _json(rows)
+    assert shared[0] is plain
+    assert shared[1] is not typed and shared[1]["day"] == "2024-01-31"
+    assert rows == [plain, typed] and typed["day"] == datetime.date(2024, 1, 31)

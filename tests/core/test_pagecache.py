@@ -2,6 +2,9 @@
 sessions, CSRF and auth, shared by no one it should not be, never stale, and
 not to be filled with made-up query strings."""
 
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
 import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
@@ -12,9 +15,11 @@ from django.urls import reverse
 
 from core import pagecache
 from meetings.models import MinutesStatus
+from notifications.models import Subscription
 from tests.directory.factories import OrganisationFactory, WorkingGroupFactory
 from tests.indicators.factories import IndicatorFactory
 from tests.meetings.factories import MeetingFactory
+from tests.network.factories import make_indicator, make_service
 from tests.planning.factories import PlanFactory, PlanItemFactory
 from tests.projects.factories import ProjectFactory
 
@@ -70,6 +75,104 @@ def test_every_public_page_is_cached_without_cookie_and_says_public(client, publ
         assert second["Cache-Control"] == first["Cache-Control"], url
         assert not second.cookies, url
     assert len(_page_keys()) == len(public_pages)
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.token = [], False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        elif tag == "input" and attrs.get("name") == "csrfmiddlewaretoken":
+            self.token = True
+
+
+def _crawl(client, limit=400):
+    """Every page a visitor reaches from `/` by links (as bench.loadwalk
+    walks them: same site, no query but `?page=`), with its first answer."""
+    queue, seen, pages = ["/"], {"/"}, {}
+    while queue and len(pages) < limit:
+        path = queue.pop(0)
+        response = client.get(path)
+        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+            continue
+        pages[path] = response
+        parser = _Links()
+        parser.feed(response.content.decode())
+        response.csrf_token_in_page = parser.token
+        for href in parser.links:
+            parts = urlsplit(urljoin("http://testserver" + path, href))
+            if parts.netloc != "testserver" or parts.path.startswith(
+                    ("/static/", "/media/", "/admin/", "/accounts/", "/i18n/", "/data/")) \
+                    or "." in parts.path.rsplit("/", 1)[-1]:
+                continue
+            if parts.query and {name for name, _ in parse_qsl(parts.query)} != {"page"}:
+                continue
+            found = parts.path + (f"?{parts.query}" if parts.query else "")
+            if found not in seen:
+                seen.add(found)
+                queue.append(found)
+    return pages
+
+
+def test_every_page_a_visitor_reaches_by_links_is_cached(client):
+    """Every public page the load walk crawls, the pages of apps added later
+    included: stored on the first request, a hit on the second, no cookie,
+    `Cache-Control: public`. A page with a per-visitor CSRF token is the one
+    exception, and no public page of a kind followed from a public page has
+    one (the subscription form goes without, core.origin)."""
+    organisation = OrganisationFactory(name="Charita Testov")
+    group = WorkingGroupFactory()
+    plan = PlanFactory(status="in_force")
+    PlanItemFactory.measure(plan, implementers=[organisation])
+    IndicatorFactory(plans=[plan])
+    MeetingFactory(body=group, minutes_status=MinutesStatus.PUBLISHED)
+    ProjectFactory()
+    make_service(provider=organisation)
+    make_indicator()
+    pages = _crawl(client)
+    assert len(pages) > 30
+    for kind in ("/network/development/", "/network/indicators/", "/network/table/",
+                 "/notifications/subscribe/", "/groups/", "/plans/", "/projects/",
+                 "/indicators/", "/meetings/", "/organisations/"):
+        assert any(path.startswith(kind) for path in pages), kind
+    with_token = [path for path, first in pages.items() if first.csrf_token_in_page]
+    assert with_token == ["/accessibility/request/"]
+    for path, first in pages.items():
+        if path in with_token:
+            continue
+        assert not first.cookies, (path, first.cookies)
+        assert first["X-Page-Cache"] == "miss", path
+        assert first["Cache-Control"].startswith("public, "), path
+        assert client.get(path)["X-Page-Cache"] == "hit", path
+
+
+def test_the_tokenless_public_form_refuses_a_post_from_another_site(client):
+    group = WorkingGroupFactory()
+    url = reverse("notifications:subscribe", args=["working_group", group.pk])
+    data = {"email": "obcan@example.org", "frequency": "daily", "consent": "on"}
+    page = client.get(url)
+    assert page["X-Page-Cache"] == "miss" and b"csrfmiddlewaretoken" not in page.content
+    for headers in ({"Origin": "https://attacker.example"}, {"Sec-Fetch-Site": "cross-site"},
+                    {"Sec-Fetch-Site": "same-site", "Origin": "http://testserver"}):
+        refused = client.post(url, data, headers=headers)
+        assert refused.status_code == 403, headers
+    assert not Subscription.objects.exists()
+    sent = client.post(url, data, headers={"Origin": "http://testserver",
+                                           "Sec-Fetch-Site": "same-origin"})
+    assert sent.status_code == 302 and Subscription.objects.count() == 1
+
+
+def test_a_year_the_page_does_not_know_is_answered_but_not_stored(client):
+    for url in ("/network/development/?year=abc", "/network/development/?year=1900",
+                "/network/evaluation/?year=x", "/network/development/?year=02024"):
+        assert client.get(url).status_code == 200
+        assert "X-Page-Cache" not in client.get(url), url
+    assert _page_keys() == []
+    assert client.get("/network/development/?year=2024")["X-Page-Cache"] == "miss"
 
 
 def test_a_hit_touches_neither_database_nor_session(client, django_assert_num_queries):

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from core.imports.base import CHANGED, NEW, ImportRefused
 from core.imports.services import _json
 from core.models import AuditEntry
+from indicators import services
 from indicators.imports import VALUE_IMPORTER
 from indicators.models import (
     Indicator,
@@ -180,3 +181,72 @@ def test_the_audit_trail_writes_round_numbers_as_digits(organisation_x, officer)
     entry = AuditEntry.objects.filter(object_id=str(world["own"].pk)).latest("id")
     assert "5E+1" not in str(entry.changes)
     assert "50" in str(entry.changes)
+
+
+# --- Written in slices --------------------------------------------------------------------
+
+
+@pytest.fixture
+def one_indicator_a_slice(monkeypatch):
+    """Every indicator a slice of its own (a slice closes after one row)."""
+    monkeypatch.setattr(services, "IMPORT_SLICE", 1)
+
+
+def test_each_indicator_is_written_in_one_slice_and_assessed_once(
+        organisation_x, officer, one_indicator_a_slice, monkeypatch):
+    world = reporting_world(organisation_x)
+    _setup(world)
+    assessed, slices = [], []
+    real_assess, real_slice = services.assess, services._values_import_slice
+    monkeypatch.setattr(services, "assess", lambda indicator, values: (
+        assessed.append(indicator.pk), real_assess(indicator, values))[1])
+    monkeypatch.setattr(services, "_values_import_slice", lambda rows, **kwargs: (
+        slices.append(sorted({row["indicator"].pk for row in rows})),
+        real_slice(rows, **kwargs))[1])
+    # The rows of the two indicators interleaved, as a workbook may hold them.
+    rows = _preview_rows(_rows_with_changes(world) + _rows(world, 3, first_year=2040), officer)
+    assert [row["indicator"] for row in rows] != sorted(row["indicator"] for row in rows)
+    count, _queries = _apply(rows, officer)
+    assert count == len(rows)
+    own, composite = world["own"].pk, world["composite"].pk
+    assert slices == [[own], [composite]] if own < composite else [[composite], [own]]
+    assert sorted(assessed) == sorted([own, composite])
+    for pk in (own, composite):
+        indicator = Indicator.objects.prefetch_related("targets").get(pk=pk)
+        assert indicator.status == real_assess(indicator, list(indicator.values.filter(
+            review_state="approved"))).status
+    assert Indicator.objects.get(pk=own).status != "no_data"
+    assert IndicatorValue.objects.filter(indicator=world["own"]).count() == 2 + 2 + 6
+
+
+def test_a_refusal_in_a_later_slice_undoes_the_slices_written_before(
+        organisation_x, officer, one_indicator_a_slice):
+    world = reporting_world(organisation_x)
+    first, last = sorted([world["own"], world["composite"]], key=lambda i: i.pk)
+    saved = year_value(last, 2020, 1)
+    rows = _preview_rows(_rows(world, 3) + [
+        {"code": last.code, "period": "2020",
+         "value": "1/1/1/3" if last == world["composite"] else "2"}], officer)
+    IndicatorValue.objects.filter(pk=saved.pk).update(version=saved.version + 1)
+    # No transaction around it: the service itself must undo the first slice.
+    with pytest.raises(ImportRefused) as refused:
+        VALUE_IMPORTER.apply(rows, actor=officer, target=None, pending=None)
+    assert [error.row for error in refused.value.errors] == [rows[-1]["row"]]
+    assert not IndicatorValue.objects.filter(indicator=first).exists()
+    assert IndicatorValue.objects.count() == 1
+    assert not AuditEntry.objects.filter(content_type__model="indicator").exists()
+
+
+def test_every_refused_row_is_listed_whichever_slice_it_is_in(organisation_x, officer,
+                                                              one_indicator_a_slice):
+    world = reporting_world(organisation_x)
+    own_value = year_value(world["own"], 2020, 1)
+    composite_value = year_value(world["composite"], 2020, 1)
+    rows = _preview_rows([{"code": world["own"].code, "period": "2020", "value": "2"},
+                          {"code": world["composite"].code, "period": "2020",
+                           "value": "1/1/1/3"}], officer)
+    for value in (own_value, composite_value):
+        IndicatorValue.objects.filter(pk=value.pk).update(version=value.version + 1)
+    with pytest.raises(ImportRefused) as refused:
+        VALUE_IMPORTER.apply(rows, actor=officer, target=None, pending=None)
+    assert sorted(error.row for error in refused.value.errors) == sorted(r["row"] for r in rows)

@@ -275,3 +275,15 @@ def test_period_labels_under_the_chart_never_overlap(client):
     for (x1, t1), (x2, t2) in zip(labels, labels[1:], strict=False):
         assert x2 - x1 >= (len(t1) + len(t2)) / 2 * CHAR_WIDTH, (t1, t2)
     assert svg.count("Data dostupná k 30. 4. 2017") == 1  # the description keeps every period
+
+
+def test_the_filters_options_are_read_without_a_server_side_cursor(client, no_page_cache):
+    """The plan and area selects of the list take one plain query each, not
+    iterator()'s DECLARE, FETCH and CLOSE (a tenth of the page's time)."""
+    plan = PlanFactory(status="in_force")
+    IndicatorFactory(plans=[plan])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("indicators:list"))
+    assert f'<option value="{plan.code}">' in response.content.decode()
+    assert not any("DECLARE" in q["sql"] for q in queries.captured_queries), [
+        q["sql"][:80] for q in queries.captured_queries]

@@ -394,3 +394,11 @@ def test_measures_dataset_lists_only_public_plans(client):
     assert [c["name"] for c in data["columns"]] == list(rows[0])
     csv_text = client.get(reverse("core:dataset_csv", args=["measures"])).content.decode()
     assert "kp-draft" not in csv_text
+
+
+def test_every_item_of_the_tree_links_its_own_page(client):
+    w = build_psz()
+    tree = tree_html(page(client, w["plan"]))
+    for key in ("area1", "goal1", "spec1", "m1"):
+        url = reverse("planning:plan_item_detail", args=[w["plan"].code, w[key].pk])
+        assert f'<a href="{url}">' in tree, key
