@@ -48,6 +48,7 @@ DEMO_MODULES = frozenset({
     "tests/projects/test_seed.py",
     "tests/reports/test_interim.py",
     "tests/reports/test_plan_content.py",
+    "tests/rounds/test_seed.py",
 })
 
 

@@ -1,6 +1,8 @@
 """Demo data of the reporting rounds, loaded by `manage.py seed_demo`: one
 closed and one open half-year round over the first plan whose impact
-indicators have implementers, with a few values in each review state. The
+indicators have implementers, with a few values in each review state; the open
+one also asks the network's services for their indicators, and one service has
+submitted its values. The
 rounds and the values are invented for the demo (ILLUSTRATIVE, in their
 titles and notes); who owes what is derived from the plan as published.
 
@@ -19,6 +21,8 @@ from django.db.models import Exists, OuterRef
 from core.seeding import CREATED, UNCHANGED, _say
 from indicators import services as indicator_services
 from indicators.models import IndicatorKind, IndicatorValue
+from network import indicator_services as service_values
+from network.indicator_selectors import indicators_for_service, manual_for
 from planning.models import Plan
 
 from . import services
@@ -26,11 +30,12 @@ from .models import ObligationKind, ReportingRound
 
 ILLUSTRATIVE = "ilustrativní"
 NOTE = "Ilustrativní hodnota vymyšlená pro ukázku schvalování, ne publikovaný údaj."
-# (title, period text, start, end, deadline, the review states of its first values)
+# (title, period text, start, end, deadline, the review states of its first values,
+# whether the network's services report their indicators in it)
 CLOSED = ("Pololetí 1/2022 (ilustrativní)", "1. pol. 2022", date(2022, 1, 1),
-          date(2022, 6, 30), date(2022, 7, 31), ("approved", "approved"))
+          date(2022, 6, 30), date(2022, 7, 31), ("approved", "approved"), False)
 OPEN = ("Pololetí 2/2026 (ilustrativní)", "2. pol. 2026", date(2026, 7, 1),
-        date(2026, 12, 31), date(2027, 1, 31), ("submitted", "returned", "draft"))
+        date(2026, 12, 31), date(2027, 1, 31), ("submitted", "returned", "draft"), True)
 
 
 class _DemoImplementer(AnonymousUser):
@@ -79,19 +84,38 @@ def _report_values(round_, period_text, states):
     return values
 
 
+def _report_service_values(round_):
+    """The first service owing its indicators submits them (invented values)."""
+    obligation = (round_.obligations.filter(kind=ObligationKind.SERVICE)
+                  .select_related("service").order_by("service__name", "pk").first())
+    if obligation is None:
+        return 0
+    service = obligation.service
+    manual = manual_for(service.city, round_.period_end)
+    indicators = indicators_for_service(service).filter(manual=manual)
+    values = {indicator: Decimal(10 * (number + 1))
+              for number, indicator in enumerate(indicators)}
+    if not values:
+        return 0
+    return len(service_values.values_report(
+        actor=_DemoImplementer(), service=service, year=round_.service_year,
+        period=round_.service_period, values=values, submit=True))
+
+
 def load(*, stdout=None, summary=None, verbosity=1):
     plan = _plan()
     if plan is None:
         _say(stdout, "  no plan with implemented impact indicators: no reporting round")
         return summary
-    for title, period_text, start, end, deadline, states in (CLOSED, OPEN):
+    for title, period_text, start, end, deadline, states, with_services in (CLOSED, OPEN):
         if ReportingRound.objects.filter(title=title).exists():
             summary.add(ReportingRound, UNCHANGED)
             continue
         round_ = services.round_open(actor=None, title=title, kind="half_year",
                                      period_start=start, period_end=end, deadline=deadline,
-                                     plans=[plan])
+                                     plans=[plan], service_indicators=with_services)
         values = _report_values(round_, period_text, states)
+        service_count = _report_service_values(round_) if with_services else 0
         if (title, states) == (CLOSED[0], CLOSED[5]):
             services.round_close(actor=None, round_=round_)
             if values:
@@ -104,5 +128,5 @@ def load(*, stdout=None, summary=None, verbosity=1):
         summary.add(ReportingRound, CREATED)
         if verbosity >= 1:
             _say(stdout, f"  {title}: {round_.obligations.count()} obligations, "
-                         f"{len(values)} values ({ILLUSTRATIVE})")
+                         f"{len(values)} values, {service_count} of a service ({ILLUSTRATIVE})")
     return summary
