@@ -11,21 +11,17 @@ service. Export → import changes nothing.
 The national register's own open dataset (MPSV, „Registr poskytovatelů
 sociálních služeb“, a JSON file) has its own reader: network/register.py."""
 
-import io
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
 from core.exports import XLSX_CONTENT_TYPE, download
 from core.imports import columns as parse
 from core.imports.base import CHANGED, ERROR, NEW, UNCHANGED, ImportChanged, Importer, ImportRefused
-from core.imports.columns import CellError, Column, RowError, normal, write_sheet
-from core.imports.numbers import NumberFormat, language_format
+from core.imports.columns import CellError, Column, RowError, normal, workbook_bytes
 from directory.models import Organisation, SupportArea, Territory
 from directory.selectors import current_city
 
@@ -147,20 +143,7 @@ def export_rows(city):
 
 
 def network_xlsx_bytes(rows):
-    with translation.override("cs"):
-        stated = NumberFormat(language_format())
-        workbook = Workbook()
-        workbook.active.title = SHEET_TITLE
-        write_sheet(workbook.active, COLUMNS, rows, freeze="D2")
-        help_sheet = workbook.create_sheet("Návod")
-        # The reader looks for this label to learn how numbers typed as text are read.
-        help_sheet.append([_("Number format"), str(stated.label)])
-        help_sheet.append([_("Column"), _("Description")])
-        for column in COLUMNS:
-            help_sheet.append([column.header, str(column.help)])
-        out = io.BytesIO()
-        workbook.save(out)
-        return out.getvalue()
+    return workbook_bytes(title=SHEET_TITLE, columns=COLUMNS, rows=rows, freeze="D2")
 
 
 def network_response(city, *, template=False):

@@ -13,14 +13,12 @@ form does (the audit trail keeps both); a provider's workbook submits its
 values for approval (core.review), and a value approved already is refused
 for its row, since only an officer changes it then."""
 
-import io
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
 from core.exports import XLSX_CONTENT_TYPE, download
 from core.imports import columns as parse
@@ -33,8 +31,7 @@ from core.imports.base import (
     Importer,
     ImportRefused,
 )
-from core.imports.columns import CellError, Column, RowError, write_sheet
-from core.imports.numbers import NumberFormat, language_format
+from core.imports.columns import CellError, Column, RowError, workbook_bytes
 from directory.selectors import current_city
 
 from . import permissions
@@ -170,20 +167,7 @@ def template_rows(user, city, year, period):
 
 
 def values_xlsx_bytes(rows):
-    with translation.override("cs"):
-        stated = NumberFormat(language_format())
-        workbook = Workbook()
-        workbook.active.title = SHEET_TITLE
-        write_sheet(workbook.active, COLUMNS, rows, freeze="D2")
-        help_sheet = workbook.create_sheet("Návod")
-        # The reader looks for this label to learn how numbers typed as text are read.
-        help_sheet.append([_("Number format"), str(stated.label)])
-        help_sheet.append([_("Column"), _("Description")])
-        for column in COLUMNS:
-            help_sheet.append([column.header, str(column.help)])
-        out = io.BytesIO()
-        workbook.save(out)
-        return out.getvalue()
+    return workbook_bytes(title=SHEET_TITLE, columns=COLUMNS, rows=rows, freeze="D2")
 
 
 def values_template_response(user, city, year, period):

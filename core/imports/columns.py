@@ -1,18 +1,21 @@
 """Columns of an import sheet, the parsers of their cells, and the error that
 names a sheet row and a column header."""
 
+import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from core.exports import FORMULA_TRIGGERS, neutralise
 
-from .numbers import NumberError, NumberFormat, read_number
+from .numbers import NumberError, NumberFormat, language_format, read_number
 
 TRUE_WORDS = {"ano", "a", "yes", "y", "true", "pravda", "1", "x"}
 FALSE_WORDS = {"ne", "n", "no", "false", "nepravda", "0", ""}
@@ -323,3 +326,23 @@ def write_sheet(sheet, columns, rows, *, freeze="C2"):
             for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
                 cell.number_format = "d. m. yyyy"
     sheet.freeze_panes = freeze
+
+
+def workbook_bytes(*, title, columns, rows, freeze="C2"):
+    """An importer's workbook of one sheet (`write_sheet`) and its "Návod":
+    the number format the reader takes the file in, then every column with its
+    description; in Czech, as the city's staff reads it."""
+    with translation.override("cs"):
+        stated = NumberFormat(language_format())
+        workbook = Workbook()
+        workbook.active.title = title
+        write_sheet(workbook.active, columns, rows, freeze=freeze)
+        help_sheet = workbook.create_sheet("Návod")
+        # The reader looks for this label to learn how numbers typed as text are read.
+        help_sheet.append([_("Number format"), str(stated.label)])
+        help_sheet.append([_("Column"), _("Description")])
+        for column in columns:
+            help_sheet.append([column.header, str(column.help)])
+        out = io.BytesIO()
+        workbook.save(out)
+        return out.getvalue()
