@@ -33,7 +33,8 @@ from .indicator_models import (
 from .selectors import service_detail
 
 
-def _year(value, default):
+def year_asked(value, default):
+    """The year a query asks for, if it is a plausible one; else `default`."""
     try:
         year = int(value)
     except (TypeError, ValueError):
@@ -243,7 +244,7 @@ class DisproportionView(RuleRequiredMixin, TemplateView):
         periods = selectors.reported_periods(city)
         year, period = periods[0] if periods else (timezone.localdate().year,
                                                    ReportingPeriod.YEAR)
-        year = _year(self.request.GET.get("year"), year)
+        year = year_asked(self.request.GET.get("year"), year)
         period = self.request.GET.get("period")
         if period not in ReportingPeriod.values:
             period = periods[0][1] if periods else ReportingPeriod.YEAR
@@ -335,7 +336,7 @@ class EvaluationView(TemplateView):
         city = current_city(request=self.request)
         years = selectors.evaluation_years(city)
         asked = self.request.GET.get("year")
-        year = _year(asked, years[0] if years else timezone.localdate().year - 1)
+        year = year_asked(asked, years[0] if years else timezone.localdate().year - 1)
         if asked is not None and asked != str(year):
             context["page_cache_unknown_value"] = True
         # Years as text: a number would be printed with a thousands separator.

@@ -13,20 +13,13 @@ from directory.selectors import current_city
 
 from . import permissions
 from .indicator_models import ReportingPeriod
+from .indicator_views import year_asked
 from .value_imports import VALUES_IMPORTER, values_template_response
-
-
-def _year(value, default):
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return default
-    return year if 2000 <= year <= 2100 else default
 
 
 def chosen_period(query):
     """(year, period) the query asks for; this year's half-year report by default."""
-    year = _year(query.get("year"), timezone.localdate().year)
+    year = year_asked(query.get("year"), timezone.localdate().year)
     period = query.get("period")
     return year, period if period in ReportingPeriod.values else ReportingPeriod.HALF_YEAR
 

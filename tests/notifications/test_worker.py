@@ -3,8 +3,6 @@ unsubscribe links. The reminder test runs the task that beat's schedule names
 (CELERY_BEAT_SCHEDULE) through the worker, as beat would send it."""
 
 import datetime
-import email
-import email.policy
 import re
 import time
 
@@ -22,36 +20,9 @@ from tests.directory.factories import PersonFactory
 from tests.meetings.factories import MeetingFactory
 
 from .helpers import published_minutes, submitted_minutes
+from .mail_files import mails_to, sent_row
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.mail_queue]
-
-
-def _mails_to(mail_dir, address, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = []
-        for path in sorted(mail_dir.glob("*.log")):
-            # the file backend writes each message followed by a line of dashes
-            for raw in path.read_bytes().split(b"-" * 79):
-                if raw.strip():
-                    message = email.message_from_bytes(raw.strip(), policy=email.policy.default)
-                    if message["To"] == address:
-                        found.append(message)
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"the worker sent no mail to {address}")
-
-
-def _sent_row(address, timeout=10):
-    """The outbox row of the mail, once the worker marked it: the worker hands
-    the mail to the backend (the file appears) before it saves the row."""
-    deadline = time.monotonic() + timeout
-    row = OutboxMail.objects.get(recipient=address)
-    while row.state != MailState.SENT and time.monotonic() < deadline:
-        time.sleep(0.1)
-        row.refresh_from_db()
-    return row
 
 
 def _text(message):
@@ -75,12 +46,12 @@ def test_the_worker_sends_the_minutes_mail_and_its_link_unsubscribes(
     group_a.contact_person.save()
     meeting = submitted_minutes(manager_a, group_a)  # commits: the worker sends
 
-    [message] = _mails_to(celery_worker_process.mail_dir, "kontakt-worker@example.org")
+    [message] = mails_to(celery_worker_process.mail_dir, "kontakt-worker@example.org")
     assert str(message["Subject"]).strip().startswith("Zápis k ověření")
     assert meeting.get_absolute_url() in _text(message)
     _unsubscribe(message, "minutes_submitted")
     assert not services.receives(kind="minutes_submitted", email="kontakt-worker@example.org")
-    row = _sent_row("kontakt-worker@example.org")
+    row = sent_row("kontakt-worker@example.org")
     assert (row.state, row.attempts) == (MailState.SENT, 1)
 
 
@@ -97,7 +68,7 @@ def test_beats_reminder_task_run_by_the_worker_mails_the_task_owner(celery_worke
 
     send_task_deadline_reminders.delay()  # as beat sends it
 
-    [message] = _mails_to(celery_worker_process.mail_dir, "ukol-worker@example.org")
+    [message] = mails_to(celery_worker_process.mail_dir, "ukol-worker@example.org")
     assert "Připravit podklady" in _text(message)
     assert OutboxMail.objects.get(recipient="ukol-worker@example.org").occasion == \
         f"task:{task.pk}:{task.deadline.isoformat()}"
@@ -128,7 +99,7 @@ def test_beats_digest_task_run_by_the_worker_mails_confirmed_subscribers_only(
 
     send_digests.delay()  # as beat sends it
 
-    [message] = _mails_to(celery_worker_process.mail_dir, "potvrzeno-worker@example.org")
+    [message] = mails_to(celery_worker_process.mail_dir, "potvrzeno-worker@example.org")
     assert f"Zápis zveřejněn: {meeting}" in _text(message)
     assert not OutboxMail.objects.filter(recipient="nepotvrzeno-worker@example.org",
                                          kind="public_digest").exists()

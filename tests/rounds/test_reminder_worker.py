@@ -3,10 +3,7 @@ entry names, run by the real Celery worker, mails the implementer who still
 owes (file backend); the mail's one-click link turns that kind off, and the
 next run sends nothing more to that user."""
 
-import email
-import email.policy
 import re
-import time
 from datetime import timedelta
 
 import pytest
@@ -19,34 +16,9 @@ from notifications import services as notification_services
 from notifications.models import MailState, OutboxMail
 from rounds import services
 from rounds.tasks import send_round_reminders
+from tests.notifications.mail_files import mails_to, sent_row
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.mail_queue]
-
-
-def _mails_to(mail_dir, address, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = []
-        for path in sorted(mail_dir.glob("*.log")):
-            for raw in path.read_bytes().split(b"-" * 79):
-                if raw.strip():
-                    message = email.message_from_bytes(raw.strip(), policy=email.policy.default)
-                    if message["To"] == address:
-                        found.append(message)
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"the worker sent no mail to {address}")
-
-
-def _sent_row(address, timeout=10):
-    """The outbox row, once the worker marked it sent (it writes the file first)."""
-    deadline = time.monotonic() + timeout
-    row = OutboxMail.objects.get(recipient=address, kind="round_deadline")
-    while row.state != MailState.SENT and time.monotonic() < deadline:
-        time.sleep(0.1)
-        row.refresh_from_db()
-    return row
 
 
 def test_beats_round_reminder_run_by_the_worker_mails_who_owes_and_unsubscribes(
@@ -63,12 +35,12 @@ def test_beats_round_reminder_run_by_the_worker_mails_who_owes_and_unsubscribes(
 
     send_round_reminders.delay()  # as beat sends it
 
-    [message] = _mails_to(celery_worker_process.mail_dir, implementer_x.email)
+    [message] = mails_to(celery_worker_process.mail_dir, implementer_x.email)
     text = message.get_content()
     assert "Kolo s termínem za týden" in str(message["Subject"])
     assert f"- {reporting['impact']}" in text and f"- {reporting['project']}" in text
     assert f"{settings.PORTAL_BASE_URL.rstrip('/')}{reverse('rounds:mine')}" in text
-    row = _sent_row(implementer_x.email)
+    row = sent_row(implementer_x.email, kind="round_deadline")
     assert row.occasion == f"round:{round_.pk}:{today.isoformat()}"
     assert (row.state, row.attempts) == (MailState.SENT, 1)
 
