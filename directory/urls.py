@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from core.origin import same_origin_form
 from core.pagecache import cache_public_list, cache_public_page
 
 from . import views, views_accessibility, views_privacy
@@ -43,7 +44,11 @@ urlpatterns = [
     path("city/logo/", views.CityLogoView.as_view(), name="city_logo"),
     path("accessibility/", public(views_accessibility.AccessibilityStatementView.as_view()),
          name="accessibility"),
-    path("accessibility/request/", views_accessibility.AccessibilityRequestView.as_view(),
+    # Linked from every page's footer: cached like the pages, so its form carries
+    # no token (core.origin); `?page=` names the page the request is about.
+    path("accessibility/request/",
+         same_origin_form(cache_public_page(free_text=("page",))(
+             views_accessibility.AccessibilityRequestView.as_view())),
          name="accessibility_request"),
     path("accessibility/edit/", views_accessibility.AccessibilityStatementEditView.as_view(),
          name="accessibility_edit"),
