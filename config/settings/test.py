@@ -30,8 +30,8 @@ _XDIST_INDEX = int(_XDIST[2:]) if _XDIST.startswith("gw") and _XDIST[2:].isdigit
 if _XDIST_INDEX and not env.bool("PORTAL_TEST_REDIS_MAPPED", default=False):
     _base, _, _db = REDIS_URL.rpartition("/")
     REDIS_URL = f"{_base}/{(int(_db or 0) + _XDIST_INDEX) % 16}"
-if _XDIST:
-    MEDIA_ROOT = MEDIA_ROOT / f"test-{_XDIST}"  # noqa: F405
+# Also in one process (-n 0): never the media of the portal `make run` serves.
+MEDIA_ROOT = MEDIA_ROOT / f"test-{_XDIST or 'single'}"  # noqa: F405
 # Generous timeouts: two busy test processes must not trip the breaker (the
 # fault drills set the production value).
 CACHES = {"default": {  # noqa: F405

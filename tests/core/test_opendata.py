@@ -397,3 +397,14 @@ def test_uncommitted_data_goes_on_to_the_view_and_is_never_kept(client):
     response = client.get("/data/organisations.csv")
     assert "Jen v transakci" in response.content.decode()
     assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_read_by_plain_sql_is_the_row_the_orm_reads():
+    from core.models import DataVersion
+
+    made = dataversion.bump()
+    read = dataversion.current()
+    row = DataVersion.objects.get(pk=1)
+    assert read == made == dataversion.Version(row.token, row.changed_at)
+    assert read.changed_at.tzinfo is not None
