@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.autocomplete import AutocompleteField, AutocompleteMultipleField, use_autocomplete
 from core.forms import PortalForm, VersionedForm
 from directory.models import Organisation, WorkingGroup
 
@@ -49,7 +50,7 @@ class PlanForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["working_group"].queryset = WorkingGroup.objects.order_by("name")
+        use_autocomplete(self, "working_group", "groups", WorkingGroup.objects.all())
 
     def clean_code(self):
         code = self.cleaned_data["code"]
@@ -198,7 +199,6 @@ class PlanItemForm(VersionedForm):
             "description": forms.Textarea(attrs={"rows": 4}),
             "target_text": forms.Textarea(attrs={"rows": 3}),
             "footnote": forms.Textarea(attrs={"rows": 2}),
-            "working_groups": forms.CheckboxSelectMultiple,
             "period_start": forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
             "period_end": forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
         }
@@ -211,7 +211,13 @@ class PlanItemForm(VersionedForm):
             if name not in keep:
                 del self.fields[name]
         if "working_groups" in self.fields:
-            self.fields["working_groups"].queryset = WorkingGroup.objects.order_by("name")
+            # The groups grow with the city (a region's install holds hundreds):
+            # one autocomplete per group, the item's own and two empty ones.
+            listed = self.fields["working_groups"]
+            chosen = len(self.initial.get("working_groups") or ())
+            self.fields["working_groups"] = AutocompleteMultipleField(
+                "groups", WorkingGroup.objects.all(), slots=max(3, chosen + 2),
+                required=False, label=listed.label, help_text=listed.help_text)
         if "status" in self.fields:
             self.fields["status"].choices = [("", "–")] + list(MeasureStatus.choices)
         if "activity_type" in self.fields:
@@ -255,17 +261,12 @@ class PlanItemForm(VersionedForm):
 
 
 class ImplementerForm(PortalForm):
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none(), required=False
-    )
+    organisation = AutocompleteField(
+        "organisations", Organisation.objects.all(), label=_("Organisation"), required=False)
     published_name = forms.CharField(
         label=_("Name as published"), max_length=300, required=False,
         help_text=_("Leave empty to use the organisation's name."),
     )
-
-    def __init__(self, *args, organisations=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations or Organisation.objects.all()
 
     def clean(self):
         cleaned = super().clean()
@@ -275,15 +276,6 @@ class ImplementerForm(PortalForm):
 
 
 class BaseImplementerFormSet(forms.BaseFormSet):
-    def __init__(self, *args, **kwargs):
-        # One queryset, evaluated once, shared by every row's select.
-        organisations = Organisation.objects.only("pk", "name").order_by("name")
-        self._organisations = organisations
-        super().__init__(*args, **kwargs)
-
-    def get_form_kwargs(self, index):
-        return {"organisations": self._organisations}
-
     def clean(self):
         seen = set()
         for form in self.forms:

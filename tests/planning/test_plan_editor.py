@@ -26,7 +26,7 @@ from planning.models import (
 from planning.services import plans as ps
 from tests import roles
 from tests.accounts.factories import UserFactory
-from tests.directory.factories import OrganisationFactory, the_city
+from tests.directory.factories import OrganisationFactory, WorkingGroupFactory, the_city
 from tests.planning.factories import PlanFactory
 from tests.shared_db import module_rows
 
@@ -400,7 +400,7 @@ def test_full_form_saves_every_field_of_a_measure(oc, plan, tree, officer, group
         item, status=MeasureStatus.COMPLETED, status_text="Dokončeno (6/6)", reports_done="6",
         reports_total="6", activity_type="project", activity_type_text="projektová",
         service_type="SAS", period_start="2023-01-01", period_end="2025-12-31",
-        cross_cutting_priority="on", working_groups=[group_a.pk], footnote="Pozn. 1",
+        cross_cutting_priority="on", working_groups_0=group_a.pk, footnote="Pozn. 1",
         **{"impl-0-organisation": org.pk, "impl-0-published_name": "Armáda spásy v ČR"},
     ))
     assert response.status_code == 302, response.context and response.context["form"].errors
@@ -429,6 +429,32 @@ def test_full_form_bad_input_is_shown_and_nothing_is_saved(oc, plan, tree, overr
     assert f'id="id_{field}_error"' in response.text
     item.refresh_from_db()
     assert item.description == "" and item.version == tree["first"].version
+
+
+def test_groups_and_implementers_are_picked_by_autocomplete_not_from_a_list_of_all(
+        oc, plan, tree, group_a):
+    """A region's install has hundreds of groups and thousands of organisations:
+    the form lists none of them; a typed exact name is taken, an unknown one
+    is an error naming the field, and nothing is saved then."""
+    item = tree["first"]
+    for number in range(30):
+        OrganisationFactory(name=f"Spolek {number:02}")
+        WorkingGroupFactory(name=f"Skupina {number:02}", code=f"SK{number:02}")
+    page = oc.get(url("plan_item_update", plan.code, item.pk))
+    assert "Spolek 17" not in page.text and "Skupina 17" not in page.text
+    assert 'name="working_groups_0__text"' in page.text
+    assert 'name="impl-0-organisation__text"' in page.text
+    unknown = oc.post(url("plan_item_update", plan.code, item.pk), _full(
+        item, working_groups_0="", working_groups_0__text="Skupina Nikde"))
+    assert unknown.status_code == 200 and "working_groups" in unknown.context["form"].errors
+    assert not item.working_groups.exists()
+    saved = oc.post(url("plan_item_update", plan.code, item.pk), _full(
+        item, working_groups_0="", working_groups_0__text="Skupina 17",
+        working_groups_1=group_a.pk, working_groups_1__text=group_a.name,
+        **{"impl-0-organisation": "", "impl-0-organisation__text": "Spolek 17"}))
+    assert saved.status_code == 302
+    assert sorted(g.name for g in item.working_groups.all()) == ["Skupina 17", group_a.name]
+    assert [link.organisation.name for link in item.implementer_links.all()] == ["Spolek 17"]
 
 
 def test_full_form_refuses_an_unknown_implementer(oc, plan, tree):
