@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.autocomplete import use_autocomplete
+from core.autocomplete import AutocompleteField, use_autocomplete
 from core.forms import PortalForm, PortalModelForm
 from directory.models import Organisation, Person, WorkingGroup
 from planning.models import Plan, PlanItem
@@ -64,6 +64,8 @@ class MeetingForm(VersionedForm):
         else:
             self.fields["body"].queryset = bodies if bodies is not None else \
                 WorkingGroup.objects.none()
+            if officer:  # every group of the city (of a region: hundreds); a manager's own are few
+                use_autocomplete(self, "body", "groups")
             self.fields["status"].initial = MeetingStatus.PLANNED
         if not officer:
             # Linking a funding project is for officers.
@@ -177,7 +179,8 @@ class TaskForm(_PartForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = self.meeting.items.all()
-        self.fields["owner_person"].queryset = Person.objects.order_by("family_name")
+        use_autocomplete(self, "owner_person", "people", Person.objects.all())
+        use_autocomplete(self, "owner_organisation", "organisations", Organisation.objects.all())
 
     def clean(self):
         cleaned = super().clean()
@@ -200,15 +203,15 @@ class AttendanceSheetForm(PortalForm):
 
 
 class MembershipChangeForm(PortalForm):
-    organisation = forms.ModelChoiceField(label=_("Organisation"),
-                                          queryset=Organisation.objects.all())
-    member = forms.ModelChoiceField(
-        label=_("New member"), queryset=Person.objects.order_by("family_name"),
+    organisation = AutocompleteField("organisations", Organisation.objects.all(),
+                                     label=_("Organisation"))
+    member = AutocompleteField(
+        "people", Person.objects.all(), label=_("New member"),
         required=False, help_text=_("Leave empty when the member stays. Recorded in the group's "
                                     "membership history, which shows who represents the "
                                     "organisation."))
-    substitute = forms.ModelChoiceField(
-        label=_("Substitute"), queryset=Person.objects.order_by("family_name"),
+    substitute = AutocompleteField(
+        "people", Person.objects.all(), label=_("Substitute"),
         required=False, help_text=_("Leave empty when the substitute stays. Recorded in the "
                                     "group's membership history, which shows who represents "
                                     "the organisation."))

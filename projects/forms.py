@@ -2,7 +2,7 @@ from django import forms
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
-from core.autocomplete import AutocompleteField, use_autocomplete
+from core.autocomplete import AutocompleteField, AutocompleteMultipleField, use_autocomplete
 from core.formats import readable_number
 from core.forms import CzechDecimalField, PortalForm, PortalModelForm, VersionedForm
 from indicators.forms import FormExtension
@@ -21,11 +21,6 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format=format)
 
 
-class MeasureChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.plan.code}: {obj.code} {obj.title}"[:160]
-
-
 class AreaChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.plan.code}: {obj.code} {obj.title}"[:160]
@@ -34,13 +29,6 @@ class AreaChoiceField(forms.ModelChoiceField):
 class ProjectForm(VersionedForm):
     """Officers only. The budget split comes in a formset of its own."""
 
-    measures = MeasureChoiceField(
-        label=_("Measures"), required=False,
-        queryset=PlanItem.objects.filter(level__role=LevelRole.MEASURE)
-        .select_related("plan").order_by("plan__code", "code", "id"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("The measures of a plan that the project carries out."),
-    )
     thematic_area = AreaChoiceField(
         label=_("Thematic area"), required=False,
         queryset=PlanItem.objects.filter(level__role=LevelRole.AREA)
@@ -68,6 +56,13 @@ class ProjectForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.fields["call"].queryset = self.fields["call"].queryset.select_related("programme")
         use_autocomplete(self, "implementer", "organisations")
+        # Every measure of every plan (of a region: thousands): one autocomplete
+        # per measure of the project, and two empty ones.
+        chosen = len(self.initial.get("measures") or ())
+        self.fields["measures"] = AutocompleteMultipleField(
+            "measures", PlanItem.objects.filter(level__role=LevelRole.MEASURE),
+            slots=max(3, chosen + 2), label=_("Measures"), required=False,
+            help_text=_("The measures of a plan that the project carries out."))
         self.fields["total_budget"].widget.attrs["inputmode"] = "decimal"
 
     def service_data(self):

@@ -246,3 +246,32 @@ def test_event_edit_cancels_to_the_list_and_an_event_can_be_deleted(officer, cli
     entry = AuditEntry.objects.get(action=AuditAction.DELETE, object_id=str(event.pk),
                                    content_type__model="event")
     assert entry.actor == officer and entry.object_repr == "Kulatý stůl k dluhům"
+
+
+def test_people_and_organisations_are_typed_not_chosen_from_lists_of_everyone(
+        client, manager_a, officer, group_a):
+    """The task and membership-change forms name people and organisations of
+    the whole city (of a region: thousands) by autocomplete: no list of them
+    on the page; an exact name is taken; an officer picks the group so too."""
+    from directory.models import Membership
+    from tests.directory.factories import MembershipFactory, OrganisationFactory, PersonFactory
+
+    for number in range(30):
+        PersonFactory(given_name="Jana", family_name=f"Nováková {number:02}")
+        OrganisationFactory(name=f"Spolek {number:02}")
+    seat = MembershipFactory(body=group_a)
+    meeting = MeetingFactory(body=group_a)
+    client.force_login(manager_a)
+    for url in (reverse("meetings:membership_change", args=[meeting.pk]),
+                reverse("meetings:part_create", args=[meeting.pk, "task"])):
+        page = client.get(url).content.decode()
+        assert "Spolek 17" not in page and "Nováková 17" not in page, url
+    response = client.post(reverse("meetings:membership_change", args=[meeting.pk]), {
+        "organisation": "", "organisation__text": seat.organisation.name,
+        "member": "", "member__text": "Jana Nováková 17", "effective_on": "2025-01-16"})
+    assert response.status_code == 302, response.context["form"].errors
+    new = Membership.objects.filter(body=group_a, organisation=seat.organisation).latest("pk")
+    assert new.member.family_name == "Nováková 17"
+    client.force_login(officer)
+    assert "Spolek" not in client.get(reverse("meetings:create")).content.decode()
+    assert 'name="body__text"' in client.get(reverse("meetings:create")).content.decode()

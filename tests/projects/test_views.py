@@ -155,6 +155,24 @@ def test_an_officer_creates_a_project_with_its_split(client, officer):
     assert AuditEntry.objects.filter(actor=officer, content_type__model="project").exists()
 
 
+def test_measures_are_picked_by_autocomplete_not_from_a_list_of_every_measure(client, officer):
+    """Every plan's measures (of a region: thousands) are typed, not listed:
+    the form names none; "plan: code" is taken, an unknown code is an error."""
+    measure = PlanItemFactory.measure(PlanFactory(code="psz"))
+    other = PlanItemFactory.measure(PlanFactory(code="kp"))
+    client.force_login(officer)
+    page = client.get(reverse("projects:project_create")).content.decode()
+    assert "Opatření kp" not in page and 'name="measures_0__text"' in page
+    refused = client.post(reverse("projects:project_create"), _create_post(
+        CallFactory(), measures_0="", measures_0__text="psz: 9.9.9.9"))
+    assert refused.status_code == 200 and "measures" in refused.context["form"].errors
+    assert not Project.objects.exists()
+    saved = client.post(reverse("projects:project_create"), _create_post(
+        CallFactory(), measures_0="", measures_0__text=f"psz: {measure.code}"))
+    assert saved.status_code == 302
+    assert list(Project.objects.get().measures.all()) == [measure] != [other]
+
+
 def test_a_split_that_does_not_add_up_is_refused_with_the_difference(client, officer):
     client.force_login(officer)
     response = client.post(reverse("projects:project_create"),
