@@ -233,7 +233,31 @@ def officer_pages(client, depth=3, limit=150):
             if kind and kind not in seen_kinds and not kind.startswith("admin:"):
                 seen_kinds.add(kind)
                 frontier.append((found, level + 1))
+    for path in _forms_the_first_links_miss():
+        if len(pages) < limit and client.get(path).status_code == 200:
+            pages.append({"name": _kind(path), "path": path, "role": "officer", "menu": False})
     return pages
+
+
+def _forms_the_first_links_miss():
+    """Forms the crawl does not reach because the first page of their kind it
+    follows (a meeting whose minutes are published, a plan's first item, which
+    is no measure) has no link to them: those of a meeting in draft and a
+    measure's full form, where people, organisations and groups are picked."""
+    from django.urls import reverse
+
+    from meetings.models import Meeting, MinutesStatus
+    from planning.models import LevelRole, PlanItem
+
+    meeting = Meeting.objects.filter(minutes_status=MinutesStatus.DRAFT).order_by("pk").first()
+    if meeting is not None:
+        for part in ("programme", "attendance", "item", "task"):
+            yield reverse("meetings:part_create", args=[meeting.pk, part])
+        yield reverse("meetings:membership_change", args=[meeting.pk])
+    measure = (PlanItem.objects.filter(level__role=LevelRole.MEASURE)
+               .select_related("plan").order_by("plan__code", "pk").first())
+    if measure is not None:
+        yield reverse("planning:plan_item_update", args=[measure.plan.code, measure.pk])
 
 
 # --- measuring pages ---------------------------------------------------------------------
