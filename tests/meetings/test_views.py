@@ -230,8 +230,10 @@ def test_event_edit_cancels_to_the_list_and_an_event_can_be_deleted(officer, cli
     from meetings.models import Event
 
     event = Event.objects.create(title="Kulatý stůl k dluhům", starts_on=datetime.date(2025, 3, 1))
-    client.force_login(officer)
     events_url = reverse("meetings:events")
+    public = client.get(events_url).content.decode()
+    assert "Kulatý stůl k dluhům" in public and f"/events/{event.pk}/" not in public
+    client.force_login(officer)
     for url in (reverse("meetings:event_update", args=[event.pk]),
                 reverse("meetings:event_create")):
         page = client.get(url).content.decode()
