@@ -319,7 +319,9 @@ def clean_fields_fast(instance, *, exclude=()):
 def _fields_valid(instance, plan):
     values = instance.__dict__
     for attname, blank, kinds, choices, limits in plan:
-        value = values.get(attname)
+        if attname not in values:  # deferred: full_clean would load it
+            return False
+        value = values[attname]
         if value is None or value == "":
             if blank:
                 continue
