@@ -103,13 +103,31 @@ def filled_template(count, *, shift=0):
     return out.getvalue(), len(template_rows)
 
 
+# Runs manage.py and tells the process's own peak RSS (VmHWM, Linux) on exit:
+# getrusage(RUSAGE_CHILDREN) would report the bench's own size, which the
+# child inherits until it execs.
+_PEAK = """import atexit, runpy, sys
+def _peak():
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    sys.stderr.write("peak-rss-kb " + line.split()[1] + "\\n")
+    except OSError:
+        pass
+atexit.register(_peak)
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
 def import_values(path, *extra, profile=None):
-    """(wall s, CPU s of the child, output) of `manage.py import_values`
-    (the peak RSS of the largest child so far is printed with it);
+    """(wall s, CPU s of the child, output with its peak RSS) of `manage.py
+    import_values`;
     with `profile` (a path) the child runs under cProfile, which writes its
     statistics there (the wall time then includes the profiler's cost)."""
     env = {**os.environ, "DATABASE_URL": f"{DB_SERVER}/{DB_NAME}", "REDIS_URL": REDIS_URL}
-    profiler = ["-m", "cProfile", "-o", str(profile)] if profile else []
+    profiler = ["-m", "cProfile", "-o", str(profile)] if profile else ["-c", _PEAK]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run([sys.executable, *profiler, "manage.py", "import_values", str(path),  # noqa: S603
@@ -120,7 +138,10 @@ def import_values(path, *extra, profile=None):
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode:
         raise SystemExit(f"import_values failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    return wall, cpu, f"{done.stdout.strip()}; peak RSS {after.ru_maxrss // 1024} MB"
+    peak = [line.split()[1] for line in done.stderr.splitlines()
+            if line.startswith("peak-rss-kb ")]
+    rss = f"; peak RSS {int(peak[-1]) // 1024} MB" if peak else ""
+    return wall, cpu, done.stdout.strip() + rss
 
 
 def main(argv=None):
