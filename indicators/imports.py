@@ -25,7 +25,6 @@ values' versions again.
 """
 
 import io
-import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -82,7 +81,8 @@ def cell_text(value):
         value = value.date()
     if isinstance(value, date):
         return f"{value.day}. {value.month}. {value.year}"
-    return undo_neutralise(re.sub(r"[\s\u00a0\u202f\u2009]+", " ", str(value)).strip())
+    # Runs of any spaces (no-break, narrow, thin: str.split's whitespace) as one.
+    return undo_neutralise(" ".join(str(value).split()))
 
 
 def _col(key, header, filled, help, examples="", width=14, required=False):

@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 from accounts.permissions import is_city_officer
 from core import pagecache
 from core.audit import AuditAction, audit_record, audit_record_many
-from core.bulk import bulk_insert, bulk_upsert, prefetch_children
+from core.bulk import (
+    bulk_insert,
+    bulk_upsert,
+    clean_fields_fast,
+    instance_maker,
+    prefetch_children,
+)
 from core.formats import plain_number
 from core.models import AuditEntry
 from core.review import (
@@ -324,11 +330,11 @@ def _baseline_clash_error(territory, clash):
 
 
 def _value_change_entry(before, after):
-    return {
-        f"{after['period']} {after['territory']}: {name}": [
-            None if before is None else before[name], after[name]]
-        for name in after if before is None or before[name] != after[name]
-    }
+    about = f"{after['period']} {after['territory']}: "
+    if before is None:
+        return {about + name: [None, new] for name, new in after.items()}
+    return {about + name: [before[name], new] for name, new in after.items()
+            if before[name] != new}
 
 
 def indicator_value_record(
@@ -484,6 +490,9 @@ def indicator_values_import(*, actor, rows, message=""):
     return []
 
 
+# Checked by the value import's own lookups (and the schema's constraints).
+VALUE_CLEAN_EXCLUDE = ("indicator", "territory", "reviewed_by")
+
 # Rows of the value import checked and written at a time: large enough that
 # the queries per slice do not count, small enough that a slice's model
 # instances and audit entries stay a few tens of MB (100,000 values peaked at
@@ -529,6 +538,8 @@ def _values_import_slice(rows, *, actor, decides, message, write):
         if value.is_baseline:
             baselines.setdefault((value.indicator_id, value.territory_id), []).append(value)
     errors, created, changed, parts, audits = [], [], [], [], []
+    recorded = _("Value of %(period)s recorded")  # translated once, not per row
+    new_value = instance_maker(IndicatorValue)
     for row in rows:
         indicator, territory = row["indicator"], row["territory"]
         existing = saved.get((indicator.pk, territory.pk, row["period_start"],
@@ -553,7 +564,7 @@ def _values_import_slice(rows, *, actor, decides, message, write):
         if existing is not None:
             existing.territory = territory
         before = _value_fields(existing) if existing else None
-        record = existing or IndicatorValue(
+        record = existing or new_value(
             indicator=indicator, territory=territory, period_start=row["period_start"],
             period_end=row["period_end"])
         if record.closed:
@@ -583,14 +594,13 @@ def _values_import_slice(rows, *, actor, decides, message, write):
         try:
             # Foreign keys, uniqueness and the constraints would each cost
             # a query: the preview looked them up, the checks run below.
-            record.full_clean(exclude=["indicator", "territory", "reviewed_by"],
-                              validate_unique=False,
-                              validate_constraints=False)
+            # full_clean's field checks, the usual case proved without its
+            # per-field machinery (core.bulk.clean_fields_fast).
+            clean_fields_fast(record, exclude=VALUE_CLEAN_EXCLUDE)
             for position, (label, amount) in enumerate(row_parts, start=1):
                 part = IndicatorValuePart(value=record, position=position, label=label,
                                           amount=amount)
-                part.full_clean(exclude=["value"], validate_unique=False,
-                                validate_constraints=False)
+                clean_fields_fast(part, exclude=("value",))
                 parts.append(part)
         except ValidationError as error:
             errors.append((row["row"], " ".join(error.messages)))
@@ -607,8 +617,7 @@ def _values_import_slice(rows, *, actor, decides, message, write):
         if before != after:
             audits.append((indicator, AuditAction.UPDATE if existing else AuditAction.CREATE,
                            _value_change_entry(before, after),
-                           message or _("Value of %(period)s recorded") % {
-                               "period": row["period_text"]}))
+                           message or recorded % {"period": row["period_text"]}))
     if errors or not write:
         return errors, False
     # New and changed values in one upsert (core.bulk: COPY, then INSERT ...

@@ -3,6 +3,9 @@ a preview row, the checks across rows and against the portal, and `apply`,
 which writes every previewed row. The framework (reader, services, views)
 does the rest the same way for every importer."""
 
+import gc
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -103,6 +106,36 @@ def unconfirmed(rows, confirmed_rows):
             continue
     return [item["message"] for row in ambiguous_rows(rows) if row["row"] not in confirmed
             for item in row["ambiguous"]]
+
+
+# An import makes and drops hundreds of thousands of objects (cells, rows,
+# preview dicts, model instances, audit entries) that reference counting frees
+# anyway; at Python's default threshold (a collection every 700 new objects)
+# the cyclic collector ran over 1,100 times for 10,000 values and took a
+# quarter of the import's CPU time (0.9 of 2.7 s; 0.2 s at 50,000).
+COLLECT_EVERY = 50_000
+_collecting = {"depth": 0, "threshold": None}
+_collecting_lock = threading.Lock()
+
+
+@contextmanager
+def fewer_collections():
+    """The cyclic garbage collector every COLLECT_EVERY new objects instead of
+    every 700 while an import reads, checks or writes; as before once the
+    last import running in the process ends."""
+    with _collecting_lock:
+        if _collecting["depth"] == 0:
+            _collecting["threshold"] = gc.get_threshold()
+            first, *rest = _collecting["threshold"]
+            gc.set_threshold(max(first, COLLECT_EVERY), *rest)
+        _collecting["depth"] += 1
+    try:
+        yield
+    finally:
+        with _collecting_lock:
+            _collecting["depth"] -= 1
+            if _collecting["depth"] == 0:
+                gc.set_threshold(*_collecting["threshold"])
 
 
 _IMPORTERS = {}  # name -> the Importer instance, for the worker that applies a confirm

@@ -11,10 +11,21 @@ its row as an ambiguity (`SheetRow.ambiguous`) that the preview has confirmed.""
 import io
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import (
+    FORMULA_TAG,
+    INLINE_STRING,
+    VALUE_TAG,
+    WorkSheetParser,
+)
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from .columns import CellError, RowError, is_blank, normal, text
 from .numbers import (
@@ -150,7 +161,8 @@ def _read(importer, workbook, result):
     filled = 0
     report = read_progress.get()
     total = getattr(sheet, "max_row", None) if report else None
-    rows = sheet.iter_rows(min_row=2, max_col=max(result.positions.values()) + 1)
+    rows = sheet_rows(sheet, min_row=2, max_col=max(result.positions.values()) + 1)
+    readers = _readers(importer, result)
     for number, cells in enumerate(rows, start=2):
         if report and number % REPORT_EVERY == 0:
             report(number - 1, total)
@@ -158,7 +170,7 @@ def _read(importer, workbook, result):
             result.errors.append(RowError(None, None, _(
                 "The sheet has more than %(max)d rows.") % {"max": importer.max_sheet_rows}))
             break
-        row = _read_row(importer, number, tuple(cells), result)
+        row = _read_row(importer, number, cells, result, readers)
         if not any(name in row.failed or not is_blank(row.raw.get(name))
                    for name in importer.presence_columns or result.positions):
             continue  # an empty row
@@ -234,23 +246,150 @@ def _read_header(importer, cells, result):
             result.errors.append(RowError(1, None if letters else column.header, message))
 
 
-def _read_row(importer, number, cells, result):
+# A column's cells are read once per distinct text (or empty cell): a template
+# repeats its context (code, name, unit, territory) on every row, and a
+# parser reads the same text the same way. Only values nobody can change are
+# kept; at most this many texts per column, to bound the memory.
+_READ_ONCE = (str, int, Decimal, date, bool, type(None))
+READ_CACHE = 20_000
+
+
+def _read_row(importer, number, cells, result, readers=None):
+    """The SheetRow of `cells`, (value, data type) pairs (sheet_rows).
+    `readers`: (name, index, column, cache) of each column (_readers)."""
     row = SheetRow(number)
-    for name, index in result.positions.items():
-        cell = cells[index] if index < len(cells) else None
-        raw = getattr(cell, "value", None)
-        if cell is not None and getattr(cell, "data_type", None) == "f":
+    width = len(cells)
+    number_format = result.number_format
+    for name, index, column, cache in readers or _readers(importer, result):
+        raw, data_type = cells[index] if index < width else _EMPTY
+        if data_type == "f":
             row.errors.append(result.error(importer, number, name, _(
                 "Formulas are not accepted; type the value.")))
             row.failed.add(name)
             continue
         row.raw[name] = raw = result.shared(raw)
-        try:
-            value, ambiguity = importer.column(name).read(raw, result.number_format)
-            row.values[name] = result.shared(value)
-            if ambiguity is not None:
-                row.ambiguous.append(result.ambiguity(importer, number, name, ambiguity))
-        except CellError as error:
-            row.errors.append(result.error(importer, number, name, str(error)))
-            row.failed.add(name)
+        plain = raw is None or raw.__class__ is str
+        read = cache.get(raw) if plain else None
+        if read is None:
+            try:
+                value, ambiguity = column.read(raw, number_format)
+            except CellError as error:
+                row.errors.append(result.error(importer, number, name, str(error)))
+                row.failed.add(name)
+                continue
+            read = (result.shared(value), ambiguity)
+            if plain and isinstance(value, _READ_ONCE) and len(cache) < READ_CACHE:
+                cache[raw] = read
+        value, ambiguity = read
+        row.values[name] = value
+        if ambiguity is not None:
+            row.ambiguous.append(result.ambiguity(importer, number, name, ambiguity))
     return row
+
+
+def _readers(importer, result):
+    return [(name, index, importer.column(name), {})
+            for name, index in result.positions.items()]
+
+
+# --- The cells of a sheet, read fast ----------------------------------------------------------
+#
+# openpyxl's read-only worksheet makes a ReadOnlyCell of every cell, and reads
+# an inline string (what openpyxl itself writes, so the portal's templates and
+# exports) through its object model (Text.from_tree: several objects per
+# cell): two thirds of the time of reading a template of 10,000 values. The
+# reader needs each cell's value and data type only.
+
+_EMPTY = (None, "n")  # as openpyxl's EMPTY_CELL: no value, numeric
+_T = f"{{{SHEET_MAIN_NS}}}t"
+_R = f"{{{SHEET_MAIN_NS}}}r"
+
+
+def inline_text(element):
+    """The text of an inline string (<is>), as openpyxl's Text.from_tree(
+    element).content: the plain text (the last <t> when there are several),
+    then every rich run's text; phonetic runs left out."""
+    plain, runs = None, []
+    for child in element:
+        if child.tag == _T:
+            plain = child.text
+        elif child.tag == _R:
+            text = None
+            for part in child:
+                if part.tag == _T:
+                    text = part.text
+            if text is not None:
+                runs.append(text)
+    return "".join(runs) if plain is None else plain + "".join(runs)
+
+
+class _FastParser(WorkSheetParser):
+    """openpyxl's sheet parser, with text cells (inline, shared and formula
+    result strings) read without its object model; every other cell (numbers,
+    dates, booleans, errors, formulas) as openpyxl reads it."""
+
+    def parse_cell(self, element):
+        data_type = element.get("t", "n")
+        if (data_type not in ("inlineStr", "s", "str") or self.rich_text
+                or (not self.data_only and element.find(FORMULA_TAG) is not None)):
+            return super().parse_cell(element)
+        coordinate = element.get("r")
+        style_id = element.get("s", 0)
+        if style_id:
+            style_id = int(style_id)
+        if coordinate:
+            row, column = coordinate_to_tuple(coordinate)
+            self.col_counter = column
+        else:
+            self.col_counter += 1
+            row, column = self.row_counter, self.col_counter
+        if data_type == "inlineStr":
+            value = None
+            child = element.find(INLINE_STRING)
+            if child is not None:
+                data_type, value = "s", inline_text(child)
+        else:
+            value = element.findtext(VALUE_TAG, None) or None
+            if value is not None:
+                value = self.shared_strings[int(value)] if data_type == "s" else value
+                data_type = "s"
+        return {"row": row, "column": column, "value": value, "data_type": data_type,
+                "style_id": style_id}
+
+
+def sheet_rows(sheet, *, min_row, max_col):
+    """The rows of `sheet` from `min_row` on, each a sequence of `max_col`
+    (value, data type) pairs: what `sheet.iter_rows(min_row=min_row,
+    max_col=max_col)` gives as cells, missing rows and cells filled in the
+    same way, but without a cell object per cell on a read-only sheet."""
+    if not isinstance(sheet, ReadOnlyWorksheet):
+        for cells in sheet.iter_rows(min_row=min_row, max_col=max_col):
+            yield [(getattr(cell, "value", None), getattr(cell, "data_type", None))
+                   for cell in cells]
+        return
+    # As ReadOnlyWorksheet._cells_by_row (min_col 1).
+    max_row = sheet.max_row
+    empty = (_EMPTY,) * max_col
+    counter, index = min_row, 1
+    workbook = sheet.parent
+    with sheet._get_source() as source:
+        parser = _FastParser(source, sheet._shared_strings, data_only=workbook.data_only,
+                             epoch=workbook.epoch, date_formats=workbook._date_formats,
+                             timedelta_formats=workbook._timedelta_formats)
+        for index, cells in parser.parse():
+            if max_row is not None and index > max_row:
+                break
+            for _missing in range(counter, index):
+                counter += 1
+                yield empty
+            if counter <= index:
+                row = list(empty)
+                for cell in cells:
+                    column = cell["column"]
+                    if 1 <= column <= max_col:
+                        row[column - 1] = (cell["value"], cell["data_type"])
+                counter += 1
+                yield row
+    if max_row is not None and max_row < index:
+        for _missing in range(counter, max_row + 1):
+            yield empty

@@ -39,6 +39,7 @@ from .base import (
     ImportRefused,
     ImportUnconfirmed,
     Preview,
+    fewer_collections,
     importer_named,
     unconfirmed,
 )
@@ -86,10 +87,11 @@ def read_preview(*, importer, actor, content, target=None, number_format=None):
     """importer.preview, with a failure to read the file as its one error: an
     upload never makes a 500."""
     try:
-        if number_format:
-            return importer.preview(content, actor=actor, target=target,
-                                    number_format=number_format)
-        return importer.preview(content, actor=actor, target=target)
+        with fewer_collections():
+            if number_format:
+                return importer.preview(content, actor=actor, target=target,
+                                        number_format=number_format)
+            return importer.preview(content, actor=actor, target=target)
     except Exception:  # noqa: BLE001 - a malformed workbook must not crash the page
         logger.warning("%s import could not read the file", importer.name, exc_info=True)
         return Preview(errors=[RowError(None, None, importer.unreadable_message)])
@@ -350,7 +352,9 @@ def pending_import_confirm(*, importer, actor, pending_id, target=None, session_
             pending = _lock_confirmable(importer=importer, actor=actor, pk=pk, target=target,
                                         session_key=session_key, confirmed_rows=confirmed_rows,
                                         outcome=outcome)
-            count = importer.apply(pending.preview, actor=actor, target=target, pending=pending)
+            with fewer_collections():
+                count = importer.apply(pending.preview, actor=actor, target=target,
+                                       pending=pending)
             now = timezone.now()
             pending.state = PendingImportState.CONFIRMED
             pending.confirmed_at = pending.finished_at = now
@@ -493,8 +497,9 @@ def _apply_job(pending):
             importer.progress(pending, 10, ngettext("Saving %(count)d row",
                                                     "Saving %(count)d rows", count) % {
                                                         "count": count})
-            count = importer.apply(pending.preview, actor=pending.created_by, target=target,
-                                   pending=pending)
+            with fewer_collections():
+                count = importer.apply(pending.preview, actor=pending.created_by,
+                                       target=target, pending=pending)
             now = timezone.now()
             pending.state = PendingImportState.CONFIRMED
             pending.confirmed_at = pending.finished_at = now
@@ -560,7 +565,7 @@ def import_file(*, importer, actor, content, target=None, number_format=None,
         preview.errors.extend(missing)
         return preview
     try:
-        with transaction.atomic():
+        with transaction.atomic(), fewer_collections():
             importer.apply(_json_shared(preview.rows), actor=actor, target=target,
                            pending=None)
     except ImportChanged:

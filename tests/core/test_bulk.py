@@ -58,7 +58,7 @@ def test_bulk_insert_copies_the_rows_and_gives_them_their_ids():
     assert bulk_insert(AuditEntry, []) == []
 
 
-def test_bulk_upsert_inserts_the_new_and_updates_the_saved_rows_in_one_statement():
+def test_bulk_upsert_copies_the_new_rows_in_and_updates_the_saved_ones_in_one_statement():
     from core.bulk import bulk_upsert
 
     indicator = IndicatorFactory()
@@ -72,7 +72,8 @@ def test_bulk_upsert_inserts_the_new_and_updates_the_saved_rows_in_one_statement
     with CaptureQueriesContext(connection) as captured:
         bulk_upsert(IndicatorValue, [saved, new], ["value", "note", "version"])
     assert new.pk is not None
-    # nextval, CREATE TEMPORARY TABLE, INSERT ... ON CONFLICT, DROP (and the COPY)
+    # nextval (and the new row's COPY); CREATE TEMPORARY TABLE, (the saved row's
+    # COPY), INSERT ... ON CONFLICT, DROP
     assert len(captured) == 4
     rows = {v.pk: v for v in IndicatorValue.objects.all()}
     assert len(rows) == 3
@@ -80,6 +81,24 @@ def test_bulk_upsert_inserts_the_new_and_updates_the_saved_rows_in_one_statement
         Decimal("1.125"), "nová", saved.version)
     assert rows[new.pk].period_text == "2002" and rows[new.pk].value == Decimal(3)
     assert rows[untouched.pk].value == Decimal(2)
+
+
+def test_bulk_upsert_of_new_rows_only_copies_them_in_without_a_staging_table():
+    from core.bulk import bulk_upsert
+
+    indicator = IndicatorFactory()
+    first = year_value(indicator, 2000, 1)
+    new = [IndicatorValue(indicator=indicator, territory=first.territory,
+                          period_kind=first.period_kind,
+                          period_start=first.period_start.replace(year=2001 + n),
+                          period_end=first.period_end.replace(year=2001 + n),
+                          period_text=str(2001 + n), value=Decimal(n)) for n in range(3)]
+    with CaptureQueriesContext(connection) as captured:
+        bulk_upsert(IndicatorValue, new, ["value", "version"])
+    assert len(captured) == 1 and "nextval" in captured[0]["sql"]  # then the COPY
+    assert sorted(IndicatorValue.objects.values_list("period_text", "value")) == [
+        ("2000", Decimal(1)), ("2001", Decimal(0)), ("2002", Decimal(1)), ("2003", Decimal(2))]
+    assert all(value.pk for value in new)
 
 
 def test_prefetch_children_reads_the_parts_in_one_query_and_nothing_more():
@@ -103,3 +122,31 @@ def test_prefetch_children_reads_the_parts_in_one_query_and_nothing_more():
     assert len(captured) == 0
     assert parts == {plain.pk: [], composite.pk: [("muži", Decimal(4), True),
                                                   ("ženy", Decimal(5), True)]}
+
+
+def test_instance_maker_makes_what_the_model_makes_from_keywords():
+    from datetime import date
+
+    from accounts.models import User
+    from core.bulk import instance_maker
+    from core.models import AuditEntry
+    from indicators.models import Territory
+
+    territory, user = Territory(pk=7, code="CZ"), User(pk=3, username="u")
+    values = {"territory": territory, "indicator_id": 5, "period_kind": "year",
+              "period_start": date(2024, 1, 1), "period_end": date(2024, 12, 31),
+              "period_text": "2024", "value": Decimal("1.5"), "reviewed_by": user}
+    made, expected = instance_maker(IndicatorValue)(**values), IndicatorValue(**values)
+
+    def state(instance):
+        return ({k: v for k, v in instance.__dict__.items() if k != "_state"},
+                instance._state.adding, instance._state.db, instance._state.fields_cache)
+
+    assert state(made) == state(expected)
+    assert made.territory is territory and made.reviewed_by is user
+    entry = {"actor_id": 3, "action": "create", "content_type_id": 1, "object_id": "5",
+             "object_repr": "x", "message": ""}
+    make = instance_maker(AuditEntry)
+    first, second = make(**entry), make(**entry)
+    assert state(first) == state(AuditEntry(**entry))
+    assert first.changes == {} and first.changes is not second.changes  # default=dict per entry
