@@ -30,17 +30,21 @@ RUN pip install --no-cache-dir -r requirements/runtime.txt
 
 COPY . .
 
-# Translations and static files are built into the image. Production settings
-# refuse to load without their secrets, so this one step gets dummy, build-only
-# values; exported inside this RUN only, they are not part of the image's
-# environment (nor of any later layer).
+# Translations, static files and the project's compiled modules are built
+# into the image: PYTHONDONTWRITEBYTECODE keeps processes from writing .pyc
+# files, so without them every gunicorn worker, Celery process and manage.py
+# command would compile the project's code at start (pip compiled the
+# packages). Production settings refuse to load without their secrets, so
+# this one step gets dummy, build-only values; exported inside this RUN only,
+# they are not part of the image's environment (nor of any later layer).
 RUN export DJANGO_SETTINGS_MODULE=config.settings.production \
         SECRET_KEY=build-only-not-a-secret \
         ALLOWED_HOSTS=localhost \
         DATABASE_URL=postgres://build:build@localhost:5432/build \
         REDIS_URL=redis://localhost:6379/0 \
     && python manage.py compilemessages --ignore='var/*' -v0 \
-    && python manage.py collectstatic --noinput -v0
+    && python manage.py collectstatic --noinput -v0 \
+    && python -m compileall -q -j 0 -x '/var/' /app
 
 # Non-root at run time. The code stays owned by root (read-only for the app);
 # only var/media (uploads and generated reports) and var/backups are writable.
