@@ -12,5 +12,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/services.sh
+# Processes start from compiled modules, as in the image (Dockerfile:
+# compileall): kept in var/pycache/ also where the environment says not to
+# write bytecode, else every gunicorn worker, import and Celery process the
+# bench starts compiles the project's code first.
+unset PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX="$PWD/var/pycache"
 command -v wrk >/dev/null || { echo "make bench needs wrk (apt install wrk)" >&2; exit 1; }
 exec .venv/bin/python -m bench.all "$@"
