@@ -1,9 +1,12 @@
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import search
 from .models import Event, Meeting
+from .permissions import can_manage_events
 
 
 class MinutesTable(tables.Table):
@@ -41,18 +44,26 @@ class EventTable(tables.Table):
     ends_on = tables.DateColumn(verbose_name=_("To"), format="j. n. Y")
     title = tables.Column(verbose_name=_("Title"))
     link = tables.URLColumn(verbose_name=_("Link"))
-    edit = tables.TemplateColumn(
-        verbose_name="", orderable=False, exclude_from_export=True,
-        template_code='{% load i18n portal %}{% can "manage_events" as ok %}{% if ok %}'
-                      '<a href="{% url "meetings:event_update" record.pk %}">'
-                      '{% translate "Edit" %}<span class="visually-hidden"> {{ record.title }}'
-                      '</span></a> '
-                      '<a href="{% url "meetings:event_delete" record.pk %}">'
-                      '{% translate "Delete" %}<span class="visually-hidden"> {{ record.title }}'
-                      '</span></a>{% endif %}',
-    )
+    # Links for those who manage events: the rule asked once per table, the
+    # links printed by code (a TemplateColumn compiled its template per row).
+    edit = tables.Column(verbose_name="", orderable=False, exclude_from_export=True,
+                         empty_values=())
 
     class Meta:
         model = Event
         fields = ("starts_on", "ends_on", "title", "kind", "place", "organiser", "link")
         order_by = ("-starts_on",)
+
+    @cached_property
+    def _may_manage(self):
+        request = getattr(self, "request", None)
+        return request is not None and can_manage_events(request.user)
+
+    def render_edit(self, record):
+        if not self._may_manage:
+            return ""
+        link = '<a href="{}">{}<span class="visually-hidden"> {}</span></a>'
+        return format_html(
+            link + " " + link,
+            reverse("meetings:event_update", args=[record.pk]), _("Edit"), record.title,
+            reverse("meetings:event_delete", args=[record.pk]), _("Delete"), record.title)
