@@ -43,3 +43,47 @@ class DatabaseOperations(operations.DatabaseOperations):
 
 class DatabaseWrapper(base.DatabaseWrapper):
     ops_class = DatabaseOperations
+
+    def _savepoint_rollback(self, sid):
+        """Django's atomic block releases a savepoint right after rolling back
+        to it (django.db.transaction.Atomic.__exit__, its only caller): here
+        both go in one round trip, and the release that follows is not sent
+        again. Every test runs in such a savepoint (pytest-django's atomic
+        block inside tests/shared_db.py's, or inside a test's own)."""
+        with self.cursor() as cursor:
+            cursor.execute(f"{self.ops.savepoint_rollback_sql(sid)}; "
+                           f"{self.ops.savepoint_commit_sql(sid)}")
+        self._released_savepoints.add(sid)
+
+    def _savepoint_commit(self, sid):
+        if sid in self._released_savepoints:
+            self._released_savepoints.discard(sid)
+            return
+        super()._savepoint_commit(sid)
+
+    @property
+    def _released_savepoints(self):
+        if not hasattr(self, "_released"):
+            self._released = set()
+        return self._released
+
+    def check_constraints(self, table_names=None):
+        """Django's check (every deferred constraint made immediate, so that a
+        violation raises here, then deferred again) in one round trip instead
+        of two: django.test.TestCase runs it after every test."""
+        with self.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED")
+
+    def is_usable(self):
+        """Whether the connection can take a query, read from the client's
+        state instead of a `SELECT 1` round trip: django.test.TestCase asks
+        after every test before checking the constraints. A connection the
+        server closed, or a transaction a failed statement aborted, answers
+        False as before; a server that went away unnoticed shows at the next
+        query instead."""
+        if self.connection is None:
+            return False
+        from psycopg import pq
+
+        return (not self.connection.closed and not self.connection.broken
+                and self.connection.info.transaction_status != pq.TransactionStatus.INERROR)
