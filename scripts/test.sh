@@ -30,6 +30,13 @@ fi
 bash scripts/services.sh
 
 export DJANGO_SETTINGS_MODULE=config.settings.test
+# Compiled modules are kept between runs in var/pycache/ (the project's, the
+# .venv's, and the test modules as pytest rewrites their asserts), also where
+# the environment says not to write bytecode beside the sources: without them
+# each test process compiles every module it imports again, about 8 s of CPU
+# of its 14 s collection. The first run on a fresh clone still compiles.
+unset PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX="$PWD/var/pycache"
 export DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal}
 export REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/5}
 

@@ -100,13 +100,21 @@ def test_without_configuration_the_feature_is_off(client):
     assert client.get(CALLBACK + "?code=x&state=y").status_code == 404
 
 
-def test_the_sign_in_page_offers_the_city_account_when_configured(client, sso):
+# The Nu checker starts a JVM, several seconds of CPU for this one page: `make
+# test` runs it, `make test-fast` leaves it out (marker `slow`, README), as it
+# does the other pages' check (tests/test_html_validity.py).
+@pytest.mark.slow
+def test_the_sign_in_page_with_the_city_account_is_valid_html(client, sso):
+    # The page is not in the matrix's crawl with single sign-on on.
     page = client.get(LOGIN + "?next=/accounts/profile/")
-    # Its HTML is valid (the Nu checker; the page is not in the matrix's crawl
-    # with single sign-on on).
+    assert page.status_code == 200
     if not missing_tools():
         errors, _used = validate({"login": page.text}, ())
         assert not errors, describe(errors)
+
+
+def test_the_sign_in_page_offers_the_city_account_when_configured(client, sso):
+    page = client.get(LOGIN + "?next=/accounts/profile/")
     with translation.override("cs"):
         assert gettext("Sign in with the city account") in page.text
     assert "Přihlásit se účtem města" in page.text
