@@ -2,6 +2,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import FastCellsMixin
+
 from .models import Indicator
 from .status import baseline_and_latest, display_value
 
@@ -11,7 +13,7 @@ def _latest(record):
     return latest, latest_cmp
 
 
-class IndicatorTable(tables.Table):
+class IndicatorTable(FastCellsMixin, tables.Table):
     # Printed order where the plan gives one, else the code's natural order.
     code = tables.Column(verbose_name=_("Code"), order_by=("position", "sort_key", "id"))
     name = tables.Column(verbose_name=_("Indicator"), linkify=True)
@@ -59,3 +61,17 @@ class IndicatorTable(tables.Table):
 
     def value_status(self, record):
         return record.get_status_display()
+
+    def fast_cells(self, record):
+        kind = self.choice_label(Indicator, "kind", record.kind)
+        status = self.choice_label(Indicator, "status", record.status)
+        return {
+            "code": self.plain("code", record.code),
+            "name": self.link("name", self.url_for("indicators:detail", record.slug),
+                              record.name),
+            "kind": self.plain("kind", kind),
+            "latest": self.render_latest(record),
+            "target_text": self.render_target_text(record),
+            "status": self.plain("status", status) if status in ("", None) else format_html(
+                '<span class="status status-{}">{}</span>', record.status, status),
+        }
