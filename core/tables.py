@@ -142,6 +142,15 @@ class FastCellsMixin:
             known = cache[name] = (bound.column.empty_values, bound.default)
         return known
 
+    def empty(self, name):
+        """What the column prints for an empty value (its `default`)."""
+        return self._column_empty(name)[1]
+
+    def rendered(self, name, value, render):
+        """A column with a `render_<name>(value)`: its default when empty."""
+        empty_values, default = self._column_empty(name)
+        return default if value in empty_values else render(value)
+
     def plain(self, name, value):
         """A column printing its value as it is, or its default when empty."""
         empty_values, default = self._column_empty(name)
