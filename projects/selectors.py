@@ -126,6 +126,13 @@ def grand_total(queryset):
     return TotalRow(str(_("Total")), result["amount"] or ZERO, result["count"])
 
 
+def grand_total_of(rows):
+    """`grand_total` of the rows counted by `totals_by_programme` (every
+    project falls in one programme's row): no query of its own."""
+    return TotalRow(str(_("Total")), sum((row.amount for row in rows), ZERO),
+                    sum(row.count for row in rows))
+
+
 @dataclass
 class StatedComparison:
     stated: StatedTotal
