@@ -69,19 +69,22 @@ TABLE_VALUE_FIELDS = ("indicator_id", "territory_id", "period_start", "period_en
 
 def indicator_table(*, user):
     """Every indicator the user may read, with only what the list's line
-    shows: the fields above, the approved values (no territory rows: the
-    line tells home from comparison by id), their parts and the targets. The
-    parts and targets are ordered by their own position, not through their
-    value's and indicator's ordering (which joins both tables)."""
+    shows: the fields above, the approved values as `approved_values` (no
+    territory rows: the line tells home from comparison by id), their parts
+    and the targets as `target_list` - plain lists, not a related manager and
+    a filtered queryset per indicator. The parts and targets are ordered by
+    their own position, not through their value's and indicator's ordering
+    (which joins both tables)."""
     visible = can_view_indicator.filter(user, Indicator.objects.all())
     values = (IndicatorValue.objects.filter(review_state=ReviewState.APPROVED)
               .only(*TABLE_VALUE_FIELDS).chronological()
               .prefetch_related(Prefetch(
                   "parts", queryset=IndicatorValuePart.objects.order_by("value_id", "position"))))
     return (visible.only(*TABLE_FIELDS)
-            .prefetch_related(Prefetch("values", queryset=values),
-                              Prefetch("targets", queryset=IndicatorTarget.objects.order_by(
-                                  "indicator_id", "position")))
+            .prefetch_related(Prefetch("values", queryset=values, to_attr="approved_values"),
+                              Prefetch("targets", to_attr="target_list",
+                                       queryset=IndicatorTarget.objects.order_by(
+                                           "indicator_id", "position")))
             .order_by(*LIST_ORDER))
 
 

@@ -9,8 +9,18 @@ from .status import baseline_and_latest, display_value
 
 
 def _latest(record):
-    _baseline, latest, _bc, latest_cmp = baseline_and_latest(record, list(record.values.all()))
+    values = getattr(record, "approved_values", None)  # selectors.indicator_table
+    if values is None:
+        values = list(record.values.all())
+    _baseline, latest, _bc, latest_cmp = baseline_and_latest(record, values)
     return latest, latest_cmp
+
+
+def _milestones(record):
+    targets = getattr(record, "target_list", None)  # selectors.indicator_table
+    if targets is None:
+        return record.milestones
+    return sorted(targets, key=lambda target: target.position)
 
 
 class IndicatorTable(FastCellsMixin, tables.Table):
@@ -47,7 +57,7 @@ class IndicatorTable(FastCellsMixin, tables.Table):
 
     def _targets_text(self, record):
         return "; ".join(f"{t.phrase} ({t.when})" if t.when and t.when not in t.phrase
-                         else t.phrase for t in record.milestones)
+                         else t.phrase for t in _milestones(record))
 
     def render_target_text(self, record):
         return self._targets_text(record) or "–"
