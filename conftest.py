@@ -49,6 +49,7 @@ DEMO_MODULES = frozenset({
     "tests/reports/test_interim.py",
     "tests/reports/test_plan_content.py",
     "tests/rounds/test_seed.py",
+    "tests/test_fast_cells.py",
 })
 
 

@@ -4,6 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import filtering
+
 from .models import (
     BodyKind,
     BodyStatus,
@@ -56,7 +58,7 @@ class WorkingGroupFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=BodyKind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=BodyStatus.choices)
-    support_area = django_filters.ModelChoiceFilter(
+    support_area = filtering.ModelChoiceFilter(
         label=_("Support area"), field_name="support_areas", queryset=SupportArea.objects.all()
     )
 

@@ -1,5 +1,9 @@
 import django_tables2 as tables
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from core.tables import FastCellsMixin
 
 from .models import Organisation, Person, Territory, WorkingGroup
 
@@ -32,7 +36,7 @@ class PersonTable(tables.Table):
         return record.full_name
 
 
-class WorkingGroupTable(tables.Table):
+class WorkingGroupTable(FastCellsMixin, tables.Table):
     name = tables.Column(linkify=True)
     support_areas = tables.ManyToManyColumn(verbose_name=_("Support areas"), orderable=False,
                                              transform=lambda area: area.numeral)
@@ -45,6 +49,24 @@ class WorkingGroupTable(tables.Table):
         fields = ("name", "code", "kind", "support_areas", "manager", "contact_person",
                   "current_member_count", "status")
         order_by = ("kind", "name")
+
+    def fast_cells(self, record):
+        areas = record.support_areas.all()
+        return {
+            "name": self.link("name", self.url_for("directory:group_detail", record.code),
+                              record.name),
+            "code": self.plain("code", record.code),
+            "kind": self.plain("kind", self.choice_label(WorkingGroup, "kind", record.kind)),
+            "support_areas": mark_safe(", ".join(  # noqa: S308 - each numeral escaped
+                conditional_escape(area.numeral) for area in areas))
+            if areas else self.empty("support_areas"),
+            "manager": self.plain("manager", record.manager),
+            "contact_person": self.plain("contact_person", record.contact_person),
+            "current_member_count": self.plain("current_member_count",
+                                               record.current_member_count),
+            "status": self.plain("status", self.choice_label(WorkingGroup, "status",
+                                                             record.status)),
+        }
 
 
 class TerritoryTable(tables.Table):

@@ -9,7 +9,14 @@ from core import filtering
 from core.review import ReviewState
 from planning.models import PUBLIC_PLAN_STATUSES, LevelRole, Plan, PlanItem
 
-from .models import Indicator, IndicatorKind, IndicatorValue, Status
+from .models import (
+    Indicator,
+    IndicatorKind,
+    IndicatorTarget,
+    IndicatorValue,
+    IndicatorValuePart,
+    Status,
+)
 from .permissions import can_report_indicator, can_view_indicator
 from .status import assess
 
@@ -46,6 +53,38 @@ def indicator_list(*, user):
                                    "project_link__project")
             .prefetch_related(Prefetch("plan_item", queryset=PlanItem.objects.select_related(
                 "plan", "parent__parent")), values_prefetch(), "targets")
+            .order_by(*LIST_ORDER))
+
+
+# What a line of the public list (indicators.tables.IndicatorTable, its
+# downloads too) reads of an indicator and of its values: the code, name,
+# kind and status, the unit of a value, the territories that split the values
+# into home and comparison; the value as printed, its period and baseline.
+TABLE_FIELDS = ("code", "slug", "name", "kind", "unit", "status", "home_territory_id",
+                "comparison_territory_id")
+TABLE_VALUE_FIELDS = ("indicator_id", "territory_id", "period_start", "period_end",
+                      "period_text", "value", "available", "is_estimate", "is_composite",
+                      "rank", "rank_scope", "value_text", "is_baseline")
+
+
+def indicator_table(*, user):
+    """Every indicator the user may read, with only what the list's line
+    shows: the fields above, the approved values as `approved_values` (no
+    territory rows: the line tells home from comparison by id), their parts
+    and the targets as `target_list` - plain lists, not a related manager and
+    a filtered queryset per indicator. The parts and targets are ordered by
+    their own position, not through their value's and indicator's ordering
+    (which joins both tables)."""
+    visible = can_view_indicator.filter(user, Indicator.objects.all())
+    values = (IndicatorValue.objects.filter(review_state=ReviewState.APPROVED)
+              .only(*TABLE_VALUE_FIELDS).chronological()
+              .prefetch_related(Prefetch(
+                  "parts", queryset=IndicatorValuePart.objects.order_by("value_id", "position"))))
+    return (visible.only(*TABLE_FIELDS)
+            .prefetch_related(Prefetch("values", queryset=values, to_attr="approved_values"),
+                              Prefetch("targets", to_attr="target_list",
+                                       queryset=IndicatorTarget.objects.order_by(
+                                           "indicator_id", "position")))
             .order_by(*LIST_ORDER))
 
 

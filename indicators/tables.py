@@ -2,16 +2,28 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import FastCellsMixin
+
 from .models import Indicator
 from .status import baseline_and_latest, display_value
 
 
 def _latest(record):
-    _baseline, latest, _bc, latest_cmp = baseline_and_latest(record, list(record.values.all()))
+    values = getattr(record, "approved_values", None)  # selectors.indicator_table
+    if values is None:
+        values = list(record.values.all())
+    _baseline, latest, _bc, latest_cmp = baseline_and_latest(record, values)
     return latest, latest_cmp
 
 
-class IndicatorTable(tables.Table):
+def _milestones(record):
+    targets = getattr(record, "target_list", None)  # selectors.indicator_table
+    if targets is None:
+        return record.milestones
+    return sorted(targets, key=lambda target: target.position)
+
+
+class IndicatorTable(FastCellsMixin, tables.Table):
     # Printed order where the plan gives one, else the code's natural order.
     code = tables.Column(verbose_name=_("Code"), order_by=("position", "sort_key", "id"))
     name = tables.Column(verbose_name=_("Indicator"), linkify=True)
@@ -45,7 +57,7 @@ class IndicatorTable(tables.Table):
 
     def _targets_text(self, record):
         return "; ".join(f"{t.phrase} ({t.when})" if t.when and t.when not in t.phrase
-                         else t.phrase for t in record.milestones)
+                         else t.phrase for t in _milestones(record))
 
     def render_target_text(self, record):
         return self._targets_text(record) or "–"
@@ -59,3 +71,17 @@ class IndicatorTable(tables.Table):
 
     def value_status(self, record):
         return record.get_status_display()
+
+    def fast_cells(self, record):
+        kind = self.choice_label(Indicator, "kind", record.kind)
+        status = self.choice_label(Indicator, "status", record.status)
+        return {
+            "code": self.plain("code", record.code),
+            "name": self.link("name", self.url_for("indicators:detail", record.slug),
+                              record.name),
+            "kind": self.plain("kind", kind),
+            "latest": self.render_latest(record),
+            "target_text": self.render_target_text(record),
+            "status": self.plain("status", status) if status in ("", None) else format_html(
+                '<span class="status status-{}">{}</span>', record.status, status),
+        }

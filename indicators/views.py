@@ -33,7 +33,7 @@ from . import permissions, services
 from .charts import render_svg
 from .forms import IndicatorForm, ValueForm
 from .models import Indicator, IndicatorValue, Status
-from .selectors import IndicatorFilter, indicator_detail, indicator_list, status_counts
+from .selectors import IndicatorFilter, indicator_detail, indicator_table, status_counts
 from .status import assess, baseline_and_latest, display_value, next_target
 from .tables import IndicatorTable
 
@@ -45,7 +45,7 @@ class IndicatorListView(TableListView):
     export_basename = "indicators"
 
     def get_queryset(self):
-        return indicator_list(user=self.request.user)
+        return indicator_table(user=self.request.user)
 
     def status_counts(self):
         """{status: count} of the filtered list: one query, which also gives

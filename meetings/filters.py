@@ -34,6 +34,12 @@ class MinutesFilter(django_filters.FilterSet):
         model = Meeting
         fields = ["q", "body", "year", "kind"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The years read once: a callable's choices are read again each time
+        # the select is asked (whether it is required, then its options).
+        self.filters["year"].extra["choices"] = _year_choices()
+
     def filter_q(self, queryset, name, value):
         return search.search(queryset, value[:200])
 

@@ -1,15 +1,18 @@
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from core.tables import FastCellsMixin
 
 from . import search
 from .models import Event, Meeting
 from .permissions import can_manage_events
 
 
-class MinutesTable(tables.Table):
+class MinutesTable(FastCellsMixin, tables.Table):
     starts_on = tables.DateColumn(verbose_name=_("Date"), format="j. n. Y", linkify=True)
     body = tables.Column(verbose_name=_("Body"), accessor="body__name",
                          order_by=("body__name", "-starts_on"))
@@ -37,6 +40,20 @@ class MinutesTable(tables.Table):
 
     def value_title(self, value):
         return value
+
+    def fast_cells(self, record):
+        starts_on = record.starts_on
+        return {
+            # DateColumn prints {{ value|date:"j. n. Y"|default:default }}.
+            "starts_on": self.link(
+                "starts_on", self.url_for("meetings:detail", record.pk),
+                date_format(starts_on, "j. n. Y") or self.empty("starts_on"))
+            if starts_on not in (None, "") else self.empty("starts_on"),
+            "body": self.plain("body", record.body.name),
+            "kind": self.plain("kind", self.choice_label(Meeting, "kind", record.kind)),
+            "title": self.render_title(record.title, record),
+            "place_name": self.plain("place_name", record.place_name),
+        }
 
 
 class EventTable(tables.Table):

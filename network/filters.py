@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import filtering
 from core.autocomplete import AutocompleteFilter
 from directory.models import Organisation, SupportArea
 
@@ -36,13 +37,13 @@ class NetworkFilter(django_filters.FilterSet):
                                      widget=DateInput())
     category = django_filters.ChoiceFilter(label=_("Category"), field_name="service__category",
                                            choices=ServiceCategory.choices)
-    kind = django_filters.ModelChoiceFilter(label=_("Kind of service"),
+    kind = filtering.ModelChoiceFilter(label=_("Kind of service"),
                                             field_name="service__kind",
                                             queryset=ServiceKind.objects.all())
-    area = django_filters.ModelChoiceFilter(label=_("Support area"),
+    area = filtering.ModelChoiceFilter(label=_("Support area"),
                                             field_name="support_areas",
                                             queryset=SupportArea.objects.all())
-    target_group = django_filters.ModelChoiceFilter(label=_("Target group"),
+    target_group = filtering.ModelChoiceFilter(label=_("Target group"),
                                                     field_name="target_groups",
                                                     queryset=TargetGroup.objects.all())
     form = django_filters.ChoiceFilter(label=_("Form"), field_name="form_rows__form",
@@ -50,7 +51,7 @@ class NetworkFilter(django_filters.FilterSet):
     provider = AutocompleteFilter(kind="organisations", label=_("Provider"),
                                   field_name="service__provider",
                                   queryset=lambda request: Organisation.objects.all())
-    unit = django_filters.ModelChoiceFilter(label=_("Capacity unit"),
+    unit = filtering.ModelChoiceFilter(label=_("Capacity unit"),
                                             field_name="capacity_unit",
                                             queryset=CapacityUnit.objects.all())
 

@@ -2,6 +2,10 @@
 editing of it, a provider's values per service and period, the
 disproportion check (officers only) and the yearly evaluation (public)."""
 
+import dataclasses
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -326,8 +330,12 @@ class FundingView(_OfficerFormView):
                                        **form.cleaned_data)
 
 
+PROVIDERS_PER_PAGE = 100
+
+
 class EvaluationView(TemplateView):
-    """The yearly evaluation of the community plan (public)."""
+    """The yearly evaluation of the community plan (public). The funding by
+    provider comes a hundred providers a page (`?page=`), largest first."""
 
     template_name = "network/evaluation.html"
 
@@ -339,7 +347,15 @@ class EvaluationView(TemplateView):
         year = year_asked(asked, years[0] if years else timezone.localdate().year - 1)
         if asked is not None and asked != str(year):
             context["page_cache_unknown_value"] = True
+        evaluation = selectors.yearly_evaluation(year, city=city)
+        # The providers a page at a time (every one of them in the PDF): one
+        # per service provider of the city, a list that grows with the network.
+        page = Paginator(evaluation.funding_by_provider, PROVIDERS_PER_PAGE).get_page(
+            self.request.GET.get("page"))
         # Years as text: a number would be printed with a thousands separator.
         context.update(year=str(year), years=[str(other) for other in years],
-                       evaluation=selectors.yearly_evaluation(year, city=city))
+                       evaluation=dataclasses.replace(
+                           evaluation, funding_by_provider=page.object_list),
+                       page_obj=page, provider_page=page,
+                       provider_query=urlencode({"year": year}))
         return context

@@ -154,6 +154,9 @@ class Service(models.Model):
         verbose_name = _("social service")
         verbose_name_plural = _("social services")
         ordering = [czech("name"), "id"]
+        # The public network list (by name, one page) walks this index and
+        # joins each service's version, instead of sorting every version.
+        indexes = [models.Index(fields=["name", "id"], name="service_list_order")]
         constraints = [
             models.CheckConstraint(condition=Q(category__in=[c.value for c in ServiceCategory]),
                                    name="service_category_valid"),

@@ -1,6 +1,9 @@
 import django_tables2 as tables
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import FastCellsMixin
 from core.templatetags.portal import num
 
 from .models import ServiceVersion, UpdateRequest
@@ -10,12 +13,15 @@ def _forms(record):
     return ", ".join(str(form.label) for form in record.forms)
 
 
-class NetworkTable(tables.Table):
+class NetworkTable(FastCellsMixin, tables.Table):
     """One row per service as it stood on the day shown."""
 
     register_id = tables.Column(verbose_name=_("Register identifier"),
                                 accessor="service__register_id")
+    # Services of the same name in a fixed order, along the index
+    # service_list_order.
     name = tables.Column(verbose_name=_("Name"), accessor="service__name",
+                         order_by=("service__name", "service_id"),
                          linkify=lambda record: record.service.get_absolute_url())
     provider = tables.Column(verbose_name=_("Provider"), accessor="service__provider__name")
     kind = tables.Column(verbose_name=_("Kind of service"), accessor="service__kind",
@@ -48,6 +54,31 @@ class NetworkTable(tables.Table):
 
     def value_capacity(self, value):
         return value
+
+    def _joined(self, name, items, text, separator):
+        """A ManyToManyColumn's cell (prefetched rows), or its default."""
+        if not items:
+            return self.empty(name)
+        return mark_safe(conditional_escape(separator).join(  # noqa: S308 - escaped
+            conditional_escape(text(item)) for item in items))
+
+    def fast_cells(self, record):
+        service = record.service
+        unit = record.capacity_unit
+        return {
+            "register_id": self.plain("register_id", service.register_id),
+            "name": self.link("name", self.url_for("network:service_detail", service.pk),
+                              service.name),
+            "provider": self.plain("provider", service.provider.name),
+            "kind": self.plain("kind", service.kind),
+            "forms": _forms(record),
+            "target_groups": self._joined("target_groups", record.target_groups.all(), str,
+                                          "; "),
+            "support_areas": self._joined("support_areas", record.support_areas.all(),
+                                          lambda area: area.numeral, ", "),
+            "capacity": self.rendered("capacity", record.capacity_value, num),
+            "unit": self.plain("unit", unit.name if unit is not None else None),
+        }
 
 
 class UpdateRequestTable(tables.Table):

@@ -61,7 +61,7 @@ urlpatterns += [
     path("<int:pk>/funding/", views_indicators.FundingView.as_view(), name="funding"),
     path("<int:pk>/indicators/<int:year>/<str:period>/",
          views_indicators.ValuesReportView.as_view(), name="values_report"),
-    path("evaluation/", cache_public_page(params=("year",))(
+    path("evaluation/", cache_public_page(params=("year", "page"))(
         views_indicators.EvaluationView.as_view()), name="evaluation"),
 ]
 

@@ -34,7 +34,8 @@ def is_measure(item):
 
 
 class PlanFilterForm(PortalForm):
-    """GET parameters of the plan page. Choices come from the loaded items, so
+    """GET parameters of the plan page. Choices come from the loaded items
+    (selectors.plan_tree_items: their `implementer_list` and `group_list`), so
     building the form costs no query; an unknown value is reported on the
     field and that filter is left out (never a server error)."""
 
@@ -59,9 +60,9 @@ class PlanFilterForm(PortalForm):
         ]
         organisations, groups = {}, {}
         for item in items:
-            for link in item.implementer_links.all():
+            for link in item.implementer_list:
                 organisations.setdefault(link.organisation_id, link.organisation.name)
-            for group in item.working_groups.all():
+            for group in item.group_list:
                 groups.setdefault(group.code, group.name)
         self.fields["implementer"].choices = everything + sorted(
             organisations.items(), key=lambda pair: pair[1].casefold()
@@ -110,7 +111,7 @@ class Criteria:
         return needle in item.code.casefold() or needle in item.title.casefold()
 
     def group_hit(self, item):
-        return any(g.code == self.group for g in item.working_groups.all())
+        return any(g.code == self.group for g in item.group_list)
 
     def measure_hit(self, item):
         if self.status:
@@ -118,7 +119,7 @@ class Criteria:
             if item.status != wanted:
                 return False
         return self.implementer is None or any(
-            link.organisation_id == self.implementer for link in item.implementer_links.all()
+            link.organisation_id == self.implementer for link in item.implementer_list
         )
 
 

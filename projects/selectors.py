@@ -10,6 +10,7 @@ import django_filters
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from core import filtering
 from core.autocomplete import AutocompleteFilter
 from core.review import ReviewState
 from indicators.models import Indicator, IndicatorKind
@@ -55,11 +56,11 @@ def _area_choices():
 
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    programme = django_filters.ModelChoiceFilter(
+    programme = filtering.ModelChoiceFilter(
         label=_("Programme"), field_name="call__programme", queryset=Programme.objects.all())
-    call = django_filters.ModelChoiceFilter(
+    call = filtering.ModelChoiceFilter(
         label=_("Call"), queryset=Call.objects.select_related("programme"))
-    thematic_area = django_filters.ModelChoiceFilter(
+    thematic_area = filtering.ModelChoiceFilter(
         label=_("Thematic area"), queryset=lambda request: _area_choices())
     implementer = AutocompleteFilter(
         kind="implementers", label=_("Implementer"),
@@ -123,6 +124,13 @@ def totals_by_area(queryset):
 def grand_total(queryset):
     result = queryset.order_by().aggregate(amount=Sum("total_budget"), count=Count("id"))
     return TotalRow(str(_("Total")), result["amount"] or ZERO, result["count"])
+
+
+def grand_total_of(rows):
+    """`grand_total` of the rows counted by `totals_by_programme` (every
+    project falls in one programme's row): no query of its own."""
+    return TotalRow(str(_("Total")), sum((row.amount for row in rows), ZERO),
+                    sum(row.count for row in rows))
 
 
 @dataclass

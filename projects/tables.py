@@ -1,6 +1,9 @@
 import django_tables2 as tables
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import FastCellsMixin
 from core.templatetags.portal import czk
 
 from .models import Project
@@ -18,7 +21,7 @@ class MoneyColumn(tables.Column):
         return value
 
 
-class ProjectTable(tables.Table):
+class ProjectTable(FastCellsMixin, tables.Table):
     registration_number = tables.Column(linkify=True)
     title = tables.Column(linkify=True)
     implementer = tables.Column(verbose_name=_("Implementer"), accessor="display_implementer",
@@ -46,3 +49,24 @@ class ProjectTable(tables.Table):
 
     def value_call(self, record):
         return str(record.call.published_label or record.call.number)
+
+    def fast_cells(self, record):
+        url = self.url_for("projects:project_detail", record.pk)
+        call = record.call
+        measures = record.measures.all()
+        return {
+            "registration_number": self.link("registration_number", url,
+                                             record.registration_number),
+            "title": self.link("title", url, record.title),
+            "implementer": self.plain("implementer", record.display_implementer),
+            "programme": self.plain("programme", call.programme.short_name),
+            "call": self.rendered("call", call.published_label,
+                                  lambda _label: self.render_call(record)),
+            "measures": mark_safe(", ".join(  # noqa: S308 - each code escaped
+                conditional_escape(item.code) for item in measures))
+            if measures else self.empty("measures"),
+            "thematic_area": self.plain("thematic_area", record.thematic_area),
+            "status": self.plain("status", self.choice_label(Project, "status",
+                                                             record.status)),
+            "total_budget": self.rendered("total_budget", record.total_budget, czk),
+        }

@@ -54,13 +54,20 @@ class ProjectListView(TableListView):
             return reverse("projects:project_create")
         return None
 
+    def programme_totals(self):
+        """The filtered list's totals per programme: one query, which also
+        gives the grand total and the paginator its count."""
+        if not hasattr(self, "_programme_totals"):
+            self._programme_totals = selectors.totals_by_programme(self.object_list)
+        return self._programme_totals
+
+    def known_count(self):
+        return selectors.grand_total_of(self.programme_totals()).count
+
     def get_table(self, **kwargs):
         table = super().get_table(**kwargs)
-        rows = self.object_list
-        table.totals = {
-            "programmes": selectors.totals_by_programme(rows),
-            "grand": selectors.grand_total(rows),
-        }
+        programmes = self.programme_totals()
+        table.totals = {"programmes": programmes, "grand": selectors.grand_total_of(programmes)}
         return table
 
     def get_context_data(self, **kwargs):

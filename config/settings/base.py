@@ -133,6 +133,9 @@ USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
 
+# Django's renderer, with <select>s printed without a template per option.
+FORM_RENDERER = "core.renderers.FastSelectRenderer"
+
 # A list filter left empty shows everything: its empty choice says so (not
 # django-filter's "---------"). Forms get theirs from core.forms.
 FILTERS_EMPTY_CHOICE_LABEL = _("(all)")

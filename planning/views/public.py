@@ -40,6 +40,7 @@ from ..selectors import (
     check_labels,
     plan_data_checks,
     plan_items,
+    plan_tree_items,
     repeated_measures,
     tally_measures,
 )
@@ -82,9 +83,28 @@ def period_label(item):
     return ""
 
 
+def _url_maker(viewname):
+    """reverse(viewname, args=[x]) for arguments that need no quoting
+    (codes, ids), from one reverse()."""
+    sentinel = "7319468250"
+    head, tail = reverse(viewname, args=[sentinel]).split(sentinel, 1)
+    return lambda arg: f"{head}{arg}{tail}"
+
+
 def decorate(items):
-    """Attach what the templates print, computed once per item."""
+    """Attach what the templates print, computed once per item: the
+    implementers, working groups (with their page's address) and year
+    summaries as lists (`plan_tree_items` prefetches them so), so that the
+    templates neither build a related manager per `.all` nor reverse a URL
+    per group."""
+    group_url = _url_maker("directory:group_detail")
     for item in items:
+        if not hasattr(item, "group_list"):  # not from plan_tree_items
+            item.implementer_list = list(item.implementer_links.all())
+            item.group_list = list(item.working_groups.all())
+            item.summary_list = list(item.summaries.all())
+        for group in item.group_list:
+            group.detail_url = group_url(group.code)
         item.badge = status_badge(item) if item.is_measure else ""
         item.badge_class = f"status-{item.status or 'none'}"
         # The portal's status beside a differently worded published one.
@@ -162,7 +182,7 @@ class PlanDetailView(TemplateView):
         context = super().get_context_data(**kwargs)
         plan = plan_or_404(self.request, kwargs["code"])
         levels = list(plan.levels.all())
-        items = decorate(list(plan_items(plan)))
+        items = decorate(list(plan_tree_items(plan)))
         # Every item's link from one reverse(): a hundred {% url %}s were a
         # tenth of the page's time.
         prefix = reverse("planning:plan_item_detail", args=[plan.code, 0]).removesuffix("0/")

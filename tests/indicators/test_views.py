@@ -287,3 +287,30 @@ def test_the_filters_options_are_read_without_a_server_side_cursor(client, no_pa
     assert f'<option value="{plan.code}">' in response.content.decode()
     assert not any("DECLARE" in q["sql"] for q in queries.captured_queries), [
         q["sql"][:80] for q in queries.captured_queries]
+
+
+def test_the_list_prints_its_cells_as_django_tables2_would(client, no_page_cache, monkeypatch):
+    """IndicatorTable.fast_cells (core.tables.FastCellsMixin) prints the same
+    page as django_tables2's own cell rendering: links, kinds, statuses,
+    latest values with their comparison, targets, and a line with none."""
+    from indicators.tables import IndicatorTable
+
+    plan = PlanFactory()
+    _indicators(3, plan)
+    IndicatorFactory(plans=[plan])  # no values, no status computed
+    printed = []
+    fast_cells = IndicatorTable.fast_cells
+
+    def counted(table, record):
+        printed.append(record)
+        return fast_cells(table, record)
+
+    for query in ({}, {"sort": "-code"}, {"sort": "name"}):
+        with monkeypatch.context() as patched:
+            patched.setattr(IndicatorTable, "fast_cells", counted)
+            fast = client.get(reverse("indicators:list"), query)
+        with monkeypatch.context() as patched:
+            patched.setattr(IndicatorTable, "fast_cells", None)
+            slow = client.get(reverse("indicators:list"), query)
+        assert fast.content.decode() == slow.content.decode()
+    assert len(printed) == 3 * 4  # every line by fast_cells

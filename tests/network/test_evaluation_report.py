@@ -57,3 +57,31 @@ def test_the_yearly_evaluation_page_is_public_and_counts_the_year(client):
     evaluation = response.context["evaluation"]
     assert (evaluation.services, evaluation.service_clients) == (3, 120)
     assert "3 750 000" in response.content.decode().replace("\xa0", " ")
+
+
+@pytest.mark.django_db
+def test_the_page_shows_the_providers_a_page_at_a_time_the_pdf_all(client, monkeypatch):
+    """The funding by provider grows with the network: the page prints a
+    page of providers with a pager (`?page=`, kept by the page cache), the
+    PDF every provider."""
+    from django.urls import reverse
+
+    from network import indicator_views
+    from tests.directory.factories import OrganisationFactory
+
+    for n in range(5):
+        service = make_service(name=f"Služba {n}", network_from=date(2023, 1, 1),
+                               provider=OrganisationFactory(name=f"Poskytovatel {n}"))
+        funding_record(actor=None, service=service, year=2024, source="city",
+                       amount=1000 * (n + 1))
+    monkeypatch.setattr(indicator_views, "PROVIDERS_PER_PAGE", 2)
+    url = reverse("network:evaluation")
+    pages = [client.get(url, {"year": "2024", "page": str(number)}) for number in (1, 2, 3)]
+    names = [[row["service__provider__name"] for row in page.context["evaluation"]
+              .funding_by_provider] for page in pages]
+    assert names == [["Poskytovatel 4", "Poskytovatel 3"], ["Poskytovatel 2", "Poskytovatel 1"],
+                     ["Poskytovatel 0"]]
+    first = pages[0].content.decode()
+    assert '<nav class="pagination"' in first and 'href="?year=2024&amp;page=2"' in first
+    rendered = kinds.render(ReportKind.YEARLY_EVALUATION, {"year": 2024})
+    assert all(f"Poskytovatel {n}" in read_pdf(rendered.pdf).text for n in range(5))

@@ -186,3 +186,33 @@ def test_own_services_come_a_page_at_a_time_whatever_the_network_size(client, of
     assert "Strana 1 z 8" in large.content.decode()
     # the same four rows; only the page count's digits may differ
     assert abs(len(large.content) - len(small.content)) < 20
+
+
+def test_the_list_prints_its_cells_as_django_tables2_would(client, network, monkeypatch):
+    """NetworkTable.fast_cells (core.tables.FastCellsMixin) prints the same
+    page as django_tables2's cell rendering: links, kinds, forms, target
+    groups, areas, capacities with and without a unit, an activity without
+    kind or capacity."""
+    from django.core.cache import cache
+
+    from network.tables import NetworkTable
+
+    printed = []
+    fast_cells = NetworkTable.fast_cells
+
+    def counted(table, record):
+        printed.append(record)
+        return fast_cells(table, record)
+
+    for query in ({}, {"sort": "-capacity"}, {"sort": "kind"}):
+        cache.clear()
+        with monkeypatch.context() as patched:
+            patched.setattr(NetworkTable, "fast_cells", counted)
+            fast = client.get(reverse("network:service_list"), query)
+        cache.clear()
+        with monkeypatch.context() as patched:
+            patched.setattr(NetworkTable, "fast_cells", None)
+            slow = client.get(reverse("network:service_list"), query)
+        assert fast.content.decode() == slow.content.decode()
+        assert "Klub maminek" in fast.content.decode()
+    assert len(printed) == 3 * 3
