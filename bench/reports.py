@@ -252,6 +252,7 @@ def _start_worker(processes, database, media_root, log_path):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test",
            "DATABASE_URL": f"{DB_SERVER}/{database}", "REDIS_URL": REDIS_URL,
            "PORTAL_TEST_REDIS_MAPPED": "1", "MEDIA_ROOT": str(media_root),
+           "PORTAL_TEST_MEDIA_MAPPED": "1",
            "LOG_LEVEL": "CRITICAL"}
     env.pop("PYTEST_XDIST_WORKER", None)
     log = open(log_path, "ab")  # noqa: SIM115 - the process owns it until it ends

@@ -31,7 +31,10 @@ if _XDIST_INDEX and not env.bool("PORTAL_TEST_REDIS_MAPPED", default=False):
     _base, _, _db = REDIS_URL.rpartition("/")
     REDIS_URL = f"{_base}/{(int(_db or 0) + _XDIST_INDEX) % 16}"
 # Also in one process (-n 0): never the media of the portal `make run` serves.
-MEDIA_ROOT = MEDIA_ROOT / f"test-{_XDIST or 'single'}"  # noqa: F405
+# A worker the bench starts is told the folder its parent reads
+# (PORTAL_TEST_MEDIA_MAPPED with MEDIA_ROOT).
+if not env.bool("PORTAL_TEST_MEDIA_MAPPED", default=False):  # noqa: F405
+    MEDIA_ROOT = MEDIA_ROOT / f"test-{_XDIST or 'single'}"  # noqa: F405
 # Generous timeouts: two busy test processes must not trip the breaker (the
 # fault drills set the production value).
 CACHES = {"default": {  # noqa: F405
