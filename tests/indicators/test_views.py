@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.models import AuditEntry
 from indicators.models import IndicatorValue, Status, TargetKind  # noqa: F401
 from indicators.services import indicator_refresh_status, indicator_update
+from tests.fast_cells import both_ways
 from tests.indicators.factories import IndicatorFactory, region, year_value
 from tests.planning.factories import PlanFactory, PlanItemFactory
 
@@ -299,18 +300,9 @@ def test_the_list_prints_its_cells_as_django_tables2_would(client, no_page_cache
     _indicators(3, plan)
     IndicatorFactory(plans=[plan])  # no values, no status computed
     printed = []
-    fast_cells = IndicatorTable.fast_cells
-
-    def counted(table, record):
-        printed.append(record)
-        return fast_cells(table, record)
-
     for query in ({}, {"sort": "-code"}, {"sort": "name"}):
-        with monkeypatch.context() as patched:
-            patched.setattr(IndicatorTable, "fast_cells", counted)
-            fast = client.get(reverse("indicators:list"), query)
-        with monkeypatch.context() as patched:
-            patched.setattr(IndicatorTable, "fast_cells", None)
-            slow = client.get(reverse("indicators:list"), query)
+        fast, slow, records = both_ways(client, monkeypatch, IndicatorTable,
+                                        reverse("indicators:list"), query)
+        printed += records
         assert fast.content.decode() == slow.content.decode()
     assert len(printed) == 3 * 4  # every line by fast_cells

@@ -12,6 +12,7 @@ from directory.models import SupportArea
 from network.models import Service, ServiceCategory, ServiceForm, ServiceVersion
 from network.services import service_change
 from tests.directory.factories import OrganisationFactory
+from tests.fast_cells import both_ways
 from tests.network.factories import make_service, target_group, unit
 
 pytestmark = pytest.mark.django_db
@@ -193,26 +194,13 @@ def test_the_list_prints_its_cells_as_django_tables2_would(client, network, monk
     page as django_tables2's cell rendering: links, kinds, forms, target
     groups, areas, capacities with and without a unit, an activity without
     kind or capacity."""
-    from django.core.cache import cache
-
     from network.tables import NetworkTable
 
     printed = []
-    fast_cells = NetworkTable.fast_cells
-
-    def counted(table, record):
-        printed.append(record)
-        return fast_cells(table, record)
-
     for query in ({}, {"sort": "-capacity"}, {"sort": "kind"}):
-        cache.clear()
-        with monkeypatch.context() as patched:
-            patched.setattr(NetworkTable, "fast_cells", counted)
-            fast = client.get(reverse("network:service_list"), query)
-        cache.clear()
-        with monkeypatch.context() as patched:
-            patched.setattr(NetworkTable, "fast_cells", None)
-            slow = client.get(reverse("network:service_list"), query)
+        fast, slow, records = both_ways(client, monkeypatch, NetworkTable,
+                                        reverse("network:service_list"), query)
+        printed += records
         assert fast.content.decode() == slow.content.decode()
         assert "Klub maminek" in fast.content.decode()
     assert len(printed) == 3 * 3

@@ -14,7 +14,7 @@ from planning.models import MeasureStatus, PlanItem, code_sort_key
 from projects.models import Project, ProjectStatus
 from rounds.models import ReportingRound
 from tests.directory.factories import OrganisationFactory
-from tests.indicators.factories import IndicatorFactory, ostrava
+from tests.indicators.factories import IndicatorFactory, TerritoryFactory
 from tests.planning.factories import PlanItemFactory
 from tests.projects.factories import CallFactory
 
@@ -45,7 +45,7 @@ def _grow(plan, n):
                       target_year=2025)
     measures = items(specifics, 4, lambda i: f"{100 + i}.1.1.1",
                      status=MeasureStatus.IN_PROGRESS, reports_done=1, reports_total=6)
-    home = ostrava()
+    home = TerritoryFactory()
     indicators = Indicator.objects.bulk_create(
         Indicator(code=f"X-{i:04d}", slug=f"x-{i:04d}", sort_key=indicator_sort_key(f"X-{i:04d}"),
                   name=f"Ukazatel s dlouhým názvem číslo {i}", kind=IndicatorKind.IMPACT,
