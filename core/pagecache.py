@@ -8,9 +8,11 @@ How a request goes:
   entry of the current generation is answered at once (`304` when the
   browser or proxy already holds its ETag). Each process also keeps the
   pages it answered or stored lately (`PAGE_CACHE_LOCAL_BYTES`, 32 MiB; 0
-  turns it off): for one of those only the generation, a few bytes, is read
-  from Redis, and the copy is answered while it is still the current
-  generation - the same rule as for Redis' copy, so it is never staler.
+  turns it off): for one of those only the generation is needed, and the
+  copy is answered while it is still the current generation - the same rule
+  as for Redis' copy, so it is never staler. The process holds the
+  generation too, for as long as Redis promises to tell it of any change
+  (core.keywatch): a hit of a held page then reads nothing from Redis.
   Sessions, locale, CSRF, auth, OTP, messages and CSP never run for a hit;
   the headers they would have added (CSP, X-Frame-Options,
   Content-Language, Vary, ...) are stored with the page and sent again.
@@ -57,10 +59,12 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified, HttpResponseRedirect, QueryDict
 from django.utils.cache import patch_vary_headers
+
+from core import keywatch
 
 logger = logging.getLogger(__name__)
 
@@ -116,12 +120,57 @@ def _generation(namespace=None):
 def invalidate(namespace=None):
     """Make every cached page stale. Never raises: a cache outage must not
     break a save (the stored pages then expire after PAGE_CACHE_TIMEOUT)."""
+    watch = generation_watch()
     try:
+        if watch is not None:
+            watch.forget()
         # A value never used before (ordered by time only for people reading it).
         cache.set(GENERATION_KEY, _new_generation(), None)
     except Exception:  # noqa: BLE001
         logger.warning("page cache: could not invalidate (%s)", namespace or "all",
                        exc_info=True)
+    finally:
+        if watch is not None:
+            # Also after the write: this process reads the new value next,
+            # whether or not its own invalidation push has come in yet.
+            watch.forget()
+
+
+_watches = {}
+
+
+def generation_watch():
+    """The process's KeyWatch of the generation (core.keywatch), or None: with
+    `PAGE_CACHE_WATCH_GENERATION` off, or a cache that is not one Redis server."""
+    if not _setting("PAGE_CACHE_WATCH_GENERATION", True):
+        return None
+    # One per cache object: Django makes one per thread (and anew when the
+    # settings change); a watch keeps its cache object, so an id is never reused.
+    backend = caches["default"]
+    watch = _watches.get(id(backend), False)
+    if watch is False:
+        watch = _watches[id(backend)] = keywatch.watch_for(backend, GENERATION_KEY)
+    return watch
+
+
+def _held_generation():
+    watch = generation_watch()
+    return watch.held() if watch is not None else None
+
+
+def _read_generation(*keys):
+    """The generation from Redis, then held by this process's watch, with the
+    entries of `keys` read in the same round trip: (generation, {key: entry})."""
+    watch = generation_watch()
+    ticket = watch.ticket() if watch is not None else None
+    if keys:
+        found = cache.get_many([GENERATION_KEY, *keys])
+        generation = found.pop(GENERATION_KEY, None)
+    else:
+        found, generation = {}, cache.get(GENERATION_KEY)
+    if watch is not None:
+        watch.learn(generation, ticket)
+    return generation, found
 
 
 def invalidate_all():
@@ -344,15 +393,20 @@ class PageCacheMiddleware:
         key = _page_key(request, language)
         try:
             entry = local_pages.get(key)
+            # Nothing is read from Redis for a page this process holds while
+            # it also holds the generation (core.keywatch); else the generation
+            # only, or it and the page in one round trip.
+            generation = _held_generation()
             if entry is not None:
-                # This process holds a copy: only the generation is read.
-                generation = cache.get(GENERATION_KEY)
+                if generation is None:
+                    generation, _found = _read_generation()
                 if generation is not None and entry[0] == generation:
                     return _hit(request, entry)
                 entry = cache.get(key) if generation is not None else None
+            elif generation is not None:
+                entry = cache.get(key)
             else:
-                found = cache.get_many([GENERATION_KEY, key])
-                generation = found.get(GENERATION_KEY)
+                generation, found = _read_generation(key)
                 entry = found.get(key)
             if entry is not None and entry[0] == generation:
                 local_pages.put(key, entry)

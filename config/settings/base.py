@@ -372,6 +372,11 @@ PAGE_CACHE_SHARED_MAX_AGE = env.int("PAGE_CACHE_SHARED_MAX_AGE", default=60)
 # process; 0: none): a hit then reads only the generation from Redis, not the
 # page, and a copy is answered only while that is its generation.
 PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=32 * 1024 * 1024)
+# ... and holds the generation itself while Redis promises to tell it of any
+# change (client tracking, Redis 6.0+; core.keywatch): a hit of a page the
+# process holds then reads nothing from Redis. Off: the generation is read
+# from Redis for every hit (for a Redis that refuses CLIENT TRACKING).
+PAGE_CACHE_WATCH_GENERATION = env.bool("PAGE_CACHE_WATCH_GENERATION", default=True)
 # A save, delete or m2m change of a model of these apps makes the pages stale.
 PAGE_CACHE_APPS = ["directory", "planning", "indicators", "meetings", "projects", "network",
                    "reports"]

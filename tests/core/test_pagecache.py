@@ -2,10 +2,13 @@
 sessions, CSRF and auth, shared by no one it should not be, never stale, and
 not to be filled with made-up query strings."""
 
+import threading
+import time
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -13,7 +16,8 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 
-from core import pagecache
+from core import keywatch, pagecache
+from core.cache import breaker
 from directory.models import AccessibilityRequest
 from meetings.models import MinutesStatus
 from notifications.models import Subscription
@@ -481,7 +485,57 @@ def cache_calls(monkeypatch):
     return calls
 
 
-def test_a_hit_of_a_page_this_process_holds_reads_only_the_generation(client, cache_calls):
+@pytest.fixture
+def no_watch(settings):
+    settings.PAGE_CACHE_WATCH_GENERATION = False
+
+
+def _watching():
+    """This process's watch of the generation, once its connection is up."""
+    watch = pagecache.generation_watch()
+    deadline = time.monotonic() + 5
+    while watch._sock is None:
+        assert time.monotonic() < deadline, "the key watch did not connect"
+        time.sleep(0.01)
+    return watch
+
+
+def _eventually(condition):
+    deadline = time.monotonic() + 5
+    while not (result := condition()):
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    return result
+
+
+# Redis tells every watch of a flush of any database (the other test process
+# flushes its own before each test), so a watch may forget its value at any
+# moment; a test asking for a held value asks again until it has one.
+def _held(client, url):
+    """The watch, once a hit has left it holding the generation."""
+    watch = _watching()
+
+    def read():
+        client.get(url)
+        return watch.held() is not None
+
+    _eventually(read)
+    return watch
+
+
+def _calls_of_a_hit(client, url, cache_calls, expected):
+    """The cache calls of a hit, asked again while the generation was not held."""
+    def hit():
+        cache_calls.clear()
+        assert client.get(url)["X-Page-Cache"] == "hit"
+        return cache_calls == expected
+
+    _eventually(hit)
+    return cache_calls
+
+
+def test_a_hit_of_a_page_this_process_holds_reads_only_the_generation(client, cache_calls,
+                                                                      no_watch):
     pagecache.local_pages.clear()
     OrganisationFactory(name="Charita Testov")
     url = reverse("directory:organisation_list")
@@ -494,7 +548,18 @@ def test_a_hit_of_a_page_this_process_holds_reads_only_the_generation(client, ca
     assert cache_calls == ["get"]
 
 
-def test_a_page_another_process_stored_is_fetched_once_then_held(client, cache_calls):
+def test_a_hit_reads_nothing_from_redis_while_the_process_holds_the_generation(client,
+                                                                               cache_calls):
+    OrganisationFactory(name="Charita Testov")
+    url = reverse("directory:organisation_list")
+    _watching()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    _held(client, url)
+    assert _calls_of_a_hit(client, url, cache_calls, []) == []
+    assert "Charita Testov" in client.get(url).text
+
+
+def test_a_page_another_process_stored_is_fetched_once_then_held(client, cache_calls, no_watch):
     url = reverse("directory:organisation_list")
     client.get(url)
     pagecache.local_pages.clear()  # as in another worker process
@@ -504,6 +569,92 @@ def test_a_page_another_process_stored_is_fetched_once_then_held(client, cache_c
     cache_calls.clear()
     assert client.get(url)["X-Page-Cache"] == "hit"
     assert cache_calls == ["get"]
+
+
+def test_with_the_generation_held_a_page_another_process_stored_is_one_read(client,
+                                                                            cache_calls):
+    url = reverse("directory:organisation_list")
+    _held(client, url)
+
+    def fetched_page_only():
+        pagecache.local_pages.clear()  # as in another worker process
+        cache_calls.clear()
+        assert client.get(url)["X-Page-Cache"] == "hit"
+        return cache_calls == ["get"]  # the page; the generation is held
+
+    _eventually(fetched_page_only)
+    assert _calls_of_a_hit(client, url, cache_calls, []) == []
+
+
+def _other_process_client():
+    """A Redis connection of its own, as another process has."""
+    import redis
+
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+@pytest.mark.parametrize("change", ["set", "delete", "flush"])
+def test_the_held_generation_is_forgotten_when_anyone_changes_it(client, change):
+    url = reverse("directory:organisation_list")
+    watch = _held(client, url)
+    other = _other_process_client()
+    key = cache.make_and_validate_key(pagecache.GENERATION_KEY)
+    if change == "set":
+        other.set(key, pagecache._new_generation())
+    elif change == "delete":  # as when Redis evicts it
+        other.delete(key)
+    else:
+        other.flushdb()
+    _eventually(lambda: watch.held() is None)
+
+
+def test_news_waiting_unread_are_never_overlooked(client, monkeypatch):
+    """The watch's thread may not have run yet when a reader asks: what has
+    arrived on its connection counts already."""
+    url = reverse("directory:organisation_list")
+    watch = _held(client, url)
+    go_on = threading.Event()
+    consume = watch._consume
+    monkeypatch.setattr(watch, "_consume", lambda sock: (go_on.wait(5), consume(sock)))
+    try:
+        _other_process_client().set(cache.make_and_validate_key(pagecache.GENERATION_KEY),
+                                    pagecache._new_generation())
+        _eventually(lambda: keywatch._waiting(watch._sock))
+        assert watch.held() is None
+        assert client.get(url)["X-Page-Cache"] == "miss"
+    finally:
+        go_on.set()
+
+
+def test_a_read_that_raced_a_change_is_not_kept():
+    watch = _watching()
+    ticket = watch.ticket()
+    watch.forget()  # the news of a change came while the value was being read
+    watch.learn(12345, ticket)
+    assert watch.held() is None
+
+    def kept():
+        watch.learn(12345, watch.ticket())
+        return watch.held() == 12345
+
+    _eventually(kept)
+
+
+def test_a_lost_connection_is_noticed_and_made_again(client):
+    url = reverse("directory:organisation_list")
+    watch = _held(client, url)
+    lost = watch.client_id
+    _other_process_client().client_kill_filter(_id=lost)
+    assert watch.held() is None
+    _eventually(lambda: watch._sock is not None and watch.client_id != lost)
+    _held(client, url)
+
+
+def test_nothing_is_held_while_the_breaker_is_open(client, monkeypatch):
+    url = reverse("directory:organisation_list")
+    watch = _held(client, url)
+    monkeypatch.setattr(breaker, "open_until", time.monotonic() + 30)
+    assert watch.held() is None
 
 
 def test_a_held_copy_is_never_served_after_a_change_elsewhere(client):
@@ -538,6 +689,8 @@ def test_a_held_copy_is_not_served_while_redis_is_down(client, monkeypatch):
             return broken
 
     monkeypatch.setattr(pagecache, "cache", Down())
+    # Down for the watch too: its connection is gone.
+    _other_process_client().client_kill_filter(_id=_watching().client_id)
     response = client.get(url)
     assert response.status_code == 200
     assert "X-Page-Cache" not in response  # rendered: the generation cannot be checked
