@@ -21,12 +21,18 @@ PRODUCTION_ENV = {
 }
 
 # One process answers what the tests below ask of production settings (each
-# start-up of Django with every app costs a second or more).
+# start-up of Django with every app costs a second or more). PRODUCTION_ENV
+# gives the cache the broker's Redis; `check --deploy` runs there as it is,
+# then with the cache's URL and backend (production.py makes both of
+# CACHE_URL) set to a Redis of its own.
 PROBE = """
-import json, django
+import io, json, django
 django.setup()
 from django.conf import settings as s
-from django.test import Client, RequestFactory
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.test import Client, RequestFactory, override_settings
+from config.settings.production import redis_cache
 from core.middleware import client_ip
 response = Client().get("/healthz", secure=True, HTTP_HOST="kp.example.org")
 seen = set()
@@ -34,11 +40,29 @@ for n in range(15):
     request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
                                    REMOTE_ADDR="192.0.2.50")
     seen.add(client_ip(request))
+
+
+def check_deploy():
+    # What `manage.py check --deploy --fail-level WARNING` exits with and prints
+    # to stderr (a failed check raises, and its message is what stderr shows).
+    err = io.StringIO()
+    try:
+        call_command("check", deploy=True, fail_level="WARNING", stdout=io.StringIO(), stderr=err)
+    except SystemCheckError as error:
+        return {"returncode": 1, "stderr": err.getvalue() + str(error)}
+    return {"returncode": 0, "stderr": err.getvalue()}
+
+
+checks = {"shared": check_deploy()}
+own = "redis://127.0.0.1:6380/0"  # another server than the broker's, as check_deploy.sh has it
+with override_settings(CACHE_URL=own, CACHES={"default": redis_cache(own)}):
+    checks["own"] = check_deploy()
 print(json.dumps({
     "headers": dict(response.headers.items()),
     "settings": [s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,
                  s.SESSION_COOKIE_HTTPONLY, s.SECURE_SSL_REDIRECT, s.CELERY_BROKER_URL],
     "client_ips_of_forged_logins": sorted(seen),
+    "check_deploy": checks,
 }))
 """
 
@@ -81,15 +105,10 @@ def test_production_believes_no_forwarded_address_by_default(production):
     assert production["client_ips_of_forged_logins"] == ["192.0.2.50"]
 
 
-def test_check_deploy_warns_when_the_cache_shares_the_brokers_redis():
-    shared = {**PRODUCTION_ENV, "CACHE_URL": PRODUCTION_ENV["REDIS_URL"]}
-    result = _run(shared, (
-        "import django; django.setup(); from django.core.management import call_command; "
-        "call_command('check', deploy=True, fail_level='WARNING')"))
-    assert result.returncode != 0
-    assert "core.W001" in result.stderr
-    own = {**PRODUCTION_ENV, "CACHE_URL": "redis://127.0.0.1:6380/0"}
-    result = _run(own, (
-        "import django; django.setup(); from django.core.management import call_command; "
-        "call_command('check', deploy=True, fail_level='WARNING')"))
-    assert "core.W001" not in result.stderr
+def test_check_deploy_warns_when_the_cache_shares_the_brokers_redis(production):
+    assert PRODUCTION_ENV["CACHE_URL"] == PRODUCTION_ENV["REDIS_URL"]
+    result = production["check_deploy"]["shared"]
+    assert result["returncode"] != 0
+    assert "core.W001" in result["stderr"]
+    result = production["check_deploy"]["own"]
+    assert "core.W001" not in result["stderr"]

@@ -26,7 +26,7 @@ from network.indicator_services import (
 from network.services import service_change
 from tests.directory.factories import OrganisationFactory, the_city
 
-from .factories import make_indicator, make_indicator_value, make_service
+from .factories import copies, make_indicator, make_indicator_value, make_service, services_like
 
 pytestmark = pytest.mark.django_db
 
@@ -232,22 +232,29 @@ def test_indicator_pages_run_a_fixed_number_of_queries(client, officer):
     clients = make_indicator(code="klienti", manual=indicator.manual, counts_clients=True)
     provider = OrganisationFactory()
 
-    def grow(n):
-        for service in _kind_of(n, indicator=indicator, provider=provider,
-                                rates=["100", "104", "97", "101", "99"]):
-            make_indicator_value(service=service, indicator=clients, year=2024,
-                                 period=P.YEAR, value="30")
-            funding_record(actor=None, service=service, year=2024, source="city",
-                           amount=100_000)
-            make_indicator_value(service=service, indicator=indicator, year=2023,
-                                 period=P.HALF_YEAR, value="150")
-
-    grow(5)
+    rates = ["100", "104", "97", "101", "99"]
+    grown = _kind_of(5, indicator=indicator, provider=provider, rates=rates)
+    for service in grown:
+        make_indicator_value(service=service, indicator=clients, year=2024,
+                             period=P.YEAR, value="30")
+        funding_record(actor=None, service=service, year=2024, source="city",
+                       amount=100_000)
+        make_indicator_value(service=service, indicator=indicator, year=2023,
+                             period=P.HALF_YEAR, value="150")
     world = {"service": make_service(provider=provider)}
     make_indicator_value(service=world["service"], indicator=indicator)
     client.force_login(officer)
     small = _counts(client, world)
-    grow(40)
+    # 40 services more with the same values and funding as the first five,
+    # copied from the first in bulk (the services would take seconds).
+    more = services_like(grown[0], 40, provider=provider)
+    rate = {(indicator.pk, 2024): lambda i: Decimal(rates[i % len(rates)]) * 2}
+    for row in grown[0].indicator_values.all():
+        vary = {"value": rate[row.indicator_id, row.year]} if (
+            (row.indicator_id, row.year) in rate) else {}
+        copies(row, 40, service_id=lambda i: more[i].pk, **vary)
+    for row in grown[0].funding.all():
+        copies(row, 40, service_id=lambda i: more[i].pk)
     assert _counts(client, world) == small
     assert small == PINNED, small
 

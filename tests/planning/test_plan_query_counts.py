@@ -93,43 +93,58 @@ PAGES = [
 _serial = itertools.count()
 
 
-def grow_plan(plan, *, areas, goals, specifics, measures, organisations, groups):
-    """Bulk-create a full tree under `plan`: areas × goals × specifics × measures."""
-    levels = {level.depth: level for level in PlanLevel.objects.filter(plan=plan)}
-    tag = next(_serial)
+def grow_plan(plan, **shape):
+    return grow_plans([plan], **shape)
+
+
+def grow_plans(plans, *, areas, goals, specifics, measures, organisations, groups):
+    """Bulk-create a full tree under each of `plans`: areas × goals × specifics
+    × measures, one bulk insert per kind of row for all the plans."""
+    levels = {(level.plan_id, level.depth): level
+              for level in PlanLevel.objects.filter(plan__in=plans)}
+    tags = {plan.pk: next(_serial) for plan in plans}
     statuses = [s.value for s in MeasureStatus]
 
     def create(parents, depth, count, extra=None):
         rows = [
-            PlanItem(plan=plan, parent=parent, level=levels[depth], position=i + 1,
-                     code=f"{parent.code}.{i + 1}" if parent else f"{tag}-{i + 1}",
-                     title=f"Položka {tag} {depth} {i}", **extra(i) if extra else {})
-            for parent in parents for i in range(count)
+            PlanItem(plan=plan, parent=parent, level=levels[plan.pk, depth], position=i + 1,
+                     code=f"{parent.code}.{i + 1}" if parent else f"{tags[plan.pk]}-{i + 1}",
+                     title=f"Položka {tags[plan.pk]} {depth} {i}", **extra(i) if extra else {})
+            for plan, parent in parents for i in range(count)
         ]
         return PlanItem.objects.bulk_create(rows)
 
-    top = create([None], 1, areas)
-    mid = create(top, 2, goals)
-    spec = create(mid, 3, specifics, extra=lambda i: {"target_text": f"Cíl {i}",
-                                                     "target_year": 2025})
-    leaves = create(spec, 4, measures, extra=lambda i: {
+    top = create([(plan, None) for plan in plans], 1, areas)
+    mid = create([(item.plan, item) for item in top], 2, goals)
+    spec = create([(item.plan, item) for item in mid], 3, specifics,
+                  extra=lambda i: {"target_text": f"Cíl {i}", "target_year": 2025})
+    leaves = create([(item.plan, item) for item in spec], 4, measures, extra=lambda i: {
         "status": statuses[i % len(statuses)], "reports_done": i % 3, "reports_total": 3,
         "period_start": datetime.date(2023, 1, 1), "ongoing": i % 2 == 0})
+    # Each plan's measures are numbered from 0, as in a plan grown on its own.
     PlanItemImplementer.objects.bulk_create(
         PlanItemImplementer(item=m, organisation=organisations[(k + j) % len(organisations)],
                             position=j)
-        for k, m in enumerate(leaves) for j in range(2)
+        for k, m in _numbered_per_plan(leaves) for j in range(2)
     )
     through = PlanItem.working_groups.through
     through.objects.bulk_create(
         through(planitem_id=m.pk, workinggroup_id=groups[k % len(groups)].pk)
-        for k, m in enumerate(leaves)
+        for k, m in _numbered_per_plan(leaves)
     )
     ItemYearSummary.objects.bulk_create(
         ItemYearSummary(item=m, year=2023, title="Shrnutí za rok 2023", text="<p>Text.</p>")
         for m in leaves
     )
     return top + mid + spec + leaves
+
+
+def _numbered_per_plan(items):
+    seen = {}
+    for item in items:
+        k = seen.get(item.plan_id, 0)
+        seen[item.plan_id] = k + 1
+        yield k, item
 
 
 def make_world(group_a):
@@ -150,16 +165,14 @@ def make_world(group_a):
 def grow(w):
     """~10 items -> ~1 000; more plans; a fuller measured item."""
     more_orgs = w.organisations + [OrganisationFactory() for _ in range(20)]
-    grow_plan(w.plan, areas=5, goals=3, specifics=3, measures=22,
-              organisations=more_orgs, groups=w.groups)
-    grow_plan(w.draft, areas=5, goals=3, specifics=3, measures=22,
-              organisations=more_orgs, groups=w.groups)
+    grow_plans([w.plan, w.draft], areas=5, goals=3, specifics=3, measures=22,
+               organisations=more_orgs, groups=w.groups)
     size = PlanItem.objects.filter(plan=w.plan).count()
     assert size >= 1000, size
-    for i in range(30):
-        other = PlanFactory(status=PlanStatus.IN_FORCE if i % 2 else PlanStatus.DRAFT)
-        grow_plan(other, areas=1, goals=1, specifics=1, measures=3,
-                  organisations=more_orgs, groups=w.groups)
+    others = [PlanFactory(status=PlanStatus.IN_FORCE if i % 2 else PlanStatus.DRAFT)
+              for i in range(30)]
+    grow_plans(others, areas=1, goals=1, specifics=1, measures=3,
+               organisations=more_orgs, groups=w.groups)
     PlanItemImplementer.objects.bulk_create(
         PlanItemImplementer(item=w.measure, organisation=org, position=10 + i)
         for i, org in enumerate(more_orgs[3:])

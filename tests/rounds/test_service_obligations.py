@@ -26,7 +26,7 @@ from network.services import service_end
 from rounds import selectors, services
 from rounds.models import ObligationKind, ReportingRound
 from tests.accounts.factories import UserFactory
-from tests.network.factories import make_indicator, make_service
+from tests.network.factories import copies, make_indicator, make_service, services_like
 from tests.rounds.helpers import page_text
 
 from .test_rounds import _queries
@@ -240,10 +240,14 @@ def test_the_overview_with_services_costs_the_same_queries_small_and_grown(
     client.get(url)
     views = [{}, {"page": 2}, {"state": "missing"}, {"kind": "service", "q": "Služba"}]
     before = [_queries(client, url, data) for data in views]
-    for n in range(60):
-        service = make_service(name=f"Služba {n:03d}")
-        value_report(actor=None, service=service, indicator=network["interventions"],
-                     year=2025, period="half", value=Decimal(n))
+    # Sixty services of providers of their own, each with a value: the first
+    # made as an officer makes it, the others copied from it in bulk (the
+    # services would take seconds).
+    service = make_service(name="Služba 000")
+    value = value_report(actor=None, service=service, indicator=network["interventions"],
+                         year=2025, period="half", value=Decimal(0))
+    more = services_like(service, 59, name=lambda i: f"Služba {i + 1:03d}")
+    copies(value, 59, service_id=lambda i: more[i].pk, value=lambda i: Decimal(i + 1))
     services.round_refresh_obligations(actor=officer, round_=round_)
     assert round_.obligations.count() > 60
     assert [_queries(client, url, data) for data in views] == before
