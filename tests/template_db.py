@@ -147,10 +147,10 @@ def _state_apps(connection, targets):
 
 @contextmanager
 def migrated_to(connection, targets):
-    """The test database, as migrate(targets) on a fresh one leaves it, for
-    the duration of the block: a copy of a template of that state (made from
-    this run's template if missing), dropped after the block, when the test
-    database is the connection's again, untouched. Yields the models of that
+    """The test database as `migrate` to `targets` leaves a fresh copy of the
+    test template, for the duration of the block: a copy of a template of that
+    state (made from the test template if missing), dropped after the block,
+    when the test database, untouched, is the connection's again. Yields the models of that
     state. Without a template (not PostgreSQL, --reuse-db) the test database
     itself is migrated back, and to the latest state after the block."""
     from django.contrib.contenttypes.models import ContentType
@@ -170,7 +170,9 @@ def migrated_to(connection, targets):
     prefix = f"{base[:24]}_at_"
     template = f"{prefix}{_made['digest']}_{state}"
     copy = f"{test_name[:50]}_at"
-    with open(_lock_path(base), "w") as lock:
+    # Built under a lock of its own, not the test template's: another process
+    # may meanwhile copy that template or build another state.
+    with open(_lock_path(template), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not _exists(connection, template):
             building = f"{template}_new"
