@@ -155,6 +155,23 @@ def _the_city(request):
 
 
 @pytest.fixture
+def migrated_to(transactional_db):
+    """For a migration test: `migrated_to(targets)` points the connection, for
+    the rest of the test, at a copy of the test database as `migrate` leaves it
+    at `targets` (a template of that state, made once: tests/template_db.py)
+    and returns the models of that state. The test database itself is left
+    as it was, so the test need not migrate it forward again."""
+    from contextlib import ExitStack
+
+    from django.db import connection
+
+    from tests.template_db import migrated_to as copy_at
+
+    with ExitStack() as stack:
+        yield lambda targets: stack.enter_context(copy_at(connection, targets))
+
+
+@pytest.fixture
 def no_city(db):
     """A portal whose administrator has not set the city yet."""
     from directory.models import City

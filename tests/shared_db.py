@@ -177,9 +177,10 @@ def _fingerprint(dumps):
 def _restore(copy):
     """Puts the copied tables' rows back (foreign keys are deferred, so the
     order does not matter), moves each table's id sequence past its rows, and
-    writes the copied files."""
+    writes the copied files. In a transaction of its own if the test has none
+    (a transactional test): the deferral lasts only as long as one."""
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         raw = cursor.cursor
         for table, data in copy["rows"].items():

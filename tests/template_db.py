@@ -12,12 +12,20 @@ temporary name and renamed only once `migrate` finished, so an interrupted
 build is never reused.
 
 Only for PostgreSQL with migrations and without --reuse-db; anything else goes
-the way of pytest-django's own `django_db_setup` (conftest.py)."""
+the way of pytest-django's own `django_db_setup` (conftest.py).
+
+The migration tests start from an older state of the schema: `migrated_to`
+gives each a copy of a template migrated back to that state, made the same way
+(once, kept between runs, named after the migrations' hash and the state).
+Unapplying migrations costs Django 15-60 s of state rendering, and each test
+used to do it on its own database and then migrate forward again so that the
+tests after it found the latest schema."""
 
 import fcntl
 import hashlib
 import re
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import django
@@ -67,6 +75,15 @@ def _migrate_into(connection, name, verbosity):
         settings.DATABASES[connection.alias]["NAME"] = original_name
 
 
+def _lock_path(base):
+    return Path(tempfile.gettempdir()) / f"portal-test-template-{base}.lock"
+
+
+# This process's test database and the template it was copied from
+# (create_from_template), which `migrated_to` copies too.
+_made = {}
+
+
 def create_from_template(connection, verbosity=0):
     """Creates this process's test database as a copy of the template (made
     first if missing) and points `connection` at it. Returns the old-config
@@ -75,9 +92,9 @@ def create_from_template(connection, verbosity=0):
     original_name = connection.settings_dict["NAME"]
     test_name = connection.creation._get_test_db_name()
     base = re.sub(r"_gw\d+$", "", test_name)
-    template = f"{base[:40]}_tpl_{migrations_hash()}"
-    lock_path = Path(tempfile.gettempdir()) / f"portal-test-template-{base}.lock"
-    with open(lock_path, "w") as lock:
+    digest = migrations_hash()
+    template = f"{base[:40]}_tpl_{digest}"
+    with open(_lock_path(base), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not _exists(connection, template):
             building = f"{template}_new"
@@ -98,4 +115,92 @@ def create_from_template(connection, verbosity=0):
     settings.DATABASES[connection.alias]["NAME"] = test_name
     connection.settings_dict["NAME"] = test_name
     connection.ensure_connection()
+    _made.update(base=base, template=template, digest=digest, test_name=test_name)
     return (connection, original_name, True)
+
+
+def _like(prefix):
+    return prefix.replace("_", "\\_")
+
+
+def _point_at(connection, name):
+    connection.close()
+    settings.DATABASES[connection.alias]["NAME"] = name
+    connection.settings_dict["NAME"] = name
+
+
+def _migrate(connection, targets):
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+
+
+def _state_apps(connection, targets):
+    """The models as of `targets`; a target `(app, None)` (the app unapplied)
+    has no node to build from."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    return MigrationExecutor(connection).loader.project_state(
+        [target for target in targets if target[1] is not None]).apps
+
+
+@contextmanager
+def migrated_to(connection, targets):
+    """The test database as `migrate` to `targets` leaves a fresh copy of the
+    test template, for the duration of the block: a copy of a template of that
+    state (made from the test template if missing), dropped after the block,
+    when the test database, untouched, is the connection's again. Yields the models of that
+    state. Without a template (not PostgreSQL, --reuse-db) the test database
+    itself is migrated back, and to the latest state after the block."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.migrations.executor import MigrationExecutor
+
+    if not _made or connection.settings_dict["NAME"] != _made["test_name"]:
+        _migrate(connection, targets)
+        try:
+            yield _state_apps(connection, targets)
+        finally:
+            _migrate(connection, MigrationExecutor(connection).loader.graph.leaf_nodes())
+            ContentType.objects.clear_cache()
+        return
+    quote = connection.ops.quote_name
+    base, test_name = _made["base"], _made["test_name"]
+    state = hashlib.sha256(repr(list(targets)).encode()).hexdigest()[:8]
+    prefix = f"{base[:24]}_at_"
+    template = f"{prefix}{_made['digest']}_{state}"
+    copy = f"{test_name[:50]}_at"
+    # Built under a lock of its own, not the test template's: another process
+    # may meanwhile copy that template or build another state.
+    with open(_lock_path(template), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not _exists(connection, template):
+            building = f"{template}_new"
+            _drop(connection, building)
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f"CREATE DATABASE {quote(building)} "
+                               f"TEMPLATE {quote(_made['template'])}")
+            try:
+                _point_at(connection, building)
+                _migrate(connection, targets)
+            finally:
+                _point_at(connection, test_name)
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(template)}")
+                cursor.execute(
+                    "SELECT datname FROM pg_database WHERE datname LIKE %s "
+                    "AND datname NOT LIKE %s",
+                    [f"{_like(prefix)}%", f"{_like(prefix)}{_made['digest']}%"])
+                stale = [row[0] for row in cursor.fetchall()]
+            for name in stale:
+                _drop(connection, name)
+        _drop(connection, copy)
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"CREATE DATABASE {quote(copy)} TEMPLATE {quote(template)}")
+    _point_at(connection, copy)
+    try:
+        yield _state_apps(connection, targets)
+    finally:
+        _point_at(connection, test_name)
+        _drop(connection, copy)
+        ContentType.objects.clear_cache()

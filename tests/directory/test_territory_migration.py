@@ -63,16 +63,13 @@ def _rows_before_the_move(apps):
             "entry": entry.pk}
 
 
-# Unapplies migrations and applies them again (10-25 s of CPU): `make test`
-# runs it, `make test-fast` leaves it out (marker `slow`, README).
+# Applies migrations to a database migrated back: `make test` runs it,
+# `make test-fast` leaves it out (marker `slow`, README).
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_migrating_territories_to_the_directory_keeps_every_row_and_makes_the_city():
-    try:
-        pks = _rows_before_the_move(_migrate(BEFORE))
-        _migrate(_latest())
-    finally:
-        _migrate(_latest())
+def test_migrating_territories_to_the_directory_keeps_every_row_and_makes_the_city(migrated_to):
+    pks = _rows_before_the_move(migrated_to(BEFORE))
+    _migrate(_latest())
     ContentType.objects.clear_cache()
 
     home, region = Territory.objects.get(pk=pks["city"]), Territory.objects.get(pk=pks["region"])
@@ -98,14 +95,11 @@ def test_migrating_territories_to_the_directory_keeps_every_row_and_makes_the_ci
     assert Territory.objects.create(code="novy", name="Nový").pk > region.pk
 
 
-# Unapplies migrations and applies them again (10-25 s of CPU): `make test`
-# runs it, `make test-fast` leaves it out (marker `slow`, README).
+# Applies migrations to a database migrated back: `make test` runs it,
+# `make test-fast` leaves it out (marker `slow`, README).
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_a_database_without_plans_gets_no_city():
-    try:
-        _migrate(BEFORE)
-        _migrate(_latest())
-    finally:
-        _migrate(_latest())
+def test_a_database_without_plans_gets_no_city(migrated_to):
+    migrated_to(BEFORE)
+    _migrate(_latest())
     assert not City.objects.exists()

@@ -21,12 +21,13 @@ def _migrate(targets):
     return MigrationExecutor(connection).loader.project_state(targets).apps
 
 
-# Unapplies migrations and applies them again (10-25 s of CPU): `make test`
-# runs it, `make test-fast` leaves it out (marker `slow`, README).
+# Applies migrations to a database migrated back, and unapplies them (10-25 s
+# of CPU): `make test` runs it, `make test-fast` leaves it out (marker `slow`,
+# README).
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_every_target_becomes_one_milestone_and_back():
-    old = _migrate(BEFORE)
+def test_every_target_becomes_one_milestone_and_back(migrated_to):
+    old = migrated_to(BEFORE)
     Territory = old.get_model("indicators", "Territory")
     Indicator = old.get_model("indicators", "Indicator")
     home = Territory.objects.create(code="ostrava", name="Ostrava")
@@ -70,6 +71,3 @@ def test_every_target_becomes_one_milestone_and_back():
         ("G3", "decrease", None, 2027, None, ""),
         ("X", "", None, None, None, ""),
     }
-    # Back to the latest state (the territory move after 0007 too), so that the
-    # flush after the test finds every table where the models say.
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

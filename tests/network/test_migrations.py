@@ -42,16 +42,13 @@ def _value_before_the_review(apps):
         service=service, indicator=indicator, year=2023, period="year", value=12).pk
 
 
-# Unapplies migrations and applies them again: `make test` runs it, `make
+# Applies migrations to a database migrated back: `make test` runs it, `make
 # test-fast` leaves it out (marker `slow`, README).
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_approves_the_values_reported_before():
-    try:
-        value_pk = _value_before_the_review(_migrate(BEFORE))
-        _migrate(_latest())
-    finally:
-        _migrate(_latest())
+def test_the_migration_approves_the_values_reported_before(migrated_to):
+    value_pk = _value_before_the_review(migrated_to(BEFORE))
+    _migrate(_latest())
     value = IndicatorValue.objects.get(pk=value_pk)
     assert (value.review_state, value.closed, value.reviewed_by) == ("approved", False, None)
     # New rows of the system or an officer are approved too; a provider's get

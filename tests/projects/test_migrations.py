@@ -24,12 +24,13 @@ def _migrate(targets):
     return MigrationExecutor(connection).loader.project_state(targets).apps
 
 
-# Unapplies migrations and applies them again (10-25 s of CPU): `make test`
-# runs it, `make test-fast` leaves it out (marker `slow`, README).
+# Applies migrations to a database migrated back, and unapplies them (10-25 s
+# of CPU): `make test` runs it, `make test-fast` leaves it out (marker `slow`,
+# README).
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_the_links_move_with_every_row_and_back():
-    old = _migrate(BEFORE)
+def test_the_links_move_with_every_row_and_back(migrated_to):
+    old = migrated_to(BEFORE)
     Territory = old.get_model("indicators", "Territory")
     Indicator = old.get_model("indicators", "Indicator")
     IndicatorValue = old.get_model("indicators", "IndicatorValue")
@@ -80,7 +81,3 @@ def test_the_links_move_with_every_row_and_back():
                .values_list("pk", "half_year_report_id")) == {
         (values["P0"].pk, reports[0].pk), (values["P1"].pk, reports[1].pk),
         (values["G1"].pk, None)}
-    _migrate(AFTER)
-    # Every later migration too (the territories' move to the directory, the city), so
-    # that the tests after this one find the schema they expect.
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

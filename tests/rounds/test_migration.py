@@ -50,16 +50,13 @@ def _rows_before_the_review(apps):
     return value.pk, report.pk
 
 
-# Unapplies migrations and applies them again: `make test` runs it, `make
+# Applies migrations to a database migrated back: `make test` runs it, `make
 # test-fast` leaves it out (marker `slow`, README).
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_approves_what_was_entered_before():
-    try:
-        value_pk, report_pk = _rows_before_the_review(_migrate(BEFORE))
-        _migrate(_latest())
-    finally:
-        _migrate(_latest())
+def test_the_migration_approves_what_was_entered_before(migrated_to):
+    value_pk, report_pk = _rows_before_the_review(migrated_to(BEFORE))
+    _migrate(_latest())
     value = IndicatorValue.objects.get(pk=value_pk)
     report = HalfYearReport.objects.get(pk=report_pk)
     assert (value.review_state, value.closed) == ("approved", False)
