@@ -20,3 +20,24 @@ class PortalClient(Client):
                 session = self.session
                 session[DEVICE_ID_SESSION_KEY] = device.persistent_id
                 session.save()
+
+
+class SignedIn:
+    """`user` signed in once by `PortalClient.force_login`, for rows built
+    once per module (tests/shared_db.module_rows): the session is one of
+    those rows, and `sign_in(client)` gives a test's client its cookie
+    instead of signing in again."""
+
+    def __init__(self, user):
+        from django.conf import settings
+
+        client = PortalClient()
+        client.force_login(user)
+        self.user = user
+        self._cookie = (settings.SESSION_COOKIE_NAME,
+                        client.cookies[settings.SESSION_COOKIE_NAME].value)
+
+    def sign_in(self, client):
+        name, value = self._cookie
+        client.cookies[name] = value
+        return client
