@@ -1,6 +1,7 @@
 """The test client of the `client` fixture (conftest.py), importable by fixtures
 of any scope (the role matrix signs its roles in once per module)."""
 
+from django.conf import settings
 from django.test import Client
 
 
@@ -29,8 +30,6 @@ class SignedIn:
     instead of signing in again."""
 
     def __init__(self, user):
-        from django.conf import settings
-
         client = PortalClient()
         client.force_login(user)
         self.user = user
