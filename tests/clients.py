@@ -1,6 +1,7 @@
 """The test client of the `client` fixture (conftest.py), importable by fixtures
 of any scope (the role matrix signs its roles in once per module)."""
 
+from django.conf import settings
 from django.test import Client
 
 
@@ -20,3 +21,22 @@ class PortalClient(Client):
                 session = self.session
                 session[DEVICE_ID_SESSION_KEY] = device.persistent_id
                 session.save()
+
+
+class SignedIn:
+    """`user` signed in once by `PortalClient.force_login`, for rows built
+    once per module (tests/shared_db.module_rows): the session is one of
+    those rows, and `sign_in(client)` gives a test's client its cookie
+    instead of signing in again."""
+
+    def __init__(self, user):
+        client = PortalClient()
+        client.force_login(user)
+        self.user = user
+        self._cookie = (settings.SESSION_COOKIE_NAME,
+                        client.cookies[settings.SESSION_COOKIE_NAME].value)
+
+    def sign_in(self, client):
+        name, value = self._cookie
+        client.cookies[name] = value
+        return client

@@ -22,16 +22,22 @@ from hypothesis import strategies as st
 FORMSET_FORMS = 2
 
 
-def row_counts(app_labels):
-    """Rows of every model of `app_labels`, in one query."""
-    tables = sorted({m._meta.db_table for m in apps.get_models()
-                     if m._meta.app_label in set(app_labels)})
+def row_counter(app_labels):
+    """A function returning the rows of every model of `app_labels`, in one
+    query (its text made once: a fuzzed form counts after every post)."""
+    labels = set(app_labels)
+    tables = sorted({m._meta.db_table for m in apps.get_models() if m._meta.app_label in labels})
     quote = connection.ops.quote_name
     # Table names come from the model registry, never from input.
     select = ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in tables)  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {select}")
-        return dict(zip(tables, cursor.fetchone(), strict=True))
+    query = f"SELECT {select}"
+
+    def counts():
+        with connection.cursor() as cursor:
+            cursor.execute(query)
+            return dict(zip(tables, cursor.fetchone(), strict=True))
+
+    return counts
 
 
 def audit_table():
@@ -163,14 +169,17 @@ def fuzz_form(client, url, values, *, app_labels, label, extra_fields=(),
     for name in [*withheld_fields(page), *extra_fields]:
         strategies.setdefault(name, values)
     audits = audit_table()
+    counts = row_counter(app_labels)
+    # Every example starts from these rows: the one before it was rolled back
+    # (checked once more after the last).
+    before = counts()
 
     @given(data=st.fixed_dictionaries({}, optional=strategies))
     def post(data):
         with transaction.atomic():
-            before = row_counts(app_labels)
             response = client.post(url, data)
             assert response.status_code in (200, 302, 409), (label, data, response.status_code)
-            after = row_counts(app_labels)
+            after = counts()
             if response.status_code != 302:
                 assert after == before, f"refused form changed data: {label} {data}"
             elif save_must_change or after != before:
@@ -178,3 +187,4 @@ def fuzz_form(client, url, values, *, app_labels, label, extra_fields=(),
             transaction.set_rollback(True)
 
     post()
+    assert counts() == before, f"{label}: an example's rows outlived its savepoint"

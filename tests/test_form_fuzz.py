@@ -6,8 +6,16 @@ import pytest
 from django.urls import reverse
 from hypothesis import strategies as st
 
-from tests.directory.factories import MembershipFactory, OrganisationFactory, TerritoryFactory
+from tests import roles
+from tests.clients import SignedIn
+from tests.directory.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    TerritoryFactory,
+    the_city,
+)
 from tests.fuzz import fuzz_form
+from tests.shared_db import module_rows
 
 pytestmark = pytest.mark.fuzz
 
@@ -43,17 +51,25 @@ values = st.one_of(
 )
 
 
-@pytest.fixture
-def world(group_a):
+def _build_world():
+    """The rows the forms are posted to and the officer posting, built once
+    for the module (tests/shared_db.py): each test runs in a savepoint inside
+    them."""
+    the_city()
+    group_a = roles.make_group_a()
     region = TerritoryFactory(code="fuzz-region", kind="region")
-    return {"group": group_a, "org": OrganisationFactory(), "seat": MembershipFactory(body=group_a),
+    return {"officer": SignedIn(roles.make_officer()),
+            "group": group_a, "org": OrganisationFactory(), "seat": MembershipFactory(body=group_a),
             "territory": TerritoryFactory(code="fuzz-town", kind="municipality", parent=region)}
+
+
+world = module_rows(_build_world)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("form", sorted(FORMS))
-def test_no_input_makes_a_form_fail_or_half_save(client, officer, world, form):
+def test_no_input_makes_a_form_fail_or_half_save(client, world, form):
     url = reverse(f"directory:{form}", args=FORMS[form](world))
-    client.force_login(officer)
+    world["officer"].sign_in(client)
 
     fuzz_form(client, url, values, app_labels={"directory"}, label=form)

@@ -7,6 +7,8 @@ import pytest
 from django.urls import reverse
 from hypothesis import strategies as st
 
+from tests import roles
+from tests.clients import SignedIn
 from tests.directory.factories import (
     AccessibilityGapFactory,
     AccessibilityRequestFactory,
@@ -14,8 +16,10 @@ from tests.directory.factories import (
     PersonFactory,
     PrivacyDataKindFactory,
     PrivacyNoticeFactory,
+    the_city,
 )
 from tests.fuzz import fuzz_form
+from tests.shared_db import module_rows
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
@@ -27,7 +31,7 @@ PLAUSIBLE = [
 ]
 values = st.one_of(st.sampled_from(PLAUSIBLE), st.text(max_size=60))
 
-# url name -> (role fixture, args builder)
+# url name -> (role: a user of the world, or anonymous; args builder)
 FORMS = {
     "accessibility_request": ("anonymous", lambda w: []),
     "accessibility_edit": ("administrator", lambda w: []),
@@ -45,11 +49,19 @@ FORMS = {
 EXTRA_FIELDS = {"person_anonymise": ("id", "person", "name", "email", "label", "confirm")}
 
 
-@pytest.fixture
-def world():
-    return {"statement": AccessibilityStatementFactory(), "gap": AccessibilityGapFactory(),
+def _build_world():
+    """The rows the forms are posted to and the users posting, built once for
+    the module (tests/shared_db.py): each test runs in a savepoint inside
+    them."""
+    the_city()
+    return {"administrator": SignedIn(roles.make_administrator()),
+            "officer": SignedIn(roles.make_officer()),
+            "statement": AccessibilityStatementFactory(), "gap": AccessibilityGapFactory(),
             "request": AccessibilityRequestFactory(), "notice": PrivacyNoticeFactory(),
             "data_kind": PrivacyDataKindFactory(), "person": PersonFactory()}
+
+
+world = module_rows(_build_world)
 
 
 @pytest.fixture
@@ -59,11 +71,10 @@ def no_throttle(monkeypatch):
 
 
 @pytest.mark.parametrize("form", sorted(FORMS))
-def test_no_input_makes_an_accessibility_form_fail_or_half_save(
-        client, request, world, no_throttle, form):
+def test_no_input_makes_an_accessibility_form_fail_or_half_save(client, world, no_throttle, form):
     role, args = FORMS[form]
     if role != "anonymous":
-        client.force_login(request.getfixturevalue(role))
+        world[role].sign_in(client)
     url = reverse(f"directory:{form}", args=args(world))
 
     fuzz_form(client, url, values, app_labels={"directory"}, label=form,

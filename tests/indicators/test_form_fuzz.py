@@ -6,9 +6,13 @@ import pytest
 from django.urls import reverse
 from hypothesis import strategies as st
 
+from tests import roles
+from tests.clients import SignedIn
+from tests.directory.factories import the_city
 from tests.fuzz import fuzz_form
 from tests.indicators.factories import IndicatorFactory, region, year_value
 from tests.planning.factories import PlanFactory
+from tests.shared_db import module_rows
 
 pytestmark = pytest.mark.fuzz
 
@@ -35,18 +39,25 @@ values = st.one_of(
 )
 
 
-@pytest.fixture
-def world(db):
+def _build_world():
+    """The indicator the forms are posted to and the officer posting, built
+    once for the module (tests/shared_db.py): each test runs in a savepoint
+    inside these rows."""
+    the_city()
     msk = region()
     indicator = IndicatorFactory(code="G01", plans=[PlanFactory()], comparison_territory=msk,
                                  part_labels=[])
-    return {"indicator": indicator, "value": year_value(indicator, 2021, 21)}
+    return {"officer": SignedIn(roles.make_officer()),
+            "indicator": indicator, "value": year_value(indicator, 2021, 21)}
+
+
+world = module_rows(_build_world)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("form", sorted(FORMS))
-def test_no_input_makes_an_indicator_form_fail_or_half_save(client, officer, world, form):
+def test_no_input_makes_an_indicator_form_fail_or_half_save(client, world, form):
     url = reverse(f"indicators:{form}", args=FORMS[form](world))
-    client.force_login(officer)
+    world["officer"].sign_in(client)
 
     fuzz_form(client, url, values, app_labels={"indicators"}, label=form)

@@ -12,7 +12,11 @@ from hypothesis import strategies as st
 
 from core.models import AuditEntry
 from meetings.models import Meeting
+from tests import roles
+from tests.clients import SignedIn
+from tests.directory.factories import the_city
 from tests.fuzz import fuzz_form
+from tests.shared_db import module_rows
 
 from .factories import MeetingFactory
 
@@ -50,12 +54,17 @@ values = st.one_of(st.sampled_from(PLAUSIBLE), st.text(max_size=60),
                    st.integers(min_value=-(2**70), max_value=2**70).map(str))
 
 
-@pytest.fixture
-def world(group_a):
+def _build_world():
+    """The meetings the forms are posted to and the officer posting, built
+    once for the module (tests/shared_db.py): each test runs in a savepoint
+    inside these rows."""
     from meetings.models import Event
 
+    the_city()
+    group_a = roles.make_group_a()
     meeting = MeetingFactory.with_minutes(body=group_a)
     return {
+        "officer": SignedIn(roles.make_officer()),
         "meeting": meeting, "item": meeting.items.get(), "task": meeting.tasks.get(),
         "submitted": MeetingFactory.with_minutes(body=group_a, minutes_status="submitted"),
         "published": MeetingFactory.with_minutes(body=group_a, minutes_status="published"),
@@ -63,13 +72,16 @@ def world(group_a):
     }
 
 
+world = module_rows(_build_world)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("form", sorted(FORMS))
-def test_no_input_makes_a_form_fail_or_half_save(client, officer, world, form):
+def test_no_input_makes_a_form_fail_or_half_save(client, world, form):
     args, extra_fields = FORMS[form]
     name = form.split("/")[0]
     url = reverse(f"meetings:{name}", args=args(world))
-    client.force_login(officer)
+    world["officer"].sign_in(client)
 
     fuzz_form(client, url, values, app_labels={"meetings", "directory", "planning"}, label=form,
               extra_fields=extra_fields, save_must_change=False)

@@ -2,10 +2,15 @@
 refused form saves nothing (like tests/test_form_fuzz.py)."""
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from hypothesis import strategies as st
 
+from tests import roles
+from tests.clients import SignedIn
+from tests.directory.factories import the_city
 from tests.fuzz import fuzz_form
+from tests.shared_db import module_rows
 
 from .factories import make_indicator_value, make_service
 from .requests_factories import file_request
@@ -49,27 +54,42 @@ values = st.one_of(
 )
 
 
-@pytest.fixture
-def world(db, settings, tmp_path, implementer_x):
-    settings.MEDIA_ROOT = tmp_path / "media"
+@pytest.fixture(scope="module", autouse=True)
+def _media(tmp_path_factory):
+    """The module's files (the request's attachments among the world's rows)
+    in a folder of its own, set before the world is built."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("network-fuzz") / "media"):
+        yield
+
+
+def _build_world():
+    """The service, request and value the forms are posted to and the users
+    posting, built once for the module (tests/shared_db.py): each test runs in
+    a savepoint inside these rows."""
+    the_city()
+    implementer_x = roles.make_implementer_x(roles.make_organisation_x())
     service = make_service(provider=implementer_x.implementer_organisation)
-    return {"service": service, "update_request": file_request(actor=None, service=service),
+    return {"officer": SignedIn(roles.make_officer()), "implementer_x": SignedIn(implementer_x),
+            "service": service, "update_request": file_request(actor=None, service=service),
             "value": make_indicator_value(service=service)}
+
+
+world = module_rows(_build_world)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("form", sorted(FORMS))
-def test_no_input_makes_a_network_form_fail_or_half_save(client, officer, world, form):
+def test_no_input_makes_a_network_form_fail_or_half_save(client, world, form):
     url = reverse(f"network:{form}", args=FORMS[form](world))
-    client.force_login(officer)
+    world["officer"].sign_in(client)
     fuzz_form(client, url, values, app_labels={"network", "directory"}, label=form)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("form", sorted(PROVIDER_FORMS))
-def test_no_input_makes_a_provider_form_fail_or_half_save(client, implementer_x, world, form):
+def test_no_input_makes_a_provider_form_fail_or_half_save(client, world, form):
     url = reverse(f"network:{form}", args=PROVIDER_FORMS[form](world))
-    client.force_login(implementer_x)
+    world["implementer_x"].sign_in(client)
     fuzz_form(client, url, values, app_labels={"network", "directory"}, label=form)
 
 

@@ -8,7 +8,11 @@ from hypothesis import strategies as st
 
 from indicators.models import Indicator, IndicatorKind, Territory
 from projects.models import KeyActivity, ProjectIndicator
+from tests import roles
+from tests.clients import SignedIn
+from tests.directory.factories import the_city
 from tests.fuzz import fuzz_form
+from tests.shared_db import module_rows
 
 from .factories import CallFactory, ProjectFactory
 
@@ -46,8 +50,11 @@ values = st.one_of(
 )
 
 
-@pytest.fixture
-def world(db):
+def _build_world():
+    """The project the forms are posted to and the officer posting, built
+    once for the module (tests/shared_db.py): each test runs in a savepoint
+    inside these rows."""
+    the_city()
     call = CallFactory()
     project = ProjectFactory(call=call, reports_total=6)
     activity = KeyActivity.objects.create(project=project, code="KA1", title="Koordinace")
@@ -55,14 +62,18 @@ def world(db):
         code="p-60000", slug="p-60000", name="Celkový počet účastníků", national_code="60000",
         kind=IndicatorKind.PROJECT, home_territory=Territory.objects.create(code="m", name="M"))
     ProjectIndicator.objects.create(project=project, indicator=indicator)
-    return {"call": call, "project": project, "activity": activity}
+    return {"officer": SignedIn(roles.make_officer()),
+            "call": call, "project": project, "activity": activity}
+
+
+world = module_rows(_build_world)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("form", sorted(FORMS))
-def test_no_input_makes_a_project_form_fail_or_half_save(client, officer, world, form):
+def test_no_input_makes_a_project_form_fail_or_half_save(client, world, form):
     url = reverse(f"projects:{form}", args=FORMS[form](world))
-    client.force_login(officer)
+    world["officer"].sign_in(client)
 
     fuzz_form(client, url, values, app_labels={"projects", "directory", "planning", "indicators"},
               label=form, extra_fields=EXTRA_FIELDS.get(form, ()))

@@ -6,8 +6,12 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests import roles
+from tests.clients import SignedIn
+from tests.directory.factories import the_city
 from tests.fuzz import fuzz_form
-from tests.rounds.helpers import record_first_half, reports_in_review
+from tests.rounds.helpers import build_reporting, record_first_half, reports_in_review
+from tests.shared_db import module_rows
 
 pytestmark = pytest.mark.fuzz
 
@@ -30,18 +34,26 @@ values = st.one_of(
 )
 
 
-@pytest.fixture
-def world(reporting, implementer_x):
-    value = record_first_half(implementer_x, reporting["impact"], "5")
+def _build_world():
+    """The values and reports the forms are posted to and the officer
+    posting, built once for the module (tests/shared_db.py): each test runs in
+    a savepoint inside these rows."""
+    the_city()
+    organisation_x, officer = roles.make_organisation_x(), roles.make_officer()
+    reporting = build_reporting(organisation_x, officer)
+    value = record_first_half(roles.make_implementer_x(organisation_x), reporting["impact"], "5")
     report, closed = reports_in_review(reporting["project"])
-    return {"value": value, "report": report, "closed": closed}
+    return {"officer": SignedIn(officer), "value": value, "report": report, "closed": closed}
+
+
+world = module_rows(_build_world)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("form", sorted(FORMS))
-def test_no_input_makes_a_rounds_form_fail_or_half_save(client, officer, world, form):
+def test_no_input_makes_a_rounds_form_fail_or_half_save(client, world, form):
     url = reverse(f"rounds:{form}", args=FORMS[form](world))
-    client.force_login(officer)
+    world["officer"].sign_in(client)
 
     fuzz_form(client, url, values, app_labels={"rounds", "projects", "indicators", "planning",
                                                "directory"}, label=form)
