@@ -50,6 +50,11 @@ CELERY_RESULT_BACKEND = REDIS_URL
 # seconds (the worker-kill test shortens it; Redis' default is an hour).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # A worker looks for such messages every second, not kombu's every 100 s
+    # (a sweep every 10 s, the Redis scan on every 10th): the worker-kill test
+    # otherwise waits up to that long for the killed run to be handed out again.
+    "unacked_restore_interval": 1,
+    "unacked_restore_throttle": 1,
 }
 # WhiteNoise looks a static file up when it is asked for, as under runserver:
 # without this every new test client (one a test) lists and stats every file
