@@ -75,6 +75,34 @@ def _migrate_into(connection, name, verbosity):
         settings.DATABASES[connection.alias]["NAME"] = original_name
 
 
+def _copy(connection, template, name):
+    """`name` made anew as a copy of the database `template`."""
+    quote = connection.ops.quote_name
+    _drop(connection, name)
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {quote(name)} TEMPLATE {quote(template)}")
+
+
+def _build_once(connection, template, build, *, stale_like, kept_like):
+    """Makes the database `template` if it is missing: `build(name)` fills one
+    under a temporary name, renamed only once complete (an interrupted build is
+    never reused); then the databases named LIKE `stale_like` go, except those
+    LIKE `kept_like` (templates of migration files that changed)."""
+    if _exists(connection, template):
+        return
+    quote = connection.ops.quote_name
+    building = f"{template}_new"
+    _drop(connection, building)
+    build(building)
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(template)}")
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s "
+                       "AND datname NOT LIKE %s", [stale_like, kept_like])
+        stale = [row[0] for row in cursor.fetchall()]
+    for name in stale:
+        _drop(connection, name)
+
+
 def _lock_path(base):
     return Path(tempfile.gettempdir()) / f"portal-test-template-{base}.lock"
 
@@ -88,7 +116,6 @@ def create_from_template(connection, verbosity=0):
     """Creates this process's test database as a copy of the template (made
     first if missing) and points `connection` at it. Returns the old-config
     entry that django.test.utils.teardown_databases takes."""
-    quote = connection.ops.quote_name
     original_name = connection.settings_dict["NAME"]
     test_name = connection.creation._get_test_db_name()
     base = re.sub(r"_gw\d+$", "", test_name)
@@ -96,21 +123,10 @@ def create_from_template(connection, verbosity=0):
     template = f"{base[:40]}_tpl_{digest}"
     with open(_lock_path(base), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not _exists(connection, template):
-            building = f"{template}_new"
-            _drop(connection, building)
-            _migrate_into(connection, building, verbosity)
-            with connection._nodb_cursor() as cursor:
-                cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(template)}")
-                cursor.execute(
-                    "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s",
-                    [f"{base[:40]}\\_tpl\\_%", template])
-                stale = [row[0] for row in cursor.fetchall()]
-            for name in stale:
-                _drop(connection, name)
-        _drop(connection, test_name)
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f"CREATE DATABASE {quote(test_name)} TEMPLATE {quote(template)}")
+        _build_once(connection, template,
+                    lambda building: _migrate_into(connection, building, verbosity),
+                    stale_like=f"{_like(base[:40])}\\_tpl\\_%", kept_like=_like(template))
+        _copy(connection, template, test_name)
     connection.close()
     settings.DATABASES[connection.alias]["NAME"] = test_name
     connection.settings_dict["NAME"] = test_name
@@ -164,7 +180,6 @@ def migrated_to(connection, targets):
             _migrate(connection, MigrationExecutor(connection).loader.graph.leaf_nodes())
             ContentType.objects.clear_cache()
         return
-    quote = connection.ops.quote_name
     base, test_name = _made["base"], _made["test_name"]
     state = hashlib.sha256(repr(list(targets)).encode()).hexdigest()[:8]
     prefix = f"{base[:24]}_at_"
@@ -172,31 +187,19 @@ def migrated_to(connection, targets):
     copy = f"{test_name[:50]}_at"
     # Built under a lock of its own, not the test template's: another process
     # may meanwhile copy that template or build another state.
+    def build(building):
+        _copy(connection, _made["template"], building)
+        try:
+            _point_at(connection, building)
+            _migrate(connection, targets)
+        finally:
+            _point_at(connection, test_name)
+
     with open(_lock_path(template), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not _exists(connection, template):
-            building = f"{template}_new"
-            _drop(connection, building)
-            with connection._nodb_cursor() as cursor:
-                cursor.execute(f"CREATE DATABASE {quote(building)} "
-                               f"TEMPLATE {quote(_made['template'])}")
-            try:
-                _point_at(connection, building)
-                _migrate(connection, targets)
-            finally:
-                _point_at(connection, test_name)
-            with connection._nodb_cursor() as cursor:
-                cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(template)}")
-                cursor.execute(
-                    "SELECT datname FROM pg_database WHERE datname LIKE %s "
-                    "AND datname NOT LIKE %s",
-                    [f"{_like(prefix)}%", f"{_like(prefix)}{_made['digest']}%"])
-                stale = [row[0] for row in cursor.fetchall()]
-            for name in stale:
-                _drop(connection, name)
-        _drop(connection, copy)
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f"CREATE DATABASE {quote(copy)} TEMPLATE {quote(template)}")
+        _build_once(connection, template, build, stale_like=f"{_like(prefix)}%",
+                    kept_like=f"{_like(prefix)}{_made['digest']}%")
+        _copy(connection, template, copy)
     _point_at(connection, copy)
     try:
         yield _state_apps(connection, targets)

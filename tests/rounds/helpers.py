@@ -7,7 +7,8 @@ from decimal import Decimal
 from indicators import services as indicator_services
 from projects.models import HalfYearReport
 from rounds import services
-from tests.indicators.factories import IndicatorFactory, ostrava
+from tests.directory.factories import TerritoryFactory
+from tests.indicators.factories import IndicatorFactory
 from tests.planning.factories import PlanFactory, PlanItemFactory
 from tests.projects.factories import ProjectFactory
 
@@ -17,7 +18,7 @@ def build_reporting(organisation_x, officer):
     impact indicator of its specific goal, X's project with a project
     indicator, and the first half of 2025 as an open round over the plan
     (the `reporting` fixture, tests/rounds/conftest.py)."""
-    ostrava()
+    TerritoryFactory()
     plan = PlanFactory(code="kp", status="in_force")
     measure = PlanItemFactory.measure(plan=plan, implementers=[organisation_x])
     impact = IndicatorFactory.for_measure(measure, code="2.1.1.a", target_kind="at_least",
