@@ -9,18 +9,26 @@ database). Within a module, the tests using one run after the others (the
 hook below; this module is a plugin of conftest.py), so that no test expecting
 an empty database runs while the shared rows exist."""
 
+import contextlib
 import fcntl
+import functools
 import hashlib
 import io
 import os
 import pickle
+import subprocess
+import sys
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
+import django
+import psycopg
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.utils import timezone
 
 from core import dataversion
 
@@ -215,13 +223,13 @@ def _restore(copy):
 
 
 def copied(name, build):
-    """What `build()` does to the database and to MEDIA_ROOT, done once per
-    session: the first call runs it and keeps the rows of every table it
-    changed (COPY ... TO STDOUT), the files it wrote and what it returned;
-    later calls, in any process of the run, restore those instead of running
-    it, if the database is then exactly as it was before the first build
-    (every row of every table compared), and otherwise run `build()` again.
-    Rows keep their ids; only PostgreSQL is supported."""
+    """What `build()` does to the database and to MEDIA_ROOT, done once: the
+    first call runs it and keeps the rows of every table it changed (COPY ...
+    TO STDOUT), the files it wrote and what it returned; later calls, in any
+    process of the run (and in later runs, `_kept`), restore those instead of
+    running it, if the database is then exactly as it was before the first
+    build (every row of every table compared), and otherwise run `build()`
+    again. Rows keep their ids; only PostgreSQL is supported."""
     tables = _tables()
     before = _dump(tables)
     state = _fingerprint(before)
@@ -230,11 +238,15 @@ def copied(name, build):
         _restore(_copies[key])
         return _copies[key]["value"]
     path = _copies_dir() / f"{key}.pickle"
+    kept_key = _kept_key(key, build)
     with open(path.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be building it
-        if path.exists():
-            _copies[key] = pickle.loads(path.read_bytes())  # noqa: S301 - this run's own file
+        data = path.read_bytes() if path.exists() else _kept.get(kept_key)
+        if data is not None:
+            _copies[key] = pickle.loads(data)  # noqa: S301 - this checkout's own build
             _restore(_copies[key])
+            if not path.exists():
+                _write_file(path, data)
             return _copies[key]["value"]
         files_before = _media()
         value = build()
@@ -248,11 +260,117 @@ def copied(name, build):
                       for name, stat in files_after.items() if files_before.get(name) != stat},
             "deleted_files": sorted(set(files_before) - set(files_after)),
         }
-        temporary = path.with_suffix(".tmp")
-        temporary.write_bytes(pickle.dumps(copy))
-        temporary.rename(path)
+        data = pickle.dumps(copy)
+        _write_file(path, data)
+        _kept.put(kept_key, data)
     _copies[key] = copy
     return value
+
+
+def _write_file(path, data):
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(data)
+    temporary.rename(path)
+
+
+@functools.cache
+def _checkout_hash():
+    """A hash of every file of the checkout a build may read (tracked or new,
+    not ignored; test modules aside, which no build reads but its own) and of
+    the seed documents; None outside a git checkout."""
+    base = Path(settings.BASE_DIR)
+    try:
+        listed = subprocess.run(  # noqa: S603 - a fixed git command
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # noqa: S607
+            cwd=base, capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    paths = [base / name for name in sorted(set(listed.decode().split("\0")) - {""})
+             if not _unread_by_builds(name)]
+    seeds = Path(settings.SEEDS_DIR)
+    paths += sorted(path for path in seeds.rglob("*") if path.is_file()) if seeds.is_dir() else []
+    digest = hashlib.sha256(f"{sys.version}\0{django.get_version()}".encode())
+    for path in paths:
+        if path.is_file():
+            digest.update(str(path).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _unread_by_builds(name):
+    path = Path(name)
+    return (name.startswith(("bench/", "docs/")) or path.suffix == ".md"
+            or (name.startswith("tests/") and path.name.startswith("test_")))
+
+
+def _kept_key(key, build):
+    checkout = _checkout_hash()
+    if checkout is None:
+        return None
+    own_module = Path(build.__code__.co_filename)
+    module = hashlib.sha256(own_module.read_bytes()).hexdigest() if own_module.is_file() else ""
+    return hashlib.sha256(f"{key}\0{checkout}\0{module}".encode()).hexdigest()
+
+
+class _KeptCopies:
+    """Builds kept between runs, in a database of their own on the test
+    server (as the migrated templates are, tests/template_db.py), so that a
+    run whose checkout and seeds are unchanged does not load the demo again
+    (about 17 s of CPU each time). A copy is used only on the day it was built
+    and for KEPT_FOR: the rows carry the build's timestamps, which a test may
+    compare with today. Any failure of this store counts as a miss."""
+
+    DATABASE = "portal_test_kept_copies"
+    KEPT_FOR = timedelta(hours=6)
+
+    def _connect(self):
+        params = {**connection.get_connection_params(), "autocommit": True}
+        try:
+            return psycopg.connect(**{**params, "dbname": self.DATABASE})
+        except psycopg.OperationalError:
+            # Another run may have made it meanwhile.
+            with (psycopg.connect(**{**params, "dbname": "postgres"}) as server,
+                  contextlib.suppress(psycopg.errors.DuplicateDatabase)):
+                server.execute(f'CREATE DATABASE "{self.DATABASE}"')
+            return psycopg.connect(**{**params, "dbname": self.DATABASE})
+
+    def _table(self, store):
+        store.execute("CREATE TABLE IF NOT EXISTS kept (key text PRIMARY KEY,"
+                      " built_at timestamptz NOT NULL, data bytea NOT NULL)")
+
+    def get(self, key):
+        if key is None:
+            return None
+        try:
+            with self._connect() as store:
+                self._table(store)
+                row = store.execute("SELECT built_at, data FROM kept WHERE key = %s",
+                                    [key]).fetchone()
+        except psycopg.Error:
+            return None
+        if row is None:
+            return None
+        built_at, data = row
+        now = timezone.now()
+        today = timezone.localdate(now)
+        if now - built_at > self.KEPT_FOR or timezone.localdate(built_at) != today:
+            return None
+        return bytes(data)
+
+    def put(self, key, data):
+        if key is None:
+            return
+        try:
+            with self._connect() as store:
+                self._table(store)
+                store.execute("DELETE FROM kept WHERE built_at < now() - interval '1 day'")
+                store.execute("INSERT INTO kept (key, built_at, data) VALUES (%s, now(), %s)"
+                              " ON CONFLICT (key) DO UPDATE SET built_at = now(),"
+                              " data = EXCLUDED.data", [key, data])
+        except psycopg.Error:
+            pass
+
+
+_kept = _KeptCopies()
 
 
 # The demo as `make run` loads it (with its accounts): the modules that read

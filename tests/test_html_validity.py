@@ -16,16 +16,15 @@ The pages come from two worlds in one database:
   published minutes, searches and filtered lists.
 """
 
-import io
 import re
 import time
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from tests.html_validity import describe, missing_tools, validate
 from tests.matrix import ROLES
+from tests.shared_db import seed_demo
 from tests.test_role_matrix import MATRIX, world  # noqa: F401 - the matrix's world fixture
 
 # The demo, the matrix's world, some 250 pages and a JVM: `make test` runs this
@@ -153,9 +152,8 @@ def _seeded_pages():
 
 @pytest.fixture
 def seeded(db):
-    call_command("seed_demo", "--only", "directory", "--only", "plans", "--only", "projects",
-                 "--only", "indicators", "--only", "meetings", "--without-accounts",
-                 verbosity=0, stdout=io.StringIO())
+    seed_demo("--only", "directory", "--only", "plans", "--only", "projects",
+              "--only", "indicators", "--only", "meetings", "--without-accounts")
 
 
 class Pages:

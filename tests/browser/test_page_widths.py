@@ -5,17 +5,16 @@ page over the demo data (one page of each kind), plus the pages no link leads
 to (the 404 page, a sign-in form)."""
 
 import datetime
-import io
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
 from planning.models import Plan
+from tests.shared_db import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -82,7 +81,7 @@ def public_page_kinds(max_fetches=60):
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("seed_demo", "--without-accounts", stdout=io.StringIO())
+    seed_demo("--without-accounts")  # copied if loaded before (tests/shared_db.py)
     # The draft plan in public comment: its pages then carry the comment forms.
     Plan.objects.filter(code="kp-5-dar").update(status="public_comment")
     # A half-year report (the demo has none), with its measure's n/N.

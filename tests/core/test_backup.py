@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 
 from core.backup import media_files, table_counts
+from tests.shared_db import DEMO, seed_demo
 
 # An archive is read and checked whole before restore looks at the database,
 # so the refusals are tested inside a test's transaction, on a database that
@@ -58,7 +59,7 @@ def _wipe(media_root):
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_backup_wipe_restore_gives_equal_counts_and_checksums(media, tmp_path):
-    call_command("seed_demo", "--with-accounts", verbosity=0)
+    seed_demo(*DEMO)  # copied if loaded before (tests/shared_db.py)
     counts_before, files_before = table_counts(), media_files()
     # The two files above, the interim evaluation the demo renders and the
     # attachments of the demo's update requests of the network.

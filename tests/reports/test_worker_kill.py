@@ -3,7 +3,6 @@ another worker and finishes with exactly one artifact (acks_late +
 reject_on_worker_lost, and an artifact named after the job)."""
 
 import hashlib
-import io
 import os
 import signal
 import subprocess
@@ -13,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection
 
 from reports.models import JobStatus, ReportJob, ReportKind
 from reports.tasks import render_report_job
+from tests.shared_db import seed_demo
 
 QUEUE = "reports-kill-test"  # only the workers of this test consume it
 VISIBILITY_TIMEOUT = 3  # seconds until an unacknowledged message is handed out again
@@ -55,8 +54,8 @@ def _wait(condition, timeout, what):
 @pytest.mark.worker  # starts and kills its own Celery workers
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_render_leads_to_exactly_one_artifact(tmp_path):
-    call_command("seed_demo", "--only", "directory", "--only", "plans", "--only", "projects",
-                 "--only", "indicators", "--only", "meetings", stdout=io.StringIO())
+    seed_demo("--only", "directory", "--only", "plans", "--only", "projects",
+              "--only", "indicators", "--only", "meetings")
     from planning.models import Plan
 
     plan = Plan.objects.get(code="psz-2022-2027")
