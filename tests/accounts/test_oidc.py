@@ -366,6 +366,8 @@ def test_a_signed_in_user_starting_a_sign_in_is_sent_on(client, sso, users_by_ro
 
 
 def test_the_sign_in_page_links_resolve_with_single_sign_on(client, sso):
+    # The portal registered at the provider, as every other test here has it.
+    sso.provider_setup()
     page = client.get(LOGIN)
     response = client.get(START)
     assert START in page.text
