@@ -285,14 +285,18 @@ def _checkout_hash():
             cwd=base, capture_output=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
-    paths = [base / name for name in sorted(set(listed.decode().split("\0")) - {""})
+    # Named relative to the checkout and the seeds' folder: a clone elsewhere
+    # (CI's) with the same files has the same hash.
+    files = [(name, base / name) for name in sorted(set(listed.decode().split("\0")) - {""})
              if not _unread_by_builds(name)]
     seeds = Path(settings.SEEDS_DIR)
-    paths += sorted(path for path in seeds.rglob("*") if path.is_file()) if seeds.is_dir() else []
+    if seeds.is_dir():
+        files += sorted((f"seeds/{path.relative_to(seeds)}", path)
+                        for path in seeds.rglob("*") if path.is_file())
     digest = hashlib.sha256(f"{sys.version}\0{django.get_version()}".encode())
-    for path in paths:
+    for name, path in files:
         if path.is_file():
-            digest.update(str(path).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+            digest.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
