@@ -175,15 +175,15 @@ class KeyWatch:
             failures += 1
 
     def _listen(self, connection, sock):
-        pinged = None
+        pinged = False
         while self._pid == os.getpid():
             readable, _, _ = select.select([sock], [], [], PING_SECONDS)
             if readable:
                 self._consume(sock)
-                pinged = None
-            elif pinged is None:
+                pinged = False
+            elif not pinged:
                 connection.send_command("PING")
-                pinged = time.monotonic()
+                pinged = True
             else:
                 raise ConnectionError(f"no answer to a ping within {PING_SECONDS} s")
 

@@ -122,8 +122,6 @@ def invalidate(namespace=None):
     break a save (the stored pages then expire after PAGE_CACHE_TIMEOUT)."""
     watch = generation_watch()
     try:
-        if watch is not None:
-            watch.forget()
         # A value never used before (ordered by time only for people reading it).
         cache.set(GENERATION_KEY, _new_generation(), None)
     except Exception:  # noqa: BLE001
@@ -131,8 +129,8 @@ def invalidate(namespace=None):
                        exc_info=True)
     finally:
         if watch is not None:
-            # Also after the write: this process reads the new value next,
-            # whether or not its own invalidation push has come in yet.
+            # This process reads the new value next, whether or not its own
+            # invalidation push has come in yet.
             watch.forget()
 
 

@@ -27,10 +27,11 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from core import dataversion
+from tests.template_db import _exists
 
 
 @contextmanager
@@ -327,29 +328,24 @@ class _KeptCopies:
     KEPT_FOR = timedelta(hours=6)
 
     def _connect(self):
-        params = {**connection.get_connection_params(), "autocommit": True}
-        try:
-            return psycopg.connect(**{**params, "dbname": self.DATABASE})
-        except psycopg.OperationalError:
-            # Another run may have made it meanwhile.
-            with (psycopg.connect(**{**params, "dbname": "postgres"}) as server,
-                  contextlib.suppress(psycopg.errors.DuplicateDatabase)):
-                server.execute(f'CREATE DATABASE "{self.DATABASE}"')
-            return psycopg.connect(**{**params, "dbname": self.DATABASE})
-
-    def _table(self, store):
+        if not _exists(connection, self.DATABASE):
+            # Another run may make it meanwhile.
+            with contextlib.suppress(DatabaseError), connection._nodb_cursor() as cursor:
+                cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(self.DATABASE)}")
+        store = psycopg.connect(**{**connection.get_connection_params(),
+                                   "dbname": self.DATABASE, "autocommit": True})
         store.execute("CREATE TABLE IF NOT EXISTS kept (key text PRIMARY KEY,"
                       " built_at timestamptz NOT NULL, data bytea NOT NULL)")
+        return store
 
     def get(self, key):
         if key is None:
             return None
         try:
             with self._connect() as store:
-                self._table(store)
                 row = store.execute("SELECT built_at, data FROM kept WHERE key = %s",
                                     [key]).fetchone()
-        except psycopg.Error:
+        except (psycopg.Error, DatabaseError):
             return None
         if row is None:
             return None
@@ -365,12 +361,11 @@ class _KeptCopies:
             return
         try:
             with self._connect() as store:
-                self._table(store)
                 store.execute("DELETE FROM kept WHERE built_at < now() - interval '1 day'")
                 store.execute("INSERT INTO kept (key, built_at, data) VALUES (%s, now(), %s)"
                               " ON CONFLICT (key) DO UPDATE SET built_at = now(),"
                               " data = EXCLUDED.data", [key, data])
-        except psycopg.Error:
+        except (psycopg.Error, DatabaseError):
             pass
 
 
