@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .constraints import ChecksInOneQuery
+
 
 class ReviewState(models.TextChoices):
     DRAFT = "draft", gettext_lazy("draft")
@@ -24,7 +26,7 @@ class ReviewState(models.TextChoices):
     APPROVED = "approved", gettext_lazy("approved")
 
 
-class Reviewed(models.Model):
+class Reviewed(ChecksInOneQuery):
     """A record's place in the review. The default is approved: what a city
     officer, an import by an officer or the demo's seed writes is public at
     once; the services give an implementer's record its draft or submitted

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.collation import czech
+from core.constraints import ChecksInOneQuery
 from core.fields import HttpsURLField
 
 from .validators import validate_ico
@@ -293,7 +294,7 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(valid_to__lte=on)
 
 
-class Membership(models.Model):
+class Membership(ChecksInOneQuery):
     """A seat in a body: an organisation with its member and substitute, or a
     person in the managerial team. Valid over [valid_from, valid_to): a change
     ends one record and starts another, so history is never overwritten. An
@@ -370,7 +371,7 @@ class TerritoryKind(models.TextChoices):
     COUNTRY = "country", _("country")
 
 
-class Territory(models.Model):
+class Territory(ChecksInOneQuery):
     """Where a value was measured: the city, its ORP, its region, the country.
     Any indicator may compare any two territories."""
 
@@ -436,7 +437,7 @@ class Territory(models.Model):
 CC_BY_4 = "https://creativecommons.org/licenses/by/4.0/"
 
 
-class City(models.Model):
+class City(ChecksInOneQuery):
     """The city that runs the portal: one row, which its plans belong to (a
     later install with several cities adds rows; until then the first row is
     the city, see `directory.selectors.current_city`)."""

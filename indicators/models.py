@@ -18,6 +18,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 # Territory moved to the directory; `from indicators.models import Territory` still works.
+from core.constraints import ChecksInOneQuery
 from core.review import Reviewed, review_constraints
 from directory.models import Person, Territory  # noqa: F401
 from planning.models import Plan, PlanItem
@@ -91,7 +92,7 @@ class PeriodKind(models.TextChoices):
     PERIOD = "period", _("period")
 
 
-class Indicator(models.Model):
+class Indicator(ChecksInOneQuery):
     # The code as the document prints it: not unique (a plan may print one
     # twice; indicators.checks flags it) and not a URL key - `slug` is.
     code = models.CharField(
@@ -220,7 +221,7 @@ class Indicator(models.Model):
         return link.project if link is not None else None
 
 
-class IndicatorTarget(models.Model):
+class IndicatorTarget(ChecksInOneQuery):
     """One dated milestone of an indicator: "at most 16 by 2025", "decrease"
     by 30. 6. 2027. An indicator has any number; the status is judged
     against the next one (indicators.status.next_target)."""

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import ChecksInOneQuery
 from core.fields import HttpsURLField
 from directory.models import Organisation, Person, WorkingGroup
 
@@ -59,7 +60,7 @@ class MeetingQuerySet(models.QuerySet):
         )
 
 
-class Meeting(models.Model):
+class Meeting(ChecksInOneQuery):
     body = models.ForeignKey(
         WorkingGroup, verbose_name=_("body"), on_delete=models.PROTECT, related_name="meetings"
     )

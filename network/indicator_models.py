@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import ChecksInOneQuery
 from core.review import Reviewed, review_constraints
 
 VALUE = {"max_digits": 12, "decimal_places": 2}
@@ -201,7 +202,7 @@ class FundingSource(models.TextChoices):
     OTHER = "other", _("other sources")
 
 
-class ServiceFunding(models.Model):
+class ServiceFunding(ChecksInOneQuery):
     """What a service or activity received from one source in one year."""
 
     service = models.ForeignKey("network.Service", verbose_name=_("service"),

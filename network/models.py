@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.collation import czech
+from core.constraints import ChecksInOneQuery
 
 REGISTER_ID_PATTERN = r"^[0-9]{7}$"
 
@@ -31,7 +32,7 @@ class KindGroup(models.TextChoices):
     PREVENTION = "prevention", _("social prevention services")
 
 
-class ServiceKind(models.Model):
+class ServiceKind(ChecksInOneQuery):
     """A kind of social service by its paragraph of the Social Services Act
     (§ 37 odborné sociální poradenství … § 70 sociální rehabilitace)."""
 
@@ -121,7 +122,7 @@ class ServiceQuerySet(models.QuerySet):
         return self.filter(category=ServiceCategory.ACTIVITY)
 
 
-class Service(models.Model):
+class Service(ChecksInOneQuery):
     """A registered social service, or a related activity (související
     aktivita) that the city supports beside them: no register identifier and
     no kind. What may change over time (name, forms, groups, areas,
@@ -221,7 +222,7 @@ class ServiceVersionQuerySet(models.QuerySet):
         ).prefetch_related("target_groups", "support_areas", "form_rows")
 
 
-class ServiceVersion(models.Model):
+class ServiceVersion(ChecksInOneQuery):
     """A service as it stood from `valid_from` to the day before `valid_to`
     (open while `valid_to` is empty), with who changed it, when and why."""
 
@@ -330,7 +331,7 @@ class ServiceVersionForm(models.Model):
 # the year before the change; the city's bodies decide in turn.
 
 
-class RequestWindow(models.Model):
+class RequestWindow(ChecksInOneQuery):
     """When requests for changes in `year` may be filed (when no window is
     configured: 1. 7.–31. 7. of the year before, see `default_window`)."""
 
@@ -394,7 +395,7 @@ class RequestState(models.TextChoices):
     REJECTED = "rejected", pgettext_lazy("update request", "rejected")
 
 
-class UpdateRequest(models.Model):
+class UpdateRequest(ChecksInOneQuery):
     """A provider's request to change the network from `effective_from`."""
 
     city = models.ForeignKey("directory.City", verbose_name=_("city"), on_delete=models.PROTECT,
@@ -514,7 +515,7 @@ class DecisionOutcome(models.TextChoices):
     MODIFIED = "modified", pgettext_lazy("decision", "approved with a modified value")
 
 
-class RequestDecision(models.Model):
+class RequestDecision(ChecksInOneQuery):
     """One step of the decision chain, with the extract of the resolution."""
 
     request = models.ForeignKey(UpdateRequest, verbose_name=_("update request"),

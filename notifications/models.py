@@ -8,6 +8,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import ChecksInOneQuery
+
 from . import registry
 
 
@@ -17,7 +19,7 @@ class MailState(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
-class OutboxMail(models.Model):
+class OutboxMail(ChecksInOneQuery):
     recipient = models.EmailField(_("recipient"), max_length=254)
     # The account the address belongs to, when there is one: its preferences
     # apply and its unsubscribe link names the account, not the address.

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import ChecksInOneQuery
 from directory.models import City, Organisation, WorkingGroup
 
 
@@ -64,7 +65,7 @@ class PlanQuerySet(models.QuerySet):
                            filter=measure & ~no_code, distinct=True)))
 
 
-class Plan(models.Model):
+class Plan(ChecksInOneQuery):
     city = models.ForeignKey(City, verbose_name=_("city"), on_delete=models.PROTECT,
                              related_name="plans", editable=False)
     kind = models.CharField(_("kind"), max_length=10, choices=PlanKind.choices)
@@ -234,7 +235,7 @@ class PlanItemQuerySet(models.QuerySet):
         return self.filter(plan__status__in=PUBLIC_PLAN_STATUSES)
 
 
-class PlanItem(models.Model):
+class PlanItem(ChecksInOneQuery):
     """One node of a plan at any level. Level-specific fields stay empty where
     they do not apply. Codes are kept exactly as published; inconsistencies are
     reported by the data checks, never corrected here."""
@@ -438,7 +439,7 @@ def _cascade_pending_else_null(collector, field, sub_objs, using):
 _cascade_pending_else_null.lazy_sub_objs = True
 
 
-class ChangeProposal(models.Model):
+class ChangeProposal(ChecksInOneQuery):
     """A group manager's proposal to change, add or remove an item of a plan;
     an officer accepts (applied through the plan services) or rejects it."""
 
@@ -530,7 +531,7 @@ class CommentSettlement(models.TextChoices):
     NOTED = "noted", _("taken into account")
 
 
-class PlanComment(models.Model):
+class PlanComment(ChecksInOneQuery):
     """A comment from the public comment period (veřejné připomínkové řízení),
     on an item or on the plan as a whole. Plain text; the author's e-mail and
     address are never shown publicly (only a salted hash of the address is kept,

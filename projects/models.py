@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import ChecksInOneQuery
 from core.review import Reviewed, review_constraints
 
 MONEY = {"max_digits": 15, "decimal_places": 2}
@@ -124,7 +125,7 @@ class ProjectQuerySet(models.QuerySet):
         return self.select_related("call__programme", "implementer", "thematic_area")
 
 
-class Project(models.Model):
+class Project(ChecksInOneQuery):
     registration_number = models.CharField(_("registration number"), max_length=60,
                                            unique=True)
     title = models.CharField(_("title"), max_length=400)
@@ -248,7 +249,7 @@ class FundingSourceKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class FundingSource(models.Model):
+class FundingSource(ChecksInOneQuery):
     """One line of a project's budget split. The lines add up to the total
     eligible expenditure to the haléř (checked by the project services)."""
 

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import ChecksInOneQuery
 from planning.models import Plan
 
 
@@ -32,7 +33,7 @@ class ReportJobQuerySet(models.QuerySet):
         return self.filter(status=JobStatus.SUCCEEDED, published_at__isnull=False)
 
 
-class ReportJob(models.Model):
+class ReportJob(ChecksInOneQuery):
     """One run of one report: who asked, what, with which parameters, how far
     it got, and the file it produced (exactly one, whatever the retries)."""
 
@@ -110,7 +111,7 @@ class ReportJob(models.Model):
         return None
 
 
-class ReportSchedule(models.Model):
+class ReportSchedule(ChecksInOneQuery):
     """"Interim evaluation of the PSZ on 1 July and 1 January": a report run
     started by Celery beat. Kept in step with a django-celery-beat
     PeriodicTask by reports.services."""

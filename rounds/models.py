@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import ChecksInOneQuery
 from directory.models import Organisation
 from indicators.models import Indicator
 from network.indicator_models import ReportingPeriod
@@ -29,7 +30,7 @@ class RoundStatus(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
-class ReportingRound(models.Model):
+class ReportingRound(ChecksInOneQuery):
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=RoundKind.choices)
     period_start = models.DateField(_("period from"))
