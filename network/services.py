@@ -4,7 +4,7 @@ changes from a date, or leaves it. Every change keeps the version it replaces
 actor and the reason in the same transaction."""
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -182,6 +182,10 @@ def service_end(*, actor, service, network_to, reason, expected_version=None) ->
     """The service leaves the network: `network_to` is its last day in it."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the service leaves the network.")})
+    if network_to >= date.max:
+        # Its versions end the day after the last one, which no calendar has.
+        raise ValidationError({"network_to": _(
+            "Choose a last day in the network before %(day)s.") % {"day": _day(date.max)}})
     with transaction.atomic():
         latest = open_version(service)
         if network_to < latest.valid_from:

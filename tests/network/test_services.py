@@ -68,6 +68,16 @@ def test_a_service_is_provided_in_a_form_and_capacity_has_its_unit(officer):
     assert not Service.objects.exists()
 
 
+def test_the_last_day_of_the_calendar_is_refused_as_a_last_day_in_the_network(officer):
+    service = make_service(actor=officer, network_from=D(2024, 1, 1))
+    with pytest.raises(ValidationError) as error:
+        service_end(actor=officer, service=service, network_to=D.max, reason="Vyřazení")
+    assert list(error.value.message_dict) == ["network_to"]
+    service.refresh_from_db()
+    assert service.network_to is None
+    assert ServiceVersion.objects.get(service=service).valid_to is None
+
+
 def test_changes_keep_history_and_the_network_as_of_any_day(officer):
     service = make_service(actor=officer, network_from=D(2024, 1, 1), capacity="2.5",
                            target_groups=[target_group()])
