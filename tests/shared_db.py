@@ -91,29 +91,14 @@ def _db_kind(item):
             transactional or bool({"transactional_db", "live_server"} & fixtures))
 
 
-# What a test costs next to a plain one (about 0.07 s in `make test`): a browser
-# or worker test about 50 times as much, a fuzz test 50 at 200 examples
-# (make test's durations, README).
-HEAVY_MARKERS = ("browser", "worker")
-
-
-def _cost(run):
-    from hypothesis import settings as hypothesis_settings
-
-    fuzz = max(1, hypothesis_settings.default.max_examples // 4)
-    return sum(50 if any(item.get_closest_marker(name) for name in HEAVY_MARKERS)
-               else fuzz if item.get_closest_marker("fuzz") else 1
-               for item in run)
-
-
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Tests on rows shared by a module run after the module's other tests, so
     that those never see the shared rows. Runs of one module's tests keep
     pytest-django's order (transactional tests after the others); among
-    adjacent runs of the same kind the costliest goes first (_cost), so that
-    the processes of `make test` (a module each, --dist loadscope) do not end
-    waiting for one that drew the role matrix or a module of fuzz tests last."""
+    adjacent runs of the same kind the longest goes first, so that the
+    processes of `make test` (a module each, --dist loadscope) do not end
+    waiting for one that drew the role matrix last."""
 
     def module(item):
         return getattr(item, "module", None)
@@ -128,7 +113,7 @@ def pytest_collection_modifyitems(items):
     ordered, block = [], []
     for run in [*runs, None]:
         if block and (run is None or _db_kind(run[0]) != _db_kind(block[0][0])):
-            for each in sorted(block, key=_cost, reverse=True):
+            for each in sorted(block, key=len, reverse=True):
                 ordered += each
             block = []
         if run is not None:

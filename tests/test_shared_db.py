@@ -125,23 +125,3 @@ def test_a_kept_copy_of_another_day_or_checkout_is_built_again(monkeypatch, tmp_
     _next_run(monkeypatch, tmp_path, "third")
     _load(name, build)
     assert builds == [1, 1, 1]
-
-
-class _Test:
-    """What the ordering reads of a collected test: its markers."""
-
-    def __init__(self, *markers):
-        self.markers = markers
-
-    def get_closest_marker(self, name):
-        return name if name in self.markers else None
-
-
-def test_a_module_of_few_heavy_tests_goes_before_one_of_many_plain_ones():
-    from hypothesis import settings as hypothesis_settings
-
-    cost = shared_db._cost
-    assert cost([_Test("browser")]) > cost([_Test()] * 49)
-    assert cost([_Test("slow", "worker")] * 2) == 100
-    fuzz = max(1, hypothesis_settings.default.max_examples // 4)
-    assert cost([_Test("fuzz")] * 4) == 4 * fuzz
