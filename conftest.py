@@ -128,18 +128,9 @@ def _site_language():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from django.core.cache import cache
+    from tests.caches import clear_cache
 
-    from core import pagecache
-
-    cache.clear()
-    # The page cache's watch hears of the flush through a push from Redis,
-    # which may come a moment after the reply: under load, the test's first
-    # page could still be answered from the generation held before. Forgotten
-    # now, as pagecache.invalidate() does after its own writes.
-    watch = pagecache.generation_watch()
-    if watch is not None:
-        watch.forget()
+    clear_cache()
     yield
 
 

@@ -9,6 +9,8 @@ Django's meaning: a check passes when its condition is true or unknown (NULL),
 a check naming a field that `exclude` leaves out is skipped, a database error
 in a check lets it pass (logged) and the errors come in the model's order."""
 
+from contextlib import nullcontext
+
 from django.core.exceptions import FieldError, ValidationError
 from django.db import DatabaseError, connections, models, router, transaction
 from django.db.models import BooleanField, CheckConstraint, Q, Value
@@ -42,13 +44,11 @@ def failed_checks(instance, model_class, constraints, *, exclude, using):
         checked.append(constraint)
     if not checked:
         return []
-    atomic = transaction.atomic(using=using) if connection.in_atomic_block else None
+    # A failed statement must not abort the caller's transaction (as Django's).
+    atomic = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
     try:
-        if atomic is None:
+        with atomic:
             row = query.get_compiler(using=using).execute_sql(SINGLE)
-        else:
-            with atomic:
-                row = query.get_compiler(using=using).execute_sql(SINGLE)
     except DatabaseError:
         # One check's error would hide the others' answers: each is asked alone.
         return None

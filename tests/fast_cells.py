@@ -3,7 +3,7 @@
 
 import re
 
-from django.core.cache import cache
+from tests.caches import clear_cache
 
 
 def page_text(response):
@@ -22,7 +22,7 @@ def both_ways(client, monkeypatch, table, path, query):
 
     answers = []
     for cells in (counted, None):
-        cache.clear()
+        clear_cache()
         with monkeypatch.context() as patched:
             patched.setattr(table, "fast_cells", cells)
             answers.append(client.get(path, query))

@@ -26,11 +26,11 @@ import django
 import psycopg
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from core import dataversion
+from tests.caches import clear_cache
 from tests.template_db import _exists
 
 
@@ -45,7 +45,7 @@ def shared_rows(django_db_blocker):
         # What the previous module's last test cached (its city, say) names
         # rows rolled back since: the build starts from an empty cache, as
         # each test does (conftest.py's `_clear_cache`).
-        cache.clear()
+        clear_cache()
     try:
         yield
     finally:

@@ -5,12 +5,12 @@ passes that full_clean refuses, and a refusal has full_clean's messages."""
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
 from core.bulk import clean_fields_fast
 from indicators.models import IndicatorValue, IndicatorValuePart, PeriodKind
+from tests.validation import refusal
 
 EXCLUDE = ("indicator", "territory", "reviewed_by")
 
@@ -42,20 +42,12 @@ VALUES = st.fixed_dictionaries({
 })
 
 
-def _outcome(check):
-    try:
-        check()
-    except ValidationError as error:
-        return error.message_dict
-    return None
-
-
 @given(values=VALUES)
 def test_a_value_is_refused_exactly_when_full_clean_refuses_it(values):
     slow, fast = IndicatorValue(**values), IndicatorValue(**values)
-    expected = _outcome(lambda: slow.full_clean(exclude=list(EXCLUDE), validate_unique=False,
+    expected = refusal(lambda: slow.full_clean(exclude=list(EXCLUDE), validate_unique=False,
                                                 validate_constraints=False))
-    assert _outcome(lambda: clean_fields_fast(fast, exclude=EXCLUDE)) == expected
+    assert refusal(lambda: clean_fields_fast(fast, exclude=EXCLUDE)) == expected
     if expected is None:
         assert {k: v for k, v in fast.__dict__.items() if k != "_state"} == {
             k: v for k, v in slow.__dict__.items() if k != "_state"}
@@ -65,6 +57,6 @@ def test_a_value_is_refused_exactly_when_full_clean_refuses_it(values):
 def test_a_part_is_refused_exactly_when_full_clean_refuses_it(position, label, amount):
     slow = IndicatorValuePart(position=position, label=label, amount=amount)
     fast = IndicatorValuePart(position=position, label=label, amount=amount)
-    expected = _outcome(lambda: slow.full_clean(exclude=["value"], validate_unique=False,
+    expected = refusal(lambda: slow.full_clean(exclude=["value"], validate_unique=False,
                                                 validate_constraints=False))
-    assert _outcome(lambda: clean_fields_fast(fast, exclude=("value",))) == expected
+    assert refusal(lambda: clean_fields_fast(fast, exclude=("value",))) == expected

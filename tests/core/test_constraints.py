@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
-from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import CheckConstraint
 from django.test.utils import CaptureQueriesContext
@@ -17,6 +16,7 @@ from hypothesis import strategies as st
 from core.constraints import ChecksInOneQuery
 from meetings.models import Meeting
 from planning.models import Plan, PlanItem
+from tests.validation import refusal
 
 pytestmark = pytest.mark.django_db
 
@@ -44,22 +44,14 @@ EXCLUDED = st.sets(st.sampled_from(
      "published_at", "latitude", "next_meeting"]))
 
 
-def _outcome(check):
-    try:
-        check()
-    except ValidationError as error:
-        return error.message_dict
-    return None
-
-
 @pytest.mark.parametrize(("model", "values"), [(PlanItem, PLAN_ITEM_VALUES),
                                                (Meeting, MEETING_VALUES)])
 def test_refusals_and_messages_are_djangos(model, values):
     @given(values=values, exclude=EXCLUDED)
     def same(values, exclude):
         instance = model(**values)
-        djangos = _outcome(lambda: models.Model.validate_constraints(instance, exclude))
-        assert _outcome(lambda: instance.validate_constraints(exclude)) == djangos
+        djangos = refusal(lambda: models.Model.validate_constraints(instance, exclude))
+        assert refusal(lambda: instance.validate_constraints(exclude)) == djangos
 
     same()
 
@@ -68,9 +60,9 @@ def test_all_checks_of_an_object_cost_one_query_in_one_savepoint():
     plan = Plan(period_start=2027, period_end=2022, status="gone", language="cs",
                 currency="CZK")
     with CaptureQueriesContext(connection) as djangos:
-        djangos_error = _outcome(lambda: models.Model.validate_constraints(plan))
+        djangos_error = refusal(lambda: models.Model.validate_constraints(plan))
     with CaptureQueriesContext(connection) as ours:
-        our_error = _outcome(plan.validate_constraints)
+        our_error = refusal(plan.validate_constraints)
     assert our_error == djangos_error
     assert len(our_error["__all__"]) == 2
     checks = sum(type(c) is CheckConstraint for c in Plan._meta.constraints)
@@ -84,8 +76,8 @@ def test_a_database_error_in_one_check_lets_it_pass_as_django_does():
     # still asked, each alone.
     plan = Plan(period_start=2027, period_end=2022, status="gone", language="cs",
                 currency="C\x00K")
-    error = _outcome(plan.validate_constraints)
-    assert error == _outcome(lambda: models.Model.validate_constraints(plan))
+    error = refusal(plan.validate_constraints)
+    assert error == refusal(lambda: models.Model.validate_constraints(plan))
     assert len(error["__all__"]) == 2
 
 
