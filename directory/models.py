@@ -75,11 +75,15 @@ class Organisation(models.Model):
         ordering = [czech("name")]
         constraints = [
             models.UniqueConstraint(
-                fields=["ico"], condition=~Q(ico=""), name="organisation_ico_unique"
+                fields=["ico"], condition=~Q(ico=""), name="organisation_ico_unique",
+                violation_error_message=_(
+                    "An organisation with this identification number (IČO) is "
+                    "already in the directory."),
             ),
             models.CheckConstraint(
                 condition=Q(ico="") | Q(ico__regex=r"^[0-9]{8}$"),
                 name="organisation_ico_eight_digits",
+                violation_error_message=_("The identification number (IČO) has eight digits."),
             ),
         ]
 
@@ -137,6 +141,8 @@ class Person(models.Model):
                 fields=["title_before", "given_name", "family_name", "title_after"],
                 condition=Q(anonymised_at__isnull=True),
                 name="person_full_name_unique",
+                violation_error_message=_(
+                    "A person with this full name is already in the directory."),
             ),
             models.CheckConstraint(
                 condition=Q(anonymised_at__isnull=True)
@@ -243,7 +249,10 @@ class WorkingGroup(models.Model):
         ordering = ["kind", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(code__regex=r"^[A-Za-z0-9-]+$"), name="working_group_code_format"
+                condition=Q(code__regex=r"^[A-Za-z0-9-]+$"), name="working_group_code_format",
+                violation_error_message=_(
+                    "The code may contain only letters without diacritics, digits "
+                    "and hyphens."),
             )
         ]
 
@@ -333,26 +342,33 @@ class Membership(ChecksInOneQuery):
             models.CheckConstraint(
                 condition=Q(organisation__isnull=False) | Q(member__isnull=False),
                 name="membership_has_organisation_or_member",
+                violation_error_message=_(
+                    "Choose the organisation or the person the seat belongs to."),
             ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True)
                 | Q(valid_from__isnull=True)
                 | Q(valid_to__gt=models.F("valid_from")),
                 name="membership_ends_after_start",
+                violation_error_message=_("A membership must end after it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(substitute__isnull=True) | ~Q(substitute=models.F("member")),
                 name="membership_substitute_not_member",
+                violation_error_message=_("A member cannot be their own substitute."),
             ),
             models.UniqueConstraint(
                 fields=["body", "organisation"],
                 condition=Q(valid_to__isnull=True, organisation__isnull=False),
                 name="membership_one_open_seat_per_organisation",
+                violation_error_message=_(
+                    "This organisation already has an open seat in the body."),
             ),
             models.UniqueConstraint(
                 fields=["body", "member", "position"],
                 condition=Q(valid_to__isnull=True, organisation__isnull=True),
                 name="membership_one_open_personal_seat",
+                violation_error_message=_("This person already holds this seat in the body."),
             ),
         ]
 
@@ -405,13 +421,18 @@ class Territory(ChecksInOneQuery):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["official_code"], condition=~Q(official_code=""),
-                                    name="territory_official_code_unique"),
+                                    name="territory_official_code_unique",
+                                    violation_error_message=_(
+                                        "A territory with this official code already exists.")),
             models.CheckConstraint(
                 condition=Q(kind="") | Q(kind__in=[k.value for k in TerritoryKind]),
                 name="territory_kind_valid",
+                violation_error_message=_("Choose a kind of territory from the list."),
             ),
             models.CheckConstraint(condition=~Q(parent=models.F("id")),
-                                   name="territory_not_own_parent"),
+                                   name="territory_not_own_parent",
+                                   violation_error_message=_(
+                                       "A territory cannot lie within itself.")),
         ]
 
     def __str__(self):
@@ -510,14 +531,23 @@ class City(ChecksInOneQuery):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"),
-                                   name="city_currency_iso_code"),
+                                   name="city_currency_iso_code",
+                                   violation_error_message=_(
+                                       "The currency is a three-letter ISO 4217 code in capitals, "
+                                       "such as CZK.")),
             models.CheckConstraint(condition=Q(ico="") | Q(ico__regex=r"^[0-9]{8}$"),
-                                   name="city_ico_eight_digits"),
+                                   name="city_ico_eight_digits",
+                                   violation_error_message=_(
+                                       "The identification number (IČO) has eight digits.")),
             models.CheckConstraint(condition=Q(ruian_code="") | Q(ruian_code__regex=r"^[0-9]+$"),
-                                   name="city_ruian_code_digits"),
+                                   name="city_ruian_code_digits",
+                                   violation_error_message=_(
+                                       "The RÚIAN code is made of digits only.")),
             models.CheckConstraint(
                 condition=Q(region__isnull=True) | ~Q(region=models.F("home_territory")),
                 name="city_region_differs_from_home",
+                violation_error_message=_(
+                    "The region must be another territory than the city's own."),
             ),
         ]
 
@@ -613,6 +643,8 @@ class AccessibilityStatement(models.Model):
             models.CheckConstraint(
                 condition=Q(reviewed_on__isnull=True) | Q(reviewed_on__gte=models.F("prepared_on")),
                 name="accessibility_statement_reviewed_after_prepared",
+                violation_error_message=_(
+                    "The statement cannot be reviewed before it was prepared."),
             ),
         ]
 
@@ -690,6 +722,7 @@ class AccessibilityGap(models.Model):
             models.CheckConstraint(
                 condition=Q(fixed_on__isnull=True) | Q(fixed_on__gte=models.F("found_on")),
                 name="accessibility_gap_fixed_after_found",
+                violation_error_message=_("A gap cannot be fixed before it was found."),
             ),
         ]
 
@@ -746,6 +779,9 @@ class AccessibilityRequest(models.Model):
                 condition=(Q(answered_at__isnull=True, answer="")
                            | (Q(answered_at__isnull=False) & ~Q(answer=""))),
                 name="accessibility_request_answer_with_date",
+                violation_error_message=_(
+                    "An answer needs the date it was given, and that date needs "
+                    "the answer."),
             ),
         ]
 

@@ -173,17 +173,25 @@ class Indicator(ChecksInOneQuery):
             models.CheckConstraint(
                 condition=~Q(kind=IndicatorKind.IMPACT) | Q(plan_item__isnull=False),
                 name="indicator_impact_has_specific_goal",
+                violation_error_message=_(
+                    "An impact indicator belongs to a specific goal: choose it."),
             ),
             models.CheckConstraint(
                 condition=Q(update_frequency=Frequency.EVERY_N_YEARS, frequency_years__gte=1)
                 | (~Q(update_frequency=Frequency.EVERY_N_YEARS)
                    & Q(frequency_years__isnull=True)),
                 name="indicator_frequency_years_iff_every_n_years",
+                violation_error_message=_(
+                    "Give the number of years exactly when the indicator is "
+                    "updated once in several years."),
             ),
             models.CheckConstraint(
                 condition=Q(comparison_territory__isnull=True)
                 | ~Q(comparison_territory=models.F("home_territory")),
                 name="indicator_comparison_differs",
+                violation_error_message=_(
+                    "The territory compared with must differ from the indicator's "
+                    "own territory."),
             ),
         ]
 

@@ -161,6 +161,7 @@ class Meeting(ChecksInOneQuery):
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in MeetingStatus]),
                 name="meeting_status_valid",
+                violation_error_message=_("Choose a status of the meeting from the list."),
             ),
             models.CheckConstraint(
                 condition=~Q(minutes_status="published") | Q(published_at__isnull=False),
@@ -170,6 +171,9 @@ class Meeting(ChecksInOneQuery):
                 condition=(Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90))
                 & (Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180)),
                 name="meeting_coordinates_in_range",
+                violation_error_message=_(
+                    "The latitude lies between −90 and 90 and the longitude "
+                    "between −180 and 180."),
             ),
             models.CheckConstraint(
                 condition=~Q(next_meeting=models.F("id")), name="meeting_next_is_other",
@@ -297,6 +301,8 @@ class Attendance(models.Model):
                 condition=Q(person__isnull=False) | Q(organisation__isnull=False)
                 | ~Q(name_text=""),
                 name="attendance_names_someone",
+                violation_error_message=_(
+                    "Choose the person or the organisation, or write the name."),
             ),
         ]
 
@@ -394,7 +400,8 @@ class Task(models.Model):
         ordering = ["meeting", "position", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=[s.value for s in TaskStatus]), name="task_status_valid"
+                condition=Q(status__in=[s.value for s in TaskStatus]), name="task_status_valid",
+                violation_error_message=_("Choose a status of the task from the list."),
             ),
         ]
 
@@ -558,6 +565,7 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="event_ends_after_start",
+                violation_error_message=_("An event cannot end before it starts."),
             ),
         ]
 

@@ -46,7 +46,9 @@ class IndicatorManual(models.Model):
             models.UniqueConstraint(fields=["city", "number"],
                                     name="indicator_manual_number_unique"),
             models.CheckConstraint(condition=Q(state__in=[s.value for s in ManualState]),
-                                   name="indicator_manual_state_valid"),
+                                   name="indicator_manual_state_valid",
+                                   violation_error_message=_(
+                                       "Choose a state of the manual from the list.")),
         ]
 
     def __str__(self):

@@ -115,18 +115,25 @@ class Plan(ChecksInOneQuery):
             models.CheckConstraint(
                 condition=Q(period_end__isnull=True) | Q(period_end__gte=models.F("period_start")),
                 name="plan_period_ordered",
+                violation_error_message=_("The plan cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in PlanStatus]), name="plan_status_valid"
             ),
             models.CheckConstraint(condition=Q(language__in=[c.value for c in PlanLanguage]),
-                                   name="plan_language_valid"),
+                                   name="plan_language_valid",
+                                   violation_error_message=_(
+                                       "Choose a language of the plan from the list.")),
             models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"),
-                                   name="plan_currency_iso_4217"),
+                                   name="plan_currency_iso_4217",
+                                   violation_error_message=_(
+                                       "The currency is a three-letter ISO 4217 code in capitals, "
+                                       "such as CZK.")),
             models.CheckConstraint(
                 condition=Q(comments_open_from__isnull=True) | Q(comments_open_to__isnull=True)
                 | Q(comments_open_to__gte=models.F("comments_open_from")),
-                name="plan_comment_period_ordered"),
+                name="plan_comment_period_ordered",
+                violation_error_message=_("The comment period cannot end before it starts.")),
         ]
 
     def __str__(self):
@@ -306,11 +313,14 @@ class PlanItem(ChecksInOneQuery):
                 condition=Q(reports_done__isnull=True) | Q(reports_total__isnull=True)
                 | Q(reports_done__lte=models.F("reports_total")),
                 name="plan_item_reports_within_total",
+                violation_error_message=_(
+                    "There cannot be more reports done than reports in total."),
             ),
             models.CheckConstraint(
                 condition=Q(period_start__isnull=True) | Q(period_end__isnull=True)
                 | Q(period_end__gte=models.F("period_start")),
                 name="plan_item_period_ordered",
+                violation_error_message=_("The period cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("id")), name="plan_item_not_own_parent"

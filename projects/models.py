@@ -179,17 +179,24 @@ class Project(ChecksInOneQuery):
         ordering = ["registration_number"]
         constraints = [
             models.CheckConstraint(condition=Q(total_budget__gte=0),
-                                   name="project_budget_not_negative"),
+                                   name="project_budget_not_negative",
+                                   violation_error_message=_("The budget cannot be negative.")),
             models.CheckConstraint(
                 condition=Q(period_start__isnull=True) | Q(period_end__isnull=True)
                 | Q(period_end__gte=models.F("period_start")),
                 name="project_period_ordered",
+                violation_error_message=_("The project cannot end before it starts."),
             ),
             models.CheckConstraint(condition=Q(status__in=[s.value for s in ProjectStatus]),
-                                   name="project_status_valid"),
+                                   name="project_status_valid",
+                                   violation_error_message=_(
+                                       "Choose a status of the project from the list.")),
             models.CheckConstraint(condition=Q(reports_total__isnull=True)
                                    | Q(reports_total__gte=1),
-                                   name="project_reports_total_positive"),
+                                   name="project_reports_total_positive",
+                                   violation_error_message=_(
+                                       "A project has at least one report in total; otherwise "
+                                       "leave the number empty.")),
         ]
 
     def __str__(self):
@@ -302,6 +309,7 @@ class KeyActivity(models.Model):
                 condition=Q(period_start__isnull=True) | Q(period_end__isnull=True)
                 | Q(period_end__gte=models.F("period_start")),
                 name="key_activity_period_ordered",
+                violation_error_message=_("The period cannot end before it starts."),
             ),
         ]
 
@@ -335,9 +343,14 @@ class HalfYearReport(Reviewed):
                                     name="half_year_report_number_unique"),
             models.CheckConstraint(condition=Q(number__gte=1)
                                    & Q(number__lte=models.F("total")),
-                                   name="half_year_report_number_within_total"),
+                                   name="half_year_report_number_within_total",
+                                   violation_error_message=_(
+                                       "The report's number lies between 1 and the total number of "
+                                       "reports.")),
             models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")),
-                                   name="half_year_report_period_ordered"),
+                                   name="half_year_report_period_ordered",
+                                   violation_error_message=_(
+                                       "The period cannot end before it starts.")),
             *review_constraints("half_year_report"),
         ]
 

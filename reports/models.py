@@ -146,9 +146,13 @@ class ReportSchedule(ChecksInOneQuery):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(day_of_month__gte=1, day_of_month__lte=28),
-                                   name="report_schedule_day_in_every_month"),
-            models.CheckConstraint(condition=Q(hour__lte=23), name="report_schedule_hour"),
-            models.CheckConstraint(condition=Q(minute__lte=59), name="report_schedule_minute"),
+                                   name="report_schedule_day_in_every_month",
+                                   violation_error_message=_(
+                                       "Choose a day from 1 to 28, which every month has.")),
+            models.CheckConstraint(condition=Q(hour__lte=23), name="report_schedule_hour",
+                                   violation_error_message=_("The hour lies between 0 and 23.")),
+            models.CheckConstraint(condition=Q(minute__lte=59), name="report_schedule_minute",
+                                   violation_error_message=_("The minute lies between 0 and 59.")),
         ]
 
     def __str__(self):

@@ -10,6 +10,8 @@ the Hypothesis profile's (conftest.py: `dev`, `ci`, `deep`)."""
 
 import datetime
 import decimal
+import functools
+import re
 
 from django import forms
 from django.apps import apps
@@ -38,6 +40,16 @@ def row_counter(app_labels):
             return dict(zip(tables, cursor.fetchone(), strict=True))
 
     return counts
+
+
+@functools.cache
+def constraint_names():
+    """A pattern matching the name of any constraint of the schema: Django's
+    default message for a violated constraint prints it ("Omezení „…“ je
+    porušeno"), which no page may show a user."""
+    names = sorted({c.name for m in apps.get_models() for c in m._meta.constraints},
+                   key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b")
 
 
 def audit_table():
@@ -182,6 +194,10 @@ def fuzz_form(client, url, values, *, app_labels, label, extra_fields=(),
             after = counts()
             if response.status_code != 302:
                 assert after == before, f"refused form changed data: {label} {data}"
+                posted = repr(data)  # a name drawn as a value may come back in its field
+                shown = {name for name in constraint_names().findall(response.content.decode())
+                         if name not in posted}
+                assert not shown, f"{label} shows the user the constraint {shown}: {data}"
             elif save_must_change or after != before:
                 assert after[audits] > before[audits], f"save without audit: {label} {data}"
             transaction.set_rollback(True)
