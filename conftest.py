@@ -2,6 +2,7 @@
 B they do not, and an organisation X the implementer works for (made by
 tests/roles.py)."""
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,22 @@ DEMO_MODULES = frozenset({
     "tests/rounds/test_seed.py",
     "tests/test_fast_cells.py",
 })
+
+
+def pytest_configure(config):
+    """Python's cycle collector, at its default thresholds, ran about 8,000
+    times in each process of make test-fast and took 8-11 s of it: every full
+    collection walked Django, the test items and the loaded modules again. It
+    runs less often here (a young generation of 50,000 objects, not 700), and
+    what exists once the tests are collected is frozen out of its walk
+    (`pytest_collection_finish`). Back to back, make test-fast took 2 min 15 s
+    and 2 min 10 s so, 2 min 28 s and 2 min 22 s without."""
+    gc.set_threshold(50_000, 20, 100)
+
+
+def pytest_collection_finish(session):
+    gc.collect()
+    gc.freeze()
 
 
 def pytest_xdist_make_scheduler(config, log):
