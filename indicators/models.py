@@ -343,6 +343,7 @@ class IndicatorValue(Reviewed):
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
                 name="indicator_value_period_ordered",
+                violation_error_message=_("The period cannot end before it starts."),
             ),
             # A value is a number, or labelled parts, or not available - never
             # two of these at once.
@@ -353,10 +354,14 @@ class IndicatorValue(Reviewed):
                     | Q(available=True, is_composite=False, value__isnull=False)
                 ),
                 name="indicator_value_number_parts_or_not_available",
+                violation_error_message=_(
+                    "A value is a number, or parts, or not available: exactly one of them."),
             ),
             models.CheckConstraint(
                 condition=Q(available=True) | Q(is_estimate=False, rank__isnull=True),
                 name="indicator_value_not_available_is_plain",
+                violation_error_message=_(
+                    "A value that is not available is neither an estimate nor ranked."),
             ),
             *review_constraints("indicator_value"),
         ]

@@ -250,3 +250,21 @@ def test_every_refused_row_is_listed_whichever_slice_it_is_in(organisation_x, of
     with pytest.raises(ImportRefused) as refused:
         VALUE_IMPORTER.apply(rows, actor=officer, target=None, pending=None)
     assert sorted(error.row for error in refused.value.errors) == sorted(r["row"] for r in rows)
+
+
+def test_a_rows_broken_checks_are_told_in_words_not_by_the_constraints_names():
+    """The import reports a row's broken checks itself (services._check_errors),
+    with the messages of the constraints: never Django's default, which prints
+    the constraint's name."""
+    from django.utils import translation
+
+    record = IndicatorValue(period_start=date(2025, 12, 31), period_end=date(2025, 1, 1),
+                            available=False, value=Decimal(1), is_composite=False,
+                            is_estimate=True)
+    with translation.override("cs"):
+        czech = services._check_errors(record)
+    with translation.override("en"):
+        english = services._check_errors(record)
+    assert len(czech) == 3
+    assert not [message for message in czech if "indicator_value" in message]
+    assert [a for a, b in zip(czech, english, strict=True) if a == b] == []
