@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from core.imports.base import CHANGED, NEW, ImportRefused
 from core.imports.services import _json
@@ -256,8 +257,6 @@ def test_a_rows_broken_checks_are_told_in_words_not_by_the_constraints_names():
     """The import reports a row's broken checks itself (services._check_errors),
     with the messages of the constraints: never Django's default, which prints
     the constraint's name."""
-    from django.utils import translation
-
     record = IndicatorValue(period_start=date(2025, 12, 31), period_end=date(2025, 1, 1),
                             available=False, value=Decimal(1), is_composite=False,
                             is_estimate=True)
