@@ -178,12 +178,31 @@ def invalidate_all():
 def invalidate_on_commit(using=None):
     """For a change being written: stale now, and stale again when its
     transaction commits (a page rendered in between, from the data before
-    the commit, is then not served either)."""
-    invalidate()
+    the commit, is then not served either).
+
+    Within one transaction, "stale now" is needed again only once this
+    process has stored a page since: only the writer's own connection sees
+    the uncommitted rows, and every other reader's copy goes at the commit.
+    So a transaction of a thousand saves moves the generation twice, not a
+    thousand times (each move is a round trip to Redis and a push to every
+    process watching the key)."""
     connection = transaction.get_connection(using)
-    if connection.in_atomic_block and not any(
-            func is invalidate for _sids, func, _robust in connection.run_on_commit):
+    if not connection.in_atomic_block:
+        invalidate()
+        return
+    hooks = connection.run_on_commit
+    # Django gives the connection a new list at a commit, a rollback or a
+    # savepoint's rollback, so the same list means the same transaction (the
+    # mark holds it, so its id cannot pass to another list meanwhile).
+    mark = getattr(connection, "_pagecache_mark", None)
+    same_transaction = mark is not None and mark[0] is hooks
+    if same_transaction and mark[1] == _stored_pages:
+        return
+    invalidate()
+    if not same_transaction and not any(
+            func is invalidate for _sids, func, _robust in hooks):
         transaction.on_commit(invalidate, using=using)
+    connection._pagecache_mark = (connection.run_on_commit, _stored_pages)
 
 
 def model_changes_pages(model):
@@ -350,6 +369,11 @@ def _personal(request, response, language):
     return ""
 
 
+# Pages this process has stored: a change made after one of them must make
+# the pages stale again, even in the same transaction (invalidate_on_commit).
+_stored_pages = 0
+
+
 def _store(slot, response):
     # The page depends on cookies (the language; a session is never stored),
     # not on Accept-Language, which the portal ignores: a proxy must not keep
@@ -367,6 +391,8 @@ def _store(slot, response):
     except Exception:  # noqa: BLE001
         logger.warning("page cache: could not store %s", slot.key, exc_info=True)
         return
+    global _stored_pages
+    _stored_pages += 1
     local_pages.put(slot.key, entry)
     _shared_headers(response, etag)
     response["X-Page-Cache"] = "miss"

@@ -375,10 +375,14 @@ def test_a_generation_is_never_used_twice():
     assert len(seen) == 400
 
 
-def test_invalidation_runs_now_and_once_on_commit(monkeypatch):
-    from django.db import connection
+class _Calls(list):
+    func = None
 
-    calls = []
+
+@pytest.fixture
+def invalidations(monkeypatch):
+    """The calls of pagecache.invalidate; `.func` is what on_commit holds."""
+    calls = _Calls()
     real = pagecache.invalidate
 
     def counting(namespace=None):
@@ -386,11 +390,56 @@ def test_invalidation_runs_now_and_once_on_commit(monkeypatch):
         real(namespace)
 
     monkeypatch.setattr(pagecache, "invalidate", counting)
-    for _ in range(3):
+    calls.func = counting
+    return calls
+
+
+# These three look at real transactions: the test's own would already hold
+# the change of the city every test starts with (conftest._the_city).
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_moves_the_generation_once_and_once_more_on_commit(invalidations):
+    from django.db import transaction
+
+    with transaction.atomic():
+        for _ in range(3):
+            OrganisationFactory()
+        assert len(invalidations) == 1  # at once, for this transaction's own readers
+    assert len(invalidations) == 2  # and once more when it committed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_after_a_page_was_stored_moves_it_again(client, invalidations):
+    """A page rendered within the transaction saw its rows so far: the next
+    change in the same transaction must make it stale (the end-to-end case is
+    test_a_change_shows_on_the_next_request)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        organisation = OrganisationFactory()
+        url = reverse("directory:organisation_detail", args=[organisation.pk])
+        assert client.get(url)["X-Page-Cache"] == "miss"
+        assert client.get(url)["X-Page-Cache"] == "hit"
+        assert len(invalidations) == 1
+        organisation.name = "Diakonie Testov"
+        organisation.save()
         OrganisationFactory()
-    assert len(calls) == 3  # at once, for readers during the transaction
-    pending = [func for _sids, func, _robust in connection.run_on_commit]
-    assert pending.count(counting) == 1  # and once more when it commits
+        assert len(invalidations) == 2
+        assert "Diakonie Testov" in client.get(url).text
+    assert len(invalidations) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_savepoint_rolled_back_takes_its_mark_with_it(invalidations):
+    from django.db import transaction
+
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            OrganisationFactory()
+            raise RuntimeError
+        assert len(invalidations) == 1
+        OrganisationFactory()  # its commit hook went with the savepoint: registered anew
+        assert len(invalidations) == 2
+    assert len(invalidations) == 3
 
 
 def test_invalidate_survives_a_cache_outage(monkeypatch):
