@@ -538,6 +538,10 @@ def _read_notes_sheet(sheet, found):
             found["errors"].append(_sheet_error(NOTES_SHEET, number, "what", _(
                 "Say what is inconsistent.")))
             continue
+        if not note["where"]:
+            found["errors"].append(_sheet_error(NOTES_SHEET, number, "where", _(
+                "Say where in the source it is.")))
+            continue
         notes.append([note["where"], note["what"], note["kept_as"]])
     found["notes"] = notes
 

@@ -284,6 +284,26 @@ def test_notes_sheet_replaces_the_notes_shown_on_the_data_checks_page(officer, c
     assert "Součet nesedí o 1" in html.decode()
 
 
+@pytest.mark.parametrize(("where", "what", "column", "says"), [
+    ("", "Součet nesedí o 1", "where", "Uveďte, kde ve zdroji to je."),
+    ("Tabulka 3", "", "what", "Uveďte, v čem je nesrovnalost."),
+])
+def test_a_note_without_its_place_or_its_content_is_an_error_of_its_row(officer, where, what,
+                                                                        column, says):
+    """The confirm used to fail on a note without its place, which the
+    preview had let through (found by tests/test_import_fuzz.py)."""
+    w = build_kp()
+    book = load_workbook(io.BytesIO(plan_xlsx_bytes(w["plan"])))
+    book[NOTES_SHEET].append([where, what, "Jak je v dokumentu"])
+    out = io.BytesIO()
+    book.save(out)
+    with translation.override("cs"):
+        result = run(out.getvalue(), officer, w["plan"])
+        assert [str(e) for e in result.errors] == [
+            f"Řádek 2, sloupec „{NOTES_SHEET}: {column}“: {says}"]
+    assert not PlanSourceNote.objects.exists()
+
+
 def test_the_item_form_accepts_a_code_printed_twice(officer, client):
     w = build_psz()
     client.force_login(officer)
