@@ -38,14 +38,16 @@ Invalidation: one generation for all pages. A stored entry carries the
 generation it was rendered under, read *before* the view read the database;
 it is served only while that is still the current generation. A change moves
 the generation to a new value (time-based with random low digits, never one
-used before), when it happens and again when its transaction commits. If
-Redis evicts the generation key, the next reader seeds a new, never-used
-value too, so no entry stored before the eviction can ever match again: a
-page older than the last change is never served (an `incr` from 1 would
-reuse old numbers). Changes are noticed through the models' save, delete and
-m2m signals of the portal's apps, through every audit record (services that
-write with `update()` or bulk operations audit them), and through explicit
-`invalidate()` calls. `PAGE_CACHE_TIMEOUT` bounds how long an entry lives.
+used before), when it happens and again when its transaction commits (within
+one transaction, "when it happens" once, and again only after this process
+stored a page: `invalidate_on_commit`). If Redis evicts the generation key,
+the next reader seeds a new, never-used value too, so no entry stored before
+the eviction can ever match again: a page older than the last change is
+never served (an `incr` from 1 would reuse old numbers). Changes are noticed
+through the models' save, delete and m2m signals of the portal's apps,
+through every audit record (services that write with `update()` or bulk
+operations audit them), and through explicit `invalidate()` calls.
+`PAGE_CACHE_TIMEOUT` bounds how long an entry lives.
 
 The cache fails open: if Redis is down, pages are rendered as if uncached."""
 
