@@ -49,7 +49,7 @@ CELLS = st.one_of(
 )
 
 
-def _plan(officer):
+def _plan():
     plan = PlanFactory(code="fuzz", status="draft")
     PlanItemFactory.measure(plan=plan)
     PlanItemFactory.measure(plan=plan)
@@ -61,7 +61,7 @@ def _plan_into_plan(request):
     from planning.imports import plan_xlsx_bytes
 
     officer = request.getfixturevalue("officer")
-    plan = _plan(officer)
+    plan = _plan()
     return officer, plan, plan_xlsx_bytes(plan)
 
 
@@ -84,7 +84,7 @@ def _indicator_definitions(request):
     from indicators.imports_definitions import definitions_xlsx_bytes
 
     officer = request.getfixturevalue("officer")
-    plan = _plan(officer)
+    plan = _plan()
     return officer, None, definitions_xlsx_bytes(list(plan.indicators.all()))
 
 
@@ -126,16 +126,17 @@ APPS = {"core", "directory", "planning", "indicators", "projects", "network"}
 
 
 @st.composite
-def written_over(draw, content):
-    """`content` with 1-12 cells of its sheets overwritten: anywhere in the
-    first rows (the header too, now and then) and one column past the last."""
+def written_over(draw, content, cells=CELLS):
+    """`content` with 1-12 cells of its sheets overwritten with `cells`:
+    anywhere in its rows and two past them (the header too, now and then) and
+    one column past the last."""
     workbook = load_workbook(io.BytesIO(content))
     sheets = workbook.worksheets
     for _ in range(draw(st.integers(1, 12))):
         sheet = sheets[draw(st.integers(0, len(sheets) - 1))]
         row = draw(st.integers(1, max(sheet.max_row, 2) + 2))
         column = draw(st.integers(1, max(sheet.max_column, 1) + 1))
-        sheet.cell(row=row, column=column, value=draw(CELLS))
+        sheet.cell(row=row, column=column, value=draw(cells))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
