@@ -40,6 +40,7 @@ BROWSER_TESTS = Path(__file__).parent / "tests" / "browser"
 # module missing here still works; it may only wait or load the demo itself.
 DEMO_MODULES = frozenset({
     "tests/accounts/test_otp.py",
+    "tests/core/test_datapackage.py",
     "tests/directory/test_seed.py",
     "tests/indicators/test_definitions_import.py",
     "tests/indicators/test_seed.py",

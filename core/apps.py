@@ -9,7 +9,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from . import checks, dataversion, retention  # noqa: F401 - checks registers deploy checks
+        # checks registers deploy checks; datapackage its file among the served ones and the zip's
+        from . import checks, datapackage, dataversion, retention  # noqa: F401
         from .collation import register_sqlite_collation
         from .pagecache import connect_signals
         from .tables import cache_render_signatures

@@ -10,6 +10,9 @@ urlpatterns = [
     path("", cache_public_page()(views.HomeView.as_view()), name="home"),
     path("language/", language.switch_language, name="switch_language"),
     path("data/", cache_public_page()(views.DataCatalogueView.as_view()), name="data_catalogue"),
+    # Every CSV with its Table Schema, for Frictionless validators (core/datapackage.py);
+    # before <slug>.json, which would take it for a dataset.
+    path("data/datapackage.json", views.data_package, name="datapackage"),
     path("data/<slug:slug>.csv", views.dataset_csv, name="dataset_csv"),
     path("data/<slug:slug>.json", views.dataset_json, name="dataset_json"),
     path("data/opendata.zip", views.dataset_zip, name="dataset_zip"),

@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from . import desk, home, lkod, opendata
+from . import datapackage, desk, home, lkod, opendata
 from .exports import EXPORT_FORMATS, table_response
 from .health import worker_heartbeat_age_seconds
 from .services import StaleEditError
@@ -179,6 +179,11 @@ def _provider_or_404(request):
     if provider is None:  # no city yet: no catalogue to publish
         raise Http404("the city is not set")
     return provider
+
+
+@require_safe
+def data_package(request):
+    return datapackage.serve(request, lkod.provider(request))
 
 
 @require_safe

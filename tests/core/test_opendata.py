@@ -371,7 +371,8 @@ def test_the_zip_and_the_catalogue_documents_are_sent_from_their_files(client, m
     the_city()
     paths = [reverse("core:dataset_zip"), reverse("core:lkod_catalogue"),
              reverse("core:lkod_dataset", args=["organisations"]),
-             reverse("core:dataset_csvw", args=["organisations"])]
+             reverse("core:dataset_csvw", args=["organisations"]),
+             reverse("core:datapackage")]
     first = {path: client.get(path) for path in paths}
     assert all(response.status_code == 200 for response in first.values())
     bodies = {path: b"".join(response.streaming_content) for path, response in first.items()}

@@ -6,6 +6,8 @@ MATRIX = {
     "core:dataset_csv": [("organisations", lambda w: ["organisations"], everyone())],
     "core:dataset_json": [("working-groups", lambda w: ["working-groups"], everyone())],
     "core:dataset_zip": [("", lambda w: [], everyone())],
+    # The Data Package: every CSV with its Table Schema.
+    "core:datapackage": [("", lambda w: [], everyone())],
     # The local open-data catalogue (LKOD) and the CSV on the Web metadata.
     "core:dataset_csvw": [("measures", lambda w: ["measures"], everyone())],
     "core:lkod_catalogue": [("", lambda w: [], everyone())],
