@@ -2,7 +2,9 @@
 document is never wider than the window (no sideways scrolling). The pages are
 found as an anonymous reader finds them, by following the links from the home
 page over the demo data (one page of each kind), plus the pages no link leads
-to (the 404 page, a sign-in form)."""
+to (the 404 page, a sign-in form). Every kind of page a city officer reaches
+from the desk and the menu (lists, details, forms, the plan editor) fits the
+phone too: a manager or an officer files and approves from one."""
 
 import datetime
 import re
@@ -10,6 +12,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
@@ -30,6 +33,12 @@ MUST_FIND = {
     "meetings:detail", "meetings:events", "projects:list", "projects:project_detail",
     "projects:project_totals", "reports:list", "core:data_catalogue"}
 EXTRA = ["/stranka-neexistuje/", "/accounts/login/", "/accounts/password/reset/"]
+# Kinds a signed-in officer must reach (the crawl finds over a hundred).
+OFFICER_MUST_FIND = {
+    "core:desk", "core:audit_trail", "directory:city_settings", "directory:membership_start",
+    "planning:plan_editor", "planning:plan_item_update", "indicators:value_create",
+    "meetings:create", "projects:project_create", "network:service_change", "rounds:list",
+    "reports:manage"}
 
 
 class _Links(HTMLParser):
@@ -51,12 +60,12 @@ def kind_of(path):
         return path
 
 
-def public_page_kinds(max_fetches=60):
-    """One URL per kind of page (per view) an anonymous reader reaches from the
-    home page (breadth first; filtered or sorted variants of a list are the list's
-    kind)."""
-    client = Client()
-    found, queue, queued_kinds, fetches = {}, ["/"], {"/"}, 0
+def public_page_kinds(max_fetches=60, client=None, start=("/",)):
+    """One URL per kind of page (per view) a reader reaches from the `start`
+    pages (breadth first; filtered or sorted variants of a list are the list's
+    kind): anonymous, or signed in with `client`."""
+    client = client or Client()
+    found, queue, queued_kinds, fetches = {}, list(start), set(start), 0
     while queue and fetches < max_fetches:
         url = queue.pop(0)
         fetches += 1
@@ -70,7 +79,8 @@ def public_page_kinds(max_fetches=60):
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or parts.query or not parts.path.startswith("/"):
                 continue
-            if NOT_PAGES.search(parts.path) or parts.path.startswith("/language/"):
+            if NOT_PAGES.search(parts.path) or parts.path.startswith(
+                    ("/language/", "/accounts/logout/")):
                 continue
             kind = kind_of(parts.path)
             if kind not in queued_kinds:
@@ -85,8 +95,6 @@ def demo(transactional_db):
     # The draft plan in public comment: its pages then carry the comment forms.
     Plan.objects.filter(code="kp-5-dar").update(status="public_comment")
     # A half-year report (the demo has none), with its measure's n/N.
-    from django.contrib.auth import get_user_model
-
     from projects.models import Project
     from projects.services import half_year_report_approve, half_year_report_submit
 
@@ -131,12 +139,7 @@ def test_every_public_page_fits_a_phone_and_a_wide_screen(browser, live_server, 
                 assert response.status == (404 if path == EXTRA[0] else 200), (path, response)
                 scroll_width = page.evaluate("document.documentElement.scrollWidth")
                 if scroll_width > width:
-                    culprits = page.evaluate(
-                        """(width) => [...document.querySelectorAll('main *')]
-                               .filter(el => el.getBoundingClientRect().right > width + 1)
-                               .slice(0, 3).map(el => el.tagName + '.' + el.className)""",
-                        width)
-                    too_wide.append((width, path, scroll_width, culprits))
+                    too_wide.append((width, path, scroll_width, _too_wide_in_main(page, width)))
         finally:
             context.close()
     assert not too_wide, "\n".join(map(str, too_wide))
@@ -144,6 +147,38 @@ def test_every_public_page_fits_a_phone_and_a_wide_screen(browser, live_server, 
     # (Here rather than in tests of their own: the demo loads once.)
     _indicator_chart_takes_the_width_of_the_page(browser, live_server)
     _home_page_with_its_sections_passes_axe(browser, live_server)
+
+
+def test_every_officer_page_fits_a_phone(browser, live_server, demo, settings):
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="widths-officer"))
+    kinds = public_page_kinds(max_fetches=200, client=client, start=("/desk/", "/"))
+    missing = OFFICER_MUST_FIND - set(kinds)
+    assert not missing and len(kinds) >= 100, (missing, len(kinds))
+    width = WIDTHS[0]
+    context = browser.new_context(locale="cs-CZ", base_url=live_server.url,
+                                  viewport={"width": width, "height": 900})
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
+                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
+    page = context.new_page()
+    too_wide = []
+    try:
+        for path in sorted(kinds.values()):
+            response = page.goto(path)
+            assert response.status == 200 and page.url.endswith(path), (path, response)
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            if scroll_width > width:
+                too_wide.append((path, scroll_width, _too_wide_in_main(page, width)))
+    finally:
+        context.close()
+    assert not too_wide, "\n".join(map(str, too_wide))
+
+
+def _too_wide_in_main(page, width):
+    return page.evaluate(
+        """(width) => [...document.querySelectorAll('main *')]
+               .filter(el => el.getBoundingClientRect().right > width + 1)
+               .slice(0, 3).map(el => el.tagName + '.' + el.className)""", width)
 
 
 def _home_page_with_its_sections_passes_axe(browser, live_server):
