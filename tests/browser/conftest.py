@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+# The demo with what it lacks, for the tests that crawl every kind of page.
+from tests.browser.crawl import demo  # noqa: F401
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
