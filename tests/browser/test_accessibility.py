@@ -5,7 +5,7 @@ covers the staff's part of the site too)."""
 
 import pytest
 
-from tests.browser.conftest import AXE, BLOCKING, WCAG_AA, audit, login
+from tests.browser.conftest import AXE, BLOCKING, WCAG_AA, audit, axe_context, login
 from tests.browser.crawl import officer_page_kinds, signed_in
 from tests.directory.factories import (
     AccessibilityGapFactory,
@@ -61,9 +61,7 @@ def test_public_pages_have_no_serious_wcag_violations(axe_page, public_data):
 
 def test_every_officer_page_has_no_serious_wcag_violations(browser, live_server, demo):
     client, kinds = officer_page_kinds()
-    # As the axe_page fixture: only this audit context bypasses the CSP, for axe.
-    context = signed_in(browser.new_context(locale="cs-CZ", base_url=live_server.url,
-                                            bypass_csp=True), client, live_server)
+    context = signed_in(axe_context(browser, live_server), client, live_server)
     page = context.new_page()
     failures = {}
     try:
