@@ -19,12 +19,12 @@ from tests.shared_db import seed_demo
 
 NOT_PAGES = re.compile(r"\.(csv|json|jsonld|ics|pdf|xlsx|zip|svg|png)$|^/(static|media|admin)/")
 OFFICER = "widths-officer"
-# Kinds a signed-in officer must reach (the crawl finds over a hundred).
+# Kinds a signed-in officer must reach (the crawl finds over a hundred and twenty).
 OFFICER_MUST_FIND = {
     "core:desk", "core:audit_trail", "directory:city_settings", "directory:membership_start",
     "planning:plan_editor", "planning:plan_item_update", "indicators:value_create",
-    "meetings:create", "projects:project_create", "network:service_change", "rounds:list",
-    "reports:manage"}
+    "meetings:create", "meetings:update", "meetings:part_create", "projects:project_create",
+    "network:service_change", "rounds:list", "reports:manage"}
 
 
 class _Links(HTMLParser):
@@ -109,10 +109,16 @@ def demo(transactional_db):
 
 def officer_page_kinds():
     """A client signed in as the demo's officer and the kinds of page it reaches
-    from its desk and the home page (all menus), checked against `OFFICER_MUST_FIND`."""
+    from its desk, the home page (all menus) and a meeting whose minutes are
+    not published yet (the pages that write them), checked against
+    `OFFICER_MUST_FIND`."""
+    from meetings.models import Meeting, MinutesStatus
+
     client = Client()
     client.force_login(get_user_model().objects.get(username=OFFICER))
-    kinds = page_kinds(max_fetches=200, client=client, start=("/desk/", "/"))
+    drafting = Meeting.objects.exclude(minutes_status=MinutesStatus.PUBLISHED).order_by("pk")[0]
+    kinds = page_kinds(max_fetches=240, client=client,
+                       start=("/desk/", "/", drafting.get_absolute_url()))
     missing = OFFICER_MUST_FIND - set(kinds)
     assert not missing and len(kinds) >= 100, (missing, len(kinds))
     return client, kinds
