@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import lkod, opendata
+from .exports import CSV_DELIMITER, CSV_QUOTE, FALSE_TEXT, TRUE_TEXT
 from .lkod import LIST_SEPARATOR, Provider, absolute, dumps
 from .opendata import Column, Dataset
 
@@ -32,7 +33,7 @@ FIELD_TYPES = {
     "integer": {"type": "integer"},
     "decimal": {"type": "number"},
     "date": {"type": "date"},
-    "boolean": {"type": "boolean", "trueValues": ["ano"], "falseValues": ["ne"]},
+    "boolean": {"type": "boolean", "trueValues": [TRUE_TEXT], "falseValues": [FALSE_TEXT]},
     "url": {"type": "string"},
     "list": {"type": "string"},
 }
@@ -58,7 +59,7 @@ def resource(dataset: Dataset) -> dict:
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "dialect": {"delimiter": ",", "quoteChar": '"', "header": True},
+        "dialect": {"delimiter": CSV_DELIMITER, "quoteChar": CSV_QUOTE, "header": True},
         "schema": {"fields": [field(c) for c in dataset.columns], "missingValues": [""]},
     }
 

@@ -40,11 +40,17 @@ def neutralise_csv(value):
     return value
 
 
+# How the CSV is written: the open-data descriptions (CSV on the Web, the
+# Data Package) state the same.
+CSV_DELIMITER, CSV_QUOTE = ",", '"'
+TRUE_TEXT, FALSE_TEXT = "ano", "ne"
+
+
 def _cell(value):
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "ano" if value else "ne"
+        return TRUE_TEXT if value else FALSE_TEXT
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal | int | float):
@@ -62,12 +68,12 @@ def _csv_field(value):
     # Every text field quoted (Python 3.11's csv has no QUOTE_STRINGS, and
     # QUOTE_NONNUMERIC would quote a Decimal as text), so no reader splits
     # inside it on its own separator.
-    return '"' + neutralise_csv(value).replace('"', '""') + '"'
+    return CSV_QUOTE + neutralise_csv(value).replace(CSV_QUOTE, CSV_QUOTE * 2) + CSV_QUOTE
 
 
 def csv_line(values):
     """One line of CSV, its newline included."""
-    return ",".join(_csv_field(v) for v in values) + "\n"
+    return CSV_DELIMITER.join(_csv_field(v) for v in values) + "\n"
 
 
 def csv_bytes(header, rows):

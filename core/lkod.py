@@ -25,6 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import opendata
+from .exports import CSV_DELIMITER, CSV_QUOTE, FALSE_TEXT, TRUE_TEXT
 from .opendata import Dataset
 
 CONTEXT_URL = ("https://ofn.gov.cz/rozhraní-katalogů-otevřených-dat/2021-01-11/kontexty/"
@@ -55,7 +56,7 @@ CSVW_DATATYPES = {
     "integer": "integer",
     "decimal": "decimal",
     "date": "date",
-    "boolean": {"base": "boolean", "format": "ano|ne"},  # as core.exports writes them
+    "boolean": {"base": "boolean", "format": f"{TRUE_TEXT}|{FALSE_TEXT}"},
     "url": "anyURI",
     "list": "string",
 }
@@ -242,7 +243,7 @@ def csvw_metadata(dataset: Dataset) -> dict:
         "url": f"{dataset.slug}.csv",
         "dc:title": [{"@value": text, "@language": language}
                      for language, text in _text(dataset.title).items()],
-        "dialect": {"encoding": "utf-8", "delimiter": ",", "quoteChar": '"',
+        "dialect": {"encoding": "utf-8", "delimiter": CSV_DELIMITER, "quoteChar": CSV_QUOTE,
                     "header": True, "headerRowCount": 1},
         "tableSchema": {"columns": [csvw_column(c) for c in dataset.columns]},
     }

@@ -172,9 +172,12 @@ def axe_context(browser, live_server):
     return context
 
 
-def audit(page, path):
-    response = page.goto(path)
-    if not page.evaluate("typeof axe !== 'undefined'"):  # a context without axe_context
+def blocking_violations(page):
+    """The serious and critical WCAG 2.1 AA violations of the page as it is
+    now, each as "id (impact): help — its first nodes". axe comes with an
+    `axe_context`; it is added here to a page that has none (another context,
+    or content set by the test)."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     # Only the violations, in detail, cross back to Python: axe then keeps one
     # node per passed rule instead of every node checked.
@@ -183,12 +186,16 @@ def audit(page, path):
         " resultTypes: ['violations']})).violations",
         WCAG_AA,
     )
-    blocking = [
+    return [
         f"{v['id']} ({v['impact']}): {v['help']} — "
         + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:3])
         for v in violations
         if v["impact"] in BLOCKING
     ]
-    return response, blocking
+
+
+def audit(page, path):
+    response = page.goto(path)
+    return response, blocking_violations(page)
 
 

@@ -5,7 +5,7 @@ covers the staff's part of the site too)."""
 
 import pytest
 
-from tests.browser.conftest import AXE, BLOCKING, WCAG_AA, audit, axe_context, login
+from tests.browser.conftest import audit, axe_context, blocking_violations, login
 from tests.browser.crawl import officer_page_kinds, signed_in
 from tests.directory.factories import (
     AccessibilityGapFactory,
@@ -85,12 +85,7 @@ def test_forms_with_errors_stay_accessible(axe_page, live_server, officer, passw
     axe_page.locator("form.edit-form button[type=submit]").click()
     # The click only starts the POST; wait for the answer before auditing it.
     expect(axe_page.locator(".error-summary")).to_be_visible()
-    axe_page.add_script_tag(path=str(AXE))
-    result = axe_page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        WCAG_AA,
-    )
-    blocking = [v["id"] for v in result["violations"] if v["impact"] in BLOCKING]
+    blocking = blocking_violations(axe_page)
     assert not blocking, blocking
 
 
@@ -102,10 +97,5 @@ def test_the_audit_detects_violations(axe_page):
         '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><input type="text">'
         "</main></body></html>"
     )
-    axe_page.add_script_tag(path=str(AXE))
-    result = axe_page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        WCAG_AA,
-    )
-    found = {v["id"] for v in result["violations"] if v["impact"] in BLOCKING}
+    found = {violation.split(" ")[0] for violation in blocking_violations(axe_page)}
     assert {"image-alt", "label"} <= found

@@ -18,7 +18,7 @@ from core.review import ReviewState
 from indicators.imports import BY_KEY, HEADERS, SHEET_TITLE
 from indicators.models import IndicatorValue
 from indicators.services import indicator_value_approve
-from tests.browser.conftest import AXE, BLOCKING, WCAG_AA, login
+from tests.browser.conftest import blocking_violations, login
 from tests.indicators.import_factories import reporting_world, sheet_bytes
 
 YEAR = str(date.today().year)
@@ -125,11 +125,5 @@ def test_the_pages_and_a_preview_with_errors_are_accessible(axe_page, officer, p
             axe_page.locator("#id_file").set_input_files(str(upload))
             axe_page.locator("form.import-form button[type=submit]").click()
             expect(axe_page.locator(".error-summary").first).to_be_visible()
-        axe_page.add_script_tag(path=str(AXE))
-        result = axe_page.evaluate(
-            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-            WCAG_AA,
-        )
-        blocking = [f"{v['id']}: {v['help']}" for v in result["violations"]
-                    if v["impact"] in BLOCKING]
+        blocking = blocking_violations(axe_page)
         assert blocking == [], (path, upload, blocking)

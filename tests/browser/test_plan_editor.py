@@ -236,9 +236,8 @@ def test_editor_names_match_their_labels_and_escape_closes_an_inline_form(
     """axe's label-content-name-mismatch (WCAG 2.5.3; not in the AA tag set, so
     asked for by name) and heading order on the editor, with an inline form open;
     Escape closes it and gives the focus back to the link that opened it (the
-    editor's script finds that link by its data-hx-target)."""
-    from tests.browser.conftest import AXE
-
+    editor's script finds that link by its data-hx-target). axe comes with
+    the axe_page's context."""
     plan, specific = plan_tree["plan"], plan_tree["specific"]
     login(axe_page, live_server, officer.username, password)
     axe_page.goto(f"/plans/{plan.code}/edit/")
@@ -246,7 +245,6 @@ def test_editor_names_match_their_labels_and_escape_closes_an_inline_form(
     opener.click()
     slot = axe_page.locator(f"#add-slot-{specific.pk}")
     expect(slot.locator("form")).to_be_visible()
-    axe_page.add_script_tag(path=str(AXE))
     result = axe_page.evaluate(
         "async () => await axe.run(document, {runOnly: {type: 'rule', values: "
         "['label-content-name-mismatch', 'heading-order']}, rules: "

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from planning.imports import HEADER, plan_xlsx_bytes
 from planning.models import LevelRole, Plan, PlanItem, PlanStatus
 from planning.services import plans as ps
-from tests.browser.conftest import AXE, BLOCKING, WCAG_AA, login
+from tests.browser.conftest import blocking_violations, login
 from tests.directory.factories import the_city
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -118,11 +118,5 @@ def test_the_form_and_a_preview_with_errors_are_accessible(axe_page, officer, pa
             axe_page.locator("#id_file").set_input_files(str(upload))
             axe_page.locator("form.import-form button[type=submit]").click()
             expect(axe_page.locator(".error-summary").first).to_be_visible()
-        axe_page.add_script_tag(path=str(AXE))
-        result = axe_page.evaluate(
-            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-            WCAG_AA,
-        )
-        blocking = [f"{v['id']}: {v['help']}" for v in result["violations"]
-                    if v["impact"] in BLOCKING]
+        blocking = blocking_violations(axe_page)
         assert blocking == [], (upload, blocking)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from frictionless import Package
 
 from core import datapackage, opendata
+from directory.models import City
 from tests.shared_db import DEMO, module_rows, seed_demo
 
 pytestmark = pytest.mark.django_db
@@ -117,17 +118,15 @@ def test_a_field_says_its_unit_its_list_separator_and_how_booleans_are_written()
 
 
 def test_the_licence_and_publisher_are_the_city_settings(client, seeded):
-    from directory.models import City
-
     city = City.objects.get()
     city.open_data_licence = "https://creativecommons.org/publicdomain/zero/1.0/"
     city.save()
     descriptor = json.loads(body(client.get(reverse("core:datapackage"))))
     assert descriptor["licenses"] == [{"path": city.open_data_licence,
                                        "title": city.open_data_licence}]
-    assert descriptor["contributors"] == [{"title": city.full_name or city.name,
-                                           "role": "publisher"}]
-    assert city.full_name in descriptor["title"]
+    assert city.full_name  # the demo's city has its official name
+    assert descriptor["contributors"] == [{"title": city.full_name, "role": "publisher"}]
+    assert descriptor["title"] == f"Otevřená data: {city.full_name}"
 
 
 def test_without_a_city_the_package_has_no_licence(client, no_city):
